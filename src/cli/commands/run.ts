@@ -1,0 +1,97 @@
+/** `routebench run [paths..]`: validate every scenario first, then run each and write its summary. */
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
+import { loadScenario, type LoadedScenario } from '../../scenario/load-scenario.js';
+import { planScenario } from '../../engine/plan-scenario.js';
+import { openStore } from '../../store/open-store.js';
+import { runScenario } from '../../runner/run-scenario.js';
+import { systemEnvironment } from '../../runner/run-environment.js';
+import { writeSummary } from '../../report/write-summary.js';
+import type { Io } from '../io.js';
+import { progressReporter } from '../progress.js';
+import { scenarioFiles } from '../scenario-paths.js';
+import { formatSummaryTable } from '../summary-table.js';
+import { commonOptions, type CommonArgs } from './common-options.js';
+
+export interface RunArgs extends CommonArgs {
+  paths: string[];
+  seed?: number;
+  limit?: number;
+  strategy?: string[];
+  'on-bad-row'?: 'fail' | 'skip';
+}
+
+export function runBuilder(y: Argv): Argv<RunArgs> {
+  return commonOptions(y)
+    .positional('paths', { type: 'string', array: true, default: ['scenarios/'], describe: 'scenario files or folders' })
+    .option('seed', { type: 'number', describe: 'override every scenario seed' })
+    .option('limit', { type: 'number', describe: 'replay at most this many requests per scenario' })
+    .option('strategy', { type: 'string', array: true, describe: 'run only these strategy labels' })
+    .option('on-bad-row', { choices: ['fail', 'skip'] as const, describe: 'what a malformed trace row does (overrides the scenario)' }) as unknown as Argv<RunArgs>;
+}
+
+/** Loads and plans every scenario; throws one error listing every problem of every file. */
+export async function loadAll(files: readonly string[], args: { seed?: number; strategy?: string[] }): Promise<LoadedScenario[]> {
+  const loaded: LoadedScenario[] = [];
+  const problems: Problem[] = [];
+  for (const file of files) {
+    try {
+      const l = await loadScenario(file);
+      planScenario(l, { seed: args.seed, only: args.strategy });
+      loaded.push(l);
+    } catch (e) {
+      if (e instanceof HarnessError && e.problems.length > 0) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  if (problems.length > 0) throw new HarnessError('SCENARIO_INVALID', 'invalid scenarios', { problems: sortProblems(problems) });
+  return loaded;
+}
+
+export async function runHandler(args: RunArgs, io: Io): Promise<number> {
+  const files = scenarioFiles(args.paths);
+  const scenarios = await loadAll(files, args);
+  const env = systemEnvironment(path.dirname(path.resolve(files[0]!)));
+  const store = await openStore(args.db);
+  const controller = new AbortController();
+  const unsubscribe = io.onInterrupt(() => {
+    io.err('\nCtrl-C: stopping after the current batch; finished requests are kept (press again to exit now)\n');
+    controller.abort();
+  });
+  const progress = progressReporter(io, args.quiet, env.monotonicMs);
+  let code: number = ExitCode.ok;
+  const jsonOut: unknown[] = [];
+  try {
+    for (const loaded of scenarios) {
+      if (controller.signal.aborted) break;
+      const result = await runScenario(loaded, {
+        store,
+        env,
+        seed: args.seed,
+        only: args.strategy,
+        limit: args.limit,
+        onBadRow: args['on-bad-row'],
+        signal: controller.signal,
+        onProgress: progress.update,
+      });
+      progress.done();
+      const written = await writeSummary(
+        store,
+        { scenario: result.scenario, description: loaded.scenario.description, runGroup: result.runGroup, traffic: result.trafficDescription, runs: result.runs, skippedRows: result.skippedRows, interrupted: result.interrupted },
+        args.out,
+      );
+      if (args.json) jsonOut.push(written.json);
+      else if (!args.quiet || result.runs.some((r) => r.status !== 'ok')) io.out(`${formatSummaryTable(written.json, written.dir)}\n`);
+      if (result.interrupted) code = 130;
+      else if (code === ExitCode.ok && result.runs.some((r) => r.status === 'thresholds_failed')) code = ExitCode.thresholds;
+    }
+  } finally {
+    progress.done();
+    unsubscribe();
+    store.close();
+  }
+  if (args.json) io.out(`${JSON.stringify(jsonOut.length === 1 ? jsonOut[0] : jsonOut, null, 2)}\n`);
+  else if (!args.quiet) io.out(`results: ${args.db}\n`);
+  return code;
+}

@@ -1,0 +1,53 @@
+/**
+ * `routebench validate [paths..]`: checks scenarios (schema, references, strategy options,
+ * profiles, prices, trace paths) and, unless --no-traffic, reads each trace to find bad rows.
+ * Prints every problem as `file:line:col  path  message`; exit 2 if there is any.
+ */
+import type { Argv } from 'yargs';
+import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
+import { loadScenario } from '../../scenario/load-scenario.js';
+import { planScenario } from '../../engine/plan-scenario.js';
+import { openTraffic } from '../../traffic/open-traffic.js';
+import type { Io } from '../io.js';
+import { scenarioFiles } from '../scenario-paths.js';
+
+export interface ValidateArgs {
+  paths: string[];
+  traffic: boolean;
+}
+
+export function validateBuilder(y: Argv): Argv<ValidateArgs> {
+  return y
+    .positional('paths', { type: 'string', array: true, default: ['scenarios/'], describe: 'scenario files or folders' })
+    .option('traffic', { type: 'boolean', default: true, describe: 'also read each trace and report bad rows (--no-traffic to skip)' }) as unknown as Argv<ValidateArgs>;
+}
+
+export async function validateHandler(args: ValidateArgs, io: Io): Promise<number> {
+  const problems: Problem[] = [];
+  const ok: string[] = [];
+  for (const file of scenarioFiles(args.paths)) {
+    try {
+      const loaded = await loadScenario(file);
+      const plan = planScenario(loaded);
+      let requests = '';
+      if (args.traffic && plan.tracePath) {
+        const traffic = openTraffic(loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, { onBadRow: 'skip' });
+        for await (const batch of traffic.batches) void batch;
+        if (traffic.stats.skippedRows > 0) {
+          for (const sample of traffic.stats.skippedSamples) problems.push({ file: plan.tracePath, path: '', message: sample.slice(plan.tracePath.length + 1) });
+          if (loaded.scenario.traffic.trace?.on_bad_row !== 'skip')
+            problems.push({ file, path: 'traffic.trace', message: `${traffic.stats.skippedRows} bad rows in the trace (first ones above); fix them or set on_bad_row: skip` });
+        }
+        if (traffic.stats.rows === 0) problems.push({ file, path: 'traffic.trace', message: 'the trace has no requests (after window and limit)' });
+        requests = `, ${traffic.stats.rows.toLocaleString('en-US')} requests`;
+      }
+      ok.push(`ok  ${file} (${plan.strategies.length} strategies, ${plan.targets.length} targets${requests})`);
+    } catch (e) {
+      if (e instanceof HarnessError && e.problems.length > 0) problems.push(...e.problems);
+      else throw e;
+    }
+  }
+  for (const line of ok) io.out(`${line}\n`);
+  if (problems.length > 0) throw new HarnessError('SCENARIO_INVALID', 'invalid scenarios', { problems: sortProblems(problems) });
+  return ExitCode.ok;
+}

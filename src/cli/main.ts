@@ -1,0 +1,62 @@
+/**
+ * The routebench command line. The only place that prints and picks exit codes; everything it
+ * does goes through the same functions as the programmatic API.
+ */
+import yargs from 'yargs';
+import { ExitCode } from '../errors.js';
+import { harnessVersion } from '../runner/run-environment.js';
+import { importBuilder, importHandler, type ImportArgs } from './commands/import.js';
+import { listBuilder, listHandler, type ListArgs } from './commands/list.js';
+import { runBuilder, runHandler, type RunArgs } from './commands/run.js';
+import { validateBuilder, validateHandler, type ValidateArgs } from './commands/validate.js';
+import { processIo, type Io } from './io.js';
+import { reportError } from './report-error.js';
+
+const EPILOGUE = `Exit codes: 0 ok · 1 internal bug · 2 invalid input (every problem listed) · 3 thresholds failed · 4 environment (locked DB, missing file system access) · 130 interrupted.
+Docs: README.md`;
+
+export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let code: number = ExitCode.ok;
+  let failed: unknown;
+  const wrap =
+    <A>(handler: (args: A, io: Io) => Promise<number> | number) =>
+    async (args: A) => {
+      try {
+        code = await handler(args, io);
+      } catch (e) {
+        failed = e;
+      }
+    };
+  const parser = yargs([...argv])
+    .scriptName('routebench')
+    .usage('$0 <command> [options]\n\nReplay LLM traffic through routing strategies against mocked providers; compare latency, failover and cost.')
+    .command<RunArgs>('run [paths..]', 'run scenarios (files or folders; default scenarios/) and write results and summaries', runBuilder, wrap(runHandler))
+    .command<ValidateArgs>('validate [paths..]', 'check scenarios and their traces; report every problem', validateBuilder, wrap(validateHandler))
+    .command<ImportArgs>('import <input>', 'convert an Azure, Mooncake or BurstGPT trace to routebench JSONL', importBuilder, wrap(importHandler))
+    .command<ListArgs>('list <what>', 'list strategies, profiles, trace formats or threshold metrics', listBuilder, wrap(listHandler))
+    .demandCommand(1, 'give a command: run, validate, import or list')
+    .strict()
+    .recommendCommands()
+    .version(harnessVersion())
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .epilogue(EPILOGUE)
+    .exitProcess(false)
+    .fail((msg, err) => {
+      failed ??= err ?? new UsageError(msg);
+    });
+  let output = '';
+  await parser.parseAsync([...argv], {}, (_err, _args, out) => {
+    output = out ?? '';
+  });
+  if (output) (failed ? io.err : io.out)(`${output}\n`);
+  if (failed instanceof UsageError) {
+    io.err(`error: ${failed.message}\nrun \`routebench --help\` for usage\n`);
+    return ExitCode.usage;
+  }
+  if (failed) return reportError(failed, io);
+  return code;
+}
+
+class UsageError extends Error {}

@@ -1,0 +1,32 @@
+/** The terminal rendering of a scenario summary: an aligned table and the thresholds that failed. */
+import { fmt } from '../report/summary-markdown.js';
+import type { SummaryJson } from '../report/write-summary.js';
+
+export function formatSummaryTable(s: SummaryJson, dir: string): string {
+  const header = ['strategy', 'success', 'p50', 'p95', 'p99', 'ttft p50', 'attempts', 'failover', 'cost', '$/1k ok', 'status'];
+  const rows = s.strategies.map((r) => [
+    r.strategy,
+    fmt.pct(r.success_rate),
+    fmt.ms(r.p50_latency_ms),
+    fmt.ms(r.p95_latency_ms),
+    fmt.ms(r.p99_latency_ms),
+    fmt.ms(r.p50_ttft_ms),
+    fmt.num(r.mean_attempts, 3),
+    fmt.pct(r.failover_rate),
+    fmt.usd(r.total_cost_usd),
+    fmt.usd(r.cost_per_1k_usd),
+    r.status,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const out = [
+    `${s.scenario}: ${(s.strategies[0]?.requests ?? 0).toLocaleString('en-US')} requests, ${s.traffic}${s.interrupted ? ' (INTERRUPTED)' : ''}`,
+    line(header),
+    ...rows.map(line),
+  ];
+  if (s.skipped_rows > 0) out.push(`${s.skipped_rows.toLocaleString('en-US')} bad trace rows skipped`);
+  const failed = s.strategies.flatMap((r) => r.thresholds.filter((t) => !t.passed).map((t) => `  ✗ ${r.strategy}: ${t.metric} ${t.threshold} (actual ${t.actual === null ? 'no data' : +t.actual.toPrecision(6)})`));
+  if (failed.length > 0) out.push('thresholds failed:', ...failed);
+  out.push(`summary: ${dir}/summary.md`);
+  return out.join('\n');
+}

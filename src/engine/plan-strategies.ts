@@ -1,0 +1,75 @@
+/**
+ * Builds routers from strategy specs, recursively (composites take nested strategies), checking
+ * each strategy's options against its own schema. Problems are collected with their scenario
+ * paths so `validate` can report every one at once.
+ */
+import { formatPath, issuesToProblems } from '../scenario/format-issues.js';
+import type { LoadedScenario } from '../scenario/load-scenario.js';
+import { problemAt } from '../scenario/load-scenario.js';
+import { unknownNameMessage } from '../scenario/suggest.js';
+import type { PathSegment } from '../scenario/yaml-source.js';
+import type { Problem } from '../errors.js';
+import { combineSeeds, hashString, Rng } from '../rng.js';
+import { strategies as registry } from '../strategies/index.js';
+import { stop, type Member, type MemberSpec, type Router, type StrategyInit, type TargetInfo } from '../strategies/strategy.js';
+
+export interface BuiltRouter {
+  router: Router;
+  slotCount: number;
+}
+
+export interface StrategyEnv {
+  loaded: Pick<LoadedScenario, 'file' | 'source'>;
+  targets: readonly TargetInfo[];
+  seed: number;
+  label: string;
+  defaults: { attemptTimeoutMs: number; maxAttempts: number };
+  problems: Problem[];
+}
+
+const inert: Router = { decide: () => stop('invalid strategy') };
+
+/** Creates the router for `spec` found at `path` in the scenario (e.g. ['strategies', 'fb']). */
+export function buildRouter(spec: { use: string; options?: unknown }, path: readonly PathSegment[], env: StrategyEnv): BuiltRouter {
+  let slots = 0;
+  const instantiate = (ref: { use: string; options?: unknown }, at: readonly PathSegment[]): Router => {
+    const def = registry[ref.use];
+    if (!def) {
+      env.problems.push(problemAt(env.loaded, [...at, 'use'], unknownNameMessage('strategy', ref.use, Object.keys(registry))));
+      return inert;
+    }
+    const optionsPath = [...at, 'options'];
+    const parsed = def.options.safeParse(ref.options ?? {});
+    if (!parsed.success) {
+      env.problems.push(...issuesToProblems(parsed.error.issues, env.loaded.source, env.loaded.file, def.options, optionsPath));
+      return inert;
+    }
+    const targetIds = env.targets.map((t) => t.id);
+    const init: StrategyInit = {
+      targets: env.targets,
+      rng: new Rng(combineSeeds(env.seed, hashString(`strategy:${env.label}:${formatPath(at)}`))),
+      defaults: env.defaults,
+      resolveTarget(id, p) {
+        const index = targetIds.indexOf(id);
+        if (index < 0) {
+          env.problems.push(problemAt(env.loaded, [...optionsPath, ...p], unknownNameMessage('target', id, targetIds)));
+          return 0;
+        }
+        return index;
+      },
+      member(m: MemberSpec, p): Member {
+        if (typeof m === 'string') return { kind: 'target', target: init.resolveTarget(m, p), id: m };
+        const start = slots;
+        const router = instantiate(m, [...optionsPath, ...p]);
+        return { kind: 'router', router, label: m.use, slots: [start, slots] };
+      },
+      slot: () => slots++,
+      problem(p, message) {
+        env.problems.push(problemAt(env.loaded, [...optionsPath, ...p], message));
+      },
+    };
+    return def.create(parsed.data, init);
+  };
+  const router = instantiate(spec, path);
+  return { router, slotCount: slots };
+}

@@ -1,0 +1,82 @@
+/**
+ * The comparison summary as Markdown: one row per strategy, the metrics people compare, and a
+ * table of thresholds that failed. Pure formatting of rows computed in SQL.
+ */
+import type { SummaryRow } from '../store/queries.js';
+import type { ThresholdResult } from './thresholds.js';
+
+export interface SummaryInput {
+  scenario: string;
+  description?: string;
+  runGroup: string;
+  traffic: string;
+  rows: readonly SummaryRow[];
+  thresholds: ReadonlyMap<string, readonly ThresholdResult[]>;
+  errors: readonly { run_no: number; error_kind: string; attempts: number; failed_requests: number }[];
+  reasons: readonly { run_no: number; reason: string; n: number }[];
+  skippedRows: number;
+  interrupted: boolean;
+}
+
+export const fmt = {
+  pct: (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(v >= 0.9995 && v < 1 ? 3 : 2)}%`),
+  ms: (v: number | null) => (v === null ? '–' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v).toLocaleString('en-US')} ms`),
+  usd: (v: number | null) => (v === null ? '–' : v >= 100 ? `$${v.toFixed(0)}` : v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`),
+  num: (v: number | null, digits = 2) => (v === null ? '–' : v.toFixed(digits)),
+  int: (v: number) => v.toLocaleString('en-US'),
+};
+
+const COLUMNS: [string, (r: SummaryRow) => string][] = [
+  ['strategy', (r) => `**${r.strategy}**${r.strategy !== r.strategy_use ? ` (${r.strategy_use})` : ''}`],
+  ['success', (r) => fmt.pct(r.success_rate)],
+  ['p50', (r) => fmt.ms(r.p50_latency_ms)],
+  ['p95', (r) => fmt.ms(r.p95_latency_ms)],
+  ['p99', (r) => fmt.ms(r.p99_latency_ms)],
+  ['TTFT p50', (r) => fmt.ms(r.p50_ttft_ms)],
+  ['attempts', (r) => fmt.num(r.mean_attempts, 3)],
+  ['failover', (r) => fmt.pct(r.failover_rate)],
+  ['cost', (r) => fmt.usd(r.total_cost_usd)],
+  ['per 1k ok', (r) => fmt.usd(r.cost_per_1k_usd)],
+  ['status', (r) => r.status],
+];
+
+export function summaryMarkdown(s: SummaryInput): string {
+  const out: string[] = [];
+  out.push(`# ${s.scenario}`, '');
+  if (s.description) out.push(s.description.trim(), '');
+  const requests = s.rows[0]?.requests ?? 0;
+  out.push(`Run group \`${s.runGroup}\` · ${fmt.int(requests)} requests · ${s.traffic}${s.skippedRows ? ` · ${fmt.int(s.skippedRows)} bad trace rows skipped` : ''}`, '');
+  if (s.interrupted) out.push('> **Interrupted**: only requests that finished before Ctrl-C are counted.', '');
+  out.push(`| ${COLUMNS.map(([h]) => h).join(' | ')} |`, `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
+  for (const r of s.rows) out.push(`| ${COLUMNS.map(([, f]) => f(r)).join(' | ')} |`);
+  out.push('', 'Latency is from the scheduled send time to the successful answer (successful requests only); TTFT likewise, for streamed requests. Cost includes failed attempts as providers bill them.', '');
+
+  const failed = s.rows.flatMap((r) => (s.thresholds.get(r.run_id) ?? []).filter((t) => !t.passed).map((t) => ({ r, t })));
+  const total = s.rows.reduce((a, r) => a + (s.thresholds.get(r.run_id)?.length ?? 0), 0);
+  if (total > 0) {
+    out.push(failed.length === 0 ? `All ${total} thresholds passed.` : `## Thresholds failed (${failed.length} of ${total})`, '');
+    if (failed.length > 0) {
+      out.push('| strategy | metric | threshold | actual |', '| --- | --- | --- | ---: |');
+      for (const { r, t } of failed) out.push(`| ${r.strategy} | ${t.metric} | \`${t.threshold}\` | ${t.actual === null ? 'no data' : +t.actual.toPrecision(6)} |`);
+      out.push('');
+    }
+  }
+
+  if (s.errors.length > 0) {
+    out.push('## Faults met and absorbed', '', '| strategy | error kind | failed attempts | failed requests |', '| --- | --- | ---: | ---: |');
+    for (const e of s.errors) {
+      const r = s.rows.find((x) => x.run_no === e.run_no);
+      out.push(`| ${r?.strategy ?? e.run_no} | ${e.error_kind} | ${fmt.int(e.attempts)} | ${fmt.int(e.failed_requests)} |`);
+    }
+    out.push('');
+  }
+  if (s.reasons.length > 0) {
+    out.push('## Most frequent routing decisions', '', '| strategy | decision | count |', '| --- | --- | ---: |');
+    for (const e of s.reasons) {
+      const r = s.rows.find((x) => x.run_no === e.run_no);
+      out.push(`| ${r?.strategy ?? e.run_no} | ${e.reason} | ${fmt.int(e.n)} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,78 @@
+/**
+ * Loads one scenario file (YAML or JSON): parse with positions, validate strictly, check
+ * references inside the scenario, and report every problem at once as a HarnessError (exit 2).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { inputError, sortProblems, type Problem } from '../errors.js';
+import { issuesToProblems, formatPath } from './format-issues.js';
+import { scenarioSchema, type Scenario } from './schema.js';
+import { unknownNameMessage } from './suggest.js';
+import { parseYamlSource, type PathSegment, type YamlSource } from './yaml-source.js';
+
+export interface LoadedScenario {
+  /** The file as given (used in messages). */
+  file: string;
+  /** Directory that relative paths in the scenario resolve against. */
+  dir: string;
+  /** sha256 of the file's bytes: identifies what a run was made from. */
+  hash: string;
+  scenario: Scenario;
+  /** Positions, for problems found after loading (strategy options, trace paths). */
+  source: YamlSource;
+}
+
+/** Validates scenario text; `file` is used for messages and relative paths. */
+export function parseScenario(text: string, file: string): LoadedScenario {
+  const source = parseYamlSource(text, file);
+  if (source.problems.length > 0) throw invalid(file, source.problems);
+  const parsed = scenarioSchema.safeParse(source.value);
+  if (!parsed.success) throw invalid(file, issuesToProblems(parsed.error.issues, source, file, scenarioSchema));
+  const scenario = parsed.data;
+  const problems = checkReferences(scenario, source, file);
+  if (problems.length > 0) throw invalid(file, problems);
+  return {
+    file,
+    dir: path.dirname(path.resolve(file)),
+    hash: createHash('sha256').update(text).digest('hex'),
+    scenario,
+    source,
+  };
+}
+
+export async function loadScenario(file: string): Promise<LoadedScenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw inputError('SCENARIO_UNREADABLE', `cannot read scenario ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, [
+      { file, path: '', message: code === 'ENOENT' ? 'no such file' : `unreadable (${code ?? 'error'})` },
+    ]);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return parseScenario(text, file);
+}
+
+/** A located problem for a path inside the scenario. */
+export function problemAt(loaded: Pick<LoadedScenario, 'file' | 'source'>, at: readonly PathSegment[], message: string, atKey = false): Problem {
+  return { file: loaded.file, ...loaded.source.locate(at, atKey), path: formatPath(at), message };
+}
+
+function invalid(file: string, problems: Problem[]) {
+  const sorted = sortProblems(problems);
+  return inputError('SCENARIO_INVALID', `${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'}`, sorted);
+}
+
+function checkReferences(scenario: Scenario, source: YamlSource, file: string): Problem[] {
+  const problems: Problem[] = [];
+  const targetIds = Object.keys(scenario.targets);
+  scenario.incidents.forEach((incident, i) => {
+    incident.targets.forEach((id, j) => {
+      if (id !== '*' && !targetIds.includes(id))
+        problems.push(problemAt({ file, source }, ['incidents', i, 'targets', j], unknownNameMessage('target', id, targetIds)));
+    });
+  });
+  return problems;
+}

@@ -1,0 +1,73 @@
+/** Scenario schema: `targets` (provider × model endpoints) and their mock behaviour. */
+import { z } from 'zod';
+import { DIALECTS, ERROR_KINDS } from '../providers/canonical.js';
+import { positiveDurationSchema } from './duration.js';
+
+const positive = z.number().positive({ message: 'must be greater than zero' });
+const fraction = z.number().min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' });
+
+const latencyQuantiles = z
+  .strictObject({ p50: positive, p99: positive })
+  .refine((q) => q.p50 <= q.p99, { message: 'p50 must not exceed p99', path: ['p50'] });
+
+/** Mock-injectable error kinds (gateway_blocked is produced by strategies, not providers). */
+export const MOCK_ERROR_KINDS = ERROR_KINDS.filter((k) => k !== 'gateway_blocked');
+
+export const errorMixSchema = z
+  .partialRecord(z.enum(MOCK_ERROR_KINDS), fraction)
+  .refine((mix) => Object.values(mix).reduce<number>((a, b) => a + (b ?? 0), 0) <= 1 + 1e-9, {
+    message: 'error probabilities must sum to at most 1',
+  })
+  .meta({ description: 'Per-attempt probability of each error kind, e.g. { server_error: 0.01, rate_limited: 0.005 }.' });
+
+/** Mock behaviour: every field overrides the named profile's value. */
+export const mockSchema = z.strictObject({
+  profile: z.string().default('typical').meta({ description: 'Named behaviour profile: see `routebench list profiles`.' }),
+  ttft_ms: latencyQuantiles.optional().meta({ description: 'Time to first token (before prefill), lognormal p50/p99.' }),
+  tokens_per_s: z
+    .strictObject({ p50: positive, p99: positive })
+    .refine((q) => q.p99 <= q.p50, {
+      message: 'p99 is the slow tail (99% of responses stream faster than it) and must not exceed p50',
+      path: ['p99'],
+    })
+    .optional()
+    .meta({ description: 'Output tokens per second; p99 is the slow tail and must be ≤ p50.' }),
+  prefill_tokens_per_s: positive.optional().meta({ description: 'Input tokens processed per second before the first token.' }),
+  errors: errorMixSchema.optional(),
+  error_latency_ms: latencyQuantiles.optional().meta({ description: 'How long an error response takes to arrive.' }),
+  retry_after_ms: z
+    .strictObject({ min: z.number().nonnegative(), max: z.number().nonnegative() })
+    .refine((r) => r.min <= r.max, { message: 'min must not exceed max', path: ['min'] })
+    .optional()
+    .meta({ description: 'retry-after sent with 429/529 errors, uniform in [min, max].' }),
+  retry_after_share: fraction.optional().meta({ description: 'Share of 429/529 responses that carry retry-after at all.' }),
+  rate_limit: z
+    .strictObject({ rpm: positive.optional(), tpm: positive.optional() })
+    .refine((r) => r.rpm !== undefined || r.tpm !== undefined, { message: 'give rpm, tpm or both' })
+    .optional()
+    .meta({ description: 'Token-bucket limits; excess requests get 429 with the wait as retry-after.' }),
+  max_in_flight: z.number().int().positive().optional().meta({ description: 'Concurrent requests beyond this are refused as overloaded.' }),
+});
+export type MockSpec = z.output<typeof mockSchema>;
+
+export const priceSchema = z.strictObject({
+  input: z.number().nonnegative().meta({ description: 'USD per 1M input tokens.' }),
+  output: z.number().nonnegative().meta({ description: 'USD per 1M output tokens.' }),
+  cached_input: z.number().nonnegative().optional().meta({ description: 'USD per 1M cached input tokens (default: input).' }),
+  source: z.string().optional(),
+  as_of: z.string().optional(),
+});
+
+export const targetSchema = z.strictObject({
+  provider: z.string().min(1).meta({ description: 'Provider name, e.g. openai, anthropic, azure, bedrock.' }),
+  model: z.string().min(1),
+  dialect: z.enum(DIALECTS).optional().meta({ description: 'Wire format; default anthropic for provider anthropic, else openai.' }),
+  price: z
+    .union([z.string().min(1), priceSchema])
+    .optional()
+    .meta({ description: 'A key of the price table (default: the model name), or an inline price.' }),
+  context_window: z.number().int().positive().optional().meta({ description: 'Requests with more input tokens fail with context_length.' }),
+  timeout: positiveDurationSchema.optional().meta({ description: 'Default per-attempt timeout for this target, e.g. "30s".' }),
+  mock: mockSchema.default({ profile: 'typical' }),
+});
+export type TargetSpec = z.output<typeof targetSchema>;

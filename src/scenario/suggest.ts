@@ -1,0 +1,40 @@
+/** "Did you mean" suggestions for unknown names (keys, strategies, profiles, targets). */
+
+/** Levenshtein edit distance, O(a·b) time, O(b) memory. */
+export function editDistance(a: string, b: string): number {
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(up + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}
+
+/** The closest candidate within a distance that scales with the name's length, if any. */
+export function nearest(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const lower = name.toLowerCase();
+  for (const c of candidates) {
+    const d = editDistance(lower, c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.max(2, Math.floor(name.length / 3));
+  return bestDistance <= limit ? best : undefined;
+}
+
+/** "unknown X \"y\"; did you mean \"z\"? (known: a, b, c)" */
+export function unknownNameMessage(kind: string, name: string, candidates: readonly string[]): string {
+  const guess = nearest(name, candidates);
+  const known = candidates.length <= 12 ? ` (known: ${candidates.join(', ')})` : '';
+  return `unknown ${kind} "${name}"${guess ? `; did you mean "${guess}"?` : ''}${known}`;
+}

@@ -1,0 +1,94 @@
+/**
+ * Parses YAML or JSON text while keeping positions, so every problem can point at file:line:col.
+ * Refuses what reference/wire-faults.md §4 lists: empty files, several documents, duplicate keys,
+ * alias bombs; each as a located problem rather than a crash.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import type { Problem } from '../errors.js';
+
+export type PathSegment = string | number;
+
+export interface YamlSource {
+  /** The plain JS value (undefined when the text had problems). */
+  value: unknown;
+  problems: Problem[];
+  /** Line/column of the node at `path`, or of its deepest existing ancestor. `atKey` points at the key itself. */
+  locate(path: readonly PathSegment[], atKey?: boolean): { line: number; col: number };
+}
+
+export function parseYamlSource(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const pos = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, col };
+  };
+  const problems: Problem[] = [];
+  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  if (list.length > 1) {
+    const second = list[1]!;
+    problems.push({ file, ...pos(second.range[0]), path: '', message: 'expected exactly one YAML document, found several (a second "---")' });
+  }
+  const doc = list[0];
+  for (const err of [...(doc?.errors ?? []), ...(doc?.warnings ?? [])]) {
+    if (!('code' in err)) continue;
+    const isError = doc?.errors.includes(err as never) ?? true;
+    if (!isError) continue;
+    const lp = err.linePos?.[0];
+    let message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?/, '');
+    if (err.code === 'DUPLICATE_KEY' && lp) message += firstDefinition(text, err.pos[0], lp.col);
+    problems.push({ file, line: lp?.line, col: lp?.col, path: '', message: `${message} (${err.code})` });
+  }
+  let value: unknown;
+  if (doc && problems.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (e) {
+      problems.push({ file, path: '', message: `cannot expand YAML aliases: ${(e as Error).message}` });
+    }
+    if (problems.length === 0 && (value === null || value === undefined))
+      problems.push({ file, line: 1, col: 1, path: '', message: 'the scenario is empty (no keys, or only comments)' });
+  }
+  if (!doc && problems.length === 0) problems.push({ file, line: 1, col: 1, path: '', message: 'the scenario is empty' });
+
+  const locate = (path: readonly PathSegment[], atKey = false) => {
+    let node: unknown = doc?.contents;
+    let at = 0;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) break;
+        const keyNode = pair.key as Node;
+        if (atKey && i === path.length - 1) {
+          at = keyNode.range?.[0] ?? at;
+          node = undefined;
+          break;
+        }
+        at = keyNode.range?.[0] ?? at;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg];
+        if (!item) break;
+        node = item;
+      } else break;
+      const range = (node as Node | undefined)?.range;
+      if (range) at = range[0];
+    }
+    if (path.length === 0 && (doc?.contents as Node | null)?.range) at = (doc!.contents as Node).range![0];
+    return pos(at);
+  };
+  return { value, problems, locate };
+}
+
+/** For a duplicate key at `offset`, names the line where the key was first defined. */
+function firstDefinition(text: string, offset: number, col: number): string {
+  const key = /^[^:\s]+/.exec(text.slice(offset))?.[0];
+  if (!key) return '';
+  const lines = text.slice(0, offset).split('\n');
+  for (let i = 0; i < lines.length - 1; i++) {
+    const line = lines[i]!;
+    if (line.slice(col - 1).startsWith(`${key}:`) && line.slice(0, col - 1).trim() === '') return ` ("${key}" first defined at line ${i + 1})`;
+  }
+  return ` ("${key}")`;
+}

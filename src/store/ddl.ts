@@ -1,0 +1,113 @@
+/**
+ * The DuckDB contract. `attempts` holds one numeric row per provider call (strings are
+ * dictionary tables per run); `attempt_log` and `requests` are the views people query.
+ * Bump SCHEMA_VERSION on any incompatible change: older readers refuse newer files.
+ */
+import { ERROR_KINDS, OUTCOMES } from '../providers/canonical.js';
+
+export const SCHEMA_VERSION = 1;
+
+const enumList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+export const DDL = `
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TYPE IF NOT EXISTS outcome_t AS ENUM (${enumList(OUTCOMES)});
+CREATE TYPE IF NOT EXISTS error_kind_t AS ENUM (${enumList(ERROR_KINDS)});
+
+CREATE TABLE IF NOT EXISTS runs (
+  run_no INTEGER PRIMARY KEY,
+  run_id VARCHAR UNIQUE NOT NULL,
+  run_group VARCHAR NOT NULL,
+  scenario VARCHAR NOT NULL,
+  scenario_hash VARCHAR NOT NULL,
+  scenario_file VARCHAR,
+  strategy VARCHAR NOT NULL,
+  strategy_use VARCHAR NOT NULL,
+  strategy_options JSON,
+  mode VARCHAR NOT NULL,
+  transport VARCHAR NOT NULL,
+  seed BIGINT NOT NULL,
+  started_at TIMESTAMP,
+  finished_at TIMESTAMP,
+  status VARCHAR NOT NULL,
+  requests INTEGER,
+  attempt_rows INTEGER,
+  skipped_rows INTEGER,
+  traffic_ms DOUBLE,
+  wall_ms DOUBLE,
+  harness_version VARCHAR,
+  git_commit VARCHAR,
+  host JSON,
+  error VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS targets (
+  run_no INTEGER, target_no SMALLINT, target_id VARCHAR, provider VARCHAR, model VARCHAR, dialect VARCHAR,
+  price_input DOUBLE, price_output DOUBLE, price_cached_input DOUBLE, price_source VARCHAR
+);
+CREATE TABLE IF NOT EXISTS reasons (run_no INTEGER, reason_no INTEGER, reason VARCHAR);
+CREATE TABLE IF NOT EXISTS tagsets (run_no INTEGER, tagset_no INTEGER, tags JSON);
+CREATE TABLE IF NOT EXISTS routes (run_no INTEGER, route_no INTEGER, route VARCHAR);
+CREATE TABLE IF NOT EXISTS incidents (run_no INTEGER, incident_no INTEGER, name VARCHAR, kind VARCHAR, targets VARCHAR[], start_ms DOUBLE, end_ms DOUBLE);
+
+CREATE TABLE IF NOT EXISTS attempts (
+  run_no INTEGER NOT NULL,
+  request_no INTEGER NOT NULL,
+  attempt_no INTEGER NOT NULL,
+  target_no INTEGER,
+  scheduled_ms DOUBLE NOT NULL,
+  sent_ms DOUBLE NOT NULL,
+  first_token_ms DOUBLE,
+  end_ms DOUBLE NOT NULL,
+  outcome outcome_t NOT NULL,
+  http_status INTEGER,
+  error_kind error_kind_t,
+  retryable BOOLEAN NOT NULL,
+  retry_after_ms DOUBLE,
+  tokens_in INTEGER NOT NULL,
+  tokens_cached INTEGER NOT NULL,
+  tokens_out INTEGER NOT NULL,
+  cost_usd DOUBLE NOT NULL,
+  reason_no INTEGER NOT NULL,
+  tagset_no INTEGER NOT NULL,
+  route_no INTEGER NOT NULL,
+  stream BOOLEAN NOT NULL,
+  incident_no INTEGER
+);
+
+CREATE OR REPLACE VIEW attempt_log AS
+SELECT r.run_id, r.scenario, r.strategy, a.request_no, a.attempt_no, t.target_id AS target, t.provider, t.model,
+       a.scheduled_ms, a.sent_ms, a.first_token_ms, a.end_ms, a.outcome, a.http_status, a.error_kind, a.retryable,
+       a.retry_after_ms, a.tokens_in, a.tokens_cached, a.tokens_out, a.cost_usd, rs.reason, ts.tags, ro.route, a.stream,
+       i.name AS incident, a.run_no
+FROM attempts a
+JOIN runs r USING (run_no)
+LEFT JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
+LEFT JOIN reasons rs ON rs.run_no = a.run_no AND rs.reason_no = a.reason_no
+LEFT JOIN tagsets ts ON ts.run_no = a.run_no AND ts.tagset_no = a.tagset_no
+LEFT JOIN routes ro ON ro.run_no = a.run_no AND ro.route_no = a.route_no
+LEFT JOIN incidents i ON i.run_no = a.run_no AND i.incident_no = a.incident_no;
+
+CREATE OR REPLACE VIEW requests AS
+SELECT run_no, request_no,
+       any_value(scheduled_ms) AS scheduled_ms,
+       any_value(tagset_no) AS tagset_no,
+       any_value(route_no) AS route_no,
+       bool_or(stream) AS stream,
+       bool_or(outcome = 'ok') AS success,
+       count(*) FILTER (WHERE outcome <> 'gave_up') AS attempts,
+       count(DISTINCT target_no) FILTER (WHERE outcome <> 'gave_up') AS targets_tried,
+       count(DISTINCT target_no) FILTER (WHERE outcome <> 'gave_up') > 1 AS failover,
+       max(end_ms) FILTER (WHERE outcome = 'ok') - any_value(scheduled_ms) AS latency_ms,
+       max(end_ms) - any_value(scheduled_ms) AS duration_ms,
+       min(first_token_ms) FILTER (WHERE outcome = 'ok') - any_value(scheduled_ms) AS ttft_ms,
+       min(sent_ms) - any_value(scheduled_ms) AS lag_ms,
+       arg_max(target_no, attempt_no) FILTER (WHERE outcome = 'ok') AS served_by,
+       arg_max(error_kind, attempt_no) FILTER (WHERE outcome <> 'ok') AS last_error,
+       sum(cost_usd) AS cost_usd,
+       sum(cost_usd) FILTER (WHERE outcome <> 'ok') AS wasted_cost_usd,
+       sum(tokens_in) AS tokens_in,
+       sum(tokens_out) AS tokens_out
+FROM attempts
+GROUP BY run_no, request_no;
+`;

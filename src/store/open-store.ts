@@ -1,0 +1,109 @@
+/**
+ * Opens the results database (an embedded DuckDB file, or ':memory:' for tests), creates the
+ * schema, and refuses a file from a newer schema. A file locked by another process becomes a
+ * clear environment error (exit 4) naming the fix, never a stack trace.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { environmentError, HarnessError, ExitCode } from '../errors.js';
+import { DDL, SCHEMA_VERSION } from './ddl.js';
+
+export interface Store {
+  readonly file: string;
+  readonly con: DuckDBConnection;
+  /** Rows of a query as plain JSON-safe objects (BIGINT → number where safe). */
+  all<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
+  run(sql: string, params?: Record<string, unknown>): Promise<void>;
+  checkpoint(): Promise<void>;
+  close(): void;
+}
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** Create the schema if missing (default true for writable stores). */
+  create?: boolean;
+}
+
+export async function openStore(file: string, opts: OpenOptions = {}): Promise<Store> {
+  const memory = file === ':memory:';
+  if (!memory && !opts.readOnly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(file, { threads: '2', ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
+  } catch (e) {
+    throw openError(file, e);
+  }
+  const con = await instance.connect();
+  const store: Store = {
+    file,
+    con,
+    async all<T>(sql: string, params?: Record<string, unknown>) {
+      const reader = await con.runAndReadAll(sql, params as never);
+      return reader.getRowObjectsJS().map(normaliseRow) as T[];
+    },
+    async run(sql: string, params?: Record<string, unknown>) {
+      await con.run(sql, params as never);
+    },
+    async checkpoint() {
+      if (!memory && !opts.readOnly) await con.run('CHECKPOINT');
+    },
+    close() {
+      con.closeSync();
+      instance.closeSync();
+    },
+  };
+  try {
+    if (!opts.readOnly && opts.create !== false) await initialise(store);
+    await checkVersion(store);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  return store;
+}
+
+async function initialise(store: Store): Promise<void> {
+  await store.run(DDL);
+  await store.run(`INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING`);
+}
+
+async function checkVersion(store: Store): Promise<void> {
+  const rows = await store.all<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`).catch(() => []);
+  const version = Number(rows[0]?.value ?? SCHEMA_VERSION);
+  if (version > SCHEMA_VERSION)
+    throw new HarnessError('SCHEMA_NEWER', `${store.file} was written by a newer routebench (schema ${version}; this one reads ${SCHEMA_VERSION})`, {
+      exitCode: ExitCode.environment,
+      hint: 'upgrade routebench, or write to another file with --db',
+    });
+}
+
+function openError(file: string, e: unknown): HarnessError {
+  const message = (e as Error).message ?? String(e);
+  if (/Could not set lock|Conflicting lock/i.test(message)) {
+    const holder = /held in (.+?) \(PID (\d+)\)/.exec(message);
+    return environmentError(
+      'DB_LOCKED',
+      `${file} is locked by another process${holder ? ` (${path.basename(holder[1]!)}, PID ${holder[2]})` : ''}`,
+      'another routebench run or a notebook has the results file open; wait for it, close it, or write elsewhere with --db <file>',
+      e,
+    );
+  }
+  if (/Permission denied|read-only/i.test(message))
+    return environmentError('DB_UNWRITABLE', `cannot open ${file}: permission denied`, 'choose a writable location with --db <file>', e);
+  if (/not a valid DuckDB database|file is not a DuckDB/i.test(message))
+    return environmentError('DB_NOT_DUCKDB', `${file} is not a DuckDB database`, 'point --db at a routebench results file, or at a new path', e);
+  return environmentError('DB_OPEN', `cannot open ${file}: ${message.split('\n')[0]}`, 'check the path given with --db', e);
+}
+
+/** BIGINT/HUGEINT → number when safe; DuckDB timestamps and decimals → plain values. */
+function normaliseRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const k of Object.keys(row)) row[k] = normaliseValue(row[k]);
+  return row;
+}
+
+function normaliseValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (Array.isArray(v)) return v.map(normaliseValue);
+  return v;
+}

@@ -1,0 +1,147 @@
+/**
+ * Named read queries. Every aggregate routebench reports is computed here, in SQL; reports and
+ * the CLI never aggregate rows in JavaScript.
+ */
+import type { Aggregate, ThresholdExpr } from '../scenario/threshold-expr.js';
+import type { Store } from './open-store.js';
+
+export interface SummaryRow {
+  run_no: number;
+  run_id: string;
+  run_group: string;
+  scenario: string;
+  strategy: string;
+  strategy_use: string;
+  status: string;
+  requests: number;
+  successes: number;
+  success_rate: number;
+  p50_latency_ms: number | null;
+  p95_latency_ms: number | null;
+  p99_latency_ms: number | null;
+  p50_ttft_ms: number | null;
+  mean_attempts: number;
+  failover_rate: number;
+  total_cost_usd: number;
+  wasted_cost_usd: number;
+  cost_per_1k_usd: number | null;
+  traffic_ms: number | null;
+  skipped_rows: number | null;
+}
+
+const listOf = (runNos: readonly number[]) => (runNos.length === 0 ? 'NULL' : runNos.map((n) => Math.trunc(n)).join(', '));
+
+/** The comparison summary: one row per run, in the order given. */
+export async function summary(store: Store, runNos: readonly number[]): Promise<SummaryRow[]> {
+  return store.all<SummaryRow>(`
+    WITH s AS (
+      SELECT run_no,
+        count(*)::INTEGER AS requests,
+        count(*) FILTER (WHERE success)::INTEGER AS successes,
+        avg(success::INTEGER) AS success_rate,
+        quantile_cont(latency_ms, 0.50) FILTER (WHERE success) AS p50_latency_ms,
+        quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms,
+        quantile_cont(latency_ms, 0.99) FILTER (WHERE success) AS p99_latency_ms,
+        quantile_cont(ttft_ms, 0.50) FILTER (WHERE success AND stream) AS p50_ttft_ms,
+        avg(attempts) AS mean_attempts,
+        avg(failover::INTEGER) AS failover_rate,
+        coalesce(sum(cost_usd), 0) AS total_cost_usd,
+        coalesce(sum(wasted_cost_usd), 0) AS wasted_cost_usd
+      FROM requests WHERE run_no IN (${listOf(runNos)}) GROUP BY run_no)
+    SELECT r.run_no, r.run_id, r.run_group, r.scenario, r.strategy, r.strategy_use, r.status,
+      coalesce(s.requests, 0) AS requests, coalesce(s.successes, 0) AS successes, coalesce(s.success_rate, 0) AS success_rate,
+      s.p50_latency_ms, s.p95_latency_ms, s.p99_latency_ms, s.p50_ttft_ms,
+      coalesce(s.mean_attempts, 0) AS mean_attempts, coalesce(s.failover_rate, 0) AS failover_rate,
+      coalesce(s.total_cost_usd, 0) AS total_cost_usd, coalesce(s.wasted_cost_usd, 0) AS wasted_cost_usd,
+      s.total_cost_usd / nullif(s.successes, 0) * 1000 AS cost_per_1k_usd,
+      r.traffic_ms, r.skipped_rows
+    FROM runs r LEFT JOIN s USING (run_no)
+    WHERE r.run_no IN (${listOf(runNos)})
+    ORDER BY list_position([${listOf(runNos)}], r.run_no)`);
+}
+
+/** Error kinds per run: which faults each strategy met (attempt level) and which it could not absorb (request level). */
+export async function errorBreakdown(store: Store, runNos: readonly number[]): Promise<{ run_no: number; error_kind: string; attempts: number; failed_requests: number }[]> {
+  return store.all(`
+    SELECT run_no, error_kind::VARCHAR AS error_kind,
+      count(*) FILTER (WHERE outcome IN ('error', 'timeout'))::INTEGER AS attempts,
+      count(*) FILTER (WHERE outcome = 'gave_up')::INTEGER AS failed_requests
+    FROM attempts WHERE run_no IN (${listOf(runNos)}) AND error_kind IS NOT NULL
+    GROUP BY ALL ORDER BY run_no, attempts DESC, error_kind`);
+}
+
+/** The most frequent decision reasons per run. */
+export async function topReasons(store: Store, runNos: readonly number[], limit = 5): Promise<{ run_no: number; reason: string; n: number }[]> {
+  return store.all(`
+    SELECT run_no, reason, n FROM (
+      SELECT a.run_no, rs.reason, count(*)::INTEGER AS n,
+        row_number() OVER (PARTITION BY a.run_no ORDER BY count(*) DESC, rs.reason) AS rank
+      FROM attempts a JOIN reasons rs ON rs.run_no = a.run_no AND rs.reason_no = a.reason_no
+      WHERE a.run_no IN (${listOf(runNos)}) GROUP BY a.run_no, rs.reason)
+    WHERE rank <= ${Math.trunc(limit)} ORDER BY run_no, n DESC, reason`);
+}
+
+const TREND_COLUMN: Record<string, string> = {
+  latency_ms: 'latency_ms',
+  ttft_ms: 'ttft_ms',
+  attempts: 'attempts',
+  cost_usd: 'cost_usd',
+};
+const TREND_FILTER: Record<string, string> = {
+  latency_ms: 'success',
+  ttft_ms: 'success AND stream',
+  attempts: 'true',
+  cost_usd: 'true',
+};
+const RATE_EXPR: Record<string, string> = {
+  success: 'success',
+  error: 'NOT success',
+  failover: 'failover',
+};
+const VALUE_EXPR: Record<string, string> = {
+  success_rate: 'avg(success::INTEGER)',
+  error_rate: 'avg((NOT success)::INTEGER)',
+  failover_rate: 'avg(failover::INTEGER)',
+  p50_latency_ms: 'quantile_cont(latency_ms, 0.50) FILTER (WHERE success)',
+  p90_latency_ms: 'quantile_cont(latency_ms, 0.90) FILTER (WHERE success)',
+  p95_latency_ms: 'quantile_cont(latency_ms, 0.95) FILTER (WHERE success)',
+  p99_latency_ms: 'quantile_cont(latency_ms, 0.99) FILTER (WHERE success)',
+  max_latency_ms: 'max(latency_ms) FILTER (WHERE success)',
+  p50_ttft_ms: 'quantile_cont(ttft_ms, 0.50) FILTER (WHERE success AND stream)',
+  p95_ttft_ms: 'quantile_cont(ttft_ms, 0.95) FILTER (WHERE success AND stream)',
+  p99_ttft_ms: 'quantile_cont(ttft_ms, 0.99) FILTER (WHERE success AND stream)',
+  mean_attempts: 'avg(attempts)',
+  total_cost_usd: 'coalesce(sum(cost_usd), 0)',
+  cost_per_1k_usd: 'sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000',
+  requests: 'count(*)',
+};
+
+/** The SQL aggregate for one threshold over the `requests` view. */
+export function metricSql(metric: string, agg: Aggregate): string {
+  if (metric in VALUE_EXPR) return VALUE_EXPR[metric]!;
+  if (metric in RATE_EXPR) return agg.fn === 'count' ? `count(*) FILTER (WHERE ${RATE_EXPR[metric]})` : `avg((${RATE_EXPR[metric]})::INTEGER)`;
+  const col = TREND_COLUMN[metric];
+  if (!col) throw new Error(`no SQL for metric ${metric}`);
+  const filter = `FILTER (WHERE ${TREND_FILTER[metric]})`;
+  switch (agg.fn) {
+    case 'p':
+      return `quantile_cont(${col}, ${agg.q / 100}) ${filter}`;
+    case 'med':
+      return `quantile_cont(${col}, 0.5) ${filter}`;
+    case 'avg':
+    case 'min':
+    case 'max':
+    case 'count':
+      return `${agg.fn}(${col}) ${filter}`;
+    default:
+      throw new Error(`aggregate ${agg.fn} does not apply to ${metric}`);
+  }
+}
+
+/** Evaluates several metric expressions for one run in a single query; NULL (no data) → null. */
+export async function metricValues(store: Store, runNo: number, items: readonly { metric: string; expr: ThresholdExpr }[]): Promise<(number | null)[]> {
+  if (items.length === 0) return [];
+  const select = items.map((it, i) => `(${metricSql(it.metric, it.expr.aggregate)})::DOUBLE AS m${i}`).join(', ');
+  const [row] = await store.all<Record<string, number | null>>(`SELECT ${select} FROM requests WHERE run_no = ${Math.trunc(runNo)}`);
+  return items.map((_, i) => row?.[`m${i}`] ?? null);
+}

@@ -1,0 +1,100 @@
+/**
+ * Streams a text file as lines with 1-based line numbers, in constant memory. Accepts a UTF-8
+ * BOM and CRLF; refuses invalid UTF-8 and NUL bytes (reported with the line number), and lines
+ * longer than a cap (a 50 MB prompt on one line should be a clear error, not an OOM).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { inputError } from '../errors.js';
+
+export interface Line {
+  text: string;
+  lineNo: number;
+}
+
+export const MAX_LINE_BYTES = 2 * 1024 * 1024;
+
+/** Fails early with a clear message when the file is missing or not a file. */
+export async function assertReadableFile(file: string, what: string): Promise<void> {
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw inputError('TRACE_NOT_FILE', `${what} ${file} is not a file`, [{ file, path: '', message: 'not a regular file' }]);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT')
+      throw inputError('TRACE_MISSING', `${what} ${file} does not exist`, [{ file, path: '', message: `${what} not found` }], 'paths in a scenario are relative to the scenario file');
+    throw e;
+  }
+}
+
+/** Yields arrays of lines (one array per read chunk) to keep per-line overhead low. */
+export async function* readLines(file: string, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<Line[]> {
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  let carry = '';
+  let lineNo = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        throw badEncoding(file, lineNo + 1 + countNewlines(carry));
+      }
+      const out: Line[] = [];
+      let start = 0;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl === -1) break;
+        let line = carry + text.slice(start, nl);
+        carry = '';
+        start = nl + 1;
+        lineNo++;
+        if (line.endsWith('\r')) line = line.slice(0, -1);
+        checkLine(file, line, lineNo, maxLineBytes);
+        out.push({ text: line, lineNo });
+      }
+      carry += text.slice(start);
+      if (carry.length > maxLineBytes) throw lineTooLong(file, lineNo + 1, maxLineBytes);
+      if (out.length > 0) yield out;
+    }
+    try {
+      carry += decoder.decode();
+    } catch {
+      throw badEncoding(file, lineNo + 1);
+    }
+    if (carry.length > 0) {
+      lineNo++;
+      if (carry.endsWith('\r')) carry = carry.slice(0, -1);
+      checkLine(file, carry, lineNo, maxLineBytes);
+      yield [{ text: carry, lineNo }];
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+function checkLine(file: string, line: string, lineNo: number, maxLineBytes: number): void {
+  if (line.length > maxLineBytes) throw lineTooLong(file, lineNo, maxLineBytes);
+  if (line.includes('\u0000'))
+    throw inputError('TRACE_NUL', `${file}:${lineNo}: the trace contains NUL bytes`, [
+      { file, line: lineNo, col: line.indexOf('\u0000') + 1, path: '', message: 'NUL byte in text; is this a UTF-16 or binary file? Convert it to UTF-8 text' },
+    ]);
+}
+
+function badEncoding(file: string, lineNo: number) {
+  return inputError('TRACE_ENCODING', `${file}:${lineNo}: the trace is not valid UTF-8`, [
+    { file, line: lineNo, col: 1, path: '', message: 'not valid UTF-8 (Latin-1 or UTF-16 export?); convert it with e.g. `iconv -f latin1 -t utf-8`' },
+  ]);
+}
+
+function lineTooLong(file: string, lineNo: number, max: number) {
+  return inputError('TRACE_LINE_TOO_LONG', `${file}:${lineNo}: line longer than ${max} bytes`, [
+    { file, line: lineNo, col: 1, path: '', message: `line longer than ${max} bytes; traces carry token counts, not prompt text` },
+  ]);
+}

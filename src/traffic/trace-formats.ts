@@ -1,0 +1,180 @@
+/**
+ * Row parsers for the trace formats routebench reads: its own JSONL, the Azure LLM inference
+ * 2023 CSV, Mooncake JSONL and BurstGPT CSV. Each parser turns one line into a TraceRow or an
+ * error message; the reader adds file:line and applies the bad-row policy.
+ */
+import type { RecordedOutcome, Tags } from './traffic-request.js';
+import { parseAzureTimestamp, splitCsvLine } from './csv.js';
+
+export interface TraceRow {
+  /** Time in the trace's own clock, ms (made relative to the first row by the reader). */
+  timeMs: number;
+  id?: string;
+  route?: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  stream?: boolean;
+  tags?: Tags;
+  recorded?: RecordedOutcome;
+}
+
+/** Parses one data line; returns a message on failure. */
+export type RowParser = (text: string) => TraceRow | string;
+
+export interface TraceFormat {
+  name: string;
+  description: string;
+  /** CSV formats: the first line is a header, passed to createParser. */
+  hasHeader: boolean;
+  createParser(header: string[] | undefined): RowParser | string;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const countError = (field: string, v: unknown) => `${field} must be a whole number ≥ 0, got ${JSON.stringify(v)}`;
+
+const routebench: TraceFormat = {
+  name: 'routebench',
+  description: 'routebench JSONL: {"arrival_ms", "route", "input_tokens", "output_tokens", "cached_tokens"?, "stream"?, "tags"?, "id"?, "recorded"?}',
+  hasHeader: false,
+  createParser: () => (text) => {
+    let row: Record<string, unknown>;
+    try {
+      row = JSON.parse(text) as Record<string, unknown>;
+    } catch (e) {
+      return `not valid JSON (${(e as Error).message})`;
+    }
+    if (row === null || typeof row !== 'object' || Array.isArray(row)) return 'each line must be a JSON object';
+    const { arrival_ms, route, input_tokens, output_tokens, cached_tokens = 0, stream, tags, id, recorded } = row;
+    if (typeof arrival_ms !== 'number' || !Number.isFinite(arrival_ms) || arrival_ms < 0) return `arrival_ms must be a number ≥ 0, got ${JSON.stringify(arrival_ms)}`;
+    if (route !== undefined && (typeof route !== 'string' || route === '')) return `route must be a non-empty string, got ${JSON.stringify(route)}`;
+    if (!isCount(input_tokens)) return countError('input_tokens', input_tokens);
+    if (!isCount(output_tokens)) return countError('output_tokens', output_tokens);
+    if (!isCount(cached_tokens) || cached_tokens > input_tokens) return `cached_tokens must be a whole number between 0 and input_tokens, got ${JSON.stringify(cached_tokens)}`;
+    if (stream !== undefined && typeof stream !== 'boolean') return `stream must be true or false, got ${JSON.stringify(stream)}`;
+    if (tags !== undefined && (tags === null || typeof tags !== 'object' || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string')))
+      return 'tags must be an object of string values, e.g. {"project": "web"}';
+    if (id !== undefined && typeof id !== 'string') return `id must be a string, got ${JSON.stringify(id)}`;
+    if (recorded !== undefined && (recorded === null || typeof recorded !== 'object' || typeof (recorded as RecordedOutcome).ok !== 'boolean'))
+      return 'recorded must be an object with at least {"ok": true|false}';
+    return {
+      timeMs: arrival_ms,
+      id,
+      route: route as string | undefined,
+      inputTokens: input_tokens,
+      outputTokens: output_tokens,
+      cachedTokens: cached_tokens,
+      stream,
+      tags: tags as Tags | undefined,
+      recorded: recorded as RecordedOutcome | undefined,
+    };
+  },
+};
+
+const azure: TraceFormat = {
+  name: 'azure',
+  description: 'Azure LLM inference trace 2023/2024 CSV: TIMESTAMP,ContextTokens,GeneratedTokens',
+  hasHeader: true,
+  createParser(header) {
+    const idx = columnIndexes(header ?? [], ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens']);
+    if (typeof idx === 'string') return idx;
+    const [t, ctx, gen] = idx;
+    return (text) => {
+      const cols = splitCsvLine(text);
+      const timeMs = parseAzureTimestamp(cols[t] ?? '');
+      if (timeMs === undefined) return `TIMESTAMP "${cols[t]}" is not a "YYYY-MM-DD HH:MM:SS.fffffff" time`;
+      const input = Number(cols[ctx]);
+      const output = Number(cols[gen]);
+      if (!isCount(input)) return countError('ContextTokens', cols[ctx]);
+      if (!isCount(output)) return countError('GeneratedTokens', cols[gen]);
+      return { timeMs, inputTokens: input, outputTokens: output, cachedTokens: 0 };
+    };
+  },
+};
+
+/** Mooncake prefix blocks are 512 tokens; ids seen before mean a reusable (cacheable) prefix. */
+const MOONCAKE_BLOCK = 512;
+
+const mooncake: TraceFormat = {
+  name: 'mooncake',
+  description: 'Mooncake (FAST 2025) JSONL: timestamp (ms), input_length, output_length, hash_ids',
+  hasHeader: false,
+  createParser() {
+    const seen = new Set<number>();
+    return (text) => {
+      let row: Record<string, unknown>;
+      try {
+        row = JSON.parse(text) as Record<string, unknown>;
+      } catch (e) {
+        return `not valid JSON (${(e as Error).message})`;
+      }
+      const { timestamp, input_length, output_length, hash_ids } = row ?? {};
+      if (typeof timestamp !== 'number' || !(timestamp >= 0)) return `timestamp must be a number of ms ≥ 0, got ${JSON.stringify(timestamp)}`;
+      if (!isCount(input_length)) return countError('input_length', input_length);
+      if (!isCount(output_length)) return countError('output_length', output_length);
+      let cachedBlocks = 0;
+      if (Array.isArray(hash_ids)) {
+        let prefix = true;
+        for (const h of hash_ids) {
+          if (prefix && seen.has(h as number)) cachedBlocks++;
+          else prefix = false;
+          seen.add(h as number);
+        }
+      }
+      return {
+        timeMs: timestamp,
+        inputTokens: input_length,
+        outputTokens: output_length,
+        cachedTokens: Math.min(input_length, cachedBlocks * MOONCAKE_BLOCK),
+      };
+    };
+  },
+};
+
+const burstgpt: TraceFormat = {
+  name: 'burstgpt',
+  description: 'BurstGPT CSV (columns by name): Timestamp (s), Model, Request tokens, Response tokens; 0 response tokens = failed',
+  hasHeader: true,
+  createParser(header) {
+    const idx = columnIndexes(header ?? [], ['Timestamp', 'Model', 'Request tokens', 'Response tokens']);
+    if (typeof idx === 'string') return idx;
+    const [t, model, req, res] = idx;
+    const logType = (header ?? []).indexOf('Log Type');
+    return (text) => {
+      const cols = splitCsvLine(text);
+      const seconds = Number(cols[t]);
+      if (!(seconds >= 0)) return `Timestamp must be seconds ≥ 0, got ${JSON.stringify(cols[t])}`;
+      const input = Number(cols[req]);
+      const output = Number(cols[res]);
+      if (!isCount(input)) return countError('Request tokens', cols[req]);
+      if (!isCount(output)) return countError('Response tokens', cols[res]);
+      const route = cols[model]?.trim();
+      if (!route) return 'Model is empty';
+      const tags = logType >= 0 && cols[logType] ? { log_type: cols[logType]!.trim() } : undefined;
+      return {
+        timeMs: seconds * 1000,
+        route,
+        inputTokens: input,
+        outputTokens: output,
+        cachedTokens: 0,
+        tags,
+        recorded: output === 0 ? { ok: false } : { ok: true },
+      };
+    };
+  },
+};
+
+function columnIndexes(header: string[], names: string[]): number[] | string {
+  const trimmed = header.map((h) => h.trim());
+  const missing = names.filter((n) => !trimmed.includes(n));
+  if (missing.length > 0) return `header is missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} (found: ${trimmed.join(', ')})`;
+  return names.map((n) => trimmed.indexOf(n));
+}
+
+/** The registry of trace formats. */
+export const traceFormats: Record<string, TraceFormat> = { routebench, azure, mooncake, burstgpt };
+
+/** The format a file probably is, from its extension. */
+export function defaultFormatFor(file: string): string {
+  return file.endsWith('.csv') ? 'azure' : 'routebench';
+}

@@ -1,0 +1,62 @@
+/**
+ * One request to replay: when it arrives and what it asks for. Traces and synthetic generators
+ * both produce these, in arrival order, in batches; the engine never sees where they came from.
+ */
+
+export type Tags = Readonly<Record<string, string>>;
+
+/** What a trace recorded about the original request's fate (BurstGPT failures, exported logs). */
+export interface RecordedOutcome {
+  ok: boolean;
+  status?: number;
+  latency_ms?: number;
+  ttft_ms?: number;
+  error_kind?: string;
+  target?: string;
+}
+
+export interface TrafficRequest {
+  /** 0-based position in the replayed traffic: the request number in every run. */
+  readonly index: number;
+  /** The trace's own id, if it has one. */
+  readonly id?: string;
+  /** Scheduled send time, ms from the start of the run (after window and speed-up). */
+  readonly arrivalMs: number;
+  /** Model name or logical route key the caller asked for. */
+  readonly route: string;
+  readonly inputTokens: number;
+  /** Input tokens expected to be prompt-cache reads (part of inputTokens). */
+  readonly cachedTokens: number;
+  readonly outputTokens: number;
+  readonly stream: boolean;
+  readonly tags: Tags;
+  readonly recorded?: RecordedOutcome;
+}
+
+/** How many requests travel together between the traffic reader and the engine. */
+export const TRAFFIC_BATCH = 4096;
+
+/** A source of traffic: arrival-ordered batches, read lazily so memory stays constant. */
+export type TrafficSource = AsyncIterable<TrafficRequest[]>;
+
+/** Facts about a traffic pass, filled in while it is read. */
+export interface TrafficStats {
+  rows: number;
+  skippedRows: number;
+  /** The first few skipped rows, for the summary. */
+  skippedSamples: string[];
+}
+
+export function newTrafficStats(): TrafficStats {
+  return { rows: 0, skippedRows: 0, skippedSamples: [] };
+}
+
+/** A canonical string for a tag set (sorted keys), used to intern tag sets. */
+export function tagKey(tags: Tags): string {
+  const keys = Object.keys(tags);
+  if (keys.length === 0) return '';
+  if (keys.length > 1) keys.sort();
+  let out = '';
+  for (const k of keys) out += `${k}=${tags[k]}\u0001`;
+  return out;
+}
