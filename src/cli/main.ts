@@ -40,16 +40,20 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     .version(harnessVersion())
     .help()
     .alias('h', 'help')
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(100)
     .epilogue(EPILOGUE)
     .exitProcess(false)
     .fail((msg, err) => {
-      failed ??= err ?? new UsageError(msg);
+      throw err ?? new UsageError(msg);
     });
   let output = '';
-  await parser.parseAsync([...argv], {}, (_err, _args, out) => {
-    output = out ?? '';
-  });
+  try {
+    await parser.parseAsync([...argv], {}, (_err, _args, out) => {
+      output = out ?? '';
+    });
+  } catch (e) {
+    failed ??= e;
+  }
   if (output) (failed ? io.err : io.out)(`${output}\n`);
   if (failed instanceof UsageError) {
     io.err(`error: ${failed.message}\nrun \`routebench --help\` for usage\n`);

@@ -89,6 +89,13 @@ export class Interner<T> {
   }
 }
 
+/**
+ * Hands a full batch to the store. A consumer that is done with the batch when it returns
+ * (a synchronous append) returns it for reuse; one that keeps it (a transfer to another thread)
+ * returns a spare batch or nothing.
+ */
+export type BatchSink = (batch: AttemptBatch) => AttemptBatch | void;
+
 /** Fills batches from finished requests and hands each full batch to `flush`. */
 export class AttemptRows {
   private batch: AttemptBatch;
@@ -96,8 +103,17 @@ export class AttemptRows {
   rows = 0;
   requests = 0;
 
-  constructor(private readonly runNo: number, private readonly flush: (batch: AttemptBatch) => void, private readonly capacity = ROW_BATCH) {
+  constructor(private readonly runNo: number, private readonly flush: BatchSink, private readonly capacity = ROW_BATCH) {
     this.batch = newBatch(runNo, capacity);
+  }
+
+  private handOver(): void {
+    const back = this.flush(this.batch);
+    if (back) {
+      back.length = 0;
+      back.runNo = this.runNo;
+      this.batch = back;
+    } else this.batch = newBatch(this.runNo, this.capacity);
   }
 
   /** Writes every attempt of a finished request, then a `gave_up` row if it did not succeed. */
@@ -164,18 +180,12 @@ export class AttemptRows {
   }
 
   private room(): AttemptBatch {
-    if (this.batch.length === this.capacity) {
-      this.flush(this.batch);
-      this.batch = newBatch(this.runNo, this.capacity);
-    }
+    if (this.batch.length === this.capacity) this.handOver();
     return this.batch;
   }
 
   /** Hands over the partial batch (end of run or interrupt). */
   end(): void {
-    if (this.batch.length > 0) {
-      this.flush(this.batch);
-      this.batch = newBatch(this.runNo, this.capacity);
-    }
+    if (this.batch.length > 0) this.handOver();
   }
 }

@@ -85,7 +85,10 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
       plan.targets,
       plan.incidents,
     );
-    const rows = new AttemptRows(runNo, (batch) => writer.append(batch));
+    const rows = new AttemptRows(runNo, (batch) => {
+      writer.append(batch);
+      return batch;
+    });
     const built = sp.build();
     const sim = new SimulatedRun({ router: built.router, slotCount: built.slotCount, targets: plan.targets, mocks: createMocks(plan), maxAttempts: plan.defaults.maxAttempts, rows });
     runs.push({ sp, runNo, runId, rows, sim });
@@ -103,6 +106,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
       requests += batch.length;
       trafficMs = batch[batch.length - 1]!.arrivalMs;
       opts.onProgress?.({ scenario: plan.name, requests, trafficMs });
+      // Let signal handlers (Ctrl-C) and timers run: the simulation itself never waits on I/O.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (opts.signal?.aborted) {
         interrupted = true;
         break;

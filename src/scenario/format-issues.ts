@@ -87,7 +87,10 @@ export function issuesToProblems(
     }
     const actual = valueAt(source.value, path);
     let message = issue.message;
-    if (issue.code === 'invalid_type' && actual === undefined) message = `required ${issue.expected} is missing`;
+    if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
+      const expected = issue.expected === 'record' ? 'object' : issue.expected;
+      message = actual === undefined ? `required ${expected} is missing` : `expected ${expected === 'object' || expected === 'array' ? 'an' : 'a'} ${expected}, got ${JSON.stringify(actual)}`;
+    }
     if (issue.code === 'invalid_value' && typeof actual === 'string') {
       const values = issue.values.map(String);
       const guess = nearest(actual, values);
@@ -97,7 +100,8 @@ export function issuesToProblems(
       const firsts = issue.errors.map((branch) => branch[0]?.message).filter(Boolean);
       message = `none of the accepted forms matches: ${[...new Set(firsts)].join('; or ')}`;
     }
-    problems.push({ file, ...source.locate(path), path: formatPath(path), message });
+    const atKey = issue.code === 'custom' && (issue.params as { atKey?: boolean } | undefined)?.atKey === true;
+    problems.push({ file, ...source.locate(path, atKey), path: formatPath(path), message });
   }
   return problems;
 }

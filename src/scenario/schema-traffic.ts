@@ -29,10 +29,22 @@ const arrivalSchema = z
     burstiness: positive
       .optional()
       .meta({ description: 'gamma only: shape k of the gap distribution. 1 = Poisson, < 1 burstier, > 1 more regular.' }),
+    diurnal: z
+      .strictObject({
+        amplitude: z.number().min(0).max(1).meta({ description: 'Rate swings between (1 - amplitude) and (1 + amplitude) times rate_per_s.' }),
+        peak_at: durationSchema.default(15 * 3_600_000).meta({ description: 'Time of day (offset from the start) of the peak, e.g. "15h".' }),
+        period: positiveDurationSchema.default(24 * 3_600_000).meta({ description: 'Length of one cycle (default 24h).' }),
+      })
+      .optional()
+      .meta({ description: 'Daily cycle: rate_per_s is the mean rate; arrivals follow a cosine over the period.' }),
   })
   .refine((a) => a.burstiness === undefined || a.process === 'gamma', {
     message: 'burstiness applies only to process "gamma"',
     path: ['burstiness'],
+  })
+  .refine((a) => a.diurnal === undefined || a.process !== 'constant', {
+    message: 'diurnal applies to poisson and gamma arrivals',
+    path: ['diurnal'],
   });
 
 /** Weighted choice of tag values, e.g. `{ project: { web: 3, batch: 1 } }`. */

@@ -38,6 +38,7 @@ export const thresholdsSchema = z
             code: 'custom',
             message: atKey ? unknownNameMessage('metric', metric, Object.keys(METRICS)) : parsed.error,
             path: atKey ? [metric] : [metric, i],
+            params: { atKey },
           });
         }
       });

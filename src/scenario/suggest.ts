@@ -29,7 +29,7 @@ export function nearest(name: string, candidates: Iterable<string>): string | un
     }
   }
   const limit = Math.max(2, Math.floor(name.length / 3));
-  return bestDistance <= limit ? best : undefined;
+  return bestDistance <= limit && bestDistance < name.length ? best : undefined;
 }
 
 /** "unknown X \"y\"; did you mean \"z\"? (known: a, b, c)" */

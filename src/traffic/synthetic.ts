@@ -20,7 +20,29 @@ export function tokenSampler(dist: TokenDist, rng: Rng): () => number {
   }
 }
 
-/** Inter-arrival gap sampler in ms. */
+/**
+ * Next-arrival sampler: returns the next arrival time after `t` (ms). A diurnal cycle is applied
+ * by thinning: candidates come at the peak rate and are kept with probability rate(t) / peak.
+ */
+export function arrivalSampler(arrival: SyntheticSpec['arrival'], rng: Rng): (t: number) => number {
+  const d = arrival.diurnal;
+  if (!d || d.amplitude === 0) {
+    const gap = gapSampler(arrival, rng);
+    return (t) => t + gap();
+  }
+  const peakFactor = 1 + d.amplitude;
+  const gap = gapSampler({ ...arrival, rate_per_s: arrival.rate_per_s * peakFactor }, rng);
+  const omega = (2 * Math.PI) / d.period;
+  return (t) => {
+    for (;;) {
+      t += gap();
+      const factor = 1 + d.amplitude * Math.cos(omega * (t - d.peak_at));
+      if (rng.next() * peakFactor < factor) return t;
+    }
+  };
+}
+
+/** Inter-arrival gap sampler in ms (homogeneous). */
 export function gapSampler(arrival: SyntheticSpec['arrival'], rng: Rng): () => number {
   const mean = 1000 / arrival.rate_per_s;
   switch (arrival.process) {
@@ -69,7 +91,7 @@ function tagSampler(mix: SyntheticSpec['tags'], rng: Rng): () => Tags {
 
 export async function* syntheticTraffic(spec: SyntheticSpec, seed: number, stats: TrafficStats): AsyncGenerator<TrafficRequest[]> {
   const rng = Rng.derive(seed, 'traffic');
-  const gap = gapSampler(spec.arrival, rng);
+  const nextArrival = arrivalSampler(spec.arrival, rng);
   const input = tokenSampler(spec.input_tokens, rng);
   const output = tokenSampler(spec.output_tokens, rng);
   const tags = tagSampler(spec.tags, rng);
@@ -92,7 +114,7 @@ export async function* syntheticTraffic(spec: SyntheticSpec, seed: number, stats
         tags: tags(),
       });
       index++;
-      t += gap();
+      t = nextArrival(t);
     }
     stats.rows += batch.length;
     if (batch.length === 0) return;

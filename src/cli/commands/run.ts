@@ -20,6 +20,7 @@ export interface RunArgs extends CommonArgs {
   limit?: number;
   strategy?: string[];
   'on-bad-row'?: 'fail' | 'skip';
+  progress: boolean;
 }
 
 export function runBuilder(y: Argv): Argv<RunArgs> {
@@ -28,7 +29,8 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
     .option('seed', { type: 'number', describe: 'override every scenario seed' })
     .option('limit', { type: 'number', describe: 'replay at most this many requests per scenario' })
     .option('strategy', { type: 'string', array: true, describe: 'run only these strategy labels' })
-    .option('on-bad-row', { choices: ['fail', 'skip'] as const, describe: 'what a malformed trace row does (overrides the scenario)' }) as unknown as Argv<RunArgs>;
+    .option('on-bad-row', { choices: ['fail', 'skip'] as const, describe: 'what a malformed trace row does (overrides the scenario)' })
+    .option('progress', { type: 'boolean', default: false, describe: 'print progress lines even when not on a terminal (CI logs)' }) as unknown as Argv<RunArgs>;
 }
 
 /** Loads and plans every scenario; throws one error listing every problem of every file. */
@@ -59,7 +61,7 @@ export async function runHandler(args: RunArgs, io: Io): Promise<number> {
     io.err('\nCtrl-C: stopping after the current batch; finished requests are kept (press again to exit now)\n');
     controller.abort();
   });
-  const progress = progressReporter(io, args.quiet, env.monotonicMs);
+  const progress = progressReporter(io, { quiet: args.quiet, force: args.progress }, env.monotonicMs);
   let code: number = ExitCode.ok;
   const jsonOut: unknown[] = [];
   try {

@@ -30,7 +30,7 @@ export interface AttemptDraw {
   tokensPerMs: number;
   /** retry-after sent with the error, ms; NaN when absent. */
   retryAfterMs: number;
-  /** Index of the incident that caused the failure, or -1. */
+  /** Index of the incident that caused the failure or slowed the attempt, or -1. */
   incident: number;
 }
 
@@ -96,6 +96,7 @@ export class MockTarget {
     let added = 0;
     let kind = -1;
     let incident = -1;
+    let slowedBy = -1;
     let retryRange = this.b.retryAfterMs;
     for (let i = 0; i < this.incidents.length; i++) {
       const inc = this.incidents[i]!;
@@ -106,6 +107,7 @@ export class MockTarget {
         if (u < inc.rate) {
           mult *= 1 + (inc.latencyMultiplier - 1) * s;
           added += inc.addedMs * s;
+          slowedBy = i;
         }
       } else if (kind === -1 && u < inc.rate * s) {
         kind = pickKind(inc, r.next());
@@ -140,7 +142,8 @@ export class MockTarget {
     const generation = req.outputTokens / perMs;
 
     out.kind = kind;
-    out.incident = incident;
+    // An error incident explains a failure; otherwise a latency incident that slowed the attempt is named.
+    out.incident = incident >= 0 ? incident : slowedBy;
     out.tokensPerMs = perMs;
     out.retryAfterMs = retryAfter;
     if (kind === -1) {
