@@ -109,7 +109,7 @@ export class RequestMachine {
     ctx.last = last;
     ctx.pending = state.pending.length;
     let streaming = 0;
-    for (const p of state.pending) if (p.firstTokenAt <= ctx.now) streaming++;
+    if (state.request.stream) for (const p of state.pending) if (p.firstTokenAt <= ctx.now) streaming++;
     ctx.pendingStreaming = streaming;
     ctx.state = state.slots;
     state.timerGen++;

@@ -41,6 +41,11 @@ export class BreakerState {
     void now;
   }
 
+  /** An attempt ended without a verdict (cancelled, or an error that does not count): frees a half-open probe. */
+  release(): void {
+    if (this.state === 'half-open' && this.probes > 0) this.probes--;
+  }
+
   record(now: number, failed: boolean): void {
     if (this.state === 'half-open') {
       if (failed) this.open(now);

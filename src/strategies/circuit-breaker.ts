@@ -29,34 +29,36 @@ export const circuitBreaker = defineStrategy({
     const counted = new Set<ErrorKind>(options.count ?? ERROR_KINDS.filter((k) => KIND_RETRYABLE[k]));
     const breakers = init.targets.map(() => new BreakerState(options));
     const ids = init.targets.map((t) => t.id);
+    const blocked: number[] = [];
     return {
       observe(a, now) {
         const failed = (a.outcome === 'error' || a.outcome === 'timeout') && a.errorKind !== undefined && counted.has(a.errorKind);
         if (a.outcome === 'ok' || failed) breakers[a.target]!.record(now, failed);
+        else breakers[a.target]!.release();
         runner.observe?.(a, now);
       },
       decide(ctx) {
         const mask = ctx.blockMask;
-        let blockedHere = 0;
+        blocked.length = 0;
         for (let t = 0; t < breakers.length; t++) {
           if (!breakers[t]!.allows(ctx.now)) {
             mask[t]!++;
-            blockedHere |= 1 << t;
+            blocked.push(t);
           }
         }
         let d;
         try {
           d = runner.decide(ctx);
         } finally {
-          for (let t = 0; t < breakers.length; t++) if (blockedHere & (1 << t)) mask[t]!--;
+          for (const t of blocked) mask[t]!--;
         }
         if (d.type === 'send' || d.type === 'hedge') {
-          if (blockedHere & (1 << d.target)) throw new Error(`strategy bug: ${runner.name} sent to ${ids[d.target]}, which the breaker blocked`);
+          if (blocked.includes(d.target)) throw new Error(`strategy bug: ${runner.name} sent to ${ids[d.target]}, which the breaker blocked`);
           breakers[d.target]!.sending(ctx.now);
           return d;
         }
-        if (d.type === 'stop' && blockedHere !== 0 && ctx.attempts.length === 0) {
-          const open = breakers.map((b, t) => (blockedHere & (1 << t) ? `${ids[t]} ${b.describe()}` : '')).filter(Boolean);
+        if (d.type === 'stop' && blocked.length > 0 && ctx.attempts.length === 0) {
+          const open = blocked.map((t) => `${ids[t]} ${breakers[t]!.describe()}`);
           return stop(`circuit-breaker: fail fast (${open.join('; ')})`);
         }
         return d;

@@ -4,7 +4,7 @@
  * over, as in Portkey; `on` restricts it to chosen error kinds.
  */
 import { z } from 'zod';
-import { createMemberLoop, memberBlocked, memberName } from './member-loop.js';
+import { createMemberLoop, memberBlocked, memberName, observeMembers } from './member-loop.js';
 import { errorKindListSchema, membersSchema } from './member-schema.js';
 import { defineStrategy } from './strategy.js';
 
@@ -23,6 +23,7 @@ export const fallback = defineStrategy({
     const slot = init.slot();
     const firstReason = members.map((m, i) => `fallback: ${memberName(m)} (${ordinal(i + 1)} in order)`);
     return {
+      observe: observeMembers(members),
       decide: createMemberLoop(
         members,
         slot,

@@ -122,3 +122,12 @@ export function memberRunner(m: Member, slot: number, label: string, timeoutMs?:
     },
   };
 }
+
+/** An observe that forwards every attempt to the nested strategies among `members` (undefined if none). */
+export function observeMembers(members: readonly Member[]): ((a: AttemptView, now: number) => void) | undefined {
+  const nested = members.flatMap((m) => (m.kind === 'router' && m.router.observe ? [m.router] : []));
+  if (nested.length === 0) return undefined;
+  return (a, now) => {
+    for (const r of nested) r.observe!(a, now);
+  };
+}

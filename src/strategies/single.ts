@@ -14,10 +14,12 @@ export const single = defineStrategy({
     const sendReason = `single: ${options.target}`;
     const blockedReason = `single: ${options.target} blocked`;
     const doneReason = 'single: no failover';
+    const slot = init.slot();
     return {
       decide(ctx) {
-        if (ctx.attempts.length > 0 || ctx.pending > 0) return stop(doneReason);
+        if (ctx.state[slot] === true) return stop(doneReason);
         if (ctx.blocked(target)) return stop(blockedReason);
+        ctx.state[slot] = true;
         return send(target, sendReason, options.timeout_ms);
       },
     };

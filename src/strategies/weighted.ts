@@ -4,7 +4,7 @@
  * the members not yet tried.
  */
 import { z } from 'zod';
-import { createMemberLoop, memberBlocked, memberName } from './member-loop.js';
+import { createMemberLoop, memberBlocked, memberName, observeMembers } from './member-loop.js';
 import { errorKindListSchema } from './member-schema.js';
 import { defineStrategy } from './strategy.js';
 import { resolveWeighted, weightedMembersSchema } from './weighted-members.js';
@@ -25,6 +25,7 @@ export const weighted = defineStrategy({
     const total = weights.reduce((a, b) => a + b, 0);
     const reasons = members.map((m, i) => `weighted: ${memberName(m)} (weight ${weights[i]} of ${total})`);
     return {
+      observe: observeMembers(members),
       decide: createMemberLoop(
         members,
         slot,
