@@ -48,7 +48,12 @@ const arrivalSchema = z
   });
 
 /** Weighted choice of tag values, e.g. `{ project: { web: 3, batch: 1 } }`. */
-const tagMixSchema = z.record(z.string(), z.record(z.string(), z.number().nonnegative()));
+const tagMixSchema = z.record(
+  z.string(),
+  z
+    .record(z.string(), z.number().nonnegative({ message: 'weights must be ≥ 0' }))
+    .refine((values) => Object.values(values).some((w) => w > 0), { message: 'give at least one value a positive weight' }),
+);
 
 export const syntheticSchema = z
   .strictObject({

@@ -13,8 +13,7 @@ const rrMembersSchema = z
   .array(z.union([z.string().min(1), weightedMemberSchema]))
   .min(1, { message: 'list at least one target' })
   .max(30, { message: 'at most 30 members' })
-  .transform((ms) => ms.map((m) => (typeof m === 'string' ? { target: m, weight: 1 } : m)))
-  .refine((ms) => ms.reduce((a, m) => a + m.weight, 0) > 0, { message: 'weights sum to zero: give at least one member a positive weight' });
+  .refine((ms) => ms.reduce((a, m) => a + (typeof m === 'string' ? 1 : m.weight), 0) > 0, { message: 'weights sum to zero: give at least one member a positive weight' });
 
 export const roundRobin = defineStrategy({
   name: 'round-robin',

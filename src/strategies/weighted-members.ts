@@ -19,10 +19,11 @@ export const weightedMembersSchema = z
 
 export type WeightedMemberSpec = z.output<typeof weightedMemberSchema>;
 
-export function resolveWeighted(specs: readonly WeightedMemberSpec[], init: StrategyInit): { members: Member[]; weights: number[] } {
+export function resolveWeighted(specs: readonly (string | WeightedMemberSpec)[], init: StrategyInit): { members: Member[]; weights: number[] } {
   const members = specs.map((m, i) => {
+    if (typeof m === 'string') return init.member(m, ['targets', i]);
     const spec: MemberSpec = m.target ?? { use: m.use!, options: m.options };
     return init.member(spec, ['targets', i, m.target !== undefined ? 'target' : 'use']);
   });
-  return { members, weights: specs.map((m) => m.weight) };
+  return { members, weights: specs.map((m) => (typeof m === 'string' ? 1 : m.weight)) };
 }

@@ -37,6 +37,10 @@ export function parseAzureTimestamp(text: string): number | undefined {
   const [, y, mo, d, h, mi, s, frac] = m;
   const base = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
   if (Number.isNaN(base)) return undefined;
+  // Date.UTC rolls over (month 13, 18:17:75); a real timestamp round-trips unchanged.
+  const back = new Date(base);
+  if (back.getUTCMonth() !== Number(mo) - 1 || back.getUTCDate() !== Number(d) || back.getUTCHours() !== Number(h) || back.getUTCMinutes() !== Number(mi) || back.getUTCSeconds() !== Number(s))
+    return undefined;
   const fraction = frac ? Number(`0.${frac}`) * 1000 : 0;
   return base + fraction;
 }

@@ -4,6 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { inputError } from '../errors.js';
 import { readTrace, type TraceOptions } from './read-trace.js';
 import { newTrafficStats, type TrafficRequest, type TrafficStats } from './traffic-request.js';
 
@@ -26,6 +27,19 @@ export function toTraceLine(r: TrafficRequest): string {
 export async function importTrace(opts: TraceOptions, outFile: string): Promise<TrafficStats> {
   const stats = newTrafficStats();
   const out = createWriteStream(outFile);
+  let failure: Error | undefined;
+  out.on('error', (e) => (failure ??= e));
+  await new Promise<void>((resolve) => {
+    out.once('open', () => resolve());
+    out.once('error', () => resolve());
+  });
+  if (failure) {
+    const code = (failure as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : failure.message;
+    throw inputError('OUTPUT_UNWRITABLE', `cannot write ${outFile}: ${why}`, [
+      { file: outFile, path: '', message: `cannot be written: ${why}` },
+    ], 'choose an output path in an existing, writable folder');
+  }
   try {
     for await (const batch of readTrace(opts, stats)) {
       let text = '';
@@ -33,8 +47,11 @@ export async function importTrace(opts: TraceOptions, outFile: string): Promise<
       if (!out.write(text)) await once(out, 'drain');
     }
   } finally {
-    out.end();
-    await once(out, 'close');
+    if (!out.closed) {
+      out.end();
+      await once(out, 'close').catch(() => undefined);
+    }
   }
+  if (failure) throw failure;
   return stats;
 }

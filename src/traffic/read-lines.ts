@@ -38,7 +38,10 @@ export async function* readLines(file: string, maxLineBytes = MAX_LINE_BYTES): A
       try {
         text = decoder.decode(chunk, { stream: true });
       } catch {
-        throw badEncoding(file, lineNo + 1 + countNewlines(carry));
+        // Locate the bad byte: decode leniently and count the lines before the first U+FFFD.
+        const lenient = new TextDecoder('utf-8').decode(chunk);
+        const bad = lenient.indexOf('\ufffd');
+        throw badEncoding(file, lineNo + 1 + countNewlines(carry) + countNewlines(lenient.slice(0, bad < 0 ? 0 : bad)));
       }
       const out: Line[] = [];
       let start = 0;

@@ -54,6 +54,7 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
     throw inputError('TRACE_BAD_ROW', `${opts.file}:${lineNo}: ${message}`, [{ file: opts.file, line: lineNo, col: 1, path: `row ${lineNo}`, message }], 'fix the row, or set traffic.trace.on_bad_row: skip (CLI: --on-bad-row skip) to skip and count bad rows');
   };
 
+  if (!(limit > 0)) return;
   outer: for await (const lines of readLines(opts.file)) {
     for (const { text, lineNo } of lines) {
       if (parse === undefined) {

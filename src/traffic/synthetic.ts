@@ -101,7 +101,7 @@ export async function* syntheticTraffic(spec: SyntheticSpec, seed: number, stats
   let index = 0;
   for (;;) {
     const batch: TrafficRequest[] = [];
-    while (batch.length < TRAFFIC_BATCH && index < count && t <= until) {
+    while (batch.length < TRAFFIC_BATCH && index < count && t < until) {
       const inputTokens = input();
       batch.push({
         index,

@@ -31,6 +31,8 @@ export interface TraceFormat {
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+/** A CSV cell as a number; a blank cell is NaN (not 0, as Number('') would say). */
+const num = (cell: string | undefined): number => (cell === undefined || cell.trim() === '' ? NaN : Number(cell));
 const countError = (field: string, v: unknown) => `${field} must be a whole number ≥ 0, got ${JSON.stringify(v)}`;
 
 const routebench: TraceFormat = {
@@ -83,8 +85,8 @@ const azure: TraceFormat = {
       const cols = splitCsvLine(text);
       const timeMs = parseAzureTimestamp(cols[t] ?? '');
       if (timeMs === undefined) return `TIMESTAMP "${cols[t]}" is not a "YYYY-MM-DD HH:MM:SS.fffffff" time`;
-      const input = Number(cols[ctx]);
-      const output = Number(cols[gen]);
+      const input = num(cols[ctx]);
+      const output = num(cols[gen]);
       if (!isCount(input)) return countError('ContextTokens', cols[ctx]);
       if (!isCount(output)) return countError('GeneratedTokens', cols[gen]);
       return { timeMs, inputTokens: input, outputTokens: output, cachedTokens: 0 };
@@ -139,13 +141,13 @@ const burstgpt: TraceFormat = {
     const idx = columnIndexes(header ?? [], ['Timestamp', 'Model', 'Request tokens', 'Response tokens']);
     if (typeof idx === 'string') return idx;
     const [t, model, req, res] = idx;
-    const logType = (header ?? []).indexOf('Log Type');
+    const logType = (header ?? []).map((h) => h.trim()).indexOf('Log Type');
     return (text) => {
       const cols = splitCsvLine(text);
-      const seconds = Number(cols[t]);
+      const seconds = num(cols[t]);
       if (!(seconds >= 0)) return `Timestamp must be seconds ≥ 0, got ${JSON.stringify(cols[t])}`;
-      const input = Number(cols[req]);
-      const output = Number(cols[res]);
+      const input = num(cols[req]);
+      const output = num(cols[res]);
       if (!isCount(input)) return countError('Request tokens', cols[req]);
       if (!isCount(output)) return countError('Response tokens', cols[res]);
       const route = cols[model]?.trim();

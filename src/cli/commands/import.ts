@@ -45,6 +45,8 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
     return ms;
   };
   if (args.stream !== undefined && !(args.stream >= 0 && args.stream <= 1)) throw inputError('BAD_OPTION', `--stream must be between 0 and 1, got ${args.stream}`);
+  if (args.speedup !== undefined && !(args.speedup > 0)) throw inputError('BAD_OPTION', `--speedup must be greater than 0, got ${args.speedup}`);
+  if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit >= 1)) throw inputError('BAD_OPTION', `--limit must be a whole number ≥ 1, got ${args.limit}`);
   const tags: Record<string, string> = {};
   for (const t of args.tag ?? []) {
     const i = t.indexOf('=');
