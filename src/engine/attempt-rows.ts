@@ -73,10 +73,14 @@ export class Dictionaries {
 
 export class Interner<T> {
   private readonly ids = new Map<string, number>();
+  /** Identity shortcut: the same object (a shared tag set) skips building its key. */
+  private readonly byRef = new Map<T, number>();
   readonly values: T[] = [];
   constructor(private readonly key: (v: T) => string, private readonly cap: number, private readonly overflow: T) {}
 
   id(value: T): number {
+    const known = this.byRef.get(value);
+    if (known !== undefined) return known;
     const k = this.key(value);
     let id = this.ids.get(k);
     if (id === undefined) {
@@ -85,6 +89,7 @@ export class Interner<T> {
       this.ids.set(k, id);
       this.values.push(value);
     }
+    if (this.byRef.size < 10_000) this.byRef.set(value, id);
     return id;
   }
 }

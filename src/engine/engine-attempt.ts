@@ -1,46 +1,82 @@
 /**
  * The engine's record of one attempt and of one request in progress. An attempt is the only row
  * the engine emits; request outcomes are derived from attempts in SQL.
+ *
+ * Both are pooled: a million requests would otherwise allocate a million of each and spend a
+ * third of the run in the garbage collector. An AttemptView handed to a strategy is therefore
+ * valid only during the call (strategies keep numbers, never the object).
  */
 import type { ErrorKind, Outcome } from '../providers/canonical.js';
 import type { AttemptView } from '../strategies/strategy.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 
 export class EngineAttempt implements AttemptView {
+  request!: TrafficRequest;
+  owner!: RequestState;
+  target = 0;
+  attempt = 0;
+  /** The k-th attempt of this request on this target (common-random-number key). */
+  attemptOnTarget = 0;
+  sentMs = 0;
+  timeoutMs = 0;
+  reason = '';
   outcome: Outcome = 'ok';
   errorKind: ErrorKind | undefined = undefined;
   status = 0;
   retryable = false;
   retryAfterMs: number | undefined = undefined;
   endMs = 0;
-  /** Absolute time the first token arrived (streamed attempts), NaN if none. */
+  /** Absolute time the first token arrived, NaN if none. */
   firstTokenAt = NaN;
   tokensIn = 0;
   tokensCached = 0;
   tokensOut = 0;
   costUsd = 0;
-  /** Index of the incident that caused a failure, or -1. */
+  /** Index of the incident that caused a failure or slowed the attempt, or -1. */
   incident = -1;
   /** When the transport will report the end (simulate: sampled), Infinity if never. */
   dueAt = 0;
   /** Cancelled (hedge lost, run interrupted): its completion event is ignored. */
   cancelled = false;
-  /** Scratch for the transport (simulate: the sampled draw). */
+  /** Its completion event is still queued: the object must not be reused before it pops. */
+  queued = false;
+  /** The request finished while the event was queued: return to the pool when it pops. */
+  releaseOnPop = false;
+  /** Scratch for the transport (simulate: from the sampled draw). */
   generated = 0;
   tokensPerMs = 0;
   ttftAfter = NaN;
 
-  constructor(
-    readonly request: TrafficRequest,
-    readonly owner: RequestState,
-    readonly target: number,
-    readonly attempt: number,
-    /** The k-th attempt of this request on this target (common-random-number key). */
-    readonly attemptOnTarget: number,
-    readonly sentMs: number,
-    readonly timeoutMs: number,
-    readonly reason: string,
-  ) {}
+  init(owner: RequestState, target: number, attempt: number, attemptOnTarget: number, sentMs: number, timeoutMs: number, reason: string): this {
+    this.request = owner.request;
+    this.owner = owner;
+    this.target = target;
+    this.attempt = attempt;
+    this.attemptOnTarget = attemptOnTarget;
+    this.sentMs = sentMs;
+    this.timeoutMs = timeoutMs;
+    this.reason = reason;
+    this.outcome = 'ok';
+    this.errorKind = undefined;
+    this.status = 0;
+    this.retryable = false;
+    this.retryAfterMs = undefined;
+    this.endMs = 0;
+    this.firstTokenAt = NaN;
+    this.tokensIn = 0;
+    this.tokensCached = 0;
+    this.tokensOut = 0;
+    this.costUsd = 0;
+    this.incident = -1;
+    this.dueAt = 0;
+    this.cancelled = false;
+    this.queued = false;
+    this.releaseOnPop = false;
+    this.generated = 0;
+    this.tokensPerMs = 0;
+    this.ttftAfter = NaN;
+    return this;
+  }
 
   get ttftMs(): number | undefined {
     const t = this.firstTokenAt - this.sentMs;
@@ -49,6 +85,7 @@ export class EngineAttempt implements AttemptView {
 }
 
 export class RequestState {
+  request!: TrafficRequest;
   /** Finished attempts, in the order they ended. */
   readonly attempts: EngineAttempt[] = [];
   /** Attempts in flight. */
@@ -57,17 +94,62 @@ export class RequestState {
   readonly sent: EngineAttempt[] = [];
   /** Per-request strategy state slots. */
   readonly slots: unknown[];
-  /** Generation of the armed timer; a fired timer with another generation is stale. */
+  /**
+   * Generation of the armed timer; a fired timer with another generation is stale. Never reset,
+   * so a timer left over from an earlier request that used this pooled object cannot match.
+   */
   timerGen = 0;
   stopped = false;
   done = false;
   succeeded = false;
   stopReason = '';
   decisions = 0;
-  /** Slot in the driver's table (simulate: index for timer events). */
-  id = -1;
 
-  constructor(readonly request: TrafficRequest, slotCount: number) {
-    this.slots = slotCount > 0 ? new Array(slotCount) : [];
+  constructor(slotCount: number) {
+    this.slots = new Array(slotCount).fill(undefined);
+  }
+
+  init(request: TrafficRequest): this {
+    this.request = request;
+    this.attempts.length = 0;
+    this.pending.length = 0;
+    this.sent.length = 0;
+    this.slots.fill(undefined);
+    this.stopped = false;
+    this.done = false;
+    this.succeeded = false;
+    this.stopReason = '';
+    this.decisions = 0;
+    return this;
+  }
+}
+
+/** Free lists for requests and attempts. */
+export class EnginePool {
+  private readonly states: RequestState[] = [];
+  private readonly attempts: EngineAttempt[] = [];
+
+  constructor(private readonly slotCount: number) {}
+
+  state(request: TrafficRequest): RequestState {
+    return (this.states.pop() ?? new RequestState(this.slotCount)).init(request);
+  }
+
+  attempt(): EngineAttempt {
+    return this.attempts.pop() ?? new EngineAttempt();
+  }
+
+  /** Returns a finished request and its attempts (those whose events already popped). */
+  release(state: RequestState): void {
+    for (const a of state.sent) {
+      if (a.queued) a.releaseOnPop = true;
+      else this.attempts.push(a);
+    }
+    this.states.push(state);
+  }
+
+  /** A cancelled attempt's event popped after its request was released. */
+  releaseAttempt(a: EngineAttempt): void {
+    this.attempts.push(a);
   }
 }

@@ -7,7 +7,7 @@
 import { HarnessError, ExitCode } from '../errors.js';
 import type { DecideContext, Decision, Router, TargetInfo, Trigger } from '../strategies/strategy.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
-import { EngineAttempt, RequestState } from './engine-attempt.js';
+import { EnginePool, type EngineAttempt, type RequestState } from './engine-attempt.js';
 
 /** What the machine needs from its driver (simulate or replay). */
 export interface MachineDriver {
@@ -18,7 +18,7 @@ export interface MachineDriver {
   cancelAttempt(att: EngineAttempt, outcome: 'hedge_lost' | 'aborted'): void;
   /** Calls machine.timerFired(state, gen) at `at` (unless superseded). */
   setTimer(state: RequestState, at: number, gen: number): void;
-  /** The request is over: every attempt is final. */
+  /** The request is over: every attempt is final. The state is reused after this returns. */
   finished(state: RequestState): void;
 }
 
@@ -26,6 +26,7 @@ const MAX_DECISIONS = 10_000;
 
 export class RequestMachine {
   readonly inFlight: Int32Array;
+  readonly pool: EnginePool;
   private readonly mask: Uint8Array;
   private readonly ctx: {
     request: TrafficRequest;
@@ -47,6 +48,7 @@ export class RequestMachine {
   ) {
     this.inFlight = new Int32Array(targets.length);
     this.mask = new Uint8Array(targets.length);
+    this.pool = new EnginePool(slotCount);
     const inFlight = this.inFlight;
     const mask = this.mask;
     this.ctx = {
@@ -66,7 +68,7 @@ export class RequestMachine {
   }
 
   arrive(request: TrafficRequest): RequestState {
-    const state = new RequestState(request, this.slotCount);
+    const state = this.pool.state(request);
     this.decide(state, 'arrival', undefined);
     return state;
   }
@@ -137,7 +139,7 @@ export class RequestMachine {
         let onTarget = 0;
         for (const a of state.sent) if (a.target === d.target) onTarget++;
         const timeout = d.timeoutMs ?? this.targets[d.target]!.timeoutMs;
-        const att = new EngineAttempt(state.request, state, d.target, state.sent.length, onTarget, now, timeout, d.reason);
+        const att = this.pool.attempt().init(state, d.target, state.sent.length, onTarget, now, timeout, d.reason);
         state.sent.push(att);
         state.pending.push(att);
         this.inFlight[d.target]!++;
@@ -180,6 +182,7 @@ export class RequestMachine {
   private finish(state: RequestState): void {
     state.done = true;
     this.driver.finished(state);
+    this.pool.release(state);
   }
 }
 

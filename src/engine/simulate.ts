@@ -74,7 +74,9 @@ export class SimulatedRun implements MachineDriver {
       if (q.popKind === ATTEMPT_END) {
         this.release(ref);
         const att = item as EngineAttempt;
-        if (!att.cancelled) {
+        att.queued = false;
+        if (att.releaseOnPop) this.machine.pool.releaseAttempt(att);
+        else if (!att.cancelled) {
           this.complete(att);
           this.machine.attemptEnded(att);
         }
@@ -109,6 +111,7 @@ export class SimulatedRun implements MachineDriver {
       att.generated = d.tokensOut;
       att.firstTokenAt = d.firstTokenMs === d.firstTokenMs ? att.sentMs + d.firstTokenMs : NaN;
     }
+    att.queued = true;
     this.queue.push(att.dueAt, ATTEMPT_END, this.hold(att));
   }
 

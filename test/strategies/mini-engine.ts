@@ -96,7 +96,12 @@ export class MiniEngine implements MachineDriver {
   }
 
   finished(state: RequestState): void {
-    this.finishedStates.push(state);
+    // The engine pools request and attempt objects: keep a copy, as the store keeps rows.
+    const copy = <T extends object>(o: T): T => Object.assign(Object.create(Object.getPrototypeOf(o) as object) as T, o);
+    const attempts = new Map(state.sent.map((a) => [a, copy(a)]));
+    const snapshot = copy(state);
+    Object.assign(snapshot, { sent: state.sent.map((a) => attempts.get(a)!), attempts: state.attempts.map((a) => attempts.get(a)!), pending: [], slots: [...state.slots] });
+    this.finishedStates.push(snapshot);
   }
 
   /** Runs events up to the request's arrival, then the arrival. */
@@ -114,12 +119,13 @@ export class MiniEngine implements MachineDriver {
 
   /** `n` requests one after another (each drained before the next arrives), `gapMs` apart. */
   runSequential(n: number, gapMs = 1000, partial: Partial<TrafficRequest> = {}): RequestState[] {
-    const states: RequestState[] = [];
+    const from = this.finishedStates.length;
     for (let i = 0; i < n; i++) {
-      states.push(this.arrive({ ...partial, index: i, arrivalMs: Math.max(this.t, i * gapMs) }));
+      this.arrive({ ...partial, index: i, arrivalMs: Math.max(this.t, i * gapMs) });
       this.drain();
     }
-    return states;
+    // snapshots: the live objects are pooled and reused by the engine
+    return this.finishedStates.slice(from);
   }
 
   private push(ev: Ev): void {
