@@ -97,13 +97,19 @@ export class MockTarget {
     let kind = -1;
     let incident = -1;
     let slowedBy = -1;
+    let stormedBy = -1;
+    let limitFactor = 1;
     let retryRange = this.b.retryAfterMs;
     for (let i = 0; i < this.incidents.length; i++) {
       const inc = this.incidents[i]!;
       const u = r.next();
       const s = strengthAt(inc, now);
       if (s === 0) continue;
-      if (inc.kind === 'latency') {
+      if (inc.kind === 'rate_limit_storm' && this.limiter) {
+        // With real limits the storm lowers them (load-dependent 429s whose retry-after is honest).
+        limitFactor *= 1 - s * inc.rate;
+        stormedBy = i;
+      } else if (inc.kind === 'latency') {
         if (u < inc.rate) {
           mult *= 1 + (inc.latencyMultiplier - 1) * s;
           added += inc.addedMs * s;
@@ -121,9 +127,10 @@ export class MockTarget {
     if (req.inputTokens > this.contextWindow) kind = K.context_length;
     else if (kind === -1 && this.b.maxInFlight !== undefined && inFlight >= this.b.maxInFlight) kind = OVERLOADED;
     else if (kind === -1 && this.limiter) {
-      const wait = this.limiter.admit(now, req.inputTokens + req.outputTokens);
+      const wait = this.limiter.admit(now, req.inputTokens + req.outputTokens, limitFactor);
       if (wait > 0) {
         kind = RATE_LIMITED;
+        if (limitFactor < 1) incident = stormedBy;
         retryAfter = Math.ceil(wait / 1000) * 1000;
       }
     }
