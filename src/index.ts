@@ -2,11 +2,11 @@
  * routebench's programmatic API: the same functions the CLI uses.
  *
  * @example
- *   import { loadScenario, openStore, runScenario, systemEnvironment, writeSummary } from 'routebench';
+ *   import { loadScenario, openStore, runScenario, systemEnvironment, writeReport } from 'routebench';
  *   const scenario = await loadScenario('scenarios/quickstart.yaml');
  *   const store = await openStore('results/routebench.duckdb');
  *   const result = await runScenario(scenario, { store, env: systemEnvironment('.') });
- *   await writeSummary(store, { ...result, traffic: result.trafficDescription }, 'reports');
+ *   await writeReport(store, { ...result, traffic: result.trafficDescription }, 'reports');
  *   store.close();
  */
 export { ExitCode, HarnessError, formatProblem, type Problem } from './errors.js';
@@ -18,7 +18,8 @@ export { runScenario, type ScenarioResult, type RunResult, type RunProgress } fr
 export { systemEnvironment, type RunEnvironment } from './runner/run-environment.js';
 export { openStore, type Store } from './store/open-store.js';
 export { summary, errorBreakdown, topReasons, type SummaryRow } from './store/queries.js';
-export { writeSummary, buildSummary } from './report/write-summary.js';
+export { buildSummary } from './report/write-summary.js';
+export { writeReport } from './report/write-report.js';
 export { strategies } from './strategies/index.js';
 export { defineStrategy, type StrategyDef, type Router, type Decision, type DecideContext, type AttemptView } from './strategies/strategy.js';
 export { profiles } from './providers/mock/profiles.js';

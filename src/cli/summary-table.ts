@@ -25,8 +25,12 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
     ...rows.map(line),
   ];
   if (s.skipped_rows > 0) out.push(`${s.skipped_rows.toLocaleString('en-US')} bad trace rows skipped`);
-  const failed = s.strategies.flatMap((r) => r.thresholds.filter((t) => !t.passed).map((t) => `  ✗ ${r.strategy}: ${t.metric} ${t.threshold} (actual ${t.actual === null ? 'no data' : +t.actual.toPrecision(6)})`));
+  const failed = s.strategies.flatMap((r) =>
+    r.thresholds
+      .filter((t) => !t.passed)
+      .map((t) => `  ✗ ${r.strategy}: ${t.metric} ${t.threshold} (actual ${t.actual === null ? 'no data' : +t.actual.toPrecision(6)})${t.abortedAtMs !== undefined ? `, stopped the run at ${fmt.clock(t.abortedAtMs)}` : ''}`),
+  );
   if (failed.length > 0) out.push('thresholds failed:', ...failed);
-  out.push(`summary: ${dir}/summary.md`);
+  out.push(`report: ${dir}/index.html`);
   return out.join('\n');
 }

@@ -2,6 +2,7 @@
  * The comparison summary as Markdown: one row per strategy, the metrics people compare, and a
  * table of thresholds that failed. Pure formatting of rows computed in SQL.
  */
+import { formatDuration } from '../scenario/duration.js';
 import type { SummaryRow } from '../store/queries.js';
 import type { ThresholdResult } from './thresholds.js';
 
@@ -24,6 +25,8 @@ export const fmt = {
   usd: (v: number | null) => (v === null ? '–' : v >= 100 ? `$${v.toFixed(0)}` : v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`),
   num: (v: number | null, digits = 2) => (v === null ? '–' : v.toFixed(digits)),
   int: (v: number) => v.toLocaleString('en-US'),
+  /** Offset from the start of the traffic, e.g. 15h16m. */
+  clock: (ms: number) => formatDuration(Math.round(ms / 1000) * 1000),
 };
 
 const COLUMNS: [string, (r: SummaryRow) => string][] = [
@@ -57,7 +60,8 @@ export function summaryMarkdown(s: SummaryInput): string {
     out.push(failed.length === 0 ? `All ${total} thresholds passed.` : `## Thresholds failed (${failed.length} of ${total})`, '');
     if (failed.length > 0) {
       out.push('| strategy | metric | threshold | actual |', '| --- | --- | --- | ---: |');
-      for (const { r, t } of failed) out.push(`| ${r.strategy} | ${t.metric} | \`${t.threshold}\` | ${t.actual === null ? 'no data' : +t.actual.toPrecision(6)} |`);
+      for (const { r, t } of failed)
+        out.push(`| ${r.strategy} | ${t.metric} | \`${t.threshold}\` | ${t.actual === null ? 'no data' : +t.actual.toPrecision(6)}${t.abortedAtMs !== undefined ? ` (stopped the run at ${fmt.clock(t.abortedAtMs)})` : ''} |`);
       out.push('');
     }
   }

@@ -11,17 +11,32 @@ export interface ThresholdResult {
   actual: number | null;
   passed: boolean;
   abortOnFail: boolean;
+  /** Set when this threshold stopped the run (abort_on_fail): traffic time of the stop. */
+  abortedAtMs?: number;
 }
 
 /** Flattens a thresholds spec into parsed expressions (already validated at load). */
-export function thresholdList(spec: ThresholdsSpec): { metric: string; expr: ThresholdExpr; abortOnFail: boolean }[] {
-  const out: { metric: string; expr: ThresholdExpr; abortOnFail: boolean }[] = [];
+export interface ThresholdItem {
+  metric: string;
+  expr: ThresholdExpr;
+  abortOnFail: boolean;
+  /** abort_on_fail is not evaluated before this much traffic time. */
+  delayMs: number;
+}
+
+export function thresholdList(spec: ThresholdsSpec): ThresholdItem[] {
+  const out: ThresholdItem[] = [];
   for (const [metric, entries] of Object.entries(spec)) {
     for (const entry of entries) {
       const source = typeof entry === 'string' ? entry : entry.threshold;
       const expr = parseThreshold(metric, source);
       if ('error' in expr) throw new Error(`threshold ${metric}: ${expr.error}`);
-      out.push({ metric, expr, abortOnFail: typeof entry === 'string' ? false : entry.abort_on_fail });
+      out.push({
+        metric,
+        expr,
+        abortOnFail: typeof entry === 'string' ? false : entry.abort_on_fail,
+        delayMs: typeof entry === 'string' ? 0 : (entry.delay_abort_eval ?? 0),
+      });
     }
   }
   return out;
@@ -40,4 +55,25 @@ export async function evaluateThresholds(store: Store, runNo: number, spec: Thre
       abortOnFail: t.abortOnFail,
     };
   });
+}
+
+/** Stores a run's threshold results (so reports of merged or exported runs can show them). */
+export async function saveThresholdResults(store: Store, runNo: number, results: readonly ThresholdResult[]): Promise<void> {
+  await store.run(`DELETE FROM threshold_results WHERE run_no = ${Math.trunc(runNo)}`);
+  for (const r of results)
+    await store.run('INSERT INTO threshold_results VALUES ($run, $metric, $threshold, $actual, $passed, $abort)', {
+      run: runNo,
+      metric: r.metric,
+      threshold: r.threshold,
+      actual: r.actual,
+      passed: r.passed,
+      abort: r.abortOnFail,
+    });
+}
+
+export async function loadThresholdResults(store: Store, runNo: number): Promise<ThresholdResult[]> {
+  const rows = await store.all<{ metric: string; threshold: string; actual: number | null; passed: boolean; abort_on_fail: boolean }>(
+    `SELECT metric, threshold, actual, passed, abort_on_fail FROM threshold_results WHERE run_no = ${Math.trunc(runNo)} ORDER BY rowid`,
+  );
+  return rows.map((r) => ({ metric: r.metric, threshold: r.threshold, actual: r.actual, passed: r.passed, abortOnFail: r.abort_on_fail }));
 }

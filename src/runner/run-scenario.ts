@@ -13,9 +13,10 @@ import type { LoadedScenario } from '../scenario/load-scenario.js';
 import type { Store } from '../store/open-store.js';
 import { createRun, finishRun, type RunStatus } from '../store/run-records.js';
 import { AttemptWriter } from '../store/write-attempts.js';
-import { evaluateThresholds, type ThresholdResult } from '../report/thresholds.js';
+import { evaluateThresholds, saveThresholdResults, type ThresholdResult } from '../report/thresholds.js';
 import { openTraffic, type TrafficOverrides } from '../traffic/open-traffic.js';
 import type { RunEnvironment } from './run-environment.js';
+import { ABORT_CHECK_EVERY, AbortWatch } from './abort-watch.js';
 
 export interface RunProgress {
   scenario: string;
@@ -39,6 +40,8 @@ export interface RunResult {
   requests: number;
   attemptRows: number;
   thresholds: ThresholdResult[];
+  /** Traffic time at which an abort_on_fail threshold stopped this run. */
+  abortedAtMs?: number;
 }
 
 export interface ScenarioResult {
@@ -91,7 +94,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
     });
     const built = sp.build();
     const sim = new SimulatedRun({ router: built.router, slotCount: built.slotCount, targets: plan.targets, mocks: createMocks(plan), maxAttempts: plan.defaults.maxAttempts, rows });
-    runs.push({ sp, runNo, runId, rows, sim });
+    runs.push({ sp, runNo, runId, rows, sim, watch: AbortWatch.of(sp.thresholds), aborted: undefined as ThresholdResult | undefined, abortedAtMs: 0 });
   }
 
   const t0 = env.monotonicMs();
@@ -101,11 +104,19 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
   let failure: unknown;
   try {
     let batch = first.value;
-    for (;;) {
-      for (const r of runs) r.sim.feed(batch);
+    for (let batches = 1; ; batches++) {
+      for (const r of runs) if (!r.aborted) r.sim.feed(batch);
       requests += batch.length;
       trafficMs = batch[batch.length - 1]!.arrivalMs;
       opts.onProgress?.({ scenario: plan.name, requests, trafficMs });
+      if (batches % ABORT_CHECK_EVERY === 0 && runs.some((r) => r.watch && !r.aborted)) {
+        writer.flush();
+        for (const r of runs) {
+          if (!r.watch || r.aborted) continue;
+          r.aborted = await r.watch.check(store, r.runNo, trafficMs);
+          r.abortedAtMs = trafficMs;
+        }
+      }
       // Let signal handlers (Ctrl-C) and timers run: the simulation itself never waits on I/O.
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (opts.signal?.aborted) {
@@ -116,7 +127,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
       if (next.done) break;
       batch = next.value;
     }
-    if (!interrupted) for (const r of runs) r.sim.drain();
+    if (!interrupted) for (const r of runs) if (!r.aborted) r.sim.drain();
   } catch (e) {
     failure = e;
     await traffic.batches.return(undefined).catch(() => undefined);
@@ -144,7 +155,16 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
         error: failure ? errorText(failure) : undefined,
       },
     );
-    results.push({ runNo: r.runNo, runId: r.runId, strategy: r.sp.label, status, requests: r.rows.requests, attemptRows: r.rows.rows, thresholds: [] });
+    results.push({
+      runNo: r.runNo,
+      runId: r.runId,
+      strategy: r.sp.label,
+      status,
+      requests: r.rows.requests,
+      attemptRows: r.rows.rows,
+      thresholds: [],
+      abortedAtMs: r.aborted ? r.abortedAtMs : undefined,
+    });
   }
   if (failure) {
     await store.checkpoint();
@@ -153,7 +173,14 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
   for (const [i, r] of runs.entries()) {
     const res = results[i]!;
     res.thresholds = await evaluateThresholds(store, r.runNo, r.sp.thresholds);
-    if (res.status === 'ok' && res.thresholds.some((t) => !t.passed)) {
+    if (r.aborted) {
+      // The threshold that stopped the run is reported as it stood then.
+      const stopped = r.aborted;
+      const i = res.thresholds.findIndex((t) => t.metric === stopped.metric && t.threshold === stopped.threshold);
+      if (i >= 0) res.thresholds[i] = { ...stopped, abortedAtMs: r.abortedAtMs };
+    }
+    await saveThresholdResults(store, r.runNo, res.thresholds);
+    if (res.status === 'ok' && (r.aborted || res.thresholds.some((t) => !t.passed))) {
       res.status = 'thresholds_failed';
       await store.run(`UPDATE runs SET status = 'thresholds_failed' WHERE run_no = ${r.runNo}`);
     }

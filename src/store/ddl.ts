@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS targets (
 CREATE TABLE IF NOT EXISTS reasons (run_no INTEGER, reason_no INTEGER, reason VARCHAR);
 CREATE TABLE IF NOT EXISTS tagsets (run_no INTEGER, tagset_no INTEGER, tags JSON);
 CREATE TABLE IF NOT EXISTS routes (run_no INTEGER, route_no INTEGER, route VARCHAR);
+CREATE TABLE IF NOT EXISTS threshold_results (run_no INTEGER, metric VARCHAR, threshold VARCHAR, actual DOUBLE, passed BOOLEAN, abort_on_fail BOOLEAN);
 CREATE TABLE IF NOT EXISTS incidents (run_no INTEGER, incident_no INTEGER, name VARCHAR, kind VARCHAR, targets VARCHAR[], start_ms DOUBLE, end_ms DOUBLE);
 
 CREATE TABLE IF NOT EXISTS attempts (

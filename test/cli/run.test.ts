@@ -60,6 +60,23 @@ describe('routebench run', () => {
     expect(md).toContain('## Thresholds failed (1 of 2)');
   });
 
+  it('--junit writes one test case per scenario × strategy × threshold; GITHUB_STEP_SUMMARY gets the summary', async () => {
+    const stepSummary = path.join(dir, 'step-summary.md');
+    writeFileSync(stepSummary, '# earlier step\n');
+    const io = memoryIo({ GITHUB_STEP_SUMMARY: stepSummary });
+    const junit = path.join(dir, 'junit', 'routebench.xml');
+    const file = scenario('junit', { thresholds: "thresholds:\n  success_rate: ['> 0.99']\n  latency_ms: ['p(99) < 600000']\n" });
+    expect(await runCli(['run', file, ...common('junit'), '--junit', junit], io)).toBe(3);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="routebench" tests="6" failures="1" errors="0" time="0">/);
+    expect(xml.match(/<testcase /g)).toHaveLength(6);
+    expect(xml).toContain('<testcase classname="junit.single" name="single: success_rate &gt; 0.99" time="0">\n      <failure message="success_rate &gt; 0.99: actual 0.9');
+    expect(xml).toContain('<testcase classname="junit.fallback" name="fallback: latency_ms p(99) &lt; 600000" time="0"></testcase>');
+    const md = readFileSync(stepSummary, 'utf8');
+    expect(md.startsWith('# earlier step\n# junit\n')).toBe(true);
+    expect(md).toContain('## Thresholds failed (1 of 4)');
+  });
+
   it('--json prints the summary as JSON', async () => {
     const io = memoryIo();
     expect(await runCli(['run', scenario('json'), ...common('json'), '--json'], io)).toBe(0);

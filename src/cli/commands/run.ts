@@ -1,4 +1,5 @@
 /** `routebench run [paths..]`: validate every scenario first, then run each and write its summary. */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
@@ -7,7 +8,8 @@ import { planScenario } from '../../engine/plan-scenario.js';
 import { openStore } from '../../store/open-store.js';
 import { runScenario } from '../../runner/run-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
-import { writeSummary } from '../../report/write-summary.js';
+import { writeReport } from '../../report/write-report.js';
+import { junitXml, type JunitScenario } from '../../report/junit.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
 import { scenarioFiles } from '../scenario-paths.js';
@@ -21,6 +23,7 @@ export interface RunArgs extends CommonArgs {
   strategy?: string[];
   'on-bad-row'?: 'fail' | 'skip';
   progress: boolean;
+  junit?: string;
 }
 
 export function runBuilder(y: Argv): Argv<RunArgs> {
@@ -30,7 +33,8 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
     .option('limit', { type: 'number', describe: 'replay at most this many requests per scenario' })
     .option('strategy', { type: 'string', array: true, describe: 'run only these strategy labels' })
     .option('on-bad-row', { choices: ['fail', 'skip'] as const, describe: 'what a malformed trace row does (overrides the scenario)' })
-    .option('progress', { type: 'boolean', default: false, describe: 'print progress lines even when not on a terminal (CI logs)' }) as unknown as Argv<RunArgs>;
+    .option('progress', { type: 'boolean', default: false, describe: 'print progress lines even when not on a terminal (CI logs)' })
+    .option('junit', { type: 'string', describe: 'write JUnit XML (one test case per scenario × strategy × threshold) to this file' }) as unknown as Argv<RunArgs>;
 }
 
 /** Loads and plans every scenario; throws one error listing every problem of every file. */
@@ -64,6 +68,8 @@ export async function runHandler(args: RunArgs, io: Io): Promise<number> {
   const progress = progressReporter(io, { quiet: args.quiet, force: args.progress }, env.monotonicMs);
   let code: number = ExitCode.ok;
   const jsonOut: unknown[] = [];
+  const junit: JunitScenario[] = [];
+  const stepSummary = io.env.GITHUB_STEP_SUMMARY;
   try {
     for (const loaded of scenarios) {
       if (controller.signal.aborted) break;
@@ -78,11 +84,23 @@ export async function runHandler(args: RunArgs, io: Io): Promise<number> {
         onProgress: progress.update,
       });
       progress.done();
-      const written = await writeSummary(
+      const written = await writeReport(
         store,
-        { scenario: result.scenario, description: loaded.scenario.description, runGroup: result.runGroup, traffic: result.trafficDescription, runs: result.runs, skippedRows: result.skippedRows, interrupted: result.interrupted },
+        {
+          scenario: result.scenario,
+          description: loaded.scenario.description,
+          runGroup: result.runGroup,
+          traffic: result.trafficDescription,
+          runs: result.runs,
+          skippedRows: result.skippedRows,
+          interrupted: result.interrupted,
+          dbFile: args.db,
+          harnessVersion: env.harnessVersion,
+        },
         args.out,
       );
+      junit.push({ scenario: result.scenario, runGroup: result.runGroup, runs: result.runs.map((r) => ({ strategy: r.strategy, runId: r.runId, status: r.status, thresholds: r.thresholds })) });
+      if (stepSummary) appendFileSync(stepSummary, `${written.markdown}\n`);
       if (args.json) jsonOut.push(written.json);
       else if (!args.quiet || result.runs.some((r) => r.status !== 'ok')) io.out(`${formatSummaryTable(written.json, written.dir)}\n`);
       if (result.interrupted) code = 130;
@@ -92,6 +110,10 @@ export async function runHandler(args: RunArgs, io: Io): Promise<number> {
     progress.done();
     unsubscribe();
     store.close();
+    if (args.junit) {
+      mkdirSync(path.dirname(path.resolve(args.junit)), { recursive: true });
+      writeFileSync(args.junit, junitXml(junit));
+    }
   }
   if (args.json) io.out(`${JSON.stringify(jsonOut.length === 1 ? jsonOut[0] : jsonOut, null, 2)}\n`);
   else if (!args.quiet) io.out(`results: ${args.db}\n`);

@@ -1,0 +1,102 @@
+/**
+ * `routebench compare <baseline> <candidate>`: every metric of two runs side by side with the 95%
+ * confidence interval of the difference and a win / loss / tie verdict (a win or a loss only when
+ * the interval excludes 0). Runs are given by run_id (or run_no) and may come from one results
+ * file (--db) or two (--baseline-db, --candidate-db); a folder is read as an exported run set.
+ * `--max-regression` turns the comparison into a CI gate: exit 3 when a significant regression is
+ * larger than its budget.
+ */
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { ExitCode, inputError } from '../../errors.js';
+import { compareRuns, DEFAULT_COMPARE_SEED, DEFAULT_RESAMPLES } from '../../report/compare-runs.js';
+import { comparisonMarkdown, overallVerdict, type ComparisonReport } from '../../report/comparison-markdown.js';
+import { checkRegressionBudget, parseRegressionBudget } from '../../report/regression-budget.js';
+import { findRun } from '../../report/run-identity.js';
+import { openStore, type Store } from '../../store/open-store.js';
+import { openSource } from '../../store/transfer-runs.js';
+import type { Io } from '../io.js';
+
+export interface CompareArgs {
+  baseline: string;
+  candidate: string;
+  db: string;
+  'baseline-db'?: string;
+  'candidate-db'?: string;
+  'max-regression'?: string[];
+  resamples: number;
+  seed: number;
+  'allow-different': boolean;
+  json: boolean;
+  out?: string;
+}
+
+export function compareBuilder(y: Argv): Argv<CompareArgs> {
+  return y
+    .positional('baseline', { type: 'string', demandOption: true, describe: 'baseline run id (or run_no)' })
+    .positional('candidate', { type: 'string', demandOption: true, describe: 'candidate run id (or run_no)' })
+    .option('db', { type: 'string', default: 'results/routebench.duckdb', describe: 'results database (DuckDB file, or an exported folder) holding both runs' })
+    .option('baseline-db', { type: 'string', describe: 'read the baseline run from this file or folder instead of --db' })
+    .option('candidate-db', { type: 'string', describe: 'read the candidate run from this file or folder instead of --db' })
+    .option('max-regression', {
+      type: 'string',
+      array: true,
+      describe: 'exit 3 when a significant regression exceeds a budget: metric=number[%|pp], e.g. p99_latency_ms=5% success_rate=0.1pp cost=2%',
+    })
+    .option('resamples', { type: 'number', default: DEFAULT_RESAMPLES, describe: 'bootstrap resamples per run for quantile intervals' })
+    .option('seed', { type: 'number', default: DEFAULT_COMPARE_SEED, describe: 'seed of the bootstrap draws' })
+    .option('allow-different', { type: 'boolean', default: false, describe: 'compare runs of different scenarios anyway' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
+    .option('out', { type: 'string', describe: 'also write <out>/compare/<baseline>..<candidate>.md and .json' }) as unknown as Argv<CompareArgs>;
+}
+
+/** A results file opened read-only, or an exported folder through openSource. */
+async function openSide(file: string): Promise<Store> {
+  if (!existsSync(file))
+    throw inputError('DB_MISSING', `no results database at ${file}`, [], 'run `routebench run` first, or point --db / --baseline-db / --candidate-db at a results file or an exported folder');
+  return statSync(file).isDirectory() ? openSource(file) : openStore(file, { readOnly: true });
+}
+
+const fileSafe = (id: string) => id.replace(/[/\\:*?"<>|\s]+/g, '_');
+
+export async function compareHandler(args: CompareArgs, io: Io): Promise<number> {
+  const budget = parseRegressionBudget(args['max-regression'] ?? []);
+  const baseFile = args['baseline-db'] ?? args.db;
+  const candFile = args['candidate-db'] ?? args.db;
+  const stores: Store[] = [];
+  try {
+    const baseStore = await openSide(baseFile);
+    stores.push(baseStore);
+    const candStore = path.resolve(candFile) === path.resolve(baseFile) ? baseStore : await openSide(candFile);
+    if (candStore !== baseStore) stores.push(candStore);
+
+    const baseline = await findRun(baseStore, String(args.baseline), 'baseline');
+    const candidate = await findRun(candStore, String(args.candidate), 'candidate');
+    const rows = await compareRuns(
+      { store: baseStore, runNo: baseline.runNo },
+      { store: candStore, runNo: candidate.runNo },
+      { resamples: args.resamples, seed: args.seed, allowDifferent: args['allow-different'] },
+    );
+    const checks = budget.length > 0 ? checkRegressionBudget(budget, rows) : undefined;
+    const report: ComparisonReport = { baseline, candidate, rows, resamples: args.resamples, seed: args.seed, budget: checks };
+    const markdown = comparisonMarkdown(report);
+    const json = { ...report, overall: overallVerdict(rows), budget: checks ?? null };
+    const jsonText = `${JSON.stringify(json, null, 2)}\n`;
+
+    let written: string | undefined;
+    if (args.out) {
+      const dir = path.join(args.out, 'compare');
+      mkdirSync(dir, { recursive: true });
+      const stem = path.join(dir, `${fileSafe(baseline.runId)}..${fileSafe(candidate.runId)}`);
+      writeFileSync(`${stem}.md`, markdown);
+      writeFileSync(`${stem}.json`, jsonText);
+      written = `${stem}.md`;
+    }
+    if (args.json) io.out(jsonText);
+    else io.out(`${markdown}${written ? `written: ${written} (and .json)\n` : ''}`);
+    return checks?.exceeded ? ExitCode.thresholds : ExitCode.ok;
+  } finally {
+    for (const s of stores) s.close();
+  }
+}

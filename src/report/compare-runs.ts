@@ -1,0 +1,132 @@
+/**
+ * Compares two runs metric by metric: baseline and candidate values, the difference (absolute and
+ * relative), its 95% confidence interval and a verdict that is 'win' or 'loss' only when the
+ * interval excludes zero. The runs may live in different stores (two DuckDB files, or an export
+ * loaded into memory); each side's numbers come from SQL over its own `requests` view.
+ *
+ * Intervals: success and failover rates by Newcombe's hybrid score interval; quantiles by the
+ * seeded Beta-trick bootstrap (each run resampled independently); mean attempts by Welch; total
+ * cost by a normal interval for sums; cost per 1k successful requests by the delta method. Every
+ * interval treats the two runs as independent samples of i.i.d. requests: see stats/ for what
+ * that assumption ignores and in which direction it errs.
+ */
+import { inputError } from '../errors.js';
+import { Rng } from '../rng.js';
+import type { Store } from '../store/open-store.js';
+import { runAggregates, type RunAggregates } from '../store/comparison-queries.js';
+import { COMPARISON_METRICS, QUANTILE_METRICS, type CiMethod, type ComparisonMetric, type MetricUnit } from './comparison-metrics.js';
+import { checkNotEmpty, checkSameScenario, runInfo } from './run-identity.js';
+import { bootstrapQuantiles, quantileDiffCi, type QuantileBootstrap } from './stats/bootstrap-quantile.js';
+import { ratioDiff, ratioValue, sumDiff, welchDiff, type MeanAggregate, type RatioAggregate } from './stats/mean-ci.js';
+import { relativePct, verdict, type DiffCi, type Direction, type Verdict } from './stats/verdict.js';
+import { newcombeDiff } from './stats/wilson.js';
+
+export interface CompareSide {
+  store: Store;
+  runNo: number;
+}
+
+export interface CompareOptions {
+  /** Bootstrap resamples per run for quantile intervals (default 1000). */
+  resamples?: number;
+  /** Seed of the bootstrap draws (default 1): the same inputs and seed give the same intervals. */
+  seed?: number;
+  /** Compare runs of different scenarios anyway (refused by default). */
+  allowDifferent?: boolean;
+}
+
+export interface ComparisonRow {
+  metric: ComparisonMetric;
+  label: string;
+  unit: MetricUnit;
+  direction: Direction;
+  method: CiMethod;
+  baseline: number | null;
+  candidate: number | null;
+  /** candidate − baseline, in the metric's unit (a fraction for rates). */
+  delta: number | null;
+  /** delta relative to the baseline, in percent; null when the baseline is 0 or missing. */
+  deltaPct: number | null;
+  /** 95% confidence interval of delta; null when there is too little data for one. */
+  ci: { lo: number; hi: number } | null;
+  /** null when there is no interval. */
+  verdict: Verdict | null;
+  /** The values each side's metric is computed from (requests, or successful requests for latency). */
+  n: { baseline: number; candidate: number };
+}
+
+export const DEFAULT_RESAMPLES = 1000;
+export const DEFAULT_COMPARE_SEED = 1;
+
+function checkOptions(resamples: number, seed: number): void {
+  if (!Number.isInteger(resamples) || resamples < 100 || resamples > 100_000)
+    throw inputError('BAD_RESAMPLES', `resamples must be an integer from 100 to 100000 (got ${resamples})`, [], 'the default, 1000, gives stable 95% percentile intervals');
+  if (!Number.isInteger(seed)) throw inputError('BAD_SEED', `the bootstrap seed must be an integer (got ${seed})`);
+}
+
+function row(metric: ComparisonMetric, baseline: number | null, candidate: number | null, ci: DiffCi | null, n: { baseline: number; candidate: number }): ComparisonRow {
+  const info = COMPARISON_METRICS[metric];
+  const delta = ci?.delta ?? (baseline !== null && candidate !== null ? candidate - baseline : null);
+  return {
+    metric,
+    label: info.label,
+    unit: info.unit,
+    direction: info.direction,
+    method: info.method,
+    baseline,
+    candidate,
+    delta,
+    deltaPct: delta !== null && baseline !== null ? relativePct(delta, baseline) : null,
+    ci: ci ? { lo: ci.lo, hi: ci.hi } : null,
+    verdict: ci ? verdict(ci, info.direction) : null,
+    n,
+  };
+}
+
+const attempts = (a: RunAggregates): MeanAggregate => ({ n: a.requests, mean: a.mean_attempts, variance: a.var_attempts });
+const cost = (a: RunAggregates): MeanAggregate => ({ n: a.requests, mean: a.mean_cost, variance: a.var_cost });
+const costPerSuccess = (a: RunAggregates): RatioAggregate => ({
+  n: a.requests,
+  meanNum: a.mean_cost ?? 0,
+  meanDen: a.mean_success ?? 0,
+  varNum: a.var_cost,
+  varDen: a.var_success,
+  covNumDen: a.cov_cost_success,
+});
+
+/** One row per metric (COMPARISON_METRICS order) comparing candidate against baseline. */
+export async function compareRuns(base: CompareSide, cand: CompareSide, opts: CompareOptions = {}): Promise<ComparisonRow[]> {
+  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
+  const seed = opts.seed ?? DEFAULT_COMPARE_SEED;
+  checkOptions(resamples, seed);
+  const bInfo = await runInfo(base.store, base.runNo, 'baseline');
+  const cInfo = await runInfo(cand.store, cand.runNo, 'candidate');
+  checkSameScenario(bInfo, cInfo, opts.allowDifferent);
+  const b = await runAggregates(base.store, base.runNo);
+  checkNotEmpty(bInfo, b.requests, 'baseline');
+  const c = await runAggregates(cand.store, cand.runNo);
+  checkNotEmpty(cInfo, c.requests, 'candidate');
+
+  const targets = QUANTILE_METRICS.map(({ column, filter, p }) => ({ column, filter, p }));
+  // Independent streams per side: the two runs are resampled independently.
+  const bq = await bootstrapQuantiles({ store: base.store, from: 'requests', where: `run_no = ${Math.trunc(base.runNo)}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/baseline') });
+  const cq = await bootstrapQuantiles({ store: cand.store, from: 'requests', where: `run_no = ${Math.trunc(cand.runNo)}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/candidate') });
+  const quantileRow = (i: number) => {
+    const [qb, qc] = [bq[i]!, cq[i]!] as [QuantileBootstrap, QuantileBootstrap];
+    return row(QUANTILE_METRICS[i]!.metric, qb.estimate, qc.estimate, quantileDiffCi(qb, qc), { baseline: qb.n, candidate: qc.n });
+  };
+  const requests = { baseline: b.requests, candidate: c.requests };
+
+  const rows: ComparisonRow[] = [
+    row('success_rate', b.successes / b.requests, c.successes / c.requests, newcombeDiff(c.successes, c.requests, b.successes, b.requests), requests),
+    ...QUANTILE_METRICS.map((_, i) => quantileRow(i)),
+    row('mean_attempts', b.mean_attempts, c.mean_attempts, welchDiff(attempts(b), attempts(c)), requests),
+    row('failover_rate', b.failovers / b.requests, c.failovers / c.requests, newcombeDiff(c.failovers, c.requests, b.failovers, b.requests), requests),
+    row('cost_per_1k_usd', ratioValue(costPerSuccess(b), 1000), ratioValue(costPerSuccess(c), 1000), ratioDiff(costPerSuccess(b), costPerSuccess(c), 1000), {
+      baseline: b.successes,
+      candidate: c.successes,
+    }),
+    row('total_cost_usd', b.total_cost, c.total_cost, sumDiff(cost(b), cost(c)), requests),
+  ];
+  return rows;
+}

@@ -1,0 +1,40 @@
+/**
+ * Static images of a chart: vega-lite → vega → SVG with vega's headless renderer (no canvas),
+ * and PNG from that SVG with resvg, when a font is available (resvg draws no text without one,
+ * silently, so a missing font skips the PNG instead).
+ */
+import { existsSync } from 'node:fs';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+export async function chartSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+const FONT_FILES = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
+  '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
+  '/System/Library/Fonts/Supplemental/Arial.ttf',
+];
+
+/** Font files resvg can use, or none (then PNGs are skipped). */
+export function pngFonts(): string[] {
+  return FONT_FILES.filter((f) => existsSync(f));
+}
+
+export function chartPng(svg: string, fonts: readonly string[]): Buffer {
+  return new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: 2 },
+    background: 'white',
+    font: { loadSystemFonts: false, fontFiles: [...fonts], defaultFontFamily: 'DejaVu Sans' },
+  })
+    .render()
+    .asPng();
+}

@@ -1,0 +1,57 @@
+/** Queries a run group's chart data (SQL) and builds every chart spec, one builder per chart. */
+import type { Store } from '../store/open-store.js';
+import {
+  attemptsHistogram,
+  costLatencyFront,
+  errorKinds,
+  incidentWindows,
+  latencyCdf,
+  overTime,
+  prepareReport,
+  spendPerTag,
+  spendTagKey,
+  targetShare,
+  winners,
+} from '../store/report-queries.js';
+import { attemptsChart } from './charts/attempts.js';
+import type { Incident, Row, Spec } from './charts/chart-common.js';
+import { costVsLatencyChart } from './charts/cost-vs-latency.js';
+import { errorKindsChart } from './charts/error-kinds.js';
+import { latencyCdfChart } from './charts/latency-cdf.js';
+import { overTimeChart } from './charts/over-time.js';
+import { spendPerTagChart } from './charts/spend-per-tag.js';
+import { targetShareChart } from './charts/target-share.js';
+import type { Winners } from './html-page.js';
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  spec: Spec;
+}
+
+export interface ChartSet {
+  charts: ChartSpec[];
+  winners: Winners[];
+  incidents: Incident[];
+}
+
+/** `strategies` maps run_no → label, in summary order. */
+export async function buildCharts(store: Store, strategies: ReadonlyMap<number, string>): Promise<ChartSet> {
+  const runNos = [...strategies.keys()];
+  const labels = [...strategies.values()];
+  const label = <T extends { run_no: number }>(rows: readonly T[]): Row[] => rows.map((r) => ({ ...r, strategy: strategies.get(r.run_no) ?? String(r.run_no) }));
+  const { bucketMs, spanMs } = await prepareReport(store, runNos);
+  const incidents = await incidentWindows(store, runNos);
+  const targets = (await store.all<{ target_id: string }>(`SELECT DISTINCT target_id, min(target_no) AS n FROM targets WHERE run_no IN (${runNos.join(', ')}) GROUP BY target_id ORDER BY n`)).map((t) => t.target_id);
+  const charts: ChartSpec[] = [
+    { id: 'latency-cdf', title: 'Latency CDF', spec: latencyCdfChart(label(await latencyCdf(store)), labels) },
+    { id: 'cost-vs-latency', title: 'Cost vs p95 latency', spec: costVsLatencyChart(label(await costLatencyFront(store)), labels) },
+    { id: 'over-time', title: 'Availability and p95 over time', spec: overTimeChart(label(await overTime(store, bucketMs)), incidents, labels, spanMs) },
+    { id: 'target-share', title: 'Share of attempts per target', spec: targetShareChart(label(await targetShare(store, runNos, bucketMs)), labels, targets, spanMs) },
+    { id: 'attempts', title: 'Attempts per request', spec: attemptsChart(label(await attemptsHistogram(store)), labels) },
+    { id: 'error-kinds', title: 'Faults by kind', spec: errorKindsChart(label(await errorKinds(store, runNos)), labels) },
+  ];
+  const tagKey = await spendTagKey(store, runNos);
+  if (tagKey) charts.push({ id: 'spend-per-tag', title: `Spend per ${tagKey}`, spec: spendPerTagChart(label(await spendPerTag(store, tagKey, bucketMs)), tagKey, labels, spanMs) });
+  return { charts, winners: await winners(store), incidents };
+}

@@ -1,0 +1,152 @@
+/**
+ * Seeded bootstrap confidence intervals for quantiles (p50/p95/p99 latency, TTFT), computed in
+ * DuckDB without materialising a single resample.
+ *
+ * Method. Let x₍₁₎ ≤ … ≤ x₍ₙ₎ be a run's sorted values. A bootstrap resample draws n values with
+ * replacement from the empirical distribution Fₙ, i.e. X* = Fₙ⁻¹(U) with U uniform and
+ * Fₙ⁻¹(u) = x₍⌈n·u⌉₎ (probability integral transform). Fₙ⁻¹ is non-decreasing, so the resample's
+ * k-th order statistic is x₍⌈n·U₍ₖ₎⌉₎, where U₍ₖ₎, the k-th smallest of n uniforms, is
+ * Beta(k, n − k + 1). One bootstrap replicate of an order statistic is therefore one Beta draw,
+ * Beta(a, b) = Gₐ / (Gₐ + G_b) with Gamma variates from the seeded `Rng`, and B replicates are one
+ * DuckDB aggregate: `quantile_disc(col, [u₁, …, u_B])` returns x₍max(1, ⌈n·uᵢ⌉)₎ for each uᵢ (the
+ * unit test pins this definition). Exact, not an approximation of the bootstrap.
+ *
+ * The reported estimate is DuckDB's `quantile_cont` (as in thresholds and summaries): with
+ * h = (n − 1)·p, j = ⌊h⌋ + 1 and f = h − ⌊h⌋, it is x₍ⱼ₎ + f·(x₍ⱼ₊₁₎ − x₍ⱼ₎). To bootstrap that
+ * same statistic we also need the next order statistic of the resample: given U₍ⱼ₎ = u, the other
+ * n − j larger uniforms are uniform on (u, 1), so U₍ⱼ₊₁₎ = u + (1 − u)·Beta(1, n − j). Each
+ * replicate then costs two positions, both in the same single query.
+ *
+ * Interval: the percentile interval (2.5% and 97.5% of the B replicates). For a difference of two
+ * runs, each run is resampled independently (separate seeded streams) and the interval is the
+ * percentile interval of the B differences candidate − baseline.
+ *
+ * Assumptions: the run's values are i.i.d. draws from one distribution, and the two runs are
+ * independent. Latency during an incident is correlated in time, so a run holds less information
+ * than n independent requests and the interval is then too narrow; common random numbers between
+ * strategies of one scenario push the other way for differences. The bootstrap is unreliable for a
+ * quantile with only a handful of values beyond it, so fewer than MIN_TAIL values on either side
+ * gives no interval (null) rather than a falsely confident one.
+ */
+import type { Store } from '../../store/open-store.js';
+import type { Rng } from '../../rng.js';
+import { sortedQuantile, type DiffCi } from './verdict.js';
+
+/** Values needed on each side of a quantile (n·p and n·(1 − p)) before it gets an interval. */
+export const MIN_TAIL = 5;
+
+/** Where the values live: trusted SQL fragments written by routebench, never user input. */
+export interface QuantileSample {
+  store: Store;
+  from: string;
+  where: string;
+}
+
+/** One quantile of one column over the rows matching `filter` (also trusted SQL). */
+export interface QuantileTarget {
+  column: string;
+  filter: string;
+  p: number;
+}
+
+export interface QuantileBootstrap {
+  p: number;
+  /** Non-null values of the column in the filter. */
+  n: number;
+  /** quantile_cont point estimate; null when n = 0. */
+  estimate: number | null;
+  /** B bootstrap replicates of the estimate; null when the quantile has too few values around it. */
+  replicates: Float64Array | null;
+}
+
+/** A Beta(a, b) variate from two Gamma variates. */
+export function betaDraw(rng: Rng, a: number, b: number): number {
+  const ga = rng.gamma(a, 1);
+  return ga / (ga + rng.gamma(b, 1));
+}
+
+/** The quantile positions for B replicates of quantile_cont(p) over n values (see the header). */
+export function resamplePositions(n: number, p: number, resamples: number, rng: Rng): { lo: Float64Array; hi: Float64Array | null; frac: number } {
+  const h = (n - 1) * p;
+  const j = Math.floor(h) + 1;
+  const frac = j < n ? h - Math.floor(h) : 0;
+  const lo = new Float64Array(resamples);
+  const hi = frac > 0 ? new Float64Array(resamples) : null;
+  for (let b = 0; b < resamples; b++) {
+    const u = betaDraw(rng, j, n - j + 1);
+    lo[b] = u;
+    if (hi) hi[b] = u + (1 - u) * betaDraw(rng, 1, n - j);
+  }
+  return { lo, hi, frac };
+}
+
+const num = (x: number) => (Number.isFinite(x) ? String(x) : 'NULL');
+const doubleList = (xs: ArrayLike<number>) => `[${Array.from(xs, num).join(',')}]::DOUBLE[]`;
+
+/**
+ * Point estimates and B bootstrap replicates for several quantiles of one sample, in two queries:
+ * counts and estimates, then one quantile_disc per (column, filter) with every replicate position.
+ */
+export async function bootstrapQuantiles(sample: QuantileSample, targets: readonly QuantileTarget[], opts: { resamples: number; rng: Rng }): Promise<QuantileBootstrap[]> {
+  if (targets.length === 0) return [];
+  const groups = [...new Set(targets.map((t) => `${t.column}\u0000${t.filter}`))];
+  const groupOf = targets.map((t) => groups.indexOf(`${t.column}\u0000${t.filter}`));
+  const agg = (g: number, fn: string) => {
+    const [column, filter] = groups[g]!.split('\u0000') as [string, string];
+    return `${fn.replace('$col', column)} FILTER (WHERE ${filter})`;
+  };
+  const first = groups.map((_, g) => `${agg(g, 'count($col)')} AS n${g}`).concat(targets.map((t, i) => `${agg(groupOf[i]!, `quantile_cont($col, ${num(t.p)}::DOUBLE)`)}::DOUBLE AS e${i}`));
+  const [row] = await sample.store.all<Record<string, number | null>>(`SELECT ${first.join(', ')} FROM ${sample.from} WHERE ${sample.where}`);
+  const counts = groups.map((_, g) => Number(row?.[`n${g}`] ?? 0));
+
+  const positions: number[][] = groups.map(() => []);
+  const plan = targets.map((t, i) => {
+    const n = counts[groupOf[i]!]!;
+    if (n < 1 || n * t.p < MIN_TAIL || n * (1 - t.p) < MIN_TAIL) return null;
+    const pos = resamplePositions(n, t.p, opts.resamples, opts.rng);
+    const list = positions[groupOf[i]!]!;
+    const offset = list.length;
+    list.push(...pos.lo, ...(pos.hi ?? []));
+    return { offset, frac: pos.frac, hasHi: pos.hi !== null };
+  });
+
+  const used = groups.map((_, g) => g).filter((g) => positions[g]!.length > 0);
+  const values = new Map<number, number[]>();
+  if (used.length > 0) {
+    const select = used.map((g) => `${agg(g, `quantile_disc($col, ${doubleList(positions[g]!)})`)} AS q${g}`);
+    const [qs] = await sample.store.all<Record<string, number[] | null>>(`SELECT ${select.join(', ')} FROM ${sample.from} WHERE ${sample.where}`);
+    for (const g of used) values.set(g, (qs?.[`q${g}`] ?? []).map(Number));
+  }
+
+  return targets.map((t, i) => {
+    const n = counts[groupOf[i]!]!;
+    const estimate = n > 0 ? (row?.[`e${i}`] ?? null) : null;
+    const step = plan[i];
+    if (!step) return { p: t.p, n, estimate, replicates: null };
+    const v = values.get(groupOf[i]!)!;
+    const reps = new Float64Array(opts.resamples);
+    for (let b = 0; b < opts.resamples; b++) {
+      const lo = v[step.offset + b]!;
+      reps[b] = step.hasHi ? lo + step.frac * (v[step.offset + opts.resamples + b]! - lo) : lo;
+    }
+    return { p: t.p, n, estimate, replicates: reps };
+  });
+}
+
+/** Percentile interval of one quantile's replicates (for a single run). */
+export function quantileCi(q: QuantileBootstrap, level = 0.95): { lo: number; hi: number } | null {
+  if (!q.replicates) return null;
+  const sorted = Float64Array.from(q.replicates).sort();
+  return { lo: sortedQuantile(sorted, (1 - level) / 2), hi: sortedQuantile(sorted, (1 + level) / 2) };
+}
+
+/** Percentile interval of the B differences candidate − baseline of independently resampled runs. */
+export function quantileDiffCi(base: QuantileBootstrap, cand: QuantileBootstrap, level = 0.95): DiffCi | null {
+  if (!base.replicates || !cand.replicates || base.estimate === null || cand.estimate === null) return null;
+  const b = base.replicates.length;
+  if (cand.replicates.length !== b) throw new RangeError('both runs need the same number of resamples');
+  const diffs = new Float64Array(b);
+  for (let i = 0; i < b; i++) diffs[i] = cand.replicates[i]! - base.replicates[i]!;
+  diffs.sort();
+  return { delta: cand.estimate - base.estimate, lo: sortedQuantile(diffs, (1 - level) / 2), hi: sortedQuantile(diffs, (1 + level) / 2) };
+}

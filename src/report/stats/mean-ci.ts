@@ -1,0 +1,87 @@
+/**
+ * Normal-approximation intervals for differences of means, sums and ratios, from per-run SQL
+ * aggregates (count, avg, var_samp, covar_samp): the rows never leave DuckDB.
+ *
+ * - `welchDiff`: difference of two means with unequal variances (Welch's standard error
+ *   √(s₁²/n₁ + s₂²/n₂)) and the normal quantile instead of Student's t. With the thousands of
+ *   requests a run holds, the Welch–Satterthwaite degrees of freedom are in the thousands and
+ *   t₀.₉₇₅ differs from z₀.₉₇₅ in the third decimal; the CLT carries skewed per-request values
+ *   (attempts, cost) at these sizes.
+ * - `sumDiff`: difference of two totals (total cost). The number of requests is fixed by the
+ *   traffic, so Var(Σ cᵢ) = n·s² and the interval is ΔT ± z·√(n₁s₁² + n₂s₂²).
+ * - `ratioDiff`: difference of two ratio metrics R = scale · Σ numᵢ / Σ denᵢ, e.g. cost per 1k
+ *   successful requests (num = the request's cost, den = 1 if it succeeded). We use the DELTA
+ *   METHOD (first-order Taylor expansion of μ_num/μ_den), not a bootstrap: its inputs are five SQL
+ *   aggregates per run, it is accurate when n is large and the denominator's mean is far from 0
+ *   (a success rate of tens of percent over thousands of requests: the relative error of the
+ *   linearisation is O(1/n)), and a row-resampling bootstrap would have to move every row
+ *   through JavaScript or materialise B resamples in SQL for no visible gain at these sizes.
+ *     Var(R̂) ≈ scale²/n · (σ²_num/μ²_den − 2 μ_num σ_num,den/μ³_den + μ²_num σ²_den/μ⁴_den)
+ *   A run with no successes has no ratio: the result is null.
+ *
+ * Assumption, as for every interval here: requests are independent draws within a run and the two
+ * runs are independent samples (see wilson.ts for what that ignores).
+ */
+import { Z95, type DiffCi } from './verdict.js';
+
+/** count, avg and var_samp of one per-request column. */
+export interface MeanAggregate {
+  n: number;
+  mean: number | null;
+  /** Sample variance (n − 1 denominator); null when n < 2. */
+  variance: number | null;
+}
+
+/** Aggregates for a ratio Σnum / Σden over the same n requests. */
+export interface RatioAggregate {
+  n: number;
+  meanNum: number;
+  meanDen: number;
+  varNum: number | null;
+  varDen: number | null;
+  /** Sample covariance of num and den. */
+  covNumDen: number | null;
+}
+
+const usable = (a: MeanAggregate): a is { n: number; mean: number; variance: number } => a.n >= 2 && a.mean !== null && a.variance !== null;
+
+function interval(delta: number, se: number, z: number): DiffCi | null {
+  if (!Number.isFinite(delta) || !Number.isFinite(se)) return null;
+  return { delta, lo: delta - z * se, hi: delta + z * se };
+}
+
+/** Welch interval for mean(cand) − mean(base); null when either side has fewer than 2 values. */
+export function welchDiff(base: MeanAggregate, cand: MeanAggregate, z = Z95): DiffCi | null {
+  if (!usable(base) || !usable(cand)) return null;
+  return interval(cand.mean - base.mean, Math.sqrt(base.variance / base.n + cand.variance / cand.n), z);
+}
+
+/** Interval for total(cand) − total(base), totals = n · mean. */
+export function sumDiff(base: MeanAggregate, cand: MeanAggregate, z = Z95): DiffCi | null {
+  if (!usable(base) || !usable(cand)) return null;
+  return interval(cand.n * cand.mean - base.n * base.mean, Math.sqrt(base.n * base.variance + cand.n * cand.variance), z);
+}
+
+/** The ratio scale · μ_num / μ_den, or null without a denominator. */
+export function ratioValue(a: RatioAggregate, scale = 1): number | null {
+  return a.n > 0 && a.meanDen > 0 ? (scale * a.meanNum) / a.meanDen : null;
+}
+
+/** Delta-method variance of the ratio estimate of one run. */
+export function ratioVariance(a: RatioAggregate, scale = 1): number | null {
+  if (a.n < 2 || !(a.meanDen > 0) || a.varNum === null || a.varDen === null || a.covNumDen === null) return null;
+  const r = a.meanNum / a.meanDen;
+  const v = (a.varNum - 2 * r * a.covNumDen + r * r * a.varDen) / (a.meanDen * a.meanDen);
+  // The quadratic form is a variance and cannot be negative; clamp floating-point noise.
+  return (scale * scale * Math.max(0, v)) / a.n;
+}
+
+/** Delta-method interval for ratio(cand) − ratio(base), e.g. cost per 1k successes with scale 1000. */
+export function ratioDiff(base: RatioAggregate, cand: RatioAggregate, scale = 1, z = Z95): DiffCi | null {
+  const rb = ratioValue(base, scale);
+  const rc = ratioValue(cand, scale);
+  const vb = ratioVariance(base, scale);
+  const vc = ratioVariance(cand, scale);
+  if (rb === null || rc === null || vb === null || vc === null) return null;
+  return interval(rc - rb, Math.sqrt(vb + vc), z);
+}

@@ -1,0 +1,98 @@
+/**
+ * Writes a scenario run group's report under `<out>/<scenario>/<run-group>/`: index.html (opens
+ * offline), summary.md, summary.json, and per chart its vega-lite spec, SVG and (fonts allowing)
+ * PNG in charts/. Points `<out>/<scenario>/latest` and `<out>/latest` at it.
+ */
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Store } from '../store/open-store.js';
+import { buildSummary, type SummaryRequest, type SummaryJson } from './write-summary.js';
+import { buildCharts } from './report-charts.js';
+import { reportHtml, type ChartEntry } from './html-page.js';
+import { chartPng, chartSvg, pngFonts } from './render-chart.js';
+
+export interface ReportRequest extends SummaryRequest {
+  /** Extra HTML (comparison tables) and Markdown for the same, when there is a baseline. */
+  comparisons?: { html: string; markdown: string };
+  /** Shown in the footer: where the rows are. */
+  dbFile?: string;
+  harnessVersion?: string;
+}
+
+export interface ReportOptions {
+  /** Write SVG/PNG files for every chart (default true). */
+  images?: boolean;
+}
+
+export interface WrittenReport {
+  dir: string;
+  markdown: string;
+  json: SummaryJson;
+  files: string[];
+  pngSkipped: boolean;
+}
+
+export async function writeReport(store: Store, req: ReportRequest, outDir: string, opts: ReportOptions = {}): Promise<WrittenReport> {
+  const dir = path.join(outDir, req.scenario, req.runGroup);
+  const chartDir = path.join(dir, 'charts');
+  mkdirSync(chartDir, { recursive: true });
+  const files: string[] = [];
+  const write = (rel: string, content: string | Buffer) => {
+    writeFileSync(path.join(dir, rel), content);
+    files.push(rel);
+  };
+
+  const { markdown: summaryMd, json, rows } = await buildSummary(store, req);
+  const markdown = req.comparisons ? `${summaryMd}\n${req.comparisons.markdown}\n` : summaryMd;
+  write('summary.md', markdown);
+  write('summary.json', `${JSON.stringify(json, null, 2)}\n`);
+
+  const labels = new Map(rows.map((r) => [r.run_no, r.strategy]));
+  const { charts, winners, incidents } = await buildCharts(store, labels);
+  const fonts = pngFonts();
+  const entries: ChartEntry[] = [];
+  for (const c of charts) {
+    write(`charts/${c.id}.vl.json`, `${JSON.stringify(c.spec, null, 2)}\n`);
+    const entry: ChartEntry = { id: c.id, title: c.title, spec: c.spec, svg: `charts/${c.id}.svg` };
+    if (opts.images !== false) {
+      const svg = await chartSvg(c.spec);
+      write(entry.svg, svg);
+      if (fonts.length > 0) {
+        entry.png = `charts/${c.id}.png`;
+        write(entry.png, chartPng(svg, fonts));
+      }
+    }
+    entries.push(entry);
+  }
+  write(
+    'index.html',
+    reportHtml({
+      scenario: req.scenario,
+      description: req.description,
+      runGroup: req.runGroup,
+      traffic: req.traffic,
+      rows,
+      winners,
+      thresholds: new Map(req.runs.map((r) => [r.runId, r.thresholds])),
+      comparisonsHtml: req.comparisons?.html,
+      charts: entries,
+      errors: json.errors,
+      reasons: json.top_reasons,
+      incidents,
+      footer: `routebench ${req.harnessVersion ?? ''} · rows in ${req.dbFile ?? 'the results database'} (runs.run_group = '${req.runGroup}') · every figure computed in DuckDB SQL`,
+    }),
+  );
+  pointLatest(path.join(outDir, req.scenario, 'latest'), req.runGroup);
+  pointLatest(path.join(outDir, 'latest'), path.join(req.scenario, req.runGroup));
+  return { dir, markdown, json, files, pngSkipped: opts.images !== false && fonts.length === 0 };
+}
+
+/** A relative symlink `link` → `target`, replaced if present (a text file where links fail). */
+function pointLatest(link: string, target: string): void {
+  try {
+    rmSync(link, { force: true, recursive: false });
+    symlinkSync(target, link, 'dir');
+  } catch {
+    writeFileSync(`${link}.txt`, `${target}\n`);
+  }
+}

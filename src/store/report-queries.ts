@@ -1,0 +1,135 @@
+/**
+ * The named queries behind the HTML report's charts. A report first materialises the
+ * `requests` view for its runs into a temporary table (one GROUP BY over the attempts instead of
+ * one per chart); every chart's data is then a small aggregate computed here, in SQL.
+ */
+import type { Store } from './open-store.js';
+
+const list = (runNos: readonly number[]) => (runNos.length ? runNos.map((n) => Math.trunc(n)).join(', ') : 'NULL');
+
+/** Materialises the requests of these runs as temp table `rq`; returns the time bucket width in ms. */
+export async function prepareReport(store: Store, runNos: readonly number[], buckets = 60): Promise<{ bucketMs: number; spanMs: number }> {
+  await store.run(`CREATE OR REPLACE TEMP TABLE rq AS SELECT * FROM requests WHERE run_no IN (${list(runNos)})`);
+  const [row] = await store.all<{ span: number | null }>(`SELECT max(scheduled_ms) AS span FROM rq`);
+  const spanMs = Math.max(1, row?.span ?? 1);
+  const raw = spanMs / buckets;
+  // a round bucket width: 1, 2, 5 × 10^k ms
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  const bucketMs = [1, 2, 5, 10].map((m) => m * pow).find((w) => w >= raw)!;
+  return { bucketMs, spanMs };
+}
+
+/** Probabilities for the latency CDF: dense in the tail. */
+export const CDF_GRID: readonly number[] = (() => {
+  const ps = new Set<number>();
+  for (let i = 1; i < 100; i++) ps.add(i / 100);
+  for (let i = 990; i < 1000; i++) ps.add(i / 1000);
+  for (let i = 9990; i <= 9999; i++) ps.add(i / 10000);
+  return [...ps].sort((a, b) => a - b);
+})();
+
+export async function latencyCdf(store: Store): Promise<{ run_no: number; p: number; latency_ms: number }[]> {
+  return store.all(`
+    SELECT run_no, unnest(ps) AS p, unnest(qs) AS latency_ms FROM (
+      SELECT run_no, [${CDF_GRID.join(', ')}] AS ps, quantile_cont(latency_ms, [${CDF_GRID.join(', ')}]) AS qs
+      FROM rq WHERE success GROUP BY run_no) ORDER BY run_no, p`);
+}
+
+export interface FrontRow {
+  run_no: number;
+  p95_latency_ms: number | null;
+  cost_per_1k_usd: number | null;
+  success_rate: number;
+  pareto: boolean;
+}
+
+/** Cost per 1k successful requests vs p95 latency; `pareto` marks runs no other run beats on both. */
+export async function costLatencyFront(store: Store): Promise<FrontRow[]> {
+  return store.all(`
+    WITH s AS (
+      SELECT run_no, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms,
+        sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000 AS cost_per_1k_usd, avg(success::INTEGER) AS success_rate
+      FROM rq GROUP BY run_no)
+    SELECT s.*, NOT EXISTS (
+      SELECT 1 FROM s o WHERE o.run_no <> s.run_no AND o.cost_per_1k_usd <= s.cost_per_1k_usd AND o.p95_latency_ms <= s.p95_latency_ms
+        AND (o.cost_per_1k_usd < s.cost_per_1k_usd OR o.p95_latency_ms < s.p95_latency_ms)) AS pareto
+    FROM s ORDER BY run_no`);
+}
+
+/** Success rate and p95 latency per time bucket (by scheduled time). */
+export async function overTime(store: Store, bucketMs: number): Promise<{ run_no: number; t_ms: number; requests: number; success_rate: number; p95_latency_ms: number | null }[]> {
+  return store.all(`
+    SELECT run_no, floor(scheduled_ms / ${bucketMs}) * ${bucketMs} AS t_ms, count(*)::INTEGER AS requests,
+      avg(success::INTEGER) AS success_rate, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms
+    FROM rq GROUP BY ALL ORDER BY run_no, t_ms`);
+}
+
+/** Share of attempts per target per time bucket: where traffic (and failover) went. */
+export async function targetShare(store: Store, runNos: readonly number[], bucketMs: number): Promise<{ run_no: number; t_ms: number; target: string; share: number }[]> {
+  return store.all(`
+    SELECT run_no, t_ms, target, n / sum(n) OVER (PARTITION BY run_no, t_ms) AS share FROM (
+      SELECT a.run_no, floor(a.sent_ms / ${bucketMs}) * ${bucketMs} AS t_ms, t.target_id AS target, count(*) AS n
+      FROM attempts a JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
+      WHERE a.run_no IN (${list(runNos)}) AND a.outcome <> 'gave_up'
+      GROUP BY ALL)
+    ORDER BY run_no, t_ms, target`);
+}
+
+/** Requests by number of attempts (4 = four or more). */
+export async function attemptsHistogram(store: Store): Promise<{ run_no: number; attempts: string; requests: number; share: number }[]> {
+  return store.all(`
+    SELECT run_no, attempts, n::INTEGER AS requests, n / sum(n) OVER (PARTITION BY run_no) AS share FROM (
+      SELECT run_no, CASE WHEN attempts >= 4 THEN '4+' ELSE attempts::VARCHAR END AS attempts, count(*) AS n FROM rq GROUP BY ALL)
+    ORDER BY run_no, attempts`);
+}
+
+/** Failed attempts by error kind, split into faults the strategy absorbed and those the caller saw. */
+export async function errorKinds(store: Store, runNos: readonly number[]): Promise<{ run_no: number; error_kind: string; fate: string; attempts: number }[]> {
+  return store.all(`
+    SELECT a.run_no, a.error_kind::VARCHAR AS error_kind, CASE WHEN r.success THEN 'absorbed' ELSE 'reached the caller' END AS fate,
+      count(*)::INTEGER AS attempts
+    FROM attempts a JOIN rq r USING (run_no, request_no)
+    WHERE a.run_no IN (${list(runNos)}) AND a.outcome IN ('error', 'timeout')
+    GROUP BY ALL ORDER BY a.run_no, attempts DESC`);
+}
+
+/** The tag key to break spend down by: the one with the most values, at most 12 (null: no tags). */
+export async function spendTagKey(store: Store, runNos: readonly number[]): Promise<string | null> {
+  const rows = await store.all<{ k: string; n: number }>(`
+    SELECT k, count(DISTINCT tags->>k)::INTEGER AS n FROM (
+      SELECT tags, unnest(json_keys(tags)) AS k FROM tagsets WHERE run_no IN (${list(runNos)}))
+    GROUP BY k HAVING n <= 12 ORDER BY n DESC, k LIMIT 1`);
+  return rows[0]?.k ?? null;
+}
+
+/** Spend per value of a tag per time bucket. */
+export async function spendPerTag(store: Store, key: string, bucketMs: number): Promise<{ run_no: number; t_ms: number; tag: string; cost_usd: number }[]> {
+  return store.all(
+    `SELECT r.run_no, floor(r.scheduled_ms / ${bucketMs}) * ${bucketMs} AS t_ms, coalesce(ts.tags->>$key, '(none)') AS tag, sum(r.cost_usd) AS cost_usd
+     FROM rq r JOIN tagsets ts ON ts.run_no = r.run_no AND ts.tagset_no = r.tagset_no
+     GROUP BY ALL ORDER BY r.run_no, t_ms, tag`,
+    { key },
+  );
+}
+
+/** Incident windows of these runs (identical across the strategies of one scenario). */
+export async function incidentWindows(store: Store, runNos: readonly number[]): Promise<{ name: string; kind: string; targets: string; start_ms: number; end_ms: number }[]> {
+  return store.all(`
+    SELECT DISTINCT name, kind, array_to_string(targets, ', ') AS targets, start_ms, end_ms
+    FROM incidents WHERE run_no IN (${list(runNos)}) ORDER BY start_ms, name`);
+}
+
+/** Per summary column, whether each run is the best (ties all win). */
+export async function winners(store: Store): Promise<{ run_no: number; success_rate: boolean; p50: boolean; p95: boolean; p99: boolean; ttft: boolean; attempts: boolean; cost: boolean }[]> {
+  return store.all(`
+    WITH s AS (
+      SELECT run_no, avg(success::INTEGER) AS sr,
+        quantile_cont(latency_ms, 0.5) FILTER (WHERE success) AS p50, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95,
+        quantile_cont(latency_ms, 0.99) FILTER (WHERE success) AS p99, quantile_cont(ttft_ms, 0.5) FILTER (WHERE success AND stream) AS ttft,
+        avg(attempts) AS att, sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) AS cost
+      FROM rq GROUP BY run_no)
+    SELECT run_no, sr = max(sr) OVER () AS success_rate, p50 = min(p50) OVER () AS p50, p95 = min(p95) OVER () AS p95,
+      p99 = min(p99) OVER () AS p99, coalesce(ttft = min(ttft) OVER (), false) AS ttft, att = min(att) OVER () AS attempts,
+      cost = min(cost) OVER () AS cost
+    FROM s ORDER BY run_no`);
+}
