@@ -9,6 +9,9 @@ import { importBuilder, importHandler, type ImportArgs } from './commands/import
 import { listBuilder, listHandler, type ListArgs } from './commands/list.js';
 import { runBuilder, runHandler, type RunArgs } from './commands/run.js';
 import { validateBuilder, validateHandler, type ValidateArgs } from './commands/validate.js';
+import { reportBuilder, reportHandler, type ReportArgs } from './commands/report.js';
+import { exportBuilder, exportHandler, type ExportArgs } from './commands/export.js';
+import { mergeBuilder, mergeHandler, type MergeArgs } from './commands/merge.js';
 import { processIo, type Io } from './io.js';
 import { reportError } from './report-error.js';
 
@@ -32,9 +35,12 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     .usage('$0 <command> [options]\n\nReplay LLM traffic through routing strategies against mocked providers; compare latency, failover and cost.')
     .command<RunArgs>('run [paths..]', 'run scenarios (files or folders; default scenarios/) and write results and summaries', runBuilder, wrap(runHandler))
     .command<ValidateArgs>('validate [paths..]', 'check scenarios and their traces; report every problem', validateBuilder, wrap(validateHandler))
+    .command<ReportArgs>('report', 'render HTML reports from a results file (e.g. after merge)', reportBuilder, wrap(reportHandler))
+    .command<ExportArgs>('export', 'write runs as Parquet (one file per table) plus meta.json', exportBuilder, wrap(exportHandler))
+    .command<MergeArgs>('merge <sources..>', 'merge results files or Parquet exports (e.g. CI shards) into one results file', mergeBuilder, wrap(mergeHandler))
     .command<ImportArgs>('import <input>', 'convert an Azure, Mooncake or BurstGPT trace to routebench JSONL', importBuilder, wrap(importHandler))
     .command<ListArgs>('list <what>', 'list strategies, profiles, trace formats or threshold metrics', listBuilder, wrap(listHandler))
-    .demandCommand(1, 'give a command: run, validate, import or list')
+    .demandCommand(1, 'give a command: run, validate, report, export, merge, import or list')
     .strict()
     .recommendCommands()
     .version(harnessVersion())

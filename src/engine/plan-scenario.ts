@@ -107,7 +107,8 @@ export function planScenario(loaded: LoadedScenario, opts: PlanOptions = {}): Sc
     };
   });
 
-  const labels = Object.keys(sc.strategies).filter((l) => !opts.only || opts.only.includes(l));
+  const allLabels = Object.keys(sc.strategies);
+  const labels = allLabels.filter((l) => !opts.only || opts.only.includes(l));
   const strategyPlans: StrategyPlan[] = labels.map((label) => {
     const spec = sc.strategies[label]!;
     const env = { loaded, targets, seed, label, defaults, problems };

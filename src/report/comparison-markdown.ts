@@ -26,7 +26,8 @@ function decimalsFor(...xs: number[]): number {
 }
 
 const MINUS = '\u2212';
-const signed = (x: number, d: number) => `${x > 0 ? '+' : x < 0 ? MINUS : '±'}${Math.abs(x).toFixed(d)}`;
+const signed = (x: number, d: number) =>
+  `${x > 0 ? '+' : x < 0 ? MINUS : '±'}${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })}`;
 
 /** Scale and suffix of differences: rates in percentage points, others in their unit. */
 const DIFF: Record<MetricUnit, { scale: number; prefix: string; suffix: string }> = {

@@ -37,6 +37,6 @@ export function systemEnvironment(dir: string): RunEnvironment {
     monotonicMs: () => performance.now(),
     harnessVersion: harnessVersion(),
     gitCommit: gitCommitOf(dir),
-    host: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, platform: `${process.platform}-${process.arch}` },
+    host: { hostname: os.hostname(), pid: process.pid, cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, node: process.version, platform: `${process.platform}-${process.arch}` },
   };
 }

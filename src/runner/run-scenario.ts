@@ -74,6 +74,8 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
         scenario: plan.name,
         scenarioHash: loaded.hash,
         scenarioFile: loaded.file,
+        scenarioDescription: loaded.scenario.description,
+        traffic: traffic.describe,
         strategy: sp.label,
         strategyUse: sp.use,
         strategyOptions: sp.options,

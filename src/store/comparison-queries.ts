@@ -42,7 +42,10 @@ export async function allRunIds(store: Store): Promise<string[]> {
   return (await store.all<{ run_id: string }>('SELECT run_id FROM runs ORDER BY run_no')).map((r) => r.run_id);
 }
 
-/** Per-run sums, means, variances and a covariance: the inputs of every non-quantile interval. */
+/**
+ * Per-run sums, means, variances and a covariance: the inputs of every non-quantile interval.
+ * Costs are summed as DECIMAL so totals do not depend on the order of a parallel aggregation.
+ */
 export interface RunAggregates {
   requests: number;
   successes: number;
@@ -64,9 +67,9 @@ export async function runAggregates(store: Store, runNo: number): Promise<RunAgg
       count(*) FILTER (WHERE failover)::BIGINT AS failovers,
       avg(attempts)::DOUBLE AS mean_attempts,
       var_samp(attempts)::DOUBLE AS var_attempts,
-      avg(cost_usd)::DOUBLE AS mean_cost,
+      (sum(cost_usd::DECIMAL(38, 12)) / count(*))::DOUBLE AS mean_cost,
       var_samp(cost_usd)::DOUBLE AS var_cost,
-      coalesce(sum(cost_usd), 0)::DOUBLE AS total_cost,
+      coalesce(sum(cost_usd::DECIMAL(38, 12)), 0)::DOUBLE AS total_cost,
       avg(success::INTEGER)::DOUBLE AS mean_success,
       var_samp(success::INTEGER)::DOUBLE AS var_success,
       covar_samp(cost_usd, success::INTEGER)::DOUBLE AS cov_cost_success

@@ -11,6 +11,11 @@ const enumList = (values: readonly string[]) => values.map((v) => `'${v}'`).join
 
 export const DDL = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+-- Sums of DOUBLEs depend on the order a parallel aggregate adds them; exact decimal sums make every
+-- figure bit-identical from run to run (costs to 1e-12 USD, times to 1e-9 ms). Macros take no
+-- FILTER clause: filter with CASE WHEN ... THEN x END instead.
+CREATE OR REPLACE MACRO exact_sum(x) AS sum(x::DECIMAL(38, 12))::DOUBLE;
+CREATE OR REPLACE MACRO exact_avg(x) AS avg(x::DECIMAL(38, 9))::DOUBLE;
 CREATE TYPE IF NOT EXISTS outcome_t AS ENUM (${enumList(OUTCOMES)});
 CREATE TYPE IF NOT EXISTS error_kind_t AS ENUM (${enumList(ERROR_KINDS)});
 
@@ -21,6 +26,8 @@ CREATE TABLE IF NOT EXISTS runs (
   scenario VARCHAR NOT NULL,
   scenario_hash VARCHAR NOT NULL,
   scenario_file VARCHAR,
+  scenario_description VARCHAR,
+  traffic VARCHAR,
   strategy VARCHAR NOT NULL,
   strategy_use VARCHAR NOT NULL,
   strategy_options JSON,
@@ -105,8 +112,8 @@ SELECT run_no, request_no,
        min(sent_ms) - any_value(scheduled_ms) AS lag_ms,
        arg_max(target_no, attempt_no) FILTER (WHERE outcome = 'ok') AS served_by,
        arg_max(error_kind, attempt_no) FILTER (WHERE outcome <> 'ok') AS last_error,
-       sum(cost_usd) AS cost_usd,
-       sum(cost_usd) FILTER (WHERE outcome <> 'ok') AS wasted_cost_usd,
+       exact_sum(cost_usd) AS cost_usd,
+       exact_sum(CASE WHEN outcome <> 'ok' THEN cost_usd END) AS wasted_cost_usd,
        sum(tokens_in) AS tokens_in,
        sum(tokens_out) AS tokens_out
 FROM attempts

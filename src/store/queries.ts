@@ -45,8 +45,8 @@ export async function summary(store: Store, runNos: readonly number[]): Promise<
         quantile_cont(ttft_ms, 0.50) FILTER (WHERE success AND stream) AS p50_ttft_ms,
         avg(attempts) AS mean_attempts,
         avg(failover::INTEGER) AS failover_rate,
-        coalesce(sum(cost_usd), 0) AS total_cost_usd,
-        coalesce(sum(wasted_cost_usd), 0) AS wasted_cost_usd
+        coalesce(exact_sum(cost_usd), 0) AS total_cost_usd,
+        coalesce(exact_sum(wasted_cost_usd), 0) AS wasted_cost_usd
       FROM requests WHERE run_no IN (${listOf(runNos)}) GROUP BY run_no)
     SELECT r.run_no, r.run_id, r.run_group, r.scenario, r.strategy, r.strategy_use, r.status,
       coalesce(s.requests, 0) AS requests, coalesce(s.successes, 0) AS successes, coalesce(s.success_rate, 0) AS success_rate,
@@ -111,8 +111,8 @@ const VALUE_EXPR: Record<string, string> = {
   p95_ttft_ms: 'quantile_cont(ttft_ms, 0.95) FILTER (WHERE success AND stream)',
   p99_ttft_ms: 'quantile_cont(ttft_ms, 0.99) FILTER (WHERE success AND stream)',
   mean_attempts: 'avg(attempts)',
-  total_cost_usd: 'coalesce(sum(cost_usd), 0)',
-  cost_per_1k_usd: 'sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000',
+  total_cost_usd: 'coalesce(exact_sum(cost_usd), 0)',
+  cost_per_1k_usd: 'exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000',
   requests: 'count(*)',
 };
 
@@ -129,6 +129,7 @@ export function metricSql(metric: string, agg: Aggregate): string {
     case 'med':
       return `quantile_cont(${col}, 0.5) ${filter}`;
     case 'avg':
+      return `exact_avg(CASE WHEN ${TREND_FILTER[metric]} THEN ${col} END)`;
     case 'min':
     case 'max':
     case 'count':

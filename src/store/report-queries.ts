@@ -48,7 +48,7 @@ export async function costLatencyFront(store: Store): Promise<FrontRow[]> {
   return store.all(`
     WITH s AS (
       SELECT run_no, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms,
-        sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000 AS cost_per_1k_usd, avg(success::INTEGER) AS success_rate
+        exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000 AS cost_per_1k_usd, avg(success::INTEGER) AS success_rate
       FROM rq GROUP BY run_no)
     SELECT s.*, NOT EXISTS (
       SELECT 1 FROM s o WHERE o.run_no <> s.run_no AND o.cost_per_1k_usd <= s.cost_per_1k_usd AND o.p95_latency_ms <= s.p95_latency_ms
@@ -105,7 +105,7 @@ export async function spendTagKey(store: Store, runNos: readonly number[]): Prom
 /** Spend per value of a tag per time bucket. */
 export async function spendPerTag(store: Store, key: string, bucketMs: number): Promise<{ run_no: number; t_ms: number; tag: string; cost_usd: number }[]> {
   return store.all(
-    `SELECT r.run_no, floor(r.scheduled_ms / ${bucketMs}) * ${bucketMs} AS t_ms, coalesce(ts.tags->>$key, '(none)') AS tag, sum(r.cost_usd) AS cost_usd
+    `SELECT r.run_no, floor(r.scheduled_ms / ${bucketMs}) * ${bucketMs} AS t_ms, coalesce(ts.tags->>$key, '(none)') AS tag, exact_sum(r.cost_usd) AS cost_usd
      FROM rq r JOIN tagsets ts ON ts.run_no = r.run_no AND ts.tagset_no = r.tagset_no
      GROUP BY ALL ORDER BY r.run_no, t_ms, tag`,
     { key },
@@ -126,7 +126,7 @@ export async function winners(store: Store): Promise<{ run_no: number; success_r
       SELECT run_no, avg(success::INTEGER) AS sr,
         quantile_cont(latency_ms, 0.5) FILTER (WHERE success) AS p50, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95,
         quantile_cont(latency_ms, 0.99) FILTER (WHERE success) AS p99, quantile_cont(ttft_ms, 0.5) FILTER (WHERE success AND stream) AS ttft,
-        avg(attempts) AS att, sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) AS cost
+        avg(attempts) AS att, exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) AS cost
       FROM rq GROUP BY run_no)
     SELECT run_no, sr = max(sr) OVER () AS success_rate, p50 = min(p50) OVER () AS p50, p95 = min(p95) OVER () AS p95,
       p99 = min(p99) OVER () AS p99, coalesce(ttft = min(ttft) OVER (), false) AS ttft, att = min(att) OVER () AS attempts,

@@ -3,6 +3,7 @@
  * tables (targets, incidents, reasons, tag sets, routes), and the final status. A run that never
  * reaches finishRun stays 'running' and is reported as such, never as complete.
  */
+import { hashString } from '../rng.js';
 import type { Store } from './open-store.js';
 
 export type RunStatus = 'running' | 'ok' | 'thresholds_failed' | 'interrupted' | 'error';
@@ -12,6 +13,9 @@ export interface RunMeta {
   scenario: string;
   scenarioHash: string;
   scenarioFile: string;
+  scenarioDescription?: string;
+  /** One line describing the traffic, e.g. "trace x.csv (azure)". */
+  traffic: string;
   strategy: string;
   strategyUse: string;
   strategyOptions: unknown;
@@ -60,14 +64,16 @@ export interface RunOutcome {
 /** Creates the run row; the run id is unique in this file (a suffix is added on a clash). */
 export async function createRun(store: Store, meta: RunMeta, targets: readonly TargetRecord[], incidents: readonly IncidentRecord[]): Promise<{ runNo: number; runId: string }> {
   const [{ next }] = await store.all<{ next: number }>('SELECT coalesce(max(run_no), 0) + 1 AS next FROM runs');
-  const base = `${meta.scenario}.${meta.strategy}.${stamp(meta.startedAt)}`;
+  // A short tag of host, process and run group keeps ids from machines started in the same second apart.
+  const tag = (hashString(`${String(meta.host.hostname ?? '')}:${String(meta.host.pid ?? '')}:${meta.runGroup}`) % 0x10000).toString(16).padStart(4, '0');
+  const base = `${meta.scenario}.${meta.strategy}.${stamp(meta.startedAt)}-${tag}`;
   const taken = new Set((await store.all<{ run_id: string }>('SELECT run_id FROM runs WHERE run_id LIKE $p', { p: `${base}%` })).map((r) => r.run_id));
   let runId = base;
   for (let i = 2; taken.has(runId); i++) runId = `${base}-${i}`;
   await store.run(
-    `INSERT INTO runs (run_no, run_id, run_group, scenario, scenario_hash, scenario_file, strategy, strategy_use, strategy_options,
-       mode, transport, seed, started_at, status, harness_version, git_commit, host)
-     VALUES ($run_no, $run_id, $run_group, $scenario, $hash, $file, $strategy, $use, $options, $mode, $transport, $seed,
+    `INSERT INTO runs (run_no, run_id, run_group, scenario, scenario_hash, scenario_file, scenario_description, traffic, strategy, strategy_use,
+       strategy_options, mode, transport, seed, started_at, status, harness_version, git_commit, host)
+     VALUES ($run_no, $run_id, $run_group, $scenario, $hash, $file, $description, $traffic, $strategy, $use, $options, $mode, $transport, $seed,
        make_timestamp($started::BIGINT * 1000), 'running', $version, $commit, $host)`,
     {
       run_no: next,
@@ -76,6 +82,8 @@ export async function createRun(store: Store, meta: RunMeta, targets: readonly T
       scenario: meta.scenario,
       hash: meta.scenarioHash,
       file: meta.scenarioFile,
+      description: meta.scenarioDescription ?? null,
+      traffic: meta.traffic,
       strategy: meta.strategy,
       use: meta.strategyUse,
       options: JSON.stringify(meta.strategyOptions ?? {}),

@@ -18,20 +18,8 @@ export interface SelectedRun {
   run_id: string;
 }
 
-/**
- * The tables one export holds, in load order, with the order their rows are written in. Attempts
- * keep their insertion order within a run (rowid): DOUBLE sums in the named queries depend on
- * row order, so a merged or exported run reproduces the original's numbers to the last bit.
- */
-export const TRANSFER_TABLES = [
-  { name: 'runs', order: 'run_no' },
-  { name: 'targets', order: 'run_no, target_no' },
-  { name: 'reasons', order: 'run_no, reason_no' },
-  { name: 'tagsets', order: 'run_no, tagset_no' },
-  { name: 'routes', order: 'run_no, route_no' },
-  { name: 'incidents', order: 'run_no, incident_no' },
-  { name: 'attempts', order: 'run_no, rowid' },
-] as const;
+/** The per-run tables every export holds, in load order (`runs` first). */
+export const CORE_TABLES = ['runs', 'targets', 'reasons', 'tagsets', 'routes', 'incidents', 'attempts'] as const;
 
 /** A SQL string literal (COPY and read_parquet take no bound parameters for paths). */
 export function sqlString(s: string): string {
@@ -69,7 +57,7 @@ async function nothingSelected(store: Store, select: RunSelection, missingIds: r
   for (const id of missingIds) check('run-id', id, 'run_id');
   if (problems.length === 0)
     problems.push({ path: '', message: `no run matches ${describeSelection(select)} together (each exists, but not in the same run)` });
-  return inputError('RUNS_NOT_FOUND', `no such runs in ${store.file}`, problems, `list them with: SELECT DISTINCT run_group, scenario, run_id FROM runs`);
+  return inputError('RUNS_NOT_FOUND', `no such runs in ${store.file}`, problems, 'pick one of the names listed (newest first), or leave the filter out to take every run');
 }
 
 /** "unknown run group "x"; did you mean "y"? (newest: a, b, c)": the closest first, then the newest few. */

@@ -77,6 +77,23 @@ describe('routebench run', () => {
     expect(md).toContain('## Thresholds failed (1 of 4)');
   });
 
+  it('--strategy and --shard select the scenario × strategy pairs to run; shards share --run-group', async () => {
+    const file = scenario('sharded');
+    const one = memoryIo();
+    expect(await runCli(['run', file, ...common('shard1'), '--shard', '1/2', '--run-group', 'ci-7', '--json'], one)).toBe(0);
+    const two = memoryIo();
+    expect(await runCli(['run', file, ...common('shard2'), '--shard', '2/2', '--run-group', 'ci-7', '--json'], two)).toBe(0);
+    const a = JSON.parse(one.stdout);
+    const b = JSON.parse(two.stdout);
+    expect([a.run_group, b.run_group]).toEqual(['sharded-ci-7', 'sharded-ci-7']);
+    expect([...a.strategies, ...b.strategies].map((s: { strategy: string }) => s.strategy).sort()).toEqual(['fallback', 'single']);
+    const typo = memoryIo();
+    expect(await runCli(['run', file, ...common('typo'), '--strategy', 'fallbak'], typo)).toBe(2);
+    expect(typo.stderr).toContain('no scenario has a strategy labelled "fallbak"; did you mean "fallback"?');
+    const bad = memoryIo();
+    expect(await runCli(['run', file, ...common('typo'), '--shard', '3/2'], bad)).toBe(2);
+  });
+
   it('--json prints the summary as JSON', async () => {
     const io = memoryIo();
     expect(await runCli(['run', scenario('json'), ...common('json'), '--json'], io)).toBe(0);

@@ -14,6 +14,7 @@ import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
 import { scenarioFiles } from '../scenario-paths.js';
 import { formatSummaryTable } from '../summary-table.js';
+import { selectRuns } from '../run-selection.js';
 import { commonOptions, type CommonArgs } from './common-options.js';
 
 export interface RunArgs extends CommonArgs {
@@ -24,6 +25,8 @@ export interface RunArgs extends CommonArgs {
   'on-bad-row'?: 'fail' | 'skip';
   progress: boolean;
   junit?: string;
+  shard?: string;
+  'run-group'?: string;
 }
 
 export function runBuilder(y: Argv): Argv<RunArgs> {
@@ -34,7 +37,9 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
     .option('strategy', { type: 'string', array: true, describe: 'run only these strategy labels' })
     .option('on-bad-row', { choices: ['fail', 'skip'] as const, describe: 'what a malformed trace row does (overrides the scenario)' })
     .option('progress', { type: 'boolean', default: false, describe: 'print progress lines even when not on a terminal (CI logs)' })
-    .option('junit', { type: 'string', describe: 'write JUnit XML (one test case per scenario × strategy × threshold) to this file' }) as unknown as Argv<RunArgs>;
+    .option('junit', { type: 'string', describe: 'write JUnit XML (one test case per scenario × strategy × threshold) to this file' })
+    .option('shard', { type: 'string', describe: 'run only slice i of n of the scenario × strategy matrix, e.g. 2/4 (CI matrix)' })
+    .option('run-group', { type: 'string', describe: 'name the run groups <scenario>-<name> (give shards the same name to merge them)' }) as unknown as Argv<RunArgs>;
 }
 
 /** Loads and plans every scenario; throws one error listing every problem of every file. */
@@ -57,7 +62,11 @@ export async function loadAll(files: readonly string[], args: { seed?: number; s
 
 export async function runHandler(args: RunArgs, io: Io): Promise<number> {
   const files = scenarioFiles(args.paths);
-  const scenarios = await loadAll(files, args);
+  const scenarios = selectRuns(await loadAll(files, args), { strategy: args.strategy, shard: args.shard });
+  if (scenarios.length === 0) {
+    io.out(`nothing to run: shard ${args.shard} of this matrix is empty\n`);
+    return ExitCode.ok;
+  }
   const env = systemEnvironment(path.dirname(path.resolve(files[0]!)));
   const store = await openStore(args.db);
   const controller = new AbortController();
@@ -71,13 +80,14 @@ export async function runHandler(args: RunArgs, io: Io): Promise<number> {
   const junit: JunitScenario[] = [];
   const stepSummary = io.env.GITHUB_STEP_SUMMARY;
   try {
-    for (const loaded of scenarios) {
+    for (const { loaded, labels } of scenarios) {
       if (controller.signal.aborted) break;
       const result = await runScenario(loaded, {
         store,
         env,
         seed: args.seed,
-        only: args.strategy,
+        only: labels,
+        runGroup: args['run-group'] ? `${loaded.scenario.name}-${args['run-group']}` : undefined,
         limit: args.limit,
         onBadRow: args['on-bad-row'],
         signal: controller.signal,

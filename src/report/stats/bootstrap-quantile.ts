@@ -9,7 +9,9 @@
  * Beta(k, n − k + 1). One bootstrap replicate of an order statistic is therefore one Beta draw,
  * Beta(a, b) = Gₐ / (Gₐ + G_b) with Gamma variates from the seeded `Rng`, and B replicates are one
  * DuckDB aggregate: `quantile_disc(col, [u₁, …, u_B])` returns x₍max(1, ⌈n·uᵢ⌉)₎ for each uᵢ (the
- * unit test pins this definition). Exact, not an approximation of the bootstrap.
+ * unit test pins this definition). Exact, not an approximation of the bootstrap. Draws often share
+ * a rank k = ⌈n·u⌉, and DuckDB's cost grows with the list's length, so the list holds each distinct
+ * rank once, as (k − ½)/n, and the replicates are looked up by rank: the same values, 2–10× faster.
  *
  * The reported estimate is DuckDB's `quantile_cont` (as in thresholds and summaries): with
  * h = (n − 1)·p, j = ⌊h⌋ + 1 and f = h − ⌊h⌋, it is x₍ⱼ₎ + f·(x₍ⱼ₊₁₎ − x₍ⱼ₎). To bootstrap that
@@ -28,12 +30,13 @@
  * quantile with only a handful of values beyond it, so fewer than MIN_TAIL values on either side
  * gives no interval (null) rather than a falsely confident one.
  */
+import { DOUBLE, LIST, listValue, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { Store } from '../../store/open-store.js';
 import type { Rng } from '../../rng.js';
 import { sortedQuantile, type DiffCi } from './verdict.js';
 
 /** Values needed on each side of a quantile (n·p and n·(1 − p)) before it gets an interval. */
-export const MIN_TAIL = 5;
+export const MIN_TAIL = 10;
 
 /** Where the values live: trusted SQL fragments written by routebench, never user input. */
 export interface QuantileSample {
@@ -81,7 +84,6 @@ export function resamplePositions(n: number, p: number, resamples: number, rng: 
 }
 
 const num = (x: number) => (Number.isFinite(x) ? String(x) : 'NULL');
-const doubleList = (xs: ArrayLike<number>) => `[${Array.from(xs, num).join(',')}]::DOUBLE[]`;
 
 /**
  * Point estimates and B bootstrap replicates for several quantiles of one sample, in two queries:
@@ -99,23 +101,40 @@ export async function bootstrapQuantiles(sample: QuantileSample, targets: readon
   const [row] = await sample.store.all<Record<string, number | null>>(`SELECT ${first.join(', ')} FROM ${sample.from} WHERE ${sample.where}`);
   const counts = groups.map((_, g) => Number(row?.[`n${g}`] ?? 0));
 
-  const positions: number[][] = groups.map(() => []);
+  // Each replicate needs the order statistic x₍⌈n·u⌉₎ for its positions u. Many draws share a rank,
+  // so each (column, filter) asks DuckDB once per distinct rank k, at position (k − ½)/n.
+  const ranks: Set<number>[] = groups.map(() => new Set());
   const plan = targets.map((t, i) => {
-    const n = counts[groupOf[i]!]!;
+    const g = groupOf[i]!;
+    const n = counts[g]!;
     if (n < 1 || n * t.p < MIN_TAIL || n * (1 - t.p) < MIN_TAIL) return null;
     const pos = resamplePositions(n, t.p, opts.resamples, opts.rng);
-    const list = positions[groupOf[i]!]!;
-    const offset = list.length;
-    list.push(...pos.lo, ...(pos.hi ?? []));
-    return { offset, frac: pos.frac, hasHi: pos.hi !== null };
+    const rank = (u: number) => Math.min(n, Math.max(1, Math.ceil(n * u)));
+    const lo = Int32Array.from(pos.lo, rank);
+    const hi = pos.hi ? Int32Array.from(pos.hi, rank) : null;
+    for (const k of lo) ranks[g]!.add(k);
+    if (hi) for (const k of hi) ranks[g]!.add(k);
+    return { lo, hi, frac: pos.frac };
   });
 
-  const used = groups.map((_, g) => g).filter((g) => positions[g]!.length > 0);
-  const values = new Map<number, number[]>();
+  const used = groups.map((_, g) => g).filter((g) => ranks[g]!.size > 0);
+  const valueAt = groups.map(() => new Map<number, number>());
   if (used.length > 0) {
-    const select = used.map((g) => `${agg(g, `quantile_disc($col, ${doubleList(positions[g]!)})`)} AS q${g}`);
-    const [qs] = await sample.store.all<Record<string, number[] | null>>(`SELECT ${select.join(', ')} FROM ${sample.from} WHERE ${sample.where}`);
-    for (const g of used) values.set(g, (qs?.[`q${g}`] ?? []).map(Number));
+    // Positions travel as typed DOUBLE[] parameters: parsing thousands of literals costs more than the quantiles.
+    const sorted = groups.map((_, g) => Int32Array.from(ranks[g]!).sort());
+    const select = used.map((g) => `${agg(g, `quantile_disc($col, $u${g})`)} AS q${g}`);
+    const params: Record<string, DuckDBValue> = {};
+    const types: Record<string, DuckDBType> = {};
+    for (const g of used) {
+      params[`u${g}`] = listValue(Array.from(sorted[g]!, (k) => (k - 0.5) / counts[g]!));
+      types[`u${g}`] = LIST(DOUBLE);
+    }
+    const reader = await sample.store.con.runAndReadAll(`SELECT ${select.join(', ')} FROM ${sample.from} WHERE ${sample.where}`, params, types);
+    const [qs] = reader.getRowObjectsJS() as Record<string, number[] | null>[];
+    for (const g of used) {
+      const v = qs?.[`q${g}`] ?? [];
+      sorted[g]!.forEach((k, i) => valueAt[g]!.set(k, Number(v[i])));
+    }
   }
 
   return targets.map((t, i) => {
@@ -123,11 +142,11 @@ export async function bootstrapQuantiles(sample: QuantileSample, targets: readon
     const estimate = n > 0 ? (row?.[`e${i}`] ?? null) : null;
     const step = plan[i];
     if (!step) return { p: t.p, n, estimate, replicates: null };
-    const v = values.get(groupOf[i]!)!;
+    const at = valueAt[groupOf[i]!]!;
     const reps = new Float64Array(opts.resamples);
     for (let b = 0; b < opts.resamples; b++) {
-      const lo = v[step.offset + b]!;
-      reps[b] = step.hasHi ? lo + step.frac * (v[step.offset + opts.resamples + b]! - lo) : lo;
+      const lo = at.get(step.lo[b]!)!;
+      reps[b] = step.hi ? lo + step.frac * (at.get(step.hi[b]!)! - lo) : lo;
     }
     return { p: t.p, n, estimate, replicates: reps };
   });

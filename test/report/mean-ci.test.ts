@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/rng.js';
+import { ratioDiff, ratioValue, ratioVariance, sumDiff, welchDiff, type RatioAggregate } from '../../src/report/stats/mean-ci.js';
+import { containsZero, relativePct, sortedQuantile, verdict, Z95 } from '../../src/report/stats/verdict.js';
+
+/** count, mean, sample variance and covariance, as the SQL aggregates give them (test-side only). */
+function aggregates(num: number[], den: number[]): RatioAggregate {
+  const n = num.length;
+  const mn = num.reduce((a, b) => a + b, 0) / n;
+  const md = den.reduce((a, b) => a + b, 0) / n;
+  let vn = 0;
+  let vd = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    vn += (num[i]! - mn) ** 2;
+    vd += (den[i]! - md) ** 2;
+    c += (num[i]! - mn) * (den[i]! - md);
+  }
+  return { n, meanNum: mn, meanDen: md, varNum: vn / (n - 1), varDen: vd / (n - 1), covNumDen: c / (n - 1) };
+}
+
+describe('Welch and sum intervals', () => {
+  it('computes Welch: Δ ± z·√(s₁²/n₁ + s₂²/n₂)', () => {
+    const ci = welchDiff({ n: 100, mean: 1.2, variance: 0.25 }, { n: 400, mean: 1.1, variance: 0.16 })!;
+    const se = Math.sqrt(0.25 / 100 + 0.16 / 400);
+    expect(ci.delta).toBeCloseTo(-0.1, 12);
+    expect(ci.lo).toBeCloseTo(-0.1 - Z95 * se, 12);
+    expect(ci.hi).toBeCloseTo(-0.1 + Z95 * se, 12);
+  });
+
+  it('computes totals: ΔT ± z·√(n₁s₁² + n₂s₂²), and needs two values a side', () => {
+    const ci = sumDiff({ n: 100, mean: 2, variance: 1 }, { n: 100, mean: 2.5, variance: 4 })!;
+    expect(ci.delta).toBeCloseTo(50, 12);
+    expect(ci.hi - ci.delta).toBeCloseTo(Z95 * Math.sqrt(100 + 400), 9);
+    expect(welchDiff({ n: 1, mean: 1, variance: null }, { n: 5, mean: 1, variance: 1 })).toBeNull();
+  });
+});
+
+describe('delta-method ratio interval (cost per 1k successful requests)', () => {
+  it('reduces to the mean interval when every request succeeds', () => {
+    const a: RatioAggregate = { n: 200, meanNum: 0.002, meanDen: 1, varNum: 1e-6, varDen: 0, covNumDen: 0 };
+    expect(ratioValue(a, 1000)).toBeCloseTo(2, 12);
+    expect(ratioVariance(a, 1000)).toBeCloseTo((1e6 * 1e-6) / 200, 12);
+  });
+
+  it('has no value or interval without successes', () => {
+    const none: RatioAggregate = { n: 50, meanNum: 0.01, meanDen: 0, varNum: 1e-4, varDen: 0, covNumDen: 0 };
+    expect(ratioValue(none, 1000)).toBeNull();
+    expect(ratioDiff(none, none, 1000)).toBeNull();
+  });
+
+  it('covers the true difference at about 95% over 300 seeded pairs of samples', () => {
+    // Cost per request ~ lognormal (mean e^{0.5}·0.001), success ~ Bernoulli(p); failed requests cost half.
+    const draw = (rng: Rng, n: number, p: number, scale: number) => {
+      const num: number[] = [];
+      const den: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const ok = rng.next() < p ? 1 : 0;
+        num.push(Math.exp(rng.normal()) * 0.001 * scale * (ok ? 1 : 0.5));
+        den.push(ok);
+      }
+      return aggregates(num, den);
+    };
+    const truth = (p: number, scale: number) => (1000 * Math.exp(0.5) * 0.001 * scale * (p + 0.5 * (1 - p))) / p;
+    const rng = new Rng(11);
+    let covered = 0;
+    for (let rep = 0; rep < 300; rep++) {
+      const ci = ratioDiff(draw(rng, 800, 0.9, 1), draw(rng, 800, 0.95, 1.1), 1000)!;
+      const t = truth(0.95, 1.1) - truth(0.9, 1);
+      if (ci.lo <= t && t <= ci.hi) covered++;
+    }
+    expect(covered / 300).toBeGreaterThanOrEqual(0.9);
+    expect(covered / 300).toBeLessThanOrEqual(0.99);
+  });
+});
+
+describe('verdict', () => {
+  it('is a tie whenever the interval contains or touches 0', () => {
+    expect(verdict({ lo: -1, hi: 2 }, 'lower')).toBe('tie');
+    expect(verdict({ lo: 0, hi: 2 }, 'higher')).toBe('tie');
+    expect(verdict({ lo: -3, hi: 0 }, 'lower')).toBe('tie');
+    expect(verdict({ lo: NaN, hi: 1 }, 'lower')).toBe('tie');
+    expect(containsZero({ lo: 0, hi: 0 })).toBe(true);
+  });
+
+  it('reads the side of zero against the metric direction', () => {
+    expect(verdict({ lo: 0.01, hi: 0.02 }, 'higher')).toBe('win');
+    expect(verdict({ lo: 0.01, hi: 0.02 }, 'lower')).toBe('loss');
+    expect(verdict({ lo: -20, hi: -5 }, 'lower')).toBe('win');
+    expect(verdict({ lo: -20, hi: -5 }, 'higher')).toBe('loss');
+  });
+
+  it('computes relative change and interpolated percentiles', () => {
+    expect(relativePct(5, 100)).toBe(5);
+    expect(relativePct(5, 0)).toBeNull();
+    expect(sortedQuantile([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(sortedQuantile([1, 2, 3, 4], 1)).toBe(4);
+  });
+});
