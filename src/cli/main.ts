@@ -12,10 +12,11 @@ import { validateBuilder, validateHandler, type ValidateArgs } from './commands/
 import { reportBuilder, reportHandler, type ReportArgs } from './commands/report.js';
 import { exportBuilder, exportHandler, type ExportArgs } from './commands/export.js';
 import { mergeBuilder, mergeHandler, type MergeArgs } from './commands/merge.js';
+import { compareBuilder, compareHandler, type CompareArgs } from './commands/compare.js';
 import { processIo, type Io } from './io.js';
 import { reportError } from './report-error.js';
 
-const EPILOGUE = `Exit codes: 0 ok · 1 internal bug · 2 invalid input (every problem listed) · 3 thresholds failed · 4 environment (locked DB, missing file system access) · 130 interrupted.
+const EPILOGUE = `Exit codes: 0 ok · 1 internal bug · 2 invalid input (every problem listed) · 3 thresholds failed or regression budget exceeded · 4 environment (locked DB, missing file system access) · 130 interrupted.
 Docs: README.md`;
 
 export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
@@ -35,12 +36,13 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     .usage('$0 <command> [options]\n\nReplay LLM traffic through routing strategies against mocked providers; compare latency, failover and cost.')
     .command<RunArgs>('run [paths..]', 'run scenarios (files or folders; default scenarios/) and write results and summaries', runBuilder, wrap(runHandler))
     .command<ValidateArgs>('validate [paths..]', 'check scenarios and their traces; report every problem', validateBuilder, wrap(validateHandler))
+    .command<CompareArgs>('compare [baseline] [candidate]', 'compare two runs (or run groups): every metric with the 95% CI of the difference and a win/loss/tie verdict', compareBuilder, wrap(compareHandler))
     .command<ReportArgs>('report', 'render HTML reports from a results file (e.g. after merge)', reportBuilder, wrap(reportHandler))
     .command<ExportArgs>('export', 'write runs as Parquet (one file per table) plus meta.json', exportBuilder, wrap(exportHandler))
     .command<MergeArgs>('merge <sources..>', 'merge results files or Parquet exports (e.g. CI shards) into one results file', mergeBuilder, wrap(mergeHandler))
     .command<ImportArgs>('import <input>', 'convert an Azure, Mooncake or BurstGPT trace to routebench JSONL', importBuilder, wrap(importHandler))
     .command<ListArgs>('list <what>', 'list strategies, profiles, trace formats or threshold metrics', listBuilder, wrap(listHandler))
-    .demandCommand(1, 'give a command: run, validate, report, export, merge, import or list')
+    .demandCommand(1, 'give a command: run, validate, compare, report, export, merge, import or list')
     .strict()
     .recommendCommands()
     .version(harnessVersion())

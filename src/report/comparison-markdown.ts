@@ -37,7 +37,7 @@ const DIFF: Record<MetricUnit, { scale: number; prefix: string; suffix: string }
   usd: { scale: 1, prefix: '$', suffix: '' },
 };
 
-function value(unit: MetricUnit, v: number | null): string {
+export function value(unit: MetricUnit, v: number | null): string {
   if (v === null) return '–';
   if (unit === 'rate') return fmt.pct(v);
   if (unit === 'ms') return fmt.ms(v);
@@ -45,7 +45,7 @@ function value(unit: MetricUnit, v: number | null): string {
   return fmt.num(v, 3);
 }
 
-function delta(r: ComparisonRow): string {
+export function delta(r: ComparisonRow): string {
   if (r.delta === null) return '–';
   const { scale, prefix, suffix } = DIFF[r.unit];
   const d = decimalsFor(r.delta * scale, r.ci ? r.ci.lo * scale : 0, r.ci ? r.ci.hi * scale : 0);
@@ -54,7 +54,7 @@ function delta(r: ComparisonRow): string {
   return r.deltaPct === null || r.unit === 'rate' ? abs : `${abs} (${signed(r.deltaPct, 1)}%)`;
 }
 
-function interval(r: ComparisonRow): string {
+export function interval(r: ComparisonRow): string {
   if (!r.ci) return 'too little data';
   const { scale, prefix, suffix } = DIFF[r.unit];
   const d = decimalsFor(r.ci.lo * scale, r.ci.hi * scale);

@@ -35,7 +35,7 @@ export interface ReportPage {
   rows: readonly SummaryRow[];
   winners: readonly Winners[];
   thresholds: ReadonlyMap<string, readonly ThresholdResult[]>;
-  /** Markdown-free comparison tables, already rendered as HTML (see comparison-html.ts). */
+  /** The comparisons with the baseline strategy, rendered as HTML (baseline-comparisons.ts). */
   comparisonsHtml?: string;
   charts: readonly ChartEntry[];
   errors: readonly { run_no: number; error_kind: string; attempts: number; failed_requests: number }[];

@@ -10,10 +10,9 @@ import { buildSummary, type SummaryRequest, type SummaryJson } from './write-sum
 import { buildCharts } from './report-charts.js';
 import { reportHtml, type ChartEntry } from './html-page.js';
 import { chartPng, chartSvg, pngFonts } from './render-chart.js';
+import { baselineHtml, baselineMarkdown, compareToBaseline } from './baseline-comparisons.js';
 
 export interface ReportRequest extends SummaryRequest {
-  /** Extra HTML (comparison tables) and Markdown for the same, when there is a baseline. */
-  comparisons?: { html: string; markdown: string };
   /** Shown in the footer: where the rows are. */
   dbFile?: string;
   harnessVersion?: string;
@@ -22,6 +21,8 @@ export interface ReportRequest extends SummaryRequest {
 export interface ReportOptions {
   /** Write SVG/PNG files for every chart (default true). */
   images?: boolean;
+  /** Bootstrap resamples for the comparisons with the baseline strategy (default 1000). */
+  resamples?: number;
 }
 
 export interface WrittenReport {
@@ -43,7 +44,9 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
   };
 
   const { markdown: summaryMd, json, rows } = await buildSummary(store, req);
-  const markdown = req.comparisons ? `${summaryMd}\n${req.comparisons.markdown}\n` : summaryMd;
+  const comps = await compareToBaseline(store, rows.map((r) => ({ runNo: r.run_no, strategy: r.strategy })), opts.resamples ?? 1000);
+  const baseline = rows[0]?.strategy ?? '';
+  const markdown = comps.length > 0 ? `${summaryMd}\n${baselineMarkdown(baseline, comps)}` : summaryMd;
   write('summary.md', markdown);
   write('summary.json', `${JSON.stringify(json, null, 2)}\n`);
 
@@ -74,7 +77,7 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
       rows,
       winners,
       thresholds: new Map(req.runs.map((r) => [r.runId, r.thresholds])),
-      comparisonsHtml: req.comparisons?.html,
+      comparisonsHtml: baselineHtml(baseline, comps),
       charts: entries,
       errors: json.errors,
       reasons: json.top_reasons,

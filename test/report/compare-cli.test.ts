@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { runCli } from '../../src/cli/main.js';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { compareBuilder, compareHandler, type CompareArgs } from '../../src/cli/
 import { memoryIo } from '../../src/cli/io.js';
 import { HarnessError } from '../../src/errors.js';
 import { openStore } from '../../src/store/open-store.js';
+import { exportRuns } from '../../src/store/transfer-runs.js';
 import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-compare-cli-'));
@@ -37,6 +39,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const args = (o: Partial<CompareArgs> & Pick<CompareArgs, 'baseline' | 'candidate'>): CompareArgs => ({
   db,
+  all: false,
   resamples: 1000,
   seed: 1,
   'allow-different': false,
@@ -109,6 +112,22 @@ describe('routebench compare (handler)', () => {
     expect(json.budget).toBeNull();
   });
 
+  it('reads a run from an exported Parquet folder', async () => {
+    const folder = path.join(dir, 'export');
+    const store = await openStore(other, { readOnly: true });
+    try {
+      await exportRuns(store, folder, { runIds: [ids['other:fallback']!] });
+    } finally {
+      store.close();
+    }
+    const io = memoryIo();
+    const code = await compareHandler(args({ baseline: ids['main:fallback']!, candidate: ids['other:fallback']!, 'candidate-db': folder, json: true }), io);
+    expect(code).toBe(0);
+    const json = JSON.parse(io.stdout);
+    expect(json.candidate.source).toBe(folder);
+    expect(json.rows.every((r: { verdict: string }) => r.verdict === 'tie')).toBe(true);
+  });
+
   it('refuses a malformed budget before opening anything (exit 2)', async () => {
     const e = await compareHandler(args({ baseline: 'x', candidate: 'y', db: path.join(dir, 'missing.duckdb'), 'max-regression': ['p99=fast'] }), memoryIo()).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(HarnessError);
@@ -124,5 +143,19 @@ describe('routebench compare (handler)', () => {
     expect(missing.code).toBe('DB_MISSING');
     expect(missing.exitCode).toBe(2);
     expect(existsSync(path.join(dir, 'missing.duckdb'))).toBe(false);
+  });
+});
+
+describe('routebench compare by run group and --all', () => {
+  it('pairs every strategy of two run groups, and --all pairs the newest group of each scenario', async () => {
+    const io = memoryIo();
+    expect(await runCli(['compare', '--all', '--baseline-db', db, '--candidate-db', other, '--json'], io)).toBe(0);
+    const pairs = JSON.parse(io.stdout) as { baseline: { strategy: string }; candidate: { strategy: string }; overall: string }[];
+    expect(pairs.map((p) => [p.baseline.strategy, p.candidate.strategy])).toEqual(
+      pairs.map((p) => [p.baseline.strategy, p.baseline.strategy]),
+    );
+    expect(pairs.length).toBeGreaterThan(1);
+    // the same scenario and seed on both sides: nothing differs
+    expect(new Set(pairs.map((p) => p.overall))).toEqual(new Set(['no significant difference: every 95% interval includes 0']));
   });
 });

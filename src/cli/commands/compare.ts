@@ -13,14 +13,15 @@ import { ExitCode, inputError } from '../../errors.js';
 import { compareRuns, DEFAULT_COMPARE_SEED, DEFAULT_RESAMPLES } from '../../report/compare-runs.js';
 import { comparisonMarkdown, overallVerdict, type ComparisonReport } from '../../report/comparison-markdown.js';
 import { checkRegressionBudget, parseRegressionBudget } from '../../report/regression-budget.js';
-import { findRun } from '../../report/run-identity.js';
+import { resolvePairs } from '../../report/compare-pairs.js';
 import { openStore, type Store } from '../../store/open-store.js';
 import { openSource } from '../../store/transfer-runs.js';
 import type { Io } from '../io.js';
 
 export interface CompareArgs {
-  baseline: string;
-  candidate: string;
+  baseline?: string;
+  candidate?: string;
+  all: boolean;
   db: string;
   'baseline-db'?: string;
   'candidate-db'?: string;
@@ -34,8 +35,9 @@ export interface CompareArgs {
 
 export function compareBuilder(y: Argv): Argv<CompareArgs> {
   return y
-    .positional('baseline', { type: 'string', demandOption: true, describe: 'baseline run id (or run_no)' })
-    .positional('candidate', { type: 'string', demandOption: true, describe: 'candidate run id (or run_no)' })
+    .positional('baseline', { type: 'string', describe: 'baseline run id (or run_no, or a run group: every strategy in common)' })
+    .positional('candidate', { type: 'string', describe: 'candidate run id (or run_no, or a run group)' })
+    .option('all', { type: 'boolean', default: false, describe: 'compare the newest run group of every scenario on both sides (CI: pull request vs base)' })
     .option('db', { type: 'string', default: 'results/routebench.duckdb', describe: 'results database (DuckDB file, or an exported folder) holding both runs' })
     .option('baseline-db', { type: 'string', describe: 'read the baseline run from this file or folder instead of --db' })
     .option('candidate-db', { type: 'string', describe: 'read the candidate run from this file or folder instead of --db' })
@@ -71,31 +73,35 @@ export async function compareHandler(args: CompareArgs, io: Io): Promise<number>
     const candStore = path.resolve(candFile) === path.resolve(baseFile) ? baseStore : await openSide(candFile);
     if (candStore !== baseStore) stores.push(candStore);
 
-    const baseline = await findRun(baseStore, String(args.baseline), 'baseline');
-    const candidate = await findRun(candStore, String(args.candidate), 'candidate');
-    const rows = await compareRuns(
-      { store: baseStore, runNo: baseline.runNo },
-      { store: candStore, runNo: candidate.runNo },
-      { resamples: args.resamples, seed: args.seed, allowDifferent: args['allow-different'] },
-    );
-    const checks = budget.length > 0 ? checkRegressionBudget(budget, rows) : undefined;
-    const report: ComparisonReport = { baseline, candidate, rows, resamples: args.resamples, seed: args.seed, budget: checks };
-    const markdown = comparisonMarkdown(report);
-    const json = { ...report, overall: overallVerdict(rows), budget: checks ?? null };
-    const jsonText = `${JSON.stringify(json, null, 2)}\n`;
-
-    let written: string | undefined;
-    if (args.out) {
-      const dir = path.join(args.out, 'compare');
-      mkdirSync(dir, { recursive: true });
-      const stem = path.join(dir, `${fileSafe(baseline.runId)}..${fileSafe(candidate.runId)}`);
-      writeFileSync(`${stem}.md`, markdown);
-      writeFileSync(`${stem}.json`, jsonText);
-      written = `${stem}.md`;
+    const pairs = await resolvePairs(baseStore, candStore, { baseline: args.baseline, candidate: args.candidate, all: args.all });
+    let exceeded = false;
+    const jsonOut: unknown[] = [];
+    for (const { baseline, candidate } of pairs) {
+      const rows = await compareRuns(
+        { store: baseStore, runNo: baseline.runNo },
+        { store: candStore, runNo: candidate.runNo },
+        { resamples: args.resamples, seed: args.seed, allowDifferent: args['allow-different'] },
+      );
+      const checks = budget.length > 0 ? checkRegressionBudget(budget, rows) : undefined;
+      exceeded ||= checks?.exceeded ?? false;
+      const report: ComparisonReport = { baseline, candidate, rows, resamples: args.resamples, seed: args.seed, budget: checks };
+      const markdown = comparisonMarkdown(report);
+      const json = { ...report, overall: overallVerdict(rows), budget: checks ?? null };
+      jsonOut.push(json);
+      let written: string | undefined;
+      if (args.out) {
+        const dir = path.join(args.out, 'compare');
+        mkdirSync(dir, { recursive: true });
+        const stem = path.join(dir, `${fileSafe(baseline.runId)}..${fileSafe(candidate.runId)}`);
+        writeFileSync(`${stem}.md`, markdown);
+        writeFileSync(`${stem}.json`, `${JSON.stringify(json, null, 2)}\n`);
+        written = `${stem}.md`;
+      }
+      if (!args.json) io.out(`${markdown}${written ? `written: ${written} (and .json)\n` : ''}`);
     }
-    if (args.json) io.out(jsonText);
-    else io.out(`${markdown}${written ? `written: ${written} (and .json)\n` : ''}`);
-    return checks?.exceeded ? ExitCode.thresholds : ExitCode.ok;
+    if (args.json) io.out(`${JSON.stringify(jsonOut.length === 1 ? jsonOut[0] : jsonOut, null, 2)}\n`);
+    if (pairs.length > 1 && !args.json) io.out(`${pairs.length} comparisons${exceeded ? '; regression budget exceeded' : ''}\n`);
+    return exceeded ? ExitCode.thresholds : ExitCode.ok;
   } finally {
     for (const s of stores) s.close();
   }

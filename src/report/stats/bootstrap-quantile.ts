@@ -9,8 +9,9 @@
  * Beta(k, n − k + 1). One bootstrap replicate of an order statistic is therefore one Beta draw,
  * Beta(a, b) = Gₐ / (Gₐ + G_b) with Gamma variates from the seeded `Rng`, and B replicates are one
  * DuckDB aggregate: `quantile_disc(col, [u₁, …, u_B])` returns x₍max(1, ⌈n·uᵢ⌉)₎ for each uᵢ (the
- * unit test pins this definition). Exact, not an approximation of the bootstrap. Draws often share
- * a rank k = ⌈n·u⌉, and DuckDB's cost grows with the list's length, so the list holds each distinct
+ * unit test pins this definition). Exact, not an approximation of the bootstrap. DuckDB evaluates
+ * a list by one nth_element per position over the values above the previous one (≈ n/2 values per
+ * position for a median), and draws often share a rank k = ⌈n·u⌉, so the list holds each distinct
  * rank once, as (k − ½)/n, and the replicates are looked up by rank: the same values, 2–10× faster.
  *
  * The reported estimate is DuckDB's `quantile_cont` (as in thresholds and summaries): with

@@ -1,0 +1,60 @@
+/**
+ * In a scenario's report, every strategy compared with the scenario's first strategy (the
+ * baseline: list it first), each difference with its 95% interval and a verdict, as Markdown and
+ * HTML. The statistics are compareRuns'.
+ */
+import type { Store } from '../store/open-store.js';
+import { compareRuns, type ComparisonRow } from './compare-runs.js';
+import { delta, interval, overallVerdict } from './comparison-markdown.js';
+import { esc } from './html-page.js';
+
+export interface BaselineComparison {
+  strategy: string;
+  rows: ComparisonRow[];
+}
+
+/** The metrics shown per strategy in the scenario report (the full set is in `routebench compare`). */
+const SHOWN = ['success_rate', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'cost_per_1k_usd'] as const;
+
+export async function compareToBaseline(store: Store, runs: readonly { runNo: number; strategy: string }[], resamples: number): Promise<BaselineComparison[]> {
+  const [base, ...others] = runs;
+  if (!base) return [];
+  const out: BaselineComparison[] = [];
+  for (const r of others) {
+    const rows = await compareRuns({ store, runNo: base.runNo }, { store, runNo: r.runNo }, { resamples });
+    out.push({ strategy: r.strategy, rows });
+  }
+  return out;
+}
+
+function cells(rows: readonly ComparisonRow[]) {
+  return SHOWN.map((m) => rows.find((r) => r.metric === m)).map((r) => ({ text: r ? `${delta(r)} ${interval(r)}` : '–', verdict: r?.verdict ?? null }));
+}
+
+const HEAD = ['strategy', 'success rate', 'p50 latency', 'p95 latency', 'p99 latency', 'cost per 1k ok', 'overall'];
+const NOTE = (base: string) =>
+  `Each cell: candidate − ${base} [95% CI]. Bold: a significant win or loss (the interval excludes 0); otherwise a tie. Rates by Newcombe's score interval, quantiles by seeded bootstrap, cost by the delta method. Requests are treated as independent draws, so with shared traffic these intervals are conservative.`;
+
+export function baselineMarkdown(baseline: string, comps: readonly BaselineComparison[]): string {
+  if (comps.length === 0) return '';
+  const out = [`## Compared with ${baseline}`, '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map((_, i) => (i === 0 || i === HEAD.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`];
+  for (const c of comps) {
+    const cs = cells(c.rows).map((x) => (x.verdict === 'win' || x.verdict === 'loss' ? `**${x.text} ${x.verdict}**` : x.text));
+    out.push(`| ${c.strategy} | ${cs.join(' | ')} | ${overallVerdict(c.rows)} |`);
+  }
+  out.push('', NOTE(baseline), '');
+  return out.join('\n');
+}
+
+export function baselineHtml(baseline: string, comps: readonly BaselineComparison[]): string {
+  if (comps.length === 0) return '<p class="note">Only one strategy: nothing to compare.</p>';
+  const rows = comps
+    .map((c) => {
+      const cs = cells(c.rows)
+        .map((x) => `<td><span class="${x.verdict ? `${x.verdict}-v` : ''}">${esc(x.text)}${x.verdict === 'win' || x.verdict === 'loss' ? ` ${x.verdict}` : ''}</span></td>`)
+        .join('');
+      return `<tr><td><b>${esc(c.strategy)}</b></td>${cs}<td style="text-align:left">${esc(overallVerdict(c.rows))}</td></tr>`;
+    })
+    .join('');
+  return `<p>Baseline: <b>${esc(baseline)}</b> (the scenario's first strategy).</p><table id="comparisons"><thead><tr>${HEAD.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table><p class="note">${esc(NOTE(baseline))}</p>`;
+}
