@@ -61,3 +61,27 @@ strategies:
   hedge: { use: hedge, options: { targets: [azure, openai], quantile: 0.9 } }
 `;
 }
+
+/** Four strategies over ~1.2M attempt rows: the report-generation benchmark's run group. */
+export function reportScenario(): string {
+  return `
+name: bench-report
+seed: 1
+traffic:
+  synthetic:
+    arrival: { process: poisson, rate_per_s: 300 }
+    count: 240000
+    stream: 0.5
+    tags: { project: { a: 1, b: 1, c: 1 } }
+targets:
+  a: { provider: x, model: gpt-4o-mini, mock: { profile: flaky } }
+  b: { provider: y, model: gpt-4o-mini, mock: { profile: typical } }
+incidents:
+  - { kind: outage, targets: [a], start: 2m, duration: 3m }
+strategies:
+  single: { use: single, options: { target: a } }
+  fallback: { use: fallback, options: { targets: [a, b] } }
+  weighted: { use: weighted, options: { targets: [{ target: a }, { target: b }] } }
+  hedge: { use: hedge, options: { targets: [a, b] } }
+`;
+}

@@ -8,6 +8,9 @@
  *   duckdb-write-path      routebench's column-wise writer vs the appender row by row, same 1M rows
  *   stream-10m-rss         a 10M-request JSONL trace streamed through simulate (target peak RSS ≤ 1 GB)
  *   azure-all-strategies   the Azure code trace (8,819 requests) through all 10 strategies (target ≤ 2 s)
+ *   report-1m-rows         HTML report (all charts, SVG + PNG, summary, comparisons) for a run group of
+ *                          ~1.2M attempt rows over 4 strategies (target ≤ 3 s)
+ *   compare-100k           compare two runs of 100k requests each, 1,000 bootstrap resamples (target ≤ 2 s)
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +23,9 @@ import { openStore } from '../src/store/open-store.js';
 import { runScenario } from '../src/runner/run-scenario.js';
 import { AttemptWriter } from '../src/store/write-attempts.js';
 import { newBatch, type AttemptBatch } from '../src/engine/attempt-rows.js';
-import { azureAllStrategies, fallbackScenario } from './cases.js';
+import { azureAllStrategies, fallbackScenario, reportScenario } from './cases.js';
+import { writeReport } from '../src/report/write-report.js';
+import { benchCompare } from './compare-case.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -200,10 +205,41 @@ async function azureAll(): Promise<Record<string, unknown>> {
   return { requests: 8819, strategies, ms: round(median(times)), range: range(times).map((x) => round(x)), target: 2000, met: median(times) <= 2000 };
 }
 
+async function reportGeneration(): Promise<Record<string, unknown>> {
+  const store = await openStore(freshDb('report'));
+  const result = await runScenario(parseScenario(reportScenario(), 'bench/report.yaml'), { store, env });
+  const rows = result.runs.reduce((a, r) => a + r.attemptRows, 0);
+  const times: number[] = [];
+  let files = 0;
+  for (let i = 0; i < runs; i++) {
+    gc();
+    const t0 = performance.now();
+    const written = await writeReport(store, { ...result, traffic: result.trafficDescription }, path.join(tmp, 'report-out'));
+    times.push(performance.now() - t0);
+    files = written.files.length;
+  }
+  store.close();
+  return { attemptRows: rows, strategies: result.runs.length, files, ms: round(median(times)), range: range(times).map((x) => round(x)), target: 3000, met: median(times) <= 3000 };
+}
+
+async function compare100k(): Promise<Record<string, unknown>> {
+  const times: number[] = [];
+  let info = { requestsPerSide: 0, resamples: 0 };
+  for (let i = 0; i < runs; i++) {
+    gc();
+    const r = await benchCompare();
+    times.push(r.ms);
+    info = { requestsPerSide: r.requestsPerSide, resamples: r.resamples };
+  }
+  return { ...info, ms: round(median(times)), range: range(times).map((x) => round(x)), target: 2000, met: median(times) <= 2000 };
+}
+
 const cases: Record<string, () => Promise<Record<string, unknown>>> = {
   'simulate-fallback-1m': simulateFallback,
   'duckdb-write-path': writePath,
   'azure-all-strategies': azureAll,
+  'report-1m-rows': reportGeneration,
+  'compare-100k': compare100k,
   'stream-10m-rss': streamRss,
 };
 

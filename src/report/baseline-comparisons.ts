@@ -16,12 +16,13 @@ export interface BaselineComparison {
 /** The metrics shown per strategy in the scenario report (the full set is in `routebench compare`). */
 const SHOWN = ['success_rate', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'cost_per_1k_usd'] as const;
 
-export async function compareToBaseline(store: Store, runs: readonly { runNo: number; strategy: string }[], resamples: number): Promise<BaselineComparison[]> {
+/** `relation`: the report's materialised requests (temp table `rq`), or the requests view. */
+export async function compareToBaseline(store: Store, runs: readonly { runNo: number; strategy: string }[], resamples: number, relation = 'requests'): Promise<BaselineComparison[]> {
   const [base, ...others] = runs;
   if (!base) return [];
   const out: BaselineComparison[] = [];
   for (const r of others) {
-    const rows = await compareRuns({ store, runNo: base.runNo }, { store, runNo: r.runNo }, { resamples });
+    const rows = await compareRuns({ store, runNo: base.runNo }, { store, runNo: r.runNo }, { resamples, relation });
     out.push({ strategy: r.strategy, rows });
   }
   return out;

@@ -33,6 +33,8 @@ export interface CompareOptions {
   seed?: number;
   /** Compare runs of different scenarios anyway (refused by default). */
   allowDifferent?: boolean;
+  /** Where per-request rows come from: the `requests` view (default) or a materialised copy of it. */
+  relation?: string;
 }
 
 export interface ComparisonRow {
@@ -102,15 +104,16 @@ export async function compareRuns(base: CompareSide, cand: CompareSide, opts: Co
   const bInfo = await runInfo(base.store, base.runNo, 'baseline');
   const cInfo = await runInfo(cand.store, cand.runNo, 'candidate');
   checkSameScenario(bInfo, cInfo, opts.allowDifferent);
-  const b = await runAggregates(base.store, base.runNo);
+  const relation = opts.relation ?? 'requests';
+  const b = await runAggregates(base.store, base.runNo, relation);
   checkNotEmpty(bInfo, b.requests, 'baseline');
-  const c = await runAggregates(cand.store, cand.runNo);
+  const c = await runAggregates(cand.store, cand.runNo, relation);
   checkNotEmpty(cInfo, c.requests, 'candidate');
 
   const targets = QUANTILE_METRICS.map(({ column, filter, p }) => ({ column, filter, p }));
   // Independent streams per side: the two runs are resampled independently.
-  const bq = await bootstrapQuantiles({ store: base.store, from: 'requests', where: `run_no = ${Math.trunc(base.runNo)}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/baseline') });
-  const cq = await bootstrapQuantiles({ store: cand.store, from: 'requests', where: `run_no = ${Math.trunc(cand.runNo)}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/candidate') });
+  const bq = await bootstrapQuantiles({ store: base.store, from: relation, where: `run_no = ${Math.trunc(base.runNo)}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/baseline') });
+  const cq = await bootstrapQuantiles({ store: cand.store, from: relation, where: `run_no = ${Math.trunc(cand.runNo)}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/candidate') });
   const quantileRow = (i: number) => {
     const [qb, qc] = [bq[i]!, cq[i]!] as [QuantileBootstrap, QuantileBootstrap];
     return row(QUANTILE_METRICS[i]!.metric, qb.estimate, qc.estimate, quantileDiffCi(qb, qc), { baseline: qb.n, candidate: qc.n });

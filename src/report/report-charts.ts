@@ -7,7 +7,6 @@ import {
   incidentWindows,
   latencyCdf,
   overTime,
-  prepareReport,
   spendPerTag,
   spendTagKey,
   targetShare,
@@ -35,12 +34,15 @@ export interface ChartSet {
   incidents: Incident[];
 }
 
-/** `strategies` maps run_no → label, in summary order. */
-export async function buildCharts(store: Store, strategies: ReadonlyMap<number, string>): Promise<ChartSet> {
+/**
+ * `strategies` maps run_no → label, in summary order; `prepared` is what prepareReport returned
+ * (the runs' requests materialised as temp table `rq`).
+ */
+export async function buildCharts(store: Store, strategies: ReadonlyMap<number, string>, prepared: { bucketMs: number; spanMs: number }): Promise<ChartSet> {
   const runNos = [...strategies.keys()];
   const labels = [...strategies.values()];
   const label = <T extends { run_no: number }>(rows: readonly T[]): Row[] => rows.map((r) => ({ ...r, strategy: strategies.get(r.run_no) ?? String(r.run_no) }));
-  const { bucketMs, spanMs } = await prepareReport(store, runNos);
+  const { bucketMs, spanMs } = prepared;
   const incidents = await incidentWindows(store, runNos);
   const targets = (await store.all<{ target_id: string }>(`SELECT DISTINCT target_id, min(target_no) AS n FROM targets WHERE run_no IN (${runNos.join(', ')}) GROUP BY target_id ORDER BY n`)).map((t) => t.target_id);
   const charts: ChartSpec[] = [

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Store } from '../store/open-store.js';
 import { buildSummary, type SummaryRequest, type SummaryJson } from './write-summary.js';
 import { buildCharts } from './report-charts.js';
+import { prepareReport } from '../store/report-queries.js';
 import { reportHtml, type ChartEntry } from './html-page.js';
 import { chartPng, chartSvg, pngFonts } from './render-chart.js';
 import { baselineHtml, baselineMarkdown, compareToBaseline } from './baseline-comparisons.js';
@@ -43,15 +44,17 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
     files.push(rel);
   };
 
-  const { markdown: summaryMd, json, rows } = await buildSummary(store, req);
-  const comps = await compareToBaseline(store, rows.map((r) => ({ runNo: r.run_no, strategy: r.strategy })), opts.resamples ?? 1000);
+  // One GROUP BY over the attempts: every figure below reads the materialised requests (`rq`).
+  const prepared = await prepareReport(store, req.runs.map((r) => r.runNo));
+  const { markdown: summaryMd, json, rows } = await buildSummary(store, req, 'rq');
+  const comps = await compareToBaseline(store, rows.map((r) => ({ runNo: r.run_no, strategy: r.strategy })), opts.resamples ?? 1000, 'rq');
   const baseline = rows[0]?.strategy ?? '';
   const markdown = comps.length > 0 ? `${summaryMd}\n${baselineMarkdown(baseline, comps)}` : summaryMd;
   write('summary.md', markdown);
   write('summary.json', `${JSON.stringify(json, null, 2)}\n`);
 
   const labels = new Map(rows.map((r) => [r.run_no, r.strategy]));
-  const { charts, winners, incidents } = await buildCharts(store, labels);
+  const { charts, winners, incidents } = await buildCharts(store, labels, prepared);
   const fonts = pngFonts();
   const entries: ChartEntry[] = [];
   for (const c of charts) {

@@ -25,9 +25,9 @@ export interface SummaryJson {
   top_reasons: SummaryInput['reasons'];
 }
 
-export async function buildSummary(store: Store, req: SummaryRequest): Promise<{ markdown: string; json: SummaryJson; rows: SummaryRow[] }> {
+export async function buildSummary(store: Store, req: SummaryRequest, relation = 'requests'): Promise<{ markdown: string; json: SummaryJson; rows: SummaryRow[] }> {
   const runNos = req.runs.map((r) => r.runNo);
-  const rows = await summary(store, runNos);
+  const rows = await summary(store, runNos, relation);
   const thresholds = new Map(req.runs.map((r) => [r.runId, r.thresholds]));
   const errors = await errorBreakdown(store, runNos);
   const reasons = await topReasons(store, runNos, 5);

@@ -60,7 +60,8 @@ export interface RunAggregates {
   cov_cost_success: number | null;
 }
 
-export async function runAggregates(store: Store, runNo: number): Promise<RunAggregates> {
+/** `relation`: the requests view, or a materialised copy of it (the report's temp table `rq`). */
+export async function runAggregates(store: Store, runNo: number, relation = 'requests'): Promise<RunAggregates> {
   const [row] = await store.all<RunAggregates>(`
     SELECT count(*)::BIGINT AS requests,
       count(*) FILTER (WHERE success)::BIGINT AS successes,
@@ -73,6 +74,6 @@ export async function runAggregates(store: Store, runNo: number): Promise<RunAgg
       avg(success::INTEGER)::DOUBLE AS mean_success,
       var_samp(success::INTEGER)::DOUBLE AS var_success,
       covar_samp(cost_usd, success::INTEGER)::DOUBLE AS cov_cost_success
-    FROM requests WHERE run_no = ${Math.trunc(runNo)}`);
+    FROM ${relation} WHERE run_no = ${Math.trunc(runNo)}`);
   return row!;
 }

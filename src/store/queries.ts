@@ -31,8 +31,8 @@ export interface SummaryRow {
 
 const listOf = (runNos: readonly number[]) => (runNos.length === 0 ? 'NULL' : runNos.map((n) => Math.trunc(n)).join(', '));
 
-/** The comparison summary: one row per run, in the order given. */
-export async function summary(store: Store, runNos: readonly number[]): Promise<SummaryRow[]> {
+/** The comparison summary: one row per run, in the order given. `relation`: the requests view or a materialised copy. */
+export async function summary(store: Store, runNos: readonly number[], relation = 'requests'): Promise<SummaryRow[]> {
   return store.all<SummaryRow>(`
     WITH s AS (
       SELECT run_no,
@@ -47,7 +47,7 @@ export async function summary(store: Store, runNos: readonly number[]): Promise<
         avg(failover::INTEGER) AS failover_rate,
         coalesce(exact_sum(cost_usd), 0) AS total_cost_usd,
         coalesce(exact_sum(wasted_cost_usd), 0) AS wasted_cost_usd
-      FROM requests WHERE run_no IN (${listOf(runNos)}) GROUP BY run_no)
+      FROM ${relation} WHERE run_no IN (${listOf(runNos)}) GROUP BY run_no)
     SELECT r.run_no, r.run_id, r.run_group, r.scenario, r.strategy, r.strategy_use, r.status,
       coalesce(s.requests, 0) AS requests, coalesce(s.successes, 0) AS successes, coalesce(s.success_rate, 0) AS success_rate,
       s.p50_latency_ms, s.p95_latency_ms, s.p99_latency_ms, s.p50_ttft_ms,

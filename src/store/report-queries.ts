@@ -28,11 +28,15 @@ export const CDF_GRID: readonly number[] = (() => {
   return [...ps].sort((a, b) => a - b);
 })();
 
+/** The latency CDF at CDF_GRID: one sort per run, then the order statistics at each probability. */
 export async function latencyCdf(store: Store): Promise<{ run_no: number; p: number; latency_ms: number }[]> {
+  // (quantile_cont with a list of 200+ probabilities re-selects per probability: 10x slower.)
   return store.all(`
-    SELECT run_no, unnest(ps) AS p, unnest(qs) AS latency_ms FROM (
-      SELECT run_no, [${CDF_GRID.join(', ')}] AS ps, quantile_cont(latency_ms, [${CDF_GRID.join(', ')}]) AS qs
-      FROM rq WHERE success GROUP BY run_no) ORDER BY run_no, p`);
+    WITH s AS (SELECT run_no, latency_ms, row_number() OVER (PARTITION BY run_no ORDER BY latency_ms) AS k FROM rq WHERE success),
+    n AS (SELECT run_no, count(*) AS n FROM rq WHERE success GROUP BY run_no),
+    want AS (SELECT n.run_no, g.p, greatest(1, ceil(g.p * n.n))::BIGINT AS k FROM n, (SELECT unnest([${CDF_GRID.join(', ')}]) AS p) g)
+    SELECT want.run_no, want.p, s.latency_ms FROM want JOIN s ON s.run_no = want.run_no AND s.k = want.k
+    ORDER BY want.run_no, want.p`);
 }
 
 export interface FrontRow {
