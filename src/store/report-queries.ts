@@ -47,7 +47,11 @@ export interface FrontRow {
   pareto: boolean;
 }
 
-/** Cost per 1k successful requests vs p95 latency; `pareto` marks runs no other run beats on both. */
+/**
+ * Cost per 1k successful requests vs p95 latency; `pareto` marks runs that no other run matches or
+ * beats on cost, p95 and success rate at once (success counts: a strategy that fails fast is
+ * cheap and quick per success, and must not look best for it).
+ */
 export async function costLatencyFront(store: Store): Promise<FrontRow[]> {
   return store.all(`
     WITH s AS (
@@ -56,7 +60,8 @@ export async function costLatencyFront(store: Store): Promise<FrontRow[]> {
       FROM rq GROUP BY run_no)
     SELECT s.*, NOT EXISTS (
       SELECT 1 FROM s o WHERE o.run_no <> s.run_no AND o.cost_per_1k_usd <= s.cost_per_1k_usd AND o.p95_latency_ms <= s.p95_latency_ms
-        AND (o.cost_per_1k_usd < s.cost_per_1k_usd OR o.p95_latency_ms < s.p95_latency_ms)) AS pareto
+        AND o.success_rate >= s.success_rate
+        AND (o.cost_per_1k_usd < s.cost_per_1k_usd OR o.p95_latency_ms < s.p95_latency_ms OR o.success_rate > s.success_rate)) AS pareto
     FROM s ORDER BY run_no`);
 }
 
