@@ -27,6 +27,10 @@ export const ERROR_KINDS = [
   'invalid_request', // other 400/404/422
   'auth', // 401/403
   'gateway_blocked', // blocked before reaching a provider (budget, breaker, policy)
+  'content_policy', // 400 refused by a content / safety filter
+  'payment_required', // 402: credits exhausted, billing problem (gateways, Anthropic billing_error)
+  'gateway_error', // the gateway itself failed (its outage, its 5xx), not the provider behind it
+  'invalid_response', // a body that is not what the dialect promises: HTML, broken JSON, missing fields, error in a 200
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 export const ErrorKindCode: Record<ErrorKind, number> = Object.fromEntries(ERROR_KINDS.map((k, i) => [k, i])) as Record<
@@ -49,6 +53,10 @@ export const KIND_STATUS: Record<ErrorKind, { openai: number; anthropic: number 
   invalid_request: { openai: 400, anthropic: 400 },
   auth: { openai: 401, anthropic: 401 },
   gateway_blocked: { openai: 0, anthropic: 0 },
+  content_policy: { openai: 400, anthropic: 400 },
+  payment_required: { openai: 402, anthropic: 402 },
+  gateway_error: { openai: 502, anthropic: 502 },
+  invalid_response: { openai: 200, anthropic: 200 },
 };
 
 /**
@@ -69,6 +77,10 @@ export const KIND_RETRYABLE: Record<ErrorKind, boolean> = {
   invalid_request: false,
   auth: false,
   gateway_blocked: false,
+  content_policy: false,
+  payment_required: false,
+  gateway_error: true,
+  invalid_response: true,
 };
 
 export const DIALECTS = ['openai', 'anthropic'] as const;

@@ -10,8 +10,8 @@ const latencyQuantiles = z
   .strictObject({ p50: positive, p99: positive })
   .refine((q) => q.p50 <= q.p99, { message: 'p50 must not exceed p99', path: ['p50'] });
 
-/** Mock-injectable error kinds (gateway_blocked is produced by strategies, not providers). */
-export const MOCK_ERROR_KINDS = ERROR_KINDS.filter((k) => k !== 'gateway_blocked');
+/** Provider-side error kinds a mock can inject (gateway_* kinds come from strategies and gateway incidents). */
+export const MOCK_ERROR_KINDS = ERROR_KINDS.filter((k) => k !== 'gateway_blocked' && k !== 'gateway_error');
 
 export const errorMixSchema = z
   .partialRecord(z.enum(MOCK_ERROR_KINDS), fraction)

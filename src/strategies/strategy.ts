@@ -35,7 +35,7 @@ export interface TargetInfo {
   readonly timeoutMs: number;
 }
 
-/** A finished attempt, as routers see it. */
+/** A finished attempt, as routers see it. Valid only during the call (the engine reuses it). */
 export interface AttemptView {
   readonly request: TrafficRequest;
   readonly target: number;
@@ -50,6 +50,10 @@ export interface AttemptView {
   readonly endMs: number;
   /** Time to first token from sending, for streamed attempts that got one. */
   readonly ttftMs: number | undefined;
+  /** Billed tokens and cost of this attempt (0 for unbilled failures). */
+  readonly tokensIn: number;
+  readonly tokensOut: number;
+  readonly costUsd: number;
 }
 
 export type Trigger = 'arrival' | 'attempt' | 'timer';

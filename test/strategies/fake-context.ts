@@ -72,6 +72,9 @@ export function makeAttempt(partial: Partial<AttemptView> = {}): AttemptView {
     sentMs: 0,
     endMs: 100,
     ttftMs: undefined,
+    tokensIn: 0,
+    tokensOut: 0,
+    costUsd: 0,
     ...partial,
   };
 }
