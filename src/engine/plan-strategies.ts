@@ -3,6 +3,9 @@
  * each strategy's options against its own schema. Problems are collected with their scenario
  * paths so `validate` can report every one at once.
  */
+import { readFileSync } from 'node:fs';
+import nodePath from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { formatPath, issuesToProblems } from '../scenario/format-issues.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
 import { problemAt } from '../scenario/load-scenario.js';
@@ -19,7 +22,7 @@ export interface BuiltRouter {
 }
 
 export interface StrategyEnv {
-  loaded: Pick<LoadedScenario, 'file' | 'source'>;
+  loaded: Pick<LoadedScenario, 'file' | 'source'> & { dir?: string };
   targets: readonly TargetInfo[];
   seed: number;
   label: string;
@@ -66,6 +69,22 @@ export function buildRouter(spec: { use: string; options?: unknown }, path: read
       slot: () => slots++,
       problem(p, message) {
         env.problems.push(problemAt(env.loaded, [...optionsPath, ...p], message));
+      },
+      readConfigFile(file, p) {
+        const full = nodePath.resolve(env.loaded.dir ?? process.cwd(), file);
+        let text: string;
+        try {
+          text = readFileSync(full, 'utf8');
+        } catch {
+          env.problems.push(problemAt(env.loaded, [...optionsPath, ...p], `cannot read ${full} (paths are relative to the scenario file)`));
+          return undefined;
+        }
+        try {
+          return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
+        } catch (e) {
+          env.problems.push(problemAt(env.loaded, [...optionsPath, ...p], `${full} is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`));
+          return undefined;
+        }
       },
     };
     return def.create(parsed.data, init);

@@ -119,6 +119,12 @@ export interface StrategyInit {
   slot(): number;
   /** Records a validation problem at `path` (relative to options). */
   problem(path: readonly PathSegment[], message: string): void;
+  /**
+   * Reads a config file a strategy option names (a product's own config, e.g. a Portkey JSON or a
+   * LiteLLM YAML), relative to the scenario file; JSON or YAML, parsed. A missing or malformed file
+   * is recorded as a problem at `path` and undefined returned. Only for `create`, never `decide`.
+   */
+  readConfigFile(file: string, path: readonly PathSegment[]): unknown;
 }
 
 export interface StrategyDef<S extends z.ZodType = z.ZodType> {
