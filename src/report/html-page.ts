@@ -37,6 +37,8 @@ export interface ReportPage {
   thresholds: ReadonlyMap<string, readonly ThresholdResult[]>;
   /** The comparisons with the baseline strategy, rendered as HTML (baseline-comparisons.ts). */
   comparisonsHtml?: string;
+  /** Provider spend + gateway fees (costs-section.ts); empty without gateways. */
+  costsHtml?: string;
   charts: readonly ChartEntry[];
   errors: readonly { run_no: number; error_kind: string; attempts: number; failed_requests: number }[];
   reasons: readonly { run_no: number; reason: string; n: number }[];
@@ -106,6 +108,7 @@ export function reportHtml(p: ReportPage): string {
 ${p.description ? `<p class="desc">${esc(p.description)}</p>` : ''}
 <h2>Summary</h2>
 ${summaryTable(p)}
+${p.costsHtml ?? ''}
 <h2>Compared with the baseline</h2>
 ${p.comparisonsHtml ?? '<p class="note">Only one strategy: nothing to compare.</p>'}
 <h2>Thresholds</h2>

@@ -4,6 +4,7 @@ import {
   attemptsHistogram,
   costLatencyFront,
   errorKinds,
+  failureLayers,
   incidentWindows,
   latencyCdf,
   overTime,
@@ -16,6 +17,7 @@ import { attemptsChart } from './charts/attempts.js';
 import type { Incident, Row, Spec } from './charts/chart-common.js';
 import { costVsLatencyChart } from './charts/cost-vs-latency.js';
 import { errorKindsChart } from './charts/error-kinds.js';
+import { failureLayersChart } from './charts/failure-layers.js';
 import { latencyCdfChart } from './charts/latency-cdf.js';
 import { overTimeChart } from './charts/over-time.js';
 import { spendPerTagChart } from './charts/spend-per-tag.js';
@@ -53,6 +55,9 @@ export async function buildCharts(store: Store, strategies: ReadonlyMap<number, 
     { id: 'attempts', title: 'Attempts per request', spec: attemptsChart(label(await attemptsHistogram(store)), labels) },
     { id: 'error-kinds', title: 'Faults by kind', spec: errorKindsChart(label(await errorKinds(store, runNos)), labels) },
   ];
+  const viaGateway = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM targets WHERE via IS NOT NULL AND run_no IN (${runNos.join(', ')})`);
+  if ((viaGateway[0]?.n ?? 0) > 0)
+    charts.push({ id: 'failure-layers', title: 'Failed requests by layer', spec: failureLayersChart(label(await failureLayers(store, bucketMs)), labels, spanMs) });
   const tagKey = await spendTagKey(store, runNos);
   if (tagKey) charts.push({ id: 'spend-per-tag', title: `Spend per ${tagKey}`, spec: spendPerTagChart(label(await spendPerTag(store, tagKey, bucketMs)), tagKey, labels, spanMs) });
   return { charts, winners: await winners(store), incidents };

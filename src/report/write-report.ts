@@ -9,7 +9,8 @@ import type { Store } from '../store/open-store.js';
 import { buildSummary, type SummaryRequest, type SummaryJson } from './write-summary.js';
 import { buildCharts } from './report-charts.js';
 import { prepareReport } from '../store/report-queries.js';
-import { reportHtml, type ChartEntry } from './html-page.js';
+import { esc, reportHtml, type ChartEntry } from './html-page.js';
+import { costsHtml } from './costs-section.js';
 import { chartPng, chartSvg, pngFonts } from './render-chart.js';
 import { baselineHtml, baselineMarkdown, compareToBaseline } from './baseline-comparisons.js';
 
@@ -81,6 +82,7 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
       winners,
       thresholds: new Map(req.runs.map((r) => [r.runId, r.thresholds])),
       comparisonsHtml: baselineHtml(baseline, comps),
+      costsHtml: costsHtml(json.costs, esc),
       charts: entries,
       errors: json.errors,
       reasons: json.top_reasons,

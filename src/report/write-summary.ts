@@ -3,6 +3,7 @@ import type { Store } from '../store/open-store.js';
 import { errorBreakdown, summary, topReasons, type SummaryRow } from '../store/queries.js';
 import { summaryMarkdown, type SummaryInput } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
+import { costsMarkdown, strategyCosts, type StrategyCosts } from './costs-section.js';
 
 export interface SummaryRequest {
   scenario: string;
@@ -23,6 +24,8 @@ export interface SummaryJson {
   strategies: (SummaryRow & { thresholds: readonly ThresholdResult[] })[];
   errors: SummaryInput['errors'];
   top_reasons: SummaryInput['reasons'];
+  /** Provider spend + gateway fees per strategy (only when the scenario declares gateways). */
+  costs: StrategyCosts[];
 }
 
 export async function buildSummary(store: Store, req: SummaryRequest, relation = 'requests'): Promise<{ markdown: string; json: SummaryJson; rows: SummaryRow[] }> {
@@ -31,10 +34,12 @@ export async function buildSummary(store: Store, req: SummaryRequest, relation =
   const thresholds = new Map(req.runs.map((r) => [r.runId, r.thresholds]));
   const errors = await errorBreakdown(store, runNos);
   const reasons = await topReasons(store, runNos, 5);
+  const costs = await strategyCosts(store, rows);
   const input: SummaryInput = { ...req, rows, thresholds, errors, reasons };
+  const md = summaryMarkdown(input);
   return {
     rows,
-    markdown: summaryMarkdown(input),
+    markdown: costs.length > 0 ? `${md}\n${costsMarkdown(costs, rows[0]?.traffic_ms ?? 0)}` : md,
     json: {
       scenario: req.scenario,
       run_group: req.runGroup,
@@ -44,6 +49,7 @@ export async function buildSummary(store: Store, req: SummaryRequest, relation =
       strategies: rows.map((r) => ({ ...r, thresholds: thresholds.get(r.run_id) ?? [] })),
       errors,
       top_reasons: reasons,
+      costs,
     },
   };
 }

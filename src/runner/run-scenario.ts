@@ -86,6 +86,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
         harnessVersion: env.harnessVersion,
         gitCommit: env.gitCommit,
         host: env.host,
+        gateways: Object.fromEntries(plan.gateways.map((g) => [g.name, { billing: g.billing, added_latency_ms: g.addedLatencyMs ?? null, rate_limit: g.rateLimit ?? null }])),
       },
       plan.targets,
       plan.incidents,

@@ -68,10 +68,21 @@ function invalid(file: string, problems: Problem[]) {
 function checkReferences(scenario: Scenario, source: YamlSource, file: string): Problem[] {
   const problems: Problem[] = [];
   const targetIds = Object.keys(scenario.targets);
+  const gatewayIds = Object.keys(scenario.gateways);
+  const providers = [...new Set(Object.values(scenario.targets).map((t) => t.provider))];
+  for (const [id, t] of Object.entries(scenario.targets))
+    if (t.via !== undefined && !gatewayIds.includes(t.via))
+      problems.push(problemAt({ file, source }, ['targets', id, 'via'], unknownNameMessage('gateway', t.via, gatewayIds)));
   scenario.incidents.forEach((incident, i) => {
-    incident.targets.forEach((id, j) => {
+    (incident.targets ?? []).forEach((id, j) => {
       if (id !== '*' && !targetIds.includes(id))
         problems.push(problemAt({ file, source }, ['incidents', i, 'targets', j], unknownNameMessage('target', id, targetIds)));
+    });
+    (incident.providers ?? []).forEach((p, j) => {
+      if (!providers.includes(p)) problems.push(problemAt({ file, source }, ['incidents', i, 'providers', j], unknownNameMessage('provider', p, providers)));
+    });
+    (incident.gateways ?? []).forEach((g, j) => {
+      if (!gatewayIds.includes(g)) problems.push(problemAt({ file, source }, ['incidents', i, 'gateways', j], unknownNameMessage('gateway', g, gatewayIds)));
     });
   });
   return problems;

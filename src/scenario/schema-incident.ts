@@ -9,7 +9,7 @@ import { MOCK_ERROR_KINDS } from './schema-target.js';
 
 const fraction = z.number().min(0, { message: 'must be between 0 and 1' }).max(1, { message: 'must be between 0 and 1' });
 
-export const INCIDENT_KINDS = ['outage', 'error_rate', 'latency', 'overload', 'rate_limit_storm'] as const;
+export const INCIDENT_KINDS = ['outage', 'error_rate', 'latency', 'overload', 'rate_limit_storm', 'credits_exhausted'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export const incidentSchema = z
@@ -17,9 +17,15 @@ export const incidentSchema = z
     name: z.string().min(1).optional(),
     kind: z.enum(INCIDENT_KINDS).meta({
       description:
-        'outage: every attempt fails fast; error_rate: a share fails; latency: slower or stalled; overload: 529/503 overloaded; rate_limit_storm: 429s with retry-after.',
+        'outage: every attempt fails fast; error_rate: a share fails; latency: slower or stalled; overload: 529/503 overloaded; rate_limit_storm: 429s with retry-after (limits lowered where the target has them); credits_exhausted: 402 from a gateway.',
     }),
-    targets: z.array(z.string().min(1)).min(1).meta({ description: 'Target ids hit by the incident ("*" for all).' }),
+    targets: z.array(z.string().min(1)).min(1).optional().meta({ description: 'Target ids hit by the incident ("*" for all).' }),
+    providers: z.array(z.string().min(1)).min(1).optional().meta({ description: 'Instead of targets: every target of these providers.' }),
+    gateways: z
+      .array(z.string().min(1))
+      .min(1)
+      .optional()
+      .meta({ description: 'The gateway layer itself (targets routed via these gateways): its outage, latency, 429s or 402s.' }),
     start: durationSchema.meta({ description: 'Offset from the start of the traffic.' }),
     duration: positiveDurationSchema,
     rate: fraction.optional().meta({ description: 'Share of attempts affected at full strength (outage: 1).' }),
@@ -39,6 +45,10 @@ export const incidentSchema = z
     ramp_down: durationSchema.optional().meta({ description: 'Strength falls linearly to 0 over the last part of the incident.' }),
   })
   .superRefine((inc, ctx) => {
+    const scopes = [inc.targets, inc.providers, inc.gateways].filter((x) => x !== undefined).length;
+    if (scopes !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of targets, providers or gateways', path: ['targets'] });
+    if (inc.kind === 'credits_exhausted' && inc.gateways === undefined)
+      ctx.addIssue({ code: 'custom', message: 'credits_exhausted applies to gateways (give gateways: [name])', path: ['kind'] });
     if (inc.kind === 'latency' && inc.latency_multiplier === undefined && inc.added_latency === undefined)
       ctx.addIssue({ code: 'custom', message: 'a latency incident needs latency_multiplier or added_latency', path: ['kind'] });
     if (inc.kind !== 'latency' && (inc.latency_multiplier !== undefined || inc.added_latency !== undefined))

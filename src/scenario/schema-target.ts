@@ -68,6 +68,7 @@ export const targetSchema = z.strictObject({
     .meta({ description: 'A key of the price table (default: the model name), or an inline price.' }),
   context_window: z.number().int().positive().optional().meta({ description: 'Requests with more input tokens fail with context_length.' }),
   timeout: positiveDurationSchema.optional().meta({ description: 'Default per-attempt timeout for this target, e.g. "30s".' }),
+  via: z.string().min(1).optional().meta({ description: 'Name of a gateway (scenario `gateways`) this target is reached through.' }),
   mock: mockSchema.default({ profile: 'typical' }),
 });
 export type TargetSpec = z.output<typeof targetSchema>;

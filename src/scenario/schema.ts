@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { positiveDurationSchema } from './duration.js';
 import { incidentSchema } from './schema-incident.js';
+import { gatewaySchema } from './schema-gateway.js';
 import { targetSchema } from './schema-target.js';
 import { trafficSchema } from './schema-traffic.js';
 import { unknownNameMessage } from './suggest.js';
@@ -64,6 +65,7 @@ export const scenarioSchema = z.strictObject({
   mode: z.enum(['simulate']).default('simulate').meta({ description: 'simulate: virtual time against the seeded mock model.' }),
   traffic: trafficSchema,
   targets: z.record(idSchema, targetSchema).refine((t) => Object.keys(t).length > 0, { message: 'declare at least one target' }),
+  gateways: z.record(idSchema, gatewaySchema).default({}).meta({ description: 'Gateways some targets are reached through (target `via`).' }),
   incidents: z.array(incidentSchema).default([]),
   strategies: z
     .record(idSchema, strategyRefSchema)

@@ -45,12 +45,13 @@ CREATE TABLE IF NOT EXISTS runs (
   harness_version VARCHAR,
   git_commit VARCHAR,
   host JSON,
+  gateways JSON,
   error VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS targets (
   run_no INTEGER, target_no SMALLINT, target_id VARCHAR, provider VARCHAR, model VARCHAR, dialect VARCHAR,
-  price_input DOUBLE, price_output DOUBLE, price_cached_input DOUBLE, price_source VARCHAR
+  price_input DOUBLE, price_output DOUBLE, price_cached_input DOUBLE, price_source VARCHAR, via VARCHAR
 );
 CREATE TABLE IF NOT EXISTS reasons (run_no INTEGER, reason_no INTEGER, reason VARCHAR);
 CREATE TABLE IF NOT EXISTS tagsets (run_no INTEGER, tagset_no INTEGER, tags JSON);

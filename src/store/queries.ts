@@ -146,3 +146,17 @@ export async function metricValues(store: Store, runNo: number, items: readonly 
   const [row] = await store.all<Record<string, number | null>>(`SELECT ${select} FROM requests WHERE run_no = ${Math.trunc(runNo)}`);
   return items.map((_, i) => row?.[`m${i}`] ?? null);
 }
+
+/** Provider spend and attempts through each gateway, per run (targets with `via`). */
+export async function gatewayUsage(store: Store, runNos: readonly number[]): Promise<{ run_no: number; gateway: string; spend_usd: number; attempts: number }[]> {
+  return store.all(`
+    SELECT a.run_no, t.via AS gateway, coalesce(exact_sum(a.cost_usd), 0) AS spend_usd, count(*)::INTEGER AS attempts
+    FROM attempts a JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
+    WHERE a.run_no IN (${listOf(runNos)}) AND t.via IS NOT NULL AND a.outcome <> 'gave_up'
+    GROUP BY ALL ORDER BY a.run_no, gateway`);
+}
+
+/** The gateways (with billing) each run was made with. */
+export async function runGateways(store: Store, runNos: readonly number[]): Promise<{ run_no: number; gateways: string | null }[]> {
+  return store.all(`SELECT run_no, gateways::VARCHAR AS gateways FROM runs WHERE run_no IN (${listOf(runNos)})`);
+}

@@ -26,6 +26,8 @@ export interface RunMeta {
   harnessVersion: string;
   gitCommit: string | null;
   host: Record<string, unknown>;
+  /** The scenario's gateways (added latency, limits, billing), for cost reports. */
+  gateways?: Record<string, unknown>;
 }
 
 export interface TargetRecord {
@@ -34,6 +36,7 @@ export interface TargetRecord {
   model: string;
   dialect: string;
   price: { input: number; output: number; cached_input: number; source?: string };
+  via?: string;
 }
 
 export interface IncidentRecord {
@@ -72,9 +75,9 @@ export async function createRun(store: Store, meta: RunMeta, targets: readonly T
   for (let i = 2; taken.has(runId); i++) runId = `${base}-${i}`;
   await store.run(
     `INSERT INTO runs (run_no, run_id, run_group, scenario, scenario_hash, scenario_file, scenario_description, traffic, strategy, strategy_use,
-       strategy_options, mode, transport, seed, started_at, status, harness_version, git_commit, host)
+       strategy_options, mode, transport, seed, started_at, status, harness_version, git_commit, host, gateways)
      VALUES ($run_no, $run_id, $run_group, $scenario, $hash, $file, $description, $traffic, $strategy, $use, $options, $mode, $transport, $seed,
-       make_timestamp($started::BIGINT * 1000), 'running', $version, $commit, $host)`,
+       make_timestamp($started::BIGINT * 1000), 'running', $version, $commit, $host, $gateways)`,
     {
       run_no: next,
       run_id: runId,
@@ -94,6 +97,7 @@ export async function createRun(store: Store, meta: RunMeta, targets: readonly T
       version: meta.harnessVersion,
       commit: meta.gitCommit,
       host: JSON.stringify(meta.host),
+      gateways: JSON.stringify(meta.gateways ?? {}),
     },
   );
   const ta = await store.con.createAppender('targets');
@@ -108,6 +112,8 @@ export async function createRun(store: Store, meta: RunMeta, targets: readonly T
     ta.appendDouble(t.price.output);
     ta.appendDouble(t.price.cached_input);
     if (t.price.source) ta.appendVarchar(t.price.source);
+    else ta.appendNull();
+    if (t.via) ta.appendVarchar(t.via);
     else ta.appendNull();
     ta.endRow();
   });

@@ -6,7 +6,9 @@ import { ErrorKindCode, type ErrorKind } from '../canonical.js';
 
 export interface IncidentInput {
   name?: string;
-  kind: 'outage' | 'error_rate' | 'latency' | 'overload' | 'rate_limit_storm';
+  kind: 'outage' | 'error_rate' | 'latency' | 'overload' | 'rate_limit_storm' | 'credits_exhausted';
+  /** The gateway layer, not the provider: outages are gateway errors, not provider ones. */
+  layer?: 'provider' | 'gateway';
   startMs: number;
   durationMs: number;
   rate?: number;
@@ -20,6 +22,8 @@ export interface IncidentInput {
 }
 
 export interface CompiledIncident {
+  /** Position in the scenario's incident list (the incident_no in results). */
+  index: number;
   name: string;
   kind: IncidentInput['kind'];
   start: number;
@@ -42,21 +46,32 @@ const DEFAULT_ERROR: Record<IncidentInput['kind'], ErrorKind | undefined> = {
   latency: undefined,
   overload: 'overloaded',
   rate_limit_storm: 'rate_limited',
+  credits_exhausted: 'payment_required',
+};
+
+/** At the gateway layer an outage or error is the gateway's own. */
+const GATEWAY_ERROR: Record<IncidentInput['kind'], ErrorKind | undefined> = {
+  ...DEFAULT_ERROR,
+  outage: 'gateway_error',
+  error_rate: 'gateway_error',
+  overload: 'gateway_error',
 };
 
 export function compileIncident(input: IncidentInput, index: number): CompiledIncident {
-  const mix: Partial<Record<ErrorKind, number>> = input.errors ?? (DEFAULT_ERROR[input.kind] || input.error ? { [input.error ?? DEFAULT_ERROR[input.kind]!]: 1 } : {});
+  const defaults = input.layer === 'gateway' ? GATEWAY_ERROR : DEFAULT_ERROR;
+  const mix: Partial<Record<ErrorKind, number>> = input.errors ?? (defaults[input.kind] || input.error ? { [input.error ?? defaults[input.kind]!]: 1 } : {});
   const entries = Object.entries(mix).filter(([, w]) => (w ?? 0) > 0) as [ErrorKind, number][];
   const total = entries.reduce((a, [, w]) => a + w, 0);
   let acc = 0;
   return {
+    index,
     name: input.name ?? `${input.kind}#${index + 1}`,
     kind: input.kind,
     start: input.startMs,
     end: input.startMs + input.durationMs,
     rampUp: input.rampUpMs ?? 0,
     rampDown: input.rampDownMs ?? 0,
-    rate: input.kind === 'outage' ? (input.rate ?? 1) : input.kind === 'latency' ? (input.rate ?? 1) : (input.rate ?? 0.5),
+    rate: input.kind === 'outage' || input.kind === 'latency' || input.kind === 'credits_exhausted' ? (input.rate ?? 1) : (input.rate ?? 0.5),
     kinds: entries.map(([k]) => ErrorKindCode[k]),
     cumulative: entries.map(([, w]) => (acc += w) / total),
     latencyMultiplier: input.latencyMultiplier ?? 1,

@@ -13,6 +13,7 @@ import type { TrafficRequest } from '../../traffic/traffic-request.js';
 import { pickKind, strengthAt, type CompiledIncident } from './incident-timeline.js';
 import type { MockBehaviour } from './profiles.js';
 import { RateLimiter } from './rate-limiter.js';
+import type { GatewayEffect, GatewayLayer } from './gateway-layer.js';
 
 /** The outcome of one attempt, relative to its send time. Filled in place to avoid allocation. */
 export interface AttemptDraw {
@@ -56,6 +57,8 @@ export class MockTarget {
   private readonly errorTotal: number;
   private readonly limiter?: RateLimiter;
   private readonly statusOf: (kind: number) => number;
+  private readonly gatewayDraws: number[] = [];
+  private readonly gatewayEffect: GatewayEffect = { kind: -1, incident: -1, addedMs: 0, retryAfterMs: NaN };
 
   constructor(
     private readonly b: MockBehaviour,
@@ -63,6 +66,8 @@ export class MockTarget {
     seed: number,
     dialect: DialectName,
     private readonly contextWindow = Infinity,
+    /** The gateway this target is reached through, shared with the gateway's other targets. */
+    private readonly gateway?: GatewayLayer,
   ) {
     this.seed = seed;
     this.ttft = lognormalFromP50P99(b.ttftMs.p50, b.ttftMs.p99);
@@ -108,21 +113,43 @@ export class MockTarget {
       if (inc.kind === 'rate_limit_storm' && this.limiter) {
         // With real limits the storm lowers them (load-dependent 429s whose retry-after is honest).
         limitFactor *= 1 - s * inc.rate;
-        stormedBy = i;
+        stormedBy = inc.index;
       } else if (inc.kind === 'latency') {
         if (u < inc.rate) {
           mult *= 1 + (inc.latencyMultiplier - 1) * s;
           added += inc.addedMs * s;
-          slowedBy = i;
+          slowedBy = inc.index;
         }
       } else if (kind === -1 && u < inc.rate * s) {
         kind = pickKind(inc, r.next());
-        incident = i;
+        incident = inc.index;
         if (inc.retryAfter) retryRange = inc.retryAfter;
       }
     }
     const errLatency = Math.exp(this.errLat.mu + this.errLat.sigma * zErr) * mult + added;
     let retryAfter = NaN;
+
+    // The gateway first: a request it refuses never reaches the provider (or its rate limits).
+    let gatewayMs = 0;
+    if (this.gateway) {
+      const g = this.gatewayDraws;
+      for (let i = 0; i < this.gateway.draws; i++) g[i] = i === 0 ? r.normal() : r.next();
+      this.gateway.apply(now, req.inputTokens + req.outputTokens, g, this.gatewayEffect);
+      const eff = this.gatewayEffect;
+      gatewayMs = eff.addedMs;
+      if (eff.kind >= 0) {
+        out.kind = eff.kind;
+        out.incident = eff.incident;
+        out.status = this.statusOf(eff.kind);
+        out.firstTokenMs = NaN;
+        out.durationMs = gatewayMs + Math.min(errLatency, 200);
+        out.tokensOut = 0;
+        out.tokensPerMs = 0;
+        out.retryAfterMs = eff.retryAfterMs;
+        return;
+      }
+      if (incident < 0 && slowedBy < 0 && eff.incident >= 0) slowedBy = eff.incident;
+    }
 
     if (req.inputTokens > this.contextWindow) kind = K.context_length;
     else if (kind === -1 && this.b.maxInFlight !== undefined && inFlight >= this.b.maxInFlight) kind = OVERLOADED;
@@ -144,7 +171,7 @@ export class MockTarget {
       retryAfter = Math.round(retryRange.min + uRetry * (retryRange.max - retryRange.min));
 
     const prefill = (req.inputTokens - req.cachedTokens) / this.b.prefillTokensPerS * 1000;
-    const ttft = (Math.exp(this.ttft.mu + this.ttft.sigma * zTtft) + prefill) * mult + added;
+    const ttft = (Math.exp(this.ttft.mu + this.ttft.sigma * zTtft) + prefill) * mult + added + gatewayMs;
     const perMs = Math.exp(this.tps.mu - this.tps.sigma * zTps) / 1000; // slow tail: 1% stream slower than p99
     const generation = req.outputTokens / perMs;
 
@@ -174,7 +201,7 @@ export class MockTarget {
     } else {
       out.status = this.statusOf(kind);
       out.firstTokenMs = NaN;
-      out.durationMs = errLatency;
+      out.durationMs = errLatency + gatewayMs;
       out.tokensOut = 0;
     }
   }

@@ -1,0 +1,139 @@
+/**
+ * Plans a scenario's targets, gateways and fault timeline: prices and mock behaviour per target,
+ * each incident compiled for the targets (or providers) it hits, gateway incidents for the gateway
+ * layer. A target reached via a gateway draws the same luck as the scenario's one direct target of
+ * the same provider and model (and inherits its mock unless it has its own), so "through the
+ * gateway" and "direct" differ only by what the gateway does.
+ */
+import type { Problem } from '../errors.js';
+import { combineSeeds, hashString } from '../rng.js';
+import type { DialectName, ErrorKind, Price } from '../providers/canonical.js';
+import { compileIncident, type CompiledIncident } from '../providers/mock/incident-timeline.js';
+import { profiles, type MockBehaviour } from '../providers/mock/profiles.js';
+import { defaultPrices } from '../providers/prices.js';
+import { problemAt, type LoadedScenario } from '../scenario/load-scenario.js';
+import type { IncidentSpec } from '../scenario/schema-incident.js';
+import type { BillingSpec } from '../scenario/schema-gateway.js';
+import type { MockSpec } from '../scenario/schema-target.js';
+import { unknownNameMessage } from '../scenario/suggest.js';
+import type { TargetInfo } from '../strategies/strategy.js';
+
+export interface TargetPlan extends TargetInfo {
+  readonly dialect: DialectName;
+  readonly behaviour: MockBehaviour;
+  readonly incidents: readonly CompiledIncident[];
+  readonly mockSeed: number;
+  /** Gateway this target is reached through. */
+  readonly via?: string;
+}
+
+export interface GatewayPlan {
+  readonly name: string;
+  readonly addedLatencyMs?: { p50: number; p99: number };
+  readonly rateLimit?: { rpm?: number; tpm?: number };
+  readonly billing: BillingSpec;
+  readonly incidents: readonly CompiledIncident[];
+}
+
+export interface IncidentPlan {
+  name: string;
+  kind: string;
+  targets: string[];
+  startMs: number;
+  endMs: number;
+}
+
+const compile = (inc: IncidentSpec, i: number, layer: 'provider' | 'gateway') =>
+  compileIncident(
+    {
+      ...inc,
+      layer,
+      error: inc.error as ErrorKind | undefined,
+      errors: inc.errors as Partial<Record<ErrorKind, number>>,
+      startMs: inc.start,
+      durationMs: inc.duration,
+      latencyMultiplier: inc.latency_multiplier,
+      addedLatencyMs: inc.added_latency,
+      retryAfterMs: inc.retry_after_ms,
+      rampUpMs: inc.ramp_up,
+      rampDownMs: inc.ramp_down,
+    },
+    i,
+  );
+
+export function planTargets(loaded: LoadedScenario, seed: number, defaultTimeoutMs: number, problems: Problem[]) {
+  const sc = loaded.scenario;
+  const prices = defaultPrices();
+  const ids = Object.keys(sc.targets);
+  const raw = (loaded.source.value as { targets?: Record<string, { mock?: unknown }> }).targets ?? {};
+  const hits = (inc: IncidentSpec, id: string) => inc.targets?.includes(id) || inc.targets?.includes('*') || inc.providers?.includes(sc.targets[id]!.provider);
+  const directTwin = (id: string) => {
+    const t = sc.targets[id]!;
+    const twins = ids.filter((o) => sc.targets[o]!.via === undefined && sc.targets[o]!.provider === t.provider && sc.targets[o]!.model === t.model);
+    return t.via !== undefined && twins.length === 1 ? twins[0] : undefined;
+  };
+
+  const targets: TargetPlan[] = ids.map((id, index) => {
+    const twin = directTwin(id);
+    const t = sc.targets[id]!;
+    const mock: MockSpec = twin !== undefined && raw[id]?.mock === undefined ? sc.targets[twin]!.mock : t.mock;
+    const profile = profiles[mock.profile];
+    if (!profile) problems.push(problemAt(loaded, ['targets', id, 'mock', 'profile'], unknownNameMessage('profile', mock.profile, Object.keys(profiles))));
+    let price: Price = { input: 0, output: 0, cached_input: 0 };
+    if (typeof t.price === 'object') price = { ...t.price, cached_input: t.price.cached_input ?? t.price.input };
+    else {
+      const key = t.price ?? t.model;
+      const found = prices[key];
+      if (found) price = found;
+      else
+        problems.push(
+          problemAt(loaded, ['targets', id, t.price === undefined ? 'model' : 'price'], `no price for "${key}" in the price table; set targets.${id}.price to a known key or to {input, output, cached_input} in USD per 1M tokens`),
+        );
+    }
+    return {
+      index,
+      id,
+      provider: t.provider,
+      model: t.model,
+      dialect: t.dialect ?? (t.provider === 'anthropic' ? 'anthropic' : 'openai'),
+      price,
+      contextWindow: t.context_window ?? Infinity,
+      timeoutMs: t.timeout ?? defaultTimeoutMs,
+      behaviour: mergeBehaviour(profile?.behaviour ?? profiles.typical!.behaviour, mock),
+      incidents: sc.incidents.flatMap((inc, i) => (hits(inc, id) ? [compile(inc, i, 'provider')] : [])),
+      mockSeed: combineSeeds(seed, hashString(`target:${twin ?? id}`)),
+      via: t.via,
+    };
+  });
+
+  const gateways: GatewayPlan[] = Object.entries(sc.gateways).map(([name, g]) => ({
+    name,
+    addedLatencyMs: g.added_latency_ms,
+    rateLimit: g.rate_limit,
+    billing: g.billing,
+    incidents: sc.incidents.flatMap((inc, i) => (inc.gateways?.includes(name) ? [compile(inc, i, 'gateway')] : [])),
+  }));
+
+  const incidents: IncidentPlan[] = sc.incidents.map((inc, i) => ({
+    name: inc.name ?? `${inc.kind}#${i + 1}`,
+    kind: inc.kind,
+    targets: inc.gateways ? inc.gateways.map((g) => `gateway:${g}`) : ids.filter((id) => hits(inc, id)),
+    startMs: inc.start,
+    endMs: inc.start + inc.duration,
+  }));
+  return { targets, gateways, incidents };
+}
+
+function mergeBehaviour(base: MockBehaviour, o: MockSpec): MockBehaviour {
+  return {
+    ttftMs: o.ttft_ms ?? base.ttftMs,
+    tokensPerS: o.tokens_per_s ?? base.tokensPerS,
+    prefillTokensPerS: o.prefill_tokens_per_s ?? base.prefillTokensPerS,
+    errors: (o.errors as MockBehaviour['errors'] | undefined) ?? base.errors,
+    errorLatencyMs: o.error_latency_ms ?? base.errorLatencyMs,
+    retryAfterMs: o.retry_after_ms ?? base.retryAfterMs,
+    retryAfterShare: o.retry_after_share ?? base.retryAfterShare,
+    rateLimit: o.rate_limit ?? base.rateLimit,
+    maxInFlight: o.max_in_flight ?? base.maxInFlight,
+  };
+}
