@@ -3,6 +3,8 @@ import type { Store } from '../store/open-store.js';
 import {
   attemptsHistogram,
   costLatencyFront,
+  budgetEvents,
+  budgetUse,
   errorKinds,
   failureLayers,
   incidentWindows,
@@ -17,6 +19,7 @@ import { attemptsChart } from './charts/attempts.js';
 import type { Incident, Row, Spec } from './charts/chart-common.js';
 import { costVsLatencyChart } from './charts/cost-vs-latency.js';
 import { errorKindsChart } from './charts/error-kinds.js';
+import { budgetUseChart } from './charts/budget-use.js';
 import { failureLayersChart } from './charts/failure-layers.js';
 import { latencyCdfChart } from './charts/latency-cdf.js';
 import { overTimeChart } from './charts/over-time.js';
@@ -58,6 +61,9 @@ export async function buildCharts(store: Store, strategies: ReadonlyMap<number, 
   const viaGateway = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM targets WHERE via IS NOT NULL AND run_no IN (${runNos.join(', ')})`);
   if ((viaGateway[0]?.n ?? 0) > 0)
     charts.push({ id: 'failure-layers', title: 'Failed requests by layer', spec: failureLayersChart(label(await failureLayers(store, bucketMs)), labels, spanMs) });
+  const budgets = await budgetUse(store, runNos, bucketMs);
+  if (budgets.length > 0)
+    charts.push({ id: 'budget-use', title: 'Budgets', spec: budgetUseChart(label(budgets), label(await budgetEvents(store, runNos)), spanMs) });
   const tagKey = await spendTagKey(store, runNos);
   if (tagKey) charts.push({ id: 'spend-per-tag', title: `Spend per ${tagKey}`, spec: spendPerTagChart(label(await spendPerTag(store, tagKey, bucketMs)), tagKey, labels, spanMs) });
   return { charts, winners: await winners(store), incidents };

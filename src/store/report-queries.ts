@@ -155,3 +155,39 @@ export async function failureLayers(store: Store, bucketMs: number): Promise<{ r
     WHERE failed > 0 OR layer = 'provider'
     ORDER BY run_no, t_ms, layer`);
 }
+
+/**
+ * Share of each budget used over time, within its calendar period (budgets from the options of
+ * `budget` strategies), for the budget chart.
+ */
+export async function budgetUse(store: Store, runNos: readonly number[], bucketMs: number): Promise<{ run_no: number; budget: string; t_ms: number; used: number }[]> {
+  return store.all(`
+    WITH b AS (
+      SELECT run_no, unnest(from_json(strategy_options->'budgets', '["JSON"]')) AS j,
+        coalesce(strategy_options->>'calendar_start', '2026-11-02T00:00:00Z')::TIMESTAMP AS cal
+      FROM runs WHERE run_no IN (${list(runNos)}) AND strategy_use = 'budget'),
+    bud AS (
+      SELECT run_no, j->>'name' AS budget, (j->>'limit_usd')::DOUBLE AS limit_usd,
+        CASE coalesce(j->>'period', 'monthly') WHEN 'daily' THEN 'day' WHEN 'weekly' THEN 'week' WHEN 'monthly' THEN 'month' ELSE 'total' END AS unit,
+        CASE WHEN json_type(j->'scope') = 'OBJECT' THEN j->'scope'->>'tag' END AS tag, j->'scope'->>'value' AS value, cal
+      FROM b),
+    spend AS (
+      SELECT bud.run_no, bud.budget, bud.limit_usd, bud.unit, bud.cal, floor(a.end_ms / ${bucketMs}) * ${bucketMs} AS t_ms, exact_sum(a.cost_usd) AS usd
+      FROM bud JOIN attempts a ON a.run_no = bud.run_no
+      JOIN tagsets ts ON ts.run_no = a.run_no AND ts.tagset_no = a.tagset_no
+      WHERE bud.tag IS NULL OR json_extract_string(ts.tags, '$."' || bud.tag || '"') = bud.value
+      GROUP BY ALL)
+    SELECT run_no, budget, t_ms, sum(usd) OVER (
+        PARTITION BY run_no, budget, CASE WHEN unit = 'total' THEN NULL ELSE date_trunc(unit, cal + to_milliseconds(t_ms::BIGINT)) END
+        ORDER BY t_ms) / limit_usd AS used
+    FROM spend ORDER BY run_no, budget, t_ms`);
+}
+
+/** Requests a budget blocked, and attempts it downgraded, per run. */
+export async function budgetEvents(store: Store, runNos: readonly number[]): Promise<{ run_no: number; blocked: number; downgraded: number }[]> {
+  return store.all(`
+    SELECT a.run_no, count(*) FILTER (WHERE a.outcome = 'gave_up' AND rs.reason LIKE 'budget:%blocked')::INTEGER AS blocked,
+      count(*) FILTER (WHERE a.outcome <> 'gave_up' AND rs.reason LIKE 'budget:%downgraded%')::INTEGER AS downgraded
+    FROM attempts a JOIN reasons rs ON rs.run_no = a.run_no AND rs.reason_no = a.reason_no
+    WHERE a.run_no IN (${list(runNos)}) GROUP BY a.run_no HAVING blocked + downgraded > 0 ORDER BY a.run_no`);
+}
