@@ -5,18 +5,20 @@
  * DuckDB as they are produced. Ctrl-C (the AbortSignal) stops at the next batch: finished
  * requests are kept and the runs are marked `interrupted`.
  */
-import { HarnessError, inputError } from '../errors.js';
+import { inputError } from '../errors.js';
 import { AttemptRows } from '../engine/attempt-rows.js';
 import { createMocks, planScenario, type PlanOptions, type ScenarioPlan } from '../engine/plan-scenario.js';
 import { SimulatedRun } from '../engine/simulate.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
 import type { Store } from '../store/open-store.js';
-import { createRun, finishRun, type RunStatus } from '../store/run-records.js';
 import { AttemptWriter } from '../store/write-attempts.js';
-import { evaluateThresholds, saveThresholdResults, type ThresholdResult } from '../report/thresholds.js';
+import type { ThresholdResult } from '../report/thresholds.js';
 import { openTraffic, type TrafficOverrides } from '../traffic/open-traffic.js';
 import type { RunEnvironment } from './run-environment.js';
 import { ABORT_CHECK_EVERY, AbortWatch } from './abort-watch.js';
+import { concludeRun, createRunRecord, runGroupName, type RunResult } from './run-bookkeeping.js';
+
+export type { RunResult };
 
 export interface RunProgress {
   scenario: string;
@@ -30,18 +32,6 @@ export interface RunScenarioOptions extends PlanOptions, TrafficOverrides {
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
   runGroup?: string;
-}
-
-export interface RunResult {
-  runNo: number;
-  runId: string;
-  strategy: string;
-  status: RunStatus;
-  requests: number;
-  attemptRows: number;
-  thresholds: ThresholdResult[];
-  /** Traffic time at which an abort_on_fail threshold stopped this run. */
-  abortedAtMs?: number;
 }
 
 export interface ScenarioResult {
@@ -63,34 +53,11 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
     throw inputError('TRAFFIC_EMPTY', `${loaded.file}: the traffic has no requests${plan.tracePath ? ` (${plan.tracePath}, after window and limit)` : ''}`, [], 'check the trace file, traffic.trace.start/end/limit, or the synthetic duration/count');
 
   const startedAt = env.wallClock();
-  const runGroup = opts.runGroup ?? `${plan.name}-${startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+  const runGroup = runGroupName(plan.name, startedAt, opts.runGroup);
   const writer = await AttemptWriter.open(store);
   const runs = [];
   for (const sp of plan.strategies) {
-    const { runNo, runId } = await createRun(
-      store,
-      {
-        runGroup,
-        scenario: plan.name,
-        scenarioHash: loaded.hash,
-        scenarioFile: loaded.file,
-        scenarioDescription: loaded.scenario.description,
-        traffic: traffic.describe,
-        strategy: sp.label,
-        strategyUse: sp.use,
-        strategyOptions: sp.options,
-        mode: 'simulate',
-        transport: 'in-process',
-        seed: plan.seed,
-        startedAt,
-        harnessVersion: env.harnessVersion,
-        gitCommit: env.gitCommit,
-        host: env.host,
-        gateways: Object.fromEntries(plan.gateways.map((g) => [g.name, { billing: g.billing, added_latency_ms: g.addedLatencyMs ?? null, rate_limit: g.rateLimit ?? null }])),
-      },
-      plan.targets,
-      plan.incidents,
-    );
+    const { runNo, runId } = await createRunRecord(store, { loaded, plan, strategy: sp, runGroup, startedAt, traffic: traffic.describe, mode: 'simulate', transport: 'in-process', env });
     const rows = new AttemptRows(runNo, (batch) => {
       writer.append(batch);
       return batch;
@@ -141,52 +108,11 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
   writer.close();
   const wallMs = env.monotonicMs() - t0;
   const results: RunResult[] = [];
-  for (const r of runs) {
-    const status: RunStatus = failure ? 'error' : interrupted ? 'interrupted' : 'ok';
-    await finishRun(
-      store,
-      r.runNo,
-      { reasons: r.rows.dict.reasons.values, tagsets: r.rows.dict.tagsets.values, routes: r.rows.dict.routes.values },
-      {
-        status,
-        requests: r.rows.requests,
-        attemptRows: r.rows.rows,
-        skippedRows: traffic.stats.skippedRows,
-        trafficMs,
-        wallMs,
-        finishedAt: env.wallClock(),
-        error: failure ? errorText(failure) : undefined,
-      },
-    );
-    results.push({
-      runNo: r.runNo,
-      runId: r.runId,
-      strategy: r.sp.label,
-      status,
-      requests: r.rows.requests,
-      attemptRows: r.rows.rows,
-      thresholds: [],
-      abortedAtMs: r.aborted ? r.abortedAtMs : undefined,
-    });
-  }
+  const o = { failure, interrupted, skippedRows: traffic.stats.skippedRows, trafficMs, wallMs, finishedAt: env.wallClock() };
+  for (const r of runs) results.push(await concludeRun(store, { runNo: r.runNo, runId: r.runId, strategy: r.sp, rows: r.rows, aborted: r.aborted, abortedAtMs: r.abortedAtMs }, o));
   if (failure) {
     await store.checkpoint();
     throw failure;
-  }
-  for (const [i, r] of runs.entries()) {
-    const res = results[i]!;
-    res.thresholds = await evaluateThresholds(store, r.runNo, r.sp.thresholds);
-    if (r.aborted) {
-      // The threshold that stopped the run is reported as it stood then.
-      const stopped = r.aborted;
-      const i = res.thresholds.findIndex((t) => t.metric === stopped.metric && t.threshold === stopped.threshold);
-      if (i >= 0) res.thresholds[i] = { ...stopped, abortedAtMs: r.abortedAtMs };
-    }
-    await saveThresholdResults(store, r.runNo, res.thresholds);
-    if (res.status === 'ok' && (r.aborted || res.thresholds.some((t) => !t.passed))) {
-      res.status = 'thresholds_failed';
-      await store.run(`UPDATE runs SET status = 'thresholds_failed' WHERE run_no = ${r.runNo}`);
-    }
   }
   await store.checkpoint();
   return {
@@ -198,10 +124,6 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
     interrupted,
     trafficDescription: traffic.describe,
   };
-}
-
-function errorText(e: unknown): string {
-  return e instanceof HarnessError || e instanceof Error ? e.message : String(e);
 }
 
 export type { ScenarioPlan };

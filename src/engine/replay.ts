@@ -1,0 +1,149 @@
+/**
+ * Replay mode: one run on the real clock (optionally sped up by `timeScale`), attempts sent over a
+ * real transport (msw, loopback mock server, live APIs). The same request state machine and
+ * strategy code as simulate; here attempts end when the transport's promise settles and timers are
+ * real timers. Times are recorded in scenario milliseconds (real × timeScale), so replay and
+ * simulate results compare directly.
+ */
+import { KIND_RETRYABLE } from '../providers/canonical.js';
+import type { Router } from '../strategies/strategy.js';
+import type { CallResult, Transport } from '../transport/transport.js';
+import type { TrafficRequest } from '../traffic/traffic-request.js';
+import type { AttemptRows } from './attempt-rows.js';
+import { bill } from './billing.js';
+import type { EngineAttempt, RequestState } from './engine-attempt.js';
+import type { TargetPlan } from './plan-targets.js';
+import { RequestMachine, type MachineDriver } from './request-machine.js';
+
+export interface ReplayParts {
+  router: Router;
+  slotCount: number;
+  targets: readonly TargetPlan[];
+  maxAttempts: number;
+  rows: AttemptRows;
+  transport: Transport;
+  runKey: string;
+  /** Scenario ms per real ms (10 = ten times faster than recorded). */
+  timeScale: number;
+  /** Real-time clock (performance.now()), injected. */
+  realNow: () => number;
+}
+
+export class ReplayRun implements MachineDriver {
+  readonly machine: RequestMachine;
+  private t0 = 0;
+  private readonly calls = new Map<EngineAttempt, AbortController>();
+  open = 0;
+  /** A harness fault from the transport, rethrown by the runner. */
+  failure: unknown;
+  private idle?: () => void;
+
+  constructor(private readonly parts: ReplayParts) {
+    this.machine = new RequestMachine(parts.router, parts.targets, parts.slotCount, parts.maxAttempts, this);
+  }
+
+  /** Sets the run's time origin (real ms). */
+  start(realT0: number): void {
+    this.t0 = realT0;
+  }
+
+  /** Scenario ms since the start. */
+  now(): number {
+    return (this.parts.realNow() - this.t0) * this.parts.timeScale;
+  }
+
+  /** Real `performance.now()` time at which scenario time `ms` falls. */
+  realAt(ms: number): number {
+    return this.t0 + ms / this.parts.timeScale;
+  }
+
+  private toScenario(real: number | undefined): number {
+    return real === undefined ? NaN : (real - this.t0) * this.parts.timeScale;
+  }
+
+  arrive(req: TrafficRequest): void {
+    this.open++;
+    this.machine.arrive(req);
+  }
+
+  /** Resolves when every request that arrived has finished. */
+  drained(): Promise<void> {
+    if (this.open === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.idle = resolve));
+  }
+
+  startAttempt(att: EngineAttempt): void {
+    const controller = new AbortController();
+    this.calls.set(att, controller);
+    att.queued = true;
+    const call = {
+      target: this.parts.targets[att.target]!,
+      request: att.request,
+      attemptOnTarget: att.attemptOnTarget,
+      runKey: this.parts.runKey,
+      timeoutMs: att.timeoutMs / this.parts.timeScale,
+      onFirstToken: (realAt: number) => {
+        if (!att.cancelled && att.request.stream) att.firstTokenAt = this.toScenario(realAt);
+      },
+    };
+    this.parts.transport.send(call, controller.signal).then(
+      (res) => this.settled(att, res),
+      (e: unknown) => {
+        this.failure ??= e;
+        this.settled(att, { outcome: 'error', status: 0, errorKind: 'connection_reset', retryable: true, sentAt: this.parts.realNow(), endAt: this.parts.realNow(), tokensReceived: 0, detail: String(e) });
+      },
+    );
+  }
+
+  private settled(att: EngineAttempt, res: CallResult): void {
+    this.calls.delete(att);
+    att.queued = false;
+    if (att.releaseOnPop) return this.machine.pool.releaseAttempt(att);
+    if (att.cancelled) return;
+    const stream = att.request.stream;
+    att.outcome = res.outcome === 'aborted' ? 'error' : res.outcome;
+    att.status = res.status;
+    att.errorKind = res.outcome === 'ok' ? undefined : (res.errorKind ?? (res.outcome === 'timeout' ? 'timeout' : 'connection_reset'));
+    att.retryable = att.errorKind === undefined ? false : (res.retryable ?? KIND_RETRYABLE[att.errorKind]);
+    att.retryAfterMs = res.retryAfterMs === undefined ? undefined : res.retryAfterMs * this.parts.timeScale;
+    att.endMs = this.toScenario(res.endAt);
+    att.firstTokenAt = stream ? this.toScenario(res.firstTokenAt) : NaN;
+    const generated = res.usage?.output ?? res.tokensReceived;
+    bill(att, this.parts.targets[att.target]!.price, generated, res.firstByteAt !== undefined || res.firstTokenAt !== undefined);
+    this.machine.attemptEnded(att);
+  }
+
+  cancelAttempt(att: EngineAttempt, outcome: 'hedge_lost' | 'aborted'): void {
+    this.calls.get(att)?.abort();
+    const now = this.now();
+    att.outcome = outcome;
+    att.endMs = now;
+    att.errorKind = undefined;
+    att.status = 0;
+    att.retryable = false;
+    att.retryAfterMs = undefined;
+    if (!(att.firstTokenAt <= now)) att.firstTokenAt = NaN;
+    // What a cancelled call generated is not observable here: billed as its prompt only, once answering had begun.
+    bill(att, this.parts.targets[att.target]!.price, 0, att.firstTokenAt === att.firstTokenAt);
+  }
+
+  setTimer(state: RequestState, at: number, gen: number): void {
+    const delay = Math.max(0, (at - this.now()) / this.parts.timeScale);
+    setTimeout(() => this.machine.timerFired(state, gen), delay);
+  }
+
+  finished(state: RequestState): void {
+    this.parts.rows.addRequest(state, this.now());
+    this.open--;
+    if (this.open === 0 && this.idle) {
+      const idle = this.idle;
+      this.idle = undefined;
+      idle();
+    }
+  }
+
+  /** Interrupt: abandon calls in flight (their requests are not written). */
+  abortAll(): void {
+    for (const c of this.calls.values()) c.abort();
+  }
+}

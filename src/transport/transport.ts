@@ -1,0 +1,51 @@
+/**
+ * How an attempt reaches a target in real time (replay): over msw in-process HTTP mocks, over
+ * loopback HTTP to `routebench mock-server`, or to live provider APIs. Provider failures are data
+ * (a CallResult), never exceptions; only harness faults throw.
+ */
+import type { ErrorKind } from '../providers/canonical.js';
+import type { TargetPlan } from '../engine/plan-targets.js';
+import type { TrafficRequest } from '../traffic/traffic-request.js';
+
+export interface ProviderCall {
+  target: TargetPlan;
+  request: TrafficRequest;
+  /** The k-th attempt of this request on this target (the mock's common-random-number key). */
+  attemptOnTarget: number;
+  /** Identifies the run to mocks and in hit logs. */
+  runKey: string;
+  /** Real milliseconds before the attempt is abandoned as a timeout. */
+  timeoutMs: number;
+  /** Called when the first content token arrives (real time), so strategies see a stream has started. */
+  onFirstToken?: (realAt: number) => void;
+}
+
+/** Times are `performance.now()` milliseconds (real time). */
+export interface CallResult {
+  outcome: 'ok' | 'error' | 'timeout' | 'aborted';
+  /** HTTP status, 0 when there was none (connection failed, timed out before headers). */
+  status: number;
+  errorKind?: ErrorKind;
+  retryable: boolean;
+  retryAfterMs?: number;
+  sentAt: number;
+  firstByteAt?: number;
+  /** First content token of a streamed response. */
+  firstTokenAt?: number;
+  endAt: number;
+  /** From the response; undefined when unknown (truncated streams), never a made-up 0. */
+  usage?: { input: number; output: number; cached: number };
+  /** Output tokens received so far in a stream (billing of cut or cancelled streams). */
+  tokensReceived: number;
+  /** Stream chunks received, and the largest gap between two (ms), for streamed responses. */
+  chunks?: number;
+  maxGapMs?: number;
+  /** A short, redacted description for failures. */
+  detail?: string;
+}
+
+export interface Transport {
+  readonly name: 'msw' | 'mock-server' | 'live' | 'gateway';
+  send(call: ProviderCall, signal: AbortSignal): Promise<CallResult>;
+  close(): Promise<void>;
+}
