@@ -34,9 +34,13 @@ export function refusal(usage: Usage | undefined, finishReason: string): CallOut
   return out;
 }
 
-export function success(usage: Usage, finishReason: string): CallOutcome {
+/** A complete answer; a filtered one is a refusal, and `finish_reason: "error"` (gateways) a failure. */
+export function success(usage: Usage | undefined, finishReason: string): CallOutcome {
   if (finishReason === 'content_filter') return refusal(usage, finishReason);
-  return { ok: true, status: 200, retryable: false, usage, finishReason };
+  if (finishReason === 'error') return failure('invalid_response', 'finish_reason "error" in a 200 response', 200, usage);
+  const out: CallOutcome = { ok: true, status: 200, retryable: false, finishReason };
+  if (usage) out.usage = usage;
+  return out;
 }
 
 /** The event for an error object received in a stream after HTTP 200. */
@@ -73,8 +77,7 @@ export function summarizeStream(events: readonly StreamEvent[]): StreamSummary {
     else if (e.type === 'usage') usage = e.usage;
     else if (outcome) continue;
     else if (e.type === 'error') outcome = e.outcome;
-    else if (usage || e.finishReason === 'content_filter') outcome = usage ? success(usage, e.finishReason) : refusal(undefined, e.finishReason);
-    else outcome = { ok: true, status: 200, retryable: false, finishReason: e.finishReason };
+    else outcome = success(usage, e.finishReason);
   }
   return { outcome: outcome ?? failure('truncated', 'stream not finished'), tokens, sawFirstToken };
 }

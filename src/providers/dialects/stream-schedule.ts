@@ -5,8 +5,10 @@
  * `ttft + N / tokensPerMs`, so first token and end match the mock model's TTFT and duration.
  * Chunking rule: while tokens are at least `minGapMs` apart every delta carries one token (as real
  * APIs stream); when they come faster, deltas carry k = ceil(minGapMs · tokensPerMs) tokens each
- * and are sent when their last token is generated, so deltas stay ≥ minGapMs apart. The first
- * token always travels alone, keeping TTFT exact. A stall shifts every later token by its length.
+ * (k to 2k − 1 for the last one, which absorbs a short tail) and are sent when their last token
+ * is generated, so deltas stay ≥ minGapMs apart. The first token always travels alone, keeping
+ * TTFT exact (so the second delta may follow it sooner). A stall shifts every later token by its
+ * length, and no delta straddles it.
  */
 import type { ErrorKind } from '../canonical.js';
 import { DEFAULT_MIN_GAP_MS, type MockReply, type StreamPlan } from './dialect.js';
@@ -52,7 +54,9 @@ export function scheduleStream(r: MockReply, plan: StreamPlan = {}): StreamSched
 
   const deltas: TokenDelta[] = [];
   for (let i = 0; i < limit; ) {
-    const to = i === 0 ? 1 : Math.min(i + per, limit, i < stallAt ? stallAt : Infinity);
+    const stop = Math.min(limit, i < stallAt ? stallAt : Infinity); // a delta never straddles a stall
+    let to = i === 0 ? 1 : Math.min(i + per, stop);
+    if (i > 0 && stop - to < per) to = stop; // a short tail joins this delta, keeping the spacing
     deltas.push({ atMs: at(to - 1), from: i, to });
     i = to;
   }

@@ -1,0 +1,75 @@
+/**
+ * OpenAI success, server side (for mocks): a `chat.completion` body and its SSE stream of
+ * `chat.completion.chunk` lines (role chunk, content chunks, finish chunk, usage chunk when
+ * include_usage, `data: [DONE]`), timed by stream-schedule.ts. OpenAI sends no keep-alives, so a
+ * stall is silence; `include_obfuscation` padding is not emitted.
+ */
+import type { MockReply, SseEvent, StreamPlan, WireResponse, WireStream } from '../dialect.js';
+import { formatSse } from '../sse.js';
+import { scheduleStream } from '../stream-schedule.js';
+import { tokensText } from '../synth-text.js';
+import { openaiError } from './encode-error.js';
+import { usageJson } from './map-call.js';
+
+function headers(r: MockReply, contentType: string, processingMs: number): Record<string, string> {
+  return {
+    'content-type': contentType,
+    'x-request-id': r.requestId ?? `req_${r.id}`,
+    'openai-version': '2020-10-01',
+    'openai-processing-ms': String(Math.round(processingMs)),
+  };
+}
+
+const durationMs = (r: MockReply) => r.ttftMs + (r.tokensPerMs > 0 ? r.outputTokens / r.tokensPerMs : 0);
+
+export function encodeResponse(r: MockReply): WireResponse {
+  const body = {
+    id: r.id,
+    object: 'chat.completion',
+    created: r.created ?? 0,
+    model: r.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: tokensText(0, r.outputTokens), refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: r.finishReason,
+      },
+    ],
+    usage: usageJson(r.inputTokens, r.cachedTokens, r.outputTokens),
+    service_tier: 'default',
+    system_fingerprint: null,
+  };
+  return { status: 200, headers: headers(r, 'application/json', durationMs(r)), body: JSON.stringify(body) };
+}
+
+export function encodeStream(r: MockReply, plan: StreamPlan = {}): WireStream {
+  const s = scheduleStream(r, plan);
+  const includeUsage = plan.includeUsage ?? true;
+  const base = { id: r.id, object: 'chat.completion.chunk', created: r.created ?? 0, model: r.model };
+  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+    formatSse(JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(includeUsage ? { usage: null } : {}) }));
+
+  const events: SseEvent[] = [{ atMs: s.startMs, data: chunk({ role: 'assistant', content: '', refusal: null }, null) }];
+  for (const d of s.deltas) events.push({ atMs: d.atMs, data: chunk({ content: tokensText(d.from, d.to) }, null) });
+  if (s.end === 'done') {
+    events.push({ atMs: s.endMs, data: chunk({}, r.finishReason) });
+    if (includeUsage) {
+      const usage = usageJson(r.inputTokens, r.cachedTokens, r.outputTokens);
+      events.push({ atMs: s.endMs, data: formatSse(JSON.stringify({ ...base, choices: [], usage })) });
+    }
+    events.push({ atMs: s.endMs, data: 'data: [DONE]\n\n' });
+  } else if (s.end === 'error') {
+    const err = openaiError(s.errorKind ?? 'server_error', { requestId: r.requestId ?? `req_${r.id}`, model: r.model });
+    if (!err) throw new RangeError(`no in-band openai error for ${s.errorKind}`);
+    events.push({ atMs: s.endMs, data: formatSse(JSON.stringify({ error: err.error })) });
+  }
+  return {
+    status: 200,
+    headers: { ...headers(r, 'text/event-stream; charset=utf-8', s.startMs), 'cache-control': 'no-cache' },
+    events,
+    terminated: s.end === 'done',
+    endMs: s.endMs,
+    keepOpen: s.end === 'stall',
+  };
+}
