@@ -25,6 +25,8 @@ export interface TargetPlan extends TargetInfo {
   readonly mockSeed: number;
   /** Gateway this target is reached through. */
   readonly via?: string;
+  /** The real API, for replay --transport live. */
+  readonly live?: { readonly baseUrl: string; readonly apiKeyEnv: string; readonly model?: string };
 }
 
 export interface GatewayPlan {
@@ -103,6 +105,7 @@ export function planTargets(loaded: LoadedScenario, seed: number, defaultTimeout
       incidents: sc.incidents.flatMap((inc, i) => (hits(inc, id) ? [compile(inc, i, 'provider')] : [])),
       mockSeed: combineSeeds(seed, hashString(`target:${twin ?? id}`)),
       via: t.via,
+      live: t.live ? { baseUrl: t.live.base_url.replace(/\/+$/, ''), apiKeyEnv: t.live.api_key_env, model: t.live.model } : undefined,
     };
   });
 

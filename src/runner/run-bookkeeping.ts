@@ -77,7 +77,7 @@ export interface EndedRun {
 export async function concludeRun(
   store: Store,
   r: EndedRun,
-  o: { failure?: unknown; interrupted: boolean; skippedRows: number; trafficMs: number; wallMs: number; finishedAt: Date },
+  o: { failure?: unknown; interrupted: boolean; skippedRows: number; trafficMs: number; wallMs: number; finishedAt: Date; note?: string },
 ): Promise<RunResult> {
   let status: RunStatus = o.failure ? 'error' : o.interrupted ? 'interrupted' : 'ok';
   await finishRun(
@@ -92,7 +92,7 @@ export async function concludeRun(
       trafficMs: o.trafficMs,
       wallMs: o.wallMs,
       finishedAt: o.finishedAt,
-      error: o.failure ? (o.failure instanceof HarnessError || o.failure instanceof Error ? o.failure.message : String(o.failure)) : undefined,
+      error: o.failure ? (o.failure instanceof HarnessError || o.failure instanceof Error ? o.failure.message : String(o.failure)) : o.note,
     },
   );
   const result: RunResult = { runNo: r.runNo, runId: r.runId, strategy: r.strategy.label, status, requests: r.rows.requests, attemptRows: r.rows.rows, thresholds: [], abortedAtMs: r.aborted ? r.abortedAtMs : undefined };

@@ -69,6 +69,14 @@ export const targetSchema = z.strictObject({
   context_window: z.number().int().positive().optional().meta({ description: 'Requests with more input tokens fail with context_length.' }),
   timeout: positiveDurationSchema.optional().meta({ description: 'Default per-attempt timeout for this target, e.g. "30s".' }),
   via: z.string().min(1).optional().meta({ description: 'Name of a gateway (scenario `gateways`) this target is reached through.' }),
+  live: z
+    .strictObject({
+      base_url: z.url({ message: 'an http(s) URL such as https://api.openai.com' }).meta({ description: 'API base URL without the dialect path (…/v1/chat/completions is added).' }),
+      api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name such as OPENAI_API_KEY' }),
+      model: z.string().min(1).optional().meta({ description: 'Model name at the live API, if not `model`.' }),
+    })
+    .optional()
+    .meta({ description: 'For replay --transport live: where the real API is and which variable holds its key.' }),
   mock: mockSchema.default({ profile: 'typical' }),
 });
 export type TargetSpec = z.output<typeof targetSchema>;

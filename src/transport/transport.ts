@@ -47,5 +47,7 @@ export interface CallResult {
 export interface Transport {
   readonly name: 'msw' | 'mock-server' | 'live' | 'gateway';
   send(call: ProviderCall, signal: AbortSignal): Promise<CallResult>;
+  /** Tells mocks a run starts now (fresh mock state, its clock and time scale). */
+  startRun?(runKey: string, timeScale: number): Promise<void>;
   close(): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors
 import { loadScenario, type LoadedScenario } from '../../scenario/load-scenario.js';
 import { planScenario } from '../../engine/plan-scenario.js';
 import { openStore } from '../../store/open-store.js';
-import { runScenario } from '../../runner/run-scenario.js';
+import { runScenario, type RunScenarioOptions, type ScenarioResult } from '../../runner/run-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
 import { writeReport } from '../../report/write-report.js';
 import { junitXml, type JunitScenario } from '../../report/junit.js';
@@ -60,7 +60,14 @@ export async function loadAll(files: readonly string[], args: { seed?: number; s
   return loaded;
 }
 
-export async function runHandler(args: RunArgs, io: Io): Promise<number> {
+/** How one scenario is executed: simulate (run) or replay. */
+export type Execute = (loaded: LoadedScenario, o: RunScenarioOptions) => Promise<ScenarioResult>;
+
+export function runHandler(args: RunArgs, io: Io): Promise<number> {
+  return executeScenarios(args, io, runScenario);
+}
+
+export async function executeScenarios(args: RunArgs, io: Io, execute: Execute): Promise<number> {
   const files = scenarioFiles(args.paths);
   const scenarios = selectRuns(await loadAll(files, args), { strategy: args.strategy, shard: args.shard });
   if (scenarios.length === 0) {
@@ -82,7 +89,7 @@ export async function runHandler(args: RunArgs, io: Io): Promise<number> {
   try {
     for (const { loaded, labels } of scenarios) {
       if (controller.signal.aborted) break;
-      const result = await runScenario(loaded, {
+      const result = await execute(loaded, {
         store,
         env,
         seed: args.seed,

@@ -1,0 +1,47 @@
+/**
+ * `routebench mock-server --scenario <file> --port N`: the scenario's mock providers over loopback
+ * HTTP until Ctrl-C, one base URL per target, for any client, SDK or gateway.
+ */
+import type { Argv } from 'yargs';
+import { ExitCode, inputError } from '../../errors.js';
+import { createMocks, planScenario } from '../../engine/plan-scenario.js';
+import { startMockServer } from '../../providers/mock/mock-http-server.js';
+import { MockService } from '../../providers/mock/mock-service.js';
+import { loadScenario } from '../../scenario/load-scenario.js';
+import type { Io } from '../io.js';
+
+export interface MockServerArgs {
+  scenario: string;
+  port: number;
+  host: string;
+  'time-scale': number;
+  seed?: number;
+}
+
+export function mockServerBuilder(y: Argv): Argv<MockServerArgs> {
+  return y
+    .option('scenario', { type: 'string', demandOption: true, describe: 'scenario whose targets (and incidents) to serve' })
+    .option('port', { type: 'number', default: 7070, describe: 'port on 127.0.0.1 (0: any free port)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface (loopback only, unless you mean it)' })
+    .option('time-scale', { type: 'number', default: 1, describe: 'serve this many times faster than the scenario says' })
+    .option('seed', { type: 'number', describe: 'override the scenario seed' }) as unknown as Argv<MockServerArgs>;
+}
+
+export async function mockServerHandler(args: MockServerArgs, io: Io): Promise<number> {
+  if (!(args['time-scale'] > 0)) throw inputError('BAD_OPTION', `--time-scale must be greater than 0, got ${args['time-scale']}`);
+  const plan = planScenario(await loadScenario(args.scenario), { seed: args.seed });
+  const service = new MockService(plan.targets, () => createMocks(plan), () => performance.now(), { defaultScale: args['time-scale'] });
+  const server = await startMockServer(service, { host: args.host, port: args.port });
+  io.out(`routebench mock-server for ${plan.name} on ${server.url} (Ctrl-C to stop)\n`);
+  for (const t of plan.targets) io.out(`  ${t.id.padEnd(16)} ${server.url}/t/${t.id}/v1/${t.dialect === 'anthropic' ? 'messages' : 'chat/completions'}\n`);
+  io.out(`  hit log          ${server.url}/_routebench/hits\n`);
+  await new Promise<void>((resolve) => {
+    const off = io.onInterrupt(() => {
+      off();
+      resolve();
+    });
+  });
+  await server.close();
+  io.out(`stopped after ${service.hits.size} requests\n`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,202 @@
+/**
+ * The mock providers of a scenario behind HTTP: for each request to a target, the same seeded
+ * mock model as simulate decides what happens (from the routebench marker the request carries:
+ * request number, attempt, tokens), and the target's dialect writes it exactly as the real API
+ * would: a JSON body, an SSE stream paced by the model's TTFT and tokens/s, an error with its real
+ * status, body and headers, a cut stream, a reset connection or silence. Used by the msw transport
+ * and by `routebench mock-server`. Every hit is logged.
+ */
+import { ErrorKindCode, ERROR_KINDS, type ErrorKind } from '../canonical.js';
+import { dialects } from '../dialects/index.js';
+import type { MockReply, WireResponse, WireStream } from '../dialects/dialect.js';
+import { readMarker, type HeaderSource } from '../request-marker.js';
+import type { TrafficRequest } from '../../traffic/traffic-request.js';
+import { newDraw, type MockTarget } from './mock-model.js';
+import { HitLog, type Hit } from './hit-log.js';
+
+/** What the service needs to know of a target (the engine's MockTargetInfo has it). */
+export interface MockTargetInfo {
+  index: number;
+  id: string;
+  model: string;
+  dialect: 'openai' | 'anthropic';
+  contextWindow: number;
+}
+
+/** What to send, with delays in real milliseconds from receipt. */
+export type MockReplyPlan =
+  | { type: 'json'; afterMs: number; response: WireResponse }
+  | { type: 'stream'; stream: WireStream; resetAtEnd: boolean }
+  | { type: 'reset'; afterMs: number }
+  | { type: 'hang' };
+
+export interface MockRequest {
+  targetId: string;
+  headers: HeaderSource;
+  body: unknown;
+}
+
+export interface HandledRequest {
+  plan: MockReplyPlan;
+  hit: Hit;
+  /** Call when the reply is over (sent, or the client went away): frees the in-flight slot. */
+  done(): void;
+}
+
+interface RunState {
+  origin: number;
+  scale: number;
+  mocks: MockTarget[];
+  inFlight: Int32Array;
+  /** Hits per (request, target, attempt): retries of the same attempt (an SDK's) get fresh luck. */
+  repeats: Map<string, number>;
+}
+
+const STATUS_OF: Partial<Record<ErrorKind, ErrorKind>> = { gateway_error: 'bad_gateway', gateway_blocked: 'payment_required' };
+
+export class MockService {
+  private readonly byId: Map<string, MockTargetInfo>;
+  private readonly runs = new Map<string, RunState>();
+  private readonly draw = newDraw();
+  readonly hits = new HitLog();
+  private seq = 0;
+
+  constructor(
+    private readonly targets: readonly MockTargetInfo[],
+    private readonly createMocks: () => MockTarget[],
+    private readonly realNow: () => number,
+    private readonly opts: { defaultScale?: number; minGapMs?: number } = {},
+  ) {
+    this.byId = new Map(targets.map((t) => [t.id, t]));
+  }
+
+  /** Starts a run's clock and fresh mock state (rate limits, in-flight counts). */
+  startRun(runKey: string, timeScale = this.opts.defaultScale ?? 1): void {
+    this.runs.set(runKey, { origin: this.realNow(), scale: timeScale, mocks: this.createMocks(), inFlight: new Int32Array(this.targets.length), repeats: new Map() });
+  }
+
+  endRun(runKey: string): void {
+    this.runs.delete(runKey);
+  }
+
+  knows(targetId: string): boolean {
+    return this.byId.has(targetId);
+  }
+
+  handle(req: MockRequest): HandledRequest {
+    const target = this.byId.get(req.targetId);
+    if (!target) throw new Error(`unknown mock target ${req.targetId}`);
+    const marker = readMarker(req.headers, req.body);
+    const runKey = marker?.run ?? 'unmarked';
+    if (!this.runs.has(runKey)) this.startRun(runKey);
+    const run = this.runs.get(runKey)!;
+    const body = (req.body ?? {}) as { stream?: boolean; max_tokens?: number; max_completion_tokens?: number };
+    const stream = body.stream === true;
+    const index = marker?.request ?? this.seq;
+    const key = `${index}/${target.index}/${marker?.attempt ?? 0}`;
+    const repeat = run.repeats.get(key) ?? 0;
+    run.repeats.set(key, repeat + 1);
+    const request: TrafficRequest = {
+      index,
+      arrivalMs: 0,
+      route: '',
+      inputTokens: marker?.inputTokens ?? estimateTokens(req.body),
+      cachedTokens: marker?.cachedTokens ?? 0,
+      outputTokens: marker?.outputTokens ?? body.max_completion_tokens ?? body.max_tokens ?? 16,
+      stream,
+      tags: {},
+    };
+    const now = (this.realNow() - run.origin) * run.scale;
+    const d = this.draw;
+    run.mocks[target.index]!.draw(request, (marker?.attempt ?? 0) + repeat * 1000, now, run.inFlight[target.index]!, d);
+    run.inFlight[target.index]!++;
+    const plan = this.replyPlan(target, request, d, run.scale, `${runKey}-${index}-${target.index}-${marker?.attempt ?? 0}-${repeat}`);
+    const seq = this.seq++;
+    const kind = d.kind < 0 ? undefined : (ERROR_KINDS[d.kind] as ErrorKind);
+    const hit: Hit = {
+      seq,
+      run: runKey,
+      target: target.id,
+      request: marker?.request,
+      attempt: marker?.attempt,
+      repeat,
+      stream,
+      status: plan.type === 'json' ? plan.response.status : plan.type === 'stream' ? 200 : 0,
+      kind,
+      scenarioMs: now,
+      receivedAt: this.realNow(),
+      headers: pickHeaders(req.headers),
+    };
+    this.hits.add(hit);
+    let released = false;
+    return {
+      plan,
+      hit,
+      done: () => {
+        if (released) return;
+        released = true;
+        run.inFlight[target.index]!--;
+        hit.endedAt = this.realNow();
+      },
+    };
+  }
+
+  private replyPlan(target: MockTargetInfo, req: TrafficRequest, d: ReturnType<typeof newDraw>, scale: number, id: string): MockReplyPlan {
+    const dialect = dialects[target.dialect];
+    const real = (ms: number) => ms / scale;
+    const reply: MockReply = {
+      id,
+      model: target.model,
+      inputTokens: req.inputTokens,
+      cachedTokens: req.cachedTokens,
+      outputTokens: req.outputTokens,
+      ttftMs: real(d.firstTokenMs === d.firstTokenMs ? d.firstTokenMs : 0),
+      tokensPerMs: d.tokensPerMs * scale || 1,
+      finishReason: 'stop',
+    };
+    const minGapMs = this.opts.minGapMs;
+    if (d.kind < 0) {
+      if (req.stream) return { type: 'stream', stream: dialect.encodeStream(reply, { minGapMs }), resetAtEnd: false };
+      return { type: 'json', afterMs: real(d.durationMs), response: dialect.encodeResponse(reply) };
+    }
+    const kind = ERROR_KINDS[d.kind] as ErrorKind;
+    if (d.kind === ErrorKindCode.timeout) {
+      if (req.stream) return { type: 'stream', stream: dialect.encodeStream(reply, { minGapMs, stall: { afterTokens: 0, ms: Infinity } }), resetAtEnd: false };
+      return { type: 'hang' };
+    }
+    if (d.kind === ErrorKindCode.truncated || d.kind === ErrorKindCode.connection_reset) {
+      if (req.stream && d.tokensOut > 0)
+        return { type: 'stream', stream: dialect.encodeStream(reply, { minGapMs, truncate: { afterTokens: d.tokensOut, atMs: real(d.durationMs) } }), resetAtEnd: d.kind === ErrorKindCode.connection_reset };
+      return { type: 'reset', afterMs: real(d.durationMs) };
+    }
+    const wireKind = STATUS_OF[kind] ?? kind;
+    const retry = d.retryAfterMs === d.retryAfterMs ? real(d.retryAfterMs) : undefined;
+    const response = dialect.encodeError(wireKind, { requestId: `req_${id}`, model: target.model, retryAfterMs: retry, retryAfterShare: retry !== undefined, inputTokens: req.inputTokens, contextWindow: Number.isFinite(target.contextWindow) ? target.contextWindow : undefined });
+    // Exact wait in scenario time for routebench's own transport (Anthropic's header has whole seconds).
+    if (d.retryAfterMs === d.retryAfterMs) response.headers['x-routebench-retry-after-ms'] = String(d.retryAfterMs);
+    return { type: 'json', afterMs: real(d.durationMs), response };
+  }
+}
+
+function pickHeaders(h: HeaderSource): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['x-request-id', 'x-stainless-retry-count', 'x-routebench-request', 'user-agent']) {
+    const v = typeof (h as { get?: unknown }).get === 'function' ? (h as { get(n: string): string | null }).get(name) : (h as Record<string, string | string[] | undefined>)[name];
+    if (typeof v === 'string') out[name] = v;
+  }
+  return out;
+}
+
+/** For clients that send no routebench marker (an SDK, a gateway's own probes): about 4 characters per token. */
+function estimateTokens(body: unknown): number {
+  const messages = (body as { messages?: unknown; system?: unknown } | null)?.messages;
+  let chars = 0;
+  const visit = (v: unknown) => {
+    if (typeof v === 'string') chars += v.length;
+    else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k === 'content' || k === 'text') visit(x);
+  };
+  visit(messages);
+  visit((body as { system?: unknown } | null)?.system);
+  return Math.ceil(chars / 4);
+}

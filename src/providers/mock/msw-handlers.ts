@@ -1,0 +1,74 @@
+/**
+ * The mock providers as one msw handler: real `fetch` requests to `<base>/t/<target>/v1/...` are
+ * intercepted in-process and answered by the mock service, streams through a ReadableStream on a
+ * real clock. One handler with a map lookup, so matching cost does not grow with the number of
+ * targets (msw scans handlers linearly: one handler per target would).
+ */
+import { http, HttpResponse } from 'msw';
+import type { MockService } from './mock-service.js';
+import { playReply } from './reply-timeline.js';
+
+const ROUTE = /^https?:\/\/[^/]+\/t\/([^/]+)\/v1\/(chat\/completions|messages)$/;
+
+export function mockHandlers(service: MockService) {
+  return [
+    http.post(ROUTE, async ({ request }) => {
+      const m = ROUTE.exec(request.url)!;
+      if (!service.knows(m[1]!)) return HttpResponse.json({ error: { type: 'not_found_error', message: `unknown target ${m[1]}` } }, { status: 404 });
+      const body: unknown = await request.json().catch(() => undefined);
+      const handled = service.handle({ targetId: m[1]!, headers: request.headers, body });
+      return new Promise<Response>((resolve) => {
+        let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+        let headers: { status: number; headers: Record<string, string> } | undefined;
+        const encoder = new TextEncoder();
+        const pending: Uint8Array[] = [];
+        const stream = new ReadableStream<Uint8Array>({
+          start(c) {
+            controller = c;
+            for (const p of pending) c.enqueue(p);
+          },
+          cancel() {
+            cancel();
+          },
+        });
+        let answered = false;
+        const answer = () => {
+          if (answered || !headers) return;
+          answered = true;
+          resolve(new HttpResponse(stream, { status: headers.status, headers: headers.headers }));
+        };
+        const cancel = playReply(
+          handled.plan,
+          {
+            head: (status, h) => {
+              headers = { status, headers: h };
+              answer();
+            },
+            write: (chunk) => {
+              const bytes = encoder.encode(chunk);
+              if (controller) controller.enqueue(bytes);
+              else pending.push(bytes);
+            },
+            end: () => controller?.close(),
+            reset: () => {
+              if (answered) controller?.error(new TypeError('connection reset by the mock'));
+              else {
+                answered = true;
+                resolve(HttpResponse.error());
+              }
+            },
+          },
+          handled.done,
+        );
+        request.signal.addEventListener('abort', () => {
+          cancel();
+          handled.done();
+          if (!answered) {
+            answered = true;
+            resolve(HttpResponse.error());
+          }
+        });
+      });
+    }),
+  ];
+}

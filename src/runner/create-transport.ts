@@ -1,0 +1,76 @@
+/**
+ * Builds the transport a replay asks for: `msw` (the scenario's mocks intercepted in-process),
+ * `mock-server` (the mocks over loopback HTTP: started here, or an already running
+ * `routebench mock-server` given by URL), or `live` (the real APIs, keys from the environment).
+ */
+import { setupServer } from 'msw/node';
+import { environmentError, inputError } from '../errors.js';
+import { createMocks, type ScenarioPlan } from '../engine/plan-scenario.js';
+import type { TargetPlan } from '../engine/plan-targets.js';
+import { MockService } from '../providers/mock/mock-service.js';
+import { mockHandlers } from '../providers/mock/msw-handlers.js';
+import { startMockServer } from '../providers/mock/mock-http-server.js';
+import { httpTransport } from '../transport/http-transport.js';
+import type { Transport } from '../transport/transport.js';
+
+export type TransportKind = 'msw' | 'mock-server' | 'live';
+
+export interface TransportOptions {
+  kind: TransportKind;
+  timeScale: number;
+  realNow: () => number;
+  /** mock-server: use this running server instead of starting one. */
+  mockUrl?: string;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+const MSW_BASE = 'http://mock.routebench.test';
+
+export async function createTransport(plan: ScenarioPlan, o: TransportOptions): Promise<Transport> {
+  const service = () => new MockService(plan.targets, () => createMocks(plan), o.realNow, { defaultScale: o.timeScale });
+  if (o.kind === 'msw') {
+    const svc = service();
+    const server = setupServer(...mockHandlers(svc));
+    server.listen({ onUnhandledRequest: 'error' });
+    const http = httpTransport({ name: 'msw', baseUrl: (t) => `${MSW_BASE}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale });
+    return { ...http, startRun: async (key, scale) => svc.startRun(key, scale), close: async () => server.close() };
+  }
+  if (o.kind === 'mock-server') {
+    let url = o.mockUrl;
+    let stop: (() => Promise<void>) | undefined;
+    let startRun: (key: string, scale: number) => Promise<void>;
+    if (url === undefined) {
+      const svc = service();
+      const server = await startMockServer(svc);
+      url = server.url;
+      stop = server.close;
+      startRun = async (key, scale) => svc.startRun(key, scale);
+    } else {
+      const base = url.replace(/\/+$/, '');
+      startRun = async (key, scale) => {
+        const res = await fetch(`${base}/_routebench/runs/${encodeURIComponent(key)}?scale=${scale}`, { method: 'POST' }).catch((e: unknown) => {
+          throw environmentError('MOCK_UNREACHABLE', `cannot reach the mock server at ${base}: ${(e as Error).message}`, 'start it with `routebench mock-server --scenario <file> --port N`, or drop --mock-url to start one in-process');
+        });
+        await res.body?.cancel();
+      };
+    }
+    const base = url.replace(/\/+$/, '');
+    const http = httpTransport({ name: 'mock-server', baseUrl: (t) => `${base}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale });
+    return { ...http, startRun, close: async () => stop?.() };
+  }
+  return liveTransport(plan, o);
+}
+
+function liveTransport(plan: ScenarioPlan, o: TransportOptions): Transport {
+  const missing = plan.targets.filter((t) => !t.live).map((t) => t.id);
+  if (missing.length > 0)
+    throw inputError('LIVE_TARGETS', `replay --transport live needs targets.<id>.live {base_url, api_key_env} for every target; missing for ${missing.join(', ')}`);
+  const keys = new Map<string, string>();
+  for (const t of plan.targets) {
+    const value = o.env[t.live!.apiKeyEnv];
+    if (!value) throw environmentError('KEY_MISSING', `environment variable ${t.live!.apiKeyEnv} (the API key of target ${t.id}) is not set`, `export ${t.live!.apiKeyEnv}=… before a live run; mock transports need no keys`);
+    keys.set(t.id, value);
+  }
+  const auth = (t: TargetPlan): Record<string, string> => (t.dialect === 'anthropic' ? { 'x-api-key': keys.get(t.id)! } : { authorization: `Bearer ${keys.get(t.id)!}` });
+  return httpTransport({ name: 'live', baseUrl: (t) => t.live!.baseUrl, auth, realNow: o.realNow, timeScale: 1, secrets: [...keys.values()] });
+}

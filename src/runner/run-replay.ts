@@ -1,0 +1,130 @@
+/**
+ * Runs every strategy of one scenario in replay mode: real time (sped up by `timeScale`), real
+ * HTTP through a transport. Strategies run one after another, each against fresh mock state and
+ * the same traffic, so they never share a provider's rate limits or each other's load.
+ * A live run stops scheduling when its estimated spend would pass `maxCostUsd`.
+ */
+import { inputError } from '../errors.js';
+import { AttemptRows } from '../engine/attempt-rows.js';
+import { costUsd } from '../engine/billing.js';
+import { planScenario, type PlanOptions } from '../engine/plan-scenario.js';
+import { ReplayRun } from '../engine/replay.js';
+import { scheduleArrivals } from '../engine/arrival-scheduler.js';
+import type { LoadedScenario } from '../scenario/load-scenario.js';
+import type { Store } from '../store/open-store.js';
+import { AttemptWriter } from '../store/write-attempts.js';
+import { openTraffic, type TrafficOverrides } from '../traffic/open-traffic.js';
+import type { TrafficRequest } from '../traffic/traffic-request.js';
+import { createTransport, type TransportKind } from './create-transport.js';
+import type { RunEnvironment } from './run-environment.js';
+import { concludeRun, createRunRecord, runGroupName, type RunResult } from './run-bookkeeping.js';
+import type { RunProgress, ScenarioResult } from './run-scenario.js';
+
+export interface ReplayOptions extends PlanOptions, TrafficOverrides {
+  store: Store;
+  env: RunEnvironment;
+  transport: TransportKind;
+  timeScale: number;
+  realNow: () => number;
+  processEnv: Readonly<Record<string, string | undefined>>;
+  mockUrl?: string;
+  /** Live runs: stop when the estimated spend would pass this. */
+  maxCostUsd?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+  runGroup?: string;
+}
+
+/** Upper-bound cost of a request on a target: the whole prompt and output at its prices. */
+export function estimateCost(req: TrafficRequest, price: { input: number; output: number; cached_input: number }): number {
+  return costUsd(price, req.inputTokens, req.cachedTokens, req.outputTokens);
+}
+
+export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions): Promise<ScenarioResult> {
+  const plan = planScenario(loaded, opts);
+  if (!(opts.timeScale > 0)) throw inputError('BAD_OPTION', `--time-scale must be greater than 0, got ${opts.timeScale}`);
+  if (opts.transport === 'live' && !(opts.maxCostUsd! > 0))
+    throw inputError('LIVE_NEEDS_CAP', 'a live replay spends real money: give --max-cost-usd <USD> (a hard cap), or use --dry-run to see the projected cost', [], 'replay --transport live --max-cost-usd 5');
+  const { store, env } = opts;
+  const transport = await createTransport(plan, { kind: opts.transport, timeScale: opts.timeScale, realNow: opts.realNow, mockUrl: opts.mockUrl, env: opts.processEnv });
+  const startedAt = env.wallClock();
+  const runGroup = runGroupName(plan.name, startedAt, opts.runGroup);
+  const writer = await AttemptWriter.open(store);
+  const results: RunResult[] = [];
+  let interrupted = false;
+  let skipped = 0;
+  let samples: string[] = [];
+  let describe = '';
+  try {
+    for (const sp of plan.strategies) {
+      if (opts.signal?.aborted) break;
+      const traffic = openTraffic(loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, opts);
+      describe = traffic.describe;
+      const { runNo, runId } = await createRunRecord(store, { loaded, plan, strategy: sp, runGroup, startedAt, traffic: traffic.describe, mode: 'replay', transport: opts.transport, env });
+      const rows = new AttemptRows(runNo, (batch) => {
+        writer.append(batch);
+        return batch;
+      });
+      const built = sp.build();
+      const runKey = `r${runNo}-${runId.slice(-4)}`.replace(/[^\w.-]/g, '');
+      const run = new ReplayRun({ router: built.router, slotCount: built.slotCount, targets: plan.targets, maxAttempts: plan.defaults.maxAttempts, rows, transport, runKey, timeScale: opts.timeScale, realNow: opts.realNow });
+      await transport.startRun?.(runKey, opts.timeScale);
+      const stop = new AbortController();
+      const onAbort = () => stop.abort();
+      opts.signal?.addEventListener('abort', onAbort);
+      let capped = false;
+      const maxPrice = (req: TrafficRequest) => Math.max(...plan.targets.map((t) => estimateCost(req, t.price)));
+      let committed = 0;
+      const t0 = opts.realNow();
+      run.start(t0);
+      const arrivals = await scheduleArrivals(
+        traffic.batches,
+        {
+          realAt: (ms) => run.realAt(ms),
+          arrive: (req) => {
+            if (opts.maxCostUsd !== undefined) {
+              committed += maxPrice(req);
+              if (committed > opts.maxCostUsd) {
+                capped = true;
+                stop.abort();
+                return;
+              }
+            }
+            run.arrive(req);
+          },
+        },
+        opts.realNow,
+        stop.signal,
+        (last) => opts.onProgress?.({ scenario: plan.name, requests: last.index + 1, trafficMs: last.arrivalMs }),
+      );
+      opts.signal?.removeEventListener('abort', onAbort);
+      const cut = arrivals.interrupted && !capped;
+      if (cut) run.abortAll();
+      else await run.drained();
+      if (run.failure) throw run.failure;
+      rows.end();
+      writer.flush();
+      skipped = traffic.stats.skippedRows;
+      samples = traffic.stats.skippedSamples;
+      interrupted ||= cut;
+      const result = await concludeRun(
+        store,
+        { runNo, runId, strategy: sp, rows },
+        {
+          interrupted: cut || capped,
+          note: capped ? `spend cap reached: the next request would pass --max-cost-usd ${opts.maxCostUsd}` : undefined,
+          skippedRows: skipped,
+          trafficMs: run.now(),
+          wallMs: opts.realNow() - t0,
+          finishedAt: env.wallClock(),
+        },
+      );
+      results.push(result);
+    }
+  } finally {
+    writer.close();
+    await transport.close();
+  }
+  await store.checkpoint();
+  return { scenario: plan.name, runGroup, runs: results, skippedRows: skipped, skippedSamples: samples, interrupted, trafficDescription: `${describe} · replay over ${opts.transport}${opts.timeScale !== 1 ? ` at ${opts.timeScale}× speed` : ''}` };
+}

@@ -1,0 +1,125 @@
+/**
+ * Attempts over real HTTP with `fetch`: to msw-intercepted URLs, to `routebench mock-server` on
+ * loopback, or to live providers. The request is encoded in the target's dialect and carries the
+ * routebench marker; the response is read as the real clients read it: a JSON body, or an SSE
+ * stream decoded event by event (first content token = TTFT, inter-chunk gaps, a stream that ends
+ * without its terminator is truncated). Failures of every kind become a CallResult, never a throw.
+ */
+import { dialects } from '../providers/dialects/index.js';
+import type { CallOutcome } from '../providers/dialects/dialect.js';
+import { formatMarker, markerHeaders } from '../providers/request-marker.js';
+import type { TargetPlan } from '../engine/plan-targets.js';
+import type { CallResult, ProviderCall, Transport } from './transport.js';
+import { redact } from './redact.js';
+
+export interface HttpTransportOptions {
+  name: Transport['name'];
+  /** Base URL of a target, without the dialect path (e.g. http://127.0.0.1:7070/t/openai). */
+  baseUrl(target: TargetPlan): string;
+  /** Auth headers (live mode); never logged. */
+  auth?(target: TargetPlan): Record<string, string>;
+  realNow: () => number;
+  /** Scenario ms per real ms (mocks state exact waits in scenario ms). */
+  timeScale: number;
+  /** Secrets to scrub from any detail text. */
+  secrets?: readonly string[];
+}
+
+export function httpTransport(o: HttpTransportOptions): Transport {
+  const scrub = (s: string) => redact(s, o.secrets ?? []);
+  return {
+    name: o.name,
+    async close() {},
+    async send(call: ProviderCall, signal: AbortSignal): Promise<CallResult> {
+      const { target, request } = call;
+      const dialect = dialects[target.dialect];
+      const fields = { request: request.index, attempt: call.attemptOnTarget, run: call.runKey, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, outputTokens: request.outputTokens };
+      const enc = dialect.encodeRequest({ model: o.name === 'live' ? (target.live?.model ?? target.model) : target.model, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, maxOutputTokens: Math.max(1, request.outputTokens), outputTokens: request.outputTokens, stream: request.stream, marker: formatMarker(fields) });
+      const timeout = AbortSignal.timeout(Math.max(1, call.timeoutMs));
+      const both = AbortSignal.any([signal, timeout]);
+      const sentAt = o.realNow();
+      const base: CallResult = { outcome: 'error', status: 0, retryable: true, sentAt, endAt: sentAt, tokensReceived: 0 };
+      const ended = (why: unknown, partial: Partial<CallResult> = {}): CallResult => {
+        const endAt = o.realNow();
+        if (signal.aborted) return { ...base, ...partial, outcome: 'aborted', endAt };
+        if (timeout.aborted) return { ...base, ...partial, outcome: 'timeout', errorKind: 'timeout', endAt };
+        return { ...base, ...partial, outcome: 'error', errorKind: 'connection_reset', retryable: true, endAt, detail: scrub(String((why as Error)?.message ?? why)) };
+      };
+      let res: Response;
+      try {
+        res = await fetch(`${o.baseUrl(target)}${enc.path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...enc.headers, ...markerHeaders(fields), ...(o.auth?.(target) ?? {}) },
+          body: JSON.stringify(enc.body),
+          signal: both,
+        });
+      } catch (e) {
+        return ended(e);
+      }
+      const firstByteAt = o.realNow();
+      const headers = Object.fromEntries(res.headers.entries());
+      const exactWait = headers['x-routebench-retry-after-ms'];
+      const finish = (out: CallOutcome, extra: Partial<CallResult>): CallResult => ({
+        ...base,
+        ...extra,
+        outcome: out.ok ? 'ok' : 'error',
+        status: res.status,
+        errorKind: out.ok ? undefined : out.kind,
+        retryable: out.retryable,
+        retryAfterMs: exactWait !== undefined ? Number(exactWait) / o.timeScale : out.retryAfterMs,
+        usage: out.usage,
+        firstByteAt,
+        endAt: o.realNow(),
+        detail: out.ok ? undefined : scrub(out.message ?? ''),
+      });
+      const isStream = res.status === 200 && (headers['content-type'] ?? '').includes('text/event-stream');
+      if (!isStream) {
+        let text: string;
+        try {
+          text = await res.text();
+        } catch (e) {
+          return ended(e, { status: res.status, firstByteAt });
+        }
+        const out = dialect.decodeResponse(res.status, headers, text);
+        return finish(out, { tokensReceived: out.usage?.output ?? 0 });
+      }
+      const decoder = dialect.createStreamDecoder();
+      const reader = res.body!.getReader();
+      const utf8 = new TextDecoder();
+      let tokens = 0;
+      let chunks = 0;
+      let maxGapMs = 0;
+      let last = firstByteAt;
+      let firstTokenAt: number | undefined;
+      let outcome: CallOutcome | undefined;
+      let usage: CallOutcome['usage'];
+      const take = (events: ReturnType<typeof decoder.push>) => {
+        for (const e of events) {
+          if (e.type === 'first-token' && firstTokenAt === undefined) {
+            firstTokenAt = o.realNow();
+            call.onFirstToken?.(firstTokenAt);
+          } else if (e.type === 'tokens') tokens += e.count;
+          else if (e.type === 'usage') usage = e.usage;
+          else if (e.type === 'error') outcome ??= e.outcome;
+          else if (e.type === 'done') outcome ??= { ok: true, status: 200, retryable: false, finishReason: e.finishReason, usage };
+        }
+      };
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          const now = o.realNow();
+          chunks++;
+          if (chunks > 1) maxGapMs = Math.max(maxGapMs, now - last);
+          last = now;
+          take(decoder.push(utf8.decode(value, { stream: true })));
+        }
+        take(decoder.end());
+      } catch (e) {
+        return ended(e, { status: 200, firstByteAt, firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
+      }
+      const out = outcome && outcome.ok ? { ...outcome, usage: usage ?? outcome.usage } : (outcome ?? { ok: false, status: 200, kind: 'truncated' as const, retryable: true });
+      return finish(out, { firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
+    },
+  };
+}
