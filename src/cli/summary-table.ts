@@ -1,6 +1,7 @@
 /** The terminal rendering of a scenario summary: an aligned table and the thresholds that failed. */
 import { fmt } from '../report/summary-markdown.js';
 import type { SummaryJson } from '../report/write-summary.js';
+import { lagWarnings } from '../report/lag-check.js';
 
 export function formatSummaryTable(s: SummaryJson, dir: string): string {
   const header = ['strategy', 'success', 'p50', 'p95', 'p99', 'ttft p50', 'attempts', 'failover', 'cost', '$/1k ok', 'status'];
@@ -25,6 +26,7 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
     ...rows.map(line),
   ];
   if (s.skipped_rows > 0) out.push(`${s.skipped_rows.toLocaleString('en-US')} bad trace rows skipped`);
+  for (const w of lagWarnings(s.strategies)) out.push(`warning: ${w}`);
   const failed = s.strategies.flatMap((r) =>
     r.thresholds
       .filter((t) => !t.passed)

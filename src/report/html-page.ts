@@ -4,6 +4,7 @@
  * strategy absorbed and its most frequent decisions. Pure: data in, one HTML string out.
  */
 import type { SummaryRow } from '../store/queries.js';
+import { lagWarnings } from './lag-check.js';
 import { fmt } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
 import { scriptJson, vendorScripts } from './vendor-scripts.js';
@@ -59,6 +60,7 @@ td.win{background:#e5f5e0;font-weight:bold}td.fail{color:#b2182b;font-weight:bol
 .win-v{color:#1a7f37;font-weight:bold}.loss-v{color:#b2182b;font-weight:bold}.tie-v{color:#666}
 .chart{background:#fff;border:1px solid #e3e3e3;padding:12px;margin:12px 0}
 .links{font-size:12px;color:#666}.note{color:#666;font-size:12px}
+.warn{background:#fff4e5;border-left:4px solid #e08214;padding:6px 10px}
 `;
 
 function summaryTable(p: ReportPage): string {
@@ -107,6 +109,7 @@ export function reportHtml(p: ReportPage): string {
 <p class="meta">run group <code>${esc(p.runGroup)}</code> · ${esc(fmt.int(p.rows[0]?.requests ?? 0))} requests · ${esc(p.traffic)}</p>
 ${p.description ? `<p class="desc">${esc(p.description)}</p>` : ''}
 <h2>Summary</h2>
+${lagWarnings(p.rows).map((w) => `<p class="warn"><strong>Lag:</strong> ${esc(w)}.</p>`).join('\n')}
 ${summaryTable(p)}
 ${p.costsHtml ?? ''}
 <h2>Compared with the baseline</h2>

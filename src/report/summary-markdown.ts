@@ -4,6 +4,7 @@
  */
 import { formatDuration } from '../scenario/duration.js';
 import type { SummaryRow } from '../store/queries.js';
+import { lagWarnings } from './lag-check.js';
 import type { ThresholdResult } from './thresholds.js';
 
 export interface SummaryInput {
@@ -50,6 +51,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   const requests = s.rows[0]?.requests ?? 0;
   out.push(`Run group \`${s.runGroup}\` · ${fmt.int(requests)} requests · ${s.traffic}${s.skippedRows ? ` · ${fmt.int(s.skippedRows)} bad trace rows skipped` : ''}`, '');
   if (s.interrupted) out.push('> **Interrupted**: only requests that finished before Ctrl-C are counted.', '');
+  for (const w of lagWarnings(s.rows)) out.push(`> **Lag**: ${w}.`, '');
   out.push(`| ${COLUMNS.map(([h]) => h).join(' | ')} |`, `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const r of s.rows) out.push(`| ${COLUMNS.map(([, f]) => f(r)).join(' | ')} |`);
   out.push('', 'Latency is from the scheduled send time to the successful answer (successful requests only); TTFT likewise, for streamed requests. Cost includes failed attempts as providers bill them.', '');

@@ -33,6 +33,7 @@ export interface NewRun {
   mode: 'simulate' | 'replay';
   transport: string;
   env: RunEnvironment;
+  timeScale?: number;
 }
 
 export function createRunRecord(store: Store, n: NewRun): Promise<{ runNo: number; runId: string }> {
@@ -57,6 +58,7 @@ export function createRunRecord(store: Store, n: NewRun): Promise<{ runNo: numbe
       gitCommit: env.gitCommit,
       host: env.host,
       gateways: Object.fromEntries(plan.gateways.map((g) => [g.name, { billing: g.billing, added_latency_ms: g.addedLatencyMs ?? null, rate_limit: g.rateLimit ?? null }])),
+      timeScale: n.timeScale,
     },
     plan.targets,
     plan.incidents,

@@ -60,7 +60,7 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
       if (opts.signal?.aborted) break;
       const traffic = openTraffic(loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, opts);
       describe = traffic.describe;
-      const { runNo, runId } = await createRunRecord(store, { loaded, plan, strategy: sp, runGroup, startedAt, traffic: traffic.describe, mode: 'replay', transport: opts.transport, env });
+      const { runNo, runId } = await createRunRecord(store, { loaded, plan, strategy: sp, runGroup, startedAt, traffic: traffic.describe, mode: 'replay', transport: opts.transport, env, timeScale: opts.timeScale });
       const rows = new AttemptRows(runNo, (batch) => {
         writer.append(batch);
         return batch;

@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS runs (
   git_commit VARCHAR,
   host JSON,
   gateways JSON,
+  time_scale DOUBLE,
   error VARCHAR
 );
 

@@ -27,6 +27,10 @@ export interface SummaryRow {
   cost_per_1k_usd: number | null;
   traffic_ms: number | null;
   skipped_rows: number | null;
+  mode: string;
+  /** p99 of (first send − scheduled time), scenario ms: the load generator's lag. */
+  p99_lag_ms: number | null;
+  time_scale: number | null;
 }
 
 const listOf = (runNos: readonly number[]) => (runNos.length === 0 ? 'NULL' : runNos.map((n) => Math.trunc(n)).join(', '));
@@ -46,7 +50,8 @@ export async function summary(store: Store, runNos: readonly number[], relation 
         avg(attempts) AS mean_attempts,
         avg(failover::INTEGER) AS failover_rate,
         coalesce(exact_sum(cost_usd), 0) AS total_cost_usd,
-        coalesce(exact_sum(wasted_cost_usd), 0) AS wasted_cost_usd
+        coalesce(exact_sum(wasted_cost_usd), 0) AS wasted_cost_usd,
+        quantile_cont(lag_ms, 0.99) AS p99_lag_ms
       FROM ${relation} WHERE run_no IN (${listOf(runNos)}) GROUP BY run_no)
     SELECT r.run_no, r.run_id, r.run_group, r.scenario, r.strategy, r.strategy_use, r.status,
       coalesce(s.requests, 0) AS requests, coalesce(s.successes, 0) AS successes, coalesce(s.success_rate, 0) AS success_rate,
@@ -54,7 +59,7 @@ export async function summary(store: Store, runNos: readonly number[], relation 
       coalesce(s.mean_attempts, 0) AS mean_attempts, coalesce(s.failover_rate, 0) AS failover_rate,
       coalesce(s.total_cost_usd, 0) AS total_cost_usd, coalesce(s.wasted_cost_usd, 0) AS wasted_cost_usd,
       s.total_cost_usd / nullif(s.successes, 0) * 1000 AS cost_per_1k_usd,
-      r.traffic_ms, r.skipped_rows
+      r.traffic_ms, r.skipped_rows, r.mode, s.p99_lag_ms, r.time_scale
     FROM runs r LEFT JOIN s USING (run_no)
     WHERE r.run_no IN (${listOf(runNos)})
     ORDER BY list_position([${listOf(runNos)}], r.run_no)`);

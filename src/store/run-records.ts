@@ -28,6 +28,8 @@ export interface RunMeta {
   host: Record<string, unknown>;
   /** The scenario's gateways (added latency, limits, billing), for cost reports. */
   gateways?: Record<string, unknown>;
+  /** Replay speed-up (scenario ms per real ms); 1 for simulate. */
+  timeScale?: number;
 }
 
 export interface TargetRecord {
@@ -75,9 +77,9 @@ export async function createRun(store: Store, meta: RunMeta, targets: readonly T
   for (let i = 2; taken.has(runId); i++) runId = `${base}-${i}`;
   await store.run(
     `INSERT INTO runs (run_no, run_id, run_group, scenario, scenario_hash, scenario_file, scenario_description, traffic, strategy, strategy_use,
-       strategy_options, mode, transport, seed, started_at, status, harness_version, git_commit, host, gateways)
+       strategy_options, mode, transport, seed, started_at, status, harness_version, git_commit, host, gateways, time_scale)
      VALUES ($run_no, $run_id, $run_group, $scenario, $hash, $file, $description, $traffic, $strategy, $use, $options, $mode, $transport, $seed,
-       make_timestamp($started::BIGINT * 1000), 'running', $version, $commit, $host, $gateways)`,
+       make_timestamp($started::BIGINT * 1000), 'running', $version, $commit, $host, $gateways, $scale)`,
     {
       run_no: next,
       run_id: runId,
@@ -98,6 +100,7 @@ export async function createRun(store: Store, meta: RunMeta, targets: readonly T
       commit: meta.gitCommit,
       host: JSON.stringify(meta.host),
       gateways: JSON.stringify(meta.gateways ?? {}),
+      scale: meta.timeScale ?? 1,
     },
   );
   const ta = await store.con.createAppender('targets');
