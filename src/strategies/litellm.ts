@@ -1,0 +1,92 @@
+/**
+ * `litellm`: the LiteLLM Router / Proxy, driven by its own config (model_list + router_settings +
+ * litellm_settings, inline as `config` or the deployed YAML as `config_file`). Semantics follow
+ * ../shared/reference/gateways.md §2.3; the parts live in src/strategies/litellm/:
+ * config*.ts + model-list.ts (reading and validation), deployments.ts (deployment → target,
+ * route → group), pick.ts (routing strategies), state.ts (cooldowns, per-minute usage, latency
+ * samples), rules.ts (retry and fallback rules), parallel.ts (max_parallel_requests), flow.ts.
+ *
+ * Options: `config` | `config_file` (exactly one); `deployments` (deployment → target id);
+ * `default_group` (group for routes that name none; default the first group); `allow_unsupported`.
+ *
+ * Readings where LiteLLM and a replay differ (each explained where it is implemented):
+ * - a route naming no group goes to `default_group` instead of LiteLLM's 400;
+ * - router_settings keys that only share state between proxy instances (redis_*) or tune logging
+ *   are accepted and ignored; keys whose effect is not modelled (response caching, tag routing,
+ *   budgets, mock_response, ...) are problems unless `allow_unsupported: true` (then ignored);
+ * - minutes for usage and failure rates are minutes of virtual time since the run started;
+ * - router `timeout` / `stream_timeout` and deployment ones become per-attempt timeouts;
+ * - max_parallel_requests waiters poll every 25 ms and give up after 3 minutes.
+ */
+import { z } from 'zod';
+import { formatPath } from '../scenario/format-issues.js';
+import { unknownNameMessage } from '../scenario/suggest.js';
+import type { Path } from './litellm/config-read.js';
+import { parseConfig } from './litellm/config.js';
+import { GroupResolver, mapDeployments } from './litellm/deployments.js';
+import { fallbackLists, RetryRules } from './litellm/rules.js';
+import { Flow } from './litellm/flow.js';
+import { Picker } from './litellm/pick.js';
+import { DeploymentState } from './litellm/state.js';
+import { defineStrategy, stop, type Router } from './strategy.js';
+
+const inert: Router = { decide: () => stop('litellm: invalid config') };
+
+export const litellm = defineStrategy({
+  name: 'litellm',
+  summary: 'LiteLLM Router from its config: routing_strategy, cooldowns, num_retries, fallbacks by error class',
+  options: z.strictObject({
+    config: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: 'The LiteLLM config inline: model_list, router_settings, litellm_settings (as in the proxy YAML).' }),
+    config_file: z.string().min(1).optional().meta({ description: 'A LiteLLM config file (YAML or JSON), relative to the scenario file.' }),
+    deployments: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: 'Deployment (model_info.id or litellm_params.model) → scenario target id. Default: model_info.id equal to a target id, else the provider/model of litellm_params.model.' }),
+    default_group: z.string().optional().meta({ description: 'Model group for requests whose route names no group (default: the first group in model_list).' }),
+    allow_unsupported: z.boolean().default(false).meta({ description: 'Ignore config keys LiteLLM accepts but routebench does not reproduce (caching, tag routing, budgets) instead of refusing them.' }),
+  }),
+  create(options, init) {
+    let problems = 0;
+    let report: (path: Path, message: string) => void;
+    let raw: unknown;
+    if ((options.config === undefined) === (options.config_file === undefined)) {
+      init.problem(options.config === undefined ? [] : ['config_file'], 'give exactly one of config (inline) or config_file');
+      return inert;
+    }
+    if (options.config !== undefined) {
+      raw = options.config;
+      report = (p, m) => (problems++, init.problem(['config', ...p], m));
+    } else {
+      const file = options.config_file!;
+      raw = init.readConfigFile(file, ['config_file']);
+      if (raw === undefined) return inert;
+      report = (p, m) => (problems++, init.problem(['config_file'], `${file}: ${formatPath(p) || '(top level)'}: ${m}`));
+    }
+    const cfg = parseConfig(raw, report, options.allow_unsupported);
+    if (cfg === undefined) return inert;
+    const targetOf = Int32Array.from(mapDeployments(cfg, options.deployments, init, report));
+    let defaultGroup = 0;
+    if (options.default_group !== undefined) {
+      defaultGroup = cfg.groups.indexOf(options.default_group);
+      if (defaultGroup < 0) init.problem(['default_group'], unknownNameMessage('model group', options.default_group, cfg.groups));
+    }
+    if (problems > 0 || defaultGroup < 0 || targetOf.some((t) => t < 0)) return inert;
+
+    const groupOf = Int32Array.from(cfg.deployments, (d) => cfg.groups.indexOf(d.group));
+    const members = cfg.groups.map((_, g) => Int32Array.from(cfg.deployments.keys()).filter((i) => groupOf[i] === g));
+    const state = new DeploymentState(cfg, groupOf, members);
+    const picker = new Picker(cfg, cfg.deployments, targetOf, init.targets, members, state, init.rng);
+    const defaultDep = Int32Array.from(init.targets, (t) => targetOf.indexOf(t.index));
+    const resolver = new GroupResolver(cfg.groups, cfg.aliases, defaultGroup);
+    const flow = new Flow(
+      { cfg, deps: cfg.deployments, targetOf, members, picker, state, rules: new RetryRules(cfg, init.rng), lists: fallbackLists(cfg) },
+      init.slot(),
+      (route) => resolver.groupOf(route),
+      defaultDep,
+    );
+    return { decide: (ctx) => flow.decide(ctx), observe: (a, now) => flow.observe(a, now) };
+  },
+});

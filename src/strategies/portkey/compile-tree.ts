@@ -1,0 +1,110 @@
+/**
+ * Compiles a parsed Portkey config into plan nodes, checking what the schema cannot: modes,
+ * targets, weights, conditional names and queries, unsupported features, and the scenario target
+ * each leaf stands for. Inheritance follows gateways.md §2.2 ("Inheritance down the tree"):
+ * `override_params` merge (child wins per key), `retry` is replaced wholesale when a child sets
+ * it, `request_timeout` inherits unless set (0 counts as unset, as in handlerUtils).
+ * `override_params.model` picks the scenario target (target-map.ts); the other override params
+ * (temperature, max_tokens, ...) are accepted and not modelled: output lengths come from the traffic.
+ */
+import { formatPath } from '../../scenario/format-issues.js';
+import { nearest } from '../../scenario/suggest.js';
+import type { PathSegment } from '../../scenario/yaml-source.js';
+import { STRATEGY_MODES, type PortkeyRetry, type PortkeyTarget, type StrategyMode } from './config-schema.js';
+import { reportUnsupported } from './features.js';
+import type { GroupNode, LeafNode, PlanNode, RetryPlan } from './plan.js';
+import { compileQuery, type Report } from './query.js';
+import { DEFAULT_RETRY_CODES } from './status.js';
+import type { LeafIdentity } from './target-map.js';
+
+export interface CompileEnv {
+  /** Records a problem at a path inside the config. */
+  report: Report;
+  /** The scenario target a leaf stands for (-1 after reporting a problem). */
+  resolveLeaf(leaf: LeafIdentity, path: readonly PathSegment[]): number;
+  allowUnsupported: boolean;
+}
+
+interface Inherited {
+  model: unknown;
+  retry: PortkeyRetry | undefined;
+  timeoutMs: number | undefined;
+}
+
+export function compileConfig(config: PortkeyTarget, env: CompileEnv): PlanNode {
+  return compileNode(config, [], { model: undefined, retry: undefined, timeoutMs: undefined }, env);
+}
+
+const labelOf = (path: readonly PathSegment[]) => (path.length === 0 ? 'config' : formatPath(path));
+/** Weights as people wrote them: 0.7 + 0.2 + 0.1 shows as 1, not 0.9999999999999999. */
+const num = (x: number) => String(Number(x.toPrecision(12)));
+
+function compileNode(t: PortkeyTarget, path: readonly PathSegment[], parent: Inherited, env: CompileEnv): PlanNode {
+  if (!env.allowUnsupported) reportUnsupported(t, path, env.report);
+  const inh: Inherited = {
+    model: t.override_params && Object.hasOwn(t.override_params, 'model') ? t.override_params.model : parent.model,
+    retry: t.retry ?? parent.retry,
+    timeoutMs: t.request_timeout ? t.request_timeout : parent.timeoutMs,
+  };
+  const mode = t.strategy?.mode;
+  if (mode === undefined) {
+    if (t.targets !== undefined) env.report([...path, 'targets'], 'targets without strategy.mode are ignored: the gateway sends to this node as a single provider; add strategy: { mode: ... }');
+    return compileLeaf(t, path, inh, env);
+  }
+  if (!STRATEGY_MODES.includes(mode as StrategyMode)) {
+    const guess = nearest(mode, STRATEGY_MODES);
+    env.report([...path, 'strategy', 'mode'], `unknown strategy.mode "${mode}"${guess ? `; did you mean "${guess}"?` : ''} (the OSS gateway accepts ${STRATEGY_MODES.join(', ')})`);
+  }
+  const children = (t.targets ?? []).map((c, i) => compileNode(c, [...path, 'targets', i], inh, env));
+  if (children.length === 0) env.report([...path, t.targets ? 'targets' : 'strategy'], `strategy.mode "${mode}" needs a non-empty targets list`);
+  // an unknown mode was reported above; it is compiled as a fallback only so its children are checked too
+  return compileGroup(STRATEGY_MODES.includes(mode as StrategyMode) ? (mode as StrategyMode) : 'fallback', t, children, path, env);
+}
+
+function compileLeaf(t: PortkeyTarget, path: readonly PathSegment[], inh: Inherited, env: CompileEnv): LeafNode {
+  const model = typeof inh.model === 'string' ? inh.model : undefined;
+  const target = env.resolveLeaf({ name: t.name, virtualKey: t.virtual_key, provider: t.provider, model }, path);
+  const attempts = inh.retry?.attempts ?? 0;
+  // requestContext.normalizeRetryConfig: codes only when attempts > 0; given codes replace the defaults
+  const retry: RetryPlan = { attempts, codes: attempts > 0 ? (inh.retry?.on_status_codes ?? DEFAULT_RETRY_CODES) : [], useRetryAfter: inh.retry?.use_retry_after_header === true };
+  const label = labelOf(path);
+  const retrySend = Array.from({ length: attempts + 1 }, (_, k) => `portkey: retry ${k}/${attempts} of ${label}`);
+  return { kind: 'leaf', label, target: Math.max(0, target), timeoutMs: inh.timeoutMs, retry, retrySend, reasons: new Map() };
+}
+
+function compileGroup(mode: StrategyMode, t: PortkeyTarget, children: PlanNode[], path: readonly PathSegment[], env: CompileEnv): GroupNode {
+  const strategy = t.strategy!;
+  const targets = t.targets ?? [];
+  const childLabels = children.map((c) => c.label);
+  const weights = targets.map((c) => c.weight ?? 1);
+  const total = weights.reduce((a, b) => a + b, 0);
+  if (mode === 'loadbalance' && children.length > 0 && total <= 0)
+    env.report([...path, 'targets'], 'every weight is 0: the gateway picks no target ("No provider selected"); give at least one target a positive weight');
+  const conditions: { when: GroupNode['conditions'][number]['when']; child: number }[] = [];
+  const conditionReason: string[] = [];
+  let defaultChild = -1;
+  if (mode === 'conditional') {
+    const names = targets.map((c) => c.name);
+    const named = (name: string, at: readonly PathSegment[]) => {
+      const i = names.indexOf(name);
+      if (i < 0) env.report(at, `no target named "${name}" in this node's targets (names: ${names.filter(Boolean).join(', ') || 'none; give targets a name'}); the gateway answers 400`);
+      return i;
+    };
+    const at = [...path, 'strategy'];
+    if (strategy.conditions === undefined) env.report(at, 'mode "conditional" needs strategy.conditions (without them the gateway answers 400 "No conditions passed")');
+    (strategy.conditions ?? []).forEach((c, i) => {
+      const child = named(c.then, [...at, 'conditions', i, 'then']);
+      conditions.push({ when: compileQuery(c.query, [...at, 'conditions', i, 'query'], env.report), child });
+      conditionReason.push(`conditional ${childLabels[child] ?? '?'} (condition ${i + 1}, then "${c.then}")`);
+    });
+    if (strategy.default !== undefined) defaultChild = named(strategy.default, [...at, 'default']);
+    conditionReason.push(`conditional default ${childLabels[defaultChild] ?? '?'} ("${strategy.default ?? ''}")`);
+  }
+  const enterReason = childLabels.map((label, i) => {
+    if (mode === 'loadbalance') return `loadbalance picked ${label} (weight ${num(weights[i]!)}/${num(total)})`;
+    if (mode === 'fallback') return `fallback ${label} (${i + 1} of ${children.length})`;
+    return `single ${label}`;
+  });
+  const codes = mode === 'fallback' && strategy.on_status_codes ? new Set(strategy.on_status_codes) : undefined;
+  return { kind: mode, label: labelOf(path), children, codes, weights, conditions, defaultChild, enterReason, conditionReason };
+}
