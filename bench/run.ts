@@ -11,6 +11,8 @@
  *   report-1m-rows         HTML report (all charts, SVG + PNG, summary, comparisons) for a run group of
  *                          ~1.2M attempt rows over 4 strategies (target ≤ 3 s)
  *   compare-100k           compare two runs of 100k requests each, 1,000 bootstrap resamples (target ≤ 2 s)
+ *   decide-cost            tinybench: mean and p99 of one `decide` call, every registered strategy (the
+ *                          product ones fed fixtures/configs/), bench/decide-cost.yaml (target p99 ≤ 5 µs)
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -26,6 +28,7 @@ import { newBatch, type AttemptBatch } from '../src/engine/attempt-rows.js';
 import { azureAllStrategies, fallbackScenario, reportScenario } from './cases.js';
 import { writeReport } from '../src/report/write-report.js';
 import { benchCompare } from './compare-case.js';
+import { benchDecideCost, DECIDE_P99_TARGET_US } from './decide-cost.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -234,6 +237,23 @@ async function compare100k(): Promise<Record<string, unknown>> {
   return { ...info, ms: round(median(times)), range: range(times).map((x) => round(x)), target: 2000, met: median(times) <= 2000 };
 }
 
+async function decideCost(): Promise<Record<string, unknown>> {
+  // One tinybench pass per run; per strategy, the median over runs of its mean and p99.
+  const passes: Awaited<ReturnType<typeof benchDecideCost>>[] = [];
+  for (let i = 0; i < runs; i++) {
+    gc();
+    passes.push(await benchDecideCost());
+  }
+  const missing = passes[0]!.missing;
+  const rows = passes[0]!.rows.map((row) => {
+    const same = passes.map((p) => p.rows.find((r) => r.strategy === row.strategy)!);
+    const p99 = median(same.map((r) => r.p99_us));
+    return { strategy: row.strategy, mean_us: median(same.map((r) => r.mean_us)), p50_us: median(same.map((r) => r.p50_us)), p99_us: p99, p99_range_us: range(same.map((r) => r.p99_us)), samples: row.samples, after_failure_share: row.after_failure_share, met: p99 <= DECIDE_P99_TARGET_US };
+  });
+  process.stderr.write(rows.map((r) => `  ${r.strategy.padEnd(16)} mean ${r.mean_us.toFixed(3).padStart(7)} µs  p99 ${r.p99_us.toFixed(3).padStart(7)} µs${r.met ? '' : '  (over target)'}\n`).join(''));
+  return { targetP99Us: DECIDE_P99_TARGET_US, strategies: rows, missingStrategies: missing, met: missing.length === 0 && rows.every((r) => r.met) };
+}
+
 const cases: Record<string, () => Promise<Record<string, unknown>>> = {
   'simulate-fallback-1m': simulateFallback,
   'duckdb-write-path': writePath,
@@ -241,6 +261,7 @@ const cases: Record<string, () => Promise<Record<string, unknown>>> = {
   'report-1m-rows': reportGeneration,
   'compare-100k': compare100k,
   'stream-10m-rss': streamRss,
+  'decide-cost': decideCost,
 };
 
 const results: Record<string, unknown> = {};

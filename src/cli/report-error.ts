@@ -17,6 +17,9 @@ export function reportError(e: unknown, io: Io): number {
   const err = e as Error;
   io.err(`internal error: ${err?.message ?? String(e)}\n`);
   io.err('this is a bug in routebench; please report it with the command and scenario. Set ROUTEBENCH_DEBUG=1 for the stack trace.\n');
-  if (io.env.ROUTEBENCH_DEBUG) io.err(`${err?.stack ?? ''}\n`);
+  if (io.env.ROUTEBENCH_DEBUG) {
+    const sql = (e as { sql?: unknown } | undefined)?.sql;
+    io.err(`${err?.stack ?? ''}\n${typeof sql === 'string' ? `while running:\n${sql}\n` : ''}`);
+  }
   return ExitCode.internal;
 }

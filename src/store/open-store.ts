@@ -39,11 +39,11 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
     file,
     con,
     async all<T>(sql: string, params?: Record<string, unknown>) {
-      const reader = await con.runAndReadAll(sql, params as never);
+      const reader = await con.runAndReadAll(sql, params as never).catch((e: unknown) => withSql(e, sql));
       return reader.getRowObjectsJS().map(normaliseRow) as T[];
     },
     async run(sql: string, params?: Record<string, unknown>) {
-      await con.run(sql, params as never);
+      await con.run(sql, params as never).catch((e: unknown) => withSql(e, sql));
     },
     async checkpoint() {
       if (!memory && !opts.readOnly) await con.run('CHECKPOINT');
@@ -106,4 +106,10 @@ function normaliseValue(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
   if (Array.isArray(v)) return v.map(normaliseValue);
   return v;
+}
+
+/** Keeps the failing statement on a DuckDB error (ROUTEBENCH_DEBUG=1 prints it with the stack). */
+function withSql(e: unknown, sql: string): never {
+  if (e instanceof Error) Object.assign(e, { sql });
+  throw e;
 }

@@ -146,13 +146,14 @@ export async function winners(store: Store): Promise<{ run_no: number; success_r
 /** Failed-request rate per time bucket split by the layer that failed: the gateway's own errors or the providers'. */
 export async function failureLayers(store: Store, bucketMs: number): Promise<{ run_no: number; t_ms: number; layer: string; rate: number }[]> {
   return store.all(`
-    SELECT run_no, t_ms, layer, failed / total AS rate FROM (
+    WITH b AS (
       SELECT run_no, floor(scheduled_ms / ${bucketMs}) * ${bucketMs} AS t_ms,
         CASE WHEN last_error IN ('gateway_error', 'payment_required', 'gateway_blocked') THEN 'gateway' ELSE 'provider' END AS layer,
         count(*) FILTER (WHERE NOT success) AS failed,
-        sum(count(*)) OVER (PARTITION BY run_no, floor(scheduled_ms / ${bucketMs})) AS total
-      FROM rq GROUP BY ALL)
-    WHERE failed > 0 OR layer = 'provider'
+        count(*) AS n
+      FROM rq GROUP BY 1, 2, 3)
+    SELECT run_no, t_ms, layer, failed / sum(n) OVER (PARTITION BY run_no, t_ms) AS rate FROM b
+    QUALIFY failed > 0 OR layer = 'provider'
     ORDER BY run_no, t_ms, layer`);
 }
 
