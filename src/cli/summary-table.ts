@@ -27,6 +27,7 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
   ];
   if (s.skipped_rows > 0) out.push(`${s.skipped_rows.toLocaleString('en-US')} bad trace rows skipped`);
   for (const w of lagWarnings(s.strategies)) out.push(`warning: ${w}`);
+  for (const r of s.strategies) if (r.note && r.status !== 'ok') out.push(`${r.status === 'error' ? 'error' : 'stopped'}: ${r.strategy}: ${r.note}`);
   const failed = s.strategies.flatMap((r) =>
     r.thresholds
       .filter((t) => !t.passed)

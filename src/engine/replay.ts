@@ -10,7 +10,7 @@ import type { Router } from '../strategies/strategy.js';
 import type { CallResult, Transport } from '../transport/transport.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import type { AttemptRows } from './attempt-rows.js';
-import { bill } from './billing.js';
+import { bill, costUsd } from './billing.js';
 import type { EngineAttempt, RequestState } from './engine-attempt.js';
 import type { TargetPlan } from './plan-targets.js';
 import { RequestMachine, type MachineDriver } from './request-machine.js';
@@ -27,6 +27,14 @@ export interface ReplayParts {
   timeScale: number;
   /** Real-time clock (performance.now()), injected. */
   realNow: () => number;
+  /** Live runs: every attempt reserves its worst-case cost first; one that does not fit is not sent. */
+  spendGate?: SpendGate;
+}
+
+/** The part of the spend cap (runner/spend-cap.ts) the engine uses. */
+export interface SpendGate {
+  reserve(usd: number, what: 'attempt'): boolean;
+  settle(reservedUsd: number, billedUsd: number): void;
 }
 
 export class ReplayRun implements MachineDriver {
@@ -37,6 +45,12 @@ export class ReplayRun implements MachineDriver {
   /** A harness fault from the transport, rethrown by the runner. */
   failure: unknown;
   private idle?: () => void;
+  /** Requests that arrived and have not finished (for an interrupt). */
+  private readonly openStates = new Set<RequestState>();
+  /** Worst-case cost reserved per attempt in flight (spend gate). */
+  private readonly reserved = new Map<EngineAttempt, number>();
+  /** Interrupted: nothing new is sent, late transport results are dropped. */
+  private stopped = false;
 
   constructor(private readonly parts: ReplayParts) {
     this.machine = new RequestMachine(parts.router, parts.targets, parts.slotCount, parts.maxAttempts, this);
@@ -62,8 +76,10 @@ export class ReplayRun implements MachineDriver {
   }
 
   arrive(req: TrafficRequest): void {
+    if (this.stopped) return;
     this.open++;
-    this.machine.arrive(req);
+    const state = this.machine.arrive(req);
+    if (!state.done && state.request === req) this.openStates.add(state);
   }
 
   /** Resolves when every request that arrived has finished. */
@@ -73,11 +89,23 @@ export class ReplayRun implements MachineDriver {
   }
 
   startAttempt(att: EngineAttempt): void {
+    att.queued = true;
+    const target = this.parts.targets[att.target]!;
+    const gate = this.parts.spendGate;
+    if (gate) {
+      const worst = costUsd(target.price, att.request.inputTokens, att.request.cachedTokens, att.request.outputTokens);
+      if (!gate.reserve(worst, 'attempt')) {
+        // Not sent: blocked before reaching the provider, as a gateway's spend limit would.
+        const at = this.parts.realNow();
+        void Promise.resolve().then(() => this.settled(att, { outcome: 'error', status: 0, errorKind: 'gateway_blocked', retryable: false, sentAt: at, endAt: at, tokensReceived: 0 }));
+        return;
+      }
+      this.reserved.set(att, worst);
+    }
     const controller = new AbortController();
     this.calls.set(att, controller);
-    att.queued = true;
     const call = {
-      target: this.parts.targets[att.target]!,
+      target,
       request: att.request,
       attemptOnTarget: att.attemptOnTarget,
       runKey: this.parts.runKey,
@@ -99,7 +127,7 @@ export class ReplayRun implements MachineDriver {
     this.calls.delete(att);
     att.queued = false;
     if (att.releaseOnPop) return this.machine.pool.releaseAttempt(att);
-    if (att.cancelled) return;
+    if (att.cancelled || this.stopped) return;
     const stream = att.request.stream;
     att.outcome = res.outcome === 'aborted' ? 'error' : res.outcome;
     att.status = res.status;
@@ -110,6 +138,7 @@ export class ReplayRun implements MachineDriver {
     att.firstTokenAt = stream ? this.toScenario(res.firstTokenAt) : NaN;
     const generated = res.usage?.output ?? res.tokensReceived;
     bill(att, this.parts.targets[att.target]!.price, generated, res.firstByteAt !== undefined || res.firstTokenAt !== undefined);
+    this.settleSpend(att);
     this.machine.attemptEnded(att);
   }
 
@@ -125,14 +154,25 @@ export class ReplayRun implements MachineDriver {
     if (!(att.firstTokenAt <= now)) att.firstTokenAt = NaN;
     // What a cancelled call generated is not observable here: billed as its prompt only, once answering had begun.
     bill(att, this.parts.targets[att.target]!.price, 0, att.firstTokenAt === att.firstTokenAt);
+    this.settleSpend(att);
+  }
+
+  private settleSpend(att: EngineAttempt): void {
+    const worst = this.reserved.get(att);
+    if (worst === undefined) return;
+    this.reserved.delete(att);
+    this.parts.spendGate!.settle(worst, att.costUsd);
   }
 
   setTimer(state: RequestState, at: number, gen: number): void {
     const delay = Math.max(0, (at - this.now()) / this.parts.timeScale);
-    setTimeout(() => this.machine.timerFired(state, gen), delay);
+    setTimeout(() => {
+      if (!this.stopped) this.machine.timerFired(state, gen);
+    }, delay);
   }
 
   finished(state: RequestState): void {
+    this.openStates.delete(state);
     this.parts.rows.addRequest(state, this.now());
     this.open--;
     if (this.open === 0 && this.idle) {
@@ -142,8 +182,13 @@ export class ReplayRun implements MachineDriver {
     }
   }
 
-  /** Interrupt: abandon calls in flight (their requests are not written). */
+  /**
+   * Interrupt: every open request ends now ('run interrupted'; its calls in flight are aborted and
+   * recorded as such), and nothing new is sent: no failover, retry or timer fires after this.
+   */
   abortAll(): void {
-    for (const c of this.calls.values()) c.abort();
+    this.stopped = true;
+    for (const state of [...this.openStates]) this.machine.abort(state);
+    this.openStates.clear();
   }
 }

@@ -2,7 +2,8 @@
  * Runs every strategy of one scenario in replay mode: real time (sped up by `timeScale`), real
  * HTTP through a transport. Strategies run one after another, each against fresh mock state and
  * the same traffic, so they never share a provider's rate limits or each other's load.
- * A live run stops scheduling when its estimated spend would pass `maxCostUsd`.
+ * A live run is bounded by a spend cap (spend-cap.ts): one ledger across every strategy, worst
+ * case reserved before each attempt, so billed spend never passes `maxCostUsd`.
  */
 import { inputError } from '../errors.js';
 import { AttemptRows } from '../engine/attempt-rows.js';
@@ -16,6 +17,7 @@ import { AttemptWriter } from '../store/write-attempts.js';
 import { openTraffic, type TrafficOverrides } from '../traffic/open-traffic.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import { createTransport, type TransportKind } from './create-transport.js';
+import { SpendCap } from './spend-cap.js';
 import type { RunEnvironment } from './run-environment.js';
 import { concludeRun, createRunRecord, runGroupName, type RunResult } from './run-bookkeeping.js';
 import type { RunProgress, ScenarioResult } from './run-scenario.js';
@@ -28,8 +30,10 @@ export interface ReplayOptions extends PlanOptions, TrafficOverrides {
   realNow: () => number;
   processEnv: Readonly<Record<string, string | undefined>>;
   mockUrl?: string;
-  /** Live runs: stop when the estimated spend would pass this. */
+  /** Live runs: stop before billed spend would pass this (one ledger for the whole call). */
   maxCostUsd?: number;
+  /** A ledger shared by several replayScenario calls (the CLI's one per invocation); else one per call from maxCostUsd. */
+  spendCap?: SpendCap;
   signal?: AbortSignal;
   onProgress?: (p: RunProgress) => void;
   runGroup?: string;
@@ -55,6 +59,8 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
   let skipped = 0;
   let samples: string[] = [];
   let describe = '';
+  const cap = opts.spendCap ?? (opts.maxCostUsd !== undefined ? new SpendCap(opts.maxCostUsd) : undefined);
+  const maxPrice = (req: TrafficRequest) => Math.max(...plan.targets.map((t) => estimateCost(req, t.price)));
   try {
     for (const sp of plan.strategies) {
       if (opts.signal?.aborted) break;
@@ -65,61 +71,64 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
         writer.append(batch);
         return batch;
       });
-      const built = sp.build();
-      const runKey = `r${runNo}-${runId.slice(-4)}`.replace(/[^\w.-]/g, '');
-      const run = new ReplayRun({ router: built.router, slotCount: built.slotCount, targets: plan.targets, maxAttempts: plan.defaults.maxAttempts, rows, transport, runKey, timeScale: opts.timeScale, realNow: opts.realNow });
-      await transport.startRun?.(runKey, opts.timeScale);
-      const stop = new AbortController();
-      const onAbort = () => stop.abort();
-      opts.signal?.addEventListener('abort', onAbort);
-      let capped = false;
-      const maxPrice = (req: TrafficRequest) => Math.max(...plan.targets.map((t) => estimateCost(req, t.price)));
-      let committed = 0;
       const t0 = opts.realNow();
-      run.start(t0);
-      const arrivals = await scheduleArrivals(
-        traffic.batches,
-        {
-          realAt: (ms) => run.realAt(ms),
-          arrive: (req) => {
-            if (opts.maxCostUsd !== undefined) {
-              committed += maxPrice(req);
-              if (committed > opts.maxCostUsd) {
-                capped = true;
+      let run: ReplayRun | undefined;
+      try {
+        const built = sp.build();
+        const runKey = `r${runNo}-${runId.slice(-4)}`.replace(/[^\w.-]/g, '');
+        run = new ReplayRun({ router: built.router, slotCount: built.slotCount, targets: plan.targets, maxAttempts: plan.defaults.maxAttempts, rows, transport, runKey, timeScale: opts.timeScale, realNow: opts.realNow, spendGate: cap });
+        const replay = run;
+        await transport.startRun?.(runKey, opts.timeScale);
+        const stop = new AbortController();
+        const onAbort = () => stop.abort();
+        opts.signal?.addEventListener('abort', onAbort);
+        replay.start(t0);
+        const arrivals = await scheduleArrivals(
+          traffic.batches,
+          {
+            realAt: (ms) => replay.realAt(ms),
+            arrive: (req) => {
+              // The cap stops admitting requests once anything was refused, or when this one's worst case does not fit.
+              if (cap && (cap.reachedBy !== undefined || !cap.fits(maxPrice(req)))) {
+                cap.refuseRequest();
                 stop.abort();
                 return;
               }
-            }
-            run.arrive(req);
+              replay.arrive(req);
+            },
           },
-        },
-        opts.realNow,
-        stop.signal,
-        (last) => opts.onProgress?.({ scenario: plan.name, requests: last.index + 1, trafficMs: last.arrivalMs }),
-      );
-      opts.signal?.removeEventListener('abort', onAbort);
-      const cut = arrivals.interrupted && !capped;
-      if (cut) run.abortAll();
-      else await run.drained();
-      if (run.failure) throw run.failure;
-      rows.end();
-      writer.flush();
-      skipped = traffic.stats.skippedRows;
-      samples = traffic.stats.skippedSamples;
-      interrupted ||= cut;
-      const result = await concludeRun(
-        store,
-        { runNo, runId, strategy: sp, rows },
-        {
-          interrupted: cut || capped,
-          note: capped ? `spend cap reached: the next request would pass --max-cost-usd ${opts.maxCostUsd}` : undefined,
-          skippedRows: skipped,
-          trafficMs: run.now(),
-          wallMs: opts.realNow() - t0,
-          finishedAt: env.wallClock(),
-        },
-      );
-      results.push(result);
+          opts.realNow,
+          stop.signal,
+          (last) => opts.onProgress?.({ scenario: plan.name, requests: last.index + 1, trafficMs: last.arrivalMs }),
+        );
+        opts.signal?.removeEventListener('abort', onAbort);
+        const capped = cap?.reachedBy !== undefined;
+        const cut = arrivals.interrupted && !capped;
+        if (cut) replay.abortAll();
+        else await replay.drained();
+        if (replay.failure) throw replay.failure;
+        rows.end();
+        writer.flush();
+        skipped = traffic.stats.skippedRows;
+        samples = traffic.stats.skippedSamples;
+        interrupted ||= cut;
+        results.push(
+          await concludeRun(
+            store,
+            { runNo, runId, strategy: sp, rows },
+            { interrupted: cut || capped, note: capped ? cap!.note() : undefined, skippedRows: skipped, trafficMs: replay.now(), wallMs: opts.realNow() - t0, finishedAt: env.wallClock() },
+          ),
+        );
+      } catch (failure) {
+        // A harness fault (transport, strategy bug): the run is recorded as failed, not left running.
+        run?.abortAll();
+        rows.end();
+        writer.flush();
+        await concludeRun(store, { runNo, runId, strategy: sp, rows }, { failure, interrupted: false, skippedRows: traffic.stats.skippedRows, trafficMs: run?.now() ?? 0, wallMs: opts.realNow() - t0, finishedAt: env.wallClock() }).catch(
+          () => undefined, // the original failure is the one to report
+        );
+        throw failure;
+      }
     }
   } finally {
     writer.close();

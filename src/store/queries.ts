@@ -31,6 +31,8 @@ export interface SummaryRow {
   /** p99 of (first send − scheduled time), scenario ms: the load generator's lag. */
   p99_lag_ms: number | null;
   time_scale: number | null;
+  /** Why a run stopped early or failed (runs.error), e.g. a spend cap; null for a complete run. */
+  note: string | null;
 }
 
 const listOf = (runNos: readonly number[]) => (runNos.length === 0 ? 'NULL' : runNos.map((n) => Math.trunc(n)).join(', '));
@@ -59,7 +61,7 @@ export async function summary(store: Store, runNos: readonly number[], relation 
       coalesce(s.mean_attempts, 0) AS mean_attempts, coalesce(s.failover_rate, 0) AS failover_rate,
       coalesce(s.total_cost_usd, 0) AS total_cost_usd, coalesce(s.wasted_cost_usd, 0) AS wasted_cost_usd,
       s.total_cost_usd / nullif(s.successes, 0) * 1000 AS cost_per_1k_usd,
-      r.traffic_ms, r.skipped_rows, r.mode, s.p99_lag_ms, r.time_scale
+      r.traffic_ms, r.skipped_rows, r.mode, s.p99_lag_ms, r.time_scale, r.error AS note
     FROM runs r LEFT JOIN s USING (run_no)
     WHERE r.run_no IN (${listOf(runNos)})
     ORDER BY list_position([${listOf(runNos)}], r.run_no)`);

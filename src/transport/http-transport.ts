@@ -35,7 +35,8 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       const dialect = dialects[target.dialect];
       const fields = { request: request.index, attempt: call.attemptOnTarget, run: call.runKey, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, outputTokens: request.outputTokens };
       const enc = dialect.encodeRequest({ model: o.name === 'live' ? (target.live?.model ?? target.model) : target.model, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, maxOutputTokens: Math.max(1, request.outputTokens), outputTokens: request.outputTokens, stream: request.stream, marker: formatMarker(fields) });
-      const timeout = AbortSignal.timeout(Math.max(1, call.timeoutMs));
+      // AbortSignal.timeout takes whole milliseconds (a scaled timeout such as 60 s / 7 is not).
+      const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(call.timeoutMs)));
       const both = AbortSignal.any([signal, timeout]);
       const sentAt = o.realNow();
       const base: CallResult = { outcome: 'error', status: 0, retryable: true, sentAt, endAt: sentAt, tokensReceived: 0 };
@@ -58,7 +59,8 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       }
       const firstByteAt = o.realNow();
       const headers = Object.fromEntries(res.headers.entries());
-      const exactWait = headers['x-routebench-retry-after-ms'];
+      // routebench mocks state the exact wait (scenario ms); a live API's header is not trusted for it.
+      const exactWait = o.name === 'live' ? undefined : headers['x-routebench-retry-after-ms'];
       const finish = (out: CallOutcome, extra: Partial<CallResult>): CallResult => ({
         ...base,
         ...extra,
@@ -85,6 +87,10 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       }
       const decoder = dialect.createStreamDecoder();
       const reader = res.body!.getReader();
+      // End the read when the call is aborted or times out, even if the body never errors by itself.
+      const stopReading = () => void reader.cancel(both.reason).catch(() => undefined);
+      if (both.aborted) stopReading();
+      else both.addEventListener('abort', stopReading, { once: true });
       const utf8 = new TextDecoder();
       let tokens = 0;
       let chunks = 0;
@@ -114,9 +120,12 @@ export function httpTransport(o: HttpTransportOptions): Transport {
           last = now;
           take(decoder.push(utf8.decode(value, { stream: true })));
         }
+        if (both.aborted) return ended(both.reason, { status: 200, firstByteAt, firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
         take(decoder.end());
       } catch (e) {
         return ended(e, { status: 200, firstByteAt, firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
+      } finally {
+        both.removeEventListener('abort', stopReading);
       }
       const out = outcome && outcome.ok ? { ...outcome, usage: usage ?? outcome.usage } : (outcome ?? { ok: false, status: 200, kind: 'truncated' as const, retryable: true });
       return finish(out, { firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });

@@ -7,6 +7,7 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { planScenario } from '../../engine/plan-scenario.js';
 import { replayScenario, estimateCost } from '../../runner/run-replay.js';
+import { SpendCap } from '../../runner/spend-cap.js';
 import { openTraffic } from '../../traffic/open-traffic.js';
 import { fmt } from '../../report/summary-markdown.js';
 import type { Io } from '../io.js';
@@ -32,6 +33,8 @@ export function replayBuilder(y: Argv): Argv<ReplayArgs> {
 
 export async function replayHandler(args: ReplayArgs, io: Io): Promise<number> {
   if (args['dry-run']) return dryRun(args, io);
+  // One spend ledger for the whole invocation: every scenario and strategy counts against the same cap.
+  const spendCap = args['max-cost-usd'] !== undefined ? new SpendCap(args['max-cost-usd']) : undefined;
   return executeScenarios(args, io, (loaded, o) =>
     replayScenario(loaded, {
       ...o,
@@ -41,6 +44,7 @@ export async function replayHandler(args: ReplayArgs, io: Io): Promise<number> {
       processEnv: io.env,
       mockUrl: args['mock-url'],
       maxCostUsd: args['max-cost-usd'],
+      spendCap,
     }),
   );
 }

@@ -66,6 +66,13 @@ export function mockHandlers(service: MockService) {
           if (!answered) {
             answered = true;
             resolve(HttpResponse.error());
+          } else {
+            // msw does not error a mocked body when the fetch is aborted: end it, as a socket would.
+            try {
+              controller?.error(request.signal.reason);
+            } catch {
+              // already closed
+            }
           }
         });
       });
