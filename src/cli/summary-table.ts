@@ -2,6 +2,7 @@
 import { fmt } from '../report/summary-markdown.js';
 import type { SummaryJson } from '../report/write-summary.js';
 import { lagWarnings } from '../report/lag-check.js';
+import { verdictLines } from '../report/verdict.js';
 
 export function formatSummaryTable(s: SummaryJson, dir: string): string {
   const header = ['strategy', 'success', 'p50', 'p95', 'p99', 'ttft p50', 'attempts', 'failover', 'cost', '$/1k ok', 'status'];
@@ -34,6 +35,7 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
       .map((t) => `  ✗ ${r.strategy}: ${t.metric} ${t.threshold} (actual ${t.actual === null ? 'no data' : +t.actual.toPrecision(6)})${t.abortedAtMs !== undefined ? `, stopped the run at ${fmt.clock(t.abortedAtMs)}` : ''}`),
   );
   if (failed.length > 0) out.push('thresholds failed:', ...failed);
+  if (s.verdict) out.push(...verdictLines(s.verdict));
   out.push(`report: ${dir}/index.html`);
   return out.join('\n');
 }

@@ -19,6 +19,8 @@ export class EngineAttempt implements AttemptView {
   attemptOnTarget = 0;
   sentMs = 0;
   timeoutMs = 0;
+  /** Streamed requests: time out when no content token has arrived by this long after sending. */
+  firstTokenTimeoutMs = Infinity;
   reason = '';
   outcome: Outcome = 'ok';
   errorKind: ErrorKind | undefined = undefined;
@@ -47,7 +49,7 @@ export class EngineAttempt implements AttemptView {
   tokensPerMs = 0;
   ttftAfter = NaN;
 
-  init(owner: RequestState, target: number, attempt: number, attemptOnTarget: number, sentMs: number, timeoutMs: number, reason: string): this {
+  init(owner: RequestState, target: number, attempt: number, attemptOnTarget: number, sentMs: number, timeoutMs: number, reason: string, firstTokenTimeoutMs = Infinity): this {
     this.request = owner.request;
     this.owner = owner;
     this.target = target;
@@ -55,6 +57,7 @@ export class EngineAttempt implements AttemptView {
     this.attemptOnTarget = attemptOnTarget;
     this.sentMs = sentMs;
     this.timeoutMs = timeoutMs;
+    this.firstTokenTimeoutMs = owner.request.stream ? firstTokenTimeoutMs : Infinity;
     this.reason = reason;
     this.outcome = 'ok';
     this.errorKind = undefined;

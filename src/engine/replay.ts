@@ -110,6 +110,7 @@ export class ReplayRun implements MachineDriver {
       attemptOnTarget: att.attemptOnTarget,
       runKey: this.parts.runKey,
       timeoutMs: att.timeoutMs / this.parts.timeScale,
+      firstTokenTimeoutMs: att.firstTokenTimeoutMs / this.parts.timeScale,
       onFirstToken: (realAt: number) => {
         if (!att.cancelled && att.request.stream) att.firstTokenAt = this.toScenario(realAt);
       },

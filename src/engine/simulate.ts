@@ -96,13 +96,15 @@ export class SimulatedRun implements MachineDriver {
     att.retryAfterMs = d.retryAfterMs === d.retryAfterMs ? d.retryAfterMs : undefined;
     att.tokensPerMs = d.tokensPerMs;
     att.ttftAfter = d.kind === -1 || d.firstTokenMs === d.firstTokenMs ? d.firstTokenMs : Infinity;
-    if (d.durationMs > att.timeoutMs) {
+    // A stream with no first token by the first-token timeout is abandoned then (errors that answer sooner are not).
+    const limit = att.ttftAfter > att.firstTokenTimeoutMs ? Math.min(att.timeoutMs, att.firstTokenTimeoutMs) : att.timeoutMs;
+    if (d.durationMs > limit) {
       att.outcome = 'timeout';
       att.errorKind = 'timeout';
       att.status = 0;
-      att.dueAt = att.sentMs + att.timeoutMs;
-      att.generated = this.generatedBy(att, att.timeoutMs, d.tokensOut);
-      att.firstTokenAt = att.timeoutMs >= att.ttftAfter ? att.sentMs + att.ttftAfter : NaN;
+      att.dueAt = att.sentMs + limit;
+      att.generated = this.generatedBy(att, limit, d.tokensOut);
+      att.firstTokenAt = limit >= att.ttftAfter ? att.sentMs + att.ttftAfter : NaN;
     } else {
       att.outcome = d.kind === -1 ? 'ok' : 'error';
       att.errorKind = d.kind === -1 ? undefined : (ERROR_KINDS[d.kind] as ErrorKind);

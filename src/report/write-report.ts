@@ -11,6 +11,7 @@ import { buildCharts } from './report-charts.js';
 import { prepareReport } from '../store/report-queries.js';
 import { esc, reportHtml, type ChartEntry } from './html-page.js';
 import { costsHtml } from './costs-section.js';
+import { verdictHtml } from './verdict.js';
 import { chartPng, chartSvg, pngFonts } from './render-chart.js';
 import { baselineHtml, baselineMarkdown, compareToBaseline } from './baseline-comparisons.js';
 
@@ -82,7 +83,7 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
       winners,
       thresholds: new Map(req.runs.map((r) => [r.runId, r.thresholds])),
       comparisonsHtml: baselineHtml(baseline, comps),
-      costsHtml: costsHtml(json.costs, esc),
+      costsHtml: costsHtml(json.costs, esc) + verdictHtml(json.verdict, esc),
       charts: entries,
       errors: json.errors,
       reasons: json.top_reasons,

@@ -4,6 +4,7 @@ import { errorBreakdown, summary, topReasons, type SummaryRow } from '../store/q
 import { summaryMarkdown, type SummaryInput } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
 import { costsMarkdown, strategyCosts, type StrategyCosts } from './costs-section.js';
+import { verdict, verdictMarkdown, type Verdict } from './verdict.js';
 
 export interface SummaryRequest {
   scenario: string;
@@ -26,6 +27,8 @@ export interface SummaryJson {
   top_reasons: SummaryInput['reasons'];
   /** Provider spend + gateway fees per strategy (only when the scenario declares gateways). */
   costs: StrategyCosts[];
+  /** Most available, cheapest meeting every threshold, cheapest overall (two or more complete runs). */
+  verdict?: Verdict;
 }
 
 export async function buildSummary(store: Store, req: SummaryRequest, relation = 'requests'): Promise<{ markdown: string; json: SummaryJson; rows: SummaryRow[] }> {
@@ -37,9 +40,10 @@ export async function buildSummary(store: Store, req: SummaryRequest, relation =
   const costs = await strategyCosts(store, rows);
   const input: SummaryInput = { ...req, rows, thresholds, errors, reasons };
   const md = summaryMarkdown(input);
+  const answer = verdict(rows, thresholds, costs);
   return {
     rows,
-    markdown: costs.length > 0 ? `${md}\n${costsMarkdown(costs, rows[0]?.traffic_ms ?? 0)}` : md,
+    markdown: [md, costs.length > 0 ? costsMarkdown(costs, rows[0]?.traffic_ms ?? 0) : '', verdictMarkdown(answer)].filter((x) => x !== '').join('\n'),
     json: {
       scenario: req.scenario,
       run_group: req.runGroup,
@@ -50,6 +54,7 @@ export async function buildSummary(store: Store, req: SummaryRequest, relation =
       errors,
       top_reasons: reasons,
       costs,
+      verdict: answer,
     },
   };
 }

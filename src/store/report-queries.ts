@@ -187,7 +187,7 @@ export async function budgetUse(store: Store, runNos: readonly number[], bucketM
 /** Requests a budget blocked, and attempts it downgraded, per run. */
 export async function budgetEvents(store: Store, runNos: readonly number[]): Promise<{ run_no: number; blocked: number; downgraded: number }[]> {
   return store.all(`
-    SELECT a.run_no, count(*) FILTER (WHERE a.outcome = 'gave_up' AND rs.reason LIKE 'budget:%blocked')::INTEGER AS blocked,
+    SELECT a.run_no, count(*) FILTER (WHERE a.outcome = 'gave_up' AND rs.reason LIKE 'budget: % at its limit (%); blocked')::INTEGER AS blocked,
       count(*) FILTER (WHERE a.outcome <> 'gave_up' AND rs.reason LIKE 'budget:%downgraded%')::INTEGER AS downgraded
     FROM attempts a JOIN reasons rs ON rs.run_no = a.run_no AND rs.reason_no = a.reason_no
     WHERE a.run_no IN (${list(runNos)}) GROUP BY a.run_no HAVING blocked + downgraded > 0 ORDER BY a.run_no`);

@@ -15,7 +15,8 @@
  *   are accepted and ignored; keys whose effect is not modelled (response caching, tag routing,
  *   budgets, mock_response, ...) are problems unless `allow_unsupported: true` (then ignored);
  * - minutes for usage and failure rates are minutes of virtual time since the run started;
- * - router `timeout` / `stream_timeout` and deployment ones become per-attempt timeouts;
+ * - `timeout` bounds a non-streamed attempt; a stream is bounded until its first token by
+ *   `stream_timeout` (else `timeout`): LiteLLM passes them to the SDK as httpx read timeouts;
  * - max_parallel_requests waiters poll every 25 ms and give up after 3 minutes.
  */
 import { z } from 'zod';

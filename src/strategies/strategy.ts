@@ -87,9 +87,9 @@ export interface DecideContext {
 
 export type Decision =
   /** Start an attempt now. */
-  | { readonly type: 'send'; readonly target: number; readonly timeoutMs?: number; readonly reason: string }
+  | { readonly type: 'send'; readonly target: number; readonly timeoutMs?: number; readonly firstTokenTimeoutMs?: number; readonly reason: string }
   /** Start an attempt now, and decide again after `afterMs` if the request is still open. */
-  | { readonly type: 'hedge'; readonly target: number; readonly afterMs: number; readonly timeoutMs?: number; readonly reason: string }
+  | { readonly type: 'hedge'; readonly target: number; readonly afterMs: number; readonly timeoutMs?: number; readonly firstTokenTimeoutMs?: number; readonly reason: string }
   /** Decide again after `ms`; without `ms`, when the next pending attempt ends. */
   | { readonly type: 'wait'; readonly ms?: number; readonly reason: string }
   /** Start nothing more; the request ends when pending attempts end. */
@@ -140,7 +140,13 @@ export function defineStrategy<S extends z.ZodType>(def: StrategyDef<S>): Strate
   return def;
 }
 
-export const send = (target: number, reason: string, timeoutMs?: number): Decision => ({ type: 'send', target, reason, timeoutMs });
+/**
+ * `timeoutMs`: the whole attempt (default: the target's timeout). `firstTokenTimeoutMs`: streamed
+ * requests only, the attempt times out if no content token has arrived by then (an SDK's read
+ * timeout, LiteLLM's `stream_timeout`).
+ */
+export const send = (target: number, reason: string, timeoutMs?: number, firstTokenTimeoutMs?: number): Decision =>
+  firstTokenTimeoutMs === undefined ? { type: 'send', target, reason, timeoutMs } : { type: 'send', target, reason, timeoutMs, firstTokenTimeoutMs };
 export const hedge = (target: number, afterMs: number, reason: string, timeoutMs?: number): Decision => ({ type: 'hedge', target, afterMs, reason, timeoutMs });
 export const wait = (ms: number | undefined, reason: string): Decision => ({ type: 'wait', ms, reason });
 export const stop = (reason: string): Decision => ({ type: 'stop', reason });

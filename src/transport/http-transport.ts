@@ -37,13 +37,15 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       const enc = dialect.encodeRequest({ model: o.name === 'live' ? (target.live?.model ?? target.model) : target.model, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, maxOutputTokens: Math.max(1, request.outputTokens), outputTokens: request.outputTokens, stream: request.stream, marker: formatMarker(fields) });
       // AbortSignal.timeout takes whole milliseconds (a scaled timeout such as 60 s / 7 is not).
       const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(call.timeoutMs)));
-      const both = AbortSignal.any([signal, timeout]);
+      const firstToken = deadline(request.stream ? call.firstTokenTimeoutMs : undefined);
+      const both = AbortSignal.any([signal, timeout, firstToken.signal]);
       const sentAt = o.realNow();
       const base: CallResult = { outcome: 'error', status: 0, retryable: true, sentAt, endAt: sentAt, tokensReceived: 0 };
       const ended = (why: unknown, partial: Partial<CallResult> = {}): CallResult => {
+        firstToken.clear();
         const endAt = o.realNow();
         if (signal.aborted) return { ...base, ...partial, outcome: 'aborted', endAt };
-        if (timeout.aborted) return { ...base, ...partial, outcome: 'timeout', errorKind: 'timeout', endAt };
+        if (timeout.aborted || firstToken.signal.aborted) return { ...base, ...partial, outcome: 'timeout', errorKind: 'timeout', endAt };
         return { ...base, ...partial, outcome: 'error', errorKind: 'connection_reset', retryable: true, endAt, detail: scrub(String((why as Error)?.message ?? why)) };
       };
       let res: Response;
@@ -61,19 +63,22 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       const headers = Object.fromEntries(res.headers.entries());
       // routebench mocks state the exact wait (scenario ms); a live API's header is not trusted for it.
       const exactWait = o.name === 'live' ? undefined : headers['x-routebench-retry-after-ms'];
-      const finish = (out: CallOutcome, extra: Partial<CallResult>): CallResult => ({
-        ...base,
-        ...extra,
-        outcome: out.ok ? 'ok' : 'error',
-        status: res.status,
-        errorKind: out.ok ? undefined : out.kind,
-        retryable: out.retryable,
-        retryAfterMs: exactWait !== undefined ? Number(exactWait) / o.timeScale : out.retryAfterMs,
-        usage: out.usage,
-        firstByteAt,
-        endAt: o.realNow(),
-        detail: out.ok ? undefined : scrub(out.message ?? ''),
-      });
+      const finish = (out: CallOutcome, extra: Partial<CallResult>): CallResult => {
+        firstToken.clear();
+        return {
+          ...base,
+          ...extra,
+          outcome: out.ok ? 'ok' : 'error',
+          status: res.status,
+          errorKind: out.ok ? undefined : out.kind,
+          retryable: out.retryable,
+          retryAfterMs: exactWait !== undefined ? Number(exactWait) / o.timeScale : out.retryAfterMs,
+          usage: out.usage,
+          firstByteAt,
+          endAt: o.realNow(),
+          detail: out.ok ? undefined : scrub(out.message ?? ''),
+        };
+      };
       const isStream = res.status === 200 && (headers['content-type'] ?? '').includes('text/event-stream');
       if (!isStream) {
         let text: string;
@@ -102,6 +107,7 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       const take = (events: ReturnType<typeof decoder.push>) => {
         for (const e of events) {
           if (e.type === 'first-token' && firstTokenAt === undefined) {
+            firstToken.clear();
             firstTokenAt = o.realNow();
             call.onFirstToken?.(firstTokenAt);
           } else if (e.type === 'tokens') tokens += e.count;
@@ -126,9 +132,18 @@ export function httpTransport(o: HttpTransportOptions): Transport {
         return ended(e, { status: 200, firstByteAt, firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
       } finally {
         both.removeEventListener('abort', stopReading);
+        firstToken.clear();
       }
       const out = outcome && outcome.ok ? { ...outcome, usage: usage ?? outcome.usage } : (outcome ?? { ok: false, status: 200, kind: 'truncated' as const, retryable: true });
       return finish(out, { firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
     },
   };
+}
+
+/** An abort signal that fires after `ms` real milliseconds unless cleared first (no timer for undefined or Infinity). */
+function deadline(ms: number | undefined): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  if (ms === undefined || !Number.isFinite(ms)) return { signal: controller.signal, clear() {} };
+  const timer = setTimeout(() => controller.abort(new DOMException('no first token in time', 'TimeoutError')), Math.max(1, Math.ceil(ms)));
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

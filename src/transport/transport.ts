@@ -16,6 +16,8 @@ export interface ProviderCall {
   runKey: string;
   /** Real milliseconds before the attempt is abandoned as a timeout. */
   timeoutMs: number;
+  /** Streamed requests: real milliseconds to wait for the first content token (Infinity: no limit). */
+  firstTokenTimeoutMs?: number;
   /** Called when the first content token arrives (real time), so strategies see a stream has started. */
   onFirstToken?: (realAt: number) => void;
 }

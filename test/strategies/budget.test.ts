@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { budgetEvents } from '../../src/store/report-queries.js';
 import { periodKey } from '../../src/strategies/budget-ledger.js';
 import { runYaml } from '../helpers/run-yaml.js';
 import { describeStrategy } from './strategy.case.js';
@@ -58,6 +59,10 @@ describe('budget', () => {
     expect(spent!.usd).toBeLessThan(5.01);
     const reasons = await store.all<{ reason: string }>(`SELECT DISTINCT reason FROM attempt_log WHERE run_no = ${run('governed')} AND outcome = 'gave_up'`);
     expect(reasons).toEqual([{ reason: 'budget: web-daily at its limit ($5 daily); blocked' }]);
+    // the report's counts: every failed request was blocked by the budget, none downgraded
+    const [events] = await budgetEvents(store, [run('governed')]);
+    const [failed] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM requests WHERE run_no = ${run('governed')} AND NOT success`);
+    expect(events).toEqual({ run_no: run('governed'), blocked: failed!.n, downgraded: 0 });
     store.close();
   });
 
@@ -72,6 +77,8 @@ describe('budget', () => {
     expect(rows[1]!.first).toBeLessThan(185_000);
     const [ok] = await store.all<{ s: number }>(`SELECT avg(success::INTEGER) AS s FROM requests WHERE run_no = ${run('governed')}`);
     expect(ok!.s).toBe(1);
+    const [events] = await budgetEvents(store, [run('governed')]);
+    expect(events).toEqual({ run_no: run('governed'), blocked: 0, downgraded: rows[1]!.n });
     store.close();
   });
 

@@ -121,8 +121,11 @@ export class Flow {
     st.phase = SENT;
     const d = this.p.deps[dep]!;
     const cfg = this.p.cfg;
-    const timeout = ctx.request.stream ? (d.streamTimeoutMs ?? cfg.streamTimeoutMs ?? d.timeoutMs ?? cfg.timeoutMs) : (d.timeoutMs ?? cfg.timeoutMs);
-    return send(this.p.targetOf[dep]!, why, timeout);
+    // LiteLLM hands its timeout to the provider SDK as an httpx timeout: a read timeout, i.e. the
+    // wait for the next bytes. A non-streamed answer arrives all at once, so that bounds the whole
+    // call; a stream is bounded only until its first token (stream_timeout), not in total.
+    if (ctx.request.stream) return send(this.p.targetOf[dep]!, why, undefined, d.streamTimeoutMs ?? cfg.streamTimeoutMs ?? d.timeoutMs ?? cfg.timeoutMs);
+    return send(this.p.targetOf[dep]!, why, d.timeoutMs ?? cfg.timeoutMs);
   }
 
   private poll(ctx: DecideContext, st: Req): Decision | undefined {

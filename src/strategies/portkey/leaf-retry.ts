@@ -33,6 +33,15 @@ export interface LeafState {
   why: string;
 }
 
+/**
+ * One call to a leaf. The gateway's request_timeout aborts its fetch only until the response
+ * headers arrive (then the timer is cleared): the whole call for a JSON answer, but for a stream
+ * only the wait for it to start, taken here as the wait for its first token.
+ */
+export function sendLeaf(leaf: LeafNode, reason: string, ctx: DecideContext): Decision {
+  return ctx.request.stream ? send(leaf.target, reason, undefined, leaf.timeoutMs) : send(leaf.target, reason, leaf.timeoutMs);
+}
+
 export function resetLeaf(st: LeafState): void {
   st.retries = 0;
   st.budget = RETRY_AFTER_BUDGET_MS;
@@ -94,7 +103,7 @@ export function leafFailed(st: LeafState, leaf: LeafNode, a: AttemptView, table:
     st.why = 'portkey: retry target blocked';
     return undefined;
   }
-  return send(leaf.target, memo(leaf, 5, k, status, () => `portkey: retry ${k}/${n} after ${status}, no backoff (reset by retry-after)`), leaf.timeoutMs);
+  return sendLeaf(leaf, memo(leaf, 5, k, status, () => `portkey: retry ${k}/${n} after ${status}, no backoff (reset by retry-after)`), ctx);
 }
 
 /** A retry wait ended: send the retry, or undefined (final) after the last try or when the target is now blocked. */
@@ -105,5 +114,5 @@ export function leafTimer(st: LeafState, leaf: LeafNode, ctx: DecideContext): De
     st.why = 'portkey: retry target blocked';
     return undefined;
   }
-  return send(leaf.target, leaf.retrySend[st.retries]!, leaf.timeoutMs);
+  return sendLeaf(leaf, leaf.retrySend[st.retries]!, ctx);
 }

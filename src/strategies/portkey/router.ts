@@ -9,8 +9,8 @@
  * choice, as the hosted breaker removes open targets; a node with nothing left is skipped.
  */
 import type { Rng } from '../../rng.js';
-import { send, stop, type DecideContext, type Decision } from '../strategy.js';
-import { leafFailed, leafTimer, resetLeaf, type LeafState } from './leaf-retry.js';
+import { stop, type DecideContext, type Decision } from '../strategy.js';
+import { leafFailed, leafTimer, resetLeaf, sendLeaf, type LeafState } from './leaf-retry.js';
 import type { GroupNode, LeafNode, PlanNode } from './plan.js';
 import type { StatusTable } from './status.js';
 
@@ -87,7 +87,7 @@ export function createPortkeyRouter(root: PlanNode, slot: number, table: StatusT
     }
     st.leaf = n;
     resetLeaf(st);
-    return send(n.target, reason === '' ? ROOT_LEAF : reason, n.timeoutMs);
+    return sendLeaf(n, reason === '' ? ROOT_LEAF : reason, ctx);
   };
 
   /** The active leaf's response is final: hand its status up until a fallback moves on. */

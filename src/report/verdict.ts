@@ -1,0 +1,79 @@
+/**
+ * The short answer a scenario's reader wants: which strategy kept the most requests, which is the
+ * cheapest that meets every threshold, and what the cheapest overall gives up. Cost is the monthly
+ * total (provider spend plus gateway fees, scaled to 30 days) when the scenario declares gateways,
+ * else the replayed window's provider spend. Pure: summary rows in, a small record out.
+ */
+import type { SummaryRow } from '../store/queries.js';
+import type { StrategyCosts } from './costs-section.js';
+import { fmt } from './summary-markdown.js';
+import type { ThresholdResult } from './thresholds.js';
+
+export interface VerdictEntry {
+  strategy: string;
+  success_rate: number;
+  cost_usd: number;
+  /** Thresholds this strategy failed, as "metric threshold". */
+  failed: string[];
+}
+
+export interface Verdict {
+  /** What cost_usd means: 'month' (monthly total incl. gateway fees) or 'window' (the replayed traffic). */
+  cost_basis: 'month' | 'window';
+  most_available: VerdictEntry;
+  /** Whether any strategy has thresholds (without, "meeting every threshold" says nothing). */
+  has_thresholds: boolean;
+  /** Undefined when no strategy meets every threshold. */
+  cheapest_passing: VerdictEntry | undefined;
+  cheapest: VerdictEntry;
+}
+
+export function verdict(rows: readonly SummaryRow[], thresholds: ReadonlyMap<string, readonly ThresholdResult[]>, costs: readonly StrategyCosts[]): Verdict | undefined {
+  const complete = rows.filter((r) => r.status === 'ok' || r.status === 'thresholds_failed');
+  if (complete.length < 2) return undefined;
+  const monthly = new Map(costs.map((c) => [c.strategy, c.monthlyTotalUsd]));
+  const entries: VerdictEntry[] = complete.map((r) => ({
+    strategy: r.strategy,
+    success_rate: r.success_rate,
+    cost_usd: monthly.get(r.strategy) ?? r.total_cost_usd,
+    failed: (thresholds.get(r.run_id) ?? []).filter((t) => !t.passed).map((t) => `${t.metric} ${t.threshold}`),
+  }));
+  const byCost = (a: VerdictEntry, b: VerdictEntry) => a.cost_usd - b.cost_usd || b.success_rate - a.success_rate;
+  const mostAvailable = [...entries].sort((a, b) => b.success_rate - a.success_rate || a.cost_usd - b.cost_usd)[0]!;
+  return {
+    cost_basis: costs.length > 0 ? 'month' : 'window',
+    most_available: mostAvailable,
+    has_thresholds: complete.some((r) => (thresholds.get(r.run_id)?.length ?? 0) > 0),
+    cheapest_passing: [...entries].filter((e) => e.failed.length === 0).sort(byCost)[0],
+    cheapest: [...entries].sort(byCost)[0]!,
+  };
+}
+
+/** The verdict as plain sentences (markdown bullets without the bullet, or terminal lines). */
+export function verdictLines(v: Verdict): string[] {
+  const cost = (e: VerdictEntry) => (v.cost_basis === 'month' ? `${fmt.usd(e.cost_usd)}/month` : fmt.usd(e.cost_usd));
+  const line = (e: VerdictEntry) => `${e.strategy}: ${fmt.pct(e.success_rate)} success, ${cost(e)}`;
+  const out = [`most available: ${line(v.most_available)}`];
+  if (!v.has_thresholds) return [...out, `cheapest: ${line(v.cheapest)}`];
+  out.push(v.cheapest_passing ? `cheapest meeting every threshold: ${line(v.cheapest_passing)}` : 'cheapest meeting every threshold: none meets them all');
+  if (v.cheapest.strategy !== v.cheapest_passing?.strategy)
+    out.push(`cheapest overall: ${line(v.cheapest)}${v.cheapest.failed.length > 0 ? `, but fails ${v.cheapest.failed.join(', ')}` : ''}`);
+  return out;
+}
+
+export function verdictMarkdown(v: Verdict | undefined): string {
+  if (!v) return '';
+  const basis = v.cost_basis === 'month' ? 'Cost is the monthly total: provider spend plus gateway fees, scaled to 30 days.' : 'Cost is the provider spend of the replayed traffic.';
+  return ['## The answer', '', ...verdictLines(v).map((l) => `- ${l.replace(/^([^:]+):/, '**$1**:')}`), '', basis, ''].join('\n');
+}
+
+export function verdictHtml(v: Verdict | undefined, esc: (s: unknown) => string): string {
+  if (!v) return '';
+  const items = verdictLines(v)
+    .map((l) => {
+      const [head, ...rest] = l.split(': ');
+      return `<li><b>${esc(head)}</b>: ${esc(rest.join(': '))}</li>`;
+    })
+    .join('');
+  return `<h2>The answer</h2><ul id="verdict">${items}</ul>`;
+}
