@@ -136,6 +136,7 @@ function mergeBehaviour(base: MockBehaviour, o: MockSpec): MockBehaviour {
     errorLatencyMs: o.error_latency_ms ?? base.errorLatencyMs,
     retryAfterMs: o.retry_after_ms ?? base.retryAfterMs,
     retryAfterShare: o.retry_after_share ?? base.retryAfterShare,
+    inBandErrorShare: o.in_band_error_share ?? base.inBandErrorShare,
     rateLimit: o.rate_limit ?? base.rateLimit,
     maxInFlight: o.max_in_flight ?? base.maxInFlight,
   };

@@ -41,6 +41,9 @@ export const mockSchema = z.strictObject({
     .optional()
     .meta({ description: 'retry-after sent with 429/529 errors, uniform in [min, max].' }),
   retry_after_share: fraction.optional().meta({ description: 'Share of 429/529 responses that carry retry-after at all.' }),
+  in_band_error_share: fraction
+    .optional()
+    .meta({ description: 'Share of overloaded / server_error failures of streamed requests that arrive in-band: HTTP 200, part of the stream, then an error event.' }),
   rate_limit: z
     .strictObject({ rpm: positive.optional(), tpm: positive.optional() })
     .refine((r) => r.rpm !== undefined || r.tpm !== undefined, { message: 'give rpm, tpm or both' })

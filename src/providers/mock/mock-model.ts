@@ -45,6 +45,7 @@ const OVERLOADED = K.overloaded;
 const TIMEOUT = K.timeout;
 const RESET = K.connection_reset;
 const TRUNCATED = K.truncated;
+const SERVER_ERROR = K.server_error;
 
 export class MockTarget {
   private readonly rng = new Rng(0);
@@ -198,6 +199,14 @@ export class MockTarget {
       out.firstTokenMs = cutAt > ttft ? ttft : NaN;
       out.durationMs = cutAt;
       out.tokensOut = delivered;
+    } else if (req.stream && (kind === OVERLOADED || kind === SERVER_ERROR) && incident < 0 && uCut < this.b.inBandErrorShare) {
+      // In-band: HTTP 200, the stream starts, then an error event somewhere in it (uCut, rescaled, places it).
+      const cutAt = (uCut / this.b.inBandErrorShare) * (ttft + generation);
+      out.status = 200;
+      out.firstTokenMs = cutAt > ttft ? ttft : NaN;
+      out.durationMs = cutAt;
+      out.tokensOut = cutAt > ttft ? Math.floor((cutAt - ttft) * perMs) : 0;
+      out.retryAfterMs = NaN;
     } else {
       out.status = this.statusOf(kind);
       out.firstTokenMs = NaN;

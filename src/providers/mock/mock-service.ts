@@ -169,6 +169,10 @@ export class MockService {
         return { type: 'stream', stream: dialect.encodeStream(reply, { minGapMs, truncate: { afterTokens: d.tokensOut, atMs: real(d.durationMs) } }), resetAtEnd: d.kind === ErrorKindCode.connection_reset };
       return { type: 'reset', afterMs: real(d.durationMs) };
     }
+    if (d.status === 200 && req.stream) {
+      // An in-band error: the stream starts (HTTP 200), then an error event in the dialect's framing.
+      return { type: 'stream', stream: dialect.encodeStream(reply, { minGapMs, error: { afterTokens: d.tokensOut, atMs: real(d.durationMs), kind } }), resetAtEnd: false };
+    }
     const wireKind = STATUS_OF[kind] ?? kind;
     const retry = d.retryAfterMs === d.retryAfterMs ? real(d.retryAfterMs) : undefined;
     const response = dialect.encodeError(wireKind, { requestId: `req_${id}`, model: target.model, retryAfterMs: retry, retryAfterShare: retry !== undefined, inputTokens: req.inputTokens, contextWindow: Number.isFinite(target.contextWindow) ? target.contextWindow : undefined });

@@ -12,6 +12,8 @@ export interface MockBehaviour {
   errorLatencyMs: { p50: number; p99: number };
   retryAfterMs: { min: number; max: number };
   retryAfterShare: number;
+  /** Share of overloaded / server errors on streamed requests that arrive in-band, after HTTP 200 and part of the stream. */
+  inBandErrorShare: number;
   rateLimit?: { rpm?: number; tpm?: number };
   maxInFlight?: number;
 }
@@ -29,6 +31,7 @@ const typical: MockBehaviour = {
   errorLatencyMs: { p50: 300, p99: 3000 },
   retryAfterMs: { min: 1000, max: 10_000 },
   retryAfterShare: 0.5,
+  inBandErrorShare: 0,
 };
 
 /** The registry of profiles (`routebench list profiles`). */
@@ -56,10 +59,11 @@ export const profiles: Record<string, Profile> = {
     },
   },
   flaky: {
-    description: 'typical latency with ~5% faults of every kind: 500, 503, 502, resets, truncated streams, hangs',
+    description: 'typical latency with ~5% faults of every kind: 500 (a quarter in-band, mid-stream), 503, 502, resets, truncated streams, hangs',
     behaviour: {
       ...typical,
       errors: { server_error: 0.02, unavailable: 0.01, bad_gateway: 0.005, connection_reset: 0.005, truncated: 0.005, timeout: 0.003 },
+      inBandErrorShare: 0.25,
     },
   },
   'rate-limited': {
@@ -67,8 +71,8 @@ export const profiles: Record<string, Profile> = {
     behaviour: { ...typical, errors: { server_error: 0.002 }, rateLimit: { rpm: 600, tpm: 400_000 } },
   },
   overloaded: {
-    description: 'an Anthropic-style busy model: 3% overloaded (529) errors, half with retry-after',
-    behaviour: { ...typical, errors: { overloaded: 0.03, server_error: 0.002 } },
+    description: 'an Anthropic-style busy model: 3% overloaded (529) errors, half with retry-after; on streams 30% arrive in-band after HTTP 200',
+    behaviour: { ...typical, errors: { overloaded: 0.03, server_error: 0.002 }, inBandErrorShare: 0.3 },
   },
   perfect: {
     description: 'never fails; fixed 100 ms TTFT and 100 tok/s (for tests and baselines)',
