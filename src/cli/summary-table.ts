@@ -28,7 +28,8 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
   ];
   if (s.skipped_rows > 0) out.push(`${s.skipped_rows.toLocaleString('en-US')} bad trace rows skipped`);
   for (const w of lagWarnings(s.strategies)) out.push(`warning: ${w}`);
-  for (const r of s.strategies) if (r.note && r.status !== 'ok') out.push(`${r.status === 'error' ? 'error' : 'stopped'}: ${r.strategy}: ${r.note}`);
+  for (const r of s.strategies) if (r.note) out.push(`${r.status === 'error' ? 'error' : r.status === 'interrupted' ? 'stopped' : 'note'}: ${r.strategy}: ${r.note}`);
+  for (const k of s.skipped ?? []) out.push(`skipped ${k.strategy}: ${k.reason}`);
   const failed = s.strategies.flatMap((r) =>
     r.thresholds
       .filter((t) => !t.passed)

@@ -9,6 +9,7 @@ import { tagKey, type Tags } from '../traffic/traffic-request.js';
 
 export const ROW_BATCH = 16_384;
 
+
 /** One batch of rows, column by column. Only the first `length` entries are valid. */
 export interface AttemptBatch {
   runNo: number;
@@ -184,7 +185,12 @@ export class AttemptRows {
     this.rows++;
   }
 
-  private room(): AttemptBatch {
+  countRequest(): void {
+    this.requests++;
+  }
+
+  /** The batch to write the next row into (its index is `length`, to be incremented by the writer). */
+  room(): AttemptBatch {
     if (this.batch.length === this.capacity) this.handOver();
     return this.batch;
   }

@@ -52,7 +52,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   out.push(`Run group \`${s.runGroup}\` · ${fmt.int(requests)} requests · ${s.traffic}${s.skippedRows ? ` · ${fmt.int(s.skippedRows)} bad trace rows skipped` : ''}`, '');
   if (s.interrupted) out.push('> **Interrupted**: only requests that finished before Ctrl-C are counted.', '');
   for (const w of lagWarnings(s.rows)) out.push(`> **Lag**: ${w}.`, '');
-  for (const r of s.rows) if (r.note && r.status !== 'ok') out.push(`> **${r.status === 'error' ? 'Failed' : 'Stopped'}**: ${r.strategy}: ${r.note}.`, '');
+  for (const r of s.rows) if (r.note) out.push(`> **${r.status === 'error' ? 'Failed' : r.status === 'interrupted' ? 'Stopped' : 'Note'}**: ${r.strategy}: ${r.note}.`, '');
   out.push(`| ${COLUMNS.map(([h]) => h).join(' | ')} |`, `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const r of s.rows) out.push(`| ${COLUMNS.map(([, f]) => f(r)).join(' | ')} |`);
   out.push('', 'Latency is from the scheduled send time to the successful answer (successful requests only); TTFT likewise, for streamed requests. Cost includes failed attempts as providers bill them.', '');

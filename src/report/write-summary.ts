@@ -14,6 +14,8 @@ export interface SummaryRequest {
   runs: readonly { runNo: number; runId: string; thresholds: readonly ThresholdResult[] }[];
   skippedRows: number;
   interrupted: boolean;
+  /** Strategies the mode could not run, and why. */
+  skipped?: readonly { strategy: string; reason: string }[];
 }
 
 export interface SummaryJson {
@@ -27,6 +29,7 @@ export interface SummaryJson {
   top_reasons: SummaryInput['reasons'];
   /** Provider spend + gateway fees per strategy (only when the scenario declares gateways). */
   costs: StrategyCosts[];
+  skipped: { strategy: string; reason: string }[];
   /** Most available, cheapest meeting every threshold, cheapest overall (two or more complete runs). */
   verdict?: Verdict;
 }
@@ -39,7 +42,7 @@ export async function buildSummary(store: Store, req: SummaryRequest, relation =
   const reasons = await topReasons(store, runNos, 5);
   const costs = await strategyCosts(store, rows);
   const input: SummaryInput = { ...req, rows, thresholds, errors, reasons };
-  const md = summaryMarkdown(input);
+  const md = summaryMarkdown(input) + (req.skipped ?? []).map((k) => `> **Skipped** ${k.strategy}: ${k.reason}.\n\n`).join('');
   const answer = verdict(rows, thresholds, costs);
   return {
     rows,
@@ -55,6 +58,7 @@ export async function buildSummary(store: Store, req: SummaryRequest, relation =
       top_reasons: reasons,
       costs,
       verdict: answer,
+      skipped: [...(req.skipped ?? [])],
     },
   };
 }

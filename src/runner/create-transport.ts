@@ -56,7 +56,7 @@ export async function createTransport(plan: ScenarioPlan, o: TransportOptions): 
     }
     const base = url.replace(/\/+$/, '');
     const http = httpTransport({ name: 'mock-server', baseUrl: (t) => `${base}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale });
-    return { ...http, startRun, close: async () => stop?.() };
+    return { ...http, mockUrl: base, startRun, close: async () => stop?.() };
   }
   return liveTransport(plan, o);
 }

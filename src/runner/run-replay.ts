@@ -18,6 +18,8 @@ import { openTraffic, type TrafficOverrides } from '../traffic/open-traffic.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import { createTransport, type TransportKind } from './create-transport.js';
 import { SpendCap } from './spend-cap.js';
+import { externalEndpoint, runExternal } from './run-external.js';
+import { EXTERNAL } from '../strategies/external.js';
 import type { RunEnvironment } from './run-environment.js';
 import { concludeRun, createRunRecord, runGroupName, type RunResult } from './run-bookkeeping.js';
 import type { RunProgress, ScenarioResult } from './run-scenario.js';
@@ -61,12 +63,30 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
   let describe = '';
   const cap = opts.spendCap ?? (opts.maxCostUsd !== undefined ? new SpendCap(opts.maxCostUsd) : undefined);
   const maxPrice = (req: TrafficRequest) => Math.max(...plan.targets.map((t) => estimateCost(req, t.price)));
+  const skippedArms: { strategy: string; reason: string }[] = [];
   try {
     for (const sp of plan.strategies) {
       if (opts.signal?.aborted) break;
+      const external = sp.use === EXTERNAL;
+      if (external) {
+        const why = opts.transport !== 'mock-server' ? `an external gateway's upstreams must be the mock server: use --transport mock-server, not ${opts.transport}` : externalEndpoint({ loaded, strategy: sp, processEnv: opts.processEnv });
+        if (typeof why === 'string') {
+          skippedArms.push({ strategy: sp.label, reason: why });
+          continue;
+        }
+      }
       const traffic = openTraffic(loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, opts);
       describe = traffic.describe;
-      const { runNo, runId } = await createRunRecord(store, { loaded, plan, strategy: sp, runGroup, startedAt, traffic: traffic.describe, mode: 'replay', transport: opts.transport, env, timeScale: opts.timeScale });
+      const { runNo, runId } = await createRunRecord(store, { loaded, plan, strategy: sp, runGroup, startedAt, traffic: traffic.describe, mode: 'replay', transport: external ? 'gateway' : opts.transport, env, timeScale: opts.timeScale });
+      if (external) {
+        const job = { loaded, plan, strategy: sp, mock: transport, store, writer, env, processEnv: opts.processEnv, timeScale: opts.timeScale, realNow: opts.realNow, signal: opts.signal };
+        const result = await runExternal({ ...job, onProgress: (requests, trafficMs) => opts.onProgress?.({ scenario: plan.name, requests, trafficMs }) }, { runNo, runId }, traffic);
+        results.push(result);
+        interrupted ||= result.status === 'interrupted';
+        skipped = traffic.stats.skippedRows;
+        samples = traffic.stats.skippedSamples;
+        continue;
+      }
       const rows = new AttemptRows(runNo, (batch) => {
         writer.append(batch);
         return batch;
@@ -135,5 +155,5 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
     await transport.close();
   }
   await store.checkpoint();
-  return { scenario: plan.name, runGroup, runs: results, skippedRows: skipped, skippedSamples: samples, interrupted, trafficDescription: `${describe} · replay over ${opts.transport}${opts.timeScale !== 1 ? ` at ${opts.timeScale}× speed` : ''}` };
+  return { scenario: plan.name, runGroup, runs: results, skipped: skippedArms, skippedRows: skipped, skippedSamples: samples, interrupted, trafficDescription: `${describe} · replay over ${opts.transport}${opts.timeScale !== 1 ? ` at ${opts.timeScale}× speed` : ''}` };
 }

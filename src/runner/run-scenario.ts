@@ -16,6 +16,7 @@ import type { ThresholdResult } from '../report/thresholds.js';
 import { openTraffic, type TrafficOverrides } from '../traffic/open-traffic.js';
 import type { RunEnvironment } from './run-environment.js';
 import { ABORT_CHECK_EVERY, AbortWatch } from './abort-watch.js';
+import { EXTERNAL, EXTERNAL_NEEDS } from '../strategies/external.js';
 import { concludeRun, createRunRecord, runGroupName, type RunResult } from './run-bookkeeping.js';
 
 export type { RunResult };
@@ -38,6 +39,8 @@ export interface ScenarioResult {
   scenario: string;
   runGroup: string;
   runs: RunResult[];
+  /** Strategies this mode cannot run (an external gateway in simulate), and why. */
+  skipped?: { strategy: string; reason: string }[];
   skippedRows: number;
   skippedSamples: string[];
   interrupted: boolean;
@@ -56,7 +59,9 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
   const runGroup = runGroupName(plan.name, startedAt, opts.runGroup);
   const writer = await AttemptWriter.open(store);
   const runs = [];
+  const skipped = plan.strategies.filter((sp) => sp.use === EXTERNAL).map((sp) => ({ strategy: sp.label, reason: EXTERNAL_NEEDS }));
   for (const sp of plan.strategies) {
+    if (sp.use === EXTERNAL) continue;
     const { runNo, runId } = await createRunRecord(store, { loaded, plan, strategy: sp, runGroup, startedAt, traffic: traffic.describe, mode: 'simulate', transport: 'in-process', env });
     const rows = new AttemptRows(runNo, (batch) => {
       writer.append(batch);
@@ -119,6 +124,7 @@ export async function runScenario(loaded: LoadedScenario, opts: RunScenarioOptio
     scenario: plan.name,
     runGroup,
     runs: results,
+    skipped,
     skippedRows: traffic.stats.skippedRows,
     skippedSamples: traffic.stats.skippedSamples,
     interrupted,

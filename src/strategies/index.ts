@@ -2,6 +2,7 @@
 import { budget } from './budget.js';
 import { cheapest } from './cheapest.js';
 import { circuitBreaker } from './circuit-breaker.js';
+import { external } from './external.js';
 import { fallback } from './fallback.js';
 import { hedge } from './hedge.js';
 import { leastLatency } from './least-latency.js';
@@ -30,4 +31,5 @@ export const strategies: Readonly<Record<string, StrategyDef>> = {
   openrouter,
   portkey,
   litellm,
+  external,
 };

@@ -18,18 +18,22 @@ const headerValue = z.union([
   }),
 ]);
 
-export const gatewayEndpointSchema = z
-  .strictObject({
-    url: z.url({ message: 'an http(s) URL such as http://127.0.0.1:8787/v1' }).optional().meta({ description: 'Base URL; the dialect path (/chat/completions, /messages) is added.' }),
-    url_env: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name' })
-      .optional()
-      .meta({ description: 'Environment variable holding the base URL (the arm or strategy is skipped, and says so, when it is unset).' }),
-    dialect: z.enum(['openai', 'anthropic']).default('openai'),
-    headers: z.record(z.string(), headerValue).default({}).meta({ description: 'Extra request headers: a string, {file}, or {env, prefix}.' }),
-  })
-  .refine((e) => (e.url === undefined) !== (e.url_env === undefined), { message: 'give exactly one of url or url_env' });
+/** The fields, for schemas that add their own (the `external` strategy). */
+export const gatewayEndpointFields = {
+  url: z.url({ message: 'an http(s) URL such as http://127.0.0.1:8787/v1' }).optional().meta({ description: 'Base URL; the dialect path (/chat/completions, /messages) is added.' }),
+  url_env: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'an environment variable name' })
+    .optional()
+    .meta({ description: 'Environment variable holding the base URL (the arm or strategy is skipped, and says so, when it is unset).' }),
+  dialect: z.enum(['openai', 'anthropic']).default('openai'),
+  headers: z.record(z.string(), headerValue).default({}).meta({ description: 'Extra request headers: a string, {file}, or {env, prefix}.' }),
+};
+
+export const oneUrl = (e: { url?: string; url_env?: string }) => (e.url === undefined) !== (e.url_env === undefined);
+export const ONE_URL = { message: 'give exactly one of url or url_env' };
+
+export const gatewayEndpointSchema = z.strictObject(gatewayEndpointFields).refine(oneUrl, ONE_URL);
 export type GatewayEndpointSpec = z.output<typeof gatewayEndpointSchema>;
 
 export interface GatewayEndpoint {
@@ -44,7 +48,7 @@ export interface GatewayEndpoint {
  * Resolves an endpoint; undefined when it names a URL variable that is unset (the caller skips it
  * and says so). A missing header file or variable is an error naming it.
  */
-export function resolveGatewayEndpoint(spec: GatewayEndpointSpec, scenarioDir: string, env: Readonly<Record<string, string | undefined>>): GatewayEndpoint | undefined {
+export function resolveGatewayEndpoint(spec: Pick<GatewayEndpointSpec, 'url' | 'url_env' | 'dialect' | 'headers'>, scenarioDir: string, env: Readonly<Record<string, string | undefined>>): GatewayEndpoint | undefined {
   const baseUrl = spec.url ?? (spec.url_env ? env[spec.url_env] : undefined);
   if (baseUrl === undefined || baseUrl === '') return undefined;
   try {

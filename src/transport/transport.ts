@@ -49,6 +49,8 @@ export interface CallResult {
 export interface Transport {
   readonly name: 'msw' | 'mock-server' | 'live' | 'gateway';
   send(call: ProviderCall, signal: AbortSignal): Promise<CallResult>;
+  /** The routebench mock server this transport talks to (mock-server transport): its hit log attributes an external gateway's calls. */
+  readonly mockUrl?: string;
   /** Tells mocks a run starts now (fresh mock state, its clock and time scale). */
   startRun?(runKey: string, timeScale: number): Promise<void>;
   close(): Promise<void>;

@@ -101,6 +101,10 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute):
         onProgress: progress.update,
       });
       progress.done();
+      if (result.runs.length === 0) {
+        io.out(`${result.scenario}: nothing to run here\n${(result.skipped ?? []).map((k) => `skipped ${k.strategy}: ${k.reason}\n`).join('')}`);
+        continue;
+      }
       const written = await writeReport(
         store,
         {
@@ -111,6 +115,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute):
           runs: result.runs,
           skippedRows: result.skippedRows,
           interrupted: result.interrupted,
+          skipped: result.skipped,
           dbFile: args.db,
           harnessVersion: env.harnessVersion,
         },

@@ -20,6 +20,16 @@ export interface Hit {
   kind?: ErrorKind;
   /** Scenario time of the hit. */
   scenarioMs: number;
+  /** The caller hung up before the reply was over (a gateway's timeout or hedge, a client abort). */
+  abandoned?: boolean;
+  /** Scenario ms the mock planned the reply to take (Infinity: it hangs); a caller that hung up earlier abandoned it. */
+  plannedMs: number;
+  /** Scenario ms after the hit at which the first content token is sent; NaN if none. */
+  firstTokenMs: number;
+  /** Tokens of the marked request (what a successful reply bills). */
+  tokensIn: number;
+  tokensCached: number;
+  tokensOut: number;
   /** performance.now() of the mock process. */
   receivedAt: number;
   endedAt?: number;

@@ -40,7 +40,7 @@ export interface HandledRequest {
   plan: MockReplyPlan;
   hit: Hit;
   /** Call when the reply is over (sent, or the client went away): frees the in-flight slot. */
-  done(): void;
+  done(abandoned?: boolean): void;
 }
 
 interface RunState {
@@ -124,6 +124,11 @@ export class MockService {
       status: plan.type === 'json' ? plan.response.status : plan.type === 'stream' ? 200 : 0,
       kind,
       scenarioMs: now,
+      plannedMs: d.durationMs,
+      firstTokenMs: d.firstTokenMs,
+      tokensIn: request.inputTokens,
+      tokensCached: request.cachedTokens,
+      tokensOut: d.tokensOut,
       receivedAt: this.realNow(),
       headers: pickHeaders(req.headers),
     };
@@ -132,11 +137,12 @@ export class MockService {
     return {
       plan,
       hit,
-      done: () => {
+      done: (abandoned = false) => {
         if (released) return;
         released = true;
         run.inFlight[target.index]!--;
         hit.endedAt = this.realNow();
+        if (abandoned) hit.abandoned = true;
       },
     };
   }
