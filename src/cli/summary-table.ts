@@ -30,6 +30,8 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
   for (const w of lagWarnings(s.strategies)) out.push(`warning: ${w}`);
   for (const r of s.strategies) if (r.note) out.push(`${r.status === 'error' ? 'error' : r.status === 'interrupted' ? 'stopped' : 'note'}: ${r.strategy}: ${r.note}`);
   for (const k of s.skipped ?? []) out.push(`skipped ${k.strategy}: ${k.reason}`);
+  for (const r of s.strategies)
+    if (r.p50_overhead_ms !== null) out.push(`${r.strategy}: the gateway added p50 ${fmt.fineMs(r.p50_overhead_ms)}, p99 ${fmt.fineMs(r.p99_overhead_ms)} (client time minus upstream time)`);
   const failed = s.strategies.flatMap((r) =>
     r.thresholds
       .filter((t) => !t.passed)

@@ -22,6 +22,8 @@ export interface SummaryInput {
 
 export const fmt = {
   pct: (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(v >= 0.9995 && v < 1 ? 3 : 2)}%`),
+  /** Milliseconds with sub-millisecond precision for small values (overheads). */
+  fineMs: (v: number | null) => (v === null ? '–' : Math.abs(v) < 10 ? `${v.toFixed(2)} ms` : `${Math.round(v).toLocaleString('en-US')} ms`),
   ms: (v: number | null) => (v === null ? '–' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v).toLocaleString('en-US')} ms`),
   usd: (v: number | null) => (v === null ? '–' : v >= 100 ? `$${v.toFixed(0)}` : v >= 1 ? `$${v.toFixed(2)}` : `$${v.toFixed(4)}`),
   num: (v: number | null, digits = 2) => (v === null ? '–' : v.toFixed(digits)),
@@ -55,6 +57,8 @@ export function summaryMarkdown(s: SummaryInput): string {
   for (const r of s.rows) if (r.note) out.push(`> **${r.status === 'error' ? 'Failed' : r.status === 'interrupted' ? 'Stopped' : 'Note'}**: ${r.strategy}: ${r.note}.`, '');
   out.push(`| ${COLUMNS.map(([h]) => h).join(' | ')} |`, `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const r of s.rows) out.push(`| ${COLUMNS.map(([, f]) => f(r)).join(' | ')} |`);
+  for (const r of s.rows)
+    if (r.p50_overhead_ms !== null) out.push('', `${r.strategy} is an external gateway: it added p50 ${fmt.fineMs(r.p50_overhead_ms)}, p99 ${fmt.fineMs(r.p99_overhead_ms)} per request (client time minus time in upstream calls, read from the mock server's log).`);
   out.push('', 'Latency is from the scheduled send time to the successful answer (successful requests only); TTFT likewise, for streamed requests. Cost includes failed attempts as providers bill them.', '');
 
   const failed = s.rows.flatMap((r) => (s.thresholds.get(r.run_id) ?? []).filter((t) => !t.passed).map((t) => ({ r, t })));

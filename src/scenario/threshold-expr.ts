@@ -21,6 +21,7 @@ export const METRICS: Record<string, MetricKind> = {
   ttft_ms: 'trend',
   attempts: 'trend',
   cost_usd: 'trend',
+  gateway_overhead_ms: 'trend',
   success: 'rate',
   error: 'rate',
   failover: 'rate',
@@ -39,6 +40,8 @@ export const METRICS: Record<string, MetricKind> = {
   total_cost_usd: 'value',
   cost_per_1k_usd: 'value',
   requests: 'value',
+  p50_gateway_overhead_ms: 'value',
+  p99_gateway_overhead_ms: 'value',
 };
 
 export type Op = '<' | '<=' | '>' | '>=' | '==' | '!=';

@@ -33,6 +33,9 @@ export interface SummaryRow {
   time_scale: number | null;
   /** Why a run stopped early or failed (runs.error), e.g. a spend cap; null for a complete run. */
   note: string | null;
+  /** External gateways only: what the gateway added (client time − time in upstream calls), successful requests. */
+  p50_overhead_ms: number | null;
+  p99_overhead_ms: number | null;
 }
 
 const listOf = (runNos: readonly number[]) => (runNos.length === 0 ? 'NULL' : runNos.map((n) => Math.trunc(n)).join(', '));
@@ -53,7 +56,9 @@ export async function summary(store: Store, runNos: readonly number[], relation 
         avg(failover::INTEGER) AS failover_rate,
         coalesce(exact_sum(cost_usd), 0) AS total_cost_usd,
         coalesce(exact_sum(wasted_cost_usd), 0) AS wasted_cost_usd,
-        quantile_cont(lag_ms, 0.99) AS p99_lag_ms
+        quantile_cont(lag_ms, 0.99) AS p99_lag_ms,
+        quantile_cont(gateway_overhead_ms, 0.50) FILTER (WHERE success) AS p50_overhead_ms,
+        quantile_cont(gateway_overhead_ms, 0.99) FILTER (WHERE success) AS p99_overhead_ms
       FROM ${relation} WHERE run_no IN (${listOf(runNos)}) GROUP BY run_no)
     SELECT r.run_no, r.run_id, r.run_group, r.scenario, r.strategy, r.strategy_use, r.status,
       coalesce(s.requests, 0) AS requests, coalesce(s.successes, 0) AS successes, coalesce(s.success_rate, 0) AS success_rate,
@@ -61,7 +66,7 @@ export async function summary(store: Store, runNos: readonly number[], relation 
       coalesce(s.mean_attempts, 0) AS mean_attempts, coalesce(s.failover_rate, 0) AS failover_rate,
       coalesce(s.total_cost_usd, 0) AS total_cost_usd, coalesce(s.wasted_cost_usd, 0) AS wasted_cost_usd,
       s.total_cost_usd / nullif(s.successes, 0) * 1000 AS cost_per_1k_usd,
-      r.traffic_ms, r.skipped_rows, r.mode, s.p99_lag_ms, r.time_scale, r.error AS note
+      r.traffic_ms, r.skipped_rows, r.mode, s.p99_lag_ms, r.time_scale, r.error AS note, s.p50_overhead_ms, s.p99_overhead_ms
     FROM runs r LEFT JOIN s USING (run_no)
     WHERE r.run_no IN (${listOf(runNos)})
     ORDER BY list_position([${listOf(runNos)}], r.run_no)`);
@@ -93,12 +98,14 @@ const TREND_COLUMN: Record<string, string> = {
   ttft_ms: 'ttft_ms',
   attempts: 'attempts',
   cost_usd: 'cost_usd',
+  gateway_overhead_ms: 'gateway_overhead_ms',
 };
 const TREND_FILTER: Record<string, string> = {
   latency_ms: 'success',
   ttft_ms: 'success AND stream',
   attempts: 'true',
   cost_usd: 'true',
+  gateway_overhead_ms: 'success AND gateway_overhead_ms IS NOT NULL',
 };
 const RATE_EXPR: Record<string, string> = {
   success: 'success',
@@ -121,6 +128,8 @@ const VALUE_EXPR: Record<string, string> = {
   total_cost_usd: 'coalesce(exact_sum(cost_usd), 0)',
   cost_per_1k_usd: 'exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000',
   requests: 'count(*)',
+  p50_gateway_overhead_ms: 'quantile_cont(gateway_overhead_ms, 0.50) FILTER (WHERE success)',
+  p99_gateway_overhead_ms: 'quantile_cont(gateway_overhead_ms, 0.99) FILTER (WHERE success)',
 };
 
 /** The SQL aggregate for one threshold over the `requests` view. */

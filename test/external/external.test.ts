@@ -74,6 +74,13 @@ describe('external strategy', () => {
       expect(o!.n).toBe(60);
       expect(o!.up).toBeGreaterThan(0);
       expect(o!.min).toBeGreaterThan(-2 * SCALE);
+      // thresholds can gate it, and the summary states it
+      const { summary } = await import('../../src/store/queries.js');
+      const [, gwRow] = await summary(store, result.runs.map((r) => r.runNo));
+      expect(gwRow!.p50_overhead_ms).not.toBeNull();
+      const { evaluateThresholds } = await import('../../src/report/thresholds.js');
+      const [t] = await evaluateThresholds(store, result.runs[1]!.runNo, { gateway_overhead_ms: ['p(99) < 100000'] });
+      expect(t!.passed).toBe(true);
     } finally {
       store.close();
     }
