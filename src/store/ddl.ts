@@ -105,32 +105,57 @@ LEFT JOIN routes ro ON ro.run_no = a.run_no AND ro.route_no = a.route_no
 LEFT JOIN incidents i ON i.run_no = a.run_no AND i.incident_no = a.incident_no;
 
 CREATE OR REPLACE VIEW requests AS
--- A row with no target that is not 'gave_up' is a client's call to an external gateway (strategy
--- external): there the request's outcome, latency and TTFT are what the client saw, and the other
--- rows are the gateway's upstream attempts read from the mock server's log.
-WITH a AS (SELECT *, target_no IS NULL AND outcome <> 'gave_up' AS client FROM attempts)
+-- Engine runs: every row is an attempt routebench made.
 SELECT run_no, request_no,
        any_value(scheduled_ms) AS scheduled_ms,
        any_value(tagset_no) AS tagset_no,
        any_value(route_no) AS route_no,
        bool_or(stream) AS stream,
-       CASE WHEN bool_or(client) THEN bool_or(outcome = 'ok' AND client) ELSE bool_or(outcome = 'ok') END AS success,
-       count(*) FILTER (WHERE outcome <> 'gave_up' AND NOT client) AS attempts,
-       count(DISTINCT target_no) FILTER (WHERE outcome <> 'gave_up' AND NOT client) AS targets_tried,
-       count(DISTINCT target_no) FILTER (WHERE outcome <> 'gave_up' AND NOT client) > 1 AS failover,
-       CASE WHEN bool_or(client) THEN max(end_ms) FILTER (WHERE outcome = 'ok' AND client) ELSE max(end_ms) FILTER (WHERE outcome = 'ok') END - any_value(scheduled_ms) AS latency_ms,
+       bool_or(outcome = 'ok') AS success,
+       count(*) FILTER (WHERE outcome <> 'gave_up') AS attempts,
+       count(DISTINCT target_no) FILTER (WHERE outcome <> 'gave_up') AS targets_tried,
+       count(DISTINCT target_no) FILTER (WHERE outcome <> 'gave_up') > 1 AS failover,
+       max(end_ms) FILTER (WHERE outcome = 'ok') - any_value(scheduled_ms) AS latency_ms,
        max(end_ms) - any_value(scheduled_ms) AS duration_ms,
-       CASE WHEN bool_or(client) THEN min(first_token_ms) FILTER (WHERE outcome = 'ok' AND client) ELSE min(first_token_ms) FILTER (WHERE outcome = 'ok') END - any_value(scheduled_ms) AS ttft_ms,
-       CASE WHEN bool_or(client) THEN min(sent_ms) FILTER (WHERE client) ELSE min(sent_ms) END - any_value(scheduled_ms) AS lag_ms,
-       arg_max(target_no, attempt_no) FILTER (WHERE outcome = 'ok' AND NOT client) AS served_by,
-       CASE WHEN bool_or(client) THEN arg_max(error_kind, attempt_no) FILTER (WHERE outcome <> 'ok' AND client) ELSE arg_max(error_kind, attempt_no) FILTER (WHERE outcome <> 'ok') END AS last_error,
+       min(first_token_ms) FILTER (WHERE outcome = 'ok') - any_value(scheduled_ms) AS ttft_ms,
+       min(sent_ms) - any_value(scheduled_ms) AS lag_ms,
+       arg_max(target_no, attempt_no) FILTER (WHERE outcome = 'ok') AS served_by,
+       arg_max(error_kind, attempt_no) FILTER (WHERE outcome <> 'ok') AS last_error,
        exact_sum(cost_usd) AS cost_usd,
        exact_sum(CASE WHEN outcome <> 'ok' THEN cost_usd END) AS wasted_cost_usd,
-       sum(tokens_in) FILTER (WHERE NOT client) AS tokens_in,
-       sum(tokens_out) FILTER (WHERE NOT client) AS tokens_out,
-       -- external gateways only: time in upstream calls, and what the gateway added (client time - upstream time)
-       CASE WHEN bool_or(client) THEN coalesce(sum(end_ms - sent_ms) FILTER (WHERE NOT client AND outcome <> 'gave_up'), 0) END AS upstream_ms,
-       CASE WHEN bool_or(client) THEN max(end_ms - sent_ms) FILTER (WHERE client) - coalesce(sum(end_ms - sent_ms) FILTER (WHERE NOT client AND outcome <> 'gave_up'), 0) END AS gateway_overhead_ms
-FROM a
+       sum(tokens_in) AS tokens_in,
+       sum(tokens_out) AS tokens_out,
+       NULL::DOUBLE AS upstream_ms,
+       NULL::DOUBLE AS gateway_overhead_ms
+FROM attempts
+WHERE run_no NOT IN (SELECT run_no FROM runs WHERE strategy_use = 'external')
+GROUP BY run_no, request_no
+UNION ALL
+-- External gateways: the row with no target (not 'gave_up') is the client's call to the gateway;
+-- outcome, latency and TTFT are what the client saw, the other rows are the gateway's upstream
+-- calls read from the mock server's log; what the gateway added = client time - upstream time.
+SELECT run_no, request_no,
+       any_value(scheduled_ms),
+       any_value(tagset_no),
+       any_value(route_no),
+       bool_or(stream),
+       bool_or(outcome = 'ok' AND client),
+       count(*) FILTER (WHERE outcome <> 'gave_up' AND NOT client),
+       count(DISTINCT target_no) FILTER (WHERE outcome <> 'gave_up' AND NOT client),
+       count(DISTINCT target_no) FILTER (WHERE outcome <> 'gave_up' AND NOT client) > 1,
+       max(end_ms) FILTER (WHERE outcome = 'ok' AND client) - any_value(scheduled_ms),
+       max(end_ms) - any_value(scheduled_ms),
+       min(first_token_ms) FILTER (WHERE outcome = 'ok' AND client) - any_value(scheduled_ms),
+       min(sent_ms) FILTER (WHERE client) - any_value(scheduled_ms),
+       arg_max(target_no, attempt_no) FILTER (WHERE outcome = 'ok' AND NOT client),
+       arg_max(error_kind, attempt_no) FILTER (WHERE outcome <> 'ok' AND client),
+       exact_sum(cost_usd),
+       exact_sum(CASE WHEN outcome <> 'ok' THEN cost_usd END),
+       sum(tokens_in),
+       sum(tokens_out),
+       coalesce(sum(end_ms - sent_ms) FILTER (WHERE NOT client AND outcome <> 'gave_up'), 0),
+       max(end_ms - sent_ms) FILTER (WHERE client) - coalesce(sum(end_ms - sent_ms) FILTER (WHERE NOT client AND outcome <> 'gave_up'), 0)
+FROM (SELECT *, target_no IS NULL AND outcome <> 'gave_up' AS client FROM attempts
+      WHERE run_no IN (SELECT run_no FROM runs WHERE strategy_use = 'external'))
 GROUP BY run_no, request_no;
 `;
