@@ -7,6 +7,7 @@
 import type { CallResult, Transport } from '../transport/transport.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import type { TargetPlan } from './plan-targets.js';
+import { TimeFrame } from './time-frame.js';
 
 export interface ClientCall {
   request: TrafficRequest;
@@ -28,37 +29,21 @@ export interface ExternalParts {
 }
 
 export class ExternalRun {
-  private t0 = 0;
+  readonly frame: TimeFrame;
   private readonly inFlight = new Set<AbortController>();
   readonly calls: ClientCall[] = [];
-  private open = 0;
-  private idle?: () => void;
   private stopped = false;
 
-  constructor(private readonly parts: ExternalParts) {}
-
-  start(realT0: number): void {
-    this.t0 = realT0;
-  }
-
-  now(): number {
-    return (this.parts.realNow() - this.t0) * this.parts.timeScale;
-  }
-
-  realAt(ms: number): number {
-    return this.t0 + ms / this.parts.timeScale;
-  }
-
-  private toScenario(real: number | undefined): number {
-    return real === undefined ? NaN : (real - this.t0) * this.parts.timeScale;
+  constructor(private readonly parts: ExternalParts) {
+    this.frame = new TimeFrame(parts.realNow, parts.timeScale);
   }
 
   arrive(request: TrafficRequest): void {
     if (this.stopped) return;
     const controller = new AbortController();
     this.inFlight.add(controller);
-    this.open++;
-    const sentMs = this.now();
+    this.frame.opened();
+    const sentMs = this.frame.now();
     const { gateway, runKey, timeScale } = this.parts;
     this.parts.transport
       .send({ target: gateway, request, attemptOnTarget: 0, runKey, timeoutMs: gateway.timeoutMs / timeScale }, controller.signal)
@@ -69,20 +54,11 @@ export class ExternalRun {
       .then((result) => {
         this.inFlight.delete(controller);
         if (!this.stopped || result.outcome !== 'aborted')
-          this.calls.push({ request, sentMs, endMs: this.toScenario(result.endAt), firstTokenMs: request.stream ? this.toScenario(result.firstTokenAt) : NaN, result });
-        if (--this.open === 0 && this.idle) {
-          const idle = this.idle;
-          this.idle = undefined;
-          idle();
-        }
+          this.calls.push({ request, sentMs, endMs: this.frame.toScenario(result.endAt), firstTokenMs: request.stream ? this.frame.toScenario(result.firstTokenAt) : NaN, result });
+        this.frame.closed();
       });
   }
 
-  /** Resolves when every call has ended. */
-  drained(): Promise<void> {
-    if (this.open === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.idle = resolve));
-  }
 
   /** Interrupt: abandon calls in flight (their requests are not written); nothing new is sent. */
   abortAll(): void {

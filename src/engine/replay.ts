@@ -14,6 +14,7 @@ import { bill, costUsd } from './billing.js';
 import type { EngineAttempt, RequestState } from './engine-attempt.js';
 import type { TargetPlan } from './plan-targets.js';
 import { RequestMachine, type MachineDriver } from './request-machine.js';
+import { TimeFrame } from './time-frame.js';
 
 export interface ReplayParts {
   router: Router;
@@ -39,12 +40,10 @@ export interface SpendGate {
 
 export class ReplayRun implements MachineDriver {
   readonly machine: RequestMachine;
-  private t0 = 0;
+  private readonly frame: TimeFrame;
   private readonly calls = new Map<EngineAttempt, AbortController>();
-  open = 0;
   /** A harness fault from the transport, rethrown by the runner. */
   failure: unknown;
-  private idle?: () => void;
   /** Requests that arrived and have not finished (for an interrupt). */
   private readonly openStates = new Set<RequestState>();
   /** Worst-case cost reserved per attempt in flight (spend gate). */
@@ -54,38 +53,38 @@ export class ReplayRun implements MachineDriver {
 
   constructor(private readonly parts: ReplayParts) {
     this.machine = new RequestMachine(parts.router, parts.targets, parts.slotCount, parts.maxAttempts, this);
+    this.frame = new TimeFrame(parts.realNow, parts.timeScale);
   }
 
   /** Sets the run's time origin (real ms). */
   start(realT0: number): void {
-    this.t0 = realT0;
+    this.frame.start(realT0);
   }
 
   /** Scenario ms since the start. */
   now(): number {
-    return (this.parts.realNow() - this.t0) * this.parts.timeScale;
+    return this.frame.now();
   }
 
   /** Real `performance.now()` time at which scenario time `ms` falls. */
   realAt(ms: number): number {
-    return this.t0 + ms / this.parts.timeScale;
+    return this.frame.realAt(ms);
   }
 
   private toScenario(real: number | undefined): number {
-    return real === undefined ? NaN : (real - this.t0) * this.parts.timeScale;
+    return this.frame.toScenario(real);
   }
 
   arrive(req: TrafficRequest): void {
     if (this.stopped) return;
-    this.open++;
+    this.frame.opened();
     const state = this.machine.arrive(req);
     if (!state.done && state.request === req) this.openStates.add(state);
   }
 
   /** Resolves when every request that arrived has finished. */
   drained(): Promise<void> {
-    if (this.open === 0) return Promise.resolve();
-    return new Promise((resolve) => (this.idle = resolve));
+    return this.frame.drained();
   }
 
   startAttempt(att: EngineAttempt): void {
@@ -175,12 +174,7 @@ export class ReplayRun implements MachineDriver {
   finished(state: RequestState): void {
     this.openStates.delete(state);
     this.parts.rows.addRequest(state, this.now());
-    this.open--;
-    if (this.open === 0 && this.idle) {
-      const idle = this.idle;
-      this.idle = undefined;
-      idle();
-    }
+    this.frame.closed();
   }
 
   /**

@@ -73,10 +73,10 @@ export async function runExternal(job: ExternalJob, run: { runNo: number; runId:
   try {
     await job.mock.startRun?.(runKey, timeScale);
     const unmarkedBefore = (await fetchHits(job.mock.mockUrl, 'unmarked')).length;
-    ext.start(realNow());
-    const arrivals = await scheduleArrivals(traffic.batches, { realAt: (ms) => ext.realAt(ms), arrive: (req) => ext.arrive(req) }, realNow, job.signal, (last) => job.onProgress?.(last.index + 1, last.arrivalMs));
+    ext.frame.start(realNow());
+    const arrivals = await scheduleArrivals(traffic.batches, { realAt: (ms) => ext.frame.realAt(ms), arrive: (req) => ext.arrive(req) }, realNow, job.signal, (last) => job.onProgress?.(last.index + 1, last.arrivalMs));
     if (arrivals.interrupted) ext.abortAll();
-    await ext.drained();
+    await ext.frame.drained();
     const hits = await fetchHits(job.mock.mockUrl, runKey);
     const unmarked = (await fetchHits(job.mock.mockUrl, 'unmarked')).length - unmarkedBefore;
     const seen = attributeHits(ext.calls, hits, plan.targets, timeScale, rows);
@@ -90,14 +90,14 @@ export async function runExternal(job: ExternalJob, run: { runNo: number; runId:
     return await concludeRun(
       job.store,
       { runNo: run.runNo, runId: run.runId, strategy, rows },
-      { interrupted: arrivals.interrupted, note: notes.length > 0 ? notes.join('; ') : undefined, skippedRows: traffic.stats.skippedRows, trafficMs: ext.now(), wallMs: realNow() - t0, finishedAt: job.env.wallClock() },
+      { interrupted: arrivals.interrupted, note: notes.length > 0 ? notes.join('; ') : undefined, skippedRows: traffic.stats.skippedRows, trafficMs: ext.frame.now(), wallMs: realNow() - t0, finishedAt: job.env.wallClock() },
     );
   } catch (failure) {
     // A harness fault (the mock server went away): the run is recorded as failed, not left running.
     ext.abortAll();
     rows.end();
     job.writer.flush();
-    await concludeRun(job.store, { runNo: run.runNo, runId: run.runId, strategy, rows }, { failure, interrupted: false, skippedRows: traffic.stats.skippedRows, trafficMs: ext.now(), wallMs: realNow() - t0, finishedAt: job.env.wallClock() }).catch(() => undefined);
+    await concludeRun(job.store, { runNo: run.runNo, runId: run.runId, strategy, rows }, { failure, interrupted: false, skippedRows: traffic.stats.skippedRows, trafficMs: ext.frame.now(), wallMs: realNow() - t0, finishedAt: job.env.wallClock() }).catch(() => undefined);
     throw failure;
   }
 }
