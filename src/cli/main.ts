@@ -15,6 +15,8 @@ import { mergeBuilder, mergeHandler, type MergeArgs } from './commands/merge.js'
 import { compareBuilder, compareHandler, type CompareArgs } from './commands/compare.js';
 import { replayBuilder, replayHandler, type ReplayArgs } from './commands/replay.js';
 import { mockServerBuilder, mockServerHandler, type MockServerArgs } from './commands/mock-server.js';
+import { loadBuilder, loadHandler, type LoadArgs } from './commands/load.js';
+import { serveBuilder, serveHandler, type ServeArgs } from './commands/serve.js';
 import { processIo, type Io } from './io.js';
 import { reportError } from './report-error.js';
 
@@ -39,6 +41,8 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     .command<RunArgs>('run [paths..]', 'run scenarios (files or folders; default scenarios/) and write results and summaries', runBuilder, wrap(runHandler))
     .command<ReplayArgs>('replay [paths..]', 'run scenarios over real HTTP on the real clock: msw mocks, a loopback mock server, or live APIs', replayBuilder, wrap(replayHandler))
     .command<MockServerArgs>('mock-server', "serve a scenario's mock providers over loopback HTTP (for SDKs and gateways)", mockServerBuilder, wrap(mockServerHandler))
+    .command<ServeArgs>('serve', "run one strategy as an OpenAI/Anthropic-compatible gateway on loopback, in front of the scenario's targets", serveBuilder, wrap(serveHandler))
+    .command<LoadArgs>('load <scenario>', "capacity, throughput frontier and added latency of a scenario's load arms (direct, routebench serve, your gateway)", loadBuilder, wrap(loadHandler))
     .command<ValidateArgs>('validate [paths..]', 'check scenarios and their traces; report every problem', validateBuilder, wrap(validateHandler))
     .command<CompareArgs>('compare [baseline] [candidate]', 'compare two runs (or run groups): every metric with the 95% CI of the difference and a win/loss/tie verdict', compareBuilder, wrap(compareHandler))
     .command<ReportArgs>('report', 'render HTML reports from a results file (e.g. after merge)', reportBuilder, wrap(reportHandler))
@@ -46,7 +50,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
     .command<MergeArgs>('merge <sources..>', 'merge results files or Parquet exports (e.g. CI shards) into one results file', mergeBuilder, wrap(mergeHandler))
     .command<ImportArgs>('import <input>', 'convert an Azure, Mooncake or BurstGPT trace to routebench JSONL', importBuilder, wrap(importHandler))
     .command<ListArgs>('list <what>', 'list strategies, profiles, trace formats or threshold metrics', listBuilder, wrap(listHandler))
-    .demandCommand(1, 'give a command: run, replay, mock-server, validate, compare, report, export, merge, import or list')
+    .demandCommand(1, 'give a command: run, replay, mock-server, serve, load, validate, compare, report, export, merge, import or list')
     .strict()
     .recommendCommands()
     .version(harnessVersion())

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { positiveDurationSchema } from './duration.js';
 import { incidentSchema } from './schema-incident.js';
+import { loadSchema } from './schema-load.js';
 import { gatewaySchema } from './schema-gateway.js';
 import { targetSchema } from './schema-target.js';
 import { trafficSchema } from './schema-traffic.js';
@@ -77,6 +78,7 @@ export const scenarioSchema = z.strictObject({
     })
     .default({ attempt_timeout: 60_000, max_attempts: 20 }),
   thresholds: thresholdsSchema.default({}),
+  load: loadSchema.optional().meta({ description: 'Arms and sweeps for `routebench load` (ignored by run and replay).' }),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { environmentError, HarnessError, ExitCode } from '../errors.js';
 import { DDL, SCHEMA_VERSION } from './ddl.js';
+import { LOAD_DDL } from './load-ddl.js';
 
 export interface Store {
   readonly file: string;
@@ -65,6 +66,7 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
 
 async function initialise(store: Store): Promise<void> {
   await store.run(DDL);
+  await store.run(LOAD_DDL);
   await store.run(`INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING`);
 }
 
