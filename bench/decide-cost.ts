@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { planScenario } from '../src/engine/plan-scenario.js';
 import { loadScenario } from '../src/scenario/load-scenario.js';
+import { EXTERNAL } from '../src/strategies/external.js';
 import { strategies as registry } from '../src/strategies/index.js';
 import { DecideDriver } from './decide-driver.js';
 
@@ -31,7 +32,8 @@ export async function benchDecideCost(opts: { timeMs?: number; warmupMs?: number
   const file = fileURLToPath(new URL('./decide-cost.yaml', import.meta.url));
   const plan = planScenario(await loadScenario(file));
   const covered = new Set(plan.strategies.map((s) => s.use));
-  const missing = Object.keys(registry).filter((name) => !covered.has(name));
+  // `external` is a real gateway over HTTP: it makes no decisions here.
+  const missing = Object.keys(registry).filter((name) => name !== EXTERNAL && !covered.has(name));
   const traffic = plan.loaded.scenario.traffic.synthetic;
   const tags = Object.fromEntries(Object.entries(traffic?.tags ?? {}).map(([k, mix]) => [k, Object.keys(mix)]));
   const shape = { route: traffic?.route ?? 'default', tags };

@@ -13,6 +13,17 @@
  *   compare-100k           compare two runs of 100k requests each, 1,000 bootstrap resamples (target ≤ 2 s)
  *   decide-cost            tinybench: mean and p99 of one `decide` call, every registered strategy (the
  *                          product ones fed fixtures/configs/), bench/decide-cost.yaml (target p99 ≤ 5 µs)
+ *   msw-replay-100-targets replayScenario over msw, 100 perfect targets, open-loop 2,500 req/s for 5 s:
+ *                          completed req/s, p50/p99 latency, p99 generator lag (target ≥ 2,000 req/s)
+ *   mock-server-json       the loopback mock server in a child (taskset cpu 1) under autocannon (cpu 0),
+ *                          non-streaming JSON, 10/50/100 connections; req/s, p50/p99, its own
+ *                          /_routebench/stats ceiling_rps (target ≥ 20,000 req/s)
+ *   generator-lag-1000rps  the open-loop arrival scheduler at 1,000 req/s for 10 s, constant and
+ *                          Poisson: p50/p99/max lag (target p99 ≤ 1 ms)
+ *   serve-vs-proxy         `routebench serve --strategy fallback` and a bare node:http + undici proxy, each in
+ *                          its own child in front of an instant mock: autocannon req/s at 50 connections
+ *                          (target ≥ 70% of the proxy's), added latency at concurrency 1 vs direct
+ *                          (target p50 ≤ 150 µs, p99 ≤ 500 µs), streaming TTFT added (target ≤ 1 ms)
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -29,6 +40,8 @@ import { azureAllStrategies, fallbackScenario, reportScenario } from './cases.js
 import { writeReport } from '../src/report/write-report.js';
 import { benchCompare } from './compare-case.js';
 import { benchDecideCost, DECIDE_P99_TARGET_US } from './decide-cost.js';
+import { benchServeVsProxy } from './serve-vs-proxy.js';
+import { generatorLagCase, mockServerCase, mswReplayCase } from './replay-cases.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -262,6 +275,10 @@ const cases: Record<string, () => Promise<Record<string, unknown>>> = {
   'compare-100k': compare100k,
   'stream-10m-rss': streamRss,
   'decide-cost': decideCost,
+  'serve-vs-proxy': () => benchServeVsProxy(runs),
+  'msw-replay-100-targets': () => mswReplayCase(runs, tmp, env),
+  'mock-server-json': () => mockServerCase(runs),
+  'generator-lag-1000rps': () => generatorLagCase(runs),
 };
 
 const results: Record<string, unknown> = {};

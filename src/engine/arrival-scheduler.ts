@@ -1,10 +1,15 @@
 /**
  * Open-loop arrivals on the real clock: each request is started at its scheduled time whether or
- * not earlier ones finished (wrk2's rule). Sleeps with a timer until just before the due time, then
- * yields with setImmediate until it is due, which keeps the lag (actual − scheduled) around a
- * millisecond at a thousand requests per second without spinning a core.
+ * not earlier ones finished (wrk2's rule). Waits on a helper thread's precise sleep
+ * (precise-sleep.ts: fractional ms, the event loop free meanwhile; one thread per process) until
+ * just before the due time, then yields with setImmediate for the last 0.1 ms. A plain setTimeout
+ * counts whole loop milliseconds and lands up to ~2 ms late, so waiting with it meant yielding
+ * for the last 2–3 ms before every arrival: a whole core at a thousand requests per second. Until
+ * the helper thread runs (or where threads are not available), that is still the fallback. Long
+ * waits are cut into naps of at most 250 ms so an abort is noticed.
  */
 import type { TrafficRequest } from '../traffic/traffic-request.js';
+import { sharedPreciseSleep } from './precise-sleep.js';
 
 export interface ArrivalTarget {
   /** Real time (performance.now()) at which scenario time `ms` falls. */
@@ -15,6 +20,14 @@ export interface ArrivalTarget {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Yield (setImmediate) when the due time is this close. */
+const SPIN_MS = 0.1;
+/** Without the precise sleep: a timer when further ahead than this, waking this much early. */
+const COARSE_MS = 3;
+const COARSE_MARGIN_MS = 2;
+/** The longest single wait, so an abort is seen within it. */
+const MAX_NAP_MS = 250;
+
 /** Feeds every batch to the target at its scheduled times; stops early when `signal` aborts. */
 export async function scheduleArrivals(
   batches: AsyncIterable<TrafficRequest[]>,
@@ -24,6 +37,7 @@ export async function scheduleArrivals(
   onBatch?: (last: TrafficRequest) => void,
 ): Promise<{ requests: number; interrupted: boolean }> {
   let requests = 0;
+  const precise = sharedPreciseSleep();
   for await (const batch of batches) {
     for (const req of batch) {
       const due = target.realAt(req.arrivalMs);
@@ -31,7 +45,9 @@ export async function scheduleArrivals(
         if (signal?.aborted) return { requests, interrupted: true };
         const ahead = due - realNow();
         if (ahead <= 0) break;
-        if (ahead > 3) await sleep(ahead - 2);
+        if (ahead <= SPIN_MS) await tick();
+        else if (precise.ready) await precise.sleep(Math.min(ahead - SPIN_MS, MAX_NAP_MS));
+        else if (ahead > COARSE_MS) await sleep(Math.min(ahead - COARSE_MARGIN_MS, MAX_NAP_MS));
         else await tick();
       }
       target.arrive(req);

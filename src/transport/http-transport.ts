@@ -11,6 +11,7 @@ import { formatMarker, markerHeaders } from '../providers/request-marker.js';
 import type { TargetPlan } from '../engine/plan-targets.js';
 import type { CallResult, ProviderCall, Transport } from './transport.js';
 import { redact } from './redact.js';
+import { callGuard } from './call-guard.js';
 
 export interface HttpTransportOptions {
   name: Transport['name'];
@@ -35,17 +36,17 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       const dialect = dialects[target.dialect];
       const fields = { request: request.index, attempt: call.attemptOnTarget, run: call.runKey, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, outputTokens: request.outputTokens };
       const enc = dialect.encodeRequest({ model: o.name === 'live' ? (target.live?.model ?? target.model) : target.model, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, maxOutputTokens: Math.max(1, request.outputTokens), outputTokens: request.outputTokens, stream: request.stream, marker: formatMarker(fields) });
-      // AbortSignal.timeout takes whole milliseconds (a scaled timeout such as 60 s / 7 is not).
-      const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(call.timeoutMs)));
-      const firstToken = deadline(request.stream ? call.firstTokenTimeoutMs : undefined);
-      const both = AbortSignal.any([signal, timeout, firstToken.signal]);
+      // One signal for the caller's abort, the attempt timeout and a stream's first-token deadline
+      // (whole ms: a scaled timeout such as 60 s / 7 is not), its timers released when the call ends.
+      const guard = callGuard(signal, call.timeoutMs, request.stream ? call.firstTokenTimeoutMs : undefined);
+      const both = guard.signal;
       const sentAt = o.realNow();
       const base: CallResult = { outcome: 'error', status: 0, retryable: true, sentAt, endAt: sentAt, tokensReceived: 0 };
       const ended = (why: unknown, partial: Partial<CallResult> = {}): CallResult => {
-        firstToken.clear();
+        guard.clear();
         const endAt = o.realNow();
         if (signal.aborted) return { ...base, ...partial, outcome: 'aborted', endAt };
-        if (timeout.aborted || firstToken.signal.aborted) return { ...base, ...partial, outcome: 'timeout', errorKind: 'timeout', endAt };
+        if (guard.cause === 'timeout' || guard.cause === 'first-token') return { ...base, ...partial, outcome: 'timeout', errorKind: 'timeout', endAt };
         return { ...base, ...partial, outcome: 'error', errorKind: 'connection_reset', retryable: true, endAt, detail: scrub(String((why as Error)?.message ?? why)) };
       };
       let res: Response;
@@ -64,7 +65,7 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       // routebench mocks state the exact wait (scenario ms); a live API's header is not trusted for it.
       const exactWait = o.name === 'live' ? undefined : headers['x-routebench-retry-after-ms'];
       const finish = (out: CallOutcome, extra: Partial<CallResult>): CallResult => {
-        firstToken.clear();
+        guard.clear();
         return {
           ...base,
           ...extra,
@@ -107,7 +108,7 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       const take = (events: ReturnType<typeof decoder.push>) => {
         for (const e of events) {
           if (e.type === 'first-token' && firstTokenAt === undefined) {
-            firstToken.clear();
+            guard.firstTokenSeen();
             firstTokenAt = o.realNow();
             call.onFirstToken?.(firstTokenAt);
           } else if (e.type === 'tokens') tokens += e.count;
@@ -132,18 +133,10 @@ export function httpTransport(o: HttpTransportOptions): Transport {
         return ended(e, { status: 200, firstByteAt, firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
       } finally {
         both.removeEventListener('abort', stopReading);
-        firstToken.clear();
+        guard.clear();
       }
       const out = outcome && outcome.ok ? { ...outcome, usage: usage ?? outcome.usage } : (outcome ?? { ok: false, status: 200, kind: 'truncated' as const, retryable: true });
       return finish(out, { firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
     },
   };
-}
-
-/** An abort signal that fires after `ms` real milliseconds unless cleared first (no timer for undefined or Infinity). */
-function deadline(ms: number | undefined): { signal: AbortSignal; clear(): void } {
-  const controller = new AbortController();
-  if (ms === undefined || !Number.isFinite(ms)) return { signal: controller.signal, clear() {} };
-  const timer = setTimeout(() => controller.abort(new DOMException('no first token in time', 'TimeoutError')), Math.max(1, Math.ceil(ms)));
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }

@@ -1,12 +1,14 @@
 /**
  * `routebench mock-server --scenario <file> --port N`: the scenario's mock providers over loopback
- * HTTP until Ctrl-C, one base URL per target, for any client, SDK or gateway.
+ * HTTP until Ctrl-C, one base URL per target, for any client, SDK or gateway. On Ctrl-C it prints
+ * its `/_routebench/stats` line: requests served, CPU, and its one-core ceiling in req/s.
  */
 import type { Argv } from 'yargs';
 import { ExitCode, inputError } from '../../errors.js';
 import { createMocks, planScenario } from '../../engine/plan-scenario.js';
 import { startMockServer } from '../../providers/mock/mock-http-server.js';
 import { MockService } from '../../providers/mock/mock-service.js';
+import { formatStats } from '../../providers/mock/server-stats.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import type { Io } from '../io.js';
 
@@ -35,13 +37,16 @@ export async function mockServerHandler(args: MockServerArgs, io: Io): Promise<n
   io.out(`routebench mock-server for ${plan.name} on ${server.url} (Ctrl-C to stop)\n`);
   for (const t of plan.targets) io.out(`  ${t.id.padEnd(16)} ${server.url}/t/${t.id}/v1/${t.dialect === 'anthropic' ? 'messages' : 'chat/completions'}\n`);
   io.out(`  hit log          ${server.url}/_routebench/hits\n`);
+  io.out(`  stats            ${server.url}/_routebench/stats\n`);
   await new Promise<void>((resolve) => {
     const off = io.onInterrupt(() => {
       off();
       resolve();
     });
   });
+  const stats = server.stats();
   await server.close();
+  io.out(`stats: ${formatStats(stats)}\n`);
   io.out(`stopped after ${service.hits.size} requests\n`);
   return ExitCode.ok;
 }

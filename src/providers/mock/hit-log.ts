@@ -1,7 +1,8 @@
 /**
  * Every request a mock provider receives, with the routebench marker it carried: which request,
  * which attempt, which target, what the mock answered. Joined back later to attribute a black-box
- * gateway's own retries and failovers. Bounded: the oldest hits are dropped past `capacity`.
+ * gateway's own retries and failovers. Bounded: a ring buffer of `capacity` hits, the oldest dropped
+ * past it (O(1) per hit under load); `since` binary-searches the first seq wanted.
  */
 import type { ErrorKind } from '../canonical.js';
 
@@ -38,26 +39,40 @@ export interface Hit {
 }
 
 export class HitLog {
-  private readonly hits: Hit[] = [];
+  /** A ring: once full, slot `start` holds the oldest hit and each new hit overwrites it. */
+  private ring: Hit[] = [];
+  private start = 0;
   private dropped = 0;
+  /** Whether seqs arrived in non-decreasing order (the mock service's do): `since` can binary-search. */
+  private ordered = true;
 
   constructor(private readonly capacity = 1_000_000) {}
 
   add(hit: Hit): void {
-    if (this.hits.length >= this.capacity) {
-      this.hits.shift();
-      this.dropped++;
+    const n = this.ring.length;
+    if (n > 0 && hit.seq < this.at(n - 1).seq) this.ordered = false;
+    if (n < this.capacity) {
+      this.ring.push(hit);
+      return;
     }
-    this.hits.push(hit);
+    this.ring[this.start] = hit;
+    this.start = this.start + 1 === this.capacity ? 0 : this.start + 1;
+    this.dropped++;
   }
 
-  /** Hits with seq ≥ `since`, optionally of one run. */
+  /** Hits with seq ≥ `since`, optionally of one run, in arrival order. */
   since(since = 0, run?: string): Hit[] {
-    return this.hits.filter((h) => h.seq >= since && (run === undefined || h.run === run));
+    const n = this.ring.length;
+    const out: Hit[] = [];
+    for (let i = this.ordered ? this.firstAtLeast(since) : 0; i < n; i++) {
+      const h = this.at(i);
+      if (h.seq >= since && (run === undefined || h.run === run)) out.push(h);
+    }
+    return out;
   }
 
   get size(): number {
-    return this.hits.length;
+    return this.ring.length;
   }
 
   get droppedCount(): number {
@@ -65,6 +80,26 @@ export class HitLog {
   }
 
   clear(): void {
-    this.hits.length = 0;
+    this.ring = [];
+    this.start = 0;
+    this.ordered = true;
+  }
+
+  /** The i-th oldest hit kept. */
+  private at(i: number): Hit {
+    const j = this.start + i;
+    return this.ring[j >= this.ring.length ? j - this.ring.length : j]!;
+  }
+
+  /** Position (in arrival order) of the first hit with seq ≥ `seq`; seqs are non-decreasing. */
+  private firstAtLeast(seq: number): number {
+    let lo = 0;
+    let hi = this.ring.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.at(mid).seq < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 }

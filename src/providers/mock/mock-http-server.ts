@@ -3,18 +3,33 @@
  * per target: `/t/<target>/v1/chat/completions` (OpenAI dialect) or `/t/<target>/v1/messages`
  * (Anthropic), so any client, SDK or gateway can use them. Control endpoints: `GET /_routebench/hits`
  * (the hit log, `?since=&run=`), `POST /_routebench/runs/<run>?scale=` (start a run's clock),
- * `GET /_routebench/health`.
+ * `GET /_routebench/health`, and `GET /_routebench/stats`: `{"requests", "cpu_ms", "uptime_ms",
+ * "in_flight", "ceiling_rps"}`, the POSTs served, this process's CPU ms and uptime since start, replies
+ * in progress, and requests per CPU-second (the mock's one-core ceiling, null before 1,000 requests;
+ * server-stats.ts), so a load run can tell when the mock, not the system under test, is the limit.
+ * The clock is the service's `realNow`. The request path is read without a URL parser (a
+ * query string is parsed only for the control endpoints).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { environmentError } from '../../errors.js';
 import type { MockService } from './mock-service.js';
 import { playReply } from './reply-timeline.js';
+import { ServerStats, type CpuUsage, type MockServerStats } from './server-stats.js';
 
 export interface MockServer {
   url: string;
   port: number;
+  /** What `GET /_routebench/stats` answers. */
+  stats(): MockServerStats;
   close(): Promise<void>;
+}
+
+export interface MockServerOptions {
+  host?: string;
+  port?: number;
+  /** CPU counter of this process (default process.cpuUsage), injected for tests. */
+  cpuUsage?: CpuUsage;
 }
 
 const ROUTE = /^\/t\/([^/]+)\/v1\/(chat\/completions|messages)$/;
@@ -24,26 +39,46 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-export async function startMockServer(service: MockService, opts: { host?: string; port?: number } = {}): Promise<MockServer> {
+export async function startMockServer(service: MockService, opts: MockServerOptions = {}): Promise<MockServer> {
+  const stats = new ServerStats(service.realNow, opts.cpuUsage ?? (() => process.cpuUsage()));
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://mock');
-    if (req.method === 'GET' && url.pathname === '/_routebench/health') return json(res, 200, { ok: true });
-    if (req.method === 'GET' && url.pathname === '/_routebench/hits')
-      return json(res, 200, service.hits.since(Number(url.searchParams.get('since') ?? 0), url.searchParams.get('run') ?? undefined));
-    const run = /^\/_routebench\/runs\/([\w.-]+)$/.exec(url.pathname);
-    if (req.method === 'POST' && run) {
-      service.startRun(run[1]!, Number(url.searchParams.get('scale') ?? 1) || 1);
+    // Origin-form (`/t/x/...`) is read as is; anything else (an absolute URL from a proxy client) is parsed.
+    const url = req.url ?? '/';
+    const raw = url.startsWith('/') ? url : (({ pathname, search }) => pathname + search)(new URL(url, 'http://mock'));
+    const q = raw.indexOf('?');
+    const pathname = q < 0 ? raw : raw.slice(0, q);
+    const query = () => new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    if (req.method === 'GET') {
+      if (pathname === '/_routebench/health') return json(res, 200, { ok: true });
+      if (pathname === '/_routebench/stats') return json(res, 200, stats.snapshot());
+      if (pathname === '/_routebench/hits') {
+        const p = query();
+        return json(res, 200, service.hits.since(Number(p.get('since') ?? 0), p.get('run') ?? undefined));
+      }
+    }
+    const run = req.method === 'POST' && pathname.startsWith('/_routebench/') ? /^\/_routebench\/runs\/([\w.-]+)$/.exec(pathname) : null;
+    if (run) {
+      service.startRun(run[1]!, Number(query().get('scale') ?? 1) || 1);
       return json(res, 200, { ok: true });
     }
-    const m = ROUTE.exec(url.pathname);
-    if (req.method !== 'POST' || !m) return json(res, 404, { error: { type: 'not_found_error', message: `routebench mock: no route ${req.method} ${url.pathname}` } });
+    if (req.method !== 'POST') return json(res, 404, { error: { type: 'not_found_error', message: `routebench mock: no route ${req.method} ${pathname}` } });
+    // A POST served: counted when its reply is over (sent, or the client went away).
+    const served = stats.begin();
+    let release: (() => void) | undefined;
+    res.once('close', () => {
+      release?.();
+      served();
+    });
+    const m = ROUTE.exec(pathname);
+    if (!m) return json(res, 404, { error: { type: 'not_found_error', message: `routebench mock: no route ${req.method} ${pathname}` } });
     if (!service.knows(m[1]!)) return json(res, 404, { error: { type: 'not_found_error', message: `routebench mock: unknown target "${m[1]}"` } });
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       let body: unknown;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+        body = JSON.parse(text || '{}');
       } catch {
         return json(res, 400, { error: { type: 'invalid_request_error', message: 'routebench mock: the body is not JSON' } });
       }
@@ -55,13 +90,18 @@ export async function startMockServer(service: MockService, opts: { host?: strin
           write: (chunk) => res.write(chunk),
           end: () => res.end(),
           reset: () => req.socket.destroy(),
+          // One write for status line, headers and body (a content-length, no chunked framing).
+          whole: (status, headers, text) => {
+            res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
+            res.end(text);
+          },
         },
         handled.done,
       );
-      res.on('close', () => {
+      release = () => {
         cancel();
         handled.done(true); // a no-op when the reply already finished
-      });
+      };
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -75,6 +115,7 @@ export async function startMockServer(service: MockService, opts: { host?: strin
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
     port,
+    stats: () => stats.snapshot(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

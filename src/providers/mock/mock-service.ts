@@ -64,7 +64,7 @@ export class MockService {
   constructor(
     private readonly targets: readonly MockTargetInfo[],
     private readonly createMocks: () => MockTarget[],
-    private readonly realNow: () => number,
+    readonly realNow: () => number,
     private readonly opts: { defaultScale?: number; minGapMs?: number } = {},
   ) {
     this.byId = new Map(targets.map((t) => [t.id, t]));
@@ -93,9 +93,13 @@ export class MockService {
     const body = (req.body ?? {}) as { stream?: boolean; max_tokens?: number; max_completion_tokens?: number };
     const stream = body.stream === true;
     const index = marker?.request ?? this.seq;
-    const key = `${index}/${target.index}/${marker?.attempt ?? 0}`;
-    const repeat = run.repeats.get(key) ?? 0;
-    run.repeats.set(key, repeat + 1);
+    // Unmarked requests are each a fresh draw (index = seq): nothing to count, and no key to keep per request.
+    let repeat = 0;
+    if (marker) {
+      const key = `${index}/${target.index}/${marker.attempt ?? 0}`;
+      repeat = run.repeats.get(key) ?? 0;
+      run.repeats.set(key, repeat + 1);
+    }
     const request: TrafficRequest = {
       index,
       arrivalMs: 0,

@@ -18,37 +18,26 @@ export function mockHandlers(service: MockService) {
       const body: unknown = await request.json().catch(() => undefined);
       const handled = service.handle({ targetId: m[1]!, headers: request.headers, body });
       return new Promise<Response>((resolve) => {
+        // A stream's body is a ReadableStream made at head(); a JSON reply is one string body (whole()).
         let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-        let headers: { status: number; headers: Record<string, string> } | undefined;
-        const encoder = new TextEncoder();
-        const pending: Uint8Array[] = [];
-        const stream = new ReadableStream<Uint8Array>({
-          start(c) {
-            controller = c;
-            for (const p of pending) c.enqueue(p);
-          },
-          cancel() {
-            cancel();
-          },
-        });
         let answered = false;
-        const answer = () => {
-          if (answered || !headers) return;
-          answered = true;
-          resolve(new HttpResponse(stream, { status: headers.status, headers: headers.headers }));
-        };
+        const encoder = new TextEncoder();
         const cancel = playReply(
           handled.plan,
           {
-            head: (status, h) => {
-              headers = { status, headers: h };
-              answer();
+            head: (status, headers) => {
+              const stream = new ReadableStream<Uint8Array>({
+                start(c) {
+                  controller = c;
+                },
+                cancel() {
+                  cancel();
+                },
+              });
+              answered = true;
+              resolve(new HttpResponse(stream, { status, headers }));
             },
-            write: (chunk) => {
-              const bytes = encoder.encode(chunk);
-              if (controller) controller.enqueue(bytes);
-              else pending.push(bytes);
-            },
+            write: (chunk) => controller?.enqueue(encoder.encode(chunk)),
             end: () => controller?.close(),
             reset: () => {
               if (answered) controller?.error(new TypeError('connection reset by the mock'));
@@ -56,6 +45,10 @@ export function mockHandlers(service: MockService) {
                 answered = true;
                 resolve(HttpResponse.error());
               }
+            },
+            whole: (status, headers, text) => {
+              answered = true;
+              resolve(new HttpResponse(text, { status, headers }));
             },
           },
           handled.done,

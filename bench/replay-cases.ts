@@ -1,0 +1,91 @@
+/**
+ * The issue-4 speed targets as bench cases (registered in run.ts): replay over msw with 100
+ * targets (msw-replay-case.ts), the loopback mock server under autocannon (mock-server-case.ts) and
+ * the open-loop generator's lag (generator-lag-case.ts). Each returns medians over `runs` with
+ * [min, max] ranges, its `target` and whether it was `met`, plus the load average before and after
+ * (the machine is shared: read the numbers with it).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { rmSync } from 'node:fs';
+import type { RunEnvironment } from '../src/runner/run-environment.js';
+import { benchGeneratorLag, LAG_P99_TARGET_MS } from './generator-lag-case.js';
+import { benchMockServer, CONNECTIONS, MOCK_SERVER_TARGET_RPS, type MockServerRun } from './mock-server-case.js';
+import { benchMswReplay, MSW_REPLAY_TARGET_RPS, type MswReplayResult } from './msw-replay-case.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
+const stat = (xs: number[], d = 0) => ({ median: round(median(xs), d), range: [round(Math.min(...xs), d), round(Math.max(...xs), d)] });
+const load = () => os.loadavg().map((x) => round(x, 2));
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+export async function mswReplayCase(runs: number, tmp: string, env: RunEnvironment): Promise<Record<string, unknown>> {
+  const loadBefore = load();
+  const db = path.join(tmp, 'msw-replay.duckdb');
+  const fresh = () => {
+    rmSync(db, { force: true });
+    rmSync(`${db}.wal`, { force: true });
+    return db;
+  };
+  await benchMswReplay(fresh(), env); // warm-up (JIT, msw's first requests): discarded
+  const rs: MswReplayResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    gc();
+    rs.push(await benchMswReplay(fresh(), env));
+  }
+  const rps = stat(rs.map((r) => r.completedPerS));
+  return {
+    targets: 100,
+    offeredPerS: 2500,
+    requests: rs[0]!.requests,
+    completedPerS: rps,
+    success: stat(rs.map((r) => r.success), 4),
+    p50LatencyMs: stat(rs.map((r) => r.p50LatencyMs), 2),
+    p99LatencyMs: stat(rs.map((r) => r.p99LatencyMs), 1),
+    p99LagMs: stat(rs.map((r) => r.p99LagMs), 2),
+    maxLagMs: stat(rs.map((r) => r.maxLagMs), 1),
+    loadAverage: { before: loadBefore, after: load() },
+    target: MSW_REPLAY_TARGET_RPS,
+    met: rps.median >= MSW_REPLAY_TARGET_RPS,
+  };
+}
+
+export async function mockServerCase(runs: number): Promise<Record<string, unknown>> {
+  const loadBefore = load();
+  const rs: MockServerRun[] = [];
+  for (let i = 0; i < runs; i++) rs.push(await benchMockServer());
+  const points = CONNECTIONS.map((connections, k) => {
+    const at = rs.map((r) => r.points[k]!);
+    return { connections, rps: stat(at.map((p) => p.rps)), p50Ms: stat(at.map((p) => p.p50Ms)), p99Ms: stat(at.map((p) => p.p99Ms)), non2xx: at.reduce((a, p) => a + p.non2xx, 0), errors: at.reduce((a, p) => a + p.errors + p.timeouts, 0) };
+  });
+  const best = Math.max(...points.map((p) => p.rps.median));
+  const ceilings = rs.map((r) => r.stats.ceiling_rps).filter((c): c is number => c !== null);
+  return {
+    pinned: rs[0]!.pinned ? 'server on cpu 1, autocannon on cpu 0 (taskset)' : 'not pinned (no taskset)',
+    points,
+    bestRps: best,
+    serverCeilingRps: ceilings.length > 0 ? stat(ceilings) : null,
+    serverRequests: rs.map((r) => r.stats.requests),
+    serverRssMb: rs.map((r) => r.serverRssMb),
+    loadAverage: { before: loadBefore, after: load() },
+    target: MOCK_SERVER_TARGET_RPS,
+    met: best >= MOCK_SERVER_TARGET_RPS,
+  };
+}
+
+export async function generatorLagCase(runs: number): Promise<Record<string, unknown>> {
+  const loadBefore = load();
+  const byProcess: Record<string, unknown> = {};
+  let met = true;
+  for (const p of ['constant', 'poisson'] as const) {
+    const rs = [];
+    for (let i = 0; i < runs; i++) {
+      gc();
+      rs.push(await benchGeneratorLag(p));
+    }
+    const p99 = stat(rs.map((r) => r.p99Ms), 3);
+    met &&= p99.median <= LAG_P99_TARGET_MS;
+    byProcess[p] = { requests: rs[0]!.requests, p50Ms: stat(rs.map((r) => r.p50Ms), 3), p99Ms: p99, maxMs: stat(rs.map((r) => r.maxMs), 2), cpuShare: stat(rs.map((r) => r.cpuShare), 3) };
+  }
+  return { ratePerS: 1000, seconds: 10, ...byProcess, loadAverage: { before: loadBefore, after: load() }, target: LAG_P99_TARGET_MS, met };
+}
