@@ -6,12 +6,15 @@
  */
 import type { SummaryRow } from '../store/queries.js';
 import type { StrategyCosts } from './costs-section.js';
+import { newcombeDiff } from './stats/wilson.js';
 import { fmt } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
 
 export interface VerdictEntry {
   strategy: string;
   success_rate: number;
+  requests: number;
+  successes: number;
   cost_usd: number;
   /** Thresholds this strategy failed, as "metric threshold". */
   failed: string[];
@@ -21,7 +24,9 @@ export interface Verdict {
   /** What cost_usd means: 'month' (monthly total incl. gateway fees) or 'window' (the replayed traffic). */
   cost_basis: 'month' | 'window';
   most_available: VerdictEntry;
-  /** Whether any strategy has thresholds (without, "meeting every threshold" says nothing). */
+  /** Strategies whose success rate is not significantly below the most available one's (95% Newcombe interval of the difference includes 0). */
+  tied_with_most_available: string[];
+  /** Whether every strategy has thresholds (else "meeting every threshold" compares unlike things). */
   has_thresholds: boolean;
   /** Undefined when no strategy meets every threshold. */
   cheapest_passing: VerdictEntry | undefined;
@@ -35,6 +40,8 @@ export function verdict(rows: readonly SummaryRow[], thresholds: ReadonlyMap<str
   const entries: VerdictEntry[] = complete.map((r) => ({
     strategy: r.strategy,
     success_rate: r.success_rate,
+    requests: r.requests,
+    successes: r.successes,
     cost_usd: monthly.get(r.strategy) ?? r.total_cost_usd,
     failed: (thresholds.get(r.run_id) ?? []).filter((t) => !t.passed).map((t) => `${t.metric} ${t.threshold}`),
   }));
@@ -43,7 +50,8 @@ export function verdict(rows: readonly SummaryRow[], thresholds: ReadonlyMap<str
   return {
     cost_basis: costs.length > 0 ? 'month' : 'window',
     most_available: mostAvailable,
-    has_thresholds: complete.some((r) => (thresholds.get(r.run_id)?.length ?? 0) > 0),
+    tied_with_most_available: entries.filter((e) => e !== mostAvailable && e.requests > 0 && mostAvailable.requests > 0 && newcombeDiff(e.successes, e.requests, mostAvailable.successes, mostAvailable.requests).hi >= 0).map((e) => e.strategy),
+    has_thresholds: complete.every((r) => (thresholds.get(r.run_id)?.length ?? 0) > 0),
     cheapest_passing: [...entries].filter((e) => e.failed.length === 0).sort(byCost)[0],
     cheapest: [...entries].sort(byCost)[0]!,
   };
@@ -53,7 +61,8 @@ export function verdict(rows: readonly SummaryRow[], thresholds: ReadonlyMap<str
 export function verdictLines(v: Verdict): string[] {
   const cost = (e: VerdictEntry) => (v.cost_basis === 'month' ? `${fmt.usd(e.cost_usd)}/month` : fmt.usd(e.cost_usd));
   const line = (e: VerdictEntry) => `${e.strategy}: ${fmt.pct(e.success_rate)} success, ${cost(e)}`;
-  const out = [`most available: ${line(v.most_available)}`];
+  const ties = v.tied_with_most_available;
+  const out = [`most available: ${line(v.most_available)}${ties.length > 0 ? ` (not significantly ahead of ${ties.join(', ')})` : ''}`];
   if (!v.has_thresholds) return [...out, `cheapest: ${line(v.cheapest)}`];
   out.push(v.cheapest_passing ? `cheapest meeting every threshold: ${line(v.cheapest_passing)}` : 'cheapest meeting every threshold: none meets them all');
   if (v.cheapest.strategy !== v.cheapest_passing?.strategy)

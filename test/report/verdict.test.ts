@@ -5,9 +5,9 @@ import { verdict, verdictLines, verdictMarkdown } from '../../src/report/verdict
 import type { SummaryRow } from '../../src/store/queries.js';
 
 let n = 0;
-const row = (strategy: string, success_rate: number, total_cost_usd: number, status = 'ok'): SummaryRow => ({
+const row = (strategy: string, success_rate: number, total_cost_usd: number, status = 'ok', requests = 100_000): SummaryRow => ({
   run_no: ++n, run_id: `run-${strategy}`, run_group: 'g', scenario: 's', strategy, strategy_use: strategy, status,
-  requests: 1000, successes: Math.round(success_rate * 1000), success_rate, p50_latency_ms: 1, p95_latency_ms: 1, p99_latency_ms: 1,
+  requests, successes: Math.round(success_rate * requests), success_rate, p50_latency_ms: 1, p95_latency_ms: 1, p99_latency_ms: 1,
   p50_ttft_ms: 1, mean_attempts: 1, failover_rate: 0, total_cost_usd, wasted_cost_usd: 0, cost_per_1k_usd: 1,
   traffic_ms: 86_400_000, skipped_rows: 0, mode: 'simulate', p99_lag_ms: null, time_scale: null, note: null, p50_overhead_ms: null, p99_overhead_ms: null,
 });
@@ -47,5 +47,12 @@ describe('verdict', () => {
   it('without thresholds, only the most available and the cheapest; nothing for fewer than two complete runs', () => {
     expect(verdictLines(verdict(rows, new Map(), [])!)).toEqual(['most available: direct: 99.990% success, $30.00', 'cheapest: gw-cheap: 96.00% success, $20.00']);
     expect(verdict([rows[0]!, rows[3]!], thresholds, [])).toBeUndefined();
+  });
+
+  it('says when the most available is not significantly ahead (the difference is within noise)', () => {
+    const few = [row('a', 0.999, 10, 'ok', 1000), row('b', 0.998, 5, 'ok', 1000), row('c', 0.9, 1, 'ok', 1000)];
+    const v = verdict(few, new Map(), [])!;
+    expect(v.tied_with_most_available).toEqual(['b']);
+    expect(verdictLines(v)[0]).toBe('most available: a: 99.90% success, $10.00 (not significantly ahead of b)');
   });
 });
