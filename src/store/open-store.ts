@@ -64,8 +64,23 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
   return store;
 }
 
+/**
+ * Columns added after schema 1 was first written: a results file from an earlier routebench gains
+ * them (NULL for its old runs) instead of failing on insert. Only ever append here, and only
+ * columns that come last in their table's DDL (appenders write by position).
+ */
+const ADDED_COLUMNS: readonly [table: string, column: string, type: string][] = [
+  ['runs', 'scenario_description', 'VARCHAR'],
+  ['runs', 'traffic', 'VARCHAR'],
+  ['runs', 'gateways', 'JSON'],
+  ['runs', 'time_scale', 'DOUBLE'],
+  ['targets', 'via', 'VARCHAR'],
+];
+
 async function initialise(store: Store): Promise<void> {
-  await store.run(DDL);
+  await store.run(DDL.slice(0, DDL.indexOf('CREATE OR REPLACE VIEW')));
+  for (const [table, column, type] of ADDED_COLUMNS) await store.run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`);
+  await store.run(DDL.slice(DDL.indexOf('CREATE OR REPLACE VIEW')));
   await store.run(LOAD_DDL);
   await store.run(`INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING`);
 }
