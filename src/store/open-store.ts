@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { environmentError, HarnessError, ExitCode } from '../errors.js';
 import { DDL, SCHEMA_VERSION } from './ddl.js';
+import { ERROR_KINDS, OUTCOMES } from '../providers/canonical.js';
 import { LOAD_DDL } from './load-ddl.js';
 
 export interface Store {
@@ -77,9 +78,32 @@ const ADDED_COLUMNS: readonly [table: string, column: string, type: string][] = 
   ['targets', 'via', 'VARCHAR'],
 ];
 
+/**
+ * Enum types only grow (new error kinds are appended). A file whose enum is an older, shorter list
+ * is rebuilt with the current one: the writer stores enum codes by position, and a code past the
+ * end of the file's enum would be read back as garbage.
+ */
+async function extendEnum(store: Store, type: string, table: string, column: string, values: readonly string[]): Promise<void> {
+  const [row] = await store.all<{ v: string[] }>(`SELECT enum_range(NULL::${type})::VARCHAR[] AS v`);
+  const have = row?.v ?? [];
+  if (have.length === values.length && have.every((v, i) => v === values[i])) return;
+  if (have.length > values.length || have.some((v, i) => v !== values[i]))
+    throw new HarnessError('SCHEMA_ENUM', `${store.file}: its ${type} values (${have.join(', ')}) are not an earlier form of this routebench's`, {
+      exitCode: ExitCode.environment,
+      hint: 'it was written by another routebench; use that version, or start a new results file with --db',
+    });
+  const list = values.map((v) => `'${v}'`).join(', ');
+  await store.run(`ALTER TABLE ${table} ALTER ${column} TYPE VARCHAR`);
+  await store.run(`DROP TYPE ${type}`);
+  await store.run(`CREATE TYPE ${type} AS ENUM (${list})`);
+  await store.run(`ALTER TABLE ${table} ALTER ${column} TYPE ${type}`);
+}
+
 async function initialise(store: Store): Promise<void> {
   await store.run(DDL.slice(0, DDL.indexOf('CREATE OR REPLACE VIEW')));
   for (const [table, column, type] of ADDED_COLUMNS) await store.run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`);
+  await extendEnum(store, 'error_kind_t', 'attempts', 'error_kind', ERROR_KINDS);
+  await extendEnum(store, 'outcome_t', 'attempts', 'outcome', OUTCOMES);
   await store.run(DDL.slice(DDL.indexOf('CREATE OR REPLACE VIEW')));
   await store.run(LOAD_DDL);
   await store.run(`INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING`);

@@ -12,6 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The runs and targets tables as the first schema-1 files had them. */
 const OLD = `
+CREATE TYPE outcome_t AS ENUM ('ok', 'error', 'timeout', 'aborted', 'hedge_lost', 'gave_up');
+CREATE TYPE error_kind_t AS ENUM ('rate_limited', 'quota_exhausted', 'overloaded', 'server_error', 'bad_gateway', 'unavailable', 'timeout',
+  'connection_reset', 'truncated', 'context_length', 'invalid_request', 'auth', 'gateway_blocked');
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
 INSERT INTO meta VALUES ('schema_version', '1');
 CREATE TABLE runs (run_no INTEGER PRIMARY KEY, run_id VARCHAR UNIQUE NOT NULL, run_group VARCHAR NOT NULL, scenario VARCHAR NOT NULL,
@@ -26,7 +29,7 @@ CREATE TABLE targets (run_no INTEGER, target_no SMALLINT, target_id VARCHAR, pro
 `;
 
 describe('results files from earlier versions', () => {
-  it('gain the later columns and take new runs', async () => {
+  it('gain the later columns and error kinds, and take new runs', async () => {
     const file = path.join(dir, 'old.duckdb');
     const inst = await DuckDBInstance.create(file);
     const con = await inst.connect();
@@ -37,8 +40,10 @@ describe('results files from earlier versions', () => {
     const { run } = await runYaml(
       `name: again
 traffic: { synthetic: { arrival: { process: constant, rate_per_s: 5 }, count: 20 } }
-targets: { a: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } } }
+targets: { a: { provider: openai, model: gpt-4o-mini, via: gw, mock: { profile: perfect } } }
 strategies: { single: { use: single, options: { target: a } } }
+incidents: [{ kind: credits_exhausted, gateways: [gw], start: 0s, duration: 1h }]
+gateways: { gw: {} }
 `,
       { store },
     );
@@ -47,6 +52,9 @@ strategies: { single: { use: single, options: { target: a } } }
     expect(rows[1]!.requests).toBe(20);
     const [n] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM requests WHERE run_no = ${run('single')}`);
     expect(n!.n).toBe(20);
+    // payment_required came after the file's enum: written and read back by name
+    const kinds = await store.all<{ k: string; n: number }>(`SELECT error_kind::VARCHAR AS k, count(*)::INTEGER AS n FROM attempts WHERE run_no = ${run('single')} GROUP BY ALL ORDER BY k`);
+    expect(kinds).toEqual([{ k: 'payment_required', n: 40 }]);
     store.close();
   });
 });
