@@ -60,8 +60,10 @@ describe('scenarios/gateway-shootout.yaml', async () => {
   it('the summary answers the question: availability and monthly total per config', () => {
     expect(json.verdict?.cost_basis).toBe('month');
     expect(json.verdict?.most_available.strategy).toBe('direct-fallback');
-    expect(json.verdict?.cheapest_passing?.strategy).toBe('openrouter-bypass');
+    // every config clears the 95% floor; OpenRouter is the cheapest, its own outage included
+    expect(json.verdict?.cheapest_passing?.strategy).toBe('openrouter');
     expect(json.verdict?.cheapest.strategy).toBe('openrouter');
+    expect(json.strategies.every((r) => r.status === 'ok')).toBe(true);
     expect(markdown).toContain('## What it costs');
     expect(markdown).toContain('## The answer');
   });
