@@ -105,6 +105,7 @@ function syntheticBatch(size: number): AttemptBatch {
     b.routeNo[i] = 0;
     b.stream[i] = i & 1;
     b.incidentNo[i] = -1;
+    b.maxGapMs[i] = NaN;
   }
   return b;
 }

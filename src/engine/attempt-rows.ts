@@ -35,6 +35,8 @@ export interface AttemptBatch {
   routeNo: Int32Array;
   stream: Uint8Array;
   incidentNo: Int32Array;
+  /** Replay: longest gap between two chunks of a stream (NaN: not measured). */
+  maxGapMs: Float64Array;
 }
 
 export function newBatch(runNo: number, capacity = ROW_BATCH): AttemptBatch {
@@ -62,6 +64,7 @@ export function newBatch(runNo: number, capacity = ROW_BATCH): AttemptBatch {
     routeNo: new Int32Array(capacity),
     stream: new Uint8Array(capacity),
     incidentNo: new Int32Array(capacity),
+    maxGapMs: new Float64Array(capacity),
   };
 }
 
@@ -153,6 +156,7 @@ export class AttemptRows {
       b.routeNo[i] = route;
       b.stream[i] = req.stream ? 1 : 0;
       b.incidentNo[i] = -1;
+      b.maxGapMs[i] = NaN;
       this.rows++;
     }
     this.requests++;
@@ -182,6 +186,7 @@ export class AttemptRows {
     b.routeNo[i] = route;
     b.stream[i] = a.request.stream ? 1 : 0;
     b.incidentNo[i] = a.incident;
+    b.maxGapMs[i] = a.maxGapMs;
     this.rows++;
   }
 

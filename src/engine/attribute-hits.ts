@@ -93,7 +93,8 @@ export function attributeHits(calls: readonly ClientCall[], hits: readonly HitJs
     if (ok && n === 0) out.answeredWithoutUpstream++;
     const kind: ErrorKind | undefined = ok ? undefined : (r.errorKind ?? (r.outcome === 'timeout' ? 'timeout' : 'gateway_error'));
     const base = { request: req, targetNo: -1, tokensIn: 0, tokensCached: 0, tokensOut: 0, costUsd: 0 };
-    addObservedRow(rows, { ...base, attemptNo: n, sentMs: call.sentMs, firstTokenMs: ok ? call.firstTokenMs : NaN, endMs: call.endMs, outcome: r.outcome === 'aborted' ? 'error' : r.outcome, status: r.status, errorKind: kind, retryable: r.retryable, reason: CLIENT });
+    const gap = req.stream && r.chunks !== undefined && r.chunks > 1 && r.maxGapMs !== undefined ? r.maxGapMs * scale : NaN;
+    addObservedRow(rows, { ...base, attemptNo: n, sentMs: call.sentMs, firstTokenMs: ok ? call.firstTokenMs : NaN, endMs: call.endMs, outcome: r.outcome === 'aborted' ? 'error' : r.outcome, status: r.status, errorKind: kind, retryable: r.retryable, reason: CLIENT, maxGapMs: gap });
     if (!ok) addObservedRow(rows, { ...base, attemptNo: n + 1, sentMs: call.endMs, firstTokenMs: NaN, endMs: call.endMs, outcome: 'gave_up', status: 0, errorKind: kind, retryable: false, reason: `external: the gateway answered ${r.status > 0 ? r.status : 'nothing'} (${kind})` });
     rows.countRequest();
   }

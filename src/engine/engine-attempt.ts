@@ -48,6 +48,8 @@ export class EngineAttempt implements AttemptView {
   generated = 0;
   tokensPerMs = 0;
   ttftAfter = NaN;
+  /** Replay: longest gap between two chunks of a streamed answer, scenario ms (NaN: not measured). */
+  maxGapMs = NaN;
 
   init(owner: RequestState, target: number, attempt: number, attemptOnTarget: number, sentMs: number, timeoutMs: number, reason: string, firstTokenTimeoutMs = Infinity): this {
     this.request = owner.request;
@@ -78,6 +80,7 @@ export class EngineAttempt implements AttemptView {
     this.generated = 0;
     this.tokensPerMs = 0;
     this.ttftAfter = NaN;
+    this.maxGapMs = NaN;
     return this;
   }
 

@@ -26,6 +26,8 @@ export interface ObservedRow {
   tokensOut: number;
   costUsd: number;
   reason: string;
+  /** The client's call: longest gap between two chunks, scenario ms. */
+  maxGapMs?: number;
 }
 
 export function addObservedRow(rows: AttemptRows, r: ObservedRow): void {
@@ -52,5 +54,6 @@ export function addObservedRow(rows: AttemptRows, r: ObservedRow): void {
   b.routeNo[i] = rows.dict.routes.id(r.request.route);
   b.stream[i] = r.request.stream ? 1 : 0;
   b.incidentNo[i] = -1;
+  b.maxGapMs[i] = r.maxGapMs ?? NaN;
   rows.rows++;
 }

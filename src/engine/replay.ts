@@ -136,6 +136,7 @@ export class ReplayRun implements MachineDriver {
     att.retryAfterMs = res.retryAfterMs === undefined ? undefined : res.retryAfterMs * this.parts.timeScale;
     att.endMs = this.toScenario(res.endAt);
     att.firstTokenAt = stream ? this.toScenario(res.firstTokenAt) : NaN;
+    att.maxGapMs = stream && res.chunks !== undefined && res.chunks > 1 && res.maxGapMs !== undefined ? res.maxGapMs * this.parts.timeScale : NaN;
     const generated = res.usage?.output ?? res.tokensReceived;
     bill(att, this.parts.targets[att.target]!.price, generated, res.firstByteAt !== undefined || res.firstTokenAt !== undefined);
     this.settleSpend(att);

@@ -82,14 +82,16 @@ CREATE TABLE IF NOT EXISTS attempts (
   tagset_no INTEGER NOT NULL,
   route_no INTEGER NOT NULL,
   stream BOOLEAN NOT NULL,
-  incident_no INTEGER
+  incident_no INTEGER,
+  -- replay: the longest gap between two chunks of a streamed answer, ms (NULL when not measured)
+  max_gap_ms DOUBLE
 );
 
 CREATE OR REPLACE VIEW attempt_log AS
 SELECT r.run_id, r.scenario, r.strategy, a.request_no, a.attempt_no,
        CASE WHEN a.target_no IS NULL AND a.outcome <> 'gave_up' THEN 'gateway' ELSE t.target_id END AS target, t.provider, t.model,
        a.scheduled_ms, a.sent_ms, a.first_token_ms, a.end_ms, a.outcome, a.http_status, a.error_kind, a.retryable,
-       a.retry_after_ms, a.tokens_in, a.tokens_cached, a.tokens_out, a.cost_usd, rs.reason, ts.tags, ro.route, a.stream,
+       a.retry_after_ms, a.tokens_in, a.tokens_cached, a.tokens_out, a.cost_usd, rs.reason, ts.tags, ro.route, a.stream, a.max_gap_ms,
        i.name AS incident,
        -- how the row was learnt: the engine's own attempt, an external gateway's upstream call read
        -- from the mock server's log, or the client's call to that gateway
@@ -125,6 +127,7 @@ SELECT run_no, request_no,
        exact_sum(CASE WHEN outcome <> 'ok' THEN cost_usd END) AS wasted_cost_usd,
        sum(tokens_in) AS tokens_in,
        sum(tokens_out) AS tokens_out,
+       max(max_gap_ms) FILTER (WHERE outcome = 'ok') AS max_gap_ms,
        NULL::DOUBLE AS upstream_ms,
        NULL::DOUBLE AS gateway_overhead_ms
 FROM attempts
@@ -153,6 +156,7 @@ SELECT run_no, request_no,
        exact_sum(CASE WHEN outcome <> 'ok' THEN cost_usd END),
        sum(tokens_in),
        sum(tokens_out),
+       max(max_gap_ms) FILTER (WHERE outcome = 'ok' AND client),
        coalesce(sum(end_ms - sent_ms) FILTER (WHERE NOT client AND outcome <> 'gave_up'), 0),
        max(end_ms - sent_ms) FILTER (WHERE client) - coalesce(sum(end_ms - sent_ms) FILTER (WHERE NOT client AND outcome <> 'gave_up'), 0)
 FROM (SELECT *, target_no IS NULL AND outcome <> 'gave_up' AS client FROM attempts

@@ -76,6 +76,7 @@ const ADDED_COLUMNS: readonly [table: string, column: string, type: string][] = 
   ['runs', 'gateways', 'JSON'],
   ['runs', 'time_scale', 'DOUBLE'],
   ['targets', 'via', 'VARCHAR'],
+  ['attempts', 'max_gap_ms', 'DOUBLE'],
 ];
 
 /**

@@ -40,6 +40,7 @@ const COLUMNS: Column[] = [
   { kind: 'data', get: (b) => b.routeNo },
   { kind: 'data', get: (b) => b.stream },
   { kind: 'data', get: (b) => b.incidentNo, nullable: 'negative' },
+  { kind: 'data', get: (b) => b.maxGapMs, nullable: 'nan' },
 ];
 
 export class AttemptWriter {
