@@ -41,7 +41,8 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
         if (traffic.stats.rows === 0) problems.push({ file, path: 'traffic.trace', message: 'the trace has no requests (after window and limit)' });
         requests = `, ${traffic.stats.rows.toLocaleString('en-US')} requests`;
       }
-      ok.push(`ok  ${file} (${plan.strategies.length} strategies, ${plan.targets.length} targets${requests})`);
+      const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+      ok.push(`ok  ${file} (${n(plan.strategies.length, 'strategy', 'strategies')}, ${n(plan.targets.length, 'target', 'targets')}${requests})`);
     } catch (e) {
       if (e instanceof HarnessError && e.problems.length > 0) problems.push(...e.problems);
       else throw e;
