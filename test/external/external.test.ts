@@ -10,7 +10,7 @@ import { replayScenario } from '../../src/runner/run-replay.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
-import { serveScenario, type ScenarioServer } from '../helpers/mock-servers.js';
+import { rawServer, serveScenario, type ScenarioServer } from '../helpers/mock-servers.js';
 import { testEnv } from '../helpers/run-yaml.js';
 import { fakeGateway, type FakeGateway } from './fake-gateway.js';
 
@@ -129,6 +129,35 @@ describe('external strategy', () => {
       expect(kinds).toEqual([{ kind: 'connection_reset', n: 60 }]);
     } finally {
       store.close();
+    }
+  });
+
+  it('a gateway that answers HTML, or closes the connection mid-response: classified failures, the run completes', async () => {
+    const html = await rawServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>Welcome to nginx</body></html>');
+    });
+    const cut = await rawServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '500' });
+      res.write('{"id":"x","choices":[');
+      setTimeout(() => res.socket?.destroy(), 5);
+    });
+    const store = await openStore(':memory:');
+    try {
+      for (const [g, kind] of [
+        [html, 'invalid_response'],
+        [cut, 'connection_reset'],
+      ] as const) {
+        const result = await replay(store, `${g.url}/v1`);
+        const run = result.runs.find((r) => r.strategy === 'gateway')!;
+        expect(run.requests).toBe(60);
+        const kinds = await store.all<{ kind: string; n: number }>(`SELECT last_error::VARCHAR AS kind, count(*)::INTEGER AS n FROM requests WHERE run_no = ${run.runNo} GROUP BY ALL`);
+        expect(kinds).toEqual([{ kind, n: 60 }]);
+      }
+    } finally {
+      store.close();
+      await html.close();
+      await cut.close();
     }
   });
 
