@@ -3,9 +3,9 @@
  * references inside the scenario, and report every problem at once as a HarnessError (exit 2).
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { inputError, sortProblems, type Problem } from '../errors.js';
+import { HarnessError, inputError, sortProblems, type Problem } from '../errors.js';
 import { issuesToProblems, formatPath } from './format-issues.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 import { unknownNameMessage } from './suggest.js';
@@ -23,8 +23,25 @@ export interface LoadedScenario {
   source: YamlSource;
 }
 
+/**
+ * The largest scenario file accepted. A scenario is configuration (targets, strategies, a traffic
+ * generator or a trace path); requests belong in a trace file, which is streamed row by row.
+ */
+export const MAX_SCENARIO_BYTES = 8 * 1024 * 1024;
+
+function tooLarge(file: string, bytes: number): HarnessError {
+  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  const message = `the scenario is ${mb(bytes)}, over the ${mb(MAX_SCENARIO_BYTES)} limit for scenario files; put recorded requests in a trace file (traffic.trace.path, streamed row by row) instead of the scenario`;
+  return inputError('SCENARIO_TOO_LARGE', `${file}: ${message}`, [{ file, line: 1, col: 1, path: '', message }]);
+}
+
 /** Validates scenario text; `file` is used for messages and relative paths. */
 export function parseScenario(text: string, file: string): LoadedScenario {
+  // Cheap bound first (a UTF-8 byte is at most one UTF-16 unit; a unit is at most 3 bytes).
+  if (text.length * 3 > MAX_SCENARIO_BYTES) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_SCENARIO_BYTES) throw tooLarge(file, bytes);
+  }
   const source = parseYamlSource(text, file);
   if (source.problems.length > 0) throw invalid(file, source.problems);
   const parsed = scenarioSchema.safeParse(source.value);
@@ -44,8 +61,11 @@ export function parseScenario(text: string, file: string): LoadedScenario {
 export async function loadScenario(file: string): Promise<LoadedScenario> {
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_SCENARIO_BYTES) throw tooLarge(file, size);
     text = await readFile(file, 'utf8');
   } catch (e) {
+    if (e instanceof HarnessError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw inputError('SCENARIO_UNREADABLE', `cannot read scenario ${file}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`, [
       { file, path: '', message: code === 'ENOENT' ? 'no such file' : `unreadable (${code ?? 'error'})` },

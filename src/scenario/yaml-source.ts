@@ -1,9 +1,13 @@
 /**
  * Parses YAML or JSON text while keeping positions, so every problem can point at file:line:col.
- * Refuses what reference/wire-faults.md §4 lists: empty files, several documents, duplicate keys,
- * alias bombs; each as a located problem rather than a crash.
+ * Refuses empty files, several documents, duplicate keys and alias bombs, each as a located problem
+ * rather than a crash. Linear in the size of the text: the yaml package's own duplicate-key check
+ * (`uniqueKeys`) compares every key with every earlier key of its map, so a map of 80k keys took
+ * minutes; duplicates are found here in one pass with a set per map (duplicate-keys.ts), and
+ * `locate` indexes a map's keys the first time it is searched.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { duplicateKeyProblems } from './duplicate-keys.js';
 import type { Problem } from '../errors.js';
 
 export type PathSegment = string | number;
@@ -18,7 +22,7 @@ export interface YamlSource {
 
 export function parseYamlSource(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: true, uniqueKeys: false });
   const pos = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
@@ -35,10 +39,10 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     const isError = doc?.errors.includes(err as never) ?? true;
     if (!isError) continue;
     const lp = err.linePos?.[0];
-    let message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?/, '');
-    if (err.code === 'DUPLICATE_KEY' && lp) message += firstDefinition(text, err.pos[0], lp.col);
+    const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?/, '');
     problems.push({ file, line: lp?.line, col: lp?.col, path: '', message: `${message} (${err.code})` });
   }
+  if (doc?.contents) problems.push(...duplicateKeyProblems(doc.contents as Node, file, pos));
   let value: unknown;
   if (doc && problems.length === 0) {
     try {
@@ -57,7 +61,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     for (let i = 0; i < path.length; i++) {
       const seg = path[i]!;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        const pair = keyIndex(node).get(String(seg));
         if (!pair) break;
         const keyNode = pair.key as Node;
         if (atKey && i === path.length - 1) {
@@ -81,14 +85,15 @@ export function parseYamlSource(text: string, file: string): YamlSource {
   return { value, problems, locate };
 }
 
-/** For a duplicate key at `offset`, names the line where the key was first defined. */
-function firstDefinition(text: string, offset: number, col: number): string {
-  const key = /^[^:\s]+/.exec(text.slice(offset))?.[0];
-  if (!key) return '';
-  const lines = text.slice(0, offset).split('\n');
-  for (let i = 0; i < lines.length - 1; i++) {
-    const line = lines[i]!;
-    if (line.slice(col - 1).startsWith(`${key}:`) && line.slice(0, col - 1).trim() === '') return ` ("${key}" first defined at line ${i + 1})`;
+const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+/** A map's pairs by key text (first definition wins), built once per map. */
+function keyIndex(map: YAMLMap): Map<string, Pair> {
+  let index = indexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p as Pair);
+    indexes.set(map, index);
   }
-  return ` ("${key}")`;
+  return index;
 }
