@@ -18,6 +18,8 @@ import { buildRouter, type BuiltRouter } from './plan-strategies.js';
 
 export interface StrategyPlan {
   readonly label: string;
+  /** Position (0-based) among the scenario's declared strategies, whatever `only` selected. */
+  readonly index: number;
   readonly use: string;
   readonly options: unknown;
   readonly thresholds: ThresholdsSpec;
@@ -61,6 +63,7 @@ export function planScenario(loaded: LoadedScenario, opts: PlanOptions = {}): Sc
     const quiet = { ...env, problems: [] as Problem[] };
     return {
       label,
+      index: allLabels.indexOf(label),
       use: spec.use,
       options: spec.options ?? {},
       thresholds: { ...sc.thresholds, ...spec.thresholds },

@@ -13,7 +13,7 @@ export interface RunPair {
 }
 
 async function groupRuns(store: Store, group: string): Promise<{ strategy: string; run_id: string }[]> {
-  return store.all(`SELECT strategy, run_id FROM runs WHERE run_group = $g ORDER BY run_no`, { g: group });
+  return store.all(`SELECT strategy, run_id FROM runs WHERE run_group = $g ORDER BY strategy_index NULLS LAST, run_no`, { g: group });
 }
 
 async function newestGroups(store: Store): Promise<Map<string, string>> {

@@ -38,9 +38,16 @@ export async function selectRunGroups(store: Store, sel: GroupSelection): Promis
   return [...latest.values()];
 }
 
+/**
+ * A run group's runs in the scenario's declared strategy order, so the first is the baseline
+ * however the runs were sharded and merged; runs written before `strategy_index` existed keep run
+ * order (after any that have it).
+ */
+export const DECLARED_ORDER = 'ORDER BY strategy_index NULLS LAST, run_no';
+
 export async function reportRequestFor(store: Store, runGroup: string): Promise<ReportRequest> {
   const runs = await store.all<{ run_no: number; run_id: string; scenario: string; scenario_description: string | null; traffic: string | null; status: string; skipped: number | null }>(
-    `SELECT run_no, run_id, scenario, scenario_description, traffic, status, skipped_rows AS skipped FROM runs WHERE run_group = $g ORDER BY run_no`,
+    `SELECT run_no, run_id, scenario, scenario_description, traffic, status, skipped_rows AS skipped FROM runs WHERE run_group = $g ${DECLARED_ORDER}`,
     { g: runGroup },
   );
   const first = runs[0]!;

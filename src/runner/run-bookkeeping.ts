@@ -48,6 +48,7 @@ export function createRunRecord(store: Store, n: NewRun): Promise<{ runNo: numbe
       scenarioDescription: loaded.scenario.description,
       traffic: n.traffic,
       strategy: n.strategy.label,
+      strategyIndex: n.strategy.index,
       strategyUse: n.strategy.use,
       strategyOptions: n.strategy.options,
       mode: n.mode,

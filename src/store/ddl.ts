@@ -47,7 +47,10 @@ CREATE TABLE IF NOT EXISTS runs (
   host JSON,
   gateways JSON,
   time_scale DOUBLE,
-  error VARCHAR
+  error VARCHAR,
+  -- the strategy's position (0-based) among the scenario's declared strategies: a report's order and
+  -- its baseline (the first declared strategy) whichever shard or order the runs were made in
+  strategy_index INTEGER
 );
 
 CREATE TABLE IF NOT EXISTS targets (

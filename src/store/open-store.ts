@@ -2,12 +2,19 @@
  * Opens the results database (an embedded DuckDB file, or ':memory:' for tests), creates the
  * schema, and refuses a file from a newer schema. A file locked by another process becomes a
  * clear environment error (exit 4) naming the fix, never a stack trace.
+ *
+ * A file is read before anything is written to it (recognise-file.ts): someone else's database
+ * is refused untouched (exit 2); schema changes run in one transaction and only when the file's
+ * recorded DDL differs from this routebench's, so opening an up-to-date file writes nothing.
  */
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { environmentError, HarnessError, ExitCode } from '../errors.js';
-import { DDL, SCHEMA_VERSION } from './ddl.js';
+import { environmentError, environmentFailure, HarnessError, ExitCode, inputError } from '../errors.js';
+import { DDL, MARKER_DDL, MARKER_FORMAT, MARKER_TABLE, SCHEMA_VERSION } from './ddl.js';
+import { notOurs, recogniseFile } from './recognise-file.js';
+import { settleAbandonedRuns } from './abandoned-runs.js';
 import { ERROR_KINDS, OUTCOMES } from '../providers/canonical.js';
 import { LOAD_DDL } from './load-ddl.js';
 
@@ -29,7 +36,15 @@ export interface OpenOptions {
 
 export async function openStore(file: string, opts: OpenOptions = {}): Promise<Store> {
   const memory = file === ':memory:';
-  if (!memory && !opts.readOnly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (!memory && opts.readOnly && !existsSync(file))
+    throw inputError('DB_MISSING', `no results file at ${file}`, [], 'run `routebench run` first (it creates the file), or point --db at an existing results file');
+  if (!memory && !opts.readOnly) {
+    try {
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    } catch (e) {
+      throw environmentFailure(e, path.dirname(path.resolve(file))) ?? e;
+    }
+  }
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(file, { threads: '2', ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
@@ -56,8 +71,12 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
     },
   };
   try {
-    if (!opts.readOnly && opts.create !== false) await initialise(store);
-    await checkVersion(store);
+    const kind = await recogniseFile(store);
+    if (kind.kind === 'foreign') throw notOurs(file, kind.why);
+    if (kind.kind === 'empty' && opts.readOnly) throw notOurs(file, 'it is an empty database');
+    if (kind.kind !== 'empty') checkVersion(file, kind.version);
+    if (!opts.readOnly && opts.create !== false && (kind.kind !== 'ours' || kind.ddl !== schemaHash())) await inTransaction(store, () => initialise(store));
+    if (kind.kind !== 'empty') await settleAbandonedRuns(store, opts.readOnly === true);
   } catch (e) {
     store.close();
     throw e;
@@ -77,6 +96,8 @@ const ADDED_COLUMNS: readonly [table: string, column: string, type: string][] = 
   ['runs', 'time_scale', 'DOUBLE'],
   ['targets', 'via', 'VARCHAR'],
   ['attempts', 'max_gap_ms', 'DOUBLE'],
+  // NULL for runs written before it existed: their reports keep run order (see report-groups.ts)
+  ['runs', 'strategy_index', 'INTEGER'],
 ];
 
 /**
@@ -100,7 +121,27 @@ async function extendEnum(store: Store, type: string, table: string, column: str
   await store.run(`ALTER TABLE ${table} ALTER ${column} TYPE ${type}`);
 }
 
+/** Runs `work` in one transaction: all of it is written, or none. */
+async function inTransaction(store: Store, work: () => Promise<void>): Promise<void> {
+  await store.run('BEGIN TRANSACTION');
+  try {
+    await work();
+    await store.run('COMMIT');
+  } catch (e) {
+    await store.run('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** A digest of everything initialise() creates: equal in the file's marker → nothing to do. */
+let hash: string | undefined;
+function schemaHash(): string {
+  hash ??= createHash('sha256').update(JSON.stringify([SCHEMA_VERSION, DDL, LOAD_DDL, ADDED_COLUMNS, ERROR_KINDS, OUTCOMES])).digest('hex').slice(0, 16);
+  return hash;
+}
+
 async function initialise(store: Store): Promise<void> {
+  await store.run(MARKER_DDL);
   await store.run(DDL.slice(0, DDL.indexOf('CREATE OR REPLACE VIEW')));
   for (const [table, column, type] of ADDED_COLUMNS) await store.run(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`);
   await extendEnum(store, 'error_kind_t', 'attempts', 'error_kind', ERROR_KINDS);
@@ -108,13 +149,14 @@ async function initialise(store: Store): Promise<void> {
   await store.run(DDL.slice(DDL.indexOf('CREATE OR REPLACE VIEW')));
   await store.run(LOAD_DDL);
   await store.run(`INSERT INTO meta VALUES ('schema_version', '${SCHEMA_VERSION}') ON CONFLICT DO NOTHING`);
+  await store.run(
+    `INSERT OR REPLACE INTO ${MARKER_TABLE} VALUES ('format', '${MARKER_FORMAT}'), ('format_version', '${SCHEMA_VERSION}'), ('ddl', '${schemaHash()}')`,
+  );
 }
 
-async function checkVersion(store: Store): Promise<void> {
-  const rows = await store.all<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`).catch(() => []);
-  const version = Number(rows[0]?.value ?? SCHEMA_VERSION);
+function checkVersion(file: string, version: number): void {
   if (version > SCHEMA_VERSION)
-    throw new HarnessError('SCHEMA_NEWER', `${store.file} was written by a newer routebench (schema ${version}; this one reads ${SCHEMA_VERSION})`, {
+    throw new HarnessError('SCHEMA_NEWER', `${file} was written by a newer routebench (schema ${version}; this one reads ${SCHEMA_VERSION})`, {
       exitCode: ExitCode.environment,
       hint: 'upgrade routebench, or write to another file with --db',
     });
@@ -131,10 +173,16 @@ function openError(file: string, e: unknown): HarnessError {
       e,
     );
   }
-  if (/Permission denied|read-only/i.test(message))
+  if (/Permission denied|Read-only file system/i.test(message))
     return environmentError('DB_UNWRITABLE', `cannot open ${file}: permission denied`, 'choose a writable location with --db <file>', e);
   if (/not a valid DuckDB database|file is not a DuckDB/i.test(message))
-    return environmentError('DB_NOT_DUCKDB', `${file} is not a DuckDB database`, 'point --db at a routebench results file, or at a new path', e);
+    return new HarnessError('DB_NOT_DUCKDB', `${file} is not a DuckDB database, so not a routebench results file; it was left untouched`, {
+      exitCode: ExitCode.usage,
+      hint: 'point --db at a results file written by routebench, or at a new path (routebench creates it)',
+      cause: e,
+    });
+  const storage = environmentFailure(e, file);
+  if (storage) return storage;
   return environmentError('DB_OPEN', `cannot open ${file}: ${message.split('\n')[0]}`, 'check the path given with --db', e);
 }
 

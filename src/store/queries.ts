@@ -72,17 +72,17 @@ export async function summary(store: Store, runNos: readonly number[], relation 
     ORDER BY list_position([${listOf(runNos)}], r.run_no)`);
 }
 
-/** Error kinds per run: which faults each strategy met (attempt level) and which it could not absorb (request level). */
+/** Error kinds per run, runs in the order given: which faults each strategy met (attempt level) and which it could not absorb (request level). */
 export async function errorBreakdown(store: Store, runNos: readonly number[]): Promise<{ run_no: number; error_kind: string; attempts: number; failed_requests: number }[]> {
   return store.all(`
     SELECT run_no, error_kind::VARCHAR AS error_kind,
       count(*) FILTER (WHERE outcome IN ('error', 'timeout'))::INTEGER AS attempts,
       count(*) FILTER (WHERE outcome = 'gave_up')::INTEGER AS failed_requests
     FROM attempts WHERE run_no IN (${listOf(runNos)}) AND error_kind IS NOT NULL
-    GROUP BY ALL ORDER BY run_no, attempts DESC, error_kind`);
+    GROUP BY run_no, error_kind ORDER BY list_position([${listOf(runNos)}], run_no), attempts DESC, error_kind`);
 }
 
-/** The most frequent decision reasons per run. */
+/** The most frequent decision reasons per run, runs in the order given. */
 export async function topReasons(store: Store, runNos: readonly number[], limit = 5): Promise<{ run_no: number; reason: string; n: number }[]> {
   return store.all(`
     SELECT run_no, reason, n FROM (
@@ -90,7 +90,7 @@ export async function topReasons(store: Store, runNos: readonly number[], limit 
         row_number() OVER (PARTITION BY a.run_no ORDER BY count(*) DESC, rs.reason) AS rank
       FROM attempts a JOIN reasons rs ON rs.run_no = a.run_no AND rs.reason_no = a.reason_no
       WHERE a.run_no IN (${listOf(runNos)}) GROUP BY a.run_no, rs.reason)
-    WHERE rank <= ${Math.trunc(limit)} ORDER BY run_no, n DESC, reason`);
+    WHERE rank <= ${Math.trunc(limit)} ORDER BY list_position([${listOf(runNos)}], run_no), n DESC, reason`);
 }
 
 const TREND_COLUMN: Record<string, string> = {

@@ -17,6 +17,8 @@ export interface RunMeta {
   /** One line describing the traffic, e.g. "trace x.csv (azure)". */
   traffic: string;
   strategy: string;
+  /** The strategy's position (0-based) in the scenario's declared `strategies`. */
+  strategyIndex: number;
   strategyUse: string;
   strategyOptions: unknown;
   mode: string;
@@ -77,9 +79,9 @@ export async function createRun(store: Store, meta: RunMeta, targets: readonly T
   for (let i = 2; taken.has(runId); i++) runId = `${base}-${i}`;
   await store.run(
     `INSERT INTO runs (run_no, run_id, run_group, scenario, scenario_hash, scenario_file, scenario_description, traffic, strategy, strategy_use,
-       strategy_options, mode, transport, seed, started_at, status, harness_version, git_commit, host, gateways, time_scale)
+       strategy_options, mode, transport, seed, started_at, status, harness_version, git_commit, host, gateways, time_scale, strategy_index)
      VALUES ($run_no, $run_id, $run_group, $scenario, $hash, $file, $description, $traffic, $strategy, $use, $options, $mode, $transport, $seed,
-       make_timestamp($started::BIGINT * 1000), 'running', $version, $commit, $host, $gateways, $scale)`,
+       make_timestamp($started::BIGINT * 1000), 'running', $version, $commit, $host, $gateways, $scale, $strategy_index)`,
     {
       run_no: next,
       run_id: runId,
@@ -101,6 +103,7 @@ export async function createRun(store: Store, meta: RunMeta, targets: readonly T
       host: JSON.stringify(meta.host),
       gateways: JSON.stringify(meta.gateways ?? {}),
       scale: meta.timeScale ?? 1,
+      strategy_index: meta.strategyIndex,
     },
   );
   const ta = await store.con.createAppender('targets');
