@@ -2,8 +2,10 @@
  * `hedge`: send to the first target; if no answer (or, for streams, no first token) arrives by
  * the `quantile` of that target's recent latency (TTFT for streams), send a second request to the
  * next target. The first success wins; the other attempt is cancelled and recorded as
- * `hedge_lost` (and billed for what it generated). Before `min_samples` are seen, `after_ms`
- * is the hedge delay. If every attempt fails, `failover` tries the remaining targets in order.
+ * `hedge_lost` (and billed for what it generated). The latency window sees every attempt, those
+ * that never answered as censored samples (see LatencyWindow), so a p95 hedge fires for about 5%
+ * of requests. Before `min_samples` are seen, `after_ms` is the hedge delay. If every attempt
+ * fails, `failover` tries the remaining targets in order.
  */
 import { z } from 'zod';
 import { defineStrategy, hedge as hedgeDecision, send, stop, wait } from './strategy.js';
@@ -40,11 +42,16 @@ export const hedge = defineStrategy({
     const hedgeReason = order.map((t) => `hedge: ${init.targets[t]!.id} because the first attempt passed ${pct}`);
     const failoverReason = order.map((t) => `hedge: ${init.targets[t]!.id} after every attempt failed`);
     return {
+      // Every attempt counts, not only the winners: one that lost to a hedge, failed or timed out
+      // before answering is censored ("at least this long"), so the window's quantile is not the
+      // quantile of the fast answers only (which hedged ~3x more often than asked).
       observe(a) {
-        if (a.outcome !== 'ok') return;
+        const w = windows[a.target]!;
+        const elapsed = a.endMs - a.sentMs;
         if (a.request.stream) {
-          if (a.ttftMs !== undefined) windows[a.target]!.stream.add(a.ttftMs);
-        } else windows[a.target]!.plain.add(a.endMs - a.sentMs);
+          if (a.ttftMs !== undefined) w.stream.add(a.ttftMs);
+          else w.stream.add(elapsed, a.outcome !== 'ok');
+        } else w.plain.add(elapsed, a.outcome !== 'ok');
       },
       decide(ctx) {
         let st = ctx.state[slot] as HedgeState | undefined;
