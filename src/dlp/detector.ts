@@ -1,0 +1,64 @@
+/**
+ * The detector interface and the scan that runs a set of detectors over one text. A detector
+ * finds candidate spans with a regular expression and keeps those its validator accepts (a
+ * checksum, a decodable structure). Overlapping findings are resolved by detector priority,
+ * then by length, so "4111 1111 1111 1111" is one payment card and not also a phone number.
+ */
+
+export interface Finding {
+  /** Detector name, e.g. `payment_card`. */
+  readonly detector: string;
+  /** UTF-16 offsets into the scanned text, end exclusive. */
+  readonly start: number;
+  readonly end: number;
+  /** A finer label where the detector has one, e.g. `openai` for an API key. */
+  readonly label?: string;
+}
+
+export interface Detector {
+  readonly name: string;
+  readonly description: string;
+  /** Lower runs first when findings overlap. */
+  readonly priority: number;
+  /** A global (`g`) regular expression; a fresh lastIndex is used for every scan. */
+  readonly pattern: RegExp;
+  /** Accepts or rejects one match; may return a label. `false` rejects. */
+  validate?(match: RegExpExecArray): boolean | string;
+}
+
+/** Defines a detector; the pattern is forced global so `exec` walks every match. */
+export function defineDetector(d: Detector): Detector {
+  const flags = d.pattern.flags.includes('g') ? d.pattern.flags : `${d.pattern.flags}g`;
+  return { ...d, pattern: new RegExp(d.pattern.source, flags) };
+}
+
+/** Every accepted match of one detector, in text order. */
+function findAll(detector: Detector, text: string): Finding[] {
+  const out: Finding[] = [];
+  const re = detector.pattern;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+    if (m[0].length === 0) {
+      re.lastIndex++;
+      continue;
+    }
+    const verdict = detector.validate ? detector.validate(m) : true;
+    if (verdict === false) continue;
+    out.push(typeof verdict === 'string' ? { detector: detector.name, start: m.index, end: m.index + m[0].length, label: verdict } : { detector: detector.name, start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/**
+ * Runs the detectors over `text` and returns non-overlapping findings in text order. Where two
+ * overlap, the detector with the lower priority number wins; on a tie, the longer span.
+ */
+export function scan(text: string, detectors: readonly Detector[]): Finding[] {
+  const all: { f: Finding; priority: number }[] = [];
+  for (const d of detectors) for (const f of findAll(d, text)) all.push({ f, priority: d.priority });
+  if (all.length <= 1) return all.map((a) => a.f);
+  all.sort((a, b) => a.priority - b.priority || b.f.end - b.f.start - (a.f.end - a.f.start) || a.f.start - b.f.start);
+  const kept: Finding[] = [];
+  for (const { f } of all) if (!kept.some((k) => f.start < k.end && k.start < f.end)) kept.push(f);
+  return kept.sort((a, b) => a.start - b.start);
+}

@@ -1,0 +1,106 @@
+/**
+ * Detectors for personal data: email addresses, phone numbers, payment cards (Luhn and issuer
+ * prefix), IBANs (MOD 97-10) and national identifiers that carry a check digit (Dutch BSN,
+ * Spanish DNI/NIE, Brazilian CPF, Swedish personnummer) plus the US SSN by structure alone.
+ */
+import { bsnValid, cpfValid, dniValid, ibanValid, luhnValid, ssnStructureValid } from './checksums.js';
+import { defineDetector } from './detector.js';
+
+const digitsOf = (s: string): string => s.replace(/\D/g, '');
+
+export const email = defineDetector({
+  name: 'email',
+  description: 'email addresses (local@domain.tld)',
+  priority: 50,
+  pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/,
+});
+
+/** Issuer prefixes and lengths (ISO/IEC 7812 IIN ranges as the card networks publish them). */
+function cardIssuer(d: string): string | undefined {
+  const n = d.length;
+  const p2 = Number(d.slice(0, 2));
+  const p4 = Number(d.slice(0, 4));
+  if (d[0] === '4' && (n === 13 || n === 16 || n === 19)) return 'visa';
+  if (((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) && n === 16) return 'mastercard';
+  if ((p2 === 34 || p2 === 37) && n === 15) return 'amex';
+  if ((p4 === 6011 || p2 === 65 || (p4 >= 6440 && p4 <= 6499)) && n >= 16 && n <= 19) return 'discover';
+  if (p4 >= 3528 && p4 <= 3589 && n >= 16 && n <= 19) return 'jcb';
+  if ((p2 === 36 || p2 === 38 || (p4 >= 3000 && p4 <= 3059)) && n === 14) return 'diners';
+  if (p2 === 62 && n >= 16 && n <= 19) return 'unionpay';
+  return undefined;
+}
+
+export const paymentCard = defineDetector({
+  name: 'payment_card',
+  description: 'payment card numbers: 13-19 digits, a known issuer prefix and a valid Luhn check digit',
+  priority: 30,
+  pattern: /(?<![\w-])\d(?:[ -]?\d){12,18}(?!\w)/,
+  validate(m) {
+    const d = digitsOf(m[0]);
+    return luhnValid(d) ? (cardIssuer(d) ?? false) : false;
+  },
+});
+
+export const iban = defineDetector({
+  name: 'iban',
+  description: 'IBANs: country code, check digits, the country’s length, MOD 97-10 = 1',
+  priority: 30,
+  pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])/,
+  validate: (m) => ibanValid(m[0].replace(/ /g, '')),
+});
+
+export const usSsn = defineDetector({
+  name: 'us_ssn',
+  description: 'US Social Security numbers written AAA-GG-SSSS (structure only: SSNs have no check digit)',
+  priority: 40,
+  pattern: /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/,
+  validate: (m) => ssnStructureValid(digitsOf(m[0])),
+});
+
+export const nlBsn = defineDetector({
+  name: 'nl_bsn',
+  description: 'Dutch citizen service numbers (BSN, 9 digits, 11-proof)',
+  priority: 45,
+  pattern: /(?<![\w.-])(?:\d{9}|\d{4}\.\d{2}\.\d{3})(?![\w]|[.-]\d)/,
+  validate: (m) => bsnValid(digitsOf(m[0])),
+});
+
+export const esDni = defineDetector({
+  name: 'es_dni',
+  description: 'Spanish DNI and NIE numbers (control letter = number mod 23)',
+  priority: 40,
+  pattern: /(?<![A-Za-z0-9])[XYZ]?\d{7,8}-?[A-Z](?![A-Za-z0-9])/,
+  validate: (m) => dniValid(m[0].replace('-', '')),
+});
+
+export const brCpf = defineDetector({
+  name: 'br_cpf',
+  description: 'Brazilian CPF numbers (NNN.NNN.NNN-NN, two mod-11 check digits)',
+  priority: 40,
+  pattern: /(?<![\w.-])\d{3}\.\d{3}\.\d{3}-\d{2}(?![\w]|[.-]\d)/,
+  validate: (m) => cpfValid(digitsOf(m[0])),
+});
+
+export const sePersonnummer = defineDetector({
+  name: 'se_personnummer',
+  description: 'Swedish personal identity numbers (YYMMDD-NNNN or YYYYMMDD-NNNN, Luhn over the last ten digits)',
+  priority: 40,
+  pattern: /(?<![\w-])(?:19|20)?\d{6}[-+]\d{4}(?![\w-])/,
+  validate(m) {
+    const d = digitsOf(m[0]).slice(-10);
+    const month = Number(d.slice(2, 4));
+    const day = Number(d.slice(4, 6));
+    return month >= 1 && month <= 12 && day >= 1 && day <= 91 && luhnValid(d);
+  },
+});
+
+export const phone = defineDetector({
+  name: 'phone',
+  description: 'phone numbers: international (+CC …, 8-15 digits, ITU-T E.164) or North American (NXX) NXX-XXXX',
+  priority: 60,
+  pattern: /(?<![\w+])(?:\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|\(?[2-9]\d{2}\)?[ .-]\d{3}[ .-]\d{4})(?![\w])/,
+  validate(m) {
+    const n = digitsOf(m[0]).length;
+    return m[0].startsWith('+') ? n >= 8 && n <= 15 : n === 10;
+  },
+});

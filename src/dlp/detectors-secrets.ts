@@ -1,0 +1,59 @@
+/**
+ * Detectors for credentials: provider API keys, JSON Web Tokens and PEM private keys. Key
+ * shapes are the providers' published prefixes (OpenAI `sk-proj-`/`sk-svcacct-`/`sk-admin-`,
+ * Anthropic `sk-ant-api03-`, OpenRouter `sk-or-v1-`, Google `AIza`, AWS access key ids
+ * `AKIA`/`ASIA`, GitHub `ghp_`/`github_pat_`, Slack `xox?-`, Stripe `sk_live_`, Groq `gsk_`,
+ * Hugging Face `hf_`); a JWT must have a base64url JSON header with `alg` (RFC 7519, 7515).
+ */
+import { defineDetector } from './detector.js';
+
+/** Key families in the order they are tried; the first that matches names the label. */
+const KEY_FAMILIES: readonly [label: string, re: RegExp][] = [
+  ['anthropic', /^sk-ant-[a-z]+\d{2}-[A-Za-z0-9_-]{32,}$/],
+  ['openrouter', /^sk-or-v1-[0-9a-f]{64}$/],
+  ['openai', /^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,}$/],
+  ['stripe', /^[sr]k_(?:live|test)_[A-Za-z0-9]{24,}$/],
+  ['google', /^AIza[0-9A-Za-z_-]{35}$/],
+  ['aws', /^(?:AKIA|ASIA)[0-9A-Z]{16}$/],
+  ['github', /^(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})$/],
+  ['slack', /^xox[abposr]-[A-Za-z0-9-]{10,}$/],
+  ['groq', /^gsk_[A-Za-z0-9]{48,}$/],
+  ['huggingface', /^hf_[A-Za-z]{30,}$/],
+];
+
+export const apiKey = defineDetector({
+  name: 'api_key',
+  description: 'API keys of the major providers (OpenAI, Anthropic, OpenRouter, Google, AWS, GitHub, Slack, Stripe, Groq, Hugging Face)',
+  priority: 20,
+  pattern: /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{20,}|[sr]k_(?:live|test)_[A-Za-z0-9]{24,}|AIza[0-9A-Za-z_-]{35}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|xox[abposr]-[A-Za-z0-9-]{10,}|gsk_[A-Za-z0-9]{48,}|hf_[A-Za-z]{30,})(?![A-Za-z0-9_-])/,
+  validate(m) {
+    for (const [label, re] of KEY_FAMILIES) if (re.test(m[0])) return label;
+    return false;
+  },
+});
+
+function base64UrlJson(part: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export const jwt = defineDetector({
+  name: 'jwt',
+  description: 'JSON Web Tokens (three base64url parts; the header must decode to JSON with "alg")',
+  priority: 10,
+  pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])/,
+  validate(m) {
+    const header = base64UrlJson(m[0].slice(0, m[0].indexOf('.')));
+    return header !== null && typeof header === 'object' && typeof (header as { alg?: unknown }).alg === 'string';
+  },
+});
+
+export const privateKey = defineDetector({
+  name: 'private_key',
+  description: 'PEM private keys (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted, PGP), with or without the END line',
+  priority: 0,
+  pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----(?:[\s\S]*?-----END \1-----|[A-Za-z0-9+/=\s:,-]*[A-Za-z0-9+/=])/,
+});

@@ -1,0 +1,93 @@
+/**
+ * A DLP policy: which detectors run and what each does to a text. `redact` replaces the span with
+ * `[REDACTED:<detector>]`, `block` refuses the whole text (a gateway answers 422 or 446), `flag`
+ * leaves the text as it is and only counts the finding. Without a policy, credentials are blocked
+ * and personal data redacted: the defaults of the gateways that offer DLP (Merge Gateway's
+ * Presidio-based rules block or redact; Portkey guardrails deny with 446).
+ *
+ * @example
+ *   const policy = compilePolicy({ detectors: { email: 'flag' }, custom: [{ name: 'ticket', pattern: 'TCK-\\d{6}', action: 'redact' }] });
+ *   applyPolicy('mail me at a@b.io about TCK-123456', policy).text; // 'mail me at a@b.io about [REDACTED:ticket]'
+ */
+import { z } from 'zod';
+import { defineDetector, scan, type Detector, type Finding } from './detector.js';
+import { builtinDetectors } from './detectors.js';
+
+export const DLP_ACTIONS = ['redact', 'block', 'flag'] as const;
+export type DlpAction = (typeof DLP_ACTIONS)[number];
+
+const action = z.enum(DLP_ACTIONS);
+const CREDENTIALS = new Set(['api_key', 'jwt', 'private_key']);
+
+export const dlpPolicySchema = z.strictObject({
+  /** Built-in detectors and their actions; `off` disables one. Unnamed ones keep their default. */
+  detectors: z.record(z.string(), z.enum([...DLP_ACTIONS, 'off'])).optional(),
+  /** Extra rules: a regular expression (JavaScript syntax) and an action. */
+  custom: z
+    .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case'), pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/, 'flags may be i, m, s, u').optional(), action }))
+    .optional(),
+});
+export type DlpPolicyInput = z.input<typeof dlpPolicySchema>;
+
+export interface CompiledPolicy {
+  readonly detectors: readonly Detector[];
+  readonly actions: ReadonlyMap<string, DlpAction>;
+}
+
+export interface PolicyFinding extends Finding {
+  readonly action: DlpAction;
+}
+
+export interface DlpResult {
+  /** The text after redaction (unchanged when nothing was redacted). */
+  readonly text: string;
+  readonly blocked: boolean;
+  readonly findings: readonly PolicyFinding[];
+}
+
+/** Default action of a built-in detector. */
+export const defaultAction = (name: string): DlpAction => (CREDENTIALS.has(name) ? 'block' : 'redact');
+
+/** Builds a policy; throws an Error naming the bad detector or pattern (callers add the path). */
+export function compilePolicy(input: DlpPolicyInput = {}): CompiledPolicy {
+  const policy = dlpPolicySchema.parse(input);
+  const known = new Map(builtinDetectors.map((d) => [d.name, d]));
+  const actions = new Map<string, DlpAction>();
+  const detectors: Detector[] = [];
+  for (const name of Object.keys(policy.detectors ?? {})) {
+    if (!known.has(name)) throw new Error(`unknown detector "${name}"; known: ${[...known.keys()].join(', ')}`);
+  }
+  for (const d of builtinDetectors) {
+    const chosen = policy.detectors?.[d.name] ?? defaultAction(d.name);
+    if (chosen === 'off') continue;
+    detectors.push(d);
+    actions.set(d.name, chosen);
+  }
+  for (const rule of policy.custom ?? []) {
+    if (known.has(rule.name) || actions.has(rule.name)) throw new Error(`custom rule "${rule.name}" repeats a detector name`);
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(rule.pattern, rule.flags ?? '');
+    } catch (e) {
+      throw new Error(`custom rule "${rule.name}": ${(e as Error).message}`);
+    }
+    detectors.push(defineDetector({ name: rule.name, description: `custom: /${rule.pattern}/`, priority: 100, pattern }));
+    actions.set(rule.name, rule.action);
+  }
+  return { detectors, actions };
+}
+
+/** Scans `text` and applies the policy's actions. */
+export function applyPolicy(text: string, policy: CompiledPolicy): DlpResult {
+  const found = scan(text, policy.detectors);
+  if (found.length === 0) return { text, blocked: false, findings: [] };
+  const findings = found.map((f) => ({ ...f, action: policy.actions.get(f.detector) ?? 'flag' }));
+  let out = '';
+  let at = 0;
+  for (const f of findings) {
+    if (f.action !== 'redact') continue;
+    out += `${text.slice(at, f.start)}[REDACTED:${f.detector}]`;
+    at = f.end;
+  }
+  return { text: at === 0 ? text : out + text.slice(at), blocked: findings.some((f) => f.action === 'block'), findings };
+}

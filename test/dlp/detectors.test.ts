@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { builtinDetectors } from '../../src/dlp/detectors.js';
+import { scan } from '../../src/dlp/detector.js';
+import { applyPolicy, compilePolicy } from '../../src/dlp/policy.js';
+
+const found = (text: string) => scan(text, builtinDetectors).map((f) => [f.detector, text.slice(f.start, f.end), f.label ?? '']);
+
+describe('built-in detectors', () => {
+  it('find each kind with its exact span', () => {
+    expect(found('write to ana.b+tag@mail.example.org today')).toEqual([['email', 'ana.b+tag@mail.example.org', '']]);
+    expect(found('card 4111 1111 1111 1111 exp 12/29')).toEqual([['payment_card', '4111 1111 1111 1111', 'visa']]);
+    expect(found('amex 378282246310005.')).toEqual([['payment_card', '378282246310005', 'amex']]);
+    expect(found('pay GB82 WEST 1234 5698 7654 32 now')).toEqual([['iban', 'GB82 WEST 1234 5698 7654 32', '']]);
+    expect(found('ssn 123-45-6789')).toEqual([['us_ssn', '123-45-6789', '']]);
+    expect(found('DNI 12345678Z')).toEqual([['es_dni', '12345678Z', '']]);
+    expect(found('CPF 529.982.247-25')).toEqual([['br_cpf', '529.982.247-25', '']]);
+    expect(found('BSN 111222333')).toEqual([['nl_bsn', '111222333', '']]);
+    expect(found('call +44 20 7946 0958 or (415) 555-0132')).toEqual([
+      ['phone', '+44 20 7946 0958', ''],
+      ['phone', '(415) 555-0132', ''],
+    ]);
+  });
+
+  it('labels API keys by provider', () => {
+    const openai = `sk-proj-${'a1B2'.repeat(12)}`;
+    const anthropic = `sk-ant-api03-${'xY9_'.repeat(23)}AA`;
+    const openrouter = `sk-or-v1-${'0f'.repeat(32)}`;
+    const text = `keys: ${openai} ${anthropic} ${openrouter} AKIAIOSFODNN7EXAMPLE ghp_${'A'.repeat(36)}`;
+    expect(found(text).map(([d, , l]) => `${d}:${l}`)).toEqual(['api_key:openai', 'api_key:anthropic', 'api_key:openrouter', 'api_key:aws', 'api_key:github']);
+  });
+
+  it('JWT needs a JSON header with alg; PEM keys are taken whole', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U';
+    expect(found(`Bearer ${jwt}`)).toEqual([['jwt', jwt, '']]);
+    expect(found('eyJub3Rqc29uIjp9.eyJhYmMiOiJkZWYifQ.abcdefghijklmnopqrstu')).toEqual([]); // header has no alg
+    const pem = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc+/=\n-----END RSA PRIVATE KEY-----';
+    expect(found(`key:\n${pem}\nthanks`)).toEqual([['private_key', pem, '']]);
+    expect(found('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\nAAAA')[0]?.[0]).toBe('private_key');
+  });
+
+  it('leave near misses alone', () => {
+    expect(found('card 4111 1111 1111 1112')).toEqual([]); // Luhn fails
+    expect(found('IBAN GB82 WEST 1234 5698 7654 33')).toEqual([]); // MOD 97 fails
+    expect(found('DNI 12345678A ssn 000-12-3456 commit 3f2a9c1d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39')).toEqual([]);
+    expect(found('see scikit-learn, sk-learn, version 10.2.3, on 2024-05-10')).toEqual([]);
+  });
+
+  it('a card number is one card, not also a phone number', () => {
+    expect(found('5555-5555-5555-4444').map(([d]) => d)).toEqual(['payment_card']);
+  });
+});
+
+describe('policies', () => {
+  it('redact, block and flag by default and as configured', () => {
+    const text = 'mail a@example.com, key sk-or-v1-' + 'ab'.repeat(32);
+    const def = applyPolicy(text, compilePolicy());
+    expect(def.blocked).toBe(true); // credentials block by default
+    expect(def.text).toBe(`mail [REDACTED:email], key sk-or-v1-${'ab'.repeat(32)}`);
+    const custom = compilePolicy({ detectors: { api_key: 'redact', email: 'flag' }, custom: [{ name: 'ticket', pattern: 'TCK-\\d{6}', action: 'block' }] });
+    const r = applyPolicy(`${text} TCK-123456`, custom);
+    expect(r.text).toBe('mail a@example.com, key [REDACTED:api_key] TCK-123456');
+    expect(r.blocked).toBe(true);
+    expect(r.findings.map((f) => `${f.detector}:${f.action}`)).toEqual(['email:flag', 'api_key:redact', 'ticket:block']);
+    expect(applyPolicy('nothing here', custom)).toEqual({ text: 'nothing here', blocked: false, findings: [] });
+  });
+
+  it('refuse unknown detectors and bad patterns with the name', () => {
+    expect(() => compilePolicy({ detectors: { emails: 'redact' } })).toThrow(/unknown detector "emails"/);
+    expect(() => compilePolicy({ custom: [{ name: 'x', pattern: '(', action: 'flag' }] })).toThrow(/custom rule "x"/);
+    expect(() => compilePolicy({ detectors: { email: 'off' } }).detectors.some((d) => d.name === 'email')).not.toThrow();
+  });
+});
