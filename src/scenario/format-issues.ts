@@ -96,6 +96,7 @@ export function issuesToProblems(
       const guess = nearest(actual, values);
       message = `"${actual}" is not allowed; expected one of ${values.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`;
     }
+    if (issue.code === 'invalid_format' && typeof actual === 'string' && NON_ASCII.test(actual)) message = nonAsciiName(actual);
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       const firsts = issue.errors.map((branch) => branch[0]?.message).filter(Boolean);
       message = `none of the accepted forms matches: ${[...new Set(firsts)].join('; or ')}`;
@@ -104,4 +105,22 @@ export function issuesToProblems(
     problems.push({ file, ...source.locate(path, atKey), path: formatPath(path), message });
   }
   return problems;
+}
+
+const NON_ASCII = /[^\x20-\x7e]/;
+
+/**
+ * Names (scenario, target, strategy, gateway ids) are ASCII: they become run ids, file names of
+ * reports and JUnit test names, which must survive every file system and CI parser. A Unicode
+ * name gets a clear refusal with an ASCII spelling to use instead, when one can be made.
+ */
+export function nonAsciiName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .replace(/-+$/, '');
+  const instead = slug ? `, e.g. "${slug}"` : '';
+  return `"${name}" has characters outside ASCII: names become run ids and report file names, so use A-Z, a-z, 0-9, ".", "_" or "-"${instead} (a description can say anything)`;
 }

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { HarnessError, inputError, sortProblems, type Problem } from '../errors.js';
+import { ExitCode, HarnessError, inputError, sortProblems, type Problem } from '../errors.js';
+import { keepProblem, salvage } from './salvage.js';
 import { issuesToProblems, formatPath } from './format-issues.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 import { unknownNameMessage } from './suggest.js';
@@ -35,6 +36,26 @@ function tooLarge(file: string, bytes: number): HarnessError {
   return inputError('SCENARIO_TOO_LARGE', `${file}: ${message}`, [{ file, line: 1, col: 1, path: '', message }]);
 }
 
+/**
+ * A scenario with problems. `partial` is what is left once the parts with schema problems are set
+ * aside (salvage.ts), for the plan's own checks; `keep` drops the problems that setting aside caused.
+ */
+export class ScenarioInvalidError extends HarnessError {
+  constructor(
+    file: string,
+    problems: readonly Problem[],
+    readonly partial?: LoadedScenario,
+    private readonly removedNames: ReadonlySet<string> = new Set(),
+  ) {
+    const sorted = sortProblems(problems);
+    super('SCENARIO_INVALID', `${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'}`, { problems: sorted, exitCode: ExitCode.usage });
+  }
+
+  keep(p: Problem): boolean {
+    return keepProblem(p, this.removedNames);
+  }
+}
+
 /** Validates scenario text; `file` is used for messages and relative paths. */
 export function parseScenario(text: string, file: string): LoadedScenario {
   // Cheap bound first (a UTF-8 byte is at most one UTF-16 unit; a unit is at most 3 bytes).
@@ -43,19 +64,28 @@ export function parseScenario(text: string, file: string): LoadedScenario {
     if (bytes > MAX_SCENARIO_BYTES) throw tooLarge(file, bytes);
   }
   const source = parseYamlSource(text, file);
-  if (source.problems.length > 0) throw invalid(file, source.problems);
+  if (source.value === undefined) throw new ScenarioInvalidError(file, source.problems);
+  const problems: Problem[] = [...source.problems];
   const parsed = scenarioSchema.safeParse(source.value);
-  if (!parsed.success) throw invalid(file, issuesToProblems(parsed.error.issues, source, file, scenarioSchema));
-  const scenario = parsed.data;
-  const problems = checkReferences(scenario, source, file);
-  if (problems.length > 0) throw invalid(file, problems);
-  return {
+  let scenario: Scenario | undefined;
+  let removedNames: ReadonlySet<string> = new Set();
+  if (parsed.success) scenario = parsed.data;
+  else {
+    problems.push(...issuesToProblems(parsed.error.issues, source, file, scenarioSchema));
+    const salvaged = salvage(source.value, parsed.error.issues);
+    scenario = salvaged?.scenario;
+    removedNames = salvaged?.removedNames ?? removedNames;
+  }
+  if (scenario) problems.push(...checkReferences(scenario, source, file).filter((p) => keepProblem(p, removedNames)));
+  const loaded = scenario && {
     file,
     dir: path.dirname(path.resolve(file)),
     hash: createHash('sha256').update(text).digest('hex'),
     scenario,
     source,
   };
+  if (problems.length > 0) throw new ScenarioInvalidError(file, problems, loaded, removedNames);
+  return loaded!;
 }
 
 export async function loadScenario(file: string): Promise<LoadedScenario> {
@@ -78,11 +108,6 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
 /** A located problem for a path inside the scenario. */
 export function problemAt(loaded: Pick<LoadedScenario, 'file' | 'source'>, at: readonly PathSegment[], message: string, atKey = false): Problem {
   return { file: loaded.file, ...loaded.source.locate(at, atKey), path: formatPath(at), message };
-}
-
-function invalid(file: string, problems: Problem[]) {
-  const sorted = sortProblems(problems);
-  return inputError('SCENARIO_INVALID', `${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'}`, sorted);
 }
 
 function checkReferences(scenario: Scenario, source: YamlSource, file: string): Problem[] {

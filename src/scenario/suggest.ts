@@ -16,8 +16,41 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/**
+ * Words people write for a key that has another name here, tried before spelling distance:
+ * `end:` in an incident means its `duration` (an incident is start + duration), not `kind`,
+ * which merely looks alike. The first synonym that is a candidate wins.
+ */
+const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  end: ['duration'],
+  ends: ['duration'],
+  end_at: ['duration'],
+  stop: ['duration'],
+  until: ['duration'],
+  length: ['duration'],
+  for: ['duration'],
+  begin: ['start'],
+  from: ['start'],
+  at: ['start'],
+  start_at: ['start'],
+  starts: ['start'],
+  offset: ['start'],
+  type: ['kind', 'dist', 'process', 'use'],
+  strategy: ['use'],
+  rate: ['rate_per_s'],
+  rps: ['rate_per_s'],
+  qps: ['rate_per_s'],
+  requests: ['count'],
+  file: ['path'],
+  timeout: ['attempt_timeout', 'timeout_ms'],
+};
+
 /** The closest candidate within a distance that scales with the name's length, if any. */
 export function nearest(name: string, candidates: Iterable<string>): string | undefined {
+  const list = [...candidates];
+  const synonym = SYNONYMS[name.toLowerCase()]?.find((s) => list.includes(s));
+  if (synonym) return synonym;
+  candidates = list;
   let best: string | undefined;
   let bestDistance = Infinity;
   const lower = name.toLowerCase();

@@ -13,7 +13,7 @@ import type { Problem } from '../errors.js';
 export type PathSegment = string | number;
 
 export interface YamlSource {
-  /** The plain JS value (undefined when the text had problems). */
+  /** The plain JS value: undefined when the text could not be read as one document (duplicate keys alone leave it set, last one winning). */
   value: unknown;
   problems: Problem[];
   /** Line/column of the node at `path`, or of its deepest existing ancestor. `atKey` points at the key itself. */
@@ -42,7 +42,6 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     const message = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?/, '');
     problems.push({ file, line: lp?.line, col: lp?.col, path: '', message: `${message} (${err.code})` });
   }
-  if (doc?.contents) problems.push(...duplicateKeyProblems(doc.contents as Node, file, pos));
   let value: unknown;
   if (doc && problems.length === 0) {
     try {
@@ -54,6 +53,10 @@ export function parseYamlSource(text: string, file: string): YamlSource {
       problems.push({ file, line: 1, col: 1, path: '', message: 'the scenario is empty (no keys, or only comments)' });
   }
   if (!doc && problems.length === 0) problems.push({ file, line: 1, col: 1, path: '', message: 'the scenario is empty' });
+  if (problems.length > 0) value = undefined;
+  // Duplicate keys are problems, but the value (last one wins) is still checked, so the schema's
+  // problems are listed with them rather than after the duplicates are fixed.
+  if (doc?.contents) problems.push(...duplicateKeyProblems(doc.contents as Node, file, pos));
 
   const locate = (path: readonly PathSegment[], atKey = false) => {
     let node: unknown = doc?.contents;
@@ -87,12 +90,12 @@ export function parseYamlSource(text: string, file: string): YamlSource {
 
 const indexes = new WeakMap<YAMLMap, Map<string, Pair>>();
 
-/** A map's pairs by key text (first definition wins), built once per map. */
+/** A map's pairs by key text, built once per map; a duplicated key resolves to its last definition, the one the value holds. */
 function keyIndex(map: YAMLMap): Map<string, Pair> {
   let index = indexes.get(map);
   if (!index) {
     index = new Map();
-    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p as Pair);
+    for (const p of map.items) if (isPair(p) && isScalar(p.key)) index.set(String(p.key.value), p as Pair);
     indexes.set(map, index);
   }
   return index;

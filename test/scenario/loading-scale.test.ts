@@ -53,7 +53,7 @@ describe('scenario loading at scale', () => {
     ]);
   });
 
-  it('finds duplicates in flow maps, in maps inside lists, and several at once; 1 and "1" are different keys', () => {
+  it('finds duplicates in flow maps, in maps inside lists, and several at once, with the schema problems; 1 and "1" are different keys', () => {
     const yaml = `name: d\nseed: 1\ntraffic: { synthetic: { arrival: { process: constant, rate_per_s: 1, rate_per_s: 2 }, count: 1 } }
 targets:
   a: { provider: openai, model: gpt-4o-mini }
@@ -68,7 +68,10 @@ seed: 2
 `;
     expect(problemsOf(() => parseScenario(yaml, 'd.yaml'))).toEqual([
       'd.yaml:3:70  Map keys must be unique ("rate_per_s" first defined at line 3) (DUPLICATE_KEY)',
+      'd.yaml:8:5  incidents[1].duration  expected a duration string such as "30s", "250ms" or "4h22m"',
       'd.yaml:10:5  Map keys must be unique ("kind" first defined at line 8) (DUPLICATE_KEY)',
+      // The last definition is the one checked (and pointed at), and its problems are listed beside the duplicate.
+      'd.yaml:10:11  incidents[1].kind  "brownout" is not allowed; expected one of outage, error_rate, latency, overload, rate_limit_storm, credits_exhausted',
       'd.yaml:13:1  Map keys must be unique ("seed" first defined at line 2) (DUPLICATE_KEY)',
     ]);
     const distinct = parseScenario(bigScenario(0, '        1: 1\n        "1": 2\n'), 'ok.yaml');

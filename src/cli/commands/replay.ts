@@ -13,6 +13,7 @@ import { fmt } from '../../report/summary-markdown.js';
 import type { Io } from '../io.js';
 import { scenarioFiles } from '../scenario-paths.js';
 import { executeScenarios, loadAll, runBuilder, type RunArgs } from './run.js';
+import { checkPositiveInteger } from '../option-checks.js';
 
 export interface ReplayArgs extends RunArgs {
   transport: 'msw' | 'mock-server' | 'live';
@@ -51,6 +52,7 @@ export async function replayHandler(args: ReplayArgs, io: Io): Promise<number> {
 
 /** Projected cost of a live replay: every request at the cheapest and at the priciest target. */
 async function dryRun(args: ReplayArgs, io: Io): Promise<number> {
+  checkPositiveInteger('limit', args.limit);
   for (const loaded of await loadAll(scenarioFiles(args.paths), args)) {
     const plan = planScenario(loaded, { seed: args.seed, only: args.strategy });
     const traffic = openTraffic(loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, { limit: args.limit, onBadRow: args['on-bad-row'] });

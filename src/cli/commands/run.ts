@@ -16,6 +16,7 @@ import { scenarioFiles } from '../scenario-paths.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { selectRuns } from '../run-selection.js';
 import { commonOptions, type CommonArgs } from './common-options.js';
+import { checkPositiveInteger } from '../option-checks.js';
 
 export interface RunArgs extends CommonArgs {
   paths: string[];
@@ -68,6 +69,7 @@ export function runHandler(args: RunArgs, io: Io): Promise<number> {
 }
 
 export async function executeScenarios(args: RunArgs, io: Io, execute: Execute): Promise<number> {
+  checkPositiveInteger('limit', args.limit);
   const files = scenarioFiles(args.paths);
   const scenarios = selectRuns(await loadAll(files, args), { strategy: args.strategy, shard: args.shard });
   if (scenarios.length === 0) {

@@ -5,9 +5,8 @@
  */
 import type { Argv } from 'yargs';
 import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
-import { loadScenario } from '../../scenario/load-scenario.js';
-import { planScenario } from '../../engine/plan-scenario.js';
 import { openTraffic } from '../../traffic/open-traffic.js';
+import { checkScenario } from '../check-scenario.js';
 import type { Io } from '../io.js';
 import { scenarioFiles } from '../scenario-paths.js';
 
@@ -27,8 +26,13 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
   const ok: string[] = [];
   for (const file of scenarioFiles(args.paths)) {
     try {
-      const loaded = await loadScenario(file);
-      const plan = planScenario(loaded);
+      const checked = await checkScenario(file);
+      if ('problems' in checked) {
+        problems.push(...checked.problems);
+        continue;
+      }
+      const { loaded, plan } = checked;
+      const before = problems.length;
       let requests = '';
       if (args.traffic && plan.tracePath) {
         const traffic = openTraffic(loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, { onBadRow: 'skip' });
@@ -42,7 +46,7 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
         requests = `, ${traffic.stats.rows.toLocaleString('en-US')} requests`;
       }
       const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-      ok.push(`ok  ${file} (${n(plan.strategies.length, 'strategy', 'strategies')}, ${n(plan.targets.length, 'target', 'targets')}${requests})`);
+      if (problems.length === before) ok.push(`ok  ${file} (${n(plan.strategies.length, 'strategy', 'strategies')}, ${n(plan.targets.length, 'target', 'targets')}${requests})`);
     } catch (e) {
       if (e instanceof HarnessError && e.problems.length > 0) problems.push(...e.problems);
       else throw e;
