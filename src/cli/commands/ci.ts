@@ -1,0 +1,126 @@
+/**
+ * `routebench ci <summary|comment|baseline>`: the steps of the GitHub Action (action.yml) that are
+ * more than a command line, as commands that can be tested.
+ *
+ *   summary   one job summary for the whole suite (and the PR comment body), from the merged
+ *             report and `compare --all --json`, saying when there was no baseline
+ *   comment   creates or updates the one PR comment marked `<!-- routebench -->`; a token that may
+ *             not write (fork PRs) is said in the job summary, not a failure
+ *   baseline  finds the base branch's newest results artifact (GitHub REST), or says why none
+ *
+ * GitHub calls take the token from GITHUB_TOKEN or GH_TOKEN (never a flag: flags show in process
+ * lists) and the API root from GITHUB_API_URL.
+ */
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { environmentError, ExitCode, inputError } from '../../errors.js';
+import { findBaselineArtifact } from '../../ci/find-baseline.js';
+import { githubApi, GitHubHttpError } from '../../ci/github-api.js';
+import { jobSummary, type BaselineState, type CommentState } from '../../ci/job-summary.js';
+import { readComparisons, readSummaries } from '../../ci/read-results.js';
+import { upsertComment } from '../../ci/upsert-comment.js';
+import type { Io } from '../io.js';
+
+export interface CiArgs {
+  action: 'summary' | 'comment' | 'baseline';
+  reports: string;
+  compare?: string;
+  'compare-failed'?: string;
+  'baseline-missing'?: string;
+  'base-branch'?: string;
+  budget?: string;
+  comment: CommentState;
+  'report-url'?: string;
+  artifact?: string;
+  out?: string;
+  append?: string;
+  body?: string;
+  repo?: string;
+  pr?: number;
+  name: string;
+  'github-output'?: string;
+}
+
+export function ciBuilder(y: Argv): Argv<CiArgs> {
+  return y
+    .positional('action', { choices: ['summary', 'comment', 'baseline'] as const, describe: 'which CI step' })
+    .option('reports', { type: 'string', default: 'reports', describe: 'summary: the reports folder (`routebench report --out`)' })
+    .option('compare', { type: 'string', describe: 'summary: the output of `routebench compare --all --json` against the base branch' })
+    .option('compare-failed', { type: 'string', describe: 'summary: the base results were found but compare failed; why' })
+    .option('baseline-missing', { type: 'string', describe: 'summary: there are no base branch results; why' })
+    .option('base-branch', { type: 'string', describe: 'summary: the branch compared against; baseline: the branch to look on' })
+    .option('budget', { type: 'string', describe: 'summary: the regression budget given to compare, as text' })
+    .option('comment', { choices: ['on', 'no-token', 'fork', 'not-a-pr'] as const, default: 'on' as const, describe: 'summary: whether a PR comment will carry it (else say why not)' })
+    .option('report-url', { type: 'string', describe: 'summary: link to the run page with the report artifact' })
+    .option('artifact', { type: 'string', describe: 'summary: the report artifact name' })
+    .option('out', { type: 'string', describe: 'summary: write the markdown to this file (default: print it)' })
+    .option('append', { type: 'string', describe: 'summary: also append it to this file (e.g. $GITHUB_STEP_SUMMARY); comment: where to say it could not post' })
+    .option('body', { type: 'string', describe: 'comment: the markdown file to post' })
+    .option('repo', { type: 'string', describe: 'comment, baseline: owner/name (default $GITHUB_REPOSITORY)' })
+    .option('pr', { type: 'number', describe: 'comment: pull request number (default: from $GITHUB_EVENT_PATH)' })
+    .option('name', { type: 'string', default: 'routebench-results', describe: 'baseline: the results artifact name' })
+    .option('github-output', { type: 'string', describe: 'baseline: append found=, run-id=, reason= to this file (e.g. $GITHUB_OUTPUT)' }) as unknown as Argv<CiArgs>;
+}
+
+export async function ciHandler(args: CiArgs, io: Io): Promise<number> {
+  if (args.action === 'summary') return summary(args, io);
+  const repo = args.repo ?? io.env.GITHUB_REPOSITORY;
+  if (!repo || !/^[\w.-]+\/[\w.-]+$/.test(repo)) throw inputError('CI_REPO', `no repository given${repo ? ` ("${repo}" is not owner/name)` : ''}`, [], 'pass --repo owner/name, or run inside GitHub Actions (GITHUB_REPOSITORY)');
+  const api = githubApi({ apiUrl: io.env.GITHUB_API_URL, token: io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN });
+  try {
+    return args.action === 'comment' ? await comment(args, io, repo, api) : await baseline(args, io, repo, api);
+  } catch (e) {
+    if (e instanceof GitHubHttpError) throw environmentError('GITHUB_API', `GitHub API: ${e.message}`, 'a GitHub outage or a rate limit: re-run the job; the job summary holds the results', e);
+    if (e instanceof TypeError) throw environmentError('GITHUB_UNREACHABLE', `cannot reach the GitHub API (${io.env.GITHUB_API_URL ?? 'https://api.github.com'}): ${e.message}`, 'check GITHUB_API_URL and the network; re-run the job', e);
+    throw e;
+  }
+}
+
+function summary(args: CiArgs, io: Io): number {
+  const branch = args['base-branch'] ?? 'the base branch';
+  let baselineState: BaselineState;
+  if (args.compare) baselineState = { state: 'compared', branch, comparisons: readComparisons(args.compare), budget: args.budget };
+  else if (args['compare-failed']) baselineState = { state: 'failed', branch, reason: args['compare-failed'] };
+  else baselineState = { state: 'missing', branch, reason: args['baseline-missing'] ?? 'no base branch results were given (--compare)' };
+  const md = jobSummary({ scenarios: readSummaries(args.reports), baseline: baselineState, comment: args.comment, reportUrl: args['report-url'], artifact: args.artifact });
+  if (args.out) writeFileSync(args.out, md);
+  if (args.append) appendFileSync(args.append, md);
+  if (!args.out) io.out(md);
+  else io.out(`job summary: ${args.out} (${md.split('\n').length - 1} lines)\n`);
+  return ExitCode.ok;
+}
+
+function prNumber(args: CiArgs, io: Io): number {
+  if (args.pr !== undefined) return args.pr;
+  const file = io.env.GITHUB_EVENT_PATH;
+  const event = file ? (JSON.parse(readFileSync(file, 'utf8')) as { pull_request?: { number?: number }; number?: number }) : undefined;
+  const n = event?.pull_request?.number ?? event?.number;
+  if (typeof n !== 'number') throw inputError('CI_NO_PR', 'no pull request number', [], 'pass --pr <number>, or run on a pull_request event (GITHUB_EVENT_PATH)');
+  return n;
+}
+
+async function comment(args: CiArgs, io: Io, repo: string, api: ReturnType<typeof githubApi>): Promise<number> {
+  if (!args.body) throw inputError('CI_NO_BODY', 'no comment body', [], 'pass --body <file>, e.g. the file `routebench ci summary --out` wrote');
+  if (!io.env.GITHUB_TOKEN && !io.env.GH_TOKEN) throw environmentError('CI_NO_TOKEN', 'no GitHub token: GITHUB_TOKEN and GH_TOKEN are unset', 'set GITHUB_TOKEN (the action passes its github-token input)');
+  const res = await upsertComment(api, { repo, issue: prNumber(args, io), body: readFileSync(args.body, 'utf8') });
+  if (res.action === 'forbidden') {
+    const note = `\n> No PR comment: the token may not write to ${repo} (HTTP ${res.status}: ${res.message}). A pull request from a fork gets a read-only token; this summary is the result.\n`;
+    if (args.append) appendFileSync(args.append, note);
+    io.err(`routebench: no PR comment: the token may not write to ${repo} (HTTP ${res.status}: ${res.message}); the job summary holds the results\n`);
+    return ExitCode.ok;
+  }
+  io.out(`PR comment ${res.action}: ${res.url}\n`);
+  return ExitCode.ok;
+}
+
+async function baseline(args: CiArgs, io: Io, repo: string, api: ReturnType<typeof githubApi>): Promise<number> {
+  if (!args['base-branch']) throw inputError('CI_NO_BRANCH', 'no base branch', [], 'pass --base-branch <name> (in a pull request: ${{ github.base_ref }})');
+  const found = await findBaselineArtifact(api, { repo, branch: args['base-branch'], name: args.name });
+  if (args['github-output'])
+    appendFileSync(
+      args['github-output'],
+      found.found ? `found=true\nrun-id=${found.runId}\nartifact-id=${found.artifactId}\nsha=${found.sha}\n` : `found=false\nreason=${found.reason.replace(/\n/g, ' ')}\n`,
+    );
+  io.out(found.found ? `baseline: artifact ${args.name} of run ${found.runId} (${found.sha.slice(0, 7)}, ${found.createdAt})\n` : `baseline: none: ${found.reason}\n`);
+  return ExitCode.ok;
+}
