@@ -1,10 +1,10 @@
 /**
  * Row parsers for the trace formats routebench reads: its own JSONL, the Azure LLM inference
- * 2023 CSV, Mooncake JSONL and BurstGPT CSV. Each parser turns one line into a TraceRow or an
+ * 2023 and 2024 CSV, Mooncake JSONL and BurstGPT CSV. Each parser turns one line into a TraceRow or an
  * error message; the reader adds file:line and applies the bad-row policy.
  */
 import type { RecordedOutcome, Tags } from './traffic-request.js';
-import { parseAzureTimestamp, splitCsvLine } from './csv.js';
+import { parseAzureTime, splitCsvLine } from './csv.js';
 
 export interface TraceRow {
   /** Time in the trace's own clock, ms (made relative to the first row by the reader). */
@@ -81,10 +81,14 @@ const azure: TraceFormat = {
     const idx = columnIndexes(header ?? [], ['TIMESTAMP', 'ContextTokens', 'GeneratedTokens']);
     if (typeof idx === 'string') return idx;
     const [t, ctx, gen] = idx;
+    // Times are ms from the first row's whole second: small numbers, so differences keep every digit.
+    let originSec: number | undefined;
     return (text) => {
       const cols = splitCsvLine(text);
-      const timeMs = parseAzureTimestamp(cols[t] ?? '');
-      if (timeMs === undefined) return `TIMESTAMP "${cols[t]}" is not a "YYYY-MM-DD HH:MM:SS.fffffff" time`;
+      const time = parseAzureTime(cols[t] ?? '');
+      if (time === undefined) return `TIMESTAMP "${cols[t]}" is not an Azure trace time ("2023-11-16 18:15:46.6805900" or "2024-05-10 00:00:00.009930+00:00")`;
+      originSec ??= time.epochSec;
+      const timeMs = (time.epochSec - originSec) * 1000 + time.fracMs;
       const input = num(cols[ctx]);
       const output = num(cols[gen]);
       if (!isCount(input)) return countError('ContextTokens', cols[ctx]);

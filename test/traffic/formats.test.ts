@@ -113,7 +113,7 @@ describe('azure 2023 CSV', () => {
     const file = tmp.write('bad.csv', 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,4808,10\n16/11/2023 18:17:04,3180,8\n2023-11-16 18:17:05.0000000,12.5,8\n');
     const e = await harnessError(collect({ file, format: 'azure' }));
     expect(e.problems[0]).toMatchObject({ file, line: 3 });
-    expect(e.problems[0]!.message).toBe('TIMESTAMP "16/11/2023 18:17:04" is not a "YYYY-MM-DD HH:MM:SS.fffffff" time');
+    expect(e.problems[0]!.message).toBe('TIMESTAMP "16/11/2023 18:17:04" is not an Azure trace time ("2023-11-16 18:15:46.6805900" or "2024-05-10 00:00:00.009930+00:00")');
     const { stats } = await collect({ file, format: 'azure', onBadRow: 'skip' });
     expect(stats.skippedRows).toBe(2);
     expect(stats.skippedSamples[1]).toBe(`${file}:4: ContextTokens must be a whole number ≥ 0, got "12.5"`);
