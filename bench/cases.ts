@@ -63,14 +63,14 @@ strategies:
 }
 
 /** Four strategies over ~1.2M attempt rows: the report-generation benchmark's run group. */
-export function reportScenario(): string {
+export function reportScenario(count = 240_000): string {
   return `
 name: bench-report
 seed: 1
 traffic:
   synthetic:
     arrival: { process: poisson, rate_per_s: 300 }
-    count: 240000
+    count: ${count}
     stream: 0.5
     tags: { project: { a: 1, b: 1, c: 1 } }
 targets:

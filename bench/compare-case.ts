@@ -41,16 +41,16 @@ strategies:
 `;
 }
 
-export async function benchCompare(): Promise<{ ms: number; requestsPerSide: number; resamples: number }> {
-  const loaded = parseScenario(compareScenario(COMPARE_REQUESTS), 'bench/compare.yaml');
+export async function benchCompare(requests = COMPARE_REQUESTS, resamples = COMPARE_RESAMPLES): Promise<{ ms: number; requestsPerSide: number; resamples: number }> {
+  const loaded = parseScenario(compareScenario(requests), 'bench/compare.yaml');
   const store = await openStore(':memory:');
   try {
     const result = await runScenario(loaded, { store, env });
     const [single, fallback] = result.runs;
     const t0 = performance.now();
-    await compareRuns({ store, runNo: single!.runNo }, { store, runNo: fallback!.runNo }, { resamples: COMPARE_RESAMPLES, seed: 1 });
+    await compareRuns({ store, runNo: single!.runNo }, { store, runNo: fallback!.runNo }, { resamples, seed: 1 });
     const ms = performance.now() - t0;
-    return { ms: Math.round(ms * 10) / 10, requestsPerSide: single!.requests, resamples: COMPARE_RESAMPLES };
+    return { ms: Math.round(ms * 10) / 10, requestsPerSide: single!.requests, resamples };
   } finally {
     store.close();
   }

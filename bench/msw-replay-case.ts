@@ -51,8 +51,8 @@ export interface MswReplayResult {
 }
 
 /** One replay into a fresh DuckDB file; numbers read back from the `requests` view. */
-export async function benchMswReplay(dbFile: string, env: RunEnvironment): Promise<MswReplayResult> {
-  const loaded = parseScenario(mswReplayScenario(), 'bench/msw-replay.yaml');
+export async function benchMswReplay(dbFile: string, env: RunEnvironment, size: { targets: number; rate: number; seconds: number } = { targets: TARGETS, rate: RATE, seconds: SECONDS }): Promise<MswReplayResult> {
+  const loaded = parseScenario(mswReplayScenario(size.targets, size.rate, size.seconds), 'bench/msw-replay.yaml');
   const store = await openStore(dbFile);
   try {
     const t0 = performance.now();

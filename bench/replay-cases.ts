@@ -19,7 +19,8 @@ const stat = (xs: number[], d = 0) => ({ median: round(median(xs), d), range: [r
 const load = () => os.loadavg().map((x) => round(x, 2));
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
-export async function mswReplayCase(runs: number, tmp: string, env: RunEnvironment): Promise<Record<string, unknown>> {
+export async function mswReplayCase(runs: number, tmp: string, env: RunEnvironment, tiny = false): Promise<Record<string, unknown>> {
+  const size = tiny ? { targets: 4, rate: 100, seconds: 0.5 } : { targets: 100, rate: 2500, seconds: 5 };
   const loadBefore = load();
   const db = path.join(tmp, 'msw-replay.duckdb');
   const fresh = () => {
@@ -27,16 +28,16 @@ export async function mswReplayCase(runs: number, tmp: string, env: RunEnvironme
     rmSync(`${db}.wal`, { force: true });
     return db;
   };
-  await benchMswReplay(fresh(), env); // warm-up (JIT, msw's first requests): discarded
+  await benchMswReplay(fresh(), env, size); // warm-up (JIT, msw's first requests): discarded
   const rs: MswReplayResult[] = [];
   for (let i = 0; i < runs; i++) {
     gc();
-    rs.push(await benchMswReplay(fresh(), env));
+    rs.push(await benchMswReplay(fresh(), env, size));
   }
   const rps = stat(rs.map((r) => r.completedPerS));
   return {
-    targets: 100,
-    offeredPerS: 2500,
+    targets: size.targets,
+    offeredPerS: size.rate,
     requests: rs[0]!.requests,
     completedPerS: rps,
     success: stat(rs.map((r) => r.success), 4),
@@ -50,11 +51,12 @@ export async function mswReplayCase(runs: number, tmp: string, env: RunEnvironme
   };
 }
 
-export async function mockServerCase(runs: number): Promise<Record<string, unknown>> {
+export async function mockServerCase(runs: number, tiny = false): Promise<Record<string, unknown>> {
+  const sizes = tiny ? { warmupS: 0, durationS: 1, connections: [10] } : { connections: CONNECTIONS };
   const loadBefore = load();
   const rs: MockServerRun[] = [];
-  for (let i = 0; i < runs; i++) rs.push(await benchMockServer());
-  const points = CONNECTIONS.map((connections, k) => {
+  for (let i = 0; i < runs; i++) rs.push(await benchMockServer(sizes));
+  const points = sizes.connections.map((connections, k) => {
     const at = rs.map((r) => r.points[k]!);
     return { connections, rps: stat(at.map((p) => p.rps)), p50Ms: stat(at.map((p) => p.p50Ms)), p99Ms: stat(at.map((p) => p.p99Ms)), non2xx: at.reduce((a, p) => a + p.non2xx, 0), errors: at.reduce((a, p) => a + p.errors + p.timeouts, 0) };
   });
@@ -73,7 +75,8 @@ export async function mockServerCase(runs: number): Promise<Record<string, unkno
   };
 }
 
-export async function generatorLagCase(runs: number): Promise<Record<string, unknown>> {
+export async function generatorLagCase(runs: number, tiny = false): Promise<Record<string, unknown>> {
+  const [rate, seconds] = tiny ? [200, 0.5] : [1000, 10];
   const loadBefore = load();
   const byProcess: Record<string, unknown> = {};
   let met = true;
@@ -81,11 +84,11 @@ export async function generatorLagCase(runs: number): Promise<Record<string, unk
     const rs = [];
     for (let i = 0; i < runs; i++) {
       gc();
-      rs.push(await benchGeneratorLag(p));
+      rs.push(await benchGeneratorLag(p, rate, seconds));
     }
     const p99 = stat(rs.map((r) => r.p99Ms), 3);
     met &&= p99.median <= LAG_P99_TARGET_MS;
     byProcess[p] = { requests: rs[0]!.requests, p50Ms: stat(rs.map((r) => r.p50Ms), 3), p99Ms: p99, maxMs: stat(rs.map((r) => r.maxMs), 2), cpuShare: stat(rs.map((r) => r.cpuShare), 3) };
   }
-  return { ratePerS: 1000, seconds: 10, ...byProcess, loadAverage: { before: loadBefore, after: load() }, target: LAG_P99_TARGET_MS, met };
+  return { ratePerS: rate, seconds, ...byProcess, loadAverage: { before: loadBefore, after: load() }, target: LAG_P99_TARGET_MS, met };
 }

@@ -12,35 +12,36 @@ import type { Store } from './open-store.js';
 /** DuckDB's vector size: the most rows one data chunk holds. */
 const VECTOR = 2048;
 
-type Column =
+export type AttemptColumn = { name: string } & (
   | { kind: 'const'; value: (b: AttemptBatch) => number }
-  | { kind: 'data'; get: (b: AttemptBatch) => Int32Array | Float64Array | Uint8Array; nullable?: 'nan' | 'negative' };
+  | { kind: 'data'; get: (b: AttemptBatch) => Int32Array | Float64Array | Uint8Array; nullable?: 'nan' | 'negative' }
+);
 
-/** In table order; must match ddl.ts. */
-const COLUMNS: Column[] = [
-  { kind: 'const', value: (b) => b.runNo },
-  { kind: 'data', get: (b) => b.requestNo },
-  { kind: 'data', get: (b) => b.attemptNo },
-  { kind: 'data', get: (b) => b.targetNo, nullable: 'negative' },
-  { kind: 'data', get: (b) => b.scheduledMs },
-  { kind: 'data', get: (b) => b.sentMs },
-  { kind: 'data', get: (b) => b.firstTokenMs, nullable: 'nan' },
-  { kind: 'data', get: (b) => b.endMs },
-  { kind: 'data', get: (b) => b.outcome },
-  { kind: 'data', get: (b) => b.httpStatus, nullable: 'negative' },
-  { kind: 'data', get: (b) => b.errorKind, nullable: 'negative' },
-  { kind: 'data', get: (b) => b.retryable },
-  { kind: 'data', get: (b) => b.retryAfterMs, nullable: 'nan' },
-  { kind: 'data', get: (b) => b.tokensIn },
-  { kind: 'data', get: (b) => b.tokensCached },
-  { kind: 'data', get: (b) => b.tokensOut },
-  { kind: 'data', get: (b) => b.costUsd },
-  { kind: 'data', get: (b) => b.reasonNo },
-  { kind: 'data', get: (b) => b.tagsetNo },
-  { kind: 'data', get: (b) => b.routeNo },
-  { kind: 'data', get: (b) => b.stream },
-  { kind: 'data', get: (b) => b.incidentNo, nullable: 'negative' },
-  { kind: 'data', get: (b) => b.maxGapMs, nullable: 'nan' },
+/** In table order; checked against the table's own column names when a writer opens. */
+export const ATTEMPT_COLUMNS: AttemptColumn[] = [
+  { name: 'run_no', kind: 'const', value: (b) => b.runNo },
+  { name: 'request_no', kind: 'data', get: (b) => b.requestNo },
+  { name: 'attempt_no', kind: 'data', get: (b) => b.attemptNo },
+  { name: 'target_no', kind: 'data', get: (b) => b.targetNo, nullable: 'negative' },
+  { name: 'scheduled_ms', kind: 'data', get: (b) => b.scheduledMs },
+  { name: 'sent_ms', kind: 'data', get: (b) => b.sentMs },
+  { name: 'first_token_ms', kind: 'data', get: (b) => b.firstTokenMs, nullable: 'nan' },
+  { name: 'end_ms', kind: 'data', get: (b) => b.endMs },
+  { name: 'outcome', kind: 'data', get: (b) => b.outcome },
+  { name: 'http_status', kind: 'data', get: (b) => b.httpStatus, nullable: 'negative' },
+  { name: 'error_kind', kind: 'data', get: (b) => b.errorKind, nullable: 'negative' },
+  { name: 'retryable', kind: 'data', get: (b) => b.retryable },
+  { name: 'retry_after_ms', kind: 'data', get: (b) => b.retryAfterMs, nullable: 'nan' },
+  { name: 'tokens_in', kind: 'data', get: (b) => b.tokensIn },
+  { name: 'tokens_cached', kind: 'data', get: (b) => b.tokensCached },
+  { name: 'tokens_out', kind: 'data', get: (b) => b.tokensOut },
+  { name: 'cost_usd', kind: 'data', get: (b) => b.costUsd },
+  { name: 'reason_no', kind: 'data', get: (b) => b.reasonNo },
+  { name: 'tagset_no', kind: 'data', get: (b) => b.tagsetNo },
+  { name: 'route_no', kind: 'data', get: (b) => b.routeNo },
+  { name: 'stream', kind: 'data', get: (b) => b.stream },
+  { name: 'incident_no', kind: 'data', get: (b) => b.incidentNo, nullable: 'negative' },
+  { name: 'max_gap_ms', kind: 'data', get: (b) => b.maxGapMs, nullable: 'nan' },
 ];
 
 export class AttemptWriter {
@@ -52,10 +53,13 @@ export class AttemptWriter {
 
   private constructor(private readonly appender: DuckDBAppender) {
     this.types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
-    if (this.types.length !== COLUMNS.length) throw new Error(`attempts table has ${this.types.length} columns, writer knows ${COLUMNS.length}`);
+    if (this.types.length !== ATTEMPT_COLUMNS.length) throw new Error(`attempts table has ${this.types.length} columns, writer knows ${ATTEMPT_COLUMNS.length}`);
   }
 
   static async open(store: Store): Promise<AttemptWriter> {
+    const table = (await store.all<{ name: string }>(`SELECT column_name AS name FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = 'attempts' ORDER BY ordinal_position`)).map((c) => c.name);
+    const known = ATTEMPT_COLUMNS.map((c) => c.name);
+    if (table.join() !== known.join()) throw new Error(`attempts table columns (${table.join(', ')}) differ from the writer's (${known.join(', ')}): update ATTEMPT_COLUMNS in write-attempts.ts with ddl.ts`);
     return new AttemptWriter(await store.con.createAppender('attempts'));
   }
 
@@ -65,10 +69,15 @@ export class AttemptWriter {
   }
 
   private appendSlice(batch: AttemptBatch, off: number, len: number): void {
+    this.appender.appendDataChunk(this.fillChunk(batch, off, len));
+  }
+
+  /** A data chunk holding rows off..off+len-1 of the batch (len ≤ 2048), ready to append. */
+  fillChunk(batch: AttemptBatch, off: number, len: number): DuckDBDataChunk {
     const chunk = DuckDBDataChunk.create(this.types, len);
     const raw = chunk.chunk;
-    for (let c = 0; c < COLUMNS.length; c++) {
-      const col = COLUMNS[c]!;
+    for (let c = 0; c < ATTEMPT_COLUMNS.length; c++) {
+      const col = ATTEMPT_COLUMNS[c]!;
       const vec = duckdb.data_chunk_get_vector(raw, c);
       if (col.kind === 'const') {
         this.constant.fill(col.value(batch), 0, len);
@@ -87,7 +96,7 @@ export class AttemptWriter {
       }
       if (col.nullable) this.writeValidity(vec, data, off, len, col.nullable);
     }
-    this.appender.appendDataChunk(chunk);
+    return chunk;
   }
 
   private writeValidity(vec: duckdb.Vector, data: ArrayLike<number>, off: number, len: number, rule: 'nan' | 'negative'): void {

@@ -1,0 +1,60 @@
+/**
+ * Every bench case, by name: what it measures (printed by `npm run bench -- --help`) and how to
+ * run it. A case returns one JSON object; a figure stated against a ceiling measured in the same
+ * run carries the ratio. `tiny` shrinks every size (the smoke test in test/bench runs each case
+ * that way: it checks the case still runs, never a timing).
+ */
+import type { RunEnvironment } from '../src/runner/run-environment.js';
+import { simulateFallback, writePath } from './engine-cases.js';
+import { azureAll, compare100k, decideCost, reportGeneration, streamRss } from './suite-cases.js';
+import { benchServeVsProxy } from './serve-vs-proxy.js';
+import { generatorLagCase, mockServerCase, mswReplayCase } from './replay-cases.js';
+
+export interface CaseContext {
+  /** Repetitions per arm (the report gives the median and range). */
+  runs: number;
+  tiny: boolean;
+  /** Scratch folder for databases and traces. */
+  tmp: string;
+  /** The repository root. */
+  root: string;
+  env: RunEnvironment;
+}
+
+export interface BenchCase {
+  name: string;
+  what: string;
+  target: string;
+  run(ctx: CaseContext): Promise<Record<string, unknown>>;
+}
+
+const TINY_SERVE = { warmupS: 0, durationS: 1, latencyWarmup: 20, latencyRequests: 100, ttftRequests: 20, minRounds: 1 };
+
+export const BENCH_CASES: readonly BenchCase[] = [
+  { name: 'simulate-fallback-1m', what: '1M synthetic requests, fallback over 3 targets (5% errors each), runScenario into a fresh DuckDB file, against the engine alone with a null sink in the same run', target: 'end to end >= 0.6 of engine-alone', run: simulateFallback },
+  { name: 'duckdb-write-path', what: '1,048,576 attempt rows: AttemptWriter vs prebuilt chunks appended (native ceiling) vs the appender row by row (columns derived from the table); Parquet export and re-insert of the same rows', target: 'ratios reported', run: writePath },
+  { name: 'azure-all-strategies', what: 'the Azure LLM 2023 code trace (8,819 requests) through all ten strategies, to summary-ready DuckDB', target: '<= 2 s', run: azureAll },
+  { name: 'report-1m-rows', what: 'writeReport for ~1.2M attempt rows over 4 strategies (summary, comparisons with 1,000 resamples, 7 charts as vega-lite + SVG + PNG, HTML)', target: '<= 3 s', run: reportGeneration },
+  { name: 'compare-100k', what: 'compareRuns between two runs of 100,000 requests, 1,000 bootstrap resamples', target: '<= 2 s', run: compare100k },
+  { name: 'stream-10m-rss', what: 'a 10M-request JSONL trace streamed through simulate in a child process: its peak RSS', target: '<= 300 MB', run: streamRss },
+  { name: 'decide-cost', what: 'tinybench: mean and p99 of one decide() call, every registered strategy', target: 'p99 <= 5 us', run: decideCost },
+  { name: 'serve-vs-proxy', what: 'routebench serve --strategy fallback against a bare node:http + undici proxy in front of an instant mock: req/s at 50 connections, added latency at concurrency 1, streaming TTFT', target: 'serve >= 0.85 of the proxy req/s; added p50 <= proxy + 10 us', run: (c) => benchServeVsProxy(c.runs, c.tiny ? TINY_SERVE : undefined) },
+  { name: 'msw-replay-100-targets', what: 'replayScenario over msw, 100 perfect targets, open-loop 2,500 req/s for 5 s: completed req/s, latency, generator lag', target: '>= 2,000 req/s', run: (c) => mswReplayCase(c.runs, c.tmp, c.env, c.tiny) },
+  { name: 'mock-server-json', what: 'the loopback mock server (child, cpu 1) under autocannon (child, cpu 0), JSON replies, 10/50/100 connections', target: '>= 20,000 req/s', run: (c) => mockServerCase(c.runs, c.tiny) },
+  { name: 'generator-lag-1000rps', what: 'the open-loop arrival scheduler at 1,000 req/s for 10 s, constant and Poisson: lag p50/p99/max', target: 'p99 <= 1 ms', run: (c) => generatorLagCase(c.runs, c.tiny) },
+];
+
+export function helpText(): string {
+  const width = Math.max(...BENCH_CASES.map((c) => c.name.length));
+  return [
+    'npm run bench [-- --only name,name] [-- --runs N] [-- --tiny] [-- --out file.json]',
+    '',
+    'Runs every case (or those named), prints one JSON report and saves it as bench/results/<time>.json.',
+    'The report records the CPU model, cores, load average, Node version and commit.',
+    '`npm run bench:table -- <file.json>` regenerates the table in docs/performance.md from one report.',
+    '',
+    'cases:',
+    ...BENCH_CASES.map((c) => `  ${c.name.padEnd(width)}  ${c.what}\n  ${' '.repeat(width)}  target: ${c.target}`),
+    '',
+  ].join('\n');
+}
