@@ -8,6 +8,7 @@ import { lagWarnings } from './lag-check.js';
 import { fmt } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
 import { scriptJson, vendorScripts } from './vendor-scripts.js';
+import { strategyColour } from './charts/palette.js';
 
 export interface ChartEntry {
   id: string;
@@ -35,6 +36,8 @@ export interface ReportPage {
   traffic: string;
   rows: readonly SummaryRow[];
   winners: readonly Winners[];
+  /** Who competed for best in column, as "that meet ..." / "whose ..." (best-in-column.ts). */
+  bestRule: string;
   thresholds: ReadonlyMap<string, readonly ThresholdResult[]>;
   /** The comparisons with the baseline strategy, rendered as HTML (baseline-comparisons.ts). */
   comparisonsHtml?: string;
@@ -60,19 +63,21 @@ td.win{background:#e5f5e0;font-weight:bold}td.fail{color:#b2182b;font-weight:bol
 .win-v{color:#1a7f37;font-weight:bold}.loss-v{color:#b2182b;font-weight:bold}.tie-v{color:#666}
 .chart{background:#fff;border:1px solid #e3e3e3;padding:12px;margin:12px 0}
 .links{font-size:12px;color:#666}.note{color:#666;font-size:12px}
+.sw{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:6px;vertical-align:baseline}
 .warn{background:#fff4e5;border-left:4px solid #e08214;padding:6px 10px}
 `;
 
 function summaryTable(p: ReportPage): string {
   const win = new Map(p.winners.map((w) => [w.run_no, w]));
+  const strategies = p.rows.map((r) => r.strategy);
   const cell = (v: string, w: boolean | undefined) => `<td${w ? ' class="win"' : ''}>${esc(v)}</td>`;
   const rows = p.rows.map((r) => {
     const w = win.get(r.run_no);
     const failed = (p.thresholds.get(r.run_id) ?? []).filter((t) => !t.passed).length;
-    return `<tr><td><b>${esc(r.strategy)}</b>${r.strategy !== r.strategy_use ? ` <span class="note">(${esc(r.strategy_use)})</span>` : ''}</td>${cell(fmt.pct(r.success_rate), w?.success_rate)}${cell(fmt.ms(r.p50_latency_ms), w?.p50)}${cell(fmt.ms(r.p95_latency_ms), w?.p95)}${cell(fmt.ms(r.p99_latency_ms), w?.p99)}${cell(fmt.ms(r.p50_ttft_ms), w?.ttft)}${cell(fmt.num(r.mean_attempts, 3), w?.attempts)}${cell(fmt.pct(r.failover_rate), undefined)}${cell(fmt.usd(r.total_cost_usd), undefined)}${cell(fmt.usd(r.cost_per_1k_usd), w?.cost)}<td${r.status !== 'ok' ? ' class="fail"' : ''}>${esc(r.status)}${failed ? ` (${failed})` : ''}</td></tr>`;
+    return `<tr><td><span class="sw" style="background:${strategyColour(strategies, r.strategy)}"></span><b>${esc(r.strategy)}</b>${r.strategy !== r.strategy_use ? ` <span class="note">(${esc(r.strategy_use)})</span>` : ''}</td>${cell(fmt.pct(r.success_rate), w?.success_rate)}${cell(fmt.ms(r.p50_latency_ms), w?.p50)}${cell(fmt.ms(r.p95_latency_ms), w?.p95)}${cell(fmt.ms(r.p99_latency_ms), w?.p99)}${cell(fmt.ms(r.p50_ttft_ms), w?.ttft)}${cell(fmt.num(r.mean_attempts, 3), w?.attempts)}${cell(fmt.pct(r.failover_rate), undefined)}${cell(fmt.usd(r.total_cost_usd), undefined)}${cell(fmt.usd(r.cost_per_1k_usd), w?.cost)}<td${r.status !== 'ok' ? ' class="fail"' : ''}>${esc(r.status)}${failed ? ` (${failed})` : ''}</td></tr>`;
   });
   return `<table id="summary"><thead><tr><th>strategy</th><th>success</th><th>p50</th><th>p95</th><th>p99</th><th>TTFT p50</th><th>attempts</th><th>failover</th><th>cost</th><th>per 1k ok</th><th>status</th></tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="note">Green: the best value in its column. Latency and TTFT from the scheduled send time, successful requests only. Failover: share of requests that touched more than one target (failover or hedge). Cost includes failed attempts as providers bill them.</p>`;
+<p class="note">Green: the best value in its column among the strategies ${esc(p.bestRule)}; a strategy that drops requests does not win on latency or cost for it. Latency and TTFT from the scheduled send time, successful requests only. Failover: share of requests that touched more than one target (failover or hedge). Cost includes failed attempts as providers bill them.</p>`;
 }
 
 function thresholdsTable(p: ReportPage): string {

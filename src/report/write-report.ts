@@ -24,8 +24,10 @@ export interface ReportRequest extends SummaryRequest {
 export interface ReportOptions {
   /** Write SVG/PNG files for every chart (default true). */
   images?: boolean;
-  /** Bootstrap resamples for the comparisons with the baseline strategy (default 1000). */
+  /** Bootstrap resamples for the comparisons with the baseline strategy and the shift plot (default 1000). */
   resamples?: number;
+  /** Seed of the shift plot's bootstrap draws (default 1). */
+  seed?: number;
 }
 
 export interface WrittenReport {
@@ -56,7 +58,8 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
   write('summary.json', `${JSON.stringify(json, null, 2)}\n`);
 
   const labels = new Map(rows.map((r) => [r.run_no, r.strategy]));
-  const { charts, winners, incidents } = await buildCharts(store, labels, prepared);
+  const thresholds = new Map(req.runs.map((r) => [r.runId, r.thresholds]));
+  const { charts, winners, eligibility, incidents } = await buildCharts(store, labels, prepared, { rows, thresholds, comparisons: comps, resamples: opts.resamples ?? 1000, seed: opts.seed ?? 1 });
   const fonts = pngFonts();
   const entries: ChartEntry[] = [];
   for (const c of charts) {
@@ -81,7 +84,8 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
       traffic: req.traffic,
       rows,
       winners,
-      thresholds: new Map(req.runs.map((r) => [r.runId, r.thresholds])),
+      bestRule: eligibility.rule,
+      thresholds,
       comparisonsHtml: baselineHtml(baseline, comps),
       costsHtml: costsHtml(json.costs, esc) + verdictHtml(json.verdict, esc),
       charts: entries,

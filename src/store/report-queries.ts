@@ -19,26 +19,6 @@ export async function prepareReport(store: Store, runNos: readonly number[], buc
   return { bucketMs, spanMs };
 }
 
-/** Probabilities for the latency CDF: dense in the tail. */
-export const CDF_GRID: readonly number[] = (() => {
-  const ps = new Set<number>();
-  for (let i = 1; i < 100; i++) ps.add(i / 100);
-  for (let i = 990; i < 1000; i++) ps.add(i / 1000);
-  for (let i = 9990; i <= 9999; i++) ps.add(i / 10000);
-  return [...ps].sort((a, b) => a - b);
-})();
-
-/** The latency CDF at CDF_GRID: one sort per run, then the order statistics at each probability. */
-export async function latencyCdf(store: Store): Promise<{ run_no: number; p: number; latency_ms: number }[]> {
-  // (quantile_cont with a list of 200+ probabilities re-selects per probability: 10x slower.)
-  return store.all(`
-    WITH s AS (SELECT run_no, latency_ms, row_number() OVER (PARTITION BY run_no ORDER BY latency_ms) AS k FROM rq WHERE success),
-    n AS (SELECT run_no, count(*) AS n FROM rq WHERE success GROUP BY run_no),
-    want AS (SELECT n.run_no, g.p, greatest(1, ceil(g.p * n.n))::BIGINT AS k FROM n, (SELECT unnest([${CDF_GRID.join(', ')}]) AS p) g)
-    SELECT want.run_no, want.p, s.latency_ms FROM want JOIN s ON s.run_no = want.run_no AND s.k = want.k
-    ORDER BY want.run_no, want.p`);
-}
-
 export interface FrontRow {
   run_no: number;
   p95_latency_ms: number | null;
@@ -128,18 +108,21 @@ export async function incidentWindows(store: Store, runNos: readonly number[]): 
     FROM incidents WHERE run_no IN (${list(runNos)}) ORDER BY start_ms, name`);
 }
 
-/** Per summary column, whether each run is the best (ties all win). */
-export async function winners(store: Store): Promise<{ run_no: number; success_rate: boolean; p50: boolean; p95: boolean; p99: boolean; ttft: boolean; attempts: boolean; cost: boolean }[]> {
+/**
+ * Per summary column, whether each run is the best among the `eligible` runs (ties all win; runs
+ * outside `eligible` never win: see report/best-in-column.ts).
+ */
+export async function winners(store: Store, eligible: readonly number[]): Promise<{ run_no: number; success_rate: boolean; p50: boolean; p95: boolean; p99: boolean; ttft: boolean; attempts: boolean; cost: boolean }[]> {
+  const best = (col: string, fn: 'min' | 'max') => `coalesce(e AND ${col} = ${fn}(${col}) FILTER (WHERE e) OVER (), false)`;
   return store.all(`
     WITH s AS (
-      SELECT run_no, avg(success::INTEGER) AS sr,
+      SELECT run_no, run_no IN (${list(eligible)}) AS e, avg(success::INTEGER) AS sr,
         quantile_cont(latency_ms, 0.5) FILTER (WHERE success) AS p50, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95,
         quantile_cont(latency_ms, 0.99) FILTER (WHERE success) AS p99, quantile_cont(ttft_ms, 0.5) FILTER (WHERE success AND stream) AS ttft,
         avg(attempts) AS att, exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) AS cost
       FROM rq GROUP BY run_no)
-    SELECT run_no, sr = max(sr) OVER () AS success_rate, p50 = min(p50) OVER () AS p50, p95 = min(p95) OVER () AS p95,
-      p99 = min(p99) OVER () AS p99, coalesce(ttft = min(ttft) OVER (), false) AS ttft, att = min(att) OVER () AS attempts,
-      cost = min(cost) OVER () AS cost
+    SELECT run_no, ${best('sr', 'max')} AS success_rate, ${best('p50', 'min')} AS p50, ${best('p95', 'min')} AS p95,
+      ${best('p99', 'min')} AS p99, ${best('ttft', 'min')} AS ttft, ${best('att', 'min')} AS attempts, ${best('cost', 'min')} AS cost
     FROM s ORDER BY run_no`);
 }
 

@@ -1,5 +1,6 @@
 /** Shared pieces of the report charts: sizes, the strategy colour scale and incident shading. */
 import type { TopLevelSpec } from 'vega-lite';
+import { strategyRange } from './palette.js';
 
 export type Spec = TopLevelSpec;
 export type Row = Record<string, unknown>;
@@ -15,9 +16,9 @@ export const CONFIG = {
   title: { fontSize: 13, anchor: 'start' as const, fontWeight: 'bold' as const },
 };
 
-/** The same colour for a strategy in every chart: domain in summary order. */
-export function strategyColor(strategies: readonly string[]) {
-  return { field: 'strategy', type: 'nominal' as const, title: 'strategy', scale: { domain: [...strategies], scheme: 'tableau10' } };
+/** The same colour for a strategy in every chart: domain in summary order, colours from palette.ts. */
+export function strategyColor(strategies: readonly string[], legend: Record<string, unknown> | null = {}) {
+  return { field: 'strategy', type: 'nominal' as const, title: 'strategy', scale: { domain: [...strategies], range: strategyRange(strategies) }, legend };
 }
 
 /** Time axis in hours (or minutes for short runs) from the start of the traffic. */

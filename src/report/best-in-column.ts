@@ -1,0 +1,43 @@
+/**
+ * Which strategies may be "best in column" in the summary. Latency and cost per success count
+ * successful requests only, so a strategy that drops requests can look fastest and cheapest for
+ * it (a single target that fails 9% of requests skips every failover). Only strategies that keep
+ * enough requests compete:
+ *
+ * - when the scenario declares success-rate thresholds, those that pass every one of them;
+ * - otherwise, those whose success rate is not significantly below the most available strategy's
+ *   (the 95% Newcombe interval of the difference includes 0, the test the answer uses for ties).
+ *
+ * Pure: summary rows and threshold results in, the eligible runs and the rule in words out.
+ */
+import type { SummaryRow } from '../store/queries.js';
+import { fmt } from './summary-markdown.js';
+import { newcombeDiff } from './stats/wilson.js';
+import type { ThresholdResult } from './thresholds.js';
+
+export interface Eligibility {
+  runNos: number[];
+  /** How eligibility was decided, for the caption: "among strategies that ...". */
+  rule: string;
+}
+
+type Row = Pick<SummaryRow, 'run_no' | 'run_id' | 'strategy' | 'requests' | 'successes' | 'success_rate'>;
+
+export function eligibleForBest(rows: readonly Row[], thresholds: ReadonlyMap<string, readonly ThresholdResult[]>): Eligibility {
+  const withData = rows.filter((r) => r.requests > 0);
+  const successThresholds = (r: Row) => (thresholds.get(r.run_id) ?? []).filter((t) => t.metric === 'success_rate');
+  const declared = [...new Set(withData.flatMap((r) => successThresholds(r).map((t) => t.threshold)))];
+  if (declared.length > 0) {
+    const runNos = withData.filter((r) => successThresholds(r).length > 0 && successThresholds(r).every((t) => t.passed)).map((r) => r.run_no);
+    return { runNos, rule: `that meet the success-rate threshold${declared.length > 1 ? 's' : ''} (${declared.join(', ')})` };
+  }
+  const best = [...withData].sort((a, b) => b.success_rate - a.success_rate)[0];
+  if (!best) return { runNos: [], rule: 'with requests' };
+  const runNos = withData
+    .filter((r) => r === best || r.success_rate >= best.success_rate || newcombeDiff(r.successes, r.requests, best.successes, best.requests).hi >= 0)
+    .map((r) => r.run_no);
+  return {
+    runNos,
+    rule: `whose success rate is not significantly below the most available (${best.strategy}, ${fmt.pct(best.success_rate)}; 95% interval of the difference)`,
+  };
+}
