@@ -31,7 +31,8 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
   for (const r of s.strategies) if (r.note) out.push(`${r.status === 'error' ? 'error' : r.status === 'interrupted' ? 'stopped' : 'note'}: ${r.strategy}: ${r.note}`);
   for (const k of s.skipped ?? []) out.push(`skipped ${k.strategy}: ${k.reason}`);
   for (const r of s.strategies)
-    if (r.p50_overhead_ms !== null) out.push(`${r.strategy}: the gateway added p50 ${fmt.fineMs(r.p50_overhead_ms)}, p99 ${fmt.fineMs(r.p99_overhead_ms)} (client time minus upstream time)`);
+    if (r.p50_overhead_ms !== null)
+      out.push(`${r.strategy}: the gateway added p50 ${fmt.fineMs(r.p50_overhead_ms)}, p99 ${fmt.fineMs(r.p99_overhead_ms)} of its own (client time minus upstream time minus its waits); it waited between upstream calls p50 ${fmt.fineMs(r.p50_wait_ms)}, p99 ${fmt.fineMs(r.p99_wait_ms)} (backoff, retry-after)`);
   const failed = s.strategies.flatMap((r) =>
     r.thresholds
       .filter((t) => !t.passed)

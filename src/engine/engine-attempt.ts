@@ -44,7 +44,7 @@ export class EngineAttempt implements AttemptView {
   queued = false;
   /** The request finished while the event was queued: return to the pool when it pops. */
   releaseOnPop = false;
-  /** Scratch for the transport (simulate: from the sampled draw). */
+  /** Scratch for the transport (simulate: from the sampled draw): output tokens of the whole reply, its pace and TTFT. */
   generated = 0;
   tokensPerMs = 0;
   ttftAfter = NaN;

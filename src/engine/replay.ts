@@ -7,10 +7,10 @@
  */
 import { KIND_RETRYABLE } from '../providers/canonical.js';
 import type { Router } from '../strategies/strategy.js';
-import type { CallResult, Transport } from '../transport/transport.js';
+import type { CallResult, ProviderCall, Transport } from '../transport/transport.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import type { AttemptRows } from './attempt-rows.js';
-import { bill, costUsd } from './billing.js';
+import { bill, billedOutput, costUsd, observedOutput, type Generation } from './billing.js';
 import type { EngineAttempt, RequestState } from './engine-attempt.js';
 import type { TargetPlan } from './plan-targets.js';
 import { RequestMachine, type MachineDriver } from './request-machine.js';
@@ -41,7 +41,7 @@ export interface SpendGate {
 export class ReplayRun implements MachineDriver {
   readonly machine: RequestMachine;
   private readonly frame: TimeFrame;
-  private readonly calls = new Map<EngineAttempt, AbortController>();
+  private readonly calls = new Map<EngineAttempt, { controller: AbortController; call: ProviderCall }>();
   /** A harness fault from the transport, rethrown by the runner. */
   failure: unknown;
   /** Requests that arrived and have not finished (for an interrupt). */
@@ -102,8 +102,7 @@ export class ReplayRun implements MachineDriver {
       this.reserved.set(att, worst);
     }
     const controller = new AbortController();
-    this.calls.set(att, controller);
-    const call = {
+    const call: ProviderCall = {
       target,
       request: att.request,
       attemptOnTarget: att.attemptOnTarget,
@@ -114,6 +113,7 @@ export class ReplayRun implements MachineDriver {
         if (!att.cancelled && att.request.stream) att.firstTokenAt = this.toScenario(realAt);
       },
     };
+    this.calls.set(att, { controller, call });
     this.parts.transport.send(call, controller.signal).then(
       (res) => this.settled(att, res),
       (e: unknown) => {
@@ -124,6 +124,7 @@ export class ReplayRun implements MachineDriver {
   }
 
   private settled(att: EngineAttempt, res: CallResult): void {
+    const call = this.calls.get(att)?.call;
     this.calls.delete(att);
     att.queued = false;
     if (att.releaseOnPop) return this.machine.pool.releaseAttempt(att);
@@ -137,14 +138,29 @@ export class ReplayRun implements MachineDriver {
     att.endMs = this.toScenario(res.endAt);
     att.firstTokenAt = stream ? this.toScenario(res.firstTokenAt) : NaN;
     att.maxGapMs = stream && res.chunks !== undefined && res.chunks > 1 && res.maxGapMs !== undefined ? res.maxGapMs * this.parts.timeScale : NaN;
-    const generated = res.usage?.output ?? res.tokensReceived;
-    bill(att, this.parts.targets[att.target]!.price, generated, res.firstByteAt !== undefined || res.firstTokenAt !== undefined);
+    const g = (call && this.parts.transport.generation?.(call)) ?? res.generation;
+    const timedOut = res.outcome === 'timeout';
+    let output: number;
+    if (g) {
+      // The one billing rule, on what the mock generated; a timeout hangs up at the attempt's own
+      // limit (as simulate takes it: the first-token limit when no token would come by then).
+      const limit = !(g.ttftMs <= att.firstTokenTimeoutMs) ? Math.min(att.timeoutMs, att.firstTokenTimeoutMs) : att.timeoutMs;
+      output = timedOut ? billedOutput(false, g, limit) : billedOutput(res.outcome === 'ok', g);
+    } else output = observedOutput(res.outcome === 'ok', timedOut, res.usage?.output ?? res.tokensReceived, res.firstByteAt !== undefined || res.firstTokenAt !== undefined);
+    bill(att, this.parts.targets[att.target]!.price, output);
     this.settleSpend(att);
     this.machine.attemptEnded(att);
   }
 
+  /** What the mock generates for an attempt in flight, when its mock runs in this process. */
+  private generationOf(att: EngineAttempt): Generation | undefined {
+    const call = this.calls.get(att)?.call;
+    return call && this.parts.transport.generation?.(call);
+  }
+
   cancelAttempt(att: EngineAttempt, outcome: 'hedge_lost' | 'aborted'): void {
-    this.calls.get(att)?.abort();
+    const g = this.generationOf(att);
+    this.calls.get(att)?.controller.abort();
     const now = this.now();
     att.outcome = outcome;
     att.endMs = now;
@@ -153,8 +169,8 @@ export class ReplayRun implements MachineDriver {
     att.retryable = false;
     att.retryAfterMs = undefined;
     if (!(att.firstTokenAt <= now)) att.firstTokenAt = NaN;
-    // What a cancelled call generated is not observable here: billed as its prompt only, once answering had begun.
-    bill(att, this.parts.targets[att.target]!.price, 0, att.firstTokenAt === att.firstTokenAt);
+    // Billed for what the mock generated until now; without it (a live provider), for its prompt once answering had begun.
+    bill(att, this.parts.targets[att.target]!.price, g ? billedOutput(false, g, now - att.sentMs) : observedOutput(false, true, 0, att.firstTokenAt === att.firstTokenAt));
     this.settleSpend(att);
   }
 

@@ -9,7 +9,7 @@ import { newDraw, type MockTarget } from '../providers/mock/mock-model.js';
 import type { Router, TargetInfo } from '../strategies/strategy.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import type { AttemptRows } from './attempt-rows.js';
-import { bill } from './billing.js';
+import { bill, billedOutput, type Generation } from './billing.js';
 import type { EngineAttempt, RequestState } from './engine-attempt.js';
 import { EventQueue } from './event-queue.js';
 import { RequestMachine, type MachineDriver } from './request-machine.js';
@@ -103,7 +103,7 @@ export class SimulatedRun implements MachineDriver {
       att.errorKind = 'timeout';
       att.status = 0;
       att.dueAt = att.sentMs + limit;
-      att.generated = this.generatedBy(att, limit, d.tokensOut);
+      att.generated = d.tokensOut;
       att.firstTokenAt = limit >= att.ttftAfter ? att.sentMs + att.ttftAfter : NaN;
     } else {
       att.outcome = d.kind === -1 ? 'ok' : 'error';
@@ -117,15 +117,21 @@ export class SimulatedRun implements MachineDriver {
     this.queue.push(att.dueAt, ATTEMPT_END, this.hold(att));
   }
 
-  private generatedBy(att: EngineAttempt, elapsed: number, cap: number): number {
-    return elapsed > att.ttftAfter ? Math.min(cap, Math.floor((elapsed - att.ttftAfter) * att.tokensPerMs)) : 0;
+  /** What the provider generates for the attempt (billing.ts): the draw's TTFT, pace and whole output. */
+  private readonly gen: Generation = { ttftMs: NaN, tokensPerMs: 0, tokensOut: 0 };
+  private generation(att: EngineAttempt): Generation {
+    this.gen.ttftMs = att.ttftAfter;
+    this.gen.tokensPerMs = att.tokensPerMs;
+    this.gen.tokensOut = att.generated;
+    return this.gen;
   }
 
-  /** Fills in the end of an attempt that ran to its sampled end. */
+  /** Fills in the end of an attempt that ran to its sampled end (or to its timeout: the client hung up then). */
   private complete(att: EngineAttempt): void {
     att.endMs = att.dueAt;
     att.retryable = att.errorKind === undefined ? false : KIND_RETRYABLE[att.errorKind];
-    bill(att, this.parts.targets[att.target]!.price, att.generated, att.endMs - att.sentMs >= att.ttftAfter);
+    const g = this.generation(att);
+    bill(att, this.parts.targets[att.target]!.price, att.outcome === 'timeout' ? billedOutput(false, g, att.endMs - att.sentMs) : billedOutput(att.outcome === 'ok', g));
   }
 
   cancelAttempt(att: EngineAttempt, outcome: 'hedge_lost' | 'aborted'): void {
@@ -138,8 +144,7 @@ export class SimulatedRun implements MachineDriver {
     att.retryAfterMs = undefined;
     att.incident = -1;
     if (!(att.firstTokenAt <= this.t)) att.firstTokenAt = NaN;
-    const total = att.request.outputTokens;
-    bill(att, this.parts.targets[att.target]!.price, this.generatedBy(att, elapsed, total), elapsed >= att.ttftAfter);
+    bill(att, this.parts.targets[att.target]!.price, billedOutput(false, this.generation(att), elapsed));
   }
 
   setTimer(state: RequestState, at: number, gen: number): void {

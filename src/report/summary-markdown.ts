@@ -58,7 +58,8 @@ export function summaryMarkdown(s: SummaryInput): string {
   out.push(`| ${COLUMNS.map(([h]) => h).join(' | ')} |`, `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const r of s.rows) out.push(`| ${COLUMNS.map(([, f]) => f(r)).join(' | ')} |`);
   for (const r of s.rows)
-    if (r.p50_overhead_ms !== null) out.push('', `${r.strategy} is an external gateway: it added p50 ${fmt.fineMs(r.p50_overhead_ms)}, p99 ${fmt.fineMs(r.p99_overhead_ms)} per request (client time minus time in upstream calls, read from the mock server's log).`);
+    if (r.p50_overhead_ms !== null)
+      out.push('', `${r.strategy} is an external gateway: it added p50 ${fmt.fineMs(r.p50_overhead_ms)}, p99 ${fmt.fineMs(r.p99_overhead_ms)} per request of its own time (client time minus time in upstream calls, read from the mock server's log, minus the waits it chose between them), and waited p50 ${fmt.fineMs(r.p50_wait_ms)}, p99 ${fmt.fineMs(r.p99_wait_ms)} between upstream calls (backoff, retry-after).`);
   out.push('', 'Latency is from the scheduled send time to the successful answer (successful requests only); TTFT likewise, for streamed requests. Cost includes failed attempts as providers bill them.', '');
 
   const failed = s.rows.flatMap((r) => (s.thresholds.get(r.run_id) ?? []).filter((t) => !t.passed).map((t) => ({ r, t })));

@@ -33,18 +33,20 @@ export async function createTransport(plan: ScenarioPlan, o: TransportOptions): 
     const server = setupServer(...mockHandlers(svc));
     server.listen({ onUnhandledRequest: 'error' });
     const http = httpTransport({ name: 'msw', baseUrl: (t) => `${MSW_BASE}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale });
-    return { ...http, startRun: async (key, scale) => svc.startRun(key, scale), close: async () => server.close() };
+    return { ...http, generation: generationIn(svc), startRun: async (key, scale) => svc.startRun(key, scale), close: async () => server.close() };
   }
   if (o.kind === 'mock-server') {
     let url = o.mockUrl;
     let stop: (() => Promise<void>) | undefined;
     let startRun: (key: string, scale: number) => Promise<void>;
+    let generation: Transport['generation'];
     if (url === undefined) {
       const svc = service();
       const server = await startMockServer(svc);
       url = server.url;
       stop = server.close;
       startRun = async (key, scale) => svc.startRun(key, scale);
+      generation = generationIn(svc);
     } else {
       const base = url.replace(/\/+$/, '');
       startRun = async (key, scale) => {
@@ -56,10 +58,13 @@ export async function createTransport(plan: ScenarioPlan, o: TransportOptions): 
     }
     const base = url.replace(/\/+$/, '');
     const http = httpTransport({ name: 'mock-server', baseUrl: (t) => `${base}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale });
-    return { ...http, mockUrl: base, startRun, close: async () => stop?.() };
+    return { ...http, mockUrl: base, generation, startRun, close: async () => stop?.() };
   }
   return liveTransport(plan, o);
 }
+
+/** Billing lookups in a mock service of this process (a mock in another process sends the same in a header). */
+const generationIn = (svc: MockService): Transport['generation'] => (call) => svc.generation(call.runKey, call.request.index, call.target.id, call.attemptOnTarget);
 
 function liveTransport(plan: ScenarioPlan, o: TransportOptions): Transport {
   const missing = plan.targets.filter((t) => !t.live).map((t) => t.id);

@@ -83,6 +83,7 @@ export async function runExternal(job: ExternalJob, run: { runNo: number; runId:
     rows.end();
     job.writer.flush();
     const notes = [
+      scaleNote(timeScale),
       unmarked > 0 ? `${unmarked} upstream call(s) carried no routebench marker (the gateway dropped the x-routebench-* headers and rewrote the prompt): they could not be attributed` : '',
       seen.unmatchedHits > 0 ? `${seen.unmatchedHits} upstream call(s) named a request this run never sent` : '',
       seen.answeredWithoutUpstream > 0 ? `${seen.answeredWithoutUpstream} request(s) answered without any upstream call reaching the mock (a cache, or upstreams not pointed at the mock server)` : '',
@@ -100,6 +101,16 @@ export async function runExternal(job: ExternalJob, run: { runNo: number; runId:
     await concludeRun(job.store, { runNo: run.runNo, runId: run.runId, strategy, rows }, { failure, interrupted: false, skippedRows: traffic.stats.skippedRows, trafficMs: ext.frame.now(), wallMs: realNow() - t0, finishedAt: job.env.wallClock() }).catch(() => undefined);
     throw failure;
   }
+}
+
+/**
+ * A gateway's own timers (retry backoff, retry-after waits, request timeouts) run on the real
+ * clock: replayed N× faster than recorded, each of them lasts N× longer in scenario time, so the
+ * run's latency, wait and timeout behaviour is that of a gateway N× slower than the real one.
+ */
+export function scaleNote(timeScale: number): string {
+  if (timeScale === 1) return '';
+  return `replayed at --time-scale ${timeScale}, but the gateway's own timers (retry backoff, retry-after waits, request timeouts) run on the real clock, so in scenario time they last ${timeScale}× longer than configured: its latency, gateway_wait_ms and which calls time out are valid at time scale 1 only (replay it with --time-scale 1 to compare them)`;
 }
 
 async function fetchHits(mockUrl: string, run: string): Promise<HitJson[]> {

@@ -22,6 +22,7 @@ export const METRICS: Record<string, MetricKind> = {
   attempts: 'trend',
   cost_usd: 'trend',
   gateway_overhead_ms: 'trend',
+  gateway_wait_ms: 'trend',
   success: 'rate',
   error: 'rate',
   failover: 'rate',
@@ -42,6 +43,8 @@ export const METRICS: Record<string, MetricKind> = {
   requests: 'value',
   p50_gateway_overhead_ms: 'value',
   p99_gateway_overhead_ms: 'value',
+  p50_gateway_wait_ms: 'value',
+  p99_gateway_wait_ms: 'value',
 };
 
 export type Op = '<' | '<=' | '>' | '>=' | '==' | '!=';

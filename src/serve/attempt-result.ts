@@ -4,7 +4,7 @@
  * them, retry-after, times in scenario ms and the billed tokens and cost. Same rules as replay.
  */
 import { KIND_RETRYABLE } from '../providers/canonical.js';
-import { bill } from '../engine/billing.js';
+import { bill, observedOutput } from '../engine/billing.js';
 import type { EngineAttempt } from '../engine/engine-attempt.js';
 import type { UpstreamCall } from './upstream-call.js';
 
@@ -21,7 +21,7 @@ export function recordCall(att: EngineAttempt, call: UpstreamCall, timeScale: nu
   att.endMs = toScenario(call.endAt);
   att.firstTokenAt = att.request.stream ? toScenario(call.firstTokenAt) : NaN;
   const started = call.firstByteAt === call.firstByteAt || call.firstTokenAt === call.firstTokenAt;
-  bill(att, call.upstream.target.price, end === 'lost' ? 0 : call.generated(), started);
+  bill(att, call.upstream.target.price, observedOutput(end === 'ok', end === 'lost' || end === 'timeout', end === 'lost' ? 0 : call.generated(), started));
 }
 
 /** An attempt the machine cancelled at scenario time `now` (hedge lost, client gone): billed for its prompt once answering had begun. */
@@ -33,5 +33,5 @@ export function recordCancel(att: EngineAttempt, outcome: 'hedge_lost' | 'aborte
   att.retryable = false;
   att.retryAfterMs = undefined;
   if (!(att.firstTokenAt <= now)) att.firstTokenAt = NaN;
-  bill(att, price, 0, att.firstTokenAt === att.firstTokenAt);
+  bill(att, price, observedOutput(false, true, 0, att.firstTokenAt === att.firstTokenAt));
 }

@@ -132,14 +132,18 @@ SELECT run_no, request_no,
        sum(tokens_out) AS tokens_out,
        max(max_gap_ms) FILTER (WHERE outcome = 'ok') AS max_gap_ms,
        NULL::DOUBLE AS upstream_ms,
-       NULL::DOUBLE AS gateway_overhead_ms
+       NULL::DOUBLE AS gateway_overhead_ms,
+       NULL::DOUBLE AS gateway_wait_ms
 FROM attempts
 WHERE run_no NOT IN (SELECT run_no FROM runs WHERE strategy_use = 'external')
 GROUP BY run_no, request_no
 UNION ALL
 -- External gateways: the row with no target (not 'gave_up') is the client's call to the gateway;
 -- outcome, latency and TTFT are what the client saw, the other rows are the gateway's upstream
--- calls read from the mock server's log; what the gateway added = client time - upstream time.
+-- calls read from the mock server's log. upstream_ms: time with an upstream call open (overlapping
+-- calls, a hedge, counted once); gateway_wait_ms: the gaps between one upstream call's end and the
+-- next one's start (the backoff and retry-after waits the gateway chose); gateway_overhead_ms: the
+-- gateway's own time = client time - upstream_ms - gateway_wait_ms.
 SELECT run_no, request_no,
        any_value(scheduled_ms),
        any_value(tagset_no),
@@ -160,9 +164,15 @@ SELECT run_no, request_no,
        sum(tokens_in),
        sum(tokens_out),
        max(max_gap_ms) FILTER (WHERE outcome = 'ok' AND client),
-       coalesce(sum(end_ms - sent_ms) FILTER (WHERE NOT client AND outcome <> 'gave_up'), 0),
-       max(end_ms - sent_ms) FILTER (WHERE client) - coalesce(sum(end_ms - sent_ms) FILTER (WHERE NOT client AND outcome <> 'gave_up'), 0)
-FROM (SELECT *, target_no IS NULL AND outcome <> 'gave_up' AS client FROM attempts
-      WHERE run_no IN (SELECT run_no FROM runs WHERE strategy_use = 'external'))
+       coalesce(sum(greatest(0, end_ms - greatest(sent_ms, coalesce(prev_end, sent_ms)))) FILTER (WHERE upstream), 0),
+       max(end_ms - sent_ms) FILTER (WHERE client)
+         - coalesce(sum(greatest(0, end_ms - greatest(sent_ms, coalesce(prev_end, sent_ms)))) FILTER (WHERE upstream), 0)
+         - coalesce(sum(greatest(0, sent_ms - prev_end)) FILTER (WHERE upstream AND prev_end IS NOT NULL), 0),
+       coalesce(sum(greatest(0, sent_ms - prev_end)) FILTER (WHERE upstream AND prev_end IS NOT NULL), 0)
+FROM (SELECT *,
+        -- the latest end among the request's upstream calls sent before this one
+        max(end_ms) FILTER (WHERE upstream) OVER (PARTITION BY run_no, request_no ORDER BY sent_ms, attempt_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+      FROM (SELECT *, target_no IS NULL AND outcome <> 'gave_up' AS client, target_no IS NOT NULL AS upstream FROM attempts
+            WHERE run_no IN (SELECT run_no FROM runs WHERE strategy_use = 'external')))
 GROUP BY run_no, request_no;
 `;

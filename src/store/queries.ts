@@ -33,9 +33,14 @@ export interface SummaryRow {
   time_scale: number | null;
   /** Why a run stopped early or failed (runs.error), e.g. a spend cap; null for a complete run. */
   note: string | null;
-  /** External gateways only: what the gateway added (client time − time in upstream calls), successful requests. */
+  /**
+   * External gateways only, successful requests: what the gateway added of its own (client time −
+   * time in upstream calls − the waits it chose between them), and those waits (backoff, retry-after).
+   */
   p50_overhead_ms: number | null;
   p99_overhead_ms: number | null;
+  p50_wait_ms: number | null;
+  p99_wait_ms: number | null;
 }
 
 const listOf = (runNos: readonly number[]) => (runNos.length === 0 ? 'NULL' : runNos.map((n) => Math.trunc(n)).join(', '));
@@ -58,7 +63,9 @@ export async function summary(store: Store, runNos: readonly number[], relation 
         coalesce(exact_sum(wasted_cost_usd), 0) AS wasted_cost_usd,
         quantile_cont(lag_ms, 0.99) AS p99_lag_ms,
         quantile_cont(gateway_overhead_ms, 0.50) FILTER (WHERE success) AS p50_overhead_ms,
-        quantile_cont(gateway_overhead_ms, 0.99) FILTER (WHERE success) AS p99_overhead_ms
+        quantile_cont(gateway_overhead_ms, 0.99) FILTER (WHERE success) AS p99_overhead_ms,
+        quantile_cont(gateway_wait_ms, 0.50) FILTER (WHERE success) AS p50_wait_ms,
+        quantile_cont(gateway_wait_ms, 0.99) FILTER (WHERE success) AS p99_wait_ms
       FROM ${relation} WHERE run_no IN (${listOf(runNos)}) GROUP BY run_no)
     SELECT r.run_no, r.run_id, r.run_group, r.scenario, r.strategy, r.strategy_use, r.status,
       coalesce(s.requests, 0) AS requests, coalesce(s.successes, 0) AS successes, coalesce(s.success_rate, 0) AS success_rate,
@@ -66,7 +73,7 @@ export async function summary(store: Store, runNos: readonly number[], relation 
       coalesce(s.mean_attempts, 0) AS mean_attempts, coalesce(s.failover_rate, 0) AS failover_rate,
       coalesce(s.total_cost_usd, 0) AS total_cost_usd, coalesce(s.wasted_cost_usd, 0) AS wasted_cost_usd,
       s.total_cost_usd / nullif(s.successes, 0) * 1000 AS cost_per_1k_usd,
-      r.traffic_ms, r.skipped_rows, r.mode, s.p99_lag_ms, r.time_scale, r.error AS note, s.p50_overhead_ms, s.p99_overhead_ms
+      r.traffic_ms, r.skipped_rows, r.mode, s.p99_lag_ms, r.time_scale, r.error AS note, s.p50_overhead_ms, s.p99_overhead_ms, s.p50_wait_ms, s.p99_wait_ms
     FROM runs r LEFT JOIN s USING (run_no)
     WHERE r.run_no IN (${listOf(runNos)})
     ORDER BY list_position([${listOf(runNos)}], r.run_no)`);
@@ -99,6 +106,7 @@ const TREND_COLUMN: Record<string, string> = {
   attempts: 'attempts',
   cost_usd: 'cost_usd',
   gateway_overhead_ms: 'gateway_overhead_ms',
+  gateway_wait_ms: 'gateway_wait_ms',
 };
 const TREND_FILTER: Record<string, string> = {
   latency_ms: 'success',
@@ -106,6 +114,7 @@ const TREND_FILTER: Record<string, string> = {
   attempts: 'true',
   cost_usd: 'true',
   gateway_overhead_ms: 'success AND gateway_overhead_ms IS NOT NULL',
+  gateway_wait_ms: 'success AND gateway_wait_ms IS NOT NULL',
 };
 const RATE_EXPR: Record<string, string> = {
   success: 'success',
@@ -130,6 +139,8 @@ const VALUE_EXPR: Record<string, string> = {
   requests: 'count(*)',
   p50_gateway_overhead_ms: 'quantile_cont(gateway_overhead_ms, 0.50) FILTER (WHERE success)',
   p99_gateway_overhead_ms: 'quantile_cont(gateway_overhead_ms, 0.99) FILTER (WHERE success)',
+  p50_gateway_wait_ms: 'quantile_cont(gateway_wait_ms, 0.50) FILTER (WHERE success)',
+  p99_gateway_wait_ms: 'quantile_cont(gateway_wait_ms, 0.99) FILTER (WHERE success)',
 };
 
 /** The SQL aggregate for one threshold over the `requests` view. */

@@ -12,6 +12,8 @@ import type { TargetPlan } from '../engine/plan-targets.js';
 import type { CallResult, ProviderCall, Transport } from './transport.js';
 import { redact } from './redact.js';
 import { callGuard } from './call-guard.js';
+import { GENERATION_HEADER } from '../providers/mock/mock-service.js';
+import type { Generation } from '../engine/billing.js';
 
 export interface HttpTransportOptions {
   name: Transport['name'];
@@ -64,6 +66,8 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       const headers = Object.fromEntries(res.headers.entries());
       // routebench mocks state the exact wait (scenario ms); a live API's header is not trusted for it.
       const exactWait = o.name === 'live' ? undefined : headers['x-routebench-retry-after-ms'];
+      // ... and what they generate for the call (its billing), whatever reaches the client.
+      if (o.name !== 'live') base.generation = parseGeneration(headers[GENERATION_HEADER]);
       const finish = (out: CallOutcome, extra: Partial<CallResult>): CallResult => {
         guard.clear();
         return {
@@ -139,4 +143,12 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       return finish(out, { firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
     },
   };
+}
+
+/** The mock's generation header (`<TTFT ms|->,<tokens per ms>,<output tokens>`); undefined when absent or malformed. */
+export function parseGeneration(value: string | undefined): Generation | undefined {
+  if (value === undefined) return undefined;
+  const [t, rate, out] = value.split(',');
+  const g = { ttftMs: t === '-' ? NaN : Number(t), tokensPerMs: Number(rate), tokensOut: Number(out) };
+  return (g.ttftMs === g.ttftMs || t === '-') && g.tokensPerMs >= 0 && Number.isInteger(g.tokensOut) && g.tokensOut >= 0 ? g : undefined;
 }

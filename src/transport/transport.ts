@@ -4,6 +4,7 @@
  * (a CallResult), never exceptions; only harness faults throw.
  */
 import type { ErrorKind } from '../providers/canonical.js';
+import type { Generation } from '../engine/billing.js';
 import type { TargetPlan } from '../engine/plan-targets.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 
@@ -44,6 +45,8 @@ export interface CallResult {
   maxGapMs?: number;
   /** A short, redacted description for failures. */
   detail?: string;
+  /** routebench mocks: what the provider generates for this call (its billing), from the response header. */
+  generation?: Generation;
 }
 
 export interface Transport {
@@ -51,6 +54,11 @@ export interface Transport {
   send(call: ProviderCall, signal: AbortSignal): Promise<CallResult>;
   /** The routebench mock server this transport talks to (mock-server transport): its hit log attributes an external gateway's calls. */
   readonly mockUrl?: string;
+  /**
+   * Mocks in this process: what the mock generates for `call` (scenario units), once the call
+   * reached it, so a call hung up on before any reply is billed as simulate bills it.
+   */
+  generation?(call: ProviderCall): Generation | undefined;
   /** Tells mocks a run starts now (fresh mock state, its clock and time scale). */
   startRun?(runKey: string, timeScale: number): Promise<void>;
   close(): Promise<void>;

@@ -16,6 +16,8 @@ export interface Hit {
   attempt?: number;
   /** The how-many-th hit with the same marker (a client's or a gateway's retry of one attempt). */
   repeat: number;
+  /** Which luck the mock drew: the k-th call of this request to this target (k from 0). */
+  drawIndex: number;
   stream: boolean;
   status: number;
   kind?: ErrorKind;
@@ -27,6 +29,8 @@ export interface Hit {
   plannedMs: number;
   /** Scenario ms after the hit at which the first content token is sent; NaN if none. */
   firstTokenMs: number;
+  /** Output tokens per scenario ms after the first (what a caller that hung up was billed for). */
+  tokensPerMs: number;
   /** Tokens of the marked request (what a successful reply bills). */
   tokensIn: number;
   tokensCached: number;

@@ -48,9 +48,25 @@ interface RunState {
   scale: number;
   mocks: MockTarget[];
   inFlight: Int32Array;
-  /** Hits per (request, target, attempt): retries of the same attempt (an SDK's) get fresh luck. */
-  repeats: Map<string, number>;
+  /**
+   * Hits per (request, target), in arrival order. The k-th call of a request to a target draws the
+   * mock's luck k (the same key simulate uses: the engine's attempt on that target), whoever sends
+   * it: routebench's engine (its marker says k), an SDK retrying one attempt, or a gateway that
+   * forwards the marker of the client's one call for all of its own retries and failovers.
+   * Insertion-ordered: past `MAX_TRACKED` keys the oldest request is forgotten.
+   */
+  calls: Map<string, Hit[]>;
 }
+
+/** (request, target) pairs remembered per run for counting calls (about the hit log's capacity). */
+const MAX_TRACKED = 1_000_000;
+
+/**
+ * Response header with what the mock generates for the call, `<TTFT ms|->,<tokens per ms>,<output
+ * tokens of the whole reply>` in scenario units, so a replay bills it as simulate does even when
+ * the mock runs in another process.
+ */
+export const GENERATION_HEADER = 'x-routebench-generation';
 
 const STATUS_OF: Partial<Record<ErrorKind, ErrorKind>> = { gateway_error: 'bad_gateway', gateway_blocked: 'payment_required' };
 
@@ -72,7 +88,7 @@ export class MockService {
 
   /** Starts a run's clock and fresh mock state (rate limits, in-flight counts). */
   startRun(runKey: string, timeScale = this.opts.defaultScale ?? 1): void {
-    this.runs.set(runKey, { origin: this.realNow(), scale: timeScale, mocks: this.createMocks(), inFlight: new Int32Array(this.targets.length), repeats: new Map() });
+    this.runs.set(runKey, { origin: this.realNow(), scale: timeScale, mocks: this.createMocks(), inFlight: new Int32Array(this.targets.length), calls: new Map() });
   }
 
   endRun(runKey: string): void {
@@ -95,10 +111,21 @@ export class MockService {
     const index = marker?.request ?? this.seq;
     // Unmarked requests are each a fresh draw (index = seq): nothing to count, and no key to keep per request.
     let repeat = 0;
+    let drawIndex = 0;
+    let earlier: Hit[] | undefined;
     if (marker) {
-      const key = `${index}/${target.index}/${marker.attempt ?? 0}`;
-      repeat = run.repeats.get(key) ?? 0;
-      run.repeats.set(key, repeat + 1);
+      const key = `${index}/${target.index}`;
+      earlier = run.calls.get(key);
+      if (earlier === undefined) {
+        earlier = [];
+        run.calls.set(key, earlier);
+        if (run.calls.size > MAX_TRACKED) run.calls.delete(run.calls.keys().next().value!);
+      }
+      for (const h of earlier) if (h.attempt === marker.attempt) repeat++;
+      // The marker's attempt k is the k-th call when every earlier one arrived; one that never did
+      // (blocked, cut before it reached the mock) leaves k as it is, and calls the sender did not
+      // count (an SDK's or a gateway's retries) move later calls on.
+      drawIndex = Math.max(marker.attempt, earlier.length);
     }
     const request: TrafficRequest = {
       index,
@@ -112,9 +139,13 @@ export class MockService {
     };
     const now = (this.realNow() - run.origin) * run.scale;
     const d = this.draw;
-    run.mocks[target.index]!.draw(request, (marker?.attempt ?? 0) + repeat * 1000, now, run.inFlight[target.index]!, d);
+    run.mocks[target.index]!.draw(request, drawIndex, now, run.inFlight[target.index]!, d);
     run.inFlight[target.index]!++;
     const plan = this.replyPlan(target, request, d, run.scale, `${runKey}-${index}-${target.index}-${marker?.attempt ?? 0}-${repeat}`);
+    // What the provider generates for this call (scenario ms, tokens): billing follows it (engine/billing.ts).
+    const generation = `${d.firstTokenMs === d.firstTokenMs ? d.firstTokenMs : '-'},${d.tokensPerMs},${d.tokensOut}`;
+    if (plan.type === 'json') plan.response.headers[GENERATION_HEADER] = generation;
+    else if (plan.type === 'stream') plan.stream.headers[GENERATION_HEADER] = generation;
     const seq = this.seq++;
     const kind = d.kind < 0 ? undefined : (ERROR_KINDS[d.kind] as ErrorKind);
     const hit: Hit = {
@@ -124,12 +155,14 @@ export class MockService {
       request: marker?.request,
       attempt: marker?.attempt,
       repeat,
+      drawIndex,
       stream,
       status: plan.type === 'json' ? plan.response.status : plan.type === 'stream' ? 200 : 0,
       kind,
       scenarioMs: now,
       plannedMs: d.durationMs,
       firstTokenMs: d.firstTokenMs,
+      tokensPerMs: d.tokensPerMs,
       tokensIn: request.inputTokens,
       tokensCached: request.cachedTokens,
       tokensOut: d.tokensOut,
@@ -137,6 +170,7 @@ export class MockService {
       headers: pickHeaders(req.headers),
     };
     this.hits.add(hit);
+    earlier?.push(hit);
     let released = false;
     return {
       plan,
@@ -149,6 +183,23 @@ export class MockService {
         if (abandoned) hit.abandoned = true;
       },
     };
+  }
+
+  /**
+   * The hit of one marked call, for billing it the way simulate does (what the mock generated):
+   * the `attempt`-th engine call of `request` to `targetId` in run `runKey`, when it reached the
+   * mock; undefined otherwise.
+   */
+  hitOf(runKey: string, request: number, targetId: string, attempt: number): Hit | undefined {
+    const target = this.byId.get(targetId);
+    const list = target && this.runs.get(runKey)?.calls.get(`${request}/${target.index}`);
+    return list?.find((h) => h.attempt === attempt && h.repeat === 0);
+  }
+
+  /** What the mock generates for that call (scenario ms, tokens; engine/billing.ts's Generation). */
+  generation(runKey: string, request: number, targetId: string, attempt: number): { ttftMs: number; tokensPerMs: number; tokensOut: number } | undefined {
+    const h = this.hitOf(runKey, request, targetId, attempt);
+    return h && { ttftMs: h.firstTokenMs, tokensPerMs: h.tokensPerMs, tokensOut: h.tokensOut };
   }
 
   private replyPlan(target: MockTargetInfo, req: TrafficRequest, d: ReturnType<typeof newDraw>, scale: number, id: string): MockReplyPlan {

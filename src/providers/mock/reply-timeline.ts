@@ -20,15 +20,20 @@ export interface ReplyWriter {
 /** Events due within this many ms are played at once rather than on a timer. */
 const DUE_NOW_MS = 0.5;
 
-/** Starts playing `plan`; returns a cancel function. `onDone` runs once when the reply is over. */
-export function playReply(plan: MockReplyPlan, w: ReplyWriter, onDone: () => void): () => void {
+/**
+ * Starts playing `plan`; returns a cancel function (the caller hung up). `onDone` runs once when the
+ * reply is over: `abandoned` false when it was played to its end, true when it was cancelled first
+ * (a hang the caller gave up on, a stream it stopped reading): the mock then records the call as
+ * abandoned and bills it as cut off at that moment.
+ */
+export function playReply(plan: MockReplyPlan, w: ReplyWriter, onDone: (abandoned: boolean) => void): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let finished = false;
-  const finish = () => {
+  const finish = (abandoned = false) => {
     if (finished) return;
     finished = true;
     if (timer) clearTimeout(timer);
-    onDone();
+    onDone(abandoned);
   };
   const start = performance.now();
   const at = (ms: number, fn: () => void) => {
@@ -80,5 +85,5 @@ export function playReply(plan: MockReplyPlan, w: ReplyWriter, onDone: () => voi
       break;
     }
   }
-  return finish;
+  return () => finish(true);
 }

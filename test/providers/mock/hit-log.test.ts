@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { HitLog, type Hit } from '../../../src/providers/mock/hit-log.js';
 
-const hit = (seq: number, run = 'r'): Hit => ({ seq, run, target: 't', repeat: 0, stream: false, status: 200, scenarioMs: 0, plannedMs: 0, firstTokenMs: NaN, tokensIn: 0, tokensCached: 0, tokensOut: 0, receivedAt: 0, headers: {} });
+const hit = (seq: number, run = 'r'): Hit => ({ seq, run, target: 't', repeat: 0, drawIndex: 0, stream: false, status: 200, scenarioMs: 0, plannedMs: 0, firstTokenMs: NaN, tokensPerMs: 0, tokensIn: 0, tokensCached: 0, tokensOut: 0, receivedAt: 0, headers: {} });
 const seqs = (hits: Hit[]) => hits.map((h) => h.seq);
 const runOf = (seq: number) => (seq % 3 === 0 ? 'a' : 'b');
 

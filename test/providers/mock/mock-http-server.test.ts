@@ -102,6 +102,41 @@ describe('routebench mock server routes', () => {
     ctl2.abort();
   });
 
+  it('a caller that hangs up before the reply is over is logged abandoned; one that reads it to the end is not (node:http and msw)', async () => {
+    // scale 1: perfect's 100 ms TTFT + 12 tokens at 100 tok/s is a 220 ms reply, plain or streamed
+    const hangUps = async (base: string, hits: MockService['hits']) => {
+      for (const stream of [false, true]) {
+        const ctl = new AbortController();
+        const pending = post(base, 'o', marker({ run: 'cut', request: stream ? 1 : 0 }), { stream, signal: ctl.signal }).then((r) => r.text());
+        await waitFor(() => (hits.since(0, 'cut').some((h) => h.request === (stream ? 1 : 0)) ? true : undefined), 5000, 'the call to arrive');
+        ctl.abort();
+        await pending.catch(() => undefined);
+      }
+      const done = await post(base, 'o', marker({ run: 'cut', request: 2 }));
+      expect(done.status).toBe(200);
+      await done.text();
+      const log = await waitFor(() => {
+        const h = hits.since(0, 'cut');
+        return h.length === 3 && h.every((x) => x.endedAt !== undefined) ? h : undefined;
+      }, 5000, 'every reply to end');
+      expect(log.map((h) => [h.request, h.status, h.abandoned ?? false]), base).toEqual([
+        [0, 200, true],
+        [1, 200, true],
+        [2, 200, false],
+      ]);
+    };
+    await fetch(`${mock.url}/_routebench/runs/cut?scale=1`, { method: 'POST' });
+    await hangUps(mock.url, mock.service.hits);
+    const svc = new MockService(mock.plan.targets, () => createMocks(mock.plan), () => performance.now(), { defaultScale: 1 });
+    const msw = setupServer(...mockHandlers(svc));
+    msw.listen({ onUnhandledRequest: 'error' });
+    try {
+      await hangUps('http://mock.routebench.test', svc.hits);
+    } finally {
+      msw.close();
+    }
+  });
+
   it('close() returns promptly with replies still hanging', async () => {
     const other = await serveScenario(YAML, { scale: 50 });
     const hanging = post(other.url, 'o_busy', marker({ run: 'hang' })).then(

@@ -185,7 +185,7 @@ describe('MockService reply plans', () => {
 });
 
 describe('HitLog', () => {
-  const hit = (seq: number, run = 'r'): Hit => ({ seq, run, target: 't', repeat: 0, stream: false, status: 200, scenarioMs: 0, plannedMs: 10, firstTokenMs: NaN, tokensIn: 0, tokensCached: 0, tokensOut: 0, receivedAt: 0, headers: {} });
+  const hit = (seq: number, run = 'r'): Hit => ({ seq, run, target: 't', repeat: 0, drawIndex: 0, stream: false, status: 200, scenarioMs: 0, plannedMs: 10, firstTokenMs: NaN, tokensPerMs: 0, tokensIn: 0, tokensCached: 0, tokensOut: 0, receivedAt: 0, headers: {} });
 
   it('keeps the newest hits up to its capacity and filters by seq and run', () => {
     const log = new HitLog(3);
