@@ -5,6 +5,7 @@ import { summaryMarkdown, type SummaryInput } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
 import { costsMarkdown, strategyCosts, type StrategyCosts } from './costs-section.js';
 import { verdict, verdictMarkdown, type Verdict } from './verdict.js';
+import { dlpMarkdown, dlpSections, type DlpSection } from './dlp-section.js';
 
 export interface SummaryRequest {
   scenario: string;
@@ -32,6 +33,8 @@ export interface SummaryJson {
   skipped: { strategy: string; reason: string }[];
   /** Most available, cheapest meeting every threshold, cheapest overall (two or more complete runs). */
   verdict?: Verdict;
+  /** What each `dlp` wrapper's policy did (only runs that used one). */
+  dlp: DlpSection[];
 }
 
 export async function buildSummary(store: Store, req: SummaryRequest, relation = 'requests'): Promise<{ markdown: string; json: SummaryJson; rows: SummaryRow[] }> {
@@ -41,12 +44,13 @@ export async function buildSummary(store: Store, req: SummaryRequest, relation =
   const errors = await errorBreakdown(store, runNos);
   const reasons = await topReasons(store, runNos, 5);
   const costs = await strategyCosts(store, rows);
+  const dlp = await dlpSections(store, rows);
   const input: SummaryInput = { ...req, rows, thresholds, errors, reasons };
   const md = summaryMarkdown(input) + (req.skipped ?? []).map((k) => `> **Skipped** ${k.strategy}: ${k.reason}.\n\n`).join('');
   const answer = verdict(rows, thresholds, costs);
   return {
     rows,
-    markdown: [md, costs.length > 0 ? costsMarkdown(costs, rows[0]?.traffic_ms ?? 0) : '', verdictMarkdown(answer)].filter((x) => x !== '').join('\n'),
+    markdown: [md, costs.length > 0 ? costsMarkdown(costs, rows[0]?.traffic_ms ?? 0) : '', dlpMarkdown(dlp), verdictMarkdown(answer)].filter((x) => x !== '').join('\n'),
     json: {
       scenario: req.scenario,
       run_group: req.runGroup,
@@ -58,6 +62,7 @@ export async function buildSummary(store: Store, req: SummaryRequest, relation =
       top_reasons: reasons,
       costs,
       verdict: answer,
+      dlp,
       skipped: [...(req.skipped ?? [])],
     },
   };

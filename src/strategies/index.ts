@@ -2,6 +2,7 @@
 import { budget } from './budget.js';
 import { cheapest } from './cheapest.js';
 import { circuitBreaker } from './circuit-breaker.js';
+import { dlp } from './dlp.js';
 import { external } from './external.js';
 import { fallback } from './fallback.js';
 import { hedge } from './hedge.js';
@@ -28,6 +29,7 @@ export const strategies: Readonly<Record<string, StrategyDef>> = {
   'circuit-breaker': circuitBreaker,
   hedge,
   budget,
+  dlp,
   openrouter,
   portkey,
   litellm,

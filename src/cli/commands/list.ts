@@ -1,13 +1,15 @@
-/** `routebench list strategies|profiles|formats|metrics`. */
+/** `routebench list strategies|profiles|formats|metrics|detectors`. */
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { profiles } from '../../providers/mock/profiles.js';
 import { METRICS, THRESHOLD_GRAMMAR } from '../../scenario/threshold-expr.js';
 import { strategies } from '../../strategies/index.js';
 import { traceFormats } from '../../traffic/trace-formats.js';
+import { builtinDetectors } from '../../dlp/detectors.js';
+import { defaultAction } from '../../dlp/policy.js';
 import type { Io } from '../io.js';
 
-export const LISTS = ['strategies', 'profiles', 'formats', 'metrics'] as const;
+export const LISTS = ['strategies', 'profiles', 'formats', 'metrics', 'detectors'] as const;
 
 export interface ListArgs {
   what: (typeof LISTS)[number];
@@ -31,6 +33,9 @@ export function listHandler(args: ListArgs, io: Io): number {
       break;
     case 'formats':
       table(Object.values(traceFormats).map((f) => [f.name, f.description]));
+      break;
+    case 'detectors':
+      table(builtinDetectors.map((d) => [d.name, `${d.description} (default: ${defaultAction(d.name)})`]));
       break;
     case 'metrics':
       table(Object.entries(METRICS).map(([m, kind]) => [m, kind]));

@@ -1,0 +1,73 @@
+/**
+ * What a `dlp` wrapper did, read back from the decision reasons it stores on each request's
+ * first row (`dlp <verdict>; found=<detectors>; planted=<detectors>`): requests blocked,
+ * rewritten and flagged per run, and per detector how often it fired and, on a seeded corpus,
+ * its recall and precision counted per request (a detector that fires on a request where it was
+ * planted is a true positive for that request).
+ */
+import type { Store } from './open-store.js';
+
+export interface DlpVerdictRow {
+  run_no: number;
+  requests: number;
+  blocked: number;
+  redacted: number;
+  flagged: number;
+  passed: number;
+}
+
+export interface DlpDetectorRow {
+  run_no: number;
+  detector: string;
+  /** Requests on which the detector fired. */
+  fired: number;
+  true_positives: number;
+  false_positives: number;
+  false_negatives: number;
+  recall: number | null;
+  precision: number | null;
+}
+
+const list = (runNos: readonly number[]) => (runNos.length ? runNos.map((n) => Math.trunc(n)).join(', ') : 'NULL');
+
+/** One row per request of a dlp run: its verdict and the detector lists. */
+const TAGGED = (runNos: readonly number[]) => `
+  SELECT run_no, request_no,
+    regexp_extract(reason, '^dlp (\\w+);', 1) AS verdict,
+    regexp_extract(reason, 'found=([a-z0-9_,]*)', 1) AS found,
+    regexp_extract(reason, 'planted=([a-z0-9_,]*)', 1) AS planted
+  FROM (
+    SELECT a.run_no, a.request_no, r.reason,
+      row_number() OVER (PARTITION BY a.run_no, a.request_no ORDER BY a.attempt_no) AS k
+    FROM attempts a JOIN reasons r USING (run_no, reason_no)
+    WHERE a.run_no IN (${list(runNos)}) AND r.reason LIKE 'dlp %')
+  WHERE k = 1`;
+
+export async function dlpVerdicts(store: Store, runNos: readonly number[]): Promise<DlpVerdictRow[]> {
+  return store.all(`
+    SELECT run_no, count(*)::INTEGER AS requests,
+      count(*) FILTER (WHERE verdict = 'block')::INTEGER AS blocked,
+      count(*) FILTER (WHERE verdict = 'redact')::INTEGER AS redacted,
+      count(*) FILTER (WHERE verdict = 'flag')::INTEGER AS flagged,
+      count(*) FILTER (WHERE verdict = 'pass')::INTEGER AS passed
+    FROM (${TAGGED(runNos)}) GROUP BY run_no ORDER BY run_no`);
+}
+
+export async function dlpDetectors(store: Store, runNos: readonly number[]): Promise<DlpDetectorRow[]> {
+  return store.all(`
+    WITH t AS (${TAGGED(runNos)}),
+    pairs AS (
+      SELECT run_no, request_no, d AS detector, true AS found, list_contains(string_split(planted, ','), d) AS planted
+        FROM t, unnest(string_split(found, ',')) AS u(d) WHERE d <> ''
+      UNION ALL
+      SELECT run_no, request_no, d, false, true
+        FROM t, unnest(string_split(planted, ',')) AS u(d) WHERE d <> '' AND NOT list_contains(string_split(found, ','), d))
+    SELECT run_no, detector,
+      count(*) FILTER (WHERE found)::INTEGER AS fired,
+      count(*) FILTER (WHERE found AND planted)::INTEGER AS true_positives,
+      count(*) FILTER (WHERE found AND NOT planted)::INTEGER AS false_positives,
+      count(*) FILTER (WHERE NOT found AND planted)::INTEGER AS false_negatives,
+      count(*) FILTER (WHERE found AND planted) / nullif(count(*) FILTER (WHERE planted), 0) AS recall,
+      count(*) FILTER (WHERE found AND planted) / nullif(count(*) FILTER (WHERE found), 0) AS precision
+    FROM pairs GROUP BY ALL ORDER BY run_no, detector`);
+}
