@@ -55,6 +55,11 @@ function thresholdStatus(s: SummaryJson): { passed: number; total: number; faile
   return { passed, total, failed };
 }
 
+/** How many declared thresholds failed across the suite (for the action's exit status). */
+export function failedThresholds(scenarios: readonly SummaryJson[]): number {
+  return scenarios.reduce((a, s) => a + thresholdStatus(s).failed.length, 0);
+}
+
 function headline(input: JobSummaryInput): string[] {
   const strategies = input.scenarios.reduce((a, s) => a + s.strategies.length, 0);
   const t = input.scenarios.map(thresholdStatus);

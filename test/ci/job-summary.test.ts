@@ -149,7 +149,8 @@ thresholds: { success_rate: ['> 0.5'] }
     const step = path.join(dir, 'step-summary.md');
     writeFileSync(step, '');
     const out = path.join(dir, 'summary.md');
-    await cli('ci', 'summary', '--reports', reports, '--compare', compareFile, '--base-branch', 'main', '--budget', 'p99_latency_ms=5%', '--out', out, '--append', step);
+    await cli('ci', 'summary', '--reports', reports, '--compare', compareFile, '--base-branch', 'main', '--budget', 'p99_latency_ms=5%', '--out', out, '--append', step, '--github-output', path.join(dir, 'gh-out'));
+    expect(readFileSync(path.join(dir, 'gh-out'), 'utf8')).toBe('scenarios=1\nfailed-thresholds=0\nbudget=within\n');
     const md = readFileSync(out, 'utf8');
     expect(readFileSync(step, 'utf8')).toBe(md);
     expect(md.match(/^## routebench/gm)).toHaveLength(1);

@@ -16,7 +16,7 @@ import type { Argv } from 'yargs';
 import { environmentError, ExitCode, inputError } from '../../errors.js';
 import { findBaselineArtifact } from '../../ci/find-baseline.js';
 import { githubApi, GitHubHttpError } from '../../ci/github-api.js';
-import { jobSummary, type BaselineState, type CommentState } from '../../ci/job-summary.js';
+import { failedThresholds, jobSummary, type BaselineState, type CommentState } from '../../ci/job-summary.js';
 import { readComparisons, readSummaries } from '../../ci/read-results.js';
 import { upsertComment } from '../../ci/upsert-comment.js';
 import type { Io } from '../io.js';
@@ -59,7 +59,7 @@ export function ciBuilder(y: Argv): Argv<CiArgs> {
     .option('repo', { type: 'string', describe: 'comment, baseline: owner/name (default $GITHUB_REPOSITORY)' })
     .option('pr', { type: 'number', describe: 'comment: pull request number (default: from $GITHUB_EVENT_PATH)' })
     .option('name', { type: 'string', default: 'routebench-results', describe: 'baseline: the results artifact name' })
-    .option('github-output', { type: 'string', describe: 'baseline: append found=, run-id=, reason= to this file (e.g. $GITHUB_OUTPUT)' }) as unknown as Argv<CiArgs>;
+    .option('github-output', { type: 'string', describe: 'append results to this file (e.g. $GITHUB_OUTPUT); summary: scenarios=, failed-thresholds=, budget=; baseline: found=, run-id=, reason=' }) as unknown as Argv<CiArgs>;
 }
 
 export async function ciHandler(args: CiArgs, io: Io): Promise<number> {
@@ -82,9 +82,14 @@ function summary(args: CiArgs, io: Io): number {
   if (args.compare) baselineState = { state: 'compared', branch, comparisons: readComparisons(args.compare), budget: args.budget };
   else if (args['compare-failed']) baselineState = { state: 'failed', branch, reason: args['compare-failed'] };
   else baselineState = { state: 'missing', branch, reason: args['baseline-missing'] ?? 'no base branch results were given (--compare)' };
-  const md = jobSummary({ scenarios: readSummaries(args.reports), baseline: baselineState, comment: args.comment, reportUrl: args['report-url'], artifact: args.artifact });
+  const scenarios = readSummaries(args.reports);
+  const md = jobSummary({ scenarios, baseline: baselineState, comment: args.comment, reportUrl: args['report-url'], artifact: args.artifact });
   if (args.out) writeFileSync(args.out, md);
   if (args.append) appendFileSync(args.append, md);
+  if (args['github-output']) {
+    const budget = baselineState.state !== 'compared' || !baselineState.budget ? 'none' : baselineState.comparisons.some((c) => c.budget?.exceeded) ? 'exceeded' : 'within';
+    appendFileSync(args['github-output'], `scenarios=${scenarios.length}\nfailed-thresholds=${failedThresholds(scenarios)}\nbudget=${budget}\n`);
+  }
   if (!args.out) io.out(md);
   else io.out(`job summary: ${args.out} (${md.split('\n').length - 1} lines)\n`);
   return ExitCode.ok;
