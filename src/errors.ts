@@ -77,3 +77,38 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
       a.path.localeCompare(b.path),
   );
 }
+
+/**
+ * What a failed write or listen means to the user, from a Node errno code or a DuckDB I/O error
+ * message: a full disk, a file-size or quota limit, no permission, a read-only file system, a busy
+ * port or an address this machine does not have. Returns undefined for anything else (a bug).
+ */
+export function environmentFailure(e: unknown, where?: string): HarnessError | undefined {
+  if (e instanceof HarnessError || !(e instanceof Error)) return undefined;
+  const err = e as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
+  const text = `${err.code ?? ''} ${err.message}`;
+  const at = where ?? err.path ?? (err.address !== undefined ? `${err.address}${err.port !== undefined ? `:${err.port}` : ''}` : undefined);
+  const on = at ? ` (${at})` : '';
+  const file = /Could not (?:write|read|open|truncate|sync|create)[^"]*"([^"]+)"/.exec(err.message)?.[1];
+  const target = file ?? at;
+  if (/ENOSPC|No space left on device/i.test(text))
+    return environmentError('DISK_FULL', `the disk is full: cannot write ${target ?? 'the results'}`, 'free some space (or write results elsewhere with --db / --out) and run again; finished runs are kept, unfinished ones are marked error', e);
+  if (/EFBIG|File too large/i.test(text))
+    return environmentError('DISK_FULL', `a file-size limit was reached: cannot write ${target ?? 'the results'}`, 'raise the limit (`ulimit -f`), or write results elsewhere with --db / --out, and run again', e);
+  if (/EDQUOT|Disk quota exceeded/i.test(text))
+    return environmentError('DISK_FULL', `the disk quota is used up: cannot write ${target ?? 'the results'}`, 'free some space within your quota (or write elsewhere with --db / --out) and run again', e);
+  if (/EROFS|Read-only file system/i.test(text))
+    return environmentError('READ_ONLY_FS', `cannot write ${target ?? 'here'}: the file system is read-only`, 'choose a writable location with --db / --out', e);
+  if (err.syscall === 'listen' || err.syscall === 'bind' || err.syscall === 'getaddrinfo') {
+    if (err.code === 'EADDRINUSE') return environmentError('PORT_IN_USE', `port in use${on}`, 'stop whatever listens there, or pick another --port (0 picks a free one)', e);
+    if (err.code === 'EADDRNOTAVAIL') return environmentError('HOST_UNAVAILABLE', `this machine has no network interface with that address${on}`, 'use 127.0.0.1, or an address of one of this machine\'s interfaces, with --host', e);
+    if (err.code === 'EACCES') return environmentError('PORT_FORBIDDEN', `not allowed to listen${on}`, 'ports below 1024 need privileges: pick a port of 1024 or more with --port', e);
+    if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN')
+      return new HarnessError('HOST_UNKNOWN', `cannot resolve the host name "${err.hostname ?? at ?? ''}"`, { hint: 'give an IP address or a name this machine resolves with --host, e.g. 127.0.0.1', exitCode: ExitCode.usage, cause: e });
+  }
+  if (/EACCES|EPERM|Permission denied|Operation not permitted/i.test(text))
+    return environmentError('NO_PERMISSION', `permission denied: cannot write ${target ?? 'here'}`, 'choose a location you can write to with --db / --out, or fix its permissions', e);
+  if (err.code === 'ENOTDIR' || err.code === 'EISDIR')
+    return environmentError('NOT_A_FOLDER', `${target ?? 'a path'}: ${err.code === 'ENOTDIR' ? 'a part of this path is a file, not a folder' : 'is a folder, not a file'}`, 'choose another path with --db / --out', e);
+  return undefined;
+}

@@ -1,8 +1,10 @@
 /** Turns any error into user-facing lines and an exit code. Never prints a raw stack trace. */
-import { ExitCode, formatProblem, HarnessError } from '../errors.js';
+import { environmentFailure, ExitCode, formatProblem, HarnessError } from '../errors.js';
 import type { Io } from './io.js';
 
-export function reportError(e: unknown, io: Io): number {
+export function reportError(failure: unknown, io: Io): number {
+  // A full disk, a file-size limit, no permission, a busy port: the environment, said plainly (exit 4).
+  const e = environmentFailure(failure) ?? failure;
   if (e instanceof HarnessError) {
     if (e.problems.length > 0) {
       for (const p of e.problems) io.err(`${formatProblem(p)}\n`);

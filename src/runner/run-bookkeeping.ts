@@ -2,7 +2,8 @@
  * The bookkeeping every run shares, whatever drives it (simulate or replay): the run record
  * created before any attempt, and at the end its dictionaries, status and thresholds.
  */
-import { HarnessError } from '../errors.js';
+import { environmentFailure } from '../errors.js';
+import { endOwnRunningRuns } from '../store/abandoned-runs.js';
 import type { AttemptRows } from '../engine/attempt-rows.js';
 import type { ScenarioPlan, StrategyPlan } from '../engine/plan-scenario.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
@@ -70,7 +71,8 @@ export interface EndedRun {
   runNo: number;
   runId: string;
   strategy: StrategyPlan;
-  rows: AttemptRows;
+  /** The run's row counts and dictionaries (an AttemptRows, or what a worker thread sent back). */
+  rows: Pick<AttemptRows, 'requests' | 'rows'> & { dict: { [K in keyof AttemptRows['dict']]: Pick<AttemptRows['dict'][K], 'values'> } };
   /** The abort_on_fail threshold that stopped it, and when. */
   aborted?: ThresholdResult;
   abortedAtMs?: number;
@@ -95,7 +97,7 @@ export async function concludeRun(
       trafficMs: o.trafficMs,
       wallMs: o.wallMs,
       finishedAt: o.finishedAt,
-      error: o.failure ? (o.failure instanceof HarnessError || o.failure instanceof Error ? o.failure.message : String(o.failure)) : o.note,
+      error: o.failure ? failureNote(o.failure) : o.note,
     },
   );
   const result: RunResult = { runNo: r.runNo, runId: r.runId, strategy: r.strategy.label, status, requests: r.rows.requests, attemptRows: r.rows.rows, thresholds: [], abortedAtMs: r.aborted ? r.abortedAtMs : undefined };
@@ -119,4 +121,37 @@ export async function concludeRun(
 /** The run group of one `routebench run` of one scenario. */
 export function runGroupName(scenario: string, startedAt: Date, given?: string): string {
   return given ?? `${scenario}-${startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+}
+
+/**
+ * After a failure (a full disk, a bug) or a second Ctrl-C: ends every run this process left
+ * `running` as `error` or `interrupted`, with the reason. When the store itself is broken (DuckDB
+ * invalidates a database after a failed write) the file is reopened for this one update; if even
+ * that fails, the runs stay `running` and readers show them as `abandoned` (abandoned-runs.ts).
+ * Never throws: the original failure is the one to report.
+ */
+export async function endUnfinishedRuns(store: Store, status: 'error' | 'interrupted', note: string, reopen?: () => Promise<Store>): Promise<number> {
+  try {
+    return await endOwnRunningRuns(store, status, note);
+  } catch {
+    if (!reopen) return 0;
+  }
+  store.close();
+  try {
+    const again = await reopen();
+    try {
+      return await endOwnRunningRuns(again, status, note);
+    } finally {
+      again.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+/** The one-line reason stored in runs.error for a failure. */
+export function failureNote(failure: unknown): string {
+  const plain = environmentFailure(failure);
+  if (plain) return plain.message;
+  return failure instanceof Error ? failure.message.split('\n')[0]! : String(failure);
 }

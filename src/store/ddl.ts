@@ -7,6 +7,15 @@ import { ERROR_KINDS, OUTCOMES } from '../providers/canonical.js';
 
 export const SCHEMA_VERSION = 1;
 
+/**
+ * The marker that makes a DuckDB file a routebench results file: created with the schema, in the
+ * same transaction. A file without it is refused (unless it is an earlier routebench file, which
+ * gains it), so someone else's database is never altered.
+ */
+export const MARKER_TABLE = 'routebench_meta';
+export const MARKER_FORMAT = 'routebench results';
+export const MARKER_DDL = `CREATE TABLE IF NOT EXISTS ${MARKER_TABLE} (key VARCHAR PRIMARY KEY, value VARCHAR)`;
+
 const enumList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 export const DDL = `
@@ -50,7 +59,11 @@ CREATE TABLE IF NOT EXISTS runs (
   error VARCHAR,
   -- the strategy's position (0-based) among the scenario's declared strategies: a report's order and
   -- its baseline (the first declared strategy) whichever shard or order the runs were made in
-  strategy_index INTEGER
+  strategy_index INTEGER,
+  -- the process writing the run (run-owner.ts): a run left 'running' by a process that is gone is shown 'abandoned'
+  owner_pid INTEGER,
+  owner_host VARCHAR,
+  owner_start VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS targets (

@@ -52,6 +52,7 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
     throw openError(file, e);
   }
   const con = await instance.connect();
+  let closed = false;
   const store: Store = {
     file,
     con,
@@ -66,6 +67,9 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
       if (!memory && !opts.readOnly) await con.run('CHECKPOINT');
     },
     close() {
+      // Idempotent: a failure path may close a store its caller closes again.
+      if (closed) return;
+      closed = true;
       con.closeSync();
       instance.closeSync();
     },
@@ -98,6 +102,10 @@ const ADDED_COLUMNS: readonly [table: string, column: string, type: string][] = 
   ['attempts', 'max_gap_ms', 'DOUBLE'],
   // NULL for runs written before it existed: their reports keep run order (see report-groups.ts)
   ['runs', 'strategy_index', 'INTEGER'],
+  // who writes the run, so a run left 'running' by a process that is gone shows as abandoned
+  ['runs', 'owner_pid', 'INTEGER'],
+  ['runs', 'owner_host', 'VARCHAR'],
+  ['runs', 'owner_start', 'VARCHAR'],
 ];
 
 /**

@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, HarnessError, inputError, type Problem } from '../errors.js';
+import { environmentFailure, ExitCode, HarnessError, inputError, type Problem } from '../errors.js';
 import { harnessVersion } from '../runner/run-environment.js';
 import { SCHEMA_VERSION } from './ddl.js';
 import type { Store } from './open-store.js';
@@ -108,11 +108,13 @@ const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every(
  * export's run_no (for a fresh store). Every other column, run_id and run_group included, is kept.
  * A table this schema does not have (written by a newer, compatible routebench) is left out.
  */
-export async function loadExport(target: Store, dir: string, opts: { remap: boolean }): Promise<void> {
+export async function loadExport(target: Store, dir: string, opts: { remap: boolean; inTransaction?: boolean }): Promise<void> {
   const meta = readExportMeta(dir);
   const known = new Set(await runTables(target));
   const newNo = opts.remap ? '(SELECT coalesce(max(run_no), 0) FROM runs) + row_number() OVER (ORDER BY run_no)' : 'run_no';
-  await target.run('BEGIN TRANSACTION');
+  // Inside a caller's transaction (a merge of many sources) the caller commits or rolls back.
+  const own = !opts.inTransaction;
+  if (own) await target.run('BEGIN TRANSACTION');
   try {
     await target.run(`CREATE OR REPLACE TEMP TABLE routebench_run_map AS SELECT run_no AS old_no, (${newNo})::INTEGER AS new_no FROM read_parquet(${sqlString(parquetFile(dir, 'runs'))})`);
     for (const table of meta.tables.filter((t) => known.has(t)))
@@ -123,9 +125,11 @@ export async function loadExport(target: Store, dir: string, opts: { remap: bool
         JOIN routebench_run_map m ON m.old_no = p.run_no
         ORDER BY m.new_no, p.file_row_number`);
     await target.run('DROP TABLE routebench_run_map');
-    await target.run('COMMIT');
+    if (own) await target.run('COMMIT');
   } catch (e) {
-    await target.run('ROLLBACK').catch(() => undefined);
+    if (own) await target.run('ROLLBACK').catch(() => undefined);
+    const storage = environmentFailure(e);
+    if (storage) throw storage;
     throw inputError('EXPORT_LOAD_FAILED', `cannot load the export in ${dir}: ${((e as Error).message ?? String(e)).split('\n')[0]}`, [], 'the Parquet files may be damaged or from another tool; export them again with `routebench export --parquet`');
   }
 }

@@ -5,8 +5,10 @@
  */
 import { hashString } from '../rng.js';
 import type { Store } from './open-store.js';
+import { currentOwner } from './run-owner.js';
 
-export type RunStatus = 'running' | 'ok' | 'thresholds_failed' | 'interrupted' | 'error';
+/** `abandoned`: left `running` by a process that is gone (abandoned-runs.ts). */
+export type RunStatus = 'running' | 'ok' | 'thresholds_failed' | 'interrupted' | 'error' | 'abandoned';
 
 export interface RunMeta {
   runGroup: string;
@@ -79,9 +81,11 @@ export async function createRun(store: Store, meta: RunMeta, targets: readonly T
   for (let i = 2; taken.has(runId); i++) runId = `${base}-${i}`;
   await store.run(
     `INSERT INTO runs (run_no, run_id, run_group, scenario, scenario_hash, scenario_file, scenario_description, traffic, strategy, strategy_use,
-       strategy_options, mode, transport, seed, started_at, status, harness_version, git_commit, host, gateways, time_scale, strategy_index)
+       strategy_options, mode, transport, seed, started_at, status, harness_version, git_commit, host, gateways, time_scale, strategy_index,
+       owner_pid, owner_host, owner_start)
      VALUES ($run_no, $run_id, $run_group, $scenario, $hash, $file, $description, $traffic, $strategy, $use, $options, $mode, $transport, $seed,
-       make_timestamp($started::BIGINT * 1000), 'running', $version, $commit, $host, $gateways, $scale, $strategy_index)`,
+       make_timestamp($started::BIGINT * 1000), 'running', $version, $commit, $host, $gateways, $scale, $strategy_index,
+       $owner_pid, $owner_host, $owner_start)`,
     {
       run_no: next,
       run_id: runId,
@@ -104,6 +108,9 @@ export async function createRun(store: Store, meta: RunMeta, targets: readonly T
       gateways: JSON.stringify(meta.gateways ?? {}),
       scale: meta.timeScale ?? 1,
       strategy_index: meta.strategyIndex,
+      owner_pid: currentOwner().pid,
+      owner_host: currentOwner().host,
+      owner_start: currentOwner().start,
     },
   );
   const ta = await store.con.createAppender('targets');

@@ -16,6 +16,7 @@ import { HarnessError, inputError, type Problem } from '../errors.js';
 import { openStore, type Store } from './open-store.js';
 import { exportRuns, loadExport, readExportMeta } from './parquet-export.js';
 import { selectRuns, sqlList } from './select-runs.js';
+import { settleAbandonedRuns } from './abandoned-runs.js';
 
 export { exportRuns, readExportMeta, type ExportMeta, type ExportResult } from './parquet-export.js';
 export type { RunSelection } from './select-runs.js';
@@ -34,6 +35,7 @@ export async function openSource(source: string): Promise<Store> {
     const store = await openStore(':memory:');
     try {
       await loadExport(store, source, { remap: false });
+      await settleAbandonedRuns(store, false);
     } catch (e) {
       store.close();
       throw e;
@@ -73,7 +75,7 @@ const FINGERPRINT = `md5(concat_ws('|', run_group, scenario, scenario_hash, stra
  * so merging the same source twice changes nothing; a different run under an existing run_id is
  * an input error (nothing is written).
  */
-export async function importRuns(target: Store, source: Store, opts: { runIds?: string[] } = {}): Promise<ImportResult> {
+export async function importRuns(target: Store, source: Store, opts: { runIds?: string[]; inTransaction?: boolean } = {}): Promise<ImportResult> {
   const [{ n }] = await source.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM runs');
   if (n === 0 && !opts.runIds?.length) return { imported: 0, runIds: [], skipped: [] };
   const selected = (await selectRuns(source, { runIds: opts.runIds })).map((r) => r.run_id);
@@ -94,7 +96,7 @@ export async function importRuns(target: Store, source: Store, opts: { runIds?: 
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'routebench-import-'));
   try {
     await exportRuns(source, tmp, { runIds: toImport });
-    await loadExport(target, tmp, { remap: true });
+    await loadExport(target, tmp, { remap: true, inTransaction: opts.inTransaction });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -105,7 +107,11 @@ export interface MergeResult extends ImportResult {
   source: string;
 }
 
-/** Opens `targetFile` (created if missing) and imports every run of every source, in order. */
+/**
+ * Opens `targetFile` (created if missing) and imports every run of every source, in order, in one
+ * transaction: when any source fails (missing, not routebench's, a run id clash, a damaged export)
+ * nothing is committed, and a target this call created is removed again.
+ */
 export async function mergeSources(targetFile: string, sources: readonly string[]): Promise<MergeResult[]> {
   const problems: Problem[] = [];
   for (const s of sources) {
@@ -114,20 +120,34 @@ export async function mergeSources(targetFile: string, sources: readonly string[
   }
   if (sources.length === 0) problems.push({ path: 'sources', message: 'no sources given' });
   if (problems.length > 0) throw inputError('MERGE_SOURCES', 'cannot merge these sources', problems, SOURCE_HINT);
-  const target = await openStore(targetFile);
-  const results: MergeResult[] = [];
+  const created = !existsSync(targetFile);
+  let target: Store | undefined;
   try {
-    for (const s of sources) {
-      const source = await openSource(s);
-      try {
-        results.push({ source: s, ...(await importRuns(target, source)) });
-      } finally {
-        source.close();
+    target = await openStore(targetFile);
+    const results: MergeResult[] = [];
+    await target.run('BEGIN TRANSACTION');
+    try {
+      for (const s of sources) {
+        const source = await openSource(s);
+        try {
+          results.push({ source: s, ...(await importRuns(target, source, { inTransaction: true })) });
+        } finally {
+          source.close();
+        }
       }
+      await target.run('COMMIT');
+    } catch (e) {
+      await target.run('ROLLBACK').catch(() => undefined);
+      throw e;
     }
     await target.checkpoint();
+    return results;
+  } catch (e) {
+    target?.close();
+    target = undefined;
+    if (created) for (const f of [targetFile, `${targetFile}.wal`]) rmSync(f, { force: true });
+    throw e;
   } finally {
-    target.close();
+    target?.close();
   }
-  return results;
 }

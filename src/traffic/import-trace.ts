@@ -2,9 +2,10 @@
  * Converts a trace in any supported format to routebench JSONL (one request per line), streaming
  * in constant memory. Used by `routebench import`.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
-import { inputError } from '../errors.js';
+import path from 'node:path';
+import { environmentFailure, inputError } from '../errors.js';
 import { readTrace, type TraceOptions } from './read-trace.js';
 import { newTrafficStats, type TrafficRequest, type TrafficStats } from './traffic-request.js';
 
@@ -24,9 +25,16 @@ export function toTraceLine(r: TrafficRequest): string {
   return JSON.stringify(row);
 }
 
+/**
+ * Writes the trace to a temporary file beside `outFile` and renames it into place only when every
+ * row was converted: a failed import (a bad row, a full disk, Ctrl-C) leaves an existing `outFile`
+ * as it was and no partial file behind (rename within one folder is atomic on POSIX:
+ * https://pubs.opengroup.org/onlinepubs/9799919799/functions/rename.html).
+ */
 export async function importTrace(opts: TraceOptions, outFile: string): Promise<TrafficStats> {
   const stats = newTrafficStats();
-  const out = createWriteStream(outFile);
+  const tmp = path.join(path.dirname(outFile), `.${path.basename(outFile)}.${process.pid}.tmp`);
+  const out = createWriteStream(tmp);
   let failure: Error | undefined;
   out.on('error', (e) => (failure ??= e));
   await new Promise<void>((resolve) => {
@@ -40,18 +48,29 @@ export async function importTrace(opts: TraceOptions, outFile: string): Promise<
       { file: outFile, path: '', message: `cannot be written: ${why}` },
     ], 'choose an output path in an existing, writable folder');
   }
+  let done = false;
   try {
     for await (const batch of readTrace(opts, stats)) {
+      if (failure) break;
       let text = '';
       for (const r of batch) text += `${toTraceLine(r)}\n`;
-      if (!out.write(text)) await once(out, 'drain');
+      if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
     }
-  } finally {
     if (!out.closed) {
       out.end();
       await once(out, 'close').catch(() => undefined);
     }
+    if (failure) throw environmentFailure(failure, outFile) ?? failure;
+    renameSync(tmp, outFile);
+    done = true;
+  } finally {
+    if (!done) {
+      if (!out.closed) {
+        out.destroy();
+        await once(out, 'close').catch(() => undefined);
+      }
+      rmSync(tmp, { force: true });
+    }
   }
-  if (failure) throw failure;
   return stats;
 }

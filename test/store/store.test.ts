@@ -28,7 +28,7 @@ describe('results store', () => {
     const file = path.join(dir, 'a', 'results.duckdb');
     const s = await openStore(file);
     const tables = await s.all<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables ORDER BY 1`);
-    expect(tables.map((t) => t.name)).toEqual(['attempt_log', 'attempts', 'incidents', 'load_frontier', 'load_overhead', 'load_overhead_results', 'load_points', 'load_requests', 'load_runs', 'meta', 'reasons', 'requests', 'routes', 'runs', 'tagsets', 'targets', 'threshold_results']);
+    expect(tables.map((t) => t.name)).toEqual(['attempt_log', 'attempts', 'incidents', 'load_frontier', 'load_overhead', 'load_overhead_results', 'load_points', 'load_requests', 'load_runs', 'meta', 'reasons', 'requests', 'routebench_meta', 'routes', 'runs', 'tagsets', 'targets', 'threshold_results']);
     s.close();
     const again = await openStore(file);
     again.close();
