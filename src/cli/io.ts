@@ -1,10 +1,13 @@
 /** Where the CLI writes: real streams in production, buffers in tests. */
+import { colourWanted } from './colour.js';
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   /** True when stderr is an interactive terminal (progress bar allowed). */
   interactive: boolean;
+  /** True when output may carry colour codes (a terminal, NO_COLOR unset; colour.ts). */
+  colour?: boolean;
   env: Readonly<Record<string, string | undefined>>;
   /** Ctrl-C: the run command subscribes to stop gracefully. */
   onInterrupt(handler: () => void): () => void;
@@ -15,6 +18,7 @@ export function processIo(): Io {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
+    colour: colourWanted(Boolean(process.stdout.isTTY) && Boolean(process.stderr.isTTY), process.env),
     env: process.env,
     onInterrupt(handler) {
       let count = 0;

@@ -2,8 +2,16 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inputError } from '../errors.js';
+import { exampleFiles } from './commands/examples.js';
 
 const SCENARIO = /\.(ya?ml|json)$/i;
+
+/** Scenario files from paths, or from --example names when given (explicit paths beside them too). */
+export function selectedScenarioFiles(args: { paths: readonly string[]; example?: readonly string[] }, defaultPaths: readonly string[] = ['scenarios/']): string[] {
+  if (!args.example || args.example.length === 0) return scenarioFiles(args.paths);
+  const explicit = args.paths.join('\0') === defaultPaths.join('\0') ? [] : scenarioFiles(args.paths);
+  return [...explicit, ...exampleFiles(args.example)];
+}
 
 export function scenarioFiles(paths: readonly string[]): string[] {
   const files: string[] = [];
@@ -12,7 +20,10 @@ export function scenarioFiles(paths: readonly string[]): string[] {
     try {
       st = statSync(p);
     } catch {
-      throw inputError('PATH_MISSING', `${p}: no such file or folder`, [{ file: p, path: '', message: 'no such file or folder' }]);
+      const hint = /^\.?\/?scenarios\/?$/.test(p)
+        ? 'no scenarios/ folder here: `routebench init` scaffolds one for your gateway config, `routebench run --example quickstart` runs a bundled example (`routebench examples` lists them)'
+        : undefined;
+      throw inputError('PATH_MISSING', `${p}: no such file or folder`, [{ file: p, path: '', message: 'no such file or folder' }], hint);
     }
     if (st.isDirectory()) {
       const found = readdirSync(p)

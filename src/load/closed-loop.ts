@@ -6,7 +6,7 @@
  */
 import { environmentError } from '../errors.js';
 import type { ArmRequest } from './arm-request.js';
-import { moduleCommand, nodeCommand, spawnReady } from './child-process.js';
+import { ChildFailed, moduleCommand, nodeCommand, spawnReady } from './child-process.js';
 
 export interface ClosedLevel {
   connections: number;
@@ -64,7 +64,9 @@ export async function runClosedSweep(req: ArmRequest, levels: readonly ClosedLev
   try {
     started = await spawnReady(cmd, argv, { ready: (line) => (line.includes('"hello"') ? true : undefined), timeoutMs: 20_000 });
   } catch (e) {
-    throw environmentError('AUTOCANNON_FAILED', `the autocannon process did not start: ${(e as Error).message}`, 'check that autocannon is installed (npm ci)');
+    // Say what the child said (e.g. "Cannot find package 'autocannon'"), not only that it exited.
+    const said = e instanceof ChildFailed ? childError(e.stderr) : undefined;
+    throw environmentError('AUTOCANNON_FAILED', `the autocannon process did not start: ${(e as Error).message}${said ? `: ${said}` : ''}`, 'check that autocannon is installed beside routebench (npm ls autocannon)', e);
   }
   const { child } = started;
   const finished = new Promise<void>((resolve) => {
@@ -116,4 +118,10 @@ function toResult(d: DoneLine): ClosedLevelResult {
     maxMs: d.maxMs,
     errorKinds,
   };
+}
+
+/** The line of a child's stderr that names its error (Node prints the stack under it). */
+export function childError(stderr: string): string | undefined {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /^[A-Za-z]*Error\b|^Error:|Cannot find|ERR_/.test(l)) ?? lines[0];
 }

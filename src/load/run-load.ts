@@ -56,7 +56,8 @@ export interface LoadResult {
   runId: string;
   startedAt: Date;
   wallMs: number;
-  status: 'ok' | 'interrupted';
+  /** failed: at least one arm could not be started or measured (its note says why). */
+  status: 'ok' | 'failed' | 'interrupted';
   spec: LoadSpec;
   mock: { url: string; pid: number; ceilingRps: number | null; ceilingSource: 'mock' | 'proc' | null };
   arms: ArmOutcome[];
@@ -158,7 +159,7 @@ async function conclude(o: LoadRunOptions, startedAt: Date, wallUs: number, arms
     const rss = mine.map((p) => p.gateway_rss_peak_mb).filter((x): x is number => x !== null);
     if (rss.length > 0) a.peakRssMb = Math.max(...rss);
   }
-  const status = o.signal.aborted ? 'interrupted' : 'ok';
+  const status = o.signal.aborted ? 'interrupted' : arms.some((a) => a.status === 'failed') ? 'failed' : 'ok';
   const mockInfo = { url: mock.url, pid: mock.pid, ceilingRps, ceilingSource: stats?.ceilingRps ? ('mock' as const) : fromProc !== null ? ('proc' as const) : null };
   const generator = { alone: { ...generatorCeiling(alone), samples: alone }, withArms: generatorCeiling(pointLags(points)) };
   await finishLoadRun(store, o.runId, { status, finishedAt: o.wallClock(), wallMs: wallUs / 1000, arms, mock: mockInfo, generator, warnings });

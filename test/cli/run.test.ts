@@ -83,8 +83,8 @@ describe('routebench run', () => {
     expect(await runCli(['run', file, ...common('shard1'), '--shard', '1/2', '--run-group', 'ci-7', '--json'], one)).toBe(0);
     const two = memoryIo();
     expect(await runCli(['run', file, ...common('shard2'), '--shard', '2/2', '--run-group', 'ci-7', '--json'], two)).toBe(0);
-    const a = JSON.parse(one.stdout);
-    const b = JSON.parse(two.stdout);
+    const [a] = JSON.parse(one.stdout).scenarios;
+    const [b] = JSON.parse(two.stdout).scenarios;
     expect([a.run_group, b.run_group]).toEqual(['sharded-ci-7', 'sharded-ci-7']);
     expect([...a.strategies, ...b.strategies].map((s: { strategy: string }) => s.strategy).sort()).toEqual(['fallback', 'single']);
     const typo = memoryIo();
@@ -94,10 +94,13 @@ describe('routebench run', () => {
     expect(await runCli(['run', file, ...common('typo'), '--shard', '3/2'], bad)).toBe(2);
   });
 
-  it('--json prints the summary as JSON', async () => {
+  it('--json prints one object with a scenarios array, and nothing else on stdout', async () => {
     const io = memoryIo();
     expect(await runCli(['run', scenario('json'), ...common('json'), '--json'], io)).toBe(0);
-    const json = JSON.parse(io.stdout);
+    const { scenarios, ...rest } = JSON.parse(io.stdout);
+    expect(rest).toEqual({});
+    expect(scenarios).toHaveLength(1);
+    const json = scenarios[0];
     expect(json.scenario).toBe('json');
     expect(json.strategies).toHaveLength(2);
   });

@@ -104,7 +104,8 @@ describe('routebench compare (handler)', () => {
     const io = memoryIo();
     const code = await compareHandler(args({ baseline: ids['main:single']!, candidate: ids['other:single']!, 'candidate-db': other, json: true }), io);
     expect(code).toBe(0);
-    const json = JSON.parse(io.stdout);
+    const [json, ...more] = JSON.parse(io.stdout);
+    expect(more).toEqual([]);
     expect(json.baseline.source).toBe(db);
     expect(json.candidate.source).toBe(other);
     expect(json.rows.map((r: { verdict: string }) => r.verdict)).toEqual(Array(9).fill('tie'));
@@ -123,7 +124,7 @@ describe('routebench compare (handler)', () => {
     const io = memoryIo();
     const code = await compareHandler(args({ baseline: ids['main:fallback']!, candidate: ids['other:fallback']!, 'candidate-db': folder, json: true }), io);
     expect(code).toBe(0);
-    const json = JSON.parse(io.stdout);
+    const [json] = JSON.parse(io.stdout);
     expect(json.candidate.source).toBe(folder);
     expect(json.rows.every((r: { verdict: string }) => r.verdict === 'tie')).toBe(true);
   });

@@ -99,7 +99,8 @@ export async function compareHandler(args: CompareArgs, io: Io): Promise<number>
       }
       if (!args.json) io.out(`${markdown}${written ? `written: ${written} (and .json)\n` : ''}`);
     }
-    if (args.json) io.out(`${JSON.stringify(jsonOut.length === 1 ? jsonOut[0] : jsonOut, null, 2)}\n`);
+    // Always an array (one entry per comparison), so scripts read one shape.
+    if (args.json) io.out(`${JSON.stringify(jsonOut, null, 2)}\n`);
     if (pairs.length > 1 && !args.json) io.out(`${pairs.length} comparisons${exceeded ? '; regression budget exceeded' : ''}\n`);
     return exceeded ? ExitCode.thresholds : ExitCode.ok;
   } finally {

@@ -22,7 +22,7 @@ import { loadScenario } from '../../scenario/load-scenario.js';
 import { openStore } from '../../store/open-store.js';
 import type { Io } from '../io.js';
 import { formatLoadTable } from '../load-table.js';
-import { commonOptions, type CommonArgs } from './common-options.js';
+import { commonOptions, type CommonArgs, portOption, seedOption } from './common-options.js';
 
 export interface LoadArgs extends CommonArgs {
   scenario: string;
@@ -40,9 +40,9 @@ export function loadBuilder(y: Argv): Argv<LoadArgs> {
     .option('arm', { type: 'string', array: true, describe: 'load only these arms (the direct baseline stays when a gateway arm needs it)' })
     .option('pid', { type: 'string', array: true, describe: "your gateway's process id, for its CPU and RSS (or arm=pid)" })
     .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a gateway URL that is not on this machine' })
-    .option('mock-port', { type: 'number', default: 7070, describe: "the mock server's port (your gateway's upstreams point at it; 0: any free port)" })
+    .option('mock-port', { type: 'number', coerce: portOption('mock-port'), default: 7070, describe: "the mock server's port (your gateway's upstreams point at it; 0: any free port)" })
     .option('pin', { type: 'boolean', default: false, describe: 'pin routebench serve to cpu1; the mock, autocannon and this process to cpu0 (taskset)' })
-    .option('seed', { type: 'number', describe: 'override the scenario seed' }) as unknown as Argv<LoadArgs>;
+    .option('seed', { type: 'number', coerce: seedOption, describe: 'override the scenario seed' }) as unknown as Argv<LoadArgs>;
 }
 
 const nowUs = () => Number(process.hrtime.bigint()) / 1000;
@@ -65,7 +65,9 @@ export async function loadHandler(args: LoadArgs, io: Io): Promise<number> {
   const say = (t: string) => {
     if (!args.quiet) io.err(`${t}\n`);
   };
-  for (const s of arms.skipped) io.out(`${s.arm}: skipped, ${s.reason}\n`);
+  // With --json, stdout carries the JSON only; everything else goes to stderr.
+  const note = args.json ? io.err : io.out;
+  for (const s of arms.skipped) note(`${s.arm}: skipped, ${s.reason}\n`);
   if (arms.arms.length === 0) throw inputError('NO_ARMS', `${args.scenario}: no arm left to load`, [], 'set the variables the skipped arms name, or add a direct arm');
 
   if (args.pin) pinSelf();
@@ -96,8 +98,8 @@ export async function loadHandler(args: LoadArgs, io: Io): Promise<number> {
       facts: { host: { ...env.host, pinned: args.pin }, harnessVersion: env.harnessVersion, gitCommit: env.gitCommit, loadAverage },
       events: {
         onMock: (url, targets) => {
-          io.out(`mock server on ${url}; point a gateway's upstreams at:\n`);
-          for (const t of targets) io.out(`  ${t.padEnd(12)} ${url}/t/${t}/v1\n`);
+          note(`mock server on ${url}; point a gateway's upstreams at:\n`);
+          for (const t of targets) note(`  ${t.padEnd(12)} ${url}/t/${t}/v1\n`);
         },
         onArm: (arm, what) => say(`${arm}: ${what}`),
         onGenerator: (samples) => say(`generator alone: send lag p99 ${samples.map((x) => `${fmtLatencyMs(x.lagP99Ms)} at ${fmtRps(x.rate)}`).join(', ')}`),
@@ -111,7 +113,14 @@ export async function loadHandler(args: LoadArgs, io: Io): Promise<number> {
     const shown = path.relative('.', written.dir);
     if (args.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
     else io.out(`${formatLoadTable(summary, shown.startsWith('..') ? written.dir : shown)}\n`);
-    return result.status === 'interrupted' ? 130 : ExitCode.ok;
+    if (result.status === 'interrupted') return 130;
+    const failed = result.arms.filter((a) => a.status === 'failed');
+    if (failed.length > 0) {
+      for (const a of failed) io.err(`error: arm ${a.name} failed: ${a.note}\n`);
+      io.err(`${failed.length} of ${result.arms.length} arms failed; their rows are missing from the report\n`);
+      return ExitCode.environment;
+    }
+    return ExitCode.ok;
   } finally {
     off();
     store.close();

@@ -11,7 +11,7 @@ import { SpendCap } from '../../runner/spend-cap.js';
 import { openTraffic } from '../../traffic/open-traffic.js';
 import { fmt } from '../../report/summary-markdown.js';
 import type { Io } from '../io.js';
-import { scenarioFiles } from '../scenario-paths.js';
+import { selectedScenarioFiles } from '../scenario-paths.js';
 import { executeScenarios, loadAll, runBuilder, type RunArgs } from './run.js';
 import { checkPositiveInteger } from '../option-checks.js';
 
@@ -53,7 +53,7 @@ export async function replayHandler(args: ReplayArgs, io: Io): Promise<number> {
 /** Projected cost of a live replay: every request at the cheapest and at the priciest target. */
 async function dryRun(args: ReplayArgs, io: Io): Promise<number> {
   checkPositiveInteger('limit', args.limit);
-  for (const loaded of await loadAll(scenarioFiles(args.paths), args)) {
+  for (const loaded of await loadAll(selectedScenarioFiles(args), args)) {
     const plan = planScenario(loaded, { seed: args.seed, only: args.strategy });
     const traffic = openTraffic(loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, { limit: args.limit, onBadRow: args['on-bad-row'] });
     let low = 0;

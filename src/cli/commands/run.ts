@@ -5,14 +5,12 @@ import type { Argv } from 'yargs';
 import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
 import { loadScenario, type LoadedScenario } from '../../scenario/load-scenario.js';
 import { planScenario } from '../../engine/plan-scenario.js';
-import { openStore } from '../../store/open-store.js';
-import { runScenario, type RunScenarioOptions, type ScenarioResult } from '../../runner/run-scenario.js';
+import type { RunScenarioOptions, ScenarioResult } from '../../runner/run-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
-import { writeReport } from '../../report/write-report.js';
 import { junitXml, type JunitScenario } from '../../report/junit.js';
 import type { Io } from '../io.js';
 import { progressReporter } from '../progress.js';
-import { scenarioFiles } from '../scenario-paths.js';
+import { selectedScenarioFiles } from '../scenario-paths.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { selectRuns } from '../run-selection.js';
 import { commonOptions, type CommonArgs } from './common-options.js';
@@ -20,6 +18,7 @@ import { checkPositiveInteger } from '../option-checks.js';
 
 export interface RunArgs extends CommonArgs {
   paths: string[];
+  example?: string[];
   seed?: number;
   limit?: number;
   strategy?: string[];
@@ -33,6 +32,7 @@ export interface RunArgs extends CommonArgs {
 export function runBuilder(y: Argv): Argv<RunArgs> {
   return commonOptions(y)
     .positional('paths', { type: 'string', array: true, default: ['scenarios/'], describe: 'scenario files or folders' })
+    .option('example', { type: 'string', array: true, describe: 'run an example scenario shipped with routebench (`routebench examples` lists them)' })
     .option('seed', { type: 'number', describe: 'override every scenario seed' })
     .option('limit', { type: 'number', describe: 'replay at most this many requests per scenario' })
     .option('strategy', { type: 'string', array: true, describe: 'run only these strategy labels' })
@@ -64,19 +64,25 @@ export async function loadAll(files: readonly string[], args: { seed?: number; s
 /** How one scenario is executed: simulate (run) or replay. */
 export type Execute = (loaded: LoadedScenario, o: RunScenarioOptions) => Promise<ScenarioResult>;
 
-export function runHandler(args: RunArgs, io: Io): Promise<number> {
+export async function runHandler(args: RunArgs, io: Io): Promise<number> {
+  const { runScenario } = await import('../../runner/run-scenario.js');
   return executeScenarios(args, io, runScenario);
 }
 
 export async function executeScenarios(args: RunArgs, io: Io, execute: Execute): Promise<number> {
   checkPositiveInteger('limit', args.limit);
-  const files = scenarioFiles(args.paths);
+  const files = selectedScenarioFiles(args);
   const scenarios = selectRuns(await loadAll(files, args), { strategy: args.strategy, shard: args.shard });
+  // With --json, stdout carries one JSON object ({ scenarios: [...] }) and nothing else.
+  const note = args.json ? io.err : io.out;
   if (scenarios.length === 0) {
-    io.out(`nothing to run: shard ${args.shard} of this matrix is empty\n`);
+    note(`nothing to run: shard ${args.shard} of this matrix is empty\n`);
+    if (args.json) io.out(`${JSON.stringify({ scenarios: [] }, null, 2)}\n`);
     return ExitCode.ok;
   }
   const env = systemEnvironment(path.dirname(path.resolve(files[0]!)));
+  // Loaded here, not at the top: `run --help` needs neither DuckDB nor the chart renderer.
+  const [{ openStore }, { writeReport }] = await Promise.all([import('../../store/open-store.js'), import('../../report/write-report.js')]);
   const store = await openStore(args.db);
   const controller = new AbortController();
   const unsubscribe = io.onInterrupt(() => {
@@ -104,7 +110,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute):
       });
       progress.done();
       if (result.runs.length === 0) {
-        io.out(`${result.scenario}: nothing to run here\n${(result.skipped ?? []).map((k) => `skipped ${k.strategy}: ${k.reason}\n`).join('')}`);
+        note(`${result.scenario}: nothing to run here\n${(result.skipped ?? []).map((k) => `skipped ${k.strategy}: ${k.reason}\n`).join('')}`);
         continue;
       }
       const written = await writeReport(
@@ -139,7 +145,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute):
       writeFileSync(args.junit, junitXml(junit));
     }
   }
-  if (args.json) io.out(`${JSON.stringify(jsonOut.length === 1 ? jsonOut[0] : jsonOut, null, 2)}\n`);
+  if (args.json) io.out(`${JSON.stringify({ scenarios: jsonOut }, null, 2)}\n`);
   else if (!args.quiet) io.out(`results: ${args.db}\n`);
   return code;
 }

@@ -8,23 +8,25 @@ import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors
 import { openTraffic } from '../../traffic/open-traffic.js';
 import { checkScenario } from '../check-scenario.js';
 import type { Io } from '../io.js';
-import { scenarioFiles } from '../scenario-paths.js';
+import { selectedScenarioFiles } from '../scenario-paths.js';
 
 export interface ValidateArgs {
   paths: string[];
+  example?: string[];
   traffic: boolean;
 }
 
 export function validateBuilder(y: Argv): Argv<ValidateArgs> {
   return y
     .positional('paths', { type: 'string', array: true, default: ['scenarios/'], describe: 'scenario files or folders' })
+    .option('example', { type: 'string', array: true, describe: 'validate an example scenario shipped with routebench (`routebench examples` lists them)' })
     .option('traffic', { type: 'boolean', default: true, describe: 'also read each trace and report bad rows (--no-traffic to skip)' }) as unknown as Argv<ValidateArgs>;
 }
 
 export async function validateHandler(args: ValidateArgs, io: Io): Promise<number> {
   const problems: Problem[] = [];
   const ok: string[] = [];
-  for (const file of scenarioFiles(args.paths)) {
+  for (const file of selectedScenarioFiles(args)) {
     try {
       const checked = await checkScenario(file);
       if ('problems' in checked) {

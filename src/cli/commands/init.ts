@@ -1,0 +1,109 @@
+/**
+ * `routebench init`: scaffolds routebench in the current repository (scenarios/<name>.yaml using
+ * the team's gateway config, traces/README.md, .github/workflows/routebench.yml). Finds a Portkey,
+ * LiteLLM or OpenRouter config by its usual file names, or takes the one named. Never overwrites
+ * a file without --force: it lists the files in the way and exits 2.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { ExitCode, inputError } from '../../errors.js';
+import { findGatewayConfigs, GATEWAY_KINDS, looksLike, readConfigObject, type GatewayKind } from '../../init/find-gateway-config.js';
+import { gatewayPlan } from '../../init/gateway-targets.js';
+import { scaffoldFiles, type ScaffoldInput } from '../../init/scaffold.js';
+import { defaultPrices } from '../../providers/prices.js';
+import type { Io } from '../io.js';
+
+export interface InitArgs {
+  portkey?: string;
+  litellm?: string;
+  openrouter?: string;
+  name?: string;
+  model: string;
+  dir: string;
+  force: boolean;
+}
+
+export function initBuilder(y: Argv): Argv<InitArgs> {
+  return y
+    .option('portkey', { type: 'string', describe: 'your Portkey config (JSON), e.g. --portkey config.json' })
+    .option('litellm', { type: 'string', describe: 'your LiteLLM proxy config (YAML), e.g. --litellm config.yaml' })
+    .option('openrouter', { type: 'string', describe: 'your OpenRouter provider-routing object (JSON), e.g. --openrouter provider.json' })
+    .option('name', { type: 'string', describe: "scenario name, scenarios/<name>.yaml (default: the config's kind, or fallback)" })
+    .option('model', { type: 'string', default: 'gpt-4o-mini', describe: 'OpenRouter: the model requested' })
+    .option('dir', { type: 'string', default: '.', describe: 'the repository to scaffold in' })
+    .option('force', { type: 'boolean', default: false, describe: 'overwrite files that already exist' }) as unknown as Argv<InitArgs>;
+}
+
+/** The action's inputs: from action.yml beside the package when it ships one, else the documented set. */
+function actionInputs(): string[] {
+  const file = new URL('../../../action.yml', import.meta.url);
+  if (existsSync(file)) {
+    const text = readFileSync(file, 'utf8');
+    const block = /^inputs:\n((?:[ \t]+.*\n|\n)*)/m.exec(text)?.[1] ?? '';
+    const names = [...block.matchAll(/^ {2}([\w-]+):/gm)].map((m) => m[1]!);
+    if (names.length > 0) return names;
+  }
+  return ['scenarios', 'shards', 'regression-budget', 'github-token'];
+}
+
+function chosenConfig(args: InitArgs, root: string, io: Io): { kind: GatewayKind; file: string } | undefined {
+  const named = GATEWAY_KINDS.filter((k) => args[k] !== undefined);
+  if (named.length > 1) throw inputError('INIT_CONFIGS', `give one gateway config, not ${named.map((k) => `--${k}`).join(' and ')}`, [], 'run init once per config with a different --name');
+  if (named.length === 1) {
+    const kind = named[0]!;
+    const file = path.resolve(args[kind]!);
+    if (!existsSync(file)) throw inputError('INIT_CONFIG_MISSING', `--${kind} ${args[kind]}: no such file`);
+    const o = readConfigObject(file);
+    if (!o || !looksLike(kind, o)) throw inputError('INIT_CONFIG_KIND', `--${kind} ${args[kind]}: does not look like a ${kind} config`, [{ file: args[kind]!, path: '', message: kind === 'litellm' ? 'expected a YAML object with model_list' : kind === 'portkey' ? 'expected a JSON object with targets or strategy' : 'expected an OpenRouter provider object (order, only, sort, ...)' }]);
+    return { kind, file };
+  }
+  const found = findGatewayConfigs(root);
+  if (found.length > 1) io.err(`found ${found.length} gateway configs (${found.map((f) => f.file).join(', ')}); using ${found[0]!.file} (name another with --${GATEWAY_KINDS.join(', --')})\n`);
+  return found[0] ? { kind: found[0].kind, file: path.join(root, found[0].file) } : undefined;
+}
+
+export function initHandler(args: InitArgs, io: Io): number {
+  const root = path.resolve(args.dir);
+  if (args.name !== undefined && !/^[a-z0-9][a-z0-9-]*$/i.test(args.name)) throw inputError('INIT_NAME', `--name ${args.name}: use letters, digits and dashes`);
+  const config = chosenConfig(args, root, io);
+  const name = args.name ?? config?.kind ?? 'fallback';
+  const scenarios = path.join(root, 'scenarios');
+  const toScenarios = (file: string) => path.relative(scenarios, file).split(path.sep).join('/');
+  let gateway: ScaffoldInput['gateway'];
+  if (config) {
+    const raw = readConfigObject(config.file)!;
+    const wrapped = config.kind === 'openrouter' && typeof raw.provider === 'object' ? (raw.provider as Record<string, unknown>) : undefined;
+    gateway = { kind: config.kind, configRef: toScenarios(config.file), plan: gatewayPlan(config.kind, raw, args.model), inline: wrapped };
+  }
+  const files = scaffoldFiles({
+    name,
+    gateway,
+    schemaRef: '../node_modules/routebench/scenarios/scenario.schema.json',
+    pricedModels: new Set(Object.keys(defaultPrices())),
+    actionInputs: actionInputs(),
+    actionRef: 'routebench/routebench@v1',
+  });
+  const existing = files.filter((f) => existsSync(path.join(root, f.path)));
+  if (existing.length > 0 && !args.force) {
+    throw inputError(
+      'INIT_EXISTS',
+      'routebench init would overwrite files that already exist',
+      existing.map((f) => ({ file: f.path, path: '', message: 'exists' })),
+      'move them away, or run again with --force to overwrite them',
+    );
+  }
+  for (const f of files) {
+    const full = path.join(root, f.path);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, f.content);
+    io.out(`${existing.includes(f) ? 'overwrote' : 'created'}  ${f.path}\n`);
+  }
+  const scenario = files[0]!.path;
+  io.out(
+    `${config ? `\nusing your ${config.kind} config ${path.relative(root, config.file) || config.file}` : '\nno gateway config found (looked for portkey*.json, litellm*.yaml, proxy_config.yaml, config.yaml with model_list, openrouter*.json); scaffolded a plain fallback'}\n` +
+      `${(gateway?.plan.notes ?? []).map((n) => `note: ${n}\n`).join('')}` +
+      `next:\n  npx routebench validate ${scenario}\n  npx routebench run ${scenario}\n  git add scenarios traces .github/workflows/routebench.yml\n`,
+  );
+  return ExitCode.ok;
+}
