@@ -35,6 +35,11 @@ export interface CompareOptions {
   allowDifferent?: boolean;
   /** Where per-request rows come from: the `requests` view (default) or a materialised copy of it. */
   relation?: string;
+  /**
+   * Compare only requests scheduled before this time (ms from run start): the common traffic
+   * window when one run is partial (see compare-partial.ts). Both runs are cut the same way.
+   */
+  untilMs?: number;
 }
 
 export interface ComparisonRow {
@@ -55,6 +60,13 @@ export interface ComparisonRow {
   verdict: Verdict | null;
   /** The values each side's metric is computed from (requests, or successful requests for latency). */
   n: { baseline: number; candidate: number };
+  /**
+   * False for a row shown for context but left out of the overall verdict: total cost, which
+   * drops when fewer requests succeed (cost per successful request is the cost comparison).
+   */
+  judged: boolean;
+  /** What to read beside the row (total cost: the success-rate difference). */
+  note?: string;
 }
 
 export const DEFAULT_RESAMPLES = 1000;
@@ -69,6 +81,7 @@ function checkOptions(resamples: number, seed: number): void {
 function row(metric: ComparisonMetric, baseline: number | null, candidate: number | null, ci: DiffCi | null, n: { baseline: number; candidate: number }): ComparisonRow {
   const info = COMPARISON_METRICS[metric];
   const delta = ci?.delta ?? (baseline !== null && candidate !== null ? candidate - baseline : null);
+  const magnitude = Math.max(Math.abs(baseline ?? 0), Math.abs(candidate ?? 0));
   return {
     metric,
     label: info.label,
@@ -80,8 +93,9 @@ function row(metric: ComparisonMetric, baseline: number | null, candidate: numbe
     delta,
     deltaPct: delta !== null && baseline !== null ? relativePct(delta, baseline) : null,
     ci: ci ? { lo: ci.lo, hi: ci.hi } : null,
-    verdict: ci ? verdict(ci, info.direction) : null,
+    verdict: ci ? verdict(ci, info.direction, magnitude) : null,
     n,
+    judged: info.judged !== false,
   };
 }
 
@@ -96,6 +110,20 @@ const costPerSuccess = (a: RunAggregates): RatioAggregate => ({
   covNumDen: a.cov_cost_success,
 });
 
+/**
+ * Total cost, with the success difference beside it: a strategy that spends less because fewer
+ * requests succeeded is not cheaper, so this row is context and the verdict on cost is per
+ * successful request (cost_per_1k_usd). Its verdict still feeds --max-regression budgets.
+ */
+function totalCostRow(b: RunAggregates, c: RunAggregates, requests: { baseline: number; candidate: number }): ComparisonRow {
+  const r = row('total_cost_usd', b.total_cost, c.total_cost, sumDiff(cost(b), cost(c)), requests);
+  const successPp = (c.successes / c.requests - b.successes / b.requests) * 100;
+  const pp = Math.abs(successPp) < 0.005 ? '±0.00' : `${successPp > 0 ? '+' : '\u2212'}${Math.abs(successPp).toFixed(2)}`;
+  const cheaperByFailing = r.delta !== null && r.delta < 0 && successPp < 0;
+  r.note = `success ${pp} pp${cheaperByFailing ? ': less spent because fewer requests succeeded' : ''}; compare cost per 1k ok`;
+  return r;
+}
+
 /** One row per metric (COMPARISON_METRICS order) comparing candidate against baseline. */
 export async function compareRuns(base: CompareSide, cand: CompareSide, opts: CompareOptions = {}): Promise<ComparisonRow[]> {
   const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
@@ -105,15 +133,17 @@ export async function compareRuns(base: CompareSide, cand: CompareSide, opts: Co
   const cInfo = await runInfo(cand.store, cand.runNo, 'candidate');
   checkSameScenario(bInfo, cInfo, opts.allowDifferent);
   const relation = opts.relation ?? 'requests';
-  const b = await runAggregates(base.store, base.runNo, relation);
+  const window = opts.untilMs === undefined ? 'true' : `scheduled_ms < ${Number(opts.untilMs)}`;
+  if (opts.untilMs !== undefined && !Number.isFinite(opts.untilMs)) throw new RangeError(`untilMs must be finite (got ${opts.untilMs})`);
+  const b = await runAggregates(base.store, base.runNo, relation, window);
   checkNotEmpty(bInfo, b.requests, 'baseline');
-  const c = await runAggregates(cand.store, cand.runNo, relation);
+  const c = await runAggregates(cand.store, cand.runNo, relation, window);
   checkNotEmpty(cInfo, c.requests, 'candidate');
 
   const targets = QUANTILE_METRICS.map(({ column, filter, p }) => ({ column, filter, p }));
   // Independent streams per side: the two runs are resampled independently.
-  const bq = await bootstrapQuantiles({ store: base.store, from: relation, where: `run_no = ${Math.trunc(base.runNo)}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/baseline') });
-  const cq = await bootstrapQuantiles({ store: cand.store, from: relation, where: `run_no = ${Math.trunc(cand.runNo)}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/candidate') });
+  const bq = await bootstrapQuantiles({ store: base.store, from: relation, where: `run_no = ${Math.trunc(base.runNo)} AND ${window}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/baseline') });
+  const cq = await bootstrapQuantiles({ store: cand.store, from: relation, where: `run_no = ${Math.trunc(cand.runNo)} AND ${window}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/candidate') });
   const quantileRow = (i: number) => {
     const [qb, qc] = [bq[i]!, cq[i]!] as [QuantileBootstrap, QuantileBootstrap];
     return row(QUANTILE_METRICS[i]!.metric, qb.estimate, qc.estimate, quantileDiffCi(qb, qc), { baseline: qb.n, candidate: qc.n });
@@ -129,7 +159,7 @@ export async function compareRuns(base: CompareSide, cand: CompareSide, opts: Co
       baseline: b.successes,
       candidate: c.successes,
     }),
-    row('total_cost_usd', b.total_cost, c.total_cost, sumDiff(cost(b), cost(c)), requests),
+    totalCostRow(b, c, requests),
   ];
   return rows;
 }

@@ -16,6 +16,8 @@ export interface ComparisonReport {
   resamples: number;
   seed: number;
   budget?: { checks: readonly BudgetCheck[]; exceeded: boolean };
+  /** Set when a partial run was compared over the common traffic window only (--allow-partial). */
+  window?: { untilMs: number; partial: readonly { role: string; runId: string; status: string }[] };
 }
 
 /** Decimals that show about three significant digits of the largest magnitude given. */
@@ -65,10 +67,12 @@ export function interval(r: ComparisonRow): string {
   return `[${end(r.ci.lo)}, ${end(r.ci.hi)}]${suffix}`;
 }
 
-const verdictCell = (r: ComparisonRow) => (r.verdict === null ? 'no data' : r.verdict === 'tie' ? 'tie' : `**${r.verdict}**`);
+const verdictCell = (r: ComparisonRow) =>
+  r.judged === false ? `context: ${r.note ?? 'not judged'}` : r.verdict === null ? 'no data' : r.verdict === 'tie' ? 'tie' : `**${r.verdict}**`;
 
-/** One line: better, worse, mixed or no significant difference, naming the metrics. */
-export function overallVerdict(rows: readonly ComparisonRow[]): string {
+/** One line: better, worse, mixed or no significant difference, naming the metrics (context rows left out). */
+export function overallVerdict(all: readonly ComparisonRow[]): string {
+  const rows = all.filter((r) => r.judged !== false);
   const named = (v: string) => rows.filter((r) => r.verdict === v).map((r) => r.label);
   const wins = named('win');
   const losses = named('loss');
@@ -89,11 +93,18 @@ export function comparisonMarkdown(rep: ComparisonReport): string {
   const out: string[] = [`# ${b.strategy} → ${c.strategy}`, '', runLine('baseline', b), runLine('candidate', c), ''];
   if (b.scenario !== c.scenario || b.scenarioHash !== c.scenarioHash)
     out.push('> **Different scenarios** (compared with --allow-different): differences mix the strategy with the setup.', '');
+  if (rep.window) {
+    const who = rep.window.partial.map((p) => `${p.role} \`${p.runId}\` is ${p.status}`).join('; ');
+    out.push(
+      `> **Partial run** (compared with --allow-partial): ${who}. Only the common traffic window is compared: requests scheduled before ${fmt.ms(rep.window.untilMs)} from the start, in both runs.`,
+      '',
+    );
+  }
   out.push('| metric | baseline | candidate | Δ | 95% CI | verdict |', '| --- | ---: | ---: | ---: | ---: | --- |');
   for (const r of rep.rows) out.push(`| ${r.label} | ${value(r.unit, r.baseline)} | ${value(r.unit, r.candidate)} | ${delta(r)} | ${interval(r)} | ${verdictCell(r)} |`);
   out.push('', `**Overall:** ${overallVerdict(rep.rows)}.`, '');
   out.push(
-    `Δ is candidate − baseline (rates in percentage points). A verdict is a win or a loss only when the 95% interval excludes 0. Intervals: rates by Newcombe's hybrid score method, quantiles by ${fmt.int(rep.resamples)} seeded bootstrap resamples per run (seed ${rep.seed}), mean attempts by Welch, cost per 1k ok by the delta method; requests are treated as independent draws.`,
+    `Δ is candidate − baseline (rates in percentage points). A verdict is a win or a loss only when the 95% interval excludes 0 and the difference is more than one part per million of the larger value. Latency and TTFT percentiles count successful requests; the "all" rows count every request, a failure at the time it failed. Cost is judged per successful request; total cost is context, with the success difference beside it. Intervals: rates by Newcombe's hybrid score method, quantiles by ${fmt.int(rep.resamples)} seeded bootstrap resamples per run (seed ${rep.seed}), mean attempts by Welch, cost per 1k ok by the delta method; requests are treated as independent draws.`,
     '',
   );
   if (rep.budget && rep.budget.checks.length > 0) {

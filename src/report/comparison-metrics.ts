@@ -15,6 +15,9 @@ export type ComparisonMetric =
   | 'p95_latency_ms'
   | 'p99_latency_ms'
   | 'p50_ttft_ms'
+  | 'p50_latency_all_ms'
+  | 'p95_latency_all_ms'
+  | 'p99_latency_all_ms'
   | 'mean_attempts'
   | 'failover_rate'
   | 'cost_per_1k_usd'
@@ -33,6 +36,8 @@ export interface MetricInfo {
   method: CiMethod;
   /** Other names accepted in --max-regression. */
   aliases: readonly string[];
+  /** false: shown for context, left out of the overall verdict (total cost; see compare-runs.ts). */
+  judged?: false;
 }
 
 export const COMPARISON_METRICS: Readonly<Record<ComparisonMetric, MetricInfo>> = {
@@ -41,20 +46,35 @@ export const COMPARISON_METRICS: Readonly<Record<ComparisonMetric, MetricInfo>> 
   p95_latency_ms: { label: 'p95 latency', unit: 'ms', direction: 'lower', method: 'bootstrap', aliases: ['p95', 'latency_p95'] },
   p99_latency_ms: { label: 'p99 latency', unit: 'ms', direction: 'lower', method: 'bootstrap', aliases: ['p99', 'latency_p99'] },
   p50_ttft_ms: { label: 'p50 TTFT', unit: 'ms', direction: 'lower', method: 'bootstrap', aliases: ['ttft', 'ttft_p50'] },
+  p50_latency_all_ms: { label: 'p50 latency, all', unit: 'ms', direction: 'lower', method: 'bootstrap', aliases: ['p50_all'] },
+  p95_latency_all_ms: { label: 'p95 latency, all', unit: 'ms', direction: 'lower', method: 'bootstrap', aliases: ['p95_all'] },
+  p99_latency_all_ms: { label: 'p99 latency, all', unit: 'ms', direction: 'lower', method: 'bootstrap', aliases: ['p99_all'] },
   mean_attempts: { label: 'mean attempts', unit: 'attempts', direction: 'lower', method: 'welch', aliases: ['attempts'] },
   failover_rate: { label: 'failover rate', unit: 'rate', direction: 'lower', method: 'newcombe', aliases: ['failover'] },
   cost_per_1k_usd: { label: 'cost per 1k ok', unit: 'usd', direction: 'lower', method: 'delta-method', aliases: ['cost', 'cost_per_1k'] },
-  total_cost_usd: { label: 'total cost', unit: 'usd', direction: 'lower', method: 'normal-sum', aliases: ['total_cost'] },
+  total_cost_usd: { label: 'total cost', unit: 'usd', direction: 'lower', method: 'normal-sum', aliases: ['total_cost'], judged: false },
 };
 
 export const METRIC_ORDER = Object.keys(COMPARISON_METRICS) as ComparisonMetric[];
 
-/** Quantile metrics: column, filter (as in store/queries.ts: latency of successes, TTFT of streamed successes) and p. */
+/**
+ * Every request's latency, failures included at their time of failure: a success's latency, else
+ * the end of the request's last attempt (from the scheduled time, like latency_ms).
+ */
+export const LATENCY_ALL_SQL = 'coalesce(latency_ms, duration_ms)';
+
+/**
+ * Quantile metrics: column, filter (as in store/queries.ts: latency of successes, TTFT of streamed
+ * successes; the `_all` latencies over every request) and p.
+ */
 export const QUANTILE_METRICS: readonly { metric: ComparisonMetric; column: string; filter: string; p: number }[] = [
   { metric: 'p50_latency_ms', column: 'latency_ms', filter: 'success', p: 0.5 },
   { metric: 'p95_latency_ms', column: 'latency_ms', filter: 'success', p: 0.95 },
   { metric: 'p99_latency_ms', column: 'latency_ms', filter: 'success', p: 0.99 },
   { metric: 'p50_ttft_ms', column: 'ttft_ms', filter: 'success AND stream', p: 0.5 },
+  { metric: 'p50_latency_all_ms', column: LATENCY_ALL_SQL, filter: 'true', p: 0.5 },
+  { metric: 'p95_latency_all_ms', column: LATENCY_ALL_SQL, filter: 'true', p: 0.95 },
+  { metric: 'p99_latency_all_ms', column: LATENCY_ALL_SQL, filter: 'true', p: 0.99 },
 ];
 
 /** A metric by its name or alias (case-insensitive), or undefined. */

@@ -43,8 +43,13 @@ export async function allRunIds(store: Store): Promise<string[]> {
 }
 
 /**
- * Per-run sums, means, variances and a covariance: the inputs of every non-quantile interval.
- * Costs are summed as DECIMAL so totals do not depend on the order of a parallel aggregation.
+ * Per-run counts, means, variances and a covariance: the inputs of every non-quantile interval.
+ *
+ * Every sum is exact and so independent of the order a parallel aggregation meets the rows in:
+ * attempts are integers, and costs are summed as whole picodollars (the `requests` view already
+ * rounds each request's cost to 1e-12 USD) in HUGEINT. Variances come from those exact sums,
+ * n·Σx² − (Σx)² in BigInt, so the same rows give bit-identical intervals on every invocation, and
+ * a metric without variance (every request costs the same) gets exactly 0, not rounding noise.
  */
 export interface RunAggregates {
   requests: number;
@@ -60,20 +65,52 @@ export interface RunAggregates {
   cov_cost_success: number | null;
 }
 
-/** `relation`: the requests view, or a materialised copy of it (the report's temp table `rq`). */
-export async function runAggregates(store: Store, runNo: number, relation = 'requests'): Promise<RunAggregates> {
-  const [row] = await store.all<RunAggregates>(`
-    SELECT count(*)::BIGINT AS requests,
-      count(*) FILTER (WHERE success)::BIGINT AS successes,
-      count(*) FILTER (WHERE failover)::BIGINT AS failovers,
-      avg(attempts)::DOUBLE AS mean_attempts,
-      var_samp(attempts)::DOUBLE AS var_attempts,
-      (sum(cost_usd::DECIMAL(38, 12)) / count(*))::DOUBLE AS mean_cost,
-      var_samp(cost_usd)::DOUBLE AS var_cost,
-      coalesce(sum(cost_usd::DECIMAL(38, 12)), 0)::DOUBLE AS total_cost,
-      avg(success::INTEGER)::DOUBLE AS mean_success,
-      var_samp(success::INTEGER)::DOUBLE AS var_success,
-      covar_samp(cost_usd, success::INTEGER)::DOUBLE AS cov_cost_success
-    FROM ${relation} WHERE run_no = ${Math.trunc(runNo)}`);
-  return row!;
+const PICO = 1e12;
+
+interface ExactSums {
+  n: bigint;
+  s: bigint;
+  a: bigint;
+  aa: bigint;
+  c: bigint;
+  cc: bigint;
+  cs: bigint;
+  f: bigint;
+}
+
+/** Sample covariance (n − 1) from exact sums Σx, Σy, Σxy; null when n < 2. */
+function covariance(n: bigint, sx: bigint, sy: bigint, sxy: bigint, scale: number): number | null {
+  if (n < 2n) return null;
+  return Number(n * sxy - sx * sy) / Number(n * (n - 1n)) / scale;
+}
+
+/**
+ * `relation`: the requests view, or a materialised copy of it (the report's temp table `rq`).
+ * `where`: an extra trusted SQL condition (the common traffic window of a partial run).
+ */
+export async function runAggregates(store: Store, runNo: number, relation = 'requests', where = 'true'): Promise<RunAggregates> {
+  const [row] = await store.all<Record<keyof ExactSums, string>>(`
+    WITH r AS (
+      SELECT attempts::HUGEINT AS a, round(coalesce(cost_usd, 0) * ${PICO})::HUGEINT AS c, success::INTEGER::HUGEINT AS s, failover::INTEGER::HUGEINT AS f
+      FROM ${relation} WHERE run_no = ${Math.trunc(runNo)} AND (${where}))
+    SELECT count(*)::VARCHAR AS n, coalesce(sum(s), 0)::VARCHAR AS s, coalesce(sum(f), 0)::VARCHAR AS f,
+      coalesce(sum(a), 0)::VARCHAR AS a, coalesce(sum(a * a), 0)::VARCHAR AS aa,
+      coalesce(sum(c), 0)::VARCHAR AS c, coalesce(sum(c * c), 0)::VARCHAR AS cc, coalesce(sum(c * s), 0)::VARCHAR AS cs
+    FROM r`);
+  const x = Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, BigInt(v)])) as unknown as ExactSums;
+  const n = Number(x.n);
+  const mean = (sum: bigint, scale = 1) => (n > 0 ? Number(sum) / n / scale : null);
+  return {
+    requests: n,
+    successes: Number(x.s),
+    failovers: Number(x.f),
+    mean_attempts: mean(x.a),
+    var_attempts: covariance(x.n, x.a, x.a, x.aa, 1),
+    mean_cost: mean(x.c, PICO),
+    var_cost: covariance(x.n, x.c, x.c, x.cc, PICO * PICO),
+    total_cost: Number(x.c) / PICO,
+    mean_success: mean(x.s),
+    var_success: covariance(x.n, x.s, x.s, x.s, 1),
+    cov_cost_success: covariance(x.n, x.c, x.s, x.cs, PICO),
+  };
 }

@@ -7,6 +7,7 @@ import yargs from 'yargs';
 import { compareBuilder, compareHandler, type CompareArgs } from '../../src/cli/commands/compare.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { HarnessError } from '../../src/errors.js';
+import { METRIC_ORDER } from '../../src/report/comparison-metrics.js';
 import { openStore } from '../../src/store/open-store.js';
 import { exportRuns } from '../../src/store/transfer-runs.js';
 import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
@@ -74,7 +75,7 @@ describe('routebench compare (handler)', () => {
     expect(readFileSync(`${stem}.md`, 'utf8')).toContain('## Regression budget');
     const json = JSON.parse(readFileSync(`${stem}.json`, 'utf8'));
     expect(json.budget.exceeded).toBe(true);
-    expect(json.rows).toHaveLength(9);
+    expect(json.rows).toHaveLength(METRIC_ORDER.length);
     expect(io.stdout).toContain(`written: ${stem}.md`);
   });
 
@@ -108,7 +109,7 @@ describe('routebench compare (handler)', () => {
     expect(more).toEqual([]);
     expect(json.baseline.source).toBe(db);
     expect(json.candidate.source).toBe(other);
-    expect(json.rows.map((r: { verdict: string }) => r.verdict)).toEqual(Array(9).fill('tie'));
+    expect(json.rows.map((r: { verdict: string }) => r.verdict)).toEqual(Array(METRIC_ORDER.length).fill('tie'));
     expect(json.overall).toBe('no significant difference: every 95% interval includes 0');
     expect(json.budget).toBeNull();
   });

@@ -31,6 +31,7 @@ function row(metric: ComparisonMetric, baseline: number, delta: number, lo: numb
     ci: { lo, hi },
     verdict: verdict({ lo, hi }, info.direction),
     n: { baseline: 1000, candidate: 1000 },
+    judged: true,
   };
 }
 

@@ -4,16 +4,19 @@
  * the interval excludes 0). Runs are given by run_id (or run_no) and may come from one results
  * file (--db) or two (--baseline-db, --candidate-db); a folder is read as an exported run set.
  * `--max-regression` turns the comparison into a CI gate: exit 3 when a significant regression is
- * larger than its budget.
+ * larger than its budget. A run that did not finish is refused (exit 2) unless --allow-partial,
+ * which compares only the common traffic window and says so (report/compare-partial.ts).
  */
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
+import { seedOption } from './common-options.js';
 import { ExitCode, inputError } from '../../errors.js';
 import { compareRuns, DEFAULT_COMPARE_SEED, DEFAULT_RESAMPLES } from '../../report/compare-runs.js';
 import { comparisonMarkdown, overallVerdict, type ComparisonReport } from '../../report/comparison-markdown.js';
 import { checkRegressionBudget, parseRegressionBudget } from '../../report/regression-budget.js';
 import { resolvePairs } from '../../report/compare-pairs.js';
+import { commonWindow, partialSides, refusePartial } from '../../report/compare-partial.js';
 import { openStore, type Store } from '../../store/open-store.js';
 import { openSource } from '../../store/transfer-runs.js';
 import type { Io } from '../io.js';
@@ -29,6 +32,7 @@ export interface CompareArgs {
   resamples: number;
   seed: number;
   'allow-different': boolean;
+  'allow-partial'?: boolean;
   json: boolean;
   out?: string;
 }
@@ -47,8 +51,14 @@ export function compareBuilder(y: Argv): Argv<CompareArgs> {
       describe: 'exit 3 when a significant regression exceeds a budget: metric=number[%|pp], e.g. p99_latency_ms=5% success_rate=0.1pp cost=2%',
     })
     .option('resamples', { type: 'number', default: DEFAULT_RESAMPLES, describe: 'bootstrap resamples per run for quantile intervals' })
-    .option('seed', { type: 'number', default: DEFAULT_COMPARE_SEED, describe: 'seed of the bootstrap draws' })
+    .option('seed', { type: 'number', coerce: seedOption, default: DEFAULT_COMPARE_SEED, describe: 'seed of the bootstrap draws' })
     .option('allow-different', { type: 'boolean', default: false, describe: 'compare runs of different scenarios anyway' })
+    .option('allow-partial', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'compare a run that did not finish (interrupted, error, running, abandoned; refused by default, exit 2) over the common traffic window only: requests scheduled before its first incomplete one, in both runs',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
     .option('out', { type: 'string', describe: 'also write <out>/compare/<baseline>..<candidate>.md and .json' }) as unknown as Argv<CompareArgs>;
 }
@@ -76,15 +86,20 @@ export async function compareHandler(args: CompareArgs, io: Io): Promise<number>
     const pairs = await resolvePairs(baseStore, candStore, { baseline: args.baseline, candidate: args.candidate, all: args.all });
     let exceeded = false;
     const jsonOut: unknown[] = [];
+    // Every partial run is named before anything is compared.
+    if (!args['allow-partial']) refusePartial(pairs.flatMap((p) => partialSides(p.baseline, p.candidate)));
     for (const { baseline, candidate } of pairs) {
+      const partial = partialSides(baseline, candidate);
+      const untilMs = partial.length > 0 ? await commonWindow({ store: baseStore, info: baseline }, { store: candStore, info: candidate }, partial) : undefined;
       const rows = await compareRuns(
         { store: baseStore, runNo: baseline.runNo },
         { store: candStore, runNo: candidate.runNo },
-        { resamples: args.resamples, seed: args.seed, allowDifferent: args['allow-different'] },
+        { resamples: args.resamples, seed: args.seed, allowDifferent: args['allow-different'], untilMs },
       );
       const checks = budget.length > 0 ? checkRegressionBudget(budget, rows) : undefined;
       exceeded ||= checks?.exceeded ?? false;
       const report: ComparisonReport = { baseline, candidate, rows, resamples: args.resamples, seed: args.seed, budget: checks };
+      if (untilMs !== undefined) report.window = { untilMs, partial };
       const markdown = comparisonMarkdown(report);
       const json = { ...report, overall: overallVerdict(rows), budget: checks ?? null };
       jsonOut.push(json);

@@ -6,6 +6,11 @@
  * estimate. Which side of zero the interval lies on decides, not the sign of the point estimate:
  * the two agree for every interval routebench computes except degenerate bootstrap cases, and
  * the interval is the statement we are willing to defend.
+ *
+ * And only when the difference is practically non-zero: |Δ| larger than PRACTICAL_TOLERANCE of
+ * the larger of the two values. Two runs whose requests all cost the same differ in cost per
+ * success by floating-point rounding (−8.9e-16 USD), with a zero-width interval that "excludes"
+ * 0; that is not a difference between strategies.
  */
 
 /** Whether a smaller or a larger value of a metric is better. */
@@ -29,12 +34,23 @@ export function containsZero(ci: Pick<DiffCi, 'lo' | 'hi'>): boolean {
   return ci.lo <= 0 && ci.hi >= 0;
 }
 
+/** A difference within this fraction of the larger value (one part per million) is no difference. */
+export const PRACTICAL_TOLERANCE = 1e-6;
+
+/** True when |delta| is at most PRACTICAL_TOLERANCE of `magnitude` (the larger |value| of the two sides). */
+export function practicallyZero(delta: number, magnitude: number): boolean {
+  return Math.abs(delta) <= PRACTICAL_TOLERANCE * Math.abs(magnitude);
+}
+
 /**
  * 'win' when the interval lies entirely on the good side of zero for this direction, 'loss' when
  * entirely on the bad side, 'tie' otherwise. A non-finite bound is treated as "unknown": tie.
+ * With `magnitude` (the larger |value| of the two sides) and the interval's `delta`, a difference
+ * that is practically zero (see PRACTICAL_TOLERANCE) is a tie too.
  */
-export function verdict(ci: Pick<DiffCi, 'lo' | 'hi'>, direction: Direction): Verdict {
+export function verdict(ci: Pick<DiffCi, 'lo' | 'hi'> & { delta?: number }, direction: Direction, magnitude?: number): Verdict {
   if (!Number.isFinite(ci.lo) || !Number.isFinite(ci.hi) || containsZero(ci)) return 'tie';
+  if (magnitude !== undefined && ci.delta !== undefined && practicallyZero(ci.delta, magnitude)) return 'tie';
   const increased = ci.lo > 0;
   return increased === (direction === 'higher') ? 'win' : 'loss';
 }
