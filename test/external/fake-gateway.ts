@@ -22,7 +22,8 @@ export interface FakeGatewayOptions {
   stripMarker?: boolean;
   retries?: number;
   backoffMs?: number;
-  timeoutMs?: number;
+  /** Per upstream call, real ms: one for every upstream, or per upstream id (others get none). */
+  timeoutMs?: number | Record<string, number>;
   delayMs?: number;
 }
 
@@ -44,7 +45,8 @@ export async function fakeGateway(o: FakeGatewayOptions): Promise<FakeGateway> {
         for (let tries = 0; tries <= (o.retries ?? 0) && !answered; tries++) {
           if (tries > 0 && o.backoffMs) await sleep(o.backoffMs);
           try {
-            const signal = o.timeoutMs ? AbortSignal.timeout(o.timeoutMs) : undefined;
+            const limit = typeof o.timeoutMs === 'number' ? o.timeoutMs : o.timeoutMs?.[target];
+            const signal = limit ? AbortSignal.timeout(limit) : undefined;
             const up = await fetch(`${o.mockUrl}/t/${target}/v1/chat/completions`, { method: 'POST', headers, body, signal });
             last = { status: up.status, headers: { 'content-type': up.headers.get('content-type') ?? 'application/json' }, body: Buffer.from(await up.arrayBuffer()) };
             answered = up.status < 500 && up.status !== 429;
