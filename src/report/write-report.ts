@@ -1,7 +1,7 @@
 /**
  * Writes a scenario run group's report under `<out>/<scenario>/<run-group>/`: index.html (opens
  * offline), summary.md, summary.json, and per chart its vega-lite spec, SVG and (fonts allowing)
- * PNG in charts/. Points `<out>/<scenario>/latest` and `<out>/latest` at it.
+ * PNG in charts/. Points `<out>/<scenario>/latest` at it (the suite page, write-suite.ts, lists them all).
  */
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,9 @@ import { esc, reportHtml, type ChartEntry } from './html-page.js';
 import { costsHtml } from './costs-section.js';
 import { verdictHtml } from './verdict.js';
 import { chartPng, chartSvg, pngFonts } from './render-chart.js';
+import { historyRows } from '../store/history-queries.js';
+import { historyTrendChart } from './charts/history-trend.js';
+import type { BudgetEntry } from './regression-budget.js';
 import { baselineHtml, baselineMarkdown, compareToBaseline } from './baseline-comparisons.js';
 
 export interface ReportRequest extends SummaryRequest {
@@ -28,6 +31,8 @@ export interface ReportOptions {
   resamples?: number;
   /** Seed of the shift plot's bootstrap draws (default 1). */
   seed?: number;
+  /** Add the history chart: the scenario's last `groups` run groups, with this regression budget drawn. */
+  history?: { groups: number; budget: readonly BudgetEntry[] };
 }
 
 export interface WrittenReport {
@@ -60,6 +65,11 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
   const labels = new Map(rows.map((r) => [r.run_no, r.strategy]));
   const thresholds = new Map(req.runs.map((r) => [r.runId, r.thresholds]));
   const { charts, winners, eligibility, incidents } = await buildCharts(store, labels, prepared, { rows, thresholds, comparisons: comps, resamples: opts.resamples ?? 1000, seed: opts.seed ?? 1 });
+  if (opts.history && opts.history.groups >= 2) {
+    const past = await historyRows(store, req.scenario, opts.history.groups);
+    if (new Set(past.map((r) => r.run_group)).size >= 2)
+      charts.push({ id: 'history', title: 'History across run groups', spec: historyTrendChart(past, rows.map((r) => r.strategy), opts.history.budget) });
+  }
   const fonts = pngFonts();
   const entries: ChartEntry[] = [];
   for (const c of charts) {
@@ -96,7 +106,6 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
     }),
   );
   pointLatest(path.join(outDir, req.scenario, 'latest'), req.runGroup);
-  pointLatest(path.join(outDir, 'latest'), path.join(req.scenario, req.runGroup));
   return { dir, markdown, json, files, pngSkipped: opts.images !== false && fonts.length === 0 };
 }
 

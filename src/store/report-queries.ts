@@ -175,3 +175,12 @@ export async function budgetEvents(store: Store, runNos: readonly number[]): Pro
     FROM attempts a JOIN reasons rs ON rs.run_no = a.run_no AND rs.reason_no = a.reason_no
     WHERE a.run_no IN (${list(runNos)}) GROUP BY a.run_no HAVING blocked + downgraded > 0 ORDER BY a.run_no`);
 }
+
+/** When a run group started (ISO, UTC) and the git commit(s) its runs were made at. */
+export async function runGroupFacts(store: Store, runGroup: string): Promise<{ started_at: string | null; commit: string | null }> {
+  const [row] = await store.all<{ started_at: string | null; commit: string | null }>(
+    `SELECT strftime(min(started_at), '%Y-%m-%dT%H:%M:%SZ') AS started_at, string_agg(DISTINCT git_commit, ',') AS commit FROM runs WHERE run_group = $g`,
+    { g: runGroup },
+  );
+  return { started_at: row?.started_at ?? null, commit: row?.commit ?? null };
+}

@@ -1,11 +1,23 @@
-/** `routebench report`: (re)renders HTML reports from a results file, e.g. after `merge`. */
+/**
+ * `routebench report`: (re)renders HTML reports from a results file, e.g. after `merge`: one page
+ * per scenario, the suite page (<out>/index.html), optionally the history chart (--history N) and
+ * the pull-request comment (--pr-comment FILE, against --base results).
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode } from '../../errors.js';
-import { openStore } from '../../store/open-store.js';
+import { seedOption } from './common-options.js';
+import { ExitCode, inputError } from '../../errors.js';
+import { openStore, type Store } from '../../store/open-store.js';
+import { openSource } from '../../store/transfer-runs.js';
 import { reportRequestFor, selectRunGroups } from '../../report/report-groups.js';
 import { writeReport } from '../../report/write-report.js';
+import { suiteEntries, writeSuite, type RenderedScenario } from '../../report/write-suite.js';
+import { compareWithBase, prCommentMarkdown } from '../../report/pr-comment.js';
+import { parseRegressionBudget } from '../../report/regression-budget.js';
+import { DEFAULT_COMPARE_SEED, DEFAULT_RESAMPLES } from '../../report/compare-runs.js';
 import { harnessVersion } from '../../runner/run-environment.js';
-import type { Io } from '../io.js';
+import { ensureWritableFolder, type Io } from '../io.js';
 
 export interface ReportArgs {
   db: string;
@@ -13,7 +25,17 @@ export interface ReportArgs {
   'run-group'?: string[];
   scenario?: string;
   images: boolean;
+  history: number;
+  'max-regression'?: string[];
+  'pr-comment'?: string;
+  base?: string;
+  'report-url'?: string;
+  resamples: number;
+  seed: number;
 }
+
+/** Drawn on the history chart when no --max-regression is given (the budget the example workflow gates on, with p95 for p99). */
+export const DEFAULT_HISTORY_BUDGET = ['success_rate=0.1pp', 'p95_latency_ms=5%', 'cost_per_1k_usd=2%'];
 
 export function reportBuilder(y: Argv): Argv<ReportArgs> {
   return y
@@ -21,19 +43,59 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
     .option('out', { type: 'string', default: 'reports', describe: 'folder for reports' })
     .option('run-group', { type: 'string', array: true, describe: 'run groups to render (default: the newest of each scenario)' })
     .option('scenario', { type: 'string', describe: 'only this scenario' })
-    .option('images', { type: 'boolean', default: true, describe: 'write SVG/PNG per chart (--no-images to skip)' }) as unknown as Argv<ReportArgs>;
+    .option('images', { type: 'boolean', default: true, describe: 'write SVG/PNG per chart (--no-images to skip)' })
+    .option('history', { type: 'number', default: 0, describe: "add a trend chart of each scenario's last N run groups (success, p95, cost per 1k ok; N >= 2)" })
+    .option('max-regression', { type: 'string', array: true, describe: 'regression budget, metric=number[%|pp]: drawn on the history chart; with --base, exit 3 when exceeded' })
+    .option('pr-comment', { type: 'string', describe: 'write the pull-request comment (Markdown: changes vs --base, the answer, a link) to this file ("-": stdout)' })
+    .option('base', { type: 'string', describe: "the base branch's results (DuckDB file or exported folder) for --pr-comment" })
+    .option('report-url', { type: 'string', describe: 'link to the full report, for --pr-comment' })
+    .option('resamples', { type: 'number', default: DEFAULT_RESAMPLES, describe: 'bootstrap resamples for intervals' })
+    .option('seed', { type: 'number', coerce: seedOption, default: DEFAULT_COMPARE_SEED, describe: 'seed of the bootstrap draws' }) as unknown as Argv<ReportArgs>;
+}
+
+function checkArgs(args: ReportArgs): void {
+  if (!Number.isInteger(args.history) || args.history < 0 || args.history === 1)
+    throw inputError('BAD_HISTORY', `--history must be 0 (off) or a whole number of run groups >= 2 (got ${args.history})`, [], 'e.g. --history 10');
+  if (args.base !== undefined && args['pr-comment'] === undefined) throw inputError('BASE_WITHOUT_COMMENT', '--base is read only for --pr-comment', [], 'add --pr-comment <file>, or compare runs with routebench compare');
+  if (args.base !== undefined && !existsSync(args.base)) throw inputError('BASE_MISSING', `no base results at ${args.base}`, [], 'give the base branch results file or exported folder; leave --base out when there are none (first run)');
 }
 
 export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
+  checkArgs(args);
+  const given = parseRegressionBudget(args['max-regression'] ?? []);
+  ensureWritableFolder(args.out, '--out');
   const store = await openStore(args.db, { readOnly: true });
+  let base: Store | undefined;
+  let code: number = ExitCode.ok;
+  // With --pr-comment -, stdout carries the comment only.
+  const note = args['pr-comment'] === '-' ? io.err : io.out;
   try {
+    const rendered: RenderedScenario[] = [];
+    const history = args.history >= 2 ? { groups: args.history, budget: given.length ? given : parseRegressionBudget(DEFAULT_HISTORY_BUDGET) } : undefined;
     for (const group of await selectRunGroups(store, { runGroups: args['run-group'], scenario: args.scenario })) {
       const req = await reportRequestFor(store, group);
-      const written = await writeReport(store, { ...req, harnessVersion: harnessVersion() }, args.out, { images: args.images });
-      io.out(`report: ${written.dir}/index.html (${req.runs.length} strategies)\n`);
+      const written = await writeReport(store, { ...req, harnessVersion: harnessVersion() }, args.out, { images: args.images, resamples: args.resamples, seed: args.seed, history });
+      rendered.push({ dir: written.dir, json: written.json });
+      note(`report: ${written.dir}/index.html (${req.runs.length} strategies)\n`);
+    }
+    const entries = await suiteEntries(store, args.out, rendered);
+    const suite = writeSuite(args.out, entries, `routebench ${harnessVersion()} · rows in ${args.db}`);
+    note(`suite: ${suite.html}\n`);
+    if (args['pr-comment'] !== undefined) {
+      base = args.base !== undefined ? await openSource(args.base) : undefined;
+      const comparison = base ? await compareWithBase(base, store, { budget: given, resamples: args.resamples, seed: args.seed }) : null;
+      const md = prCommentMarkdown({ answers: entries, base: comparison, reportUrl: args['report-url'] });
+      if (args['pr-comment'] === '-') io.out(md);
+      else {
+        mkdirSync(path.dirname(path.resolve(args['pr-comment'])), { recursive: true });
+        writeFileSync(args['pr-comment'], md);
+        note(`pr comment: ${args['pr-comment']} (${md.split('\n').length - 1} lines)\n`);
+      }
+      if (comparison?.changes.some((c) => c.budget.some((b) => b.exceeded))) code = ExitCode.thresholds;
     }
   } finally {
+    base?.close();
     store.close();
   }
-  return ExitCode.ok;
+  return code;
 }
