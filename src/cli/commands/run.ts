@@ -93,6 +93,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute):
   let code: number = ExitCode.ok;
   const jsonOut: unknown[] = [];
   const junit: JunitScenario[] = [];
+  const rendered: { dir: string; json: import('../../report/write-summary.js').SummaryJson }[] = [];
   const stepSummary = io.env.GITHUB_STEP_SUMMARY;
   try {
     for (const { loaded, labels } of scenarios) {
@@ -129,12 +130,19 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute):
         },
         args.out,
       );
+      rendered.push({ dir: written.dir, json: written.json });
       junit.push({ scenario: result.scenario, runGroup: result.runGroup, runs: result.runs.map((r) => ({ strategy: r.strategy, runId: r.runId, status: r.status, thresholds: r.thresholds })) });
       if (stepSummary) appendFileSync(stepSummary, `${written.markdown}\n`);
       if (args.json) jsonOut.push(written.json);
       else if (!args.quiet || result.runs.some((r) => r.status !== 'ok')) io.out(`${formatSummaryTable(written.json, written.dir)}\n`);
       if (result.interrupted) code = 130;
       else if (code === ExitCode.ok && result.runs.some((r) => r.status === 'thresholds_failed')) code = ExitCode.thresholds;
+    }
+    // The suite page: every scenario this run rendered, in one table (<out>/index.html).
+    if (rendered.length > 0) {
+      const { suiteEntries, writeSuite } = await import('../../report/write-suite.js');
+      const suite = writeSuite(args.out, await suiteEntries(store, args.out, rendered), `routebench ${env.harnessVersion} · rows in ${args.db}`);
+      if (!args.quiet && !args.json) io.out(`suite: ${suite.html}\n`);
     }
   } finally {
     progress.done();
