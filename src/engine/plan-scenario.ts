@@ -10,6 +10,7 @@ import { MockTarget } from '../providers/mock/mock-model.js';
 import { GatewayLayer } from '../providers/mock/gateway-layer.js';
 import { problemAt, type LoadedScenario } from '../scenario/load-scenario.js';
 import type { ThresholdsSpec } from '../scenario/schema.js';
+import { combineThresholds } from '../scenario/threshold-expr.js';
 import { planTargets, type GatewayPlan, type IncidentPlan, type TargetPlan } from './plan-targets.js';
 
 export type { GatewayPlan, IncidentPlan, TargetPlan };
@@ -66,7 +67,8 @@ export function planScenario(loaded: LoadedScenario, opts: PlanOptions = {}): Sc
       index: allLabels.indexOf(label),
       use: spec.use,
       options: spec.options ?? {},
-      thresholds: { ...sc.thresholds, ...spec.thresholds },
+      // a strategy's own thresholds add to the scenario-wide ones (both must hold)
+      thresholds: combineThresholds(sc.thresholds, spec.thresholds),
       build: () => buildRouter(spec, ['strategies', label], quiet),
     };
   });

@@ -54,7 +54,7 @@ export const strategyRefSchema = z.strictObject({
   use: z.string().min(1).meta({ description: 'Strategy name: see `routebench list strategies`.' }),
   options: z.unknown().optional(),
   description: z.string().optional(),
-  thresholds: thresholdsSchema.optional().meta({ description: 'Thresholds for this strategy only (added to the scenario-wide ones).' }),
+  thresholds: thresholdsSchema.optional().meta({ description: "Thresholds for this strategy only, added to the scenario-wide ones: on a metric both name, every entry of both must hold." }),
 });
 export type StrategyRef = z.output<typeof strategyRefSchema>;
 

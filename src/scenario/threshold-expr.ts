@@ -8,6 +8,9 @@
  * A metric is a per-request trend (latency_ms, ttft_ms, attempts, cost_usd, lag_ms: use p(N), avg,
  * min, max, med, count), a per-request rate (success, failover, error: use rate), or a summary
  * value (success_rate, p99_latency_ms, cost_per_1k_usd, ...: no aggregate, e.g. '< 4000').
+ *
+ * latency_ms and its percentiles count successful requests; latency_all_ms and p50/p95/p99
+ * _latency_all_ms count every request, a failure at the time it failed (its last attempt's end).
  */
 
 export const THRESHOLD_GRAMMAR =
@@ -34,6 +37,10 @@ export const METRICS: Record<string, MetricKind> = {
   p95_latency_ms: 'value',
   p99_latency_ms: 'value',
   max_latency_ms: 'value',
+  latency_all_ms: 'trend',
+  p50_latency_all_ms: 'value',
+  p95_latency_all_ms: 'value',
+  p99_latency_all_ms: 'value',
   p50_ttft_ms: 'value',
   p95_ttft_ms: 'value',
   p99_ttft_ms: 'value',
@@ -100,4 +107,43 @@ export function compare(actual: number, op: Op, expected: number): boolean {
     case '!=':
       return actual !== expected;
   }
+}
+
+type ThresholdEntryLike = string | { readonly threshold: string };
+const entrySource = (e: ThresholdEntryLike) => (typeof e === 'string' ? e : e.threshold).replace(/\s+/g, ' ').trim();
+
+/**
+ * A strategy's thresholds combined with the scenario-wide ones: on a metric both name, every entry
+ * of both must hold (a strategy's own threshold adds to the scenario's, it does not replace it).
+ * Scenario-wide entries come first; an entry the strategy repeats verbatim is kept once.
+ */
+export function combineThresholds<E extends ThresholdEntryLike>(scenarioWide: Readonly<Record<string, readonly E[]>>, own: Readonly<Record<string, readonly E[]>> | undefined): Record<string, E[]> {
+  const out: Record<string, E[]> = {};
+  for (const [metric, entries] of Object.entries(scenarioWide)) out[metric] = [...entries];
+  for (const [metric, entries] of Object.entries(own ?? {})) {
+    const list = (out[metric] ??= []);
+    for (const e of entries) if (!list.some((x) => entrySource(x) === entrySource(e))) list.push(e);
+  }
+  return out;
+}
+
+/**
+ * One line per metric on which a strategy adds its own thresholds to scenario-wide ones, saying
+ * that both hold, e.g. `hedge: p99_latency_ms < 10000 (its own) and < 12000 (scenario-wide): both must hold`.
+ */
+export function combinedThresholdLines(
+  scenarioWide: Readonly<Record<string, readonly ThresholdEntryLike[]>>,
+  strategies: Readonly<Record<string, { readonly thresholds?: Readonly<Record<string, readonly ThresholdEntryLike[]>> }>>,
+): string[] {
+  const lines: string[] = [];
+  for (const [label, s] of Object.entries(strategies)) {
+    for (const [metric, own] of Object.entries(s.thresholds ?? {})) {
+      const wide = scenarioWide[metric];
+      if (!wide || wide.length === 0) continue;
+      const ownText = own.map(entrySource).join(', ');
+      const wideText = wide.map(entrySource).join(', ');
+      lines.push(`${label}: ${metric} ${ownText} (its own) and ${wideText} (scenario-wide): both must hold`);
+    }
+  }
+  return lines;
 }

@@ -102,6 +102,8 @@ export async function topReasons(store: Store, runNos: readonly number[], limit 
 
 const TREND_COLUMN: Record<string, string> = {
   latency_ms: 'latency_ms',
+  // every request, a failure at the time it failed
+  latency_all_ms: 'coalesce(latency_ms, duration_ms)',
   ttft_ms: 'ttft_ms',
   attempts: 'attempts',
   cost_usd: 'cost_usd',
@@ -110,6 +112,7 @@ const TREND_COLUMN: Record<string, string> = {
 };
 const TREND_FILTER: Record<string, string> = {
   latency_ms: 'success',
+  latency_all_ms: 'true',
   ttft_ms: 'success AND stream',
   attempts: 'true',
   cost_usd: 'true',
@@ -130,6 +133,9 @@ const VALUE_EXPR: Record<string, string> = {
   p95_latency_ms: 'quantile_cont(latency_ms, 0.95) FILTER (WHERE success)',
   p99_latency_ms: 'quantile_cont(latency_ms, 0.99) FILTER (WHERE success)',
   max_latency_ms: 'max(latency_ms) FILTER (WHERE success)',
+  p50_latency_all_ms: 'quantile_cont(coalesce(latency_ms, duration_ms), 0.50)',
+  p95_latency_all_ms: 'quantile_cont(coalesce(latency_ms, duration_ms), 0.95)',
+  p99_latency_all_ms: 'quantile_cont(coalesce(latency_ms, duration_ms), 0.99)',
   p50_ttft_ms: 'quantile_cont(ttft_ms, 0.50) FILTER (WHERE success AND stream)',
   p95_ttft_ms: 'quantile_cont(ttft_ms, 0.95) FILTER (WHERE success AND stream)',
   p99_ttft_ms: 'quantile_cont(ttft_ms, 0.99) FILTER (WHERE success AND stream)',

@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
 import { openTraffic } from '../../traffic/open-traffic.js';
+import { combinedThresholdLines } from '../../scenario/threshold-expr.js';
 import { checkScenario } from '../check-scenario.js';
 import type { Io } from '../io.js';
 import { selectedScenarioFiles } from '../scenario-paths.js';
@@ -48,7 +49,11 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
         requests = `, ${traffic.stats.rows.toLocaleString('en-US')} requests`;
       }
       const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-      if (problems.length === before) ok.push(`ok  ${file} (${n(plan.strategies.length, 'strategy', 'strategies')}, ${n(plan.targets.length, 'target', 'targets')}${requests})`);
+      if (problems.length === before) {
+        ok.push(`ok  ${file} (${n(plan.strategies.length, 'strategy', 'strategies')}, ${n(plan.targets.length, 'target', 'targets')}${requests})`);
+        // A strategy's own threshold adds to a scenario-wide one on the same metric: say so.
+        for (const line of combinedThresholdLines(loaded.scenario.thresholds, loaded.scenario.strategies)) ok.push(`    thresholds ${line}`);
+      }
     } catch (e) {
       if (e instanceof HarnessError && e.problems.length > 0) problems.push(...e.problems);
       else throw e;
