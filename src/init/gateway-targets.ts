@@ -31,8 +31,10 @@ class TargetSet {
   get(provider: string, model: string): string {
     const same = this.targets.find((t) => t.provider === provider && t.model === model);
     if (same) return same.id;
-    let id = slug(`${provider}-${model}`);
-    for (let i = 2; this.targets.some((t) => t.id === id); i++) id = slug(`${provider}-${model}-${i}`);
+    // gemini/gemini-2.5-flash → gemini-2-5-flash, not gemini-gemini-2-5-flash
+    const base = slug(model.toLowerCase().startsWith(provider.toLowerCase()) ? model : `${provider}-${model}`);
+    let id = base;
+    for (let i = 2; this.targets.some((t) => t.id === id); i++) id = `${base}-${i}`;
     this.targets.push({ id, provider, model });
     return id;
   }

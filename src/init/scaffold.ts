@@ -43,7 +43,7 @@ function targetLines(targets: readonly InitTarget[], priced: ReadonlySet<string>
 }
 
 function strategyLines(input: ScaffoldInput, targets: readonly InitTarget[]): string[] {
-  const thresholds = ['    thresholds:', "      success_rate: ['> 0.99']", "      p99_latency_ms: ['< 60000']"];
+  const thresholds = ['    thresholds: # a floor to start from (CI fails below it); tighten to your SLO', "      success_rate: ['> 0.95']", "      p99_latency_ms: ['< 60000']"];
   const direct = ['  direct-fallback:', '    description: no gateway, the app falls back over the same providers itself', '    use: fallback', `    options: { targets: ${flow(targets.map((t) => t.id))} }`];
   const g = input.gateway;
   if (!g) return ['  fallback:', '    description: the candidate; CI gates on its thresholds', '    use: fallback', `    options: { targets: ${flow(targets.map((t) => t.id))} }`, ...thresholds, '  single:', '    use: single', `    options: { target: ${targets[0]!.id} }`];

@@ -86,12 +86,7 @@ export function initHandler(args: InitArgs, io: Io): number {
   });
   const existing = files.filter((f) => existsSync(path.join(root, f.path)));
   if (existing.length > 0 && !args.force) {
-    throw inputError(
-      'INIT_EXISTS',
-      'routebench init would overwrite files that already exist',
-      existing.map((f) => ({ file: f.path, path: '', message: 'exists' })),
-      'move them away, or run again with --force to overwrite them',
-    );
+    throw inputError('INIT_EXISTS', `routebench init would overwrite ${existing.length === 1 ? 'a file that exists' : `${existing.length} files that exist`}: ${existing.map((f) => f.path).join(', ')}`, [], 'move them away, or run again with --force to overwrite them');
   }
   for (const f of files) {
     const full = path.join(root, f.path);
