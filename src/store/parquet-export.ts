@@ -60,7 +60,8 @@ export async function exportRuns(store: Store, dir: string, select: RunSelection
   const files: string[] = [];
   for (const table of tables) {
     const file = parquetFile(dir, table);
-    await store.run(`COPY (SELECT * FROM ${table} WHERE run_no IN (${runNos}) ORDER BY run_no, rowid) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
+    // run_no is unique in runs, which may be a view here (abandoned-runs.ts) without a rowid.
+    await store.run(`COPY (SELECT * FROM ${table} WHERE run_no IN (${runNos}) ORDER BY run_no${table === 'runs' ? '' : ', rowid'}) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`);
     files.push(path.join(dir, `${table}.parquet`));
   }
   const [{ n }] = await store.all<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM attempts WHERE run_no IN (${runNos})`);
