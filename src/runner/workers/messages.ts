@@ -1,0 +1,45 @@
+/**
+ * What the main thread and its simulate workers say to each other. Rows travel as whole
+ * AttemptBatch objects whose typed arrays are transferred (moved, not copied); every other field
+ * is structured-cloned. A shared Int32Array per worker counts batches posted but not yet
+ * appended: the worker blocks (Atomics.wait) when it is MAX_IN_FLIGHT ahead of the writer, so
+ * memory stays bounded however fast the engine runs.
+ */
+import type { AttemptBatch } from '../../engine/attempt-rows.js';
+import type { JobResult, JobSpec } from './simulate-job.js';
+
+export const MAX_IN_FLIGHT = 8;
+
+export interface JobMessage {
+  type: 'job';
+  id: number;
+  file: string;
+  /** The scenario text, when it is not read from `file` (tests, bench). */
+  text?: string;
+  /** sha256 the main thread planned with: a file changed since is an error, not a silent mix. */
+  hash: string;
+  spec: JobSpec;
+}
+export type ToWorker = JobMessage | { type: 'stop' };
+
+export interface WorkerErrorInfo {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  hint?: string;
+  exitCode?: number;
+  problems?: unknown[];
+}
+
+export type FromWorker =
+  | { type: 'batch'; id: number; batch: AttemptBatch }
+  | { type: 'done'; id: number; result: JobResult }
+  | { type: 'error'; id: number; error: WorkerErrorInfo };
+
+/** The typed arrays of a batch, for the transfer list. */
+export function batchBuffers(b: AttemptBatch): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of Object.values(b)) if (ArrayBuffer.isView(v)) out.push(v.buffer as ArrayBuffer);
+  return out;
+}

@@ -1,0 +1,47 @@
+/**
+ * Worker-thread entry of a parallel run: takes simulate jobs one at a time, runs each with
+ * simulateJob, and posts every full row batch (its typed arrays transferred) and then the job's
+ * result to the main thread, which owns the only DuckDB writer. No store, no I/O but the
+ * scenario and its trace.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { HarnessError } from '../../errors.js';
+import { loadScenario, parseScenario } from '../../scenario/load-scenario.js';
+import { simulateJob } from './simulate-job.js';
+import { batchBuffers, MAX_IN_FLIGHT, type FromWorker, type JobMessage, type ToWorker, type WorkerErrorInfo } from './messages.js';
+
+const port = parentPort!;
+/** [0]: batches posted and not yet appended by the main thread. */
+const inFlight = new Int32Array((workerData as { inFlight: SharedArrayBuffer }).inFlight);
+let stopped = false;
+const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+function errorInfo(e: unknown): WorkerErrorInfo {
+  if (e instanceof HarnessError) return { name: e.name, message: e.message, stack: e.stack, code: e.code, hint: e.hint, exitCode: e.exitCode, problems: [...e.problems] };
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+  return { name: 'Error', message: String(e) };
+}
+
+async function run(job: JobMessage): Promise<void> {
+  const loaded = job.text !== undefined ? parseScenario(job.text, job.file) : await loadScenario(job.file);
+  if (loaded.hash !== job.hash) throw new HarnessError('SCENARIO_CHANGED', `${job.file} changed while the run was starting`, { hint: 'run again once the file is saved' });
+  const result = await simulateJob(loaded, job.spec, {
+    sink: () => (batch) => {
+      // Block while the writer is MAX_IN_FLIGHT batches behind (it notifies after each append).
+      for (let n = Atomics.load(inFlight, 0); n >= MAX_IN_FLIGHT; n = Atomics.load(inFlight, 0)) Atomics.wait(inFlight, 0, n, 1000);
+      Atomics.add(inFlight, 0, 1);
+      post({ type: 'batch', id: job.id, batch }, batchBuffers(batch));
+    },
+    stopped: () => stopped,
+    yieldEvery: () => new Promise<void>((resolve) => setImmediate(resolve)),
+  });
+  post({ type: 'done', id: job.id, result });
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'stop') {
+    stopped = true;
+    return;
+  }
+  run(m).catch((e: unknown) => post({ type: 'error', id: m.id, error: errorInfo(e) }));
+});

@@ -1,0 +1,128 @@
+/**
+ * A pool of simulate workers (worker threads) fed a list of jobs in order: each free worker
+ * takes the next job. Row batches come back as messages and go, in the order each worker sent
+ * them, to `onBatch` on the main thread (the one DuckDB writer); the worker is told after each
+ * append so it never runs more than MAX_IN_FLIGHT batches ahead. Results are returned by job
+ * index, so nothing downstream depends on which worker finished first.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { HarnessError, type ExitCodeValue, type Problem } from '../../errors.js';
+import type { AttemptBatch } from '../../engine/attempt-rows.js';
+import type { JobResult } from './simulate-job.js';
+import type { FromWorker, JobMessage, ToWorker, WorkerErrorInfo } from './messages.js';
+
+export type PoolJob = Omit<JobMessage, 'type' | 'id'>;
+
+export interface PoolOptions {
+  workers: number;
+  onBatch(batch: AttemptBatch): void;
+  onJobDone?(index: number, result: JobResult): void;
+  signal?: AbortSignal;
+}
+
+export interface PoolOutcome {
+  /** By job index; undefined for a job never started (after a failure or Ctrl-C). */
+  results: (JobResult | undefined)[];
+  failure?: { index: number; error: Error };
+}
+
+/**
+ * The worker script next to this module: sim-worker.js when built; from the TypeScript sources
+ * (tsx, vitest) a small bootstrap registers tsx's require hook in the worker, then loads the .ts
+ * file (on Node 20 a worker does not get the parent's `--import` loader hooks).
+ */
+function spawnWorker(inFlight: SharedArrayBuffer): Worker {
+  const ts = import.meta.url.endsWith('.ts');
+  const url = new URL(`./sim-worker.${ts ? 'ts' : 'js'}`, import.meta.url);
+  if (!ts) return new Worker(url, { workerData: { inFlight } });
+  const api = createRequire(import.meta.url).resolve('tsx/cjs/api');
+  const boot = `require(${JSON.stringify(api)}).register(); require(${JSON.stringify(fileURLToPath(url))});`;
+  return new Worker(boot, { eval: true, workerData: { inFlight } });
+}
+
+export function rebuildError(e: WorkerErrorInfo): Error {
+  if (e.name === 'HarnessError' && e.code) {
+    const err = new HarnessError(e.code, e.message, { hint: e.hint, exitCode: e.exitCode as ExitCodeValue | undefined, problems: (e.problems ?? []) as Problem[] });
+    if (e.stack) err.stack = e.stack;
+    return err;
+  }
+  const err = new Error(e.message);
+  err.name = e.name;
+  if (e.stack) err.stack = e.stack;
+  return err;
+}
+
+export async function runPool(jobs: readonly PoolJob[], o: PoolOptions): Promise<PoolOutcome> {
+  const results: (JobResult | undefined)[] = jobs.map(() => undefined);
+  if (jobs.length === 0) return { results };
+  let next = 0;
+  let failure: PoolOutcome['failure'];
+  const count = Math.max(1, Math.min(o.workers, jobs.length));
+  const stopAll: (() => void)[] = [];
+  const onAbort = () => stopAll.forEach((f) => f());
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const inFlightBuf = new SharedArrayBuffer(4);
+      const inFlight = new Int32Array(inFlightBuf);
+      const worker = spawnWorker(inFlightBuf);
+      let current = -1;
+      let ended = false;
+      const finish = () => {
+        if (ended) return;
+        ended = true;
+        void worker.terminate().then(() => resolve());
+      };
+      const send = (m: ToWorker) => worker.postMessage(m);
+      const dispatch = () => {
+        if (failure || o.signal?.aborted || next >= jobs.length) return finish();
+        current = next++;
+        send({ type: 'job', id: current, ...jobs[current]! });
+      };
+      stopAll.push(() => send({ type: 'stop' }));
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'batch') {
+          try {
+            o.onBatch(m.batch);
+          } catch (e) {
+            failure ??= { index: m.id, error: e as Error };
+            onAbort();
+          } finally {
+            Atomics.sub(inFlight, 0, 1);
+            Atomics.notify(inFlight, 0);
+          }
+          return;
+        }
+        if (m.type === 'done') {
+          results[m.id] = m.result;
+          o.onJobDone?.(m.id, m.result);
+        } else {
+          failure ??= { index: m.id, error: rebuildError(m.error) };
+          onAbort();
+        }
+        current = -1;
+        dispatch();
+      });
+      worker.on('error', (e) => {
+        failure ??= { index: current, error: e };
+        onAbort();
+        finish();
+      });
+      worker.on('exit', () => {
+        if (!ended && current >= 0) failure ??= { index: current, error: new Error('a simulate worker exited in the middle of a job') };
+        ended = true;
+        resolve();
+      });
+      dispatch();
+    });
+
+  try {
+    await Promise.all(Array.from({ length: count }, one));
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+  return { results, failure };
+}
