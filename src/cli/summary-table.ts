@@ -3,6 +3,7 @@ import { fmt } from '../report/summary-markdown.js';
 import type { SummaryJson } from '../report/write-summary.js';
 import { lagWarnings } from '../report/lag-check.js';
 import { verdictLines } from '../report/verdict.js';
+import { BILLING_NOTE } from '../report/billing-note.js';
 
 export function formatSummaryTable(s: SummaryJson, dir: string): string {
   const header = ['strategy', 'success', 'p50', 'p95', 'p99', 'ttft p50', 'attempts', 'failover', 'cost', '$/1k ok', 'status'];
@@ -25,6 +26,7 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
     `${s.scenario}: ${(s.strategies[0]?.requests ?? 0).toLocaleString('en-US')} requests, ${s.traffic}${s.interrupted ? ' (INTERRUPTED)' : ''}`,
     line(header),
     ...rows.map(line),
+    `cost: ${BILLING_NOTE}`,
   ];
   if (s.skipped_rows > 0) out.push(`${s.skipped_rows.toLocaleString('en-US')} bad trace rows skipped`);
   for (const w of lagWarnings(s.strategies)) out.push(`warning: ${w}`);

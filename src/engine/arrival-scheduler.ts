@@ -6,7 +6,8 @@
  * counts whole loop milliseconds and lands up to ~2 ms late, so waiting with it meant yielding
  * for the last 2–3 ms before every arrival: a whole core at a thousand requests per second. Until
  * the helper thread runs (or where threads are not available), that is still the fallback. Long
- * waits are cut into naps of at most 250 ms so an abort is noticed.
+ * waits are cut into naps of at most 250 ms so an abort is noticed. `onBatch` hears of progress
+ * after every batch and, within a batch, at most every 100 ms.
  */
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import { sharedPreciseSleep } from './precise-sleep.js';
@@ -37,6 +38,8 @@ export async function scheduleArrivals(
   onBatch?: (last: TrafficRequest) => void,
 ): Promise<{ requests: number; interrupted: boolean }> {
   let requests = 0;
+  // Progress also within a batch (a batch can hold minutes of real-time traffic), at most every 100 ms.
+  let reported = realNow();
   const precise = sharedPreciseSleep();
   for await (const batch of batches) {
     for (const req of batch) {
@@ -52,6 +55,10 @@ export async function scheduleArrivals(
       }
       target.arrive(req);
       requests++;
+      if (onBatch && realNow() - reported >= 100) {
+        reported = realNow();
+        onBatch(req);
+      }
     }
     if (batch.length > 0) onBatch?.(batch[batch.length - 1]!);
   }

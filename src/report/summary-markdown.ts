@@ -6,6 +6,7 @@ import { formatDuration } from '../scenario/duration.js';
 import type { SummaryRow } from '../store/queries.js';
 import { lagWarnings } from './lag-check.js';
 import type { ThresholdResult } from './thresholds.js';
+import { BILLING_NOTE } from './billing-note.js';
 
 export interface SummaryInput {
   scenario: string;
@@ -60,7 +61,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   for (const r of s.rows)
     if (r.p50_overhead_ms !== null)
       out.push('', `${r.strategy} is an external gateway: it added p50 ${fmt.fineMs(r.p50_overhead_ms)}, p99 ${fmt.fineMs(r.p99_overhead_ms)} per request of its own time (client time minus time in upstream calls, read from the mock server's log, minus the waits it chose between them), and waited p50 ${fmt.fineMs(r.p50_wait_ms)}, p99 ${fmt.fineMs(r.p99_wait_ms)} between upstream calls (backoff, retry-after).`);
-  out.push('', 'Latency is from the scheduled send time to the successful answer (successful requests only); TTFT likewise, for streamed requests. Cost includes failed attempts as providers bill them.', '');
+  out.push('', `Latency is from the scheduled send time to the successful answer (successful requests only; the p50/p95/p99_latency_all_ms threshold metrics count failures at their time of failure); TTFT likewise, for streamed requests. Cost includes failed attempts as providers bill them. ${BILLING_NOTE}`, '');
 
   const failed = s.rows.flatMap((r) => (s.thresholds.get(r.run_id) ?? []).filter((t) => !t.passed).map((t) => ({ r, t })));
   const total = s.rows.reduce((a, r) => a + (s.thresholds.get(r.run_id)?.length ?? 0), 0);

@@ -9,7 +9,7 @@ import type { RunScenarioOptions, ScenarioResult } from '../../runner/run-scenar
 import { systemEnvironment } from '../../runner/run-environment.js';
 import { junitXml, type JunitScenario } from '../../report/junit.js';
 import type { Io } from '../io.js';
-import { progressReporter } from '../progress.js';
+import { progressReporter, progressTotal } from '../progress.js';
 import { selectedScenarioFiles } from '../scenario-paths.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { selectRuns } from '../run-selection.js';
@@ -98,6 +98,8 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute):
   try {
     for (const { loaded, labels } of scenarios) {
       if (controller.signal.aborted) break;
+      // Replay sends the traffic once per strategy, one after another; simulate feeds them together.
+      progress.begin(progressTotal(loaded.scenario.traffic, { limit: args.limit, passes: 'transport' in args ? labels.length : 1 }));
       const result = await execute(loaded, {
         store,
         env,
