@@ -1,5 +1,6 @@
 /** Turns any error into user-facing lines and an exit code. Never prints a raw stack trace. */
 import { environmentFailure, ExitCode, formatProblem, HarnessError } from '../errors.js';
+import { paint } from './colour.js';
 import type { Io } from './io.js';
 
 export function reportError(failure: unknown, io: Io): number {
@@ -10,14 +11,15 @@ export function reportError(failure: unknown, io: Io): number {
       for (const p of e.problems) io.err(`${formatProblem(p)}\n`);
       io.err(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found.${e.hint ? ` ${e.hint}.` : ''}\n`);
     } else {
-      io.err(`error: ${e.message}\n`);
-      if (e.hint) io.err(`hint: ${e.hint}\n`);
+      const c = paint(io);
+      io.err(`${c.red('error:')} ${e.message}\n`);
+      if (e.hint) io.err(`${c.yellow('hint:')} ${e.hint}\n`);
     }
     if (io.env.ROUTEBENCH_DEBUG && e.cause) io.err(`${String((e.cause as Error).stack ?? e.cause)}\n`);
     return e.exitCode;
   }
   const err = e as Error;
-  io.err(`internal error: ${err?.message ?? String(e)}\n`);
+  io.err(`${paint(io).red('internal error:')} ${err?.message ?? String(e)}\n`);
   io.err('this is a bug in routebench; please report it with the command and scenario. Set ROUTEBENCH_DEBUG=1 for the stack trace.\n');
   if (io.env.ROUTEBENCH_DEBUG) {
     const sql = (e as { sql?: unknown } | undefined)?.sql;
