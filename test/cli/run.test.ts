@@ -46,7 +46,9 @@ describe('routebench run', () => {
     ]);
     expect(json.strategies[1].success_rate).toBeGreaterThan(json.strategies[0].success_rate);
     expect(readFileSync(path.join(latest, 'summary.md'), 'utf8')).toContain('| **fallback** | 99.');
-    expect(existsSync(path.join(dir, 'reports', 'latest', 'summary.md'))).toBe(true);
+    // The suite page is the entry point; the old <out>/latest (the last scenario only) is gone.
+    expect(readFileSync(path.join(dir, 'reports', 'index.html'), 'utf8')).toContain('href="basic/');
+    expect(existsSync(path.join(dir, 'reports', 'latest'))).toBe(false);
   });
 
   it('exits 3 and lists failed thresholds', async () => {
