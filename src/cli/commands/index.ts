@@ -42,6 +42,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./serve.js').then((m) => ({ builder: m.serveBuilder, handler: m.serveHandler })),
   },
   {
+    usage: 'record',
+    describe: 'record your app\'s LLM calls: a loopback proxy that writes each call and its observed outcome as a trace',
+    load: () => import('./record.js').then((m) => ({ builder: m.recordBuilder, handler: m.recordHandler })),
+  },
+  {
     usage: 'load <scenario>',
     describe: "capacity, throughput frontier and added latency of a scenario's load arms (direct, routebench serve, your gateway)",
     load: () => import('./load.js').then((m) => ({ builder: m.loadBuilder, handler: m.loadHandler })),

@@ -1,0 +1,144 @@
+/**
+ * `routebench record --openai <url> [--anthropic <url>]`: a recording proxy on loopback. Point the
+ * app's base URL at it; every Chat Completions / Messages call goes on to the upstream untouched
+ * and is written as a trace row with what was observed. Ctrl-C (or SIGTERM) stops it: open calls
+ * finish (up to --grace), the files are flushed, and a summary says what was recorded.
+ */
+import { readFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { parse as parseYaml } from 'yaml';
+import { portOption } from './common-options.js';
+import { ExitCode, inputError } from '../../errors.js';
+import { compilePolicy, dlpPolicySchema, type CompiledPolicy } from '../../dlp/policy.js';
+import { startRecorder, type RecordUpstream } from '../../record/recorder.js';
+import type { RecordSummary } from '../../record/record-stats.js';
+import type { Io } from '../io.js';
+
+export interface RecordArgs {
+  openai?: string;
+  anthropic?: string;
+  port: number;
+  host: string;
+  'allow-remote': boolean;
+  out: string;
+  'tag-header': string[];
+  'store-text': boolean;
+  dlp?: string;
+  'rotate-mb': number;
+  'rotate-minutes'?: number;
+  'max-body-mb': number;
+  grace: number;
+  json: boolean;
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+const CREDENTIALS = ['api_key', 'jwt', 'private_key'];
+
+export function recordBuilder(y: Argv): Argv<RecordArgs> {
+  return y
+    .option('openai', { type: 'string', describe: 'upstream for /v1/chat/completions: [name=]URL, e.g. https://api.openai.com or your gateway' })
+    .option('anthropic', { type: 'string', describe: 'upstream for /v1/messages: [name=]URL, e.g. https://api.anthropic.com' })
+    .option('port', { type: 'number', coerce: portOption('port'), default: 8090, describe: 'port (0: any free port)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface; loopback only unless --allow-remote' })
+    .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --host' })
+    .option('out', { type: 'string', default: 'traces/recorded', describe: 'folder for the trace files' })
+    .option('tag-header', { type: 'string', array: true, default: [], describe: 'request header to keep as a tag: header[=tag], e.g. x-project=project (repeatable)' })
+    .option('store-text', { type: 'boolean', default: false, describe: 'store prompt text, after the redaction policy (default: only a SHA-256 and lengths)' })
+    .option('dlp', { type: 'string', describe: 'redaction policy file (YAML/JSON: detectors, custom) for --store-text' })
+    .option('rotate-mb', { type: 'number', default: 64, describe: 'start a new file past this size' })
+    .option('rotate-minutes', { type: 'number', describe: 'start a new file after this many minutes' })
+    .option('max-body-mb', { type: 'number', default: 32, describe: 'largest request body relayed (413 above)' })
+    .option('grace', { type: 'number', default: 30, describe: 'seconds open calls may take to finish after Ctrl-C' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<RecordArgs>;
+}
+
+function upstream(flag: string, value: string | undefined): RecordUpstream | undefined {
+  if (value === undefined) return undefined;
+  const eq = value.indexOf('=');
+  const named = eq > 0 && !value.slice(0, eq).includes(':');
+  const url = named ? value.slice(eq + 1) : value;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
+    return { name: named ? value.slice(0, eq) : u.host, url };
+  } catch {
+    throw inputError('BAD_OPTION', `--${flag} ${JSON.stringify(value)} is not an http(s) URL`, [], `e.g. --${flag} https://api.${flag}.com or --${flag} gateway=http://127.0.0.1:4000`);
+  }
+}
+
+function policyFrom(file: string | undefined): CompiledPolicy {
+  if (file === undefined) return compilePolicy();
+  let input: unknown;
+  try {
+    input = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw inputError('BAD_POLICY', `--dlp ${file}: ${(e as Error).message}`, [], 'give a YAML or JSON file with `detectors:` and/or `custom:`');
+  }
+  const parsed = dlpPolicySchema.safeParse(input ?? {});
+  if (!parsed.success) throw inputError('BAD_POLICY', `--dlp ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  for (const c of CREDENTIALS) {
+    const a = parsed.data.detectors?.[c];
+    if (a === 'flag' || a === 'off') throw inputError('BAD_POLICY', `--dlp ${file}: detectors.${c} is ${a}, which would write credentials to the trace`, [], `record stores text only through redact or block for ${CREDENTIALS.join(', ')}`);
+  }
+  try {
+    return compilePolicy(parsed.data);
+  } catch (e) {
+    throw inputError('BAD_POLICY', `--dlp ${file}: ${(e as Error).message}`);
+  }
+}
+
+export function summaryText(s: RecordSummary): string {
+  const ms = (v: number | null) => (v === null ? '–' : `${Math.round(v).toLocaleString('en-US')} ms`);
+  const list = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ') || 'none';
+  const lines = [
+    `recorded ${s.calls.toLocaleString('en-US')} calls in ${(s.durationMs / 1000).toFixed(1)} s: ${s.ok.toLocaleString('en-US')} ok, ${s.streamed.toLocaleString('en-US')} streamed`,
+    `  by dialect: ${list(s.byDialect)}`,
+    `  by target: ${list(s.byTarget)}`,
+    `  failures: ${list(s.byErrorKind)}`,
+    `  latency p50 ${ms(s.p50LatencyMs)}, p95 ${ms(s.p95LatencyMs)}; TTFT p50 ${ms(s.p50TtftMs)} (successful calls)`,
+    ...Object.entries(s.byTag).map(([tag, m]) => `  tag ${tag}: ${list(m)}`),
+    ...(s.textWithheld + s.textRedacted > 0 ? [`  prompt text: ${s.textRedacted} redacted, ${s.textWithheld} withheld by the policy`] : []),
+    ...s.files.map((f) => `  ${f.path}: ${f.rows.toLocaleString('en-US')} rows`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
+  const openai = upstream('openai', args.openai);
+  const anthropic = upstream('anthropic', args.anthropic);
+  if (!openai && !anthropic) throw inputError('NO_UPSTREAM', 'record needs an upstream: --openai <url>, --anthropic <url>, or both', [], 'e.g. routebench record --openai https://api.openai.com');
+  if (!LOOPBACK.test(args.host) && !args['allow-remote'])
+    throw inputError('REMOTE_HOST', `--host ${args.host} is not a loopback address: the recorder would relay other machines' calls with your keys`, [], 'keep the default 127.0.0.1, or add --allow-remote if you mean it');
+  if (args.dlp !== undefined && !args['store-text']) throw inputError('BAD_OPTION', '--dlp applies to --store-text: without it no text is stored', [], 'add --store-text, or drop --dlp');
+  const tagHeaders = args['tag-header'].map((h) => {
+    const [header, tag] = h.split('=', 2) as [string, string | undefined];
+    return { header: header.trim().toLowerCase(), tag: (tag ?? header.replace(/^x-/i, '')).trim() };
+  });
+  const rec = await startRecorder({
+    upstreams: { ...(openai ? { openai } : {}), ...(anthropic ? { anthropic } : {}) },
+    host: args.host,
+    port: args.port,
+    dir: args.out,
+    tagHeaders,
+    storeText: args['store-text'] ? policyFrom(args.dlp) : undefined,
+    rotateBytes: args['rotate-mb'] * 1024 * 1024,
+    rotateMs: args['rotate-minutes'] === undefined ? undefined : args['rotate-minutes'] * 60_000,
+    maxBodyBytes: args['max-body-mb'] * 1024 * 1024,
+    now: () => performance.now(),
+    wallClock: () => Date.now(),
+  });
+  const targets = [openai && `  /v1/chat/completions → ${openai.url}`, anthropic && `  /v1/messages         → ${anthropic.url}`].filter(Boolean).join('\n');
+  const banner = `routebench record on ${rec.url} → ${args.out} (prompts: ${args['store-text'] ? 'redacted text' : 'hash and lengths only'}; Ctrl-C to stop)\n${targets}\n`;
+  if (args.json) io.err(banner);
+  else io.out(banner);
+  await new Promise<void>((resolve) => {
+    const off = io.onInterrupt(() => {
+      off();
+      resolve();
+    });
+  });
+  const summary = await rec.stop(args.grace * 1000);
+  if (args.json) io.out(`${JSON.stringify(summary)}\n`);
+  else io.out(summaryText(summary));
+  return ExitCode.ok;
+}

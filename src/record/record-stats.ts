@@ -1,0 +1,83 @@
+/** Running counts of what `routebench record` saw, and the summary it prints when it stops. */
+import type { RecordedCall } from './record-row.js';
+import type { WrittenFile } from './trace-writer.js';
+
+export interface RecordSummary {
+  calls: number;
+  ok: number;
+  streamed: number;
+  byDialect: Record<string, number>;
+  byTarget: Record<string, number>;
+  byErrorKind: Record<string, number>;
+  byTag: Record<string, Record<string, number>>;
+  /** Calls whose text the DLP policy withheld or redacted (only with --store-text). */
+  textWithheld: number;
+  textRedacted: number;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+  p50TtftMs: number | null;
+  durationMs: number;
+  files: WrittenFile[];
+}
+
+const bump = (m: Record<string, number>, k: string) => {
+  m[k] = (m[k] ?? 0) + 1;
+};
+
+/** Type-7 quantile of an unsorted sample (sorted in place). */
+function quantile(xs: number[], q: number): number | null {
+  if (xs.length === 0) return null;
+  xs.sort((a, b) => a - b);
+  const h = (xs.length - 1) * q;
+  const lo = Math.floor(h);
+  return xs[lo]! + (h - lo) * ((xs[Math.min(lo + 1, xs.length - 1)] ?? xs[lo]!) - xs[lo]!);
+}
+
+export class RecordStats {
+  calls = 0;
+  private ok = 0;
+  private streamed = 0;
+  private withheld = 0;
+  private redacted = 0;
+  private readonly byDialect: Record<string, number> = {};
+  private readonly byTarget: Record<string, number> = {};
+  private readonly byErrorKind: Record<string, number> = {};
+  private readonly byTag: Record<string, Record<string, number>> = {};
+  private readonly latencies: number[] = [];
+  private readonly ttfts: number[] = [];
+
+  add(c: RecordedCall): void {
+    this.calls++;
+    const o = c.observed;
+    if (o.ok) {
+      this.ok++;
+      this.latencies.push(o.latencyMs);
+      if (o.ttftMs !== undefined) this.ttfts.push(o.ttftMs);
+    } else bump(this.byErrorKind, o.errorKind ?? (o.clientClosed ? 'client_closed' : 'error'));
+    if (c.stream) this.streamed++;
+    bump(this.byDialect, c.dialect);
+    bump(this.byTarget, o.target);
+    for (const [k, v] of Object.entries(c.tags)) bump((this.byTag[k] ??= {}), v);
+    if (c.prompt.dlp?.withheld) this.withheld++;
+    else if (c.prompt.text !== undefined && c.prompt.text.includes('[REDACTED:')) this.redacted++;
+  }
+
+  summary(files: WrittenFile[], durationMs: number): RecordSummary {
+    return {
+      calls: this.calls,
+      ok: this.ok,
+      streamed: this.streamed,
+      byDialect: this.byDialect,
+      byTarget: this.byTarget,
+      byErrorKind: this.byErrorKind,
+      byTag: this.byTag,
+      textWithheld: this.withheld,
+      textRedacted: this.redacted,
+      p50LatencyMs: quantile([...this.latencies], 0.5),
+      p95LatencyMs: quantile([...this.latencies], 0.95),
+      p50TtftMs: quantile([...this.ttfts], 0.5),
+      durationMs,
+      files: files.map((f) => ({ ...f })),
+    };
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * `routebench record`: a loopback proxy between an app and its providers (or its gateway) that
+ * writes every OpenAI Chat Completions and Anthropic Messages call as a trace row with its
+ * observed outcome. Answers reach the app byte for byte as the upstream sends them; other paths
+ * (e.g. GET /v1/models) are relayed and not recorded. Prompts are kept as a hash and lengths
+ * unless `storeText` gives a redaction policy.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool } from 'undici';
+import type { CompiledPolicy } from '../dlp/policy.js';
+import type { DialectName } from '../providers/canonical.js';
+import { dialects } from '../providers/dialects/index.js';
+import { estimateTokens } from '../serve/incoming.js';
+import { promptFacts } from './prompt-facts.js';
+import { traceLine, type RecordedCall } from './record-row.js';
+import { RecordStats, type RecordSummary } from './record-stats.js';
+import { RelayCall, type RelayResult } from './relay.js';
+import { TraceWriter } from './trace-writer.js';
+import { servedBy } from './served-by.js';
+
+export interface RecordUpstream {
+  /** Target name written to `recorded.target` when the answer does not say who served it. */
+  name: string;
+  url: string;
+}
+
+export interface RecorderOptions {
+  upstreams: Partial<Record<DialectName, RecordUpstream>>;
+  host: string;
+  port: number;
+  dir: string;
+  /** Request header → tag name, e.g. x-project → project. */
+  tagHeaders: readonly { header: string; tag: string }[];
+  storeText?: CompiledPolicy;
+  rotateBytes?: number;
+  rotateMs?: number;
+  maxBodyBytes?: number;
+  /** Monotonic ms. */
+  now: () => number;
+  /** Epoch ms. */
+  wallClock: () => number;
+}
+
+export interface Recorder {
+  readonly url: string;
+  readonly stats: RecordStats;
+  /** Stops accepting calls, lets open ones finish for up to `graceMs`, then closes the files. */
+  stop(graceMs: number): Promise<RecordSummary>;
+}
+
+const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host', 'content-length']);
+const dialectOf = (path: string): DialectName | undefined => (/\/chat\/completions(\?|$)/.test(path) ? 'openai' : /\/v1\/messages(\?|$)/.test(path) ? 'anthropic' : undefined);
+
+export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
+  const t0 = o.now();
+  const writer = new TraceWriter({ dir: o.dir, startedAtMs: o.wallClock(), rotateBytes: o.rotateBytes, rotateMs: o.rotateMs, now: o.now });
+  const stats = new RecordStats();
+  const maxBody = o.maxBodyBytes ?? 32 * 1024 * 1024;
+  const upstreams = Object.entries(o.upstreams).map(([dialect, u]) => {
+    const url = new URL(u!.url);
+    const pool = new Pool(url.origin, { connections: 256, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 0, bodyTimeout: 0 });
+    return { dialect: dialect as DialectName, name: u!.name, base: url.pathname.replace(/\/+$/, ''), pool };
+  });
+  const fallbackUpstream = upstreams[0]!;
+  const open = new Set<ServerResponse>();
+  let drained: (() => void) | undefined;
+
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer, arrival: number) => {
+    const path = req.url ?? '/';
+    const dialect = req.method === 'POST' ? dialectOf(path) : undefined;
+    const up = (dialect && upstreams.find((u) => u.dialect === dialect)) || (dialect ? undefined : fallbackUpstream);
+    if (!up) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { type: 'not_found', message: `routebench record: no --${dialect} upstream was given for ${path}` } }));
+      return;
+    }
+    const headers: string[] = [];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) if (!HOP.has(req.rawHeaders[i]!.toLowerCase())) headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    let body: Record<string, unknown> = {};
+    if (dialect) {
+      try {
+        const parsed = JSON.parse(raw.toString('utf8')) as unknown;
+        if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+      } catch {
+        // forwarded as sent: the provider answers it (and the call is recorded with what it said)
+      }
+    }
+    const stream = body.stream === true;
+    open.add(res);
+    const finished = (r: RelayResult) => {
+      open.delete(res);
+      if (dialect) {
+        const call = recordedCall(dialect, body, req, r, arrival, stream, up.name);
+        writer.write(traceLine(call));
+        stats.add(call);
+      }
+      if (open.size === 0) drained?.();
+    };
+    const relay = new RelayCall(res, dialects[dialect ?? 'openai'], stream, o.now, finished);
+    up.pool.dispatch({ path: `${up.base}${path}`, method: (req.method ?? 'GET') as 'POST', headers, body: raw.length > 0 ? raw : undefined }, relay);
+  };
+
+  const recordedCall = (dialect: DialectName, body: Record<string, unknown>, req: IncomingMessage, r: RelayResult, arrival: number, stream: boolean, upstream: string): RecordedCall => {
+    const usage = r.outcome.usage;
+    const tags: Record<string, string> = {};
+    for (const { header, tag } of o.tagHeaders) {
+      const v = req.headers[header];
+      if (typeof v === 'string' && v !== '') tags[tag] = v;
+    }
+    const served = servedBy(r.headers, r.jsonBody);
+    return {
+      arrivalMs: arrival - t0,
+      dialect,
+      route: typeof body.model === 'string' ? body.model : '',
+      stream,
+      tags,
+      inputTokens: usage?.input ?? estimateTokens(body),
+      cachedTokens: usage?.cached ?? 0,
+      outputTokens: usage?.output ?? r.streamedTokens,
+      usageReported: usage !== undefined,
+      prompt: promptFacts(body, o.storeText),
+      observed: {
+        status: r.status,
+        ok: r.outcome.ok && !r.clientClosed,
+        errorKind: r.outcome.ok ? undefined : (r.outcome.kind ?? 'invalid_response'),
+        latencyMs: r.endAt - arrival,
+        ttftMs: r.firstTokenAt === r.firstTokenAt ? r.firstTokenAt - arrival : undefined,
+        maxGapMs: stream && r.chunks > 1 ? r.maxGapMs : undefined,
+        chunks: stream ? r.chunks : undefined,
+        retryAfterMs: r.outcome.retryAfterMs,
+        target: served.target ?? upstream,
+        requestId: served.requestId,
+        clientClosed: r.clientClosed || undefined,
+      },
+    };
+  };
+
+  const server = createServer((req, res) => {
+    const arrival = o.now();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= maxBody) chunks.push(c);
+    });
+    req.on('end', () => {
+      if (size > maxBody) {
+        res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ error: { type: 'request_too_large', message: `routebench record: the request body is over ${maxBody} bytes (--max-body-mb)` } }));
+        return;
+      }
+      handle(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), arrival);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+
+  return {
+    url: `http://${host}:${addr.port}`,
+    stats,
+    async stop(graceMs) {
+      server.close();
+      server.closeIdleConnections();
+      const settled = (ms: number) =>
+        open.size === 0
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              drained = resolve;
+              setTimeout(resolve, ms).unref();
+            });
+      await settled(graceMs);
+      // Still open after the grace period: cut, and recorded as cut (client_closed).
+      for (const res of open) res.destroy();
+      await settled(2_000);
+      server.closeAllConnections();
+      writer.close();
+      await Promise.all(upstreams.map((u) => u.pool.destroy()));
+      return stats.summary(writer.files, o.now() - t0);
+    },
+  };
+}

@@ -1,0 +1,148 @@
+/**
+ * One call through `routebench record`, as an undici dispatch handler: the upstream's status,
+ * headers and body bytes go to the app as they arrive, untouched (only hop-by-hop headers are the
+ * client connection's own), while a copy of what passes is observed: the time of the first byte,
+ * of the first content token (the dialect's stream decoder), every gap between chunks, the usage
+ * the provider reported, and the dialect's verdict on the answer. Ends exactly once, via `done`.
+ */
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { TextDecoder } from 'node:util';
+import type { Dispatcher } from 'undici';
+import type { CallOutcome, Dialect, StreamDecoder, StreamEvent, Usage } from '../providers/dialects/dialect.js';
+
+/** Headers that belong to one connection, not to the message (RFC 9110 §7.6.1). */
+const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade']);
+
+export interface RelayResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  outcome: CallOutcome;
+  firstByteAt: number;
+  firstTokenAt: number;
+  endAt: number;
+  maxGapMs: number;
+  chunks: number;
+  /** Output tokens the stream carried (when no usage was reported). */
+  streamedTokens: number;
+  /** The JSON body of a non-streamed answer (for the served model/provider fields); undefined for streams. */
+  jsonBody: string | undefined;
+  clientClosed: boolean;
+}
+
+export class RelayCall implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private headers: IncomingHttpHeaders = {};
+  private controller: Dispatcher.DispatchController | undefined;
+  private decoder: StreamDecoder | undefined;
+  private utf8: TextDecoder | undefined;
+  private readonly body: Buffer[] = [];
+  private usage: Usage | undefined;
+  private streamOutcome: CallOutcome | undefined;
+  private firstByteAt = NaN;
+  private firstTokenAt = NaN;
+  private lastChunkAt = NaN;
+  private maxGapMs = 0;
+  private chunks = 0;
+  private tokens = 0;
+  private clientClosed = false;
+  private finished = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly dialect: Dialect,
+    private readonly stream: boolean,
+    private readonly now: () => number,
+    private readonly done: (r: RelayResult) => void,
+  ) {
+    res.once('close', () => {
+      if (this.finished) return;
+      this.clientClosed = true;
+      this.controller?.abort(new Error('the app closed the connection'));
+    });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.clientClosed) controller.abort(new Error('the app closed the connection'));
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    this.firstByteAt = this.now();
+    this.status = status;
+    this.headers = headers;
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+    if (!this.res.destroyed) this.res.writeHead(status, out);
+    const type = headers['content-type'];
+    if (status === 200 && this.stream && typeof type === 'string' && type.includes('text/event-stream')) {
+      this.decoder = this.dialect.createStreamDecoder();
+      this.utf8 = new TextDecoder();
+    }
+  }
+
+  onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
+    const at = this.now();
+    if (!this.res.destroyed && !this.res.write(chunk) && !c.paused) {
+      c.pause();
+      this.res.once('drain', () => c.resume());
+    }
+    if (!this.decoder) {
+      this.body.push(chunk);
+      return;
+    }
+    if (this.chunks > 0 && at - this.lastChunkAt > this.maxGapMs) this.maxGapMs = at - this.lastChunkAt;
+    this.lastChunkAt = at;
+    this.chunks++;
+    this.take(this.decoder.push(this.utf8!.decode(chunk, { stream: true })), at);
+  }
+
+  onResponseEnd(): void {
+    if (!this.res.destroyed) this.res.end();
+    let outcome: CallOutcome;
+    if (this.decoder) {
+      this.take(this.decoder.end(), this.now());
+      const o = this.streamOutcome ?? { ok: false, status: 200, kind: 'truncated', retryable: true };
+      outcome = o.ok && this.usage ? { ...o, usage: this.usage } : o;
+    } else outcome = this.dialect.decodeResponse(this.status, this.headers, Buffer.concat(this.body).toString('utf8'));
+    this.finish(outcome);
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (!this.res.headersSent && !this.res.destroyed) {
+      // Nothing reached the app yet: it sees what a broken upstream looks like from a proxy.
+      this.res.writeHead(502, { 'content-type': 'application/json' });
+      this.res.end(JSON.stringify({ error: { type: 'upstream_unreachable', message: `routebench record: the upstream failed before answering (${err.message})` } }));
+    } else if (!this.res.destroyed) this.res.destroy();
+    const kind = this.clientClosed ? undefined : this.status === 0 ? 'connection_reset' : this.decoder ? 'truncated' : 'connection_reset';
+    this.finish({ ok: false, status: this.status, kind: kind ?? 'connection_reset', retryable: true, message: err.message });
+  }
+
+  private take(events: StreamEvent[], at: number): void {
+    for (const e of events) {
+      if (e.type === 'first-token') {
+        if (this.firstTokenAt !== this.firstTokenAt) this.firstTokenAt = at;
+      } else if (e.type === 'tokens') this.tokens += e.count;
+      else if (e.type === 'usage') this.usage = e.usage;
+      else if (e.type === 'error') this.streamOutcome ??= e.outcome;
+      else this.streamOutcome ??= { ok: true, status: 200, retryable: false, finishReason: e.finishReason };
+    }
+  }
+
+  private finish(outcome: CallOutcome): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.done({
+      status: this.status,
+      headers: this.headers,
+      outcome,
+      firstByteAt: this.firstByteAt,
+      firstTokenAt: this.firstTokenAt,
+      endAt: this.now(),
+      maxGapMs: this.maxGapMs,
+      chunks: this.chunks,
+      streamedTokens: this.tokens,
+      jsonBody: this.decoder ? undefined : Buffer.concat(this.body).toString('utf8'),
+      clientClosed: this.clientClosed,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Who served a recorded call and under which request id, from what the answer says about itself:
+ * `x-routebench-target` (routebench serve), `x-portkey-provider` (Portkey), `x-litellm-model-id`
+ * (LiteLLM proxy), the `provider` field of an OpenRouter completion; the request id from
+ * `x-request-id` (OpenAI), `request-id` (Anthropic) or the body's `id`. Undefined when the answer
+ * does not say: the recorder then names the upstream.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v === '' ? undefined : v);
+
+export function servedBy(headers: IncomingHttpHeaders, jsonBody: string | undefined): { target?: string; requestId?: string } {
+  let target = first(headers['x-routebench-target']) ?? first(headers['x-portkey-provider']) ?? first(headers['x-litellm-model-id']);
+  let requestId = first(headers['x-request-id']) ?? first(headers['request-id']);
+  if ((target === undefined || requestId === undefined) && jsonBody !== undefined && jsonBody.startsWith('{')) {
+    try {
+      const body = JSON.parse(jsonBody) as { provider?: unknown; id?: unknown };
+      if (target === undefined && typeof body.provider === 'string') target = body.provider;
+      if (requestId === undefined && typeof body.id === 'string') requestId = body.id;
+    } catch {
+      // not JSON after all: nothing to read
+    }
+  }
+  return { target, requestId };
+}

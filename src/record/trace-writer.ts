@@ -1,0 +1,97 @@
+/**
+ * The recorder's output: JSONL trace files in one folder, rotated by size or age. Rows are
+ * appended whole (one line each), so a file is valid at every moment; `close` flushes and fsyncs
+ * the open file before it resolves, so a recording stopped by SIGINT/SIGTERM loses no finished
+ * call. File names carry the recording's start and a sequence number:
+ * `record-20261206T153000Z-001.jsonl`.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface TraceWriterOptions {
+  dir: string;
+  /** Epoch ms of the recording's start (in the file names). */
+  startedAtMs: number;
+  /** Start a new file past this many bytes (default 64 MiB). */
+  rotateBytes?: number;
+  /** Start a new file after this many ms (default: never). */
+  rotateMs?: number;
+  /** Monotonic ms, for rotation by age. */
+  now: () => number;
+}
+
+export interface WrittenFile {
+  path: string;
+  rows: number;
+  bytes: number;
+}
+
+/** Buffered appends, written with one syscall per batch (at most every `FLUSH_BYTES`, and on a timer). */
+const FLUSH_BYTES = 256 * 1024;
+
+export class TraceWriter {
+  readonly files: WrittenFile[] = [];
+  private fd = -1;
+  private current: WrittenFile | undefined;
+  private openedAt = 0;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly stamp: string;
+
+  constructor(private readonly o: TraceWriterOptions) {
+    mkdirSync(o.dir, { recursive: true });
+    this.stamp = new Date(o.startedAtMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    this.timer = setInterval(() => this.flush(), 200);
+    this.timer.unref();
+  }
+
+  /** Appends one line (with its newline). */
+  write(line: string): void {
+    if (this.fd < 0 || this.due()) this.rotate();
+    const bytes = Buffer.byteLength(line);
+    this.pending.push(line);
+    this.pendingBytes += bytes;
+    this.current!.rows++;
+    this.current!.bytes += bytes;
+    if (this.pendingBytes >= FLUSH_BYTES) this.flush();
+  }
+
+  /** Writes buffered rows to the file. */
+  flush(): void {
+    if (this.pending.length === 0 || this.fd < 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingBytes = 0;
+    writeSync(this.fd, text);
+  }
+
+  /** Flushes, fsyncs and closes the open file. */
+  close(): void {
+    clearInterval(this.timer);
+    this.flush();
+    if (this.fd >= 0) {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
+
+  private due(): boolean {
+    const c = this.current!;
+    return c.bytes >= (this.o.rotateBytes ?? 64 * 1024 * 1024) || (this.o.rotateMs !== undefined && this.o.now() - this.openedAt >= this.o.rotateMs);
+  }
+
+  private rotate(): void {
+    if (this.fd >= 0) {
+      this.flush();
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+    }
+    const path = join(this.o.dir, `record-${this.stamp}-${String(this.files.length + 1).padStart(3, '0')}.jsonl`);
+    this.fd = openSync(path, 'wx');
+    this.current = { path, rows: 0, bytes: 0 };
+    this.files.push(this.current);
+    this.openedAt = this.o.now();
+  }
+}

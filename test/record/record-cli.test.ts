@@ -1,0 +1,96 @@
+/**
+ * The `routebench record` command as a process: SIGINT or SIGTERM while calls are open lets them
+ * finish, every one is in the trace (nothing lost), the summary is printed, exit 0; bad options
+ * are usage errors (exit 2) with a plain message.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveScenario, waitFor, within, type ScenarioServer } from '../helpers/mock-servers.js';
+
+const YAML = `name: record-cli
+seed: 5
+traffic: { synthetic: { arrival: { process: poisson, rate_per_s: 1 }, count: 1 } }
+targets:
+  slow: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect, ttft_ms: { p50: 600, p99: 600 }, tokens_per_s: { p50: 200, p99: 200 } } }
+strategies:
+  s: { use: single, options: { target: slow } }
+`;
+
+let mock: ScenarioServer;
+let dir: string;
+beforeAll(async () => {
+  mock = await serveScenario(YAML, { scale: 1 });
+  dir = mkdtempSync(join(tmpdir(), 'rb-record-cli-'));
+});
+afterAll(async () => {
+  await mock?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function startCli(args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'record', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const io = { out: '', err: '' };
+  child.stdout.on('data', (c: Buffer) => (io.out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (io.err += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, io, exited };
+}
+
+const call = (url: string, i: number) =>
+  fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test', 'x-team': i % 2 ? 'search' : 'chat' },
+    body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 20, stream: i % 2 === 1, messages: [{ role: 'user', content: `call ${i}` }] }),
+  }).then(async (r) => ({ status: r.status, text: await r.text() }));
+
+describe.each(['SIGINT', 'SIGTERM'] as const)('routebench record stopped by %s', (signal) => {
+  it('lets open calls finish, writes every one, prints the summary and exits 0', async () => {
+    const out = join(dir, signal);
+    const { child, io, exited } = startCli(['--openai', `mock=${mock.url}/t/slow`, '--port', '0', '--out', out, '--tag-header', 'x-team=team']);
+    try {
+      const url = await waitFor(() => /record on (http:\/\/127\.0\.0\.1:\d+)/.exec(io.out)?.[1], 20_000, `record to start (stderr: ${io.err})`);
+      const before = mock.service.hits.since(0).length;
+      const calls = Array.from({ length: 12 }, (_, i) => call(url, i));
+      await waitFor(() => (mock.service.hits.since(0).length - before >= 12 ? true : undefined), 10_000, 'every call to reach the mock');
+      child.kill(signal);
+      const answers = await within(Promise.all(calls), 10_000, 'the calls');
+      expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+      expect(answers.filter((a) => a.text.includes('[DONE]')).length).toBe(6); // streams delivered whole
+      expect(await within(exited, 10_000, 'record to exit')).toBe(0);
+      const files = readdirSync(out);
+      const rows = files.flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l) as { tags: { team: string }; recorded: { ok: boolean } });
+      expect(rows.length).toBe(12);
+      expect(rows.every((r) => r.recorded.ok)).toBe(true);
+      expect(rows.filter((r) => r.tags.team === 'search').length).toBe(6);
+      expect(io.out).toMatch(/recorded 12 calls in [\d.]+ s: 12 ok, 6 streamed/);
+      expect(io.out).toMatch(/tag team: (chat 6, search 6|search 6, chat 6)/);
+      expect(io.out + io.err).not.toContain('sk-test');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('routebench record usage errors', () => {
+  it.each([
+    [[], /record needs an upstream/],
+    [['--openai', 'not a url'], /--openai "not a url" is not an http\(s\) URL/],
+    [['--openai', 'http://127.0.0.1:1', '--host', '0.0.0.0'], /--host 0\.0\.0\.0 is not a loopback address/],
+    [['--openai', 'http://127.0.0.1:1', '--dlp', 'p.yaml'], /--dlp applies to --store-text/],
+  ])('%j exits 2', async (args, message) => {
+    const { io, exited } = startCli(args as string[]);
+    expect(await within(exited, 20_000, 'exit')).toBe(2);
+    expect(io.err).toMatch(message);
+  });
+
+  it('refuses a policy that would write credentials to the trace', async () => {
+    const policy = join(dir, 'leaky.yaml');
+    writeFileSync(policy, 'detectors:\n  api_key: flag\n');
+    const { io, exited } = startCli(['--openai', 'http://127.0.0.1:1', '--store-text', '--dlp', policy, '--port', '0']);
+    expect(await within(exited, 20_000, 'exit')).toBe(2);
+    expect(io.err).toMatch(/detectors\.api_key is flag, which would write credentials to the trace/);
+  });
+});

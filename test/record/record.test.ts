@@ -1,0 +1,172 @@
+/**
+ * `routebench record` between the official SDKs and the loopback mock server: every call is
+ * written as a trace row whose observed outcome matches what the mock's own hit log says it did,
+ * token counts equal the usage the SDK received, streams carry TTFT and gaps, tags come from the
+ * named header, and a planted API key (in the prompt and in the Authorization header) appears in
+ * no output.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compilePolicy } from '../../src/dlp/policy.js';
+import { startRecorder } from '../../src/record/recorder.js';
+import { traceFormats } from '../../src/traffic/trace-formats.js';
+import { serveScenario, type ScenarioServer } from '../helpers/mock-servers.js';
+
+const FAST = 'ttft_ms: { p50: 20, p99: 60 }, error_latency_ms: { p50: 5, p99: 5 }, tokens_per_s: { p50: 400, p99: 200 }';
+const YAML = `name: record-test
+seed: 3
+traffic: { synthetic: { arrival: { process: poisson, rate_per_s: 1 }, count: 1 } }
+targets:
+  o_flaky: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect, errors: { server_error: 0.2, rate_limited: 0.2 }, ${FAST} } }
+  a_good: { provider: anthropic, model: claude-3-5-haiku, mock: { profile: perfect, ${FAST} } }
+strategies:
+  s: { use: single, options: { target: o_flaky } }
+`;
+const PLANTED_KEY = `sk-proj-${'Zq8'.repeat(16)}`;
+const AUTH_KEY = `sk-proj-${'Wk4'.repeat(16)}`;
+
+let mock: ScenarioServer;
+let dir: string;
+beforeAll(async () => {
+  mock = await serveScenario(YAML, { scale: 10 });
+  dir = mkdtempSync(join(tmpdir(), 'rb-record-'));
+});
+afterAll(async () => {
+  await mock?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+interface Row {
+  arrival_ms: number;
+  route: string;
+  input_tokens: number;
+  output_tokens: number;
+  stream: boolean;
+  tags?: Record<string, string>;
+  dialect: string;
+  prompt_sha256: string;
+  prompt?: string;
+  prompt_dlp?: { found: string[]; withheld: boolean };
+  recorded: { ok: boolean; status: number; error_kind?: string; latency_ms: number; ttft_ms?: number; chunks?: number; target: string; request_id?: string };
+}
+
+const rowsIn = (d: string): Row[] =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .flatMap((f) => readFileSync(join(d, f), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row));
+
+async function drive(url: string) {
+  const oa = new OpenAI({ apiKey: AUTH_KEY, baseURL: `${url}/v1`, maxRetries: 0, timeout: 10_000, defaultHeaders: { 'x-project': 'web' } });
+  const an = new Anthropic({ apiKey: AUTH_KEY, baseURL: url, maxRetries: 0, timeout: 10_000 });
+  const usage: ({ in: number; out: number } | undefined)[] = [];
+  const content = `Please check my config, the key is ${PLANTED_KEY}, and mail ops@example.com.`;
+  for (let i = 0; i < 30; i++) {
+    const stream = i % 2 === 1;
+    try {
+      if (!stream) {
+        const r = await oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], max_completion_tokens: 8 + i });
+        usage.push({ in: r.usage!.prompt_tokens, out: r.usage!.completion_tokens });
+      } else {
+        const s = await oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], max_completion_tokens: 8 + i, stream: true, stream_options: { include_usage: true } });
+        let u: { in: number; out: number } | undefined;
+        for await (const c of s) if (c.usage) u = { in: c.usage.prompt_tokens, out: c.usage.completion_tokens };
+        usage.push(u);
+      }
+    } catch {
+      usage.push(undefined);
+    }
+  }
+  for (let i = 0; i < 10; i++) {
+    if (i % 2 === 0) {
+      const r = await an.messages.create({ model: 'claude-3-5-haiku', max_tokens: 10, messages: [{ role: 'user', content }] });
+      usage.push({ in: r.usage.input_tokens, out: r.usage.output_tokens });
+    } else {
+      const s = an.messages.stream({ model: 'claude-3-5-haiku', max_tokens: 10, messages: [{ role: 'user', content }] });
+      const m = await s.finalMessage();
+      usage.push({ in: m.usage.input_tokens, out: m.usage.output_tokens });
+    }
+  }
+  return usage;
+}
+
+describe('routebench record', () => {
+  it('writes one row per call, matching the mock hit log and the usage the SDKs saw', async () => {
+    const out = join(dir, 'plain');
+    const rec = await startRecorder({
+      upstreams: { openai: { name: 'openai', url: `${mock.url}/t/o_flaky` }, anthropic: { name: 'anthropic', url: `${mock.url}/t/a_good` } },
+      host: '127.0.0.1',
+      port: 0,
+      dir: out,
+      tagHeaders: [{ header: 'x-project', tag: 'project' }],
+      now: () => performance.now(),
+      wallClock: () => Date.UTC(2026, 11, 6),
+    });
+    const before = mock.service.hits.since(0).length;
+    const usage = await drive(rec.url);
+    const summary = await rec.stop(2_000);
+    const rows = rowsIn(out);
+    const hits = mock.service.hits.since(0).slice(before);
+    expect(rows.length).toBe(40);
+    expect(hits.length).toBe(40);
+    expect(summary.calls).toBe(40);
+    expect(summary.files.map((f) => f.rows)).toEqual([40]);
+    for (let i = 0; i < 40; i++) {
+      const [r, h] = [rows[i]!, hits[i]!];
+      expect([r.recorded.status, r.recorded.error_kind, r.stream], `row ${i}`).toEqual([h.status, h.kind, h.stream]);
+      expect(r.recorded.ok).toBe(h.status === 200);
+      if (usage[i]) expect([r.input_tokens, r.output_tokens], `row ${i}`).toEqual([usage[i]!.in, usage[i]!.out]);
+      if (r.stream && r.recorded.ok) {
+        expect(r.recorded.ttft_ms).toBeGreaterThan(0);
+        expect(r.recorded.ttft_ms!).toBeLessThanOrEqual(r.recorded.latency_ms);
+        expect(r.recorded.chunks).toBeGreaterThanOrEqual(1); // at 10x the mock sends tokens due within 0.5 ms together
+      }
+      expect(r.dialect).toBe(i < 30 ? 'openai' : 'anthropic');
+      expect(r.route).toBe(i < 30 ? 'gpt-4o-mini' : 'claude-3-5-haiku');
+      if (i < 30) expect(r.tags).toEqual({ project: 'web' });
+      expect(r.prompt).toBeUndefined();
+      if (i > 0) expect(r.arrival_ms).toBeGreaterThan(rows[i - 1]!.arrival_ms);
+    }
+    expect(new Set(rows.slice(0, 30).map((r) => r.prompt_sha256)).size).toBe(1); // same prompt, same hash
+    // every line is a valid routebench trace row, with its observed outcome
+    const parse = traceFormats.routebench!.createParser(undefined) as (t: string) => unknown;
+    for (const f of readdirSync(out)) for (const line of readFileSync(join(out, f), 'utf8').trim().split('\n')) expect(parse(line)).toMatchObject({ recorded: { ok: expect.any(Boolean) } });
+    expect(rows.some((r) => r.recorded.error_kind === 'rate_limited')).toBe(true);
+    expect(rows.some((r) => r.recorded.error_kind === 'server_error')).toBe(true);
+    const everything = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n') + JSON.stringify(summary);
+    expect(everything).not.toContain(PLANTED_KEY);
+    expect(everything).not.toContain(AUTH_KEY);
+    expect(everything).not.toContain('ops@example.com');
+  });
+
+  it('--store-text keeps prompts only through the redaction policy: a prompt with a key is withheld, an email redacted', async () => {
+    const out = join(dir, 'text');
+    const rec = await startRecorder({
+      upstreams: { anthropic: { name: 'anthropic', url: `${mock.url}/t/a_good` } },
+      host: '127.0.0.1',
+      port: 0,
+      dir: out,
+      tagHeaders: [],
+      storeText: compilePolicy(),
+      now: () => performance.now(),
+      wallClock: () => Date.UTC(2026, 11, 6),
+    });
+    const an = new Anthropic({ apiKey: AUTH_KEY, baseURL: rec.url, maxRetries: 0, timeout: 10_000 });
+    await an.messages.create({ model: 'claude-3-5-haiku', max_tokens: 5, messages: [{ role: 'user', content: `deploy with ${PLANTED_KEY}` }] });
+    await an.messages.create({ model: 'claude-3-5-haiku', max_tokens: 5, system: 'be brief', messages: [{ role: 'user', content: 'write to ops@example.com' }] });
+    const summary = await rec.stop(2_000);
+    const [withheld, redacted] = rowsIn(out);
+    expect(withheld!.prompt).toBeUndefined();
+    expect(withheld!.prompt_dlp).toEqual({ found: ['api_key'], withheld: true });
+    expect(redacted!.prompt).toBe('system: be brief\nuser: write to [REDACTED:email]');
+    expect(redacted!.prompt_dlp).toEqual({ found: ['email'], withheld: false });
+    expect([summary.textWithheld, summary.textRedacted]).toEqual([1, 1]);
+    const everything = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    expect(everything).not.toContain(PLANTED_KEY);
+    expect(everything).not.toContain('ops@example.com');
+  });
+});
