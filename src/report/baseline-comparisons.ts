@@ -4,13 +4,19 @@
  * HTML. The statistics are compareRuns'.
  */
 import type { Store } from '../store/open-store.js';
+import { HarnessError } from '../errors.js';
 import { compareRuns, type ComparisonRow } from './compare-runs.js';
+import { commonWindow, partialSides } from './compare-partial.js';
+import { runInfo } from './run-identity.js';
 import { delta, interval, overallVerdict } from './comparison-markdown.js';
 import { esc } from './html-page.js';
+import { fmt } from './summary-markdown.js';
 
 export interface BaselineComparison {
   strategy: string;
   rows: ComparisonRow[];
+  /** Set when one of the two runs did not finish: only requests scheduled before this were compared. */
+  untilMs?: number;
 }
 
 /** The metrics shown per strategy in the scenario report (the full set is in `routebench compare`). */
@@ -22,8 +28,20 @@ export async function compareToBaseline(store: Store, runs: readonly { runNo: nu
   if (!base) return [];
   const out: BaselineComparison[] = [];
   for (const r of others) {
-    const rows = await compareRuns({ store, runNo: base.runNo }, { store, runNo: r.runNo }, { resamples, relation });
-    out.push({ strategy: r.strategy, rows });
+    // A run that did not finish is compared over the common traffic window only (compare-partial.ts).
+    const [bi, ci] = [await runInfo(store, base.runNo, 'baseline'), await runInfo(store, r.runNo, 'candidate')];
+    const partial = partialSides(bi, ci);
+    let untilMs: number | undefined;
+    if (partial.length > 0) {
+      try {
+        untilMs = await commonWindow({ store, info: bi }, { store, info: ci }, partial);
+      } catch (e) {
+        if (e instanceof HarnessError && e.code === 'NO_COMMON_WINDOW') continue;
+        throw e;
+      }
+    }
+    const rows = await compareRuns({ store, runNo: base.runNo }, { store, runNo: r.runNo }, { resamples, relation, untilMs });
+    out.push(untilMs === undefined ? { strategy: r.strategy, rows } : { strategy: r.strategy, rows, untilMs });
   }
   return out;
 }
@@ -41,7 +59,8 @@ export function baselineMarkdown(baseline: string, comps: readonly BaselineCompa
   const out = [`## Compared with ${baseline}`, '', `| ${HEAD.join(' | ')} |`, `|${HEAD.map((_, i) => (i === 0 || i === HEAD.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`];
   for (const c of comps) {
     const cs = cells(c.rows).map((x) => (x.verdict === 'win' || x.verdict === 'loss' ? `**${x.text} ${x.verdict}**` : x.text));
-    out.push(`| ${c.strategy} | ${cs.join(' | ')} | ${overallVerdict(c.rows)} |`);
+    const window = c.untilMs === undefined ? '' : ` (requests before ${fmt.clock(c.untilMs)} only: a run did not finish)`;
+    out.push(`| ${c.strategy}${window} | ${cs.join(' | ')} | ${overallVerdict(c.rows)} |`);
   }
   out.push('', NOTE(baseline), '');
   return out.join('\n');
@@ -54,7 +73,8 @@ export function baselineHtml(baseline: string, comps: readonly BaselineCompariso
       const cs = cells(c.rows)
         .map((x) => `<td><span class="${x.verdict ? `${x.verdict}-v` : ''}">${esc(x.text)}${x.verdict === 'win' || x.verdict === 'loss' ? ` ${x.verdict}` : ''}</span></td>`)
         .join('');
-      return `<tr><td><b>${esc(c.strategy)}</b></td>${cs}<td style="text-align:left">${esc(overallVerdict(c.rows))}</td></tr>`;
+      const window = c.untilMs === undefined ? '' : ` <span class="note">(requests before ${esc(fmt.clock(c.untilMs))} only: a run did not finish)</span>`;
+      return `<tr><td><b>${esc(c.strategy)}</b>${window}</td>${cs}<td style="text-align:left">${esc(overallVerdict(c.rows))}</td></tr>`;
     })
     .join('');
   return `<p>Baseline: <b>${esc(baseline)}</b> (the scenario's first strategy).</p><table id="comparisons"><thead><tr>${HEAD.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table><p class="note">${esc(NOTE(baseline))}</p>`;

@@ -14,6 +14,7 @@ import { memoryIo } from '../../src/cli/io.js';
 import { HarnessError } from '../../src/errors.js';
 import { compareRuns, type ComparisonRow } from '../../src/report/compare-runs.js';
 import { overallVerdict } from '../../src/report/comparison-markdown.js';
+import { baselineMarkdown, compareToBaseline } from '../../src/report/baseline-comparisons.js';
 import { openStore } from '../../src/store/open-store.js';
 import { runAggregates, type RunAggregates } from '../../src/store/comparison-queries.js';
 import { ratioDiff, ratioValue, type RatioAggregate } from '../../src/report/stats/mean-ci.js';
@@ -218,5 +219,29 @@ describe('verdict: a floating-point difference is not a difference', () => {
     expect(verdict({ delta: -0.01, lo: -0.012, hi: -0.008 }, 'lower', 0.316)).toBe('win');
     expect(practicallyZero(0.3e-6, 1)).toBe(true);
     expect(practicallyZero(2e-6, 1)).toBe(false);
+  });
+});
+
+describe("the run report's comparisons with the baseline", () => {
+  it('compare an interrupted run group over its common traffic window, and say so', async () => {
+    const controller = new AbortController();
+    let batches = 0;
+    const ran = await runYaml(twoTargetYaml({ count: 12_000, rate: 50, a: '{ profile: flaky }', strategies: '  single: { use: single, options: { target: a } }\n  fallback: { use: fallback, options: { targets: [a, b] } }' }), {
+      signal: controller.signal,
+      onProgress: () => {
+        if (++batches === 2) controller.abort();
+      },
+    });
+    expect(ran.result.interrupted).toBe(true);
+    const runs = [
+      { runNo: ran.run('single'), strategy: 'single' },
+      { runNo: ran.run('fallback'), strategy: 'fallback' },
+    ];
+    const [comp] = await compareToBaseline(ran.store, runs, 200);
+    expect(comp!.untilMs).toBeGreaterThan(0);
+    const [{ n }] = await ran.store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM requests WHERE run_no = ${ran.run('fallback')} AND scheduled_ms < ${comp!.untilMs}`);
+    expect(comp!.rows.find((r) => r.metric === 'success_rate')!.n.candidate).toBe(n);
+    expect(baselineMarkdown('single', [comp!])).toMatch(/\| fallback \(requests before \d+m\d+s only: a run did not finish\) \|/);
+    ran.store.close();
   });
 });
