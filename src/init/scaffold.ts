@@ -134,16 +134,14 @@ on:
     branches: [main]
 permissions:
   contents: read
-  pull-requests: write
-  actions: read
+  pull-requests: write # the one PR comment (read-only on pull requests from forks: job summary only)
+  actions: read # the base branch's last results artifact
 jobs:
   routebench:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 22
+      # sets up Node, installs your package.json (routebench pinned there), runs, compares, reports
       - uses: ${input.actionRef}
 ${withLines.length > 0 ? `        with:\n${withLines.join('\n')}\n` : ''}`;
 }
