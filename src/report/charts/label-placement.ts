@@ -57,6 +57,8 @@ export function textWidth(text: string, fontSize: number): number {
 }
 
 const PAD = 2;
+/** Markers that do not touch (a leader may leave a cluster of touching markers across its neighbours). */
+const apart = (a: LabelInput, b: LabelInput) => Math.hypot(a.x - b.x, a.y - b.y) > a.r + b.r + 1;
 const overlaps = (a: Box, b: Box) => a.x0 < b.x1 + PAD && b.x0 < a.x1 + PAD && a.y0 < b.y1 + PAD && b.y0 < a.y1 + PAD;
 
 /** Whether the segment (x1,y1)-(x2,y2) passes through box `b` (Liang-Barsky clipping). */
@@ -120,7 +122,7 @@ export function placeLabels(points: readonly LabelInput[], area: { width: number
     !taken.some((t) => overlaps(t, box)) &&
     !markers.some((m) => overlaps(m, box)) &&
     !leaders.some((l) => segmentHitsBox(l, box)) &&
-    (!leader || (!taken.some((t) => segmentHitsBox(leader, t)) && !markers.some((m, j) => points[j] !== p && segmentHitsBox(leader, m))));
+    (!leader || (!taken.some((t) => segmentHitsBox(leader, t)) && !markers.some((m, j) => apart(points[j]!, p) && segmentHitsBox(leader, m))));
 
   return points.map((p) => {
     const w = textWidth(p.text, fontSize);
