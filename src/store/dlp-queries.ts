@@ -37,11 +37,13 @@ const TAGGED = (runNos: readonly number[]) => `
     regexp_extract(reason, 'found=([a-z0-9_,]*)', 1) AS found,
     regexp_extract(reason, 'planted=([a-z0-9_,]*)', 1) AS planted
   FROM (
-    SELECT a.run_no, a.request_no, r.reason,
-      row_number() OVER (PARTITION BY a.run_no, a.request_no ORDER BY a.attempt_no) AS k
+    -- the first dlp row of each request (arg_min, not row_number() ... WHERE k = 1: on DuckDB
+    -- 1.5.6 that form, under these FILTER aggregates, failed with an internal cast error when no
+    -- row matched on a large table)
+    SELECT a.run_no, a.request_no, arg_min(r.reason, a.attempt_no) AS reason
     FROM attempts a JOIN reasons r USING (run_no, reason_no)
-    WHERE a.run_no IN (${list(runNos)}) AND r.reason LIKE 'dlp %')
-  WHERE k = 1`;
+    WHERE a.run_no IN (${list(runNos)}) AND r.reason LIKE 'dlp %'
+    GROUP BY a.run_no, a.request_no)`;
 
 export async function dlpVerdicts(store: Store, runNos: readonly number[]): Promise<DlpVerdictRow[]> {
   return store.all(`
