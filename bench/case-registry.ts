@@ -6,6 +6,7 @@
  */
 import type { RunEnvironment } from '../src/runner/run-environment.js';
 import { simulateFallback, writePath } from './engine-cases.js';
+import { defaultSuite, parallelFour } from './parallel-cases.js';
 import { azureAll, compare100k, decideCost, reportGeneration, streamRss } from './suite-cases.js';
 import { benchServeVsProxy } from './serve-vs-proxy.js';
 import { generatorLagCase, mockServerCase, mswReplayCase } from './replay-cases.js';
@@ -33,6 +34,8 @@ const TINY_SERVE = { warmupS: 0, durationS: 1, latencyWarmup: 20, latencyRequest
 export const BENCH_CASES: readonly BenchCase[] = [
   { name: 'simulate-fallback-1m', what: '1M synthetic requests, fallback over 3 targets (5% errors each), runScenario into a fresh DuckDB file, against the engine alone with a null sink in the same run', target: 'end to end >= 0.6 of engine-alone', run: simulateFallback },
   { name: 'duckdb-write-path', what: '1,048,576 attempt rows: AttemptWriter vs prebuilt chunks appended (native ceiling) vs the appender row by row (columns derived from the table); Parquet export and re-insert of the same rows', target: 'ratios reported', run: writePath },
+  { name: 'parallel-4-strategies', what: 'one scenario, 4 strategies x 250k requests: the main thread (--workers 1) against 2 worker threads, same run', target: '2 workers >= 1.7x faster', run: parallelFour },
+  { name: 'default-suite', what: '`routebench run scenarios/` (sources, child process, reports included) with --workers <available parallelism> against --workers 1: wall time, peak RSS', target: '<= 6 s wall; peak RSS <= 400 MB', run: defaultSuite },
   { name: 'azure-all-strategies', what: 'the Azure LLM 2023 code trace (8,819 requests) through all ten strategies, to summary-ready DuckDB', target: '<= 2 s', run: azureAll },
   { name: 'report-1m-rows', what: 'writeReport for ~1.2M attempt rows over 4 strategies (summary, comparisons with 1,000 resamples, 7 charts as vega-lite + SVG + PNG, HTML)', target: '<= 3 s', run: reportGeneration },
   { name: 'compare-100k', what: 'compareRuns between two runs of 100,000 requests, 1,000 bootstrap resamples', target: '<= 2 s', run: compare100k },

@@ -17,6 +17,7 @@ import { notOurs, recogniseFile } from './recognise-file.js';
 import { settleAbandonedRuns } from './abandoned-runs.js';
 import { ERROR_KINDS, OUTCOMES } from '../providers/canonical.js';
 import { LOAD_DDL } from './load-ddl.js';
+import { duckdbMemorySettings } from './duckdb-memory.js';
 
 export interface Store {
   readonly file: string;
@@ -47,7 +48,7 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
   }
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file, { threads: '2', ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
+    instance = await DuckDBInstance.create(file, { threads: '2', ...duckdbMemorySettings(file), ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
   } catch (e) {
     throw openError(file, e);
   }

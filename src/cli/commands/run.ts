@@ -18,6 +18,7 @@ import { checkPositiveInteger } from '../option-checks.js';
 
 export interface RunArgs extends CommonArgs {
   paths: string[];
+  workers?: number;
   example?: string[];
   seed?: number;
   limit?: number;
@@ -35,6 +36,7 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
     .option('example', { type: 'string', array: true, describe: 'run an example scenario shipped with routebench (`routebench examples` lists them)' })
     .option('seed', { type: 'number', describe: 'override every scenario seed' })
     .option('limit', { type: 'number', describe: 'replay at most this many requests per scenario' })
+    .option('workers', { type: 'number', describe: 'simulate runs in this many worker threads (default: one per available core; 1 runs on the main thread)' })
     .option('strategy', { type: 'string', array: true, describe: 'run only these strategy labels' })
     .option('on-bad-row', { choices: ['fail', 'skip'] as const, describe: 'what a malformed trace row does (overrides the scenario)' })
     .option('progress', { type: 'boolean', default: false, describe: 'print progress lines even when not on a terminal (CI logs)' })
@@ -64,12 +66,18 @@ export async function loadAll(files: readonly string[], args: { seed?: number; s
 /** How one scenario is executed: simulate (run) or replay. */
 export type Execute = (loaded: LoadedScenario, o: RunScenarioOptions) => Promise<ScenarioResult>;
 
+/** Runs a whole selection at once (worker threads), results by selection index. */
+export type ExecuteAll = (items: { loaded: LoadedScenario; labels: string[]; runGroup?: string }[], o: Omit<RunScenarioOptions, 'only' | 'runGroup'>) => Promise<(ScenarioResult | undefined)[]>;
+
 export async function runHandler(args: RunArgs, io: Io): Promise<number> {
+  checkPositiveInteger('workers', args.workers);
   const { runScenario } = await import('../../runner/run-scenario.js');
-  return executeScenarios(args, io, runScenario);
+  const { runSuiteParallel, defaultWorkers } = await import('../../runner/workers/run-parallel.js');
+  const workers = args.workers ?? defaultWorkers();
+  return executeScenarios(args, io, runScenario, workers > 1 ? (items, o) => runSuiteParallel(items, { ...o, workers }) : undefined);
 }
 
-export async function executeScenarios(args: RunArgs, io: Io, execute: Execute): Promise<number> {
+export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, executeAll?: ExecuteAll): Promise<number> {
   checkPositiveInteger('limit', args.limit);
   const files = selectedScenarioFiles(args);
   const scenarios = selectRuns(await loadAll(files, args), { strategy: args.strategy, shard: args.shard });
@@ -96,11 +104,19 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute):
   const rendered: { dir: string; json: import('../../report/write-summary.js').SummaryJson }[] = [];
   const stepSummary = io.env.GITHUB_STEP_SUMMARY;
   try {
-    for (const { loaded, labels } of scenarios) {
-      if (controller.signal.aborted) break;
+    const runGroupOf = (l: LoadedScenario) => (args['run-group'] ? `${l.scenario.name}-${args['run-group']}` : undefined);
+    const all = executeAll
+      ? await executeAll(
+          scenarios.map((s) => ({ ...s, runGroup: runGroupOf(s.loaded) })),
+          { store, env, seed: args.seed, limit: args.limit, onBadRow: args['on-bad-row'], signal: controller.signal, onProgress: progress.update },
+        )
+      : undefined;
+    for (const [i, { loaded, labels }] of scenarios.entries()) {
+      if (all && !all[i]) break;
+      if (!all && controller.signal.aborted) break;
       // Replay sends the traffic once per strategy, one after another; simulate feeds them together.
-      progress.begin(progressTotal(loaded.scenario.traffic, { limit: args.limit, passes: 'transport' in args ? labels.length : 1 }));
-      const result = await execute(loaded, {
+      if (!all) progress.begin(progressTotal(loaded.scenario.traffic, { limit: args.limit, passes: 'transport' in args ? labels.length : 1 }));
+      const result = all ? all[i]! : await execute(loaded, {
         store,
         env,
         seed: args.seed,

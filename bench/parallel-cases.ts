@@ -1,0 +1,105 @@
+/**
+ * What worker threads buy, each arm against its own 1-worker run in the same bench run:
+ *   parallel-4-strategies  one scenario, 4 strategies, 250k requests each: runScenario on the main
+ *                          thread (what --workers 1 does) vs runSuiteParallel with 2 workers.
+ *   default-suite          `routebench run scenarios/` from the sources in a child process with
+ *                          --workers <available parallelism> vs --workers 1: wall time (process
+ *                          start to exit, reports included) and peak RSS.
+ * Arms alternate within each run so machine load hits both alike.
+ */
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { rmSync } from 'node:fs';
+import { parseScenario } from '../src/scenario/load-scenario.js';
+import { openStore } from '../src/store/open-store.js';
+import { runScenario } from '../src/runner/run-scenario.js';
+import { runSuiteParallel } from '../src/runner/workers/run-parallel.js';
+import type { CaseContext } from './case-registry.js';
+import { freshDb, gc, median, stat } from './util.js';
+
+export const SPEEDUP_TARGET = 1.7;
+export const SUITE_WALL_TARGET_S = 6;
+export const SUITE_RSS_TARGET_MB = 400;
+
+function fourStrategies(count: number): string {
+  return `
+name: bench-parallel
+seed: 4
+traffic:
+  synthetic:
+    arrival: { process: poisson, rate_per_s: 500 }
+    count: ${count}
+    stream: 0.5
+targets:
+  a: { provider: x, model: gpt-4o-mini, mock: { profile: flaky } }
+  b: { provider: y, model: gpt-4o-mini, mock: { profile: typical } }
+  c: { provider: z, model: gpt-4o-mini, mock: { profile: fast } }
+strategies:
+  fallback: { use: fallback, options: { targets: [a, b, c] } }
+  weighted: { use: weighted, options: { targets: [{ target: a }, { target: b }, { target: c }], failover: true } }
+  hedge: { use: hedge, options: { targets: [a, b] } }
+  p2c: { use: p2c }
+`;
+}
+
+export async function parallelFour(ctx: CaseContext): Promise<Record<string, unknown>> {
+  const n = ctx.tiny ? 2000 : 250_000;
+  const file = 'bench/parallel.yaml';
+  const text = fourStrategies(n);
+  const loaded = parseScenario(text, file);
+  const labels = Object.keys(loaded.scenario.strategies);
+  const workers = 2;
+  const one: number[] = [];
+  const par: number[] = [];
+  for (let i = 0; i < ctx.runs; i++) {
+    for (const arm of i % 2 === 0 ? ['one', 'par'] : ['par', 'one']) {
+      gc();
+      const store = await openStore(freshDb(ctx.tmp, 'parallel'));
+      const t0 = performance.now();
+      if (arm === 'one') await runScenario(loaded, { store, env: ctx.env });
+      else await runSuiteParallel([{ loaded, labels }], { store, env: ctx.env, workers, texts: new Map([[file, text]]) });
+      (arm === 'one' ? one : par).push((performance.now() - t0) / 1000);
+      store.close();
+    }
+  }
+  const speedups = one.map((x, i) => x / par[i]!);
+  return { requests: n, strategies: labels.length, workers, oneWorkerS: stat(one, 2), parallelS: stat(par, 2), speedup: stat(speedups, 2), target: SPEEDUP_TARGET, met: median(speedups) >= SPEEDUP_TARGET };
+}
+
+function suiteRun(ctx: CaseContext, workers: number): { ms: number; peakRssMb: number; code: number } {
+  const db = freshDb(ctx.tmp, `suite-${workers}`);
+  const out = path.join(ctx.tmp, `suite-reports-${workers}`);
+  rmSync(out, { recursive: true, force: true });
+  const args = ['--import', 'tsx', path.join(ctx.root, 'bench/suite-child.ts'), db, out, String(workers), path.join(ctx.root, 'scenarios'), ...(ctx.tiny ? ['--limit', '300'] : [])];
+  const r = spawnSync(process.execPath, args, { cwd: ctx.root, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`suite child (--workers ${workers}) failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
+  const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; peakRssMb: number; code: number };
+  if (line.code !== 0 && line.code !== 3) throw new Error(`routebench run --workers ${workers} exited ${line.code}: ${r.stderr.slice(-2000)}`);
+  return line;
+}
+
+export async function defaultSuite(ctx: CaseContext): Promise<Record<string, unknown>> {
+  const workers = os.availableParallelism();
+  suiteRun(ctx, workers); // warm-up: tsx's compile cache, the OS file cache
+  const one: ReturnType<typeof suiteRun>[] = [];
+  const par: ReturnType<typeof suiteRun>[] = [];
+  for (let i = 0; i < ctx.runs; i++) {
+    for (const arm of i % 2 === 0 ? ['par', 'one'] : ['one', 'par']) (arm === 'one' ? one : par).push(suiteRun(ctx, arm === 'one' ? 1 : workers));
+  }
+  const wall = par.map((r) => r.ms / 1000);
+  const rss = par.map((r) => r.peakRssMb);
+  return {
+    workers,
+    wallS: stat(wall, 2),
+    oneWorkerWallS: stat(one.map((r) => r.ms / 1000), 2),
+    speedup: stat(one.map((r, i) => r.ms / par[i]!.ms), 2),
+    peakRssMb: stat(rss),
+    oneWorkerPeakRssMb: stat(one.map((r) => r.peakRssMb)),
+    exitCodes: [...new Set([...one, ...par].map((r) => r.code))],
+    target: SUITE_WALL_TARGET_S,
+    met: median(wall) <= SUITE_WALL_TARGET_S,
+    rssTarget: SUITE_RSS_TARGET_MB,
+    rssMet: median(rss) <= SUITE_RSS_TARGET_MB,
+  };
+}
