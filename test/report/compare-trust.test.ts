@@ -14,6 +14,7 @@ import { memoryIo } from '../../src/cli/io.js';
 import { HarnessError } from '../../src/errors.js';
 import { compareRuns, type ComparisonRow } from '../../src/report/compare-runs.js';
 import { overallVerdict } from '../../src/report/comparison-markdown.js';
+import { parseRegressionBudget } from '../../src/report/regression-budget.js';
 import { baselineMarkdown, compareToBaseline } from '../../src/report/baseline-comparisons.js';
 import { openStore } from '../../src/store/open-store.js';
 import { runAggregates, type RunAggregates } from '../../src/store/comparison-queries.js';
@@ -243,5 +244,14 @@ describe("the run report's comparisons with the baseline", () => {
     expect(comp!.rows.find((r) => r.metric === 'success_rate')!.n.candidate).toBe(n);
     expect(baselineMarkdown('single', [comp!])).toMatch(/\| fallback \(requests before \d+m\d+s only: a run did not finish\) \|/);
     ran.store.close();
+  });
+});
+
+describe('the (all) latencies in budgets', () => {
+  it('p99_all names p99_latency_all_ms in --max-regression', () => {
+    expect(parseRegressionBudget(['p99_all=5%', 'p50_all=100'])).toEqual([
+      { source: 'p99_all=5%', metric: 'p99_latency_all_ms', amount: 5, unit: 'relative' },
+      { source: 'p50_all=100', metric: 'p50_latency_all_ms', amount: 100, unit: 'absolute' },
+    ]);
   });
 });
