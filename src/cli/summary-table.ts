@@ -1,7 +1,7 @@
 /** The terminal rendering of a scenario summary: an aligned table and the thresholds that failed. */
 import { fmt } from '../report/summary-markdown.js';
 import type { SummaryJson } from '../report/write-summary.js';
-import { lagWarnings } from '../report/lag-check.js';
+import { harnessLine, harnessWarnings, lagWarnings } from '../report/lag-check.js';
 import { verdictLines } from '../report/verdict.js';
 import { BILLING_NOTE } from '../report/billing-note.js';
 
@@ -30,6 +30,11 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
   ];
   if (s.skipped_rows > 0) out.push(`${s.skipped_rows.toLocaleString('en-US')} bad trace rows skipped`);
   for (const w of lagWarnings(s.strategies)) out.push(`warning: ${w}`);
+  for (const w of harnessWarnings(s.strategies)) out.push(`warning: ${w}`);
+  for (const r of s.strategies) {
+    const h = harnessLine(r);
+    if (h) out.push(h);
+  }
   for (const r of s.strategies) if (r.note) out.push(`${r.status === 'error' ? 'error' : r.status === 'interrupted' ? 'stopped' : 'note'}: ${r.strategy}: ${r.note}`);
   for (const k of s.skipped ?? []) out.push(`skipped ${k.strategy}: ${k.reason}`);
   for (const r of s.strategies)

@@ -37,6 +37,8 @@ export interface AttemptBatch {
   incidentNo: Int32Array;
   /** Replay: longest gap between two chunks of a stream (NaN: not measured). */
   maxGapMs: Float64Array;
+  /** Replay against routebench mocks: the harness's own send → first-byte time, scenario ms (NaN: not measured). */
+  harnessMs: Float64Array;
 }
 
 export function newBatch(runNo: number, capacity = ROW_BATCH): AttemptBatch {
@@ -65,6 +67,7 @@ export function newBatch(runNo: number, capacity = ROW_BATCH): AttemptBatch {
     stream: new Uint8Array(capacity),
     incidentNo: new Int32Array(capacity),
     maxGapMs: new Float64Array(capacity),
+    harnessMs: new Float64Array(capacity),
   };
 }
 
@@ -157,6 +160,7 @@ export class AttemptRows {
       b.stream[i] = req.stream ? 1 : 0;
       b.incidentNo[i] = -1;
       b.maxGapMs[i] = NaN;
+      b.harnessMs[i] = NaN;
       this.rows++;
     }
     this.requests++;
@@ -187,6 +191,7 @@ export class AttemptRows {
     b.stream[i] = a.request.stream ? 1 : 0;
     b.incidentNo[i] = a.incident;
     b.maxGapMs[i] = a.maxGapMs;
+    b.harnessMs[i] = a.harnessMs;
     this.rows++;
   }
 

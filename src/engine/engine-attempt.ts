@@ -50,6 +50,8 @@ export class EngineAttempt implements AttemptView {
   ttftAfter = NaN;
   /** Replay: longest gap between two chunks of a streamed answer, scenario ms (NaN: not measured). */
   maxGapMs = NaN;
+  /** Replay against routebench mocks: send → first byte beyond the mock's schedule, scenario ms (NaN: not measured). */
+  harnessMs = NaN;
 
   init(owner: RequestState, target: number, attempt: number, attemptOnTarget: number, sentMs: number, timeoutMs: number, reason: string, firstTokenTimeoutMs = Infinity): this {
     this.request = owner.request;
@@ -81,6 +83,7 @@ export class EngineAttempt implements AttemptView {
     this.tokensPerMs = 0;
     this.ttftAfter = NaN;
     this.maxGapMs = NaN;
+    this.harnessMs = NaN;
     return this;
   }
 

@@ -55,5 +55,6 @@ export function addObservedRow(rows: AttemptRows, r: ObservedRow): void {
   b.stream[i] = r.request.stream ? 1 : 0;
   b.incidentNo[i] = -1;
   b.maxGapMs[i] = r.maxGapMs ?? NaN;
+  b.harnessMs[i] = NaN;
   rows.rows++;
 }

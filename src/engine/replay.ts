@@ -138,6 +138,7 @@ export class ReplayRun implements MachineDriver {
     att.endMs = this.toScenario(res.endAt);
     att.firstTokenAt = stream ? this.toScenario(res.firstTokenAt) : NaN;
     att.maxGapMs = stream && res.chunks !== undefined && res.chunks > 1 && res.maxGapMs !== undefined ? res.maxGapMs * this.parts.timeScale : NaN;
+    att.harnessMs = harnessMs(res, this.parts.timeScale);
     const g = (call && this.parts.transport.generation?.(call)) ?? res.generation;
     const timedOut = res.outcome === 'timeout';
     let output: number;
@@ -203,4 +204,15 @@ export class ReplayRun implements MachineDriver {
     for (const state of [...this.openStates]) this.machine.abort(state);
     this.openStates.clear();
   }
+}
+
+/**
+ * The harness's own time in one call, in scenario ms: send → first byte as measured, minus when
+ * the mock scheduled the first byte. What remains is the client, loopback and both event loops;
+ * a latency-adaptive strategy measures it as provider latency (× the time scale). NaN when the
+ * mock did not say (live providers, no reply).
+ */
+export function harnessMs(res: CallResult, timeScale: number): number {
+  if (res.firstByteAt === undefined || res.plannedFirstByteMs === undefined) return NaN;
+  return (res.firstByteAt - res.sentAt) * timeScale - res.plannedFirstByteMs;
 }

@@ -4,12 +4,12 @@
  * strategy absorbed and its most frequent decisions. Pure: data in, one HTML string out.
  */
 import type { SummaryRow } from '../store/queries.js';
-import { lagWarnings } from './lag-check.js';
+import { harnessWarnings, lagWarnings } from './lag-check.js';
+import { BILLING_NOTE } from './billing-note.js';
 import { fmt } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
 import { scriptJson, vendorScripts } from './vendor-scripts.js';
 import { strategyColour } from './charts/palette.js';
-import { BILLING_NOTE } from './billing-note.js';
 
 export interface ChartEntry {
   id: string;
@@ -116,6 +116,7 @@ export function reportHtml(p: ReportPage): string {
 ${p.description ? `<p class="desc">${esc(p.description)}</p>` : ''}
 <h2>Summary</h2>
 ${lagWarnings(p.rows).map((w) => `<p class="warn"><strong>Lag:</strong> ${esc(w)}.</p>`).join('\n')}
+${harnessWarnings(p.rows).map((w) => `<p class="warn"><strong>Harness:</strong> ${esc(w)}.</p>`).join('\n')}
 ${summaryTable(p)}
 ${p.costsHtml ?? ''}
 <h2>Compared with the baseline</h2>

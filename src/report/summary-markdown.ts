@@ -4,9 +4,9 @@
  */
 import { formatDuration } from '../scenario/duration.js';
 import type { SummaryRow } from '../store/queries.js';
-import { lagWarnings } from './lag-check.js';
-import type { ThresholdResult } from './thresholds.js';
+import { harnessLine, harnessWarnings, lagWarnings } from './lag-check.js';
 import { BILLING_NOTE } from './billing-note.js';
+import type { ThresholdResult } from './thresholds.js';
 
 export interface SummaryInput {
   scenario: string;
@@ -55,6 +55,11 @@ export function summaryMarkdown(s: SummaryInput): string {
   out.push(`Run group \`${s.runGroup}\` · ${fmt.int(requests)} requests · ${s.traffic}${s.skippedRows ? ` · ${fmt.int(s.skippedRows)} bad trace rows skipped` : ''}`, '');
   if (s.interrupted) out.push('> **Interrupted**: only requests that finished before Ctrl-C are counted.', '');
   for (const w of lagWarnings(s.rows)) out.push(`> **Lag**: ${w}.`, '');
+  for (const w of harnessWarnings(s.rows)) out.push(`> **Harness**: ${w}.`, '');
+  for (const r of s.rows) {
+    const h = harnessLine(r);
+    if (h) out.push(`${h}.`, '');
+  }
   for (const r of s.rows) if (r.note) out.push(`> **${r.status === 'error' ? 'Failed' : r.status === 'interrupted' ? 'Stopped' : 'Note'}**: ${r.strategy}: ${r.note}.`, '');
   out.push(`| ${COLUMNS.map(([h]) => h).join(' | ')} |`, `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const r of s.rows) out.push(`| ${COLUMNS.map(([, f]) => f(r)).join(' | ')} |`);

@@ -100,7 +100,10 @@ CREATE TABLE IF NOT EXISTS attempts (
   stream BOOLEAN NOT NULL,
   incident_no INTEGER,
   -- replay: the longest gap between two chunks of a streamed answer, ms (NULL when not measured)
-  max_gap_ms DOUBLE
+  max_gap_ms DOUBLE,
+  -- replay against routebench mocks: send -> first byte beyond the mock's own schedule, scenario ms:
+  -- the harness's overhead (client, loopback, event loops) that the strategy measured as latency
+  harness_ms DOUBLE
 );
 
 CREATE OR REPLACE VIEW attempt_log AS

@@ -101,6 +101,7 @@ const ADDED_COLUMNS: readonly [table: string, column: string, type: string][] = 
   ['runs', 'time_scale', 'DOUBLE'],
   ['targets', 'via', 'VARCHAR'],
   ['attempts', 'max_gap_ms', 'DOUBLE'],
+  ['attempts', 'harness_ms', 'DOUBLE'],
   // NULL for runs written before it existed: their reports keep run order (see report-groups.ts)
   ['runs', 'strategy_index', 'INTEGER'],
   // who writes the run, so a run left 'running' by a process that is gone shows as abandoned

@@ -41,6 +41,14 @@ export interface SummaryRow {
   p99_overhead_ms: number | null;
   p50_wait_ms: number | null;
   p99_wait_ms: number | null;
+  /**
+   * Replay against routebench mocks: the harness's own time per attempt (send → first byte beyond
+   * the mock's schedule), scenario ms; and the smallest gap between two targets' p50 attempt
+   * latency, what a latency-adaptive strategy tells targets apart by.
+   */
+  p50_harness_ms: number | null;
+  p99_harness_ms: number | null;
+  min_target_gap_ms: number | null;
 }
 
 const listOf = (runNos: readonly number[]) => (runNos.length === 0 ? 'NULL' : runNos.map((n) => Math.trunc(n)).join(', '));
@@ -66,15 +74,24 @@ export async function summary(store: Store, runNos: readonly number[], relation 
         quantile_cont(gateway_overhead_ms, 0.99) FILTER (WHERE success) AS p99_overhead_ms,
         quantile_cont(gateway_wait_ms, 0.50) FILTER (WHERE success) AS p50_wait_ms,
         quantile_cont(gateway_wait_ms, 0.99) FILTER (WHERE success) AS p99_wait_ms
-      FROM ${relation} WHERE run_no IN (${listOf(runNos)}) GROUP BY run_no)
+      FROM ${relation} WHERE run_no IN (${listOf(runNos)}) GROUP BY run_no),
+    replayed AS (SELECT run_no FROM runs WHERE run_no IN (${listOf(runNos)}) AND mode = 'replay'),
+    h AS (
+      SELECT run_no, quantile_cont(harness_ms, 0.50) AS p50_harness_ms, quantile_cont(harness_ms, 0.99) AS p99_harness_ms
+      FROM attempts WHERE run_no IN (SELECT run_no FROM replayed) AND harness_ms IS NOT NULL GROUP BY run_no),
+    t AS (
+      SELECT run_no, target_no, quantile_cont(end_ms - sent_ms, 0.50) AS p50
+      FROM attempts WHERE run_no IN (SELECT run_no FROM replayed) AND outcome = 'ok' AND target_no IS NOT NULL GROUP BY run_no, target_no),
+    g AS (SELECT x.run_no, min(abs(x.p50 - y.p50)) AS min_target_gap_ms FROM t x JOIN t y ON x.run_no = y.run_no AND x.target_no < y.target_no GROUP BY x.run_no)
     SELECT r.run_no, r.run_id, r.run_group, r.scenario, r.strategy, r.strategy_use, r.status,
       coalesce(s.requests, 0) AS requests, coalesce(s.successes, 0) AS successes, coalesce(s.success_rate, 0) AS success_rate,
       s.p50_latency_ms, s.p95_latency_ms, s.p99_latency_ms, s.p50_ttft_ms,
       coalesce(s.mean_attempts, 0) AS mean_attempts, coalesce(s.failover_rate, 0) AS failover_rate,
       coalesce(s.total_cost_usd, 0) AS total_cost_usd, coalesce(s.wasted_cost_usd, 0) AS wasted_cost_usd,
       s.total_cost_usd / nullif(s.successes, 0) * 1000 AS cost_per_1k_usd,
-      r.traffic_ms, r.skipped_rows, r.mode, s.p99_lag_ms, r.time_scale, r.error AS note, s.p50_overhead_ms, s.p99_overhead_ms, s.p50_wait_ms, s.p99_wait_ms
-    FROM runs r LEFT JOIN s USING (run_no)
+      r.traffic_ms, r.skipped_rows, r.mode, s.p99_lag_ms, r.time_scale, r.error AS note, s.p50_overhead_ms, s.p99_overhead_ms, s.p50_wait_ms, s.p99_wait_ms,
+      h.p50_harness_ms, h.p99_harness_ms, g.min_target_gap_ms
+    FROM runs r LEFT JOIN s USING (run_no) LEFT JOIN h USING (run_no) LEFT JOIN g USING (run_no)
     WHERE r.run_no IN (${listOf(runNos)})
     ORDER BY list_position([${listOf(runNos)}], r.run_no)`);
 }

@@ -42,6 +42,7 @@ export const ATTEMPT_COLUMNS: AttemptColumn[] = [
   { name: 'stream', kind: 'data', get: (b) => b.stream },
   { name: 'incident_no', kind: 'data', get: (b) => b.incidentNo, nullable: 'negative' },
   { name: 'max_gap_ms', kind: 'data', get: (b) => b.maxGapMs, nullable: 'nan' },
+  { name: 'harness_ms', kind: 'data', get: (b) => b.harnessMs, nullable: 'nan' },
 ];
 
 export class AttemptWriter {

@@ -12,7 +12,7 @@ import type { TargetPlan } from '../engine/plan-targets.js';
 import type { CallResult, ProviderCall, Transport } from './transport.js';
 import { redact } from './redact.js';
 import { callGuard } from './call-guard.js';
-import { GENERATION_HEADER } from '../providers/mock/mock-service.js';
+import { FIRST_BYTE_HEADER, GENERATION_HEADER } from '../providers/mock/mock-service.js';
 import type { Generation } from '../engine/billing.js';
 
 export interface HttpTransportOptions {
@@ -67,7 +67,11 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       // routebench mocks state the exact wait (scenario ms); a live API's header is not trusted for it.
       const exactWait = o.name === 'live' ? undefined : headers['x-routebench-retry-after-ms'];
       // ... and what they generate for the call (its billing), whatever reaches the client.
-      if (o.name !== 'live') base.generation = parseGeneration(headers[GENERATION_HEADER]);
+      if (o.name !== 'live') {
+        base.generation = parseGeneration(headers[GENERATION_HEADER]);
+        const planned = Number(headers[FIRST_BYTE_HEADER] ?? NaN);
+        if (planned >= 0) base.plannedFirstByteMs = planned;
+      }
       const finish = (out: CallOutcome, extra: Partial<CallResult>): CallResult => {
         guard.clear();
         return {

@@ -47,6 +47,8 @@ export interface CallResult {
   detail?: string;
   /** routebench mocks: what the provider generates for this call (its billing), from the response header. */
   generation?: Generation;
+  /** routebench mocks: scenario ms after receipt at which the mock scheduled the first byte (harness overhead is the rest). */
+  plannedFirstByteMs?: number;
 }
 
 export interface Transport {

@@ -9,7 +9,7 @@ const row = (strategy: string, success_rate: number, total_cost_usd: number, sta
   run_no: ++n, run_id: `run-${strategy}`, run_group: 'g', scenario: 's', strategy, strategy_use: strategy, status,
   requests, successes: Math.round(success_rate * requests), success_rate, p50_latency_ms: 1, p95_latency_ms: 1, p99_latency_ms: 1,
   p50_ttft_ms: 1, mean_attempts: 1, failover_rate: 0, total_cost_usd, wasted_cost_usd: 0, cost_per_1k_usd: 1,
-  traffic_ms: 86_400_000, skipped_rows: 0, mode: 'simulate', p99_lag_ms: null, time_scale: null, note: null, p50_overhead_ms: null, p99_overhead_ms: null, p50_wait_ms: null, p99_wait_ms: null,
+  traffic_ms: 86_400_000, skipped_rows: 0, mode: 'simulate', p99_lag_ms: null, time_scale: null, note: null, p50_overhead_ms: null, p99_overhead_ms: null, p50_wait_ms: null, p99_wait_ms: null, p50_harness_ms: null, p99_harness_ms: null, min_target_gap_ms: null,
 });
 const th = (metric: string, passed: boolean): ThresholdResult => ({ metric, threshold: '> 0.99', passed, actual: 0.5 }) as ThresholdResult;
 const monthly = (strategy: string, monthlyTotalUsd: number) => ({ strategy, monthlyTotalUsd }) as StrategyCosts;

@@ -67,6 +67,11 @@ const MAX_TRACKED = 1_000_000;
  * the mock runs in another process.
  */
 export const GENERATION_HEADER = 'x-routebench-generation';
+/**
+ * Response header with the scenario ms after receipt at which the mock scheduled the reply's first
+ * byte: what a client measures beyond it (times the time scale) is the harness's own overhead.
+ */
+export const FIRST_BYTE_HEADER = 'x-routebench-first-byte-ms';
 
 const STATUS_OF: Partial<Record<ErrorKind, ErrorKind>> = { gateway_error: 'bad_gateway', gateway_blocked: 'payment_required' };
 
@@ -97,6 +102,11 @@ export class MockService {
 
   knows(targetId: string): boolean {
     return this.byId.has(targetId);
+  }
+
+  /** A target's dialect, model and context window, for the checks a server makes before `handle` (request-gate.ts). */
+  target(targetId: string): MockTargetInfo | undefined {
+    return this.byId.get(targetId);
   }
 
   handle(req: MockRequest): HandledRequest {
@@ -144,8 +154,9 @@ export class MockService {
     const plan = this.replyPlan(target, request, d, run.scale, `${runKey}-${index}-${target.index}-${marker?.attempt ?? 0}-${repeat}`);
     // What the provider generates for this call (scenario ms, tokens): billing follows it (engine/billing.ts).
     const generation = `${d.firstTokenMs === d.firstTokenMs ? d.firstTokenMs : '-'},${d.tokensPerMs},${d.tokensOut}`;
-    if (plan.type === 'json') plan.response.headers[GENERATION_HEADER] = generation;
-    else if (plan.type === 'stream') plan.stream.headers[GENERATION_HEADER] = generation;
+    // When the first byte is due (scenario ms): a JSON reply's whole body at its end, a stream's head at once.
+    if (plan.type === 'json') Object.assign(plan.response.headers, { [GENERATION_HEADER]: generation, [FIRST_BYTE_HEADER]: String(d.durationMs) });
+    else if (plan.type === 'stream') Object.assign(plan.stream.headers, { [GENERATION_HEADER]: generation, [FIRST_BYTE_HEADER]: '0' });
     const seq = this.seq++;
     const kind = d.kind < 0 ? undefined : (ERROR_KINDS[d.kind] as ErrorKind);
     const hit: Hit = {
