@@ -123,5 +123,10 @@ function toResult(d: DoneLine): ClosedLevelResult {
 /** The line of a child's stderr that names its error (Node prints the stack under it). */
 export function childError(stderr: string): string | undefined {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.find((l) => /^[A-Za-z]*Error\b|^Error:|Cannot find|ERR_/.test(l)) ?? lines[0];
+  const named = [/^[A-Za-z]*Error\b/, /Cannot find|not found/i, /\bERR_[A-Z_]+/];
+  for (const re of named) {
+    const line = lines.find((l) => re.test(l));
+    if (line) return line;
+  }
+  return lines[0];
 }
