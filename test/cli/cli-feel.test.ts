@@ -141,3 +141,42 @@ describe('progress', () => {
     expect(seen.at(-1)).toBe(49);
   });
 });
+
+describe('--json: one JSON document on stdout, nothing else', () => {
+  it('replay --dry-run --json: { dry_run, scenarios: [...] }', async () => {
+    const r = await cli('replay', '--example', 'quickstart', '--transport', 'live', '--dry-run', '--json', '--limit', '200');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out) as { dry_run: boolean; scenarios: { scenario: string; requests: number; min_cost_usd: number; max_cost_usd: number }[] };
+    expect(json.dry_run).toBe(true);
+    expect(json.scenarios.map((s) => [s.scenario, s.requests])).toEqual([['quickstart', 200]]);
+    expect(json.scenarios[0]!.min_cost_usd).toBeLessThan(json.scenarios[0]!.max_cost_usd);
+  });
+
+  it('examples --json: { scenarios: [...] } with every bundled example', async () => {
+    const r = await cli('examples', '--json');
+    expect(r.code).toBe(0);
+    const names = (JSON.parse(r.out) as { scenarios: { name: string }[] }).scenarios.map((s) => s.name);
+    expect(names).toContain('quickstart');
+    expect(names).toContain('gateway-overhead');
+  });
+
+  it('without scenarios/, run and validate point at init and --example (exit 2)', async () => {
+    const cwd = process.cwd();
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'routebench-empty-'));
+    process.chdir(empty);
+    try {
+      for (const command of ['run', 'validate']) {
+        const r = await cli(command);
+        expect(r.code).toBe(2);
+        expect(r.err).toContain('`routebench init`');
+        expect(r.err).toContain('`routebench run --example quickstart`');
+      }
+    } finally {
+      process.chdir(cwd);
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

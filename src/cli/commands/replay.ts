@@ -53,6 +53,7 @@ export async function replayHandler(args: ReplayArgs, io: Io): Promise<number> {
 /** Projected cost of a live replay: every request at the cheapest and at the priciest target. */
 async function dryRun(args: ReplayArgs, io: Io): Promise<number> {
   checkPositiveInteger('limit', args.limit);
+  const json: { scenario: string; requests: number; strategies: number; min_cost_usd: number; max_cost_usd: number }[] = [];
   for (const loaded of await loadAll(selectedScenarioFiles(args), args)) {
     const plan = planScenario(loaded, { seed: args.seed, only: args.strategy });
     const traffic = openTraffic(loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, { limit: args.limit, onBadRow: args['on-bad-row'] });
@@ -67,10 +68,14 @@ async function dryRun(args: ReplayArgs, io: Io): Promise<number> {
         requests++;
       }
     const strategies = plan.strategies.length;
-    io.out(
+    json.push({ scenario: plan.name, requests, strategies, min_cost_usd: low * strategies, max_cost_usd: high * strategies });
+    if (!args.json)
+      io.out(
       `${plan.name}: ${requests.toLocaleString('en-US')} requests × ${strategies} strategies; projected provider cost ${fmt.usd(low * strategies)} to ${fmt.usd(high * strategies)} (every request once, at the cheapest or the priciest target; retries and hedges add to it)\n`,
     );
   }
-  io.out('dry run: nothing was sent\n');
+  // --json: one object, like run's ({ scenarios: [...] }), and nothing else on stdout.
+  if (args.json) io.out(`${JSON.stringify({ dry_run: true, scenarios: json }, null, 2)}\n`);
+  else io.out('dry run: nothing was sent\n');
   return ExitCode.ok;
 }
