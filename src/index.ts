@@ -26,3 +26,4 @@ export { profiles } from './providers/mock/profiles.js';
 export { traceFormats } from './traffic/trace-formats.js';
 export { importTrace } from './traffic/import-trace.js';
 export { readTrace } from './traffic/read-trace.js';
+export { exampleScenarios, scenarioSchemaPath, packageRoot, type ExampleScenario } from './package-files.js';
