@@ -14,7 +14,7 @@ export function overTimeChart(rows: readonly Row[], incidents: readonly Incident
         mark: { type: 'line' as const, strokeWidth: 1.6, interpolate: 'step-after' as const },
         encoding: {
           x: { field: axis.field, type: 'quantitative' as const, title: axis.title },
-          y: { field, type: 'quantitative' as const, title, axis: { format }, scale },
+          y: { field, type: 'quantitative' as const, title, axis: { format, labelOverlap: 'greedy' as const, labelSeparation: 4 }, scale },
           color: strategyColor(strategies),
           tooltip: [
             { field: 'strategy', type: 'nominal' as const },
