@@ -67,12 +67,12 @@ describe('serve lifecycle', () => {
     const h = await startTestServe('slow'); // o_slow: 400 ms to the first token
     const call = post(h.url).then(() => 'answered', () => 'cut');
     await waitFor(() => (h.inFlight() > 0 ? true : undefined), 5000, 'the request to arrive');
-    const t0 = performance.now();
     await within(h.close(50), 2000, 'close');
-    expect(performance.now() - t0).toBeLessThan(300);
     expect(await within(call, 1000, 'the client')).toBe('cut');
+    // order, not wall-clock bounds: the upstream call was hung up on before its reply (400 ms to the first token) was over
     const hit = h.mock!.hits.since(0).find((x) => x.target === 'o_slow')!;
-    expect(hit.endedAt! - hit.receivedAt).toBeLessThan(300);
+    await waitFor(() => hit.endedAt, 2000, 'the upstream call to end');
+    expect(hit.abandoned).toBe(true);
   });
 
   it('Ctrl-C stops the CLI process with exit code 0 and a count of what it served', async () => {

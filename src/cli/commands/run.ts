@@ -9,6 +9,7 @@ import type { RunScenarioOptions, ScenarioResult } from '../../runner/run-scenar
 import { systemEnvironment } from '../../runner/run-environment.js';
 import { junitXml, type JunitScenario } from '../../report/junit.js';
 import type { Io } from '../io.js';
+import { colourSummary, paint } from '../colour.js';
 import { progressReporter, progressTotal } from '../progress.js';
 import { selectedScenarioFiles } from '../scenario-paths.js';
 import { formatSummaryTable } from '../summary-table.js';
@@ -152,7 +153,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
       junit.push({ scenario: result.scenario, runGroup: result.runGroup, runs: result.runs.map((r) => ({ strategy: r.strategy, runId: r.runId, status: r.status, thresholds: r.thresholds })) });
       if (stepSummary) appendFileSync(stepSummary, `${written.markdown}\n`);
       if (args.json) jsonOut.push(written.json);
-      else if (!args.quiet || result.runs.some((r) => r.status !== 'ok')) io.out(`${formatSummaryTable(written.json, written.dir)}\n`);
+      else if (!args.quiet || result.runs.some((r) => r.status !== 'ok')) io.out(`${colourSummary(formatSummaryTable(written.json, written.dir), paint(io))}\n`);
       if (result.interrupted) code = 130;
       else if (code === ExitCode.ok && result.runs.some((r) => r.status === 'thresholds_failed')) code = ExitCode.thresholds;
     }
