@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latencyShift, quantileName, SHIFT_QUANTILES } from '../../src/report/latency-shift.js';
 import { latencyShiftChart, shiftScale } from '../../src/report/charts/latency-shift.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
+import { chartSvg } from '../../src/report/render-chart.js';
 
 let store: Store;
 const runs = [
@@ -65,5 +66,15 @@ describe('latencyShift', () => {
     const p = (delta: number) => ({ strategy: 's', quantile: 'p', p: 0.5, baseline_ms: 0, candidate_ms: 0, delta_ms: delta, lo_ms: delta - 1, hi_ms: delta + 1, verdict: 'tie' as const });
     expect(shiftScale([p(10), p(20), p(40)]).type).toBe('linear');
     expect(shiftScale([p(10), p(12), p(20_000)])).toEqual({ type: 'symlog', constant: 12 });
+  });
+
+  it('labels every symlog tick inside the data range (0 included)', async () => {
+    // a real gateway-shootout panel: tens of ms in the body, −31 s at p99.9
+    const data = [[62, 37, 84], [71, 39, 98], [88, 53, 125], [97, 39, 164], [67, -54, 185], [-42, -407, 289], [-214, -803, 272], [-2524, -4521, -750], [-31530, -43261, -21355]];
+    const pts = data.map(([d, lo, hi], i) => ({ strategy: 'openrouter', quantile: quantileName(SHIFT_QUANTILES[i]!), p: SHIFT_QUANTILES[i]!, baseline_ms: 0, candidate_ms: d!, delta_ms: d!, lo_ms: lo!, hi_ms: hi!, verdict: 'tie' as const }));
+    expect(shiftScale(pts).type).toBe('symlog');
+    const svg = await chartSvg(latencyShiftChart(pts, 'direct', ['direct', 'openrouter'], SHIFT_QUANTILES.map(quantileName)));
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(texts).toEqual(expect.arrayContaining(['−10,000', '−1,000', '+0']));
   });
 });

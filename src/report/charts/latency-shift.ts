@@ -37,7 +37,8 @@ export function latencyShiftChart(points: readonly ShiftPoint[], baseline: strin
     field: 'delta_ms',
     type: 'quantitative' as const,
     title: scale.type === 'symlog' ? 'difference, ms (symlog)' : 'difference, ms',
-    scale: { ...scale, nice: true },
+    // (a 'nice' symlog domain makes vega drop tick labels inside it; pad by pixels instead)
+    scale: { ...scale, nice: scale.type === 'linear', padding: 8 },
     axis: scale.type === 'symlog' ? { format: '+,.0f', values: symlogTicks(points, scale.constant), labelOverlap: false } : { format: '+,.0f', tickCount: 5 },
   };
   const x = { field: 'quantile', type: 'ordinal' as const, sort: [...quantiles], title: 'quantile of successful-request latency', axis: { labelAngle: 0 } };
