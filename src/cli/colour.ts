@@ -32,3 +32,15 @@ export function paint(io: Io): Paint {
 
 /** Removes colour codes (tests, width computations). */
 export const stripColour = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** Colours a rendered summary table: statuses, failed thresholds and warnings (codes added after padding). */
+export function colourSummary(text: string, c: Paint): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      if (/^ {2}✗ /.test(line) || line === 'thresholds failed:') return c.red(line);
+      if (/^(warning|error|stopped):/.test(line)) return c.yellow(line);
+      return line.replace(/ (ok|thresholds_failed|error|interrupted)$/, (_m, s: string) => ` ${s === 'ok' ? c.green(s) : c.red(s)}`);
+    })
+    .join('\n');
+}

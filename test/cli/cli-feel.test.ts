@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { colourWanted, paint } from '../../src/cli/colour.js';
+import { colourSummary, colourWanted, paint, stripColour } from '../../src/cli/colour.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
 import { fractionDone, progressLine, progressReporter, progressTotal } from '../../src/cli/progress.js';
@@ -67,6 +67,21 @@ describe('colour', () => {
     expect(colourWanted(true, { TERM: 'dumb' })).toBe(false);
     expect(paint({ ...memoryIo(), colour: true }).red('x')).toBe('\u001b[31mx\u001b[39m');
     expect(paint(memoryIo()).red('x')).toBe('x');
+  });
+
+  it('a summary table: statuses, failed thresholds and warnings coloured after the padding', () => {
+    const c = paint({ ...memoryIo(), colour: true });
+    const table = ['strategy  success  status', 'a          99.00%      ok', 'b          90.00%  thresholds_failed', 'warning: lag', 'thresholds failed:', '  ✗ b: success_rate > 0.95 (actual 0.9)'].join('\n');
+    expect(colourSummary(table, c).split('\n')).toEqual([
+      'strategy  success  status',
+      'a          99.00%      \u001b[32mok\u001b[39m',
+      'b          90.00%  \u001b[31mthresholds_failed\u001b[39m',
+      '\u001b[33mwarning: lag\u001b[39m',
+      '\u001b[31mthresholds failed:\u001b[39m',
+      '\u001b[31m  ✗ b: success_rate > 0.95 (actual 0.9)\u001b[39m',
+    ]);
+    expect(stripColour(colourSummary(table, c))).toBe(table);
+    expect(colourSummary(table, paint(memoryIo()))).toBe(table);
   });
 
   it('usage errors in a buffer carry no colour codes', async () => {

@@ -8,6 +8,7 @@ import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors
 import { openTraffic } from '../../traffic/open-traffic.js';
 import { combinedThresholdLines } from '../../scenario/threshold-expr.js';
 import { checkScenario } from '../check-scenario.js';
+import { paint } from '../colour.js';
 import type { Io } from '../io.js';
 import { selectedScenarioFiles } from '../scenario-paths.js';
 
@@ -59,7 +60,8 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
       else throw e;
     }
   }
-  for (const line of ok) io.out(`${line}\n`);
+  const c = paint(io);
+  for (const line of ok) io.out(`${line.replace(/^ok {2}/, `${c.green('ok')}  `)}\n`);
   if (problems.length > 0) throw new HarnessError('SCENARIO_INVALID', 'invalid scenarios', { problems: sortProblems(problems) });
   return ExitCode.ok;
 }
