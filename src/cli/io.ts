@@ -1,4 +1,7 @@
 /** Where the CLI writes: real streams in production, buffers in tests. */
+import { existsSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { environmentFailure, HarnessError } from '../errors.js';
 import { colourWanted } from './colour.js';
 
 export interface Io {
@@ -9,26 +12,56 @@ export interface Io {
   /** True when output may carry colour codes (a terminal, NO_COLOR unset; colour.ts). */
   colour?: boolean;
   env: Readonly<Record<string, string | undefined>>;
-  /** Ctrl-C: the run command subscribes to stop gracefully. */
-  onInterrupt(handler: () => void): () => void;
+  /**
+   * Ctrl-C: the run command subscribes to stop gracefully. A second Ctrl-C exits at once, after
+   * `onForce` (if given) had up to FORCE_GRACE_MS to record what it can (runs marked interrupted).
+   */
+  onInterrupt(handler: () => void, onForce?: () => Promise<void>): () => void;
+}
+
+/** How long a second Ctrl-C waits for `onForce` before exiting anyway. */
+export const FORCE_GRACE_MS = 3000;
+
+/**
+ * A reader that goes away (`routebench list … | head -1`) is a normal end, not a crash: once a
+ * stream reports EPIPE (or any other write error), further output to it is dropped and the command
+ * finishes with its own exit code.
+ */
+function guardedWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', () => {
+    closed = true;
+  });
+  return (text) => {
+    if (closed || stream.destroyed) return;
+    try {
+      stream.write(text);
+    } catch {
+      closed = true;
+    }
+  };
 }
 
 export function processIo(): Io {
+  const out = guardedWriter(process.stdout);
+  const err = guardedWriter(process.stderr);
   return {
-    out: (t) => process.stdout.write(t),
-    err: (t) => process.stderr.write(t),
+    out,
+    err,
     interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
     colour: colourWanted(Boolean(process.stdout.isTTY) && Boolean(process.stderr.isTTY), process.env),
     env: process.env,
-    onInterrupt(handler) {
+    onInterrupt(handler, onForce) {
       let count = 0;
       const listener = () => {
         count++;
         if (count === 1) handler();
-        else {
-          process.stderr.write('\nsecond Ctrl-C: exiting now; the results file stays consistent (DuckDB replays its WAL)\n');
-          process.exit(130);
-        }
+        else if (count === 2) {
+          err('\nsecond Ctrl-C: exiting now; unfinished runs are marked interrupted (press again to skip even that)\n');
+          const exit = () => process.exit(130);
+          setTimeout(exit, FORCE_GRACE_MS).unref();
+          void (onForce?.() ?? Promise.resolve()).catch(() => undefined).finally(exit);
+        } else process.exit(130);
       };
       process.on('SIGINT', listener);
       process.on('SIGTERM', listener);
@@ -38,6 +71,25 @@ export function processIo(): Io {
       };
     },
   };
+}
+
+/**
+ * Checks that `dir` (or, when it does not exist yet, the folder it would be created in) can be
+ * written, before any work whose results go there: a read-only --out is said at once (exit 4),
+ * not after an hour of simulation. Leaves nothing behind.
+ */
+export function ensureWritableFolder(dir: string, flag: string): void {
+  let at = path.resolve(dir);
+  while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
+  try {
+    if (!statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is a file`), { code: 'ENOTDIR', path: at });
+    // A real write, not access(2): root passes access() on read-only mounts and pseudo file systems.
+    rmdirSync(mkdtempSync(path.join(at, '.routebench-probe-')));
+  } catch (e) {
+    const plain = environmentFailure(e, at);
+    if (plain) throw new HarnessError(plain.code, `${flag} ${dir}: ${plain.message}`, { exitCode: plain.exitCode, hint: plain.hint?.replace('--db / --out', flag), cause: e });
+    throw e;
+  }
 }
 
 /** An Io that records output (for tests). */

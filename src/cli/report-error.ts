@@ -19,6 +19,11 @@ export function reportError(failure: unknown, io: Io): number {
     return e.exitCode;
   }
   const err = e as Error;
+  // yargs reports a bad option value (our coerce checks included) as a YError: a usage error.
+  if (err?.name === 'YError') {
+    io.err(`error: ${err.message}\nrun \`routebench --help\` for usage\n`);
+    return ExitCode.usage;
+  }
   io.err(`${paint(io).red('internal error:')} ${err?.message ?? String(e)}\n`);
   io.err('this is a bug in routebench; please report it with the command and scenario. Set ROUTEBENCH_DEBUG=1 for the stack trace.\n');
   if (io.env.ROUTEBENCH_DEBUG) {

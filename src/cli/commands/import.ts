@@ -1,5 +1,6 @@
 /** `routebench import <input> --format azure|mooncake|burstgpt -o trace.jsonl`: convert a public trace. */
 import type { Argv } from 'yargs';
+import { seedOption } from './common-options.js';
 import { ExitCode, inputError } from '../../errors.js';
 import { parseDuration } from '../../scenario/duration.js';
 import { importTrace } from '../../traffic/import-trace.js';
@@ -33,7 +34,7 @@ export function importBuilder(y: Argv): Argv<ImportArgs> {
     .option('speedup', { type: 'number', describe: 'divide inter-arrival times by this factor' })
     .option('start', { type: 'string', describe: 'skip requests before this offset, e.g. 10m' })
     .option('end', { type: 'string', describe: 'stop at requests after this offset, e.g. 1h' })
-    .option('seed', { type: 'number', default: 1, describe: 'seed for the stream flag draw' })
+    .option('seed', { type: 'number', coerce: seedOption, default: 1, describe: 'seed for the stream flag draw' })
     .option('on-bad-row', { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'what a malformed row does' }) as unknown as Argv<ImportArgs>;
 }
 

@@ -8,13 +8,13 @@ import { planScenario } from '../../engine/plan-scenario.js';
 import type { RunScenarioOptions, ScenarioResult } from '../../runner/run-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
 import { junitXml, type JunitScenario } from '../../report/junit.js';
-import type { Io } from '../io.js';
+import { ensureWritableFolder, type Io } from '../io.js';
 import { colourSummary, paint } from '../colour.js';
 import { progressReporter, progressTotal } from '../progress.js';
 import { selectedScenarioFiles } from '../scenario-paths.js';
 import { formatSummaryTable } from '../summary-table.js';
 import { selectRuns } from '../run-selection.js';
-import { commonOptions, type CommonArgs } from './common-options.js';
+import { commonOptions, type CommonArgs, seedOption } from './common-options.js';
 import { checkPositiveInteger } from '../option-checks.js';
 
 export interface RunArgs extends CommonArgs {
@@ -35,7 +35,7 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
   return commonOptions(y)
     .positional('paths', { type: 'string', array: true, default: ['scenarios/'], describe: 'scenario files or folders' })
     .option('example', { type: 'string', array: true, describe: 'run an example scenario shipped with routebench (`routebench examples` lists them)' })
-    .option('seed', { type: 'number', describe: 'override every scenario seed' })
+    .option('seed', { type: 'number', coerce: seedOption, describe: 'override every scenario seed' })
     .option('limit', { type: 'number', describe: 'replay at most this many requests per scenario' })
     .option('workers', { type: 'number', describe: 'simulate runs in this many worker threads (default: one per available core; 1 runs on the main thread)' })
     .option('strategy', { type: 'string', array: true, describe: 'run only these strategy labels' })
@@ -92,12 +92,18 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
   const env = systemEnvironment(path.dirname(path.resolve(files[0]!)));
   // Loaded here, not at the top: `run --help` needs neither DuckDB nor the chart renderer.
   const [{ openStore }, { writeReport }] = await Promise.all([import('../../store/open-store.js'), import('../../report/write-report.js')]);
+  ensureWritableFolder(args.out, '--out');
+  const { endUnfinishedRuns, failureNote } = await import('../../runner/run-bookkeeping.js');
   const store = await openStore(args.db);
   const controller = new AbortController();
-  const unsubscribe = io.onInterrupt(() => {
-    io.err('\nCtrl-C: stopping after the current batch; finished requests are kept (press again to exit now)\n');
-    controller.abort();
-  });
+  const unsubscribe = io.onInterrupt(
+    () => {
+      io.err('\nCtrl-C: stopping after the current batch; finished requests are kept (press again to exit now)\n');
+      controller.abort();
+    },
+    // A second Ctrl-C exits at once; the runs it cuts short are marked interrupted first.
+    async () => void (await endUnfinishedRuns(store, 'interrupted', 'stopped by a second Ctrl-C before the run finished')),
+  );
   const progress = progressReporter(io, { quiet: args.quiet, force: args.progress }, env.monotonicMs);
   let code: number = ExitCode.ok;
   const jsonOut: unknown[] = [];
@@ -163,6 +169,10 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
       const suite = writeSuite(args.out, await suiteEntries(store, args.out, rendered), `routebench ${env.harnessVersion} · rows in ${args.db}`);
       if (!args.quiet && !args.json) io.out(`suite: ${suite.html}\n`);
     }
+  } catch (e) {
+    // A full disk or a bug mid-run: no run of this process may stay 'running'.
+    await endUnfinishedRuns(store, controller.signal.aborted ? 'interrupted' : 'error', failureNote(e), () => openStore(args.db));
+    throw e;
   } finally {
     progress.done();
     unsubscribe();

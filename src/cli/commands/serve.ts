@@ -4,6 +4,7 @@
  * in-process, a running mock server, or the live APIs), until Ctrl-C.
  */
 import type { Argv } from 'yargs';
+import { portOption, seedOption } from './common-options.js';
 import { ExitCode } from '../../errors.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import { startServe } from '../../serve/start-serve.js';
@@ -25,13 +26,13 @@ export function serveBuilder(y: Argv): Argv<ServeArgs> {
   return y
     .option('scenario', { type: 'string', demandOption: true, describe: 'scenario whose targets and strategy to serve' })
     .option('strategy', { type: 'string', demandOption: true, describe: "strategy label in the scenario; its router keeps state for the server's life" })
-    .option('port', { type: 'number', default: 8080, describe: 'port (0: any free port)' })
+    .option('port', { type: 'number', coerce: portOption('port'), default: 8080, describe: 'port (0: any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface; loopback only unless --allow-remote' })
     .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --host' })
     .option('mock-url', { type: 'string', describe: 'a running `routebench mock-server` as the upstream (default: start one in-process)' })
     .option('transport', { choices: ['mock-server', 'live'] as const, default: 'mock-server' as const, describe: "mock-server: the scenario's mocks; live: the targets' live APIs (keys from env)" })
     .option('time-scale', { type: 'number', default: 1, describe: 'mocks: run this many times faster than the scenario says' })
-    .option('seed', { type: 'number', describe: 'override the scenario seed' }) as unknown as Argv<ServeArgs>;
+    .option('seed', { type: 'number', coerce: seedOption, describe: 'override the scenario seed' }) as unknown as Argv<ServeArgs>;
 }
 
 export async function serveHandler(args: ServeArgs, io: Io): Promise<number> {
