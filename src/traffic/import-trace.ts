@@ -20,6 +20,7 @@ export function toTraceLine(r: TrafficRequest): string {
   if (r.cachedTokens > 0) row.cached_tokens = r.cachedTokens;
   row.stream = r.stream;
   if (Object.keys(r.tags).length > 0) row.tags = r.tags;
+  if (r.dialect !== undefined) row.dialect = r.dialect;
   if (r.id !== undefined) row.id = r.id;
   if (r.recorded !== undefined) row.recorded = r.recorded;
   return JSON.stringify(row);

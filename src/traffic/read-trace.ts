@@ -39,7 +39,7 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
   const streamThreshold = Math.round((opts.streamFraction ?? 0) * 4294967296);
   const streamSeed = combineSeeds(opts.seed ?? 1, 0x5757);
   const extraTags = opts.tags && Object.keys(opts.tags).length > 0 ? opts.tags : undefined;
-  let parse: ((text: string) => TraceRow | string) | undefined = format.hasHeader ? undefined : (format.createParser(undefined) as (t: string) => TraceRow | string);
+  let parse: ((text: string) => TraceRow | string) | undefined = format.hasHeader || format.readRows ? undefined : (format.createParser(undefined) as (t: string) => TraceRow | string);
   let origin: number | undefined;
   let previous = -Infinity;
   let index = 0;
@@ -54,7 +54,56 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
     throw inputError('TRACE_BAD_ROW', `${opts.file}:${lineNo}: ${message}`, [{ file: opts.file, line: lineNo, col: 1, path: `row ${lineNo}`, message }], 'fix the row, or set traffic.trace.on_bad_row: skip (CLI: --on-bad-row skip) to skip and count bad rows');
   };
 
+  /** Takes one parsed row into the batch; false once the window or the limit is reached. */
+  const take = (row: TraceRow | string, lineNo: number): boolean => {
+    if (typeof row === 'string') {
+      bad(lineNo, row);
+      return true;
+    }
+    origin ??= row.timeMs;
+    const t = row.timeMs - origin;
+    if (t < previous) {
+      bad(lineNo, `arrival ${t.toFixed(3)} ms is earlier than the previous row's ${previous.toFixed(3)} ms; traces must be sorted by arrival time`);
+      return true;
+    }
+    previous = t;
+    if (t < startMs) return true;
+    if (t > endMs) return false;
+    const streamed = row.stream ?? (streamThreshold > 0 && mix32(streamSeed ^ Math.imul(index + 1, 0x9e3779b1)) < streamThreshold);
+    batch.push({
+      index,
+      id: row.id,
+      arrivalMs: (t - startMs) / speedup,
+      route: row.route ?? opts.route ?? 'default',
+      inputTokens: row.inputTokens,
+      cachedTokens: row.cachedTokens,
+      outputTokens: row.outputTokens,
+      stream: streamed,
+      tags: extraTags ? { ...extraTags, ...row.tags } : (row.tags ?? EMPTY_TAGS),
+      dialect: row.dialect,
+      recorded: row.recorded,
+    });
+    index++;
+    stats.rows++;
+    return index < limit;
+  };
+
   if (!(limit > 0)) return;
+  if (format.readRows) {
+    // Log importers: rows arrive already parsed (and put in arrival order) with their lines.
+    outer: for await (const rows of format.readRows(opts.file)) {
+      for (const { row, lineNo } of rows) {
+        const more = take(row, lineNo);
+        if (batch.length >= TRAFFIC_BATCH) {
+          yield batch;
+          batch = [];
+        }
+        if (!more) break outer;
+      }
+    }
+    if (batch.length > 0) yield batch;
+    return;
+  }
   outer: for await (const lines of readLines(opts.file)) {
     for (const { text, lineNo } of lines) {
       if (parse === undefined) {
@@ -65,40 +114,12 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
         continue;
       }
       if (text.trim() === '') continue;
-      const row = parse(text);
-      if (typeof row === 'string') {
-        bad(lineNo, row);
-        continue;
-      }
-      origin ??= row.timeMs;
-      const t = row.timeMs - origin;
-      if (t < previous) {
-        bad(lineNo, `arrival ${t.toFixed(3)} ms is earlier than the previous row's ${previous.toFixed(3)} ms; traces must be sorted by arrival time`);
-        continue;
-      }
-      previous = t;
-      if (t < startMs) continue;
-      if (t > endMs) break outer;
-      const streamed = row.stream ?? (streamThreshold > 0 && mix32(streamSeed ^ Math.imul(index + 1, 0x9e3779b1)) < streamThreshold);
-      batch.push({
-        index,
-        id: row.id,
-        arrivalMs: (t - startMs) / speedup,
-        route: row.route ?? opts.route ?? 'default',
-        inputTokens: row.inputTokens,
-        cachedTokens: row.cachedTokens,
-        outputTokens: row.outputTokens,
-        stream: streamed,
-        tags: extraTags ? { ...extraTags, ...row.tags } : (row.tags ?? EMPTY_TAGS),
-        recorded: row.recorded,
-      });
-      index++;
-      stats.rows++;
+      const more = take(parse(text), lineNo);
       if (batch.length >= TRAFFIC_BATCH) {
         yield batch;
         batch = [];
       }
-      if (index >= limit) break outer;
+      if (!more) break outer;
     }
   }
   if (batch.length > 0) yield batch;

@@ -1,10 +1,16 @@
 /**
  * Row parsers for the trace formats routebench reads: its own JSONL, the Azure LLM inference
- * 2023 and 2024 CSV, Mooncake JSONL and BurstGPT CSV. Each parser turns one line into a TraceRow or an
+ * 2023 and 2024 CSV, Mooncake JSONL and BurstGPT CSV; the log importers (OTel GenAI spans, LiteLLM,
+ * OpenRouter, Portkey) live in ./importers, one file each. Each parser turns one line into a TraceRow or an
  * error message; the reader adds file:line and applies the bad-row policy.
  */
 import type { RecordedOutcome, Tags } from './traffic-request.js';
 import { parseAzureTime, splitCsvLine } from './csv.js';
+import type { DialectName } from '../providers/canonical.js';
+import { otelGenai } from './importers/otel-genai.js';
+import { litellm } from './importers/litellm.js';
+import { openrouter } from './importers/openrouter.js';
+import { portkey } from './importers/portkey.js';
 
 export interface TraceRow {
   /** Time in the trace's own clock, ms (made relative to the first row by the reader). */
@@ -16,11 +22,18 @@ export interface TraceRow {
   cachedTokens: number;
   stream?: boolean;
   tags?: Tags;
+  dialect?: DialectName;
   recorded?: RecordedOutcome;
 }
 
 /** Parses one data line; returns a message on failure. */
 export type RowParser = (text: string) => TraceRow | string;
+
+/** A row (or the message saying why it is not one) and the line of the file it comes from. */
+export interface SourcedRow {
+  lineNo: number;
+  row: TraceRow | string;
+}
 
 export interface TraceFormat {
   name: string;
@@ -28,6 +41,11 @@ export interface TraceFormat {
   /** CSV formats: the first line is a header, passed to createParser. */
   hasHeader: boolean;
   createParser(header: string[] | undefined): RowParser | string;
+  /**
+   * Log importers read the file themselves (one line may hold many rows, a JSON document may span
+   * lines) and yield rows in arrival order; the reader then never calls createParser.
+   */
+  readRows?: (file: string) => AsyncIterable<SourcedRow[]>;
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -47,7 +65,7 @@ const routebench: TraceFormat = {
       return `not valid JSON (${(e as Error).message})`;
     }
     if (row === null || typeof row !== 'object' || Array.isArray(row)) return 'each line must be a JSON object';
-    const { arrival_ms, route, input_tokens, output_tokens, cached_tokens = 0, stream, tags, id, recorded } = row;
+    const { arrival_ms, route, input_tokens, output_tokens, cached_tokens = 0, stream, tags, id, recorded, dialect } = row;
     if (typeof arrival_ms !== 'number' || !Number.isFinite(arrival_ms) || arrival_ms < 0) return `arrival_ms must be a number ≥ 0, got ${JSON.stringify(arrival_ms)}`;
     if (route !== undefined && (typeof route !== 'string' || route === '')) return `route must be a non-empty string, got ${JSON.stringify(route)}`;
     if (!isCount(input_tokens)) return countError('input_tokens', input_tokens);
@@ -57,6 +75,7 @@ const routebench: TraceFormat = {
     if (tags !== undefined && (tags === null || typeof tags !== 'object' || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string')))
       return 'tags must be an object of string values, e.g. {"project": "web"}';
     if (id !== undefined && typeof id !== 'string') return `id must be a string, got ${JSON.stringify(id)}`;
+    if (dialect !== undefined && dialect !== 'openai' && dialect !== 'anthropic') return `dialect must be "openai" or "anthropic", got ${JSON.stringify(dialect)}`;
     if (recorded !== undefined && (recorded === null || typeof recorded !== 'object' || typeof (recorded as RecordedOutcome).ok !== 'boolean'))
       return 'recorded must be an object with at least {"ok": true|false}';
     return {
@@ -68,6 +87,7 @@ const routebench: TraceFormat = {
       cachedTokens: cached_tokens,
       stream,
       tags: tags as Tags | undefined,
+      dialect: dialect as DialectName | undefined,
       recorded: recorded as RecordedOutcome | undefined,
     };
   },
@@ -178,7 +198,7 @@ function columnIndexes(header: string[], names: string[]): number[] | string {
 }
 
 /** The registry of trace formats. */
-export const traceFormats: Record<string, TraceFormat> = { routebench, azure, mooncake, burstgpt };
+export const traceFormats: Record<string, TraceFormat> = { routebench, azure, mooncake, burstgpt, 'otel-genai': otelGenai, litellm, openrouter, portkey };
 
 /** The format a file probably is, from its extension. */
 export function defaultFormatFor(file: string): string {

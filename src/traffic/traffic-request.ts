@@ -2,10 +2,23 @@
  * One request to replay: when it arrives and what it asks for. Traces and synthetic generators
  * both produce these, in arrival order, in batches; the engine never sees where they came from.
  */
+import type { DialectName } from '../providers/canonical.js';
 
 export type Tags = Readonly<Record<string, string>>;
 
-/** What a trace recorded about the original request's fate (BurstGPT failures, exported logs). */
+/** One upstream attempt of a request, where the source logs them (OpenRouter `provider_responses`). */
+export interface RecordedAttempt {
+  target: string;
+  /** HTTP status; 0 when the log gives none. */
+  status: number;
+  latency_ms?: number;
+  error_kind?: string;
+}
+
+/**
+ * What a trace recorded about the original request's fate (BurstGPT failures, recordings,
+ * imported logs). Field names are those of the JSONL `recorded` object.
+ */
 export interface RecordedOutcome {
   ok: boolean;
   status?: number;
@@ -13,6 +26,21 @@ export interface RecordedOutcome {
   ttft_ms?: number;
   error_kind?: string;
   target?: string;
+  request_id?: string;
+  /** The source's trace id (OTel traceId, Portkey trace_id): calls of one workflow or fallback chain share it. */
+  trace_id?: string;
+  cost_usd?: number;
+  /** Retries on the same target folded into this row, where the source counts them. */
+  retries?: number;
+  /** Fallbacks to other targets before this row's outcome, where the source counts them. */
+  fallbacks?: number;
+  /** Answered from the gateway's cache (target `cache`). */
+  cache_hit?: boolean;
+  client_closed?: boolean;
+  /** The source reported no usage: token counts are 0 placeholders or estimates. */
+  tokens_estimated?: boolean;
+  /** Upstream attempts in order, the last one being the outcome above. */
+  attempts?: RecordedAttempt[];
 }
 
 export interface TrafficRequest {
@@ -30,6 +58,8 @@ export interface TrafficRequest {
   readonly outputTokens: number;
   readonly stream: boolean;
   readonly tags: Tags;
+  /** Wire dialect of the call, where the trace says (recordings, imported logs). */
+  readonly dialect?: DialectName;
   readonly recorded?: RecordedOutcome;
 }
 

@@ -1,0 +1,132 @@
+/**
+ * Reading the values log exports hold: ISO and unix-nano times, counts written as numbers or as
+ * strings, booleans in the many spellings exports use, and errors (an HTTP status, an error body,
+ * or only an SDK exception class name) as routebench error kinds.
+ */
+import { parseAzureTimestamp } from '../csv.js';
+import { kindOf } from '../../providers/dialects/classify.js';
+import type { DialectName, ErrorKind } from '../../providers/canonical.js';
+import type { RecordedOutcome } from '../traffic-request.js';
+
+/** Epoch ms of an ISO 8601 time ("2026-03-01T10:00:00.123456+00:00", "…Z", "2026-03-01 10:00:00.123"); no offset reads as UTC. */
+export function isoMs(v: unknown): number | undefined {
+  return typeof v === 'string' ? parseAzureTimestamp(v) : undefined;
+}
+
+/**
+ * Epoch ms of a unix-nanosecond time, written as a decimal string (OTLP JSON's int64 form) or a
+ * number. Split so the ms part stays an exact integer: 1.7e18 ns does not fit a double exactly.
+ */
+export function unixNanoMs(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v / 1e6 : undefined;
+  if (typeof v !== 'string' || !/^\d{1,20}$/.test(v)) return undefined;
+  if (v.length <= 6) return Number(v) / 1e6;
+  return Number(v.slice(0, -6)) + Number(v.slice(-6)) / 1e6;
+}
+
+/** A finite number, from a number or a numeric string; undefined for null, '' and anything else. */
+export function numberOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && v.trim() !== '') {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** A whole number ≥ 0 (a token count), from a number or a numeric string. */
+export function countOf(v: unknown): number | undefined {
+  const n = numberOf(v);
+  return n !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** true/false from a boolean, 1/0, or "true"/"TRUE"/"True"/"1"/"false"/…; undefined otherwise. */
+export function boolOf(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 1 || v === '1') return true;
+  if (v === 0 || v === '0') return false;
+  if (typeof v === 'string') {
+    const s = v.toLowerCase();
+    if (s === 'true') return true;
+    if (s === 'false') return false;
+  }
+  return undefined;
+}
+
+export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** A JSON object: as is, or parsed from a JSON string (CSV cells hold JSON columns as text). */
+export function objectOf(v: unknown): Record<string, unknown> | undefined {
+  if (typeof v === 'string' && v.startsWith('{')) {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return undefined;
+    }
+  }
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/**
+ * The HTTP status and error kind the Python and TypeScript SDKs' exception classes stand for (both
+ * OpenAI's and Anthropic's SDKs, and LiteLLM's, which reuse the names): logs that keep only the
+ * class name (OTel `error.type`, LiteLLM `error_class`) still say what happened. Status 0: no HTTP
+ * answer (a timeout or a broken connection).
+ */
+const EXCEPTIONS: Record<string, [number, ErrorKind]> = {
+  RateLimitError: [429, 'rate_limited'],
+  APITimeoutError: [0, 'timeout'],
+  Timeout: [408, 'timeout'],
+  TimeoutError: [0, 'timeout'],
+  APIConnectionError: [0, 'connection_reset'],
+  InternalServerError: [500, 'server_error'],
+  ServiceUnavailableError: [503, 'unavailable'],
+  BadGatewayError: [502, 'bad_gateway'],
+  OverloadedError: [529, 'overloaded'],
+  BadRequestError: [400, 'invalid_request'],
+  ContextWindowExceededError: [400, 'context_length'],
+  ContentPolicyViolationError: [400, 'content_policy'],
+  AuthenticationError: [401, 'auth'],
+  PermissionDeniedError: [403, 'auth'],
+  NotFoundError: [404, 'invalid_request'],
+  UnprocessableEntityError: [422, 'invalid_request'],
+  ConflictError: [409, 'server_error'],
+};
+
+/** The error of a failed call: status and kind from an HTTP status (with the error text, if any) or an exception class name. */
+export function classifyError(status: number | undefined, errorClass?: string, code?: string, message?: string): { status: number; kind: ErrorKind } {
+  if (status !== undefined && status >= 400) return { status, kind: kindOf(status, { type: errorClass ?? '', code: code ?? '', message: message ?? '' }) };
+  const name = errorClass?.slice(errorClass.lastIndexOf('.') + 1);
+  const known = name !== undefined ? EXCEPTIONS[name] : undefined;
+  if (known) {
+    // A class can be refined by its text (a 400 about the context window), as a status is.
+    const kind = known[0] >= 400 ? kindOf(known[0], { type: name!, code: code ?? '', message: message ?? '' }) : known[1];
+    return { status: known[0], kind: kind === 'invalid_request' && known[1] !== 'invalid_request' ? known[1] : kind };
+  }
+  if (status !== undefined && status > 0) return { status, kind: kindOf(status, undefined) };
+  return { status: 0, kind: 'server_error' };
+}
+
+/** The wire dialect of a provider's own API: Anthropic's Messages for `anthropic`, else OpenAI's Chat Completions. */
+export function dialectOf(provider: string | undefined): DialectName {
+  return provider !== undefined && provider.toLowerCase() === 'anthropic' ? 'anthropic' : 'openai';
+}
+
+/** Whole tokens cached, clamped to the input (a log may count them apart from the prompt). */
+export const clampCached = (cached: number | undefined, input: number) => Math.min(cached ?? 0, input);
+
+/** Rounds to µs, as `routebench record` writes times. */
+export const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/**
+ * The start of a `recorded` object, keys in the order `routebench record` writes them (ok, status,
+ * latency_ms, ttft_ms, error_kind, then target): files from both diff cleanly. Times are rounded to µs.
+ */
+export function outcome(ok: boolean, status: number, latencyMs: number | undefined, ttftMs: number | undefined, errorKind: string | undefined, target: string): RecordedOutcome {
+  const o: RecordedOutcome = { ok, status };
+  if (latencyMs !== undefined) o.latency_ms = round3(latencyMs);
+  if (ttftMs !== undefined) o.ttft_ms = round3(ttftMs);
+  if (errorKind !== undefined) o.error_kind = errorKind;
+  o.target = target;
+  return o;
+}

@@ -1,0 +1,127 @@
+/**
+ * LiteLLM proxy spend logs: rows of its `LiteLLM_SpendLogs` table (https://docs.litellm.ai/docs/proxy/cost_tracking),
+ * as JSON (the `/spend/logs?summarize=false` array, the `/spend/logs/ui` page `{data: [...]}`, or
+ * one row per line) or as CSV with the table's column names (a Postgres `\copy … CSV HEADER`).
+ * One row per client request: a success row comes from the deployment that served it, a failure
+ * row from the proxy's failure hook. Failure rows are written with `startTime` = `endTime` = the
+ * time of writing, so they carry no latency (unless `request_duration_ms` is there).
+ * `completionStartTime` is the first chunk of a stream and equals `endTime` otherwise, so TTFT and
+ * the stream flag are read from it.
+ */
+import type { TraceRow } from '../trace-formats.js';
+import type { Tags } from '../traffic-request.js';
+import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, str } from './fields.js';
+import { at, logFormat } from './log-format.js';
+
+type Row = Record<string, unknown>;
+
+function expand(v: unknown, emit: (row: TraceRow | string) => void): void {
+  const data = (v as { data?: unknown } | null)?.data;
+  if (Array.isArray(data)) data.forEach((r, i) => emit(((x) => (typeof x === 'string' ? at(`data[${i}]`, x) : x))(spendRow(r))));
+  else emit(spendRow(v));
+}
+
+function spendRow(v: unknown): TraceRow | string {
+  const o = objectOf(v);
+  if (o === undefined) return 'each record must be a SpendLogs row (a JSON object)';
+  const start = isoMs(o.startTime);
+  if (start === undefined) return `startTime must be an ISO time such as "2026-03-01T10:00:00.123+00:00", got ${JSON.stringify(o.startTime)}`;
+  const end = isoMs(o.endTime);
+  if (end === undefined || end < start) return `endTime must be an ISO time not before startTime, got ${JSON.stringify(o.endTime)}`;
+  const status = str(o.status) ?? 'success';
+  if (status !== 'success' && status !== 'failure') return `status must be "success" or "failure", got ${JSON.stringify(o.status)}`;
+  const ok = status === 'success';
+  const input = o.prompt_tokens === undefined || o.prompt_tokens === '' ? 0 : countOf(o.prompt_tokens);
+  const output = o.completion_tokens === undefined || o.completion_tokens === '' ? 0 : countOf(o.completion_tokens);
+  if (input === undefined) return `prompt_tokens must be a whole number ≥ 0, got ${JSON.stringify(o.prompt_tokens)}`;
+  if (output === undefined) return `completion_tokens must be a whole number ≥ 0, got ${JSON.stringify(o.completion_tokens)}`;
+  const meta = objectOf(o.metadata) ?? {};
+
+  const duration = numberOf(o.request_duration_ms);
+  const latency = duration ?? (ok || end > start ? end - start : undefined);
+  const firstChunk = isoMs(o.completionStartTime);
+  const streamed = firstChunk === undefined || !ok ? undefined : firstChunk < end;
+  const ttft = streamed && firstChunk! >= start ? firstChunk! - start : undefined;
+
+  const cacheHit = boolOf(o.cache_hit) === true;
+  const provider = str(o.custom_llm_provider);
+  const model = str(o.model);
+  const target = cacheHit ? 'cache' : (str(o.model_id) ?? host(str(o.api_base)) ?? (provider && model ? `${provider}/${model}` : model) ?? 'unknown');
+  let recorded;
+  if (ok) recorded = outcome(true, 200, latency, ttft, undefined, target);
+  else {
+    const info = objectOf(meta.error_information) ?? {};
+    const code = str(info.error_code) ?? (typeof info.error_code === 'number' ? String(info.error_code) : undefined);
+    const e = classifyError(countOf(code), str(info.error_class), code, str(info.error_message));
+    recorded = outcome(false, e.status, latency, undefined, e.kind, target);
+  }
+  const requestId = str(o.request_id);
+  if (requestId !== undefined) recorded.request_id = requestId;
+  const spend = numberOf(o.spend);
+  if (spend !== undefined) recorded.cost_usd = spend;
+  const retries = countOf(meta.attempted_retries);
+  if (retries) recorded.retries = retries;
+  const fallbacks = countOf(meta.attempted_fallbacks);
+  if (fallbacks) recorded.fallbacks = fallbacks;
+  if (cacheHit) recorded.cache_hit = true;
+  if (input === 0 && output === 0) recorded.tokens_estimated = true;
+
+  const tags: Record<string, string> = {};
+  const team = str(o.team_id);
+  if (team !== undefined) tags.team = team;
+  const user = str(o.user);
+  if (user !== undefined) tags.user = user;
+  const requestTags = tagList(o.request_tags);
+  if (requestTags !== '') tags.request_tags = requestTags;
+  return {
+    timeMs: start,
+    id: requestId,
+    route: str(o.model_group) ?? model,
+    inputTokens: input,
+    outputTokens: output,
+    cachedTokens: clampCached(cachedTokens(meta), input),
+    stream: streamed,
+    tags: Object.keys(tags).length > 0 ? (tags as Tags) : undefined,
+    dialect: dialectOf(provider),
+    recorded,
+  };
+}
+
+/** Cached prompt tokens: only inside `metadata` (`additional_usage_values` or `usage_object`), in OpenAI's or Anthropic's form. */
+function cachedTokens(meta: Row): number | undefined {
+  for (const key of ['additional_usage_values', 'usage_object']) {
+    const u = objectOf(meta[key]);
+    if (u === undefined) continue;
+    const n = countOf(objectOf(u.prompt_tokens_details)?.cached_tokens) ?? countOf(u.cache_read_input_tokens);
+    if (n !== undefined) return n;
+  }
+  return undefined;
+}
+
+/** `request_tags`: a JSON array (or its text, in CSV) of strings, joined with commas. */
+function tagList(v: unknown): string {
+  if (typeof v === 'string' && v.startsWith('[')) {
+    try {
+      v = JSON.parse(v);
+    } catch {
+      return '';
+    }
+  }
+  return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string').join(',') : '';
+}
+
+function host(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    return new URL(url).host || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const litellm = logFormat({
+  name: 'litellm',
+  description: 'LiteLLM proxy SpendLogs rows: JSON (array, {data: [...]}, or one row per line) or CSV with the table\'s columns (startTime, endTime, completionStartTime, model_id, …)',
+  csv: true,
+  expand,
+});

@@ -1,0 +1,96 @@
+/**
+ * OpenRouter generation records: the `data` object of `GET /api/v1/generation?id=…`
+ * (https://openrouter.ai/docs/api/api-reference/generations/get-generation), one per line (the
+ * whole `{"data": …}` answer or the bare object), or in a JSON array. There is no list endpoint:
+ * the ids are captured while the requests are made, and each one fetched.
+ * `provider_responses` are the upstream attempts, fallbacks included, each with its HTTP status
+ * and latency: they become `recorded.attempts`, the last one being the request's outcome. The
+ * record has no final HTTP status and no TTFT; `latency` (ms) is the whole request.
+ */
+import type { TraceRow } from '../trace-formats.js';
+import type { RecordedAttempt, Tags } from '../traffic-request.js';
+import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, round3, str } from './fields.js';
+import { logFormat } from './log-format.js';
+
+function expand(v: unknown, emit: (row: TraceRow | string) => void): void {
+  const o = v as { data?: unknown } | null;
+  const data = o !== null && typeof o === 'object' && o.data !== null && typeof o.data === 'object' && !Array.isArray(o.data) ? o.data : v;
+  emit(generationRow(data));
+}
+
+const is2xx = (s: number) => s >= 200 && s < 300;
+
+function generationRow(v: unknown): TraceRow | string {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'each record must be a generation (a JSON object, or {"data": {…}})';
+  const g = v as Record<string, unknown>;
+  const created = isoMs(g.created_at);
+  if (created === undefined) return `created_at must be an ISO time such as "2026-03-01T10:00:00.123456+00:00", got ${JSON.stringify(g.created_at)}`;
+  const latency = g.latency === null || g.latency === undefined ? undefined : numberOf(g.latency);
+  if (latency === undefined && g.latency !== null && g.latency !== undefined) return `latency must be a number of ms, got ${JSON.stringify(g.latency)}`;
+  const inputRaw = g.native_tokens_prompt ?? g.tokens_prompt;
+  const outputRaw = g.native_tokens_completion ?? g.tokens_completion;
+  const input = inputRaw === null || inputRaw === undefined ? 0 : countOf(inputRaw);
+  const output = outputRaw === null || outputRaw === undefined ? 0 : countOf(outputRaw);
+  if (input === undefined) return `native_tokens_prompt / tokens_prompt must be a whole number ≥ 0, got ${JSON.stringify(inputRaw)}`;
+  if (output === undefined) return `native_tokens_completion / tokens_completion must be a whole number ≥ 0, got ${JSON.stringify(outputRaw)}`;
+
+  const responses = g.provider_responses;
+  if (responses !== null && responses !== undefined && !Array.isArray(responses)) return `provider_responses must be a list, got ${JSON.stringify(responses)}`;
+  const list = (responses ?? []) as unknown[];
+  const cancelled = boolOf(g.cancelled) === true;
+  const errored = g.finish_reason === 'error';
+  const lastStatus = list.length > 0 ? countOf((list[list.length - 1] as { status?: unknown } | null)?.status) : undefined;
+  const ok = !cancelled && !errored && (lastStatus === undefined || lastStatus === 0 || is2xx(lastStatus));
+  const attempts: RecordedAttempt[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const r = list[i] as Record<string, unknown> | null;
+    if (r === null || typeof r !== 'object') return `provider_responses[${i}] must be an object, got ${JSON.stringify(r)}`;
+    const status = r.status === null || r.status === undefined ? 0 : countOf(r.status);
+    if (status === undefined) return `provider_responses[${i}].status must be an HTTP status, got ${JSON.stringify(r.status)}`;
+    const attempt: RecordedAttempt = { target: str(r.provider_name) ?? 'unknown', status };
+    const ms = numberOf(r.latency);
+    if (ms !== undefined) attempt.latency_ms = round3(ms);
+    // Status 0 (none given) counts as a failure unless it is the answer of a successful generation.
+    if (status >= 300 || (status === 0 && !(ok && i === list.length - 1))) attempt.error_kind = classifyError(status).kind;
+    attempts.push(attempt);
+  }
+
+  const target = str(g.provider_name) ?? attempts[attempts.length - 1]?.target ?? 'unknown';
+  let recorded;
+  if (ok) recorded = outcome(true, lastStatus || 200, latency, undefined, undefined, target);
+  else if (cancelled) recorded = outcome(false, lastStatus || 200, latency, undefined, undefined, target);
+  else {
+    const e = lastStatus !== undefined && lastStatus >= 300 ? classifyError(lastStatus) : { status: lastStatus ?? 0, kind: 'server_error' as const };
+    recorded = outcome(false, e.status, latency, undefined, e.kind, target);
+  }
+  const upstreamId = str(g.upstream_id);
+  if (upstreamId !== undefined) recorded.request_id = upstreamId;
+  const requestId = str(g.request_id);
+  if (requestId !== undefined) recorded.trace_id = requestId;
+  const cost = numberOf(g.total_cost);
+  if (cost !== undefined) recorded.cost_usd = cost;
+  if (cancelled) recorded.client_closed = true;
+  if ((inputRaw === null || inputRaw === undefined) && (outputRaw === null || outputRaw === undefined)) recorded.tokens_estimated = true;
+  if (attempts.length > 0) recorded.attempts = attempts;
+
+  const user = str(g.external_user) ?? (typeof g.external_user === 'number' ? String(g.external_user) : undefined);
+  const streamed = boolOf(g.streamed);
+  return {
+    timeMs: created,
+    id: str(g.id),
+    route: str(g.router) ?? str(g.model),
+    inputTokens: input,
+    outputTokens: output,
+    cachedTokens: clampCached(countOf(g.native_tokens_cached), input),
+    stream: streamed,
+    tags: user !== undefined ? ({ user } as Tags) : undefined,
+    dialect: dialectOf(str(g.provider_name)),
+    recorded,
+  };
+}
+
+export const openrouter = logFormat({
+  name: 'openrouter',
+  description: 'OpenRouter generation records (GET /api/v1/generation data: created_at, model, provider_name, latency, tokens, provider_responses as attempts), one per line or a JSON array',
+  expand,
+});

@@ -1,0 +1,155 @@
+/**
+ * OpenTelemetry GenAI spans in OTLP JSON (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/):
+ * `resourceSpans[].scopeSpans[].spans[]`, attributes as `[{key, value: {stringValue|intValue|…}}]`,
+ * times in unix nanoseconds written as strings. One row per model-call span (operation `chat`,
+ * `text_completion`, `generate_content`, or no operation but a `gen_ai.*` model or provider);
+ * tool, agent and embeddings spans are not calls routebench replays and are passed over.
+ * Both attribute generations are read: `gen_ai.system` and `gen_ai.provider.name`,
+ * `gen_ai.usage.prompt_tokens`/`completion_tokens` and `input_tokens`/`output_tokens`.
+ */
+import type { TraceRow } from '../trace-formats.js';
+import type { RecordedOutcome, Tags } from '../traffic-request.js';
+import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, str, unixNanoMs } from './fields.js';
+import { at, logFormat } from './log-format.js';
+
+const MODEL_CALLS = new Set(['chat', 'text_completion', 'generate_content']);
+/** Provider values renamed with `gen_ai.provider.name` (semantic conventions v1.37), so old and new producers name one target. */
+const RENAMED: Record<string, string> = { 'az.ai.openai': 'azure.ai.openai', 'az.ai.inference': 'azure.ai.inference', xai: 'x_ai' };
+/** Span events one per streamed chunk (OpenLLMetry's OpenAI wrapper): the first one is the first token. */
+const CHUNK_EVENTS = new Set(['gen_ai.content.completion.chunk', 'llm.content.completion.chunk']);
+
+type Attrs = Record<string, unknown>;
+
+interface OtlpSpan {
+  traceId?: unknown;
+  spanId?: unknown;
+  startTimeUnixNano?: unknown;
+  endTimeUnixNano?: unknown;
+  attributes?: unknown;
+  events?: { name?: unknown; timeUnixNano?: unknown }[];
+  status?: { code?: unknown; message?: unknown };
+}
+
+function value(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return undefined;
+  const o = v as Record<string, unknown>;
+  if ('stringValue' in o) return o.stringValue;
+  if ('intValue' in o) return numberOf(o.intValue);
+  if ('doubleValue' in o) return numberOf(o.doubleValue);
+  if ('boolValue' in o) return o.boolValue;
+  if ('arrayValue' in o) return ((o.arrayValue as { values?: unknown[] } | null)?.values ?? []).map(value);
+  return undefined;
+}
+
+function attributes(list: unknown): Attrs {
+  const out: Attrs = {};
+  if (Array.isArray(list)) for (const kv of list as { key?: unknown; value?: unknown }[]) if (kv && typeof kv.key === 'string') out[kv.key] = value(kv.value);
+  return out;
+}
+
+function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
+  const resourceSpans = (doc as { resourceSpans?: unknown } | null)?.resourceSpans;
+  if (!Array.isArray(resourceSpans)) return emit('not an OTLP ExportTraceServiceRequest: no "resourceSpans" array');
+  resourceSpans.forEach((rs: { resource?: { attributes?: unknown }; scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null, i) => {
+    const resource = attributes(rs?.resource?.attributes);
+    const scopes = rs?.scopeSpans ?? rs?.instrumentationLibrarySpans;
+    if (!Array.isArray(scopes)) return;
+    scopes.forEach((ss: { spans?: unknown } | null, j) => {
+      if (!Array.isArray(ss?.spans)) return;
+      ss.spans.forEach((span: OtlpSpan, k) => {
+        const row = spanRow(span, resource);
+        if (row !== undefined) emit(typeof row === 'string' ? at(`resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`, row) : row);
+      });
+    });
+  });
+}
+
+/** The row of one span; undefined for spans that are not model calls. */
+function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined {
+  const a = attributes(span?.attributes);
+  const op = str(a['gen_ai.operation.name']);
+  const rawProvider = str(a['gen_ai.provider.name']) ?? str(a['gen_ai.system']);
+  const model = str(a['gen_ai.request.model']) ?? str(a['gen_ai.response.model']);
+  if (op === undefined ? rawProvider === undefined && model === undefined : !MODEL_CALLS.has(op)) return undefined;
+  if (op === undefined && a['llm.request.type'] === 'embedding') return undefined;
+  const start = unixNanoMs(span.startTimeUnixNano);
+  const end = unixNanoMs(span.endTimeUnixNano);
+  if (start === undefined) return `startTimeUnixNano must be unix nanoseconds, got ${JSON.stringify(span.startTimeUnixNano)}`;
+  if (end === undefined || end < start) return `endTimeUnixNano must be unix nanoseconds ≥ startTimeUnixNano, got ${JSON.stringify(span.endTimeUnixNano)}`;
+  const latency = end - start;
+
+  const inputRaw = a['gen_ai.usage.input_tokens'] ?? a['gen_ai.usage.prompt_tokens'];
+  const outputRaw = a['gen_ai.usage.output_tokens'] ?? a['gen_ai.usage.completion_tokens'];
+  const input = inputRaw === undefined ? 0 : countOf(inputRaw);
+  const output = outputRaw === undefined ? 0 : countOf(outputRaw);
+  if (input === undefined) return `gen_ai.usage.input_tokens must be a whole number ≥ 0, got ${JSON.stringify(inputRaw)}`;
+  if (output === undefined) return `gen_ai.usage.output_tokens must be a whole number ≥ 0, got ${JSON.stringify(outputRaw)}`;
+  const cached = countOf(a['gen_ai.usage.cache_read.input_tokens'] ?? a['gen_ai.usage.cache_read_input_tokens']);
+
+  const provider = rawProvider === undefined ? undefined : (RENAMED[rawProvider] ?? rawProvider);
+  const code = span.status?.code;
+  const errorType = str(a['error.type']);
+  const failed = code === 2 || code === 'STATUS_CODE_ERROR' || errorType !== undefined;
+  const httpStatus = countOf(a['http.response.status_code']);
+  const ttft = ttftMs(a, span, start);
+  const ttftOk = ttft !== undefined && ttft >= 0 && ttft <= latency ? ttft : undefined;
+  const target = provider ?? str(a['server.address']) ?? 'unknown';
+  let recorded: RecordedOutcome;
+  if (failed) {
+    const numeric = errorType !== undefined && /^\d{3}$/.test(errorType) ? Number(errorType) : undefined;
+    const e = classifyError(httpStatus ?? numeric, numeric === undefined ? errorType : undefined, undefined, str(span.status?.message));
+    recorded = outcome(false, e.status, latency, ttftOk, e.kind, target);
+  } else recorded = outcome(true, httpStatus ?? 200, latency, ttftOk, undefined, target);
+  const responseId = str(a['gen_ai.response.id']);
+  if (responseId !== undefined) recorded.request_id = responseId;
+  if (typeof span.traceId === 'string' && span.traceId !== '') recorded.trace_id = span.traceId;
+  const cost = numberOf(a['gen_ai.usage.cost']);
+  if (cost !== undefined) recorded.cost_usd = cost;
+  if (inputRaw === undefined && outputRaw === undefined) recorded.tokens_estimated = true;
+
+  const tags: Record<string, string> = {};
+  const service = str(resource['service.name']);
+  if (service !== undefined) tags.service = service;
+  const user = str(a['user.id']) ?? str(a['gen_ai.user']);
+  if (user !== undefined) tags.user = user;
+  const stream = boolOf(a['gen_ai.request.stream'] ?? a['gen_ai.is_streaming'] ?? a['llm.is_streaming']);
+  return {
+    timeMs: start,
+    id: typeof span.spanId === 'string' && span.spanId !== '' ? span.spanId : undefined,
+    route: model,
+    inputTokens: input,
+    outputTokens: output,
+    cachedTokens: clampCached(cached, input),
+    stream,
+    tags: Object.keys(tags).length > 0 ? (tags as Tags) : undefined,
+    dialect: dialectOf(provider),
+    recorded,
+  };
+}
+
+/** TTFT in ms from the span start, from whichever form the producer records. */
+function ttftMs(a: Attrs, span: OtlpSpan, start: number): number | undefined {
+  const seconds = numberOf(a['gen_ai.response.time_to_first_chunk'] ?? a['gen_ai.server.time_to_first_token']);
+  if (seconds !== undefined) return seconds * 1000;
+  const ms = numberOf(a['ai.response.msToFirstChunk']);
+  if (ms !== undefined) return ms;
+  const completionStart = str(a['langfuse.observation.completion_start_time']);
+  if (completionStart !== undefined) {
+    const t = isoMs(completionStart.replace(/^"|"$/g, ''));
+    if (t !== undefined) return t - start;
+  }
+  if (Array.isArray(span.events))
+    for (const e of span.events) {
+      if (typeof e?.name === 'string' && CHUNK_EVENTS.has(e.name)) {
+        const t = unixNanoMs(e.timeUnixNano);
+        return t === undefined ? undefined : t - start;
+      }
+    }
+  return undefined;
+}
+
+export const otelGenai = logFormat({
+  name: 'otel-genai',
+  description: 'OpenTelemetry GenAI spans, OTLP JSON: one ExportTraceServiceRequest per line, or one document up to 64 MiB (gen_ai.* attributes, old and new names)',
+  expand,
+});

@@ -1,0 +1,111 @@
+/**
+ * Portkey log exports (https://portkey.ai/docs/product/observability/logs-export): JSON Lines, one
+ * log per line, with the fields the export was asked for. The export's field list and its own
+ * examples name some fields differently (`ai_org` / `ai_provider`, `req_units` / `request_tokens`,
+ * `response_status_code` / `status_code`); both are read, as are the `metrics` of a log fetched
+ * with `GET /v1/logs/{id}` (`stream_mode`, `retry_success_count`, `last_used_option_index`).
+ * One row per log: each target a fallback chain tried is its own log (they share `trace_id`,
+ * kept as `recorded.trace_id`); retries on one target fold into one log, with their count.
+ * `cost` is in cents (the export docs), written as `recorded.cost_usd` in dollars.
+ */
+import type { TraceRow } from '../trace-formats.js';
+import type { Tags } from '../traffic-request.js';
+import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, str } from './fields.js';
+import { logFormat } from './log-format.js';
+
+type Row = Record<string, unknown>;
+
+const first = (o: Row, keys: string[]): unknown => {
+  for (const k of keys) if (o[k] !== undefined && o[k] !== null && o[k] !== '') return o[k];
+  return undefined;
+};
+
+function expand(v: unknown, emit: (row: TraceRow | string) => void): void {
+  emit(logRow(v));
+}
+
+function logRow(v: unknown): TraceRow | string {
+  const o = objectOf(v);
+  if (o === undefined) return 'each line must be a Portkey log (a JSON object)';
+  const metrics = objectOf(o.metrics) ?? {};
+  const created = isoMs(o.created_at);
+  if (created === undefined) return `created_at must be an ISO time such as "2026-03-01T10:00:00.123Z", got ${JSON.stringify(o.created_at)}`;
+  const statusRaw = first(o, ['response_status_code', 'status_code']);
+  const status = statusRaw === undefined ? undefined : countOf(statusRaw);
+  if (status === undefined && statusRaw !== undefined) return `response_status_code must be an HTTP status, got ${JSON.stringify(statusRaw)}`;
+  const inputRaw = first(o, ['req_units', 'request_tokens', 'prompt_tokens']);
+  const outputRaw = first(o, ['res_units', 'response_tokens', 'completion_tokens']);
+  const input = inputRaw === undefined ? 0 : countOf(inputRaw);
+  const output = outputRaw === undefined ? 0 : countOf(outputRaw);
+  if (input === undefined) return `req_units must be a whole number ≥ 0, got ${JSON.stringify(inputRaw)}`;
+  if (output === undefined) return `res_units must be a whole number ≥ 0, got ${JSON.stringify(outputRaw)}`;
+  const latencyRaw = first(o, ['response_time']);
+  const latency = latencyRaw === undefined ? undefined : numberOf(latencyRaw);
+  if (latency === undefined && latencyRaw !== undefined) return `response_time must be a number of ms, got ${JSON.stringify(latencyRaw)}`;
+
+  const success = boolOf(o.is_success);
+  const ok = success ?? (status === undefined || (status >= 200 && status < 300));
+  const request = objectOf(o.request) ?? {};
+  const body = objectOf(request.body) ?? objectOf(o['request.body']) ?? {};
+  const response = objectOf(o.response) ?? {};
+  const responseBody = objectOf(response.body) ?? objectOf(o['response.body']) ?? {};
+  const cache = str(first(o, ['cache_status']) ?? metrics.cache_status)?.toUpperCase();
+  const cacheHit = cache === 'HIT' || cache === 'SEMANTIC HIT';
+  const provider = str(first(o, ['ai_org', 'ai_provider', 'provider']));
+  const target = cacheHit ? 'cache' : (provider ?? 'unknown');
+  let recorded;
+  if (ok) recorded = outcome(true, status ?? 200, latency, undefined, undefined, target);
+  else {
+    const err = objectOf(responseBody.error) ?? {};
+    const e = classifyError(status, str(err.type), str(err.code) ?? (typeof err.code === 'number' ? String(err.code) : undefined), str(err.message));
+    recorded = outcome(false, e.status, latency, undefined, e.kind, target);
+  }
+  const traceId = str(o.trace_id);
+  if (traceId !== undefined) recorded.trace_id = traceId;
+  const cents = numberOf(o.cost);
+  const currency = str(o.cost_currency);
+  if (cents !== undefined && (currency === undefined || currency.toUpperCase() === 'USD')) recorded.cost_usd = cents / 100;
+  const retries = countOf(first(o, ['retry_success_count']) ?? metrics.retry_success_count);
+  if (retries) recorded.retries = retries;
+  if (cacheHit) recorded.cache_hit = true;
+  if (inputRaw === undefined && outputRaw === undefined) recorded.tokens_estimated = true;
+
+  const tags: Record<string, string> = metadataTags(o);
+  const mode = str(o.mode);
+  if (mode !== undefined) tags.portkey_mode = mode;
+  const option = first(o, ['last_used_option_index']) ?? metrics.last_used_option_index;
+  if (typeof option === 'string' || typeof option === 'number') tags.portkey_option = String(option);
+  const stream = boolOf(first(o, ['stream_mode']) ?? metrics.stream_mode) ?? boolOf(body.stream);
+  return {
+    timeMs: created,
+    id: str(o.id),
+    route: str(o.ai_model) ?? str(body.model),
+    inputTokens: input,
+    outputTokens: output,
+    cachedTokens: clampCached(undefined, input),
+    stream,
+    tags: Object.keys(tags).length > 0 ? (tags as Tags) : undefined,
+    dialect: dialectOf(provider),
+    recorded,
+  };
+}
+
+/** The log's custom metadata as tags: an object, or the export's parallel `metadata.key` / `metadata.value` lists. */
+function metadataTags(o: Row): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const meta = objectOf(o.metadata);
+  const keys = (meta?.key ?? o['metadata.key']) as unknown;
+  const values = (meta?.value ?? o['metadata.value']) as unknown;
+  if (Array.isArray(keys) && Array.isArray(values)) {
+    keys.forEach((k, i) => {
+      if (typeof k === 'string' && typeof values[i] === 'string') tags[k] = values[i] as string;
+    });
+  } else if (meta !== undefined) for (const [k, val] of Object.entries(meta)) if (typeof val === 'string') tags[k] = val;
+  return tags;
+}
+
+export const portkey = logFormat({
+  name: 'portkey',
+  description: 'Portkey log export JSONL (created_at, ai_org/ai_provider, ai_model, response_status_code, response_time, req_units/res_units, cost in cents, trace_id, retry_success_count)',
+  expand,
+});

@@ -1,0 +1,93 @@
+/**
+ * Puts log rows back in arrival order within a bounded window. Logs are written when a call ends
+ * (OTel spans are exported when they finish, gateways log after the answer), so a file in write
+ * order is out of arrival order by up to the longest call. A min-heap holds rows until the newest
+ * start seen is `windowMs` past them, or until it holds `capacity` rows: memory stays bounded
+ * whatever the file's size. A row that starts before one already passed on cannot be placed; it is
+ * reported (file:line) like any malformed row, with the advice to sort the file first.
+ */
+import type { SourcedRow, TraceRow } from '../trace-formats.js';
+
+/** Default reorder window: calls longer than 10 minutes are rare, and so are logs more disordered. */
+export const REORDER_WINDOW_MS = 10 * 60_000;
+/** Default bound on held rows (a few tens of MB). */
+export const REORDER_CAPACITY = 65_536;
+
+interface Held {
+  row: TraceRow;
+  lineNo: number;
+  seq: number;
+}
+
+const before = (a: Held, b: Held) => a.row.timeMs < b.row.timeMs || (a.row.timeMs === b.row.timeMs && a.seq < b.seq);
+
+export class Reorder {
+  private readonly heap: Held[] = [];
+  private seq = 0;
+  private newest = -Infinity;
+  private passed = -Infinity;
+
+  constructor(
+    private readonly windowMs = REORDER_WINDOW_MS,
+    private readonly capacity = REORDER_CAPACITY,
+  ) {}
+
+  /** Adds a row; rows now due are appended to `out`, in arrival order. */
+  push(row: TraceRow, lineNo: number, out: SourcedRow[]): void {
+    if (row.timeMs < this.passed) {
+      const behind = (this.passed - row.timeMs) / 1000;
+      out.push({
+        lineNo,
+        row: `starts at ${new Date(row.timeMs).toISOString()}, ${behind.toFixed(3)} s before a row already passed on: the file is out of time order by more than the ${this.windowMs / 60_000}-minute reorder window; sort it by start time first`,
+      });
+      return;
+    }
+    this.add({ row, lineNo, seq: this.seq++ });
+    if (row.timeMs > this.newest) this.newest = row.timeMs;
+    const due = this.newest - this.windowMs;
+    while (this.heap.length > 0 && (this.heap[0]!.row.timeMs <= due || this.heap.length > this.capacity)) this.emit(out);
+  }
+
+  /** Every held row, in arrival order (at the end of the file). */
+  flush(out: SourcedRow[]): void {
+    while (this.heap.length > 0) this.emit(out);
+  }
+
+  private emit(out: SourcedRow[]): void {
+    const top = this.take();
+    this.passed = top.row.timeMs;
+    out.push({ lineNo: top.lineNo, row: top.row });
+  }
+
+  private add(h: Held): void {
+    const a = this.heap;
+    let i = a.length;
+    a.push(h);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!before(h, a[p]!)) break;
+      a[i] = a[p]!;
+      i = p;
+    }
+    a[i] = h;
+  }
+
+  private take(): Held {
+    const a = this.heap;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const c = l + 1 < a.length && before(a[l + 1]!, a[l]!) ? l + 1 : l;
+        if (!before(a[c]!, last)) break;
+        a[i] = a[c]!;
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
