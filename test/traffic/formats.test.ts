@@ -23,8 +23,8 @@ function csvRows(file: string): string[][] {
 }
 
 describe('format registry', () => {
-  it('has the four formats and picks a default by extension', () => {
-    expect(Object.keys(traceFormats).sort()).toEqual(['azure', 'burstgpt', 'mooncake', 'routebench']);
+  it('has the trace formats and the log importers, and picks a default by extension', () => {
+    expect(Object.keys(traceFormats).sort()).toEqual(['azure', 'burstgpt', 'litellm', 'mooncake', 'openrouter', 'otel-genai', 'portkey', 'routebench']);
     expect(defaultFormatFor('x/trace.csv')).toBe('azure');
     expect(defaultFormatFor('x/trace.jsonl')).toBe('routebench');
   });
