@@ -1,0 +1,94 @@
+/**
+ * No run stays `running` after its process ends: a full disk ends the runs as `error` with exit 4
+ * and a plain message, a second Ctrl-C ends them as `interrupted`. Both with the real CLI in a
+ * child process.
+ *
+ * The full disk is a file-size limit (`ulimit -f`, POSIX: https://pubs.opengroup.org/onlinepubs/9799919799/utilities/ulimit.html)
+ * with SIGXFSZ ignored, so a write past it fails with EFBIG exactly as a full disk fails with
+ * ENOSPC: DuckDB reports "Could not write file ...", and the run must survive that.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-unfinished-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function scenario(name: string, count: number): string {
+  const file = path.join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `name: ${name}
+seed: 3
+traffic: { synthetic: { arrival: { process: poisson, rate_per_s: 50 }, count: ${count}, tags: { team: { a: 1, b: 1 } } } }
+targets:
+  a: { provider: openai, model: gpt-4o-mini, mock: { profile: flaky } }
+  b: { provider: anthropic, model: claude-3-5-haiku }
+strategies:
+  single: { use: single, options: { target: a } }
+  fallback: { use: fallback, options: { targets: [a, b] } }
+  weighted: { use: weighted, options: { targets: [{ target: a, weight: 1 }, { target: b, weight: 1 }] } }
+`,
+  );
+  return file;
+}
+
+async function statuses(db: string): Promise<{ status: string; error: string | null }[]> {
+  // Read through the table itself: the abandoned view would hide a run left 'running'.
+  const s = await openStore(db, { readOnly: true });
+  try {
+    return await s.all(`SELECT status, error FROM main.runs ORDER BY run_no`);
+  } finally {
+    s.close();
+  }
+}
+
+describe.skipIf(process.platform === 'win32')('runs never left running', () => {
+  it('a full disk (file-size limit) mid-run: exit 4, a plain message, every run ended as error', async () => {
+    const db = path.join(dir, 'full.duckdb');
+    const file = scenario('full', 150_000);
+    // 2 MiB per file: the schema fits, the attempt rows do not.
+    const child = spawn('bash', ['-c', `trap '' XFSZ; ulimit -f 2048; exec "$0" --import tsx test/helpers/cli-entry.ts run "$1" --db "$2" --out "$3"`, process.execPath, file, db, path.join(dir, 'reports')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toMatch(/^error: a file-size limit was reached: cannot write .*full\.duckdb.*\nhint: raise the limit \(`ulimit -f`\), or write results elsewhere with --db \/ --out, and run again\n$/);
+    expect(code).toBe(4);
+    const runs = await statuses(db);
+    expect(runs).toHaveLength(3);
+    for (const r of runs) {
+      expect(r.status).toBe('error');
+      expect(r.error).toMatch(/^a file-size limit was reached: cannot write /);
+    }
+  }, 120_000);
+
+  it('a second Ctrl-C exits at once (130) and marks the runs it cut short interrupted', async () => {
+    const db = path.join(dir, 'twice.duckdb');
+    const file = scenario('twice', 3_000_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'run', file, '--db', db, '--out', path.join(dir, 'reports'), '--progress', '--workers', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let sent = false;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (!sent && / req(uests)? ·/.test(stderr)) {
+        sent = true;
+        // Two interrupts before the run can act on the first: SIGINT then SIGTERM, which the CLI
+        // counts as one more Ctrl-C (two SIGINTs sent this close together may merge into one).
+        child.kill('SIGINT');
+        child.kill('SIGTERM');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toContain('second Ctrl-C: exiting now; unfinished runs are marked interrupted');
+    expect(code).toBe(130);
+    const runs = await statuses(db);
+    expect(runs.map((r) => r.status)).toEqual(['interrupted', 'interrupted', 'interrupted']);
+  }, 120_000);
+});
