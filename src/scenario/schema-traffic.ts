@@ -72,14 +72,14 @@ export const syntheticSchema = z
   });
 export type SyntheticSpec = z.output<typeof syntheticSchema>;
 
-export const TRACE_FORMATS = ['routebench', 'azure', 'mooncake', 'burstgpt'] as const;
+export const TRACE_FORMATS = ['routebench', 'azure', 'mooncake', 'burstgpt', 'otel-genai', 'litellm', 'openrouter', 'portkey'] as const;
 
 export const traceSchema = z.strictObject({
   path: z.string().min(1).meta({ description: 'Trace file, relative to the scenario file.' }),
   format: z
     .enum(TRACE_FORMATS)
     .optional()
-    .meta({ description: 'routebench JSONL (default for .jsonl), azure CSV, mooncake JSONL, burstgpt CSV.' }),
+    .meta({ description: 'routebench JSONL (default for .jsonl), azure CSV, mooncake JSONL, burstgpt CSV; logs: otel-genai (OTLP JSON spans), litellm (SpendLogs JSON/CSV), openrouter (generation records), portkey (log export JSONL).' }),
   speedup: positive.default(1).meta({ description: 'Divide inter-arrival times by this factor.' }),
   start: durationSchema.optional().meta({ description: 'Skip requests that arrive before this offset.' }),
   end: durationSchema.optional().meta({ description: 'Stop at requests arriving after this offset (before speed-up).' }),
