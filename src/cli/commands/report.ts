@@ -3,12 +3,13 @@
  * per scenario, the suite page (<out>/index.html), optionally the history chart (--history N) and
  * the pull-request comment (--pr-comment FILE, against --base results).
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { seedOption } from './common-options.js';
 import { ExitCode, inputError } from '../../errors.js';
-import { openStore, type Store } from '../../store/open-store.js';
+import type { Store } from '../../store/open-store.js';
+import { openForReading } from '../../store/read-older.js';
 import { openSource } from '../../store/transfer-runs.js';
 import { reportRequestFor, selectRunGroups } from '../../report/report-groups.js';
 import { writeReport } from '../../report/write-report.js';
@@ -64,11 +65,13 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
   checkArgs(args);
   const given = parseRegressionBudget(args['max-regression'] ?? []);
   ensureWritableFolder(args.out, '--out');
-  const store = await openStore(args.db, { readOnly: true });
+  // An older results file is read through an up-to-date copy in memory; the file is not altered.
+  const store = await openForReading(args.db);
   let base: Store | undefined;
   let code: number = ExitCode.ok;
   // With --pr-comment -, stdout carries the comment only.
   const note = args['pr-comment'] === '-' ? io.err : io.out;
+  if (store.migrated) note(`${args.db} predates ${store.migrated.length} column(s) of this routebench (${store.migrated.slice(0, 3).join(', ')}${store.migrated.length > 3 ? ', ...' : ''}): read through an up-to-date copy in memory, the file is unchanged\n`);
   try {
     const rendered: RenderedScenario[] = [];
     const history = args.history >= 2 ? { groups: args.history, budget: given.length ? given : parseRegressionBudget(DEFAULT_HISTORY_BUDGET) } : undefined;
@@ -82,7 +85,7 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
     const suite = writeSuite(args.out, entries, `routebench ${harnessVersion()} · rows in ${args.db}`);
     note(`suite: ${suite.html}\n`);
     if (args['pr-comment'] !== undefined) {
-      base = args.base !== undefined ? await openSource(args.base) : undefined;
+      base = args.base === undefined ? undefined : statSync(args.base).isDirectory() ? await openSource(args.base) : await openForReading(args.base);
       const comparison = base ? await compareWithBase(base, store, { budget: given, resamples: args.resamples, seed: args.seed }) : null;
       const md = prCommentMarkdown({ answers: entries, base: comparison, reportUrl: args['report-url'] });
       if (args['pr-comment'] === '-') io.out(md);
