@@ -96,7 +96,7 @@ beforeAll(async () => {
   // main: the baseline run, its artifact kept as run 500's
   const main = await run('main', checkout('main', FALLBACK), {}, { event_name: 'push', base_ref: '', ref_name: 'main', run_id: 500 });
   expect(main.code, main.log).toBe(0);
-  expect(main.summary).toContain('⚠️ no baseline: a run on `main`, not a pull request');
+  expect(main.summary).toContain('⚠️ **No baseline:** a run on `main`, not a pull request');
   cpSync(path.join(dir, 'artifacts-main', 'routebench-results'), path.join(dir, 'runs', '500', 'routebench-results'), { recursive: true });
   gh.artifacts.push({ id: 1, name: 'routebench-results', expired: false, created_at: '2026-12-06T10:00:00Z', workflow_run: { id: 500, repository_id: 1, head_repository_id: 1, head_branch: 'main', head_sha: 'abc1234' } });
 }, 300_000);
@@ -112,10 +112,11 @@ describe('the action on pull requests', () => {
     const first = await run('pr-1', ws, inputs, pr(7));
     expect(first.code, first.log).toBe(3);
     expect(first.outputs.base).toMatchObject({ found: 'true', 'run-id': '500', downloaded: 'true' });
-    expect(first.outputs.summary).toMatchObject({ budget: 'exceeded', 'failed-thresholds': '0', comment: 'on' });
+    expect(first.outputs.report).toMatchObject({ budget: 'exceeded', code: '3' });
+    expect(first.outputs.summary).toMatchObject({ 'failed-thresholds': '0', comment: 'on' });
     expect(first.summary.match(/^## routebench/gm)).toHaveLength(1);
-    expect(first.summary).toContain('**Against `main`:** ❌ regression budget exceeded (1 of 2 strategies)');
-    expect(first.summary).toMatch(/\| pk \| gateway \| [^|]* \| success rate[^|]* \| ❌ success_rate=0\.1pp: worse by [\d.]+ pp/);
+    expect(first.summary).toContain('Regression budget (`success_rate=0.1pp`): ❌ **exceeded** by 1');
+    expect(first.summary).toMatch(/- pk \/ gateway: success_rate worse by [\d.]+ pp/);
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]!.body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(gh.comments[0]!.body).toBe(readFileSync(first.outputs.summary!.file!, 'utf8'));
@@ -131,7 +132,7 @@ describe('the action on pull requests', () => {
     const before = gh.calls.length;
     const r = await run('fork', checkout('fork', FALLBACK), { 'github-token': TOKEN, 'regression-budget': 'success_rate=0.1pp' }, pr(7, 'someone/gw'));
     expect(r.code, r.log).toBe(0);
-    expect(r.summary).toContain('✅ within the regression budget (success_rate=0.1pp)');
+    expect(r.summary).toContain('Regression budget (`success_rate=0.1pp`): ✅ within budget.');
     expect(r.summary).toContain('> No PR comment: this pull request comes from a fork');
     expect(gh.calls.slice(before).filter((c) => !c.startsWith('GET /repos/acme/gw/actions/artifacts'))).toEqual([]);
   }, 300_000);
@@ -147,8 +148,8 @@ describe('the action on pull requests', () => {
     }
     const merged = await run('merge', checkout('merge', FALLBACK), { 'merge-shards': 'true', 'regression-budget': 'success_rate=0.1pp' }, { ...pr(8), run_id: 700 }, artifacts);
     expect(merged.code, merged.log).toBe(0);
-    expect(merged.summary.match(/^## routebench · 1 scenario, 2 strategies$/gm)).toHaveLength(1);
-    expect(merged.summary).toContain('No significant change in any metric of 2 strategies');
+    expect(merged.summary.match(/^## routebench: 1 scenario, 2 strategies$/gm)).toHaveLength(1);
+    expect(merged.summary).toMatch(/\*\*Against the base branch\*\*[^:]*: 0 wins, 0 losses/);
     expect(merged.summary).toContain('> No PR comment: no `github-token` was given to the action');
   }, 300_000);
 });

@@ -76,9 +76,10 @@ describe('the job summary step', () => {
   mkdirSync(report, { recursive: true });
   writeFileSync(
     path.join(report, 'summary.json'),
-    JSON.stringify({ scenario: 'shootout', strategies: [{ strategy: 'portkey', thresholds: [{ metric: 'success_rate', threshold: '> 0.95', actual: 0.99, passed: true, abortOnFail: false }] }] }),
+    JSON.stringify({ scenario: 'shootout', strategies: [{ strategy: 'portkey', thresholds: [{ metric: 'success_rate', threshold: '> 0.95', actual: 0.9, passed: false, abortOnFail: false }] }] }),
   );
   execFileSync('ln', ['-s', 'g1', path.join(work, 'reports', 'shootout', 'latest')]);
+  writeFileSync(path.join(work, 'routebench-comment.md'), '## routebench: 1 scenario, 1 strategies\n\nNo base-branch results to compare with (the first run, or the base results expired).\n\n### The answer\n');
 
   const github = (extra: Record<string, string>) => {
     const out = path.join(work, `out-${Math.random().toString(36).slice(2)}`);
@@ -86,37 +87,36 @@ describe('the job summary step', () => {
     writeFileSync(out, '');
     writeFileSync(summary, '');
     return {
-      env: { GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, GITHUB_REPOSITORY: 'acme/gw', GITHUB_SERVER_URL: 'https://github.test', GITHUB_RUN_ID: '42', NAME: 'routebench-results', REF_NAME: 'main', ...extra },
+      env: { GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: summary, GITHUB_REPOSITORY: 'acme/gw', REF_NAME: 'main', ...extra },
       output: () => readFileSync(out, 'utf8'),
       summary: () => readFileSync(summary, 'utf8'),
     };
   };
 
   it('a fork PR with no base results: says both, and asks for no comment', () => {
-    const g = github({ EVENT: 'pull_request', BASE: 'main', HEAD_REPO: 'someone/gw', TOKEN_GIVEN: 'true', FOUND: 'false', BASE_REASON: 'no `routebench-results` artifact from a run on `main` yet' });
+    const g = github({ EVENT: 'pull_request', BASE: 'main', HEAD_REPO: 'someone/gw', TOKEN_GIVEN: 'true', BASE_REASON: 'no `routebench-results` artifact from a run on `main` yet' });
     const r = runStep('job summary', g.env, work);
     expect(r.code, r.stderr).toBe(0);
-    expect(g.summary()).toContain('**Against `main`:** ⚠️ no baseline: no `routebench-results` artifact from a run on `main` yet; nothing was compared');
+    expect(g.summary()).toContain('⚠️ **No baseline:** no `routebench-results` artifact from a run on `main` yet; nothing was compared.');
+    expect(g.summary()).not.toContain('No base-branch results to compare with');
     expect(g.summary()).toContain('> No PR comment: this pull request comes from a fork');
-    expect(g.summary()).toContain('[the full report](https://github.test/acme/gw/actions/runs/42)');
     expect(g.output()).toContain('comment=fork\n');
-    expect(g.output()).toContain('failed-thresholds=0\n');
+    expect(g.output()).toContain('failed-thresholds=1\n');
   }, 60_000);
 
   it('a push to main: these results become the baseline, no comment', () => {
     const g = github({ EVENT: 'push', BASE: '', TOKEN_GIVEN: 'true' });
     const r = runStep('job summary', g.env, work);
     expect(r.code, r.stderr).toBe(0);
-    expect(g.summary()).toContain('**Against `main`:** ⚠️ no baseline: a run on `main`, not a pull request: these results are the baseline for pull requests into it');
+    expect(g.summary()).toContain('⚠️ **No baseline:** a run on `main`, not a pull request: these results are the baseline for pull requests into it');
     expect(g.output()).toContain('comment=not-a-pr\n');
   }, 60_000);
 
-  it('a comparison that failed: its first error line is in the summary; a PR with a token gets the comment', () => {
-    writeFileSync(path.join(work, 'routebench-compare.err'), '\nroutebench: run groups differ: the scenario file changed\n');
-    const g = github({ EVENT: 'pull_request', BASE: 'main', HEAD_REPO: 'acme/gw', TOKEN_GIVEN: 'true', FOUND: 'true', DOWNLOADED: 'true', COMPARE_CODE: '2' });
+  it('a comparison that failed is said; a PR with a token gets the comment', () => {
+    const g = github({ EVENT: 'pull_request', BASE: 'main', HEAD_REPO: 'acme/gw', TOKEN_GIVEN: 'true', DOWNLOADED: 'true', COMPARE_FAILED: 'routebench report --base exited 2: the export is incomplete' });
     const r = runStep('job summary', g.env, work);
     expect(r.code, r.stderr).toBe(0);
-    expect(g.summary()).toContain('⚠️ not compared: compare exited 2: routebench: run groups differ: the scenario file changed');
+    expect(g.summary()).toContain('⚠️ **Not compared with the base branch:** routebench report --base exited 2: the export is incomplete.');
     expect(g.output()).toContain('comment=on\n');
   }, 60_000);
 });
@@ -131,5 +131,7 @@ describe('the verdict step', () => {
     expect(verdict({ FAILED_THRESHOLDS: '2', BUDGET_STATE: 'within' })).toBe(3);
     expect(verdict({ FAILED_THRESHOLDS: '2', FAIL_ON_THRESHOLDS: 'false' })).toBe(0);
     expect(verdict({ FAILED_THRESHOLDS: '0', BUDGET_STATE: 'exceeded' })).toBe(3);
+    expect(verdict({ RUN_CODE: '0', REPORT_CODE: '4' })).toBe(4);
+    expect(verdict({ RUN_CODE: '0', REPORT_CODE: '3', BUDGET_STATE: 'exceeded' })).toBe(3);
   });
 });

@@ -2,8 +2,8 @@
  * `routebench ci <summary|comment|baseline>`: the steps of the GitHub Action (action.yml) that are
  * more than a command line, as commands that can be tested.
  *
- *   summary   one job summary for the whole suite (and the PR comment body), from the merged
- *             report and `compare --all --json`, saying when there was no baseline
+ *   summary   one job summary for the whole suite (and the PR comment body): the markdown of
+ *             `routebench report --pr-comment`, plus why there was no baseline or no comment
  *   comment   creates or updates the one PR comment marked `<!-- routebench -->`; a token that may
  *             not write (fork PRs) is said in the job summary, not a failure
  *   baseline  finds the base branch's newest results artifact (GitHub REST), or says why none
@@ -11,30 +11,26 @@
  * GitHub calls take the token from GITHUB_TOKEN or GH_TOKEN (never a flag: flags show in process
  * lists) and the API root from GITHUB_API_URL.
  */
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { environmentError, ExitCode, inputError } from '../../errors.js';
 import { findBaselineArtifact } from '../../ci/find-baseline.js';
 import { githubApi, GitHubHttpError } from '../../ci/github-api.js';
 import { failedThresholds, jobSummary, type BaselineState, type CommentState } from '../../ci/job-summary.js';
-import { readComparisons, readSummaries } from '../../ci/read-results.js';
+import { readSummaries } from '../../ci/read-results.js';
 import { upsertComment } from '../../ci/upsert-comment.js';
 import type { Io } from '../io.js';
 
 export interface CiArgs {
   action: 'summary' | 'comment' | 'baseline';
+  body?: string;
   reports: string;
-  compare?: string;
   'compare-failed'?: string;
   'baseline-missing'?: string;
   'base-branch'?: string;
-  budget?: string;
   comment: CommentState;
-  'report-url'?: string;
-  artifact?: string;
   out?: string;
   append?: string;
-  body?: string;
   repo?: string;
   pr?: number;
   name: string;
@@ -44,22 +40,18 @@ export interface CiArgs {
 export function ciBuilder(y: Argv): Argv<CiArgs> {
   return y
     .positional('action', { choices: ['summary', 'comment', 'baseline'] as const, describe: 'which CI step' })
-    .option('reports', { type: 'string', default: 'reports', describe: 'summary: the reports folder (`routebench report --out`)' })
-    .option('compare', { type: 'string', describe: 'summary: the output of `routebench compare --all --json` against the base branch' })
-    .option('compare-failed', { type: 'string', describe: 'summary: the base results were found but compare failed; why' })
-    .option('baseline-missing', { type: 'string', describe: 'summary: there are no base branch results; why' })
-    .option('base-branch', { type: 'string', describe: 'summary: the branch compared against; baseline: the branch to look on' })
-    .option('budget', { type: 'string', describe: 'summary: the regression budget given to compare, as text' })
+    .option('body', { type: 'string', describe: 'summary: the markdown `routebench report --pr-comment <file>` wrote; comment: the markdown file to post' })
+    .option('reports', { type: 'string', default: 'reports', describe: 'summary: the reports folder (`routebench report --out`), for the threshold count' })
+    .option('baseline-missing', { type: 'string', describe: 'summary: there were no base branch results; why' })
+    .option('compare-failed', { type: 'string', describe: 'summary: there were base branch results, but comparing with them failed; why' })
     .option('comment', { choices: ['on', 'no-token', 'fork', 'not-a-pr'] as const, default: 'on' as const, describe: 'summary: whether a PR comment will carry it (else say why not)' })
-    .option('report-url', { type: 'string', describe: 'summary: link to the run page with the report artifact' })
-    .option('artifact', { type: 'string', describe: 'summary: the report artifact name' })
     .option('out', { type: 'string', describe: 'summary: write the markdown to this file (default: print it)' })
     .option('append', { type: 'string', describe: 'summary: also append it to this file (e.g. $GITHUB_STEP_SUMMARY); comment: where to say it could not post' })
-    .option('body', { type: 'string', describe: 'comment: the markdown file to post' })
     .option('repo', { type: 'string', describe: 'comment, baseline: owner/name (default $GITHUB_REPOSITORY)' })
     .option('pr', { type: 'number', describe: 'comment: pull request number (default: from $GITHUB_EVENT_PATH)' })
+    .option('base-branch', { type: 'string', describe: 'baseline: the branch to look on' })
     .option('name', { type: 'string', default: 'routebench-results', describe: 'baseline: the results artifact name' })
-    .option('github-output', { type: 'string', describe: 'append results to this file (e.g. $GITHUB_OUTPUT); summary: scenarios=, failed-thresholds=, budget=; baseline: found=, run-id=, reason=' }) as unknown as Argv<CiArgs>;
+    .option('github-output', { type: 'string', describe: 'append results to this file (e.g. $GITHUB_OUTPUT); summary: scenarios=, failed-thresholds=; baseline: found=, run-id=, reason=' }) as unknown as Argv<CiArgs>;
 }
 
 export async function ciHandler(args: CiArgs, io: Io): Promise<number> {
@@ -77,19 +69,21 @@ export async function ciHandler(args: CiArgs, io: Io): Promise<number> {
 }
 
 function summary(args: CiArgs, io: Io): number {
-  const branch = args['base-branch'] ?? 'the base branch';
-  let baselineState: BaselineState;
-  if (args.compare) baselineState = { state: 'compared', branch, comparisons: readComparisons(args.compare), budget: args.budget };
-  else if (args['compare-failed']) baselineState = { state: 'failed', branch, reason: args['compare-failed'] };
-  else baselineState = { state: 'missing', branch, reason: args['baseline-missing'] ?? 'no base branch results were given (--compare)' };
+  let body = '';
+  if (args.body !== undefined) {
+    if (!existsSync(args.body)) throw inputError('CI_NO_BODY', `${args.body} does not exist`, [{ file: args.body, path: '', message: 'no such file' }], 'write it with `routebench report --pr-comment <file>`');
+    body = readFileSync(args.body, 'utf8');
+  }
+  const baseline: BaselineState = args['compare-failed']
+    ? { state: 'failed', reason: args['compare-failed'] }
+    : args['baseline-missing']
+      ? { state: 'missing', reason: args['baseline-missing'] }
+      : { state: 'compared' };
   const scenarios = readSummaries(args.reports);
-  const md = jobSummary({ scenarios, baseline: baselineState, comment: args.comment, reportUrl: args['report-url'], artifact: args.artifact });
+  const md = jobSummary({ body, baseline, comment: args.comment });
   if (args.out) writeFileSync(args.out, md);
   if (args.append) appendFileSync(args.append, md);
-  if (args['github-output']) {
-    const budget = baselineState.state !== 'compared' || !baselineState.budget ? 'none' : baselineState.comparisons.some((c) => c.budget?.exceeded) ? 'exceeded' : 'within';
-    appendFileSync(args['github-output'], `scenarios=${scenarios.length}\nfailed-thresholds=${failedThresholds(scenarios)}\nbudget=${budget}\n`);
-  }
+  if (args['github-output']) appendFileSync(args['github-output'], `scenarios=${scenarios.length}\nfailed-thresholds=${failedThresholds(scenarios)}\n`);
   if (!args.out) io.out(md);
   else io.out(`job summary: ${args.out} (${md.split('\n').length - 1} lines)\n`);
   return ExitCode.ok;
