@@ -407,7 +407,7 @@ describe('files', () => {
   it('an unknown format is refused before the file is opened', async () => {
     const e = await harnessError(collect({ file: tmp.path('nope'), format: 'parquet' }));
     expect(e.code).toBe('TRACE_FORMAT');
-    expect(e.hint).toBe('use one of routebench, azure, mooncake, burstgpt');
+    expect(e.hint).toBe('use one of routebench, azure, mooncake, burstgpt, otel-genai, litellm, openrouter, portkey');
   });
 
   it.each([

@@ -1,0 +1,99 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/main.js';
+import { memoryIo } from '../../../src/cli/io.js';
+import { loadObserved } from '../../../src/calibrate/observed-table.js';
+import { openStore } from '../../../src/store/open-store.js';
+import { runYaml } from '../../helpers/run-yaml.js';
+import { makeTempDir } from '../helpers.js';
+import { logFixture } from './import-logs.js';
+
+let tmp: ReturnType<typeof makeTempDir>;
+beforeEach(() => {
+  tmp = makeTempDir();
+});
+afterEach(() => {
+  tmp.cleanup();
+});
+
+async function cli(...argv: string[]) {
+  const io = memoryIo();
+  const code = await runCli(argv, io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+describe('routebench import --format <log source>', () => {
+  it('writes the rows, and a malformed row leaves an existing output untouched (exit 2, file:line)', async () => {
+    const out = tmp.path('portkey.jsonl');
+    const ok = await cli('import', logFixture('portkey/logs.jsonl'), '--format', 'portkey', '-o', out);
+    expect(ok).toMatchObject({ code: 0, stdout: `wrote 4 requests to ${out}\n` });
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(4);
+
+    writeFileSync(out, 'previous contents\n');
+    const bad = tmp.write('bad.jsonl', `${readFileSync(logFixture('portkey/logs.jsonl'), 'utf8')}{"created_at": "soon"}\n`);
+    const failed = await cli('import', bad, '--format', 'portkey', '-o', out);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:1 +row 5 +created_at must be an ISO time such as "2026-03-01T10:00:00.123Z", got "soon"\n`));
+    expect(readFileSync(out, 'utf8')).toBe('previous contents\n');
+    expect(readdirSync(tmp.dir).sort()).toEqual(['bad.jsonl', 'portkey.jsonl']);
+  });
+});
+
+describe('imported logs downstream', () => {
+  it('calibrate loads every imported source as observed calls, outcomes intact', async () => {
+    const files: string[] = [];
+    for (const [format, file] of [['otel-genai', 'otel-genai/spans.jsonl'], ['litellm', 'litellm/spend-logs.csv'], ['openrouter', 'openrouter/generations.jsonl'], ['portkey', 'portkey/logs.jsonl']] as const) {
+      const out = tmp.path(`${format}.jsonl`);
+      expect((await cli('import', logFixture(file), '--format', format, '-o', out)).code).toBe(0);
+      files.push(out);
+    }
+    const store = await openStore(':memory:');
+    try {
+      const load = await loadObserved(store, files);
+      // 5 spans + 5 spend logs + 4 generations + 4 Portkey logs, all with an outcome
+      expect([load.rows, load.unobserved]).toEqual([18, 0]);
+      const byTarget = await store.all<{ target: string; n: number; failed: number; dialect: string }>(
+        `SELECT target, count(*)::INTEGER AS n, count(*) FILTER (WHERE NOT ok)::INTEGER AS failed, min(dialect) AS dialect FROM obs GROUP BY 1 ORDER BY 1`,
+      );
+      expect(byTarget).toEqual([
+        { target: 'Azure', n: 1, failed: 1, dialect: 'openai' },
+        { target: 'Google', n: 1, failed: 0, dialect: 'openai' },
+        { target: 'OpenAI', n: 1, failed: 0, dialect: 'openai' },
+        { target: 'Together', n: 1, failed: 1, dialect: 'openai' },
+        { target: 'anthropic', n: 2, failed: 2, dialect: 'anthropic' },
+        { target: 'api.anthropic.com', n: 1, failed: 0, dialect: 'anthropic' },
+        { target: 'azure.ai.openai', n: 1, failed: 1, dialect: 'openai' },
+        { target: 'cache', n: 2, failed: 0, dialect: 'openai' },
+        { target: 'dep-azure-2', n: 1, failed: 1, dialect: 'openai' },
+        { target: 'dep-openai-1', n: 1, failed: 0, dialect: 'openai' },
+        { target: 'dep-openai-2', n: 1, failed: 1, dialect: 'openai' },
+        { target: 'openai', n: 5, failed: 1, dialect: 'openai' },
+      ]);
+      const [ttft] = await store.all<{ ttft: number[] }>(`SELECT list(ttft_ms ORDER BY ttft_ms) AS ttft FROM obs WHERE ttft_ms IS NOT NULL`);
+      expect(ttft!.ttft).toEqual([350, 400, 420]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a scenario replays a log export directly (traffic.trace.format)', async () => {
+    const scenario = fileURLToPath(new URL('../../inline.yaml', import.meta.url));
+    const { result } = await runYaml(
+      `
+name: litellm-replay
+seed: 1
+traffic:
+  trace: { path: ../fixtures/logs/litellm/spend-logs.csv, format: litellm }
+targets:
+  a: { provider: openai, model: gpt-4o-mini, mock: { profile: typical } }
+strategies:
+  single: { use: single, options: { target: a } }
+`,
+      {},
+      scenario,
+    );
+    expect(result.runs.map((r) => [r.strategy, r.requests])).toEqual([['single', 5]]);
+    expect([result.trafficDescription, result.skippedRows]).toEqual(['trace ../fixtures/logs/litellm/spend-logs.csv (litellm)', 0]);
+  });
+});
