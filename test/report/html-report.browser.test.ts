@@ -83,7 +83,7 @@ describe.skipIf('skip' in found)(`HTML reports in a browser${'skip' in found ? `
     const overlaps = await page.$$eval('div.vega', (divs) =>
       divs.flatMap((d) => {
         const boxes = [...d.querySelectorAll('svg text')]
-          .filter((t) => (t.textContent ?? '').trim() !== '' && getComputedStyle(t).visibility !== 'hidden' && Number(t.getAttribute('opacity') ?? 1) > 0)
+          .filter((t) => (t.textContent ?? '').trim() !== '' && (globalThis as unknown as { getComputedStyle(e: unknown): { visibility: string } }).getComputedStyle(t).visibility !== 'hidden' && Number(t.getAttribute('opacity') ?? 1) > 0)
           .map((t) => ({ text: t.textContent!, r: t.getBoundingClientRect() }))
           .filter((b) => b.r.width > 0 && b.r.height > 0);
         const out: string[] = [];
