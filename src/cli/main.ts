@@ -8,7 +8,7 @@
 import yargs, { type Argv } from 'yargs';
 import { ExitCode } from '../errors.js';
 import { harnessVersion } from '../runner/run-environment.js';
-import { COMMANDS, commandName, type CommandSpec } from './commands/index.js';
+import { COMMANDS, commandName, type CommandModule, type CommandSpec } from './commands/index.js';
 import { paint } from './colour.js';
 import { processIo, type Io } from './io.js';
 import { reportError } from './report-error.js';
@@ -33,9 +33,13 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
   // parser when parsing fails), for "did you mean --seed?".
   let built: string[] | undefined;
   const c = paint(io);
+  // The command's work, awaited after parsing. The yargs handler itself returns nothing: given a
+  // promise, yargs renders and caches the command's whole help text first (tens of ms per start).
+  let running: Promise<void> | undefined;
   const register = (parser: Argv, spec: CommandSpec) => {
-    let loaded: ReturnType<CommandSpec['load']> | undefined;
-    const load = () => (loaded ??= spec.load());
+    let loading: ReturnType<CommandSpec['load']> | undefined;
+    let loaded: CommandModule | undefined;
+    const load = () => (loading ??= spec.load().then((m) => (loaded = m)));
     return parser.command(
       spec.usage,
       spec.describe,
@@ -44,12 +48,14 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
         built = knownOptions(inner);
         return inner;
       },
-      async (args) => {
-        try {
-          code = await (await load()).handler(args, io);
-        } catch (e) {
-          failed = e;
-        }
+      (args) => {
+        running = (async () => {
+          try {
+            code = await (loaded ?? (await load())).handler(args, io);
+          } catch (e) {
+            failed = e;
+          }
+        })();
       },
     );
   };
@@ -75,6 +81,7 @@ export async function runCli(argv: readonly string[], io: Io = processIo()): Pro
   } catch (e) {
     failed ??= e;
   }
+  await running;
   if (failed instanceof UsageError) {
     // yargs' own usage dump is long; the error, a suggestion and where to look are enough.
     const hints = [...suggestCommand(failed.message, argv, COMMANDS.map(commandName)), ...suggestOptions(failed.message, built ?? knownOptions(parser))];
