@@ -11,7 +11,8 @@ import { MockService } from '../providers/mock/mock-service.js';
 import { mockHandlers } from '../providers/mock/msw-handlers.js';
 import { startMockServer } from '../providers/mock/mock-http-server.js';
 import { httpTransport } from '../transport/http-transport.js';
-import type { Transport } from '../transport/transport.js';
+import type { ProviderCall, Transport } from '../transport/transport.js';
+import type { Generation } from '../engine/billing.js';
 
 export type TransportKind = 'msw' | 'mock-server' | 'live';
 
@@ -57,10 +58,25 @@ export async function createTransport(plan: ScenarioPlan, o: TransportOptions): 
       };
     }
     const base = url.replace(/\/+$/, '');
-    const http = httpTransport({ name: 'mock-server', baseUrl: (t) => `${base}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale });
+    const lookupGeneration = generation ? undefined : remoteGeneration(base);
+    const http = httpTransport({ name: 'mock-server', baseUrl: (t) => `${base}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale, lookupGeneration });
     return { ...http, mockUrl: base, generation, startRun, close: async () => stop?.() };
   }
   return liveTransport(plan, o);
+}
+
+/** Billing lookups in a mock server of another process (`GET /_routebench/generation`); undefined when it does not know the call. */
+function remoteGeneration(base: string) {
+  return async (call: ProviderCall): Promise<Generation | undefined> => {
+    const q = new URLSearchParams({ run: call.runKey, request: String(call.request.index), target: call.target.id, attempt: String(call.attemptOnTarget) });
+    const res = await fetch(`${base}/_routebench/generation?${q}`);
+    if (!res.ok) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    const g = (await res.json()) as { ttftMs: number | null; tokensPerMs: number; tokensOut: number };
+    return { ttftMs: g.ttftMs ?? NaN, tokensPerMs: g.tokensPerMs, tokensOut: g.tokensOut };
+  };
 }
 
 /** Billing lookups in a mock service of this process (a mock in another process sends the same in a header). */

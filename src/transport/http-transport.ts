@@ -26,6 +26,11 @@ export interface HttpTransportOptions {
   timeScale: number;
   /** Secrets to scrub from any detail text. */
   secrets?: readonly string[];
+  /**
+   * A mock server in another process: what it generated for a call that ended before any byte came
+   * back (a timeout, a reset: no header to read it from), asked once the call has ended, for its billing.
+   */
+  lookupGeneration?(call: ProviderCall): Promise<Generation | undefined>;
 }
 
 export function httpTransport(o: HttpTransportOptions): Transport {
@@ -60,7 +65,9 @@ export function httpTransport(o: HttpTransportOptions): Transport {
           signal: both,
         });
       } catch (e) {
-        return ended(e);
+        const r = ended(e);
+        if (r.outcome !== 'aborted' && o.lookupGeneration) r.generation = await o.lookupGeneration(call).catch(() => undefined);
+        return r;
       }
       const firstByteAt = o.realNow();
       const headers = Object.fromEntries(res.headers.entries());

@@ -21,6 +21,13 @@ describe('eligibleForBest', () => {
     expect(e.rule).toBe('that meet the success-rate threshold (> 0.99)');
   });
 
+  it('judges a strategy without a threshold of its own by the most available (thresholds on some strategies only)', () => {
+    const rows = [row(1, 'single', 906), row(2, 'fallback', 998), row(3, 'cheapest', 999), row(4, 'weighted', 926)];
+    const e = eligibleForBest(rows, new Map([['r2', [threshold(true)]]]));
+    expect(e.runNos).toEqual([2, 3]);
+    expect(e.rule).toMatch(/^that meet the success-rate threshold \(> 0.99\), or, for strategies without one, whose success rate is not significantly below/);
+  });
+
   it('otherwise keeps strategies not significantly below the most available', () => {
     // 906/1000 vs 999/1000: far apart; 998/1000 vs 999/1000: the 95% interval of the difference includes 0
     const e = eligibleForBest([row(1, 'single', 906), row(2, 'fallback', 999), row(3, 'hedge', 998)], new Map());

@@ -3,7 +3,8 @@
  * per target: `/t/<target>/v1/chat/completions` (OpenAI dialect) or `/t/<target>/v1/messages`
  * (Anthropic), so any client, SDK or gateway can use them. Control endpoints: `GET /_routebench/hits`
  * (the hit log, `?since=&run=`), `POST /_routebench/runs/<run>?scale=` (start a run's clock),
- * `GET /_routebench/health`, and `GET /_routebench/stats`: `{"requests", "cpu_ms", "uptime_ms",
+ * `GET /_routebench/generation?run=&request=&target=&attempt=` (what the mock generates for
+ * one call: `{"ttftMs", "tokensPerMs", "tokensOut"}`, for billing), `GET /_routebench/health`, and `GET /_routebench/stats`: `{"requests", "cpu_ms", "uptime_ms",
  * "in_flight", "ceiling_rps"}`, the POSTs served, this process's CPU ms and uptime since start, replies
  * in progress, and requests per CPU-second (the mock's one-core ceiling, null before 1,000 requests;
  * server-stats.ts), so a load run can tell when the mock, not the system under test, is the limit.
@@ -54,6 +55,12 @@ export async function startMockServer(service: MockService, opts: MockServerOpti
       if (pathname === '/_routebench/hits') {
         const p = query();
         return json(res, 200, service.hits.since(Number(p.get('since') ?? 0), p.get('run') ?? undefined));
+      }
+      if (pathname === '/_routebench/generation') {
+        // What the mock generates for one marked call (billing a call hung up on before any byte came back).
+        const p = query();
+        const g = service.generation(p.get('run') ?? '', Number(p.get('request')), p.get('target') ?? '', Number(p.get('attempt')));
+        return g ? json(res, 200, { ttftMs: g.ttftMs === g.ttftMs ? g.ttftMs : null, tokensPerMs: g.tokensPerMs, tokensOut: g.tokensOut }) : json(res, 404, { error: { type: 'not_found_error', message: 'routebench mock: no such call' } });
       }
     }
     const run = req.method === 'POST' && pathname.startsWith('/_routebench/') ? /^\/_routebench\/runs\/([\w.-]+)$/.exec(pathname) : null;
