@@ -9,6 +9,7 @@ import { simulateFallback, writePath } from './engine-cases.js';
 import { defaultSuite, parallelFour } from './parallel-cases.js';
 import { azureAll, compare100k, decideCost, reportGeneration, streamRss } from './suite-cases.js';
 import { benchServeVsProxy } from './serve-vs-proxy.js';
+import { importerThroughput } from './importer-cases.js';
 import { generatorLagCase, mockServerCase, mswReplayCase } from './replay-cases.js';
 
 export interface CaseContext {
@@ -45,6 +46,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
   { name: 'msw-replay-100-targets', what: 'replayScenario over msw, 100 perfect targets, open-loop 2,500 req/s for 5 s: completed req/s, latency, generator lag', target: '>= 2,000 req/s', run: (c) => mswReplayCase(c.runs, c.tmp, c.env, c.tiny) },
   { name: 'mock-server-json', what: 'the loopback mock server (child, cpu 1) under autocannon (child, cpu 0), JSON replies, 10/50/100 connections', target: '>= 20,000 req/s', run: (c) => mockServerCase(c.runs, c.tiny) },
   { name: 'generator-lag-1000rps', what: 'the open-loop arrival scheduler at 1,000 req/s for 10 s, constant and Poisson: lag p50/p99/max', target: 'p99 <= 1 ms', run: (c) => generatorLagCase(c.runs, c.tiny) },
+  { name: 'importers-200k', what: 'the log importers (otel-genai, litellm, openrouter, portkey), 200,000 generated rows each: into requests against the trace reader on the JSONL they wrote (same run), and `routebench import` end to end', target: '>= 200,000 rows/s', run: importerThroughput },
 ];
 
 export function helpText(): string {

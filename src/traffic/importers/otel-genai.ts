@@ -20,6 +20,15 @@ const CHUNK_EVENTS = new Set(['gen_ai.content.completion.chunk', 'llm.content.co
 
 type Attrs = Record<string, unknown>;
 
+/** The attributes read; others (message contents can be large) are not decoded. */
+const WANTED = new Set([
+  'gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.response.id', 'llm.request.type',
+  'gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens',
+  'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens', 'gen_ai.usage.cost',
+  'gen_ai.request.stream', 'gen_ai.is_streaming', 'llm.is_streaming', 'error.type', 'http.response.status_code', 'server.address', 'user.id', 'gen_ai.user', 'service.name',
+  'gen_ai.response.time_to_first_chunk', 'gen_ai.server.time_to_first_token', 'ai.response.msToFirstChunk', 'langfuse.observation.completion_start_time',
+]);
+
 interface OtlpSpan {
   traceId?: unknown;
   spanId?: unknown;
@@ -43,7 +52,7 @@ function value(v: unknown): unknown {
 
 function attributes(list: unknown): Attrs {
   const out: Attrs = {};
-  if (Array.isArray(list)) for (const kv of list as { key?: unknown; value?: unknown }[]) if (kv && typeof kv.key === 'string') out[kv.key] = value(kv.value);
+  if (Array.isArray(list)) for (const kv of list as { key?: unknown; value?: unknown }[]) if (kv && typeof kv.key === 'string' && WANTED.has(kv.key)) out[kv.key] = value(kv.value);
   return out;
 }
 

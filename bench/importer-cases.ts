@@ -1,0 +1,108 @@
+/**
+ * Log importers end to end (`routebench import`: read, parse, reorder, write JSONL): rows per
+ * second for each source, on generated files in the products' record shapes (those of
+ * fixtures/logs/), starts 5 ms apart.
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { importTrace } from '../src/traffic/import-trace.js';
+import { readTrace } from '../src/traffic/read-trace.js';
+import { newTrafficStats } from '../src/traffic/traffic-request.js';
+import type { CaseContext } from './case-registry.js';
+import { gc, median, round, stat } from './util.js';
+
+const T0 = Date.UTC(2026, 2, 1, 10);
+const iso = (ms: number) => new Date(ms).toISOString();
+const nanos = (ms: number) => `${ms}000000`;
+
+const kv = (key: string, value: object) => ({ key, value });
+function otelLine(first: number, count: number): string {
+  const spans = [];
+  for (let i = first; i < first + count; i++) {
+    const start = T0 + i * 5;
+    spans.push({
+      traceId: `${i.toString(16).padStart(32, '0')}`, spanId: `${i.toString(16).padStart(16, '0')}`, name: 'chat gpt-4o-mini', kind: 3,
+      startTimeUnixNano: nanos(start), endTimeUnixNano: nanos(start + 800 + (i % 400)),
+      attributes: [kv('gen_ai.operation.name', { stringValue: 'chat' }), kv('gen_ai.provider.name', { stringValue: i % 3 ? 'openai' : 'anthropic' }),
+        kv('gen_ai.request.model', { stringValue: 'gpt-4o-mini' }), kv('gen_ai.usage.input_tokens', { intValue: String(100 + (i % 900)) }),
+        kv('gen_ai.usage.output_tokens', { intValue: String(20 + (i % 300)) }), kv('gen_ai.request.stream', { boolValue: true }),
+        kv('gen_ai.response.time_to_first_chunk', { doubleValue: 0.3 })],
+      status: { code: i % 50 ? 1 : 2 },
+    });
+  }
+  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv('service.name', { stringValue: 'bench' })] }, scopeSpans: [{ scope: { name: 'x' }, spans }] }] });
+}
+
+const litellmRow = (i: number) => {
+  const start = T0 + i * 5;
+  return JSON.stringify({ request_id: `chatcmpl-${i}`, startTime: iso(start), endTime: iso(start + 1500), completionStartTime: iso(start + 400), model: 'gpt-4o-mini', model_id: `dep-${i % 4}`,
+    model_group: 'fast', api_base: 'https://api.openai.com/v1', custom_llm_provider: 'openai', prompt_tokens: 100 + (i % 900), completion_tokens: 20 + (i % 300), total_tokens: 0,
+    spend: 0.0001, status: i % 50 ? 'success' : 'failure', metadata: { attempted_retries: 0, additional_usage_values: { prompt_tokens_details: { cached_tokens: 0 } } }, request_tags: ['prod'], team_id: 'team-a', user: 'u-1', cache_hit: 'False' });
+};
+
+const openrouterRow = (i: number) => {
+  const start = T0 + i * 5;
+  return JSON.stringify({ data: { id: `gen-${i}`, created_at: iso(start), model: 'openai/gpt-4o-mini', provider_name: 'OpenAI', streamed: true, latency: 1250, generation_time: 1200,
+    tokens_prompt: 10, tokens_completion: 25, native_tokens_prompt: 100 + (i % 900), native_tokens_completion: 20 + (i % 300), native_tokens_cached: 0, total_cost: 0.0015, cancelled: false,
+    finish_reason: 'stop', provider_responses: [{ status: i % 10 ? 200 : 429, provider_name: 'Azure', latency: 300 }, { status: 200, provider_name: 'OpenAI', latency: 900 }] } });
+};
+
+const portkeyRow = (i: number) =>
+  JSON.stringify({ id: `log-${i}`, trace_id: `tr-${i}`, created_at: iso(T0 + i * 5), is_success: i % 50 ? 1 : 0, ai_org: 'openai', ai_model: 'gpt-4o-mini', req_units: 100 + (i % 900),
+    res_units: 20 + (i % 300), cost: 0.36, cost_currency: 'USD', response_status_code: i % 50 ? 200 : 503, response_time: 850, cache_status: 'MISS', stream_mode: 'TRUE', retry_success_count: 0, mode: 'SINGLE' });
+
+/** Writes `rows` records (10 spans per OTLP line) in chunks. */
+function writeFile(file: string, format: string, rows: number): void {
+  const fd = openSync(file, 'w');
+  let text = '';
+  const perLine = format === 'otel-genai' ? 10 : 1;
+  const row = format === 'litellm' ? litellmRow : format === 'openrouter' ? openrouterRow : portkeyRow;
+  for (let i = 0; i < rows; i += perLine) {
+    text += `${perLine === 10 ? otelLine(i, 10) : row(i)}\n`;
+    if (text.length > 1 << 20) {
+      writeSync(fd, text);
+      text = '';
+    }
+  }
+  writeSync(fd, text);
+  closeSync(fd);
+}
+
+async function readAll(file: string, format: string): Promise<number> {
+  const stats = newTrafficStats();
+  for await (const batch of readTrace({ file, format }, stats)) void batch;
+  return stats.rows;
+}
+
+/**
+ * Per source: `read` (the importer into requests, as a scenario reads it), `ceiling` (the same
+ * requests read back from the routebench JSONL the import wrote: the trace reader alone, same
+ * run) and `import` (end to end, JSONL written).
+ */
+export async function importerThroughput(ctx: CaseContext): Promise<Record<string, unknown>> {
+  const rows = ctx.tiny ? 2_000 : 200_000;
+  const result: Record<string, unknown> = { rows, target: '>= 200,000 rows/s' };
+  for (const format of ['otel-genai', 'litellm', 'openrouter', 'portkey']) {
+    const file = path.join(ctx.tmp, `import-${format}.jsonl`);
+    const out = path.join(ctx.tmp, `imported-${format}.jsonl`);
+    writeFile(file, format, rows);
+    const arms: Record<string, number[]> = { read: [], ceiling: [], import: [] };
+    for (let i = 0; i < ctx.runs; i++) {
+      for (const arm of ['import', 'read', 'ceiling'] as const) {
+        gc();
+        const t0 = performance.now();
+        const n = arm === 'import' ? (await importTrace({ file, format }, out)).rows : await readAll(arm === 'read' ? file : out, arm === 'read' ? format : 'routebench');
+        arms[arm]!.push(performance.now() - t0);
+        if (n !== rows) throw new Error(`${format} ${arm}: ${n} rows of ${rows}`);
+      }
+    }
+    const perS = (ms: number[]) => round(rows / (median(ms) / 1000));
+    result[format] = {
+      read_ms: stat(arms.read!), read_rows_per_s: perS(arms.read!),
+      ceiling_rows_per_s: perS(arms.ceiling!), read_vs_ceiling: round(median(arms.ceiling!) / median(arms.read!), 2),
+      import_ms: stat(arms.import!), import_rows_per_s: perS(arms.import!),
+      met: perS(arms.read!) >= 200_000,
+    };
+  }
+  return result;
+}
