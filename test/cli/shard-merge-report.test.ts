@@ -1,7 +1,7 @@
 /**
  * The CI path end to end: shards → Parquet exports → merge → report, through the CLI, must render
  * the same report as one unsharded `routebench run`: same baseline (the scenario's first declared
- * strategy), same answer, same tables, same JSON. The strategies are declared in an order that is
+ * strategy), same answer, same tables, same JSON, same suite page. The strategies are declared in an order that is
  * neither alphabetical nor the order the merged file holds them in (shards deal the sorted
  * labels fallback, hedge, single round-robin: shard 1 of 2 runs single and fallback, shard 2
  * hedge; merged, the runs are numbered single, fallback, hedge).
@@ -46,6 +46,8 @@ interface Report {
   json: Record<string, unknown> & { strategies: { strategy: string; run_id: string; run_no: number }[] };
   html: string;
   charts: Record<string, unknown>;
+  /** The suite page (`<out>/index.md`, `index.html`, `index.json`). */
+  suite: { md: string; html: string; json: unknown };
 }
 
 /** One rendered report, with what names the file or the run (ids, run numbers, the db path) replaced by the strategy. */
@@ -70,6 +72,12 @@ function load(base: string, db: string): Report {
     // chart specs are compared above as JSON; the page's text, tables and captions here
     html: neutral(readFileSync(path.join(root, 'index.html'), 'utf8').replace(/<script\b[\s\S]*?<\/script>/g, '<script/>')),
     charts,
+    suite: {
+      md: neutral(read(base, 'index.md')),
+      // when each run group started is the one thing that differs: the runs were made at different times
+      html: neutral(read(base, 'index.html').replace(/<script\b[\s\S]*?<\/script>/g, '<script/>')).replace(/\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?Z?/g, '<time>'),
+      json: JSON.parse(JSON.stringify(withoutNos(JSON.parse(read(base, 'index.json')))), (k, v: unknown) => (k === 'started_at' ? '<time>' : v)),
+    },
   };
 }
 
@@ -133,5 +141,11 @@ describe('sharded CI run', () => {
     expect(merged.html).toBe(unsharded.html);
     expect(Object.keys(merged.charts)).toEqual(Object.keys(unsharded.charts));
     expect(merged.charts).toEqual(unsharded.charts);
+  });
+
+  it('the suite page gives the same answer', () => {
+    expect(merged.suite.md).toBe(unsharded.suite.md);
+    expect(merged.suite.json).toEqual(unsharded.suite.json);
+    expect(merged.suite.html).toBe(unsharded.suite.html);
   });
 });

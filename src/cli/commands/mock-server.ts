@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, inputError } from '../../errors.js';
 import { createMocks, planScenario } from '../../engine/plan-scenario.js';
-import { startMockServer } from '../../providers/mock/mock-http-server.js';
+import { assertLoopbackHost, startMockServer } from '../../providers/mock/mock-http-server.js';
 import { MockService } from '../../providers/mock/mock-service.js';
 import { formatStats } from '../../providers/mock/server-stats.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
@@ -18,22 +18,30 @@ export interface MockServerArgs {
   host: string;
   'time-scale': number;
   seed?: number;
+  'allow-remote': boolean;
+  'max-body-mb': number;
 }
 
 export function mockServerBuilder(y: Argv): Argv<MockServerArgs> {
   return y
     .option('scenario', { type: 'string', demandOption: true, describe: 'scenario whose targets (and incidents) to serve' })
     .option('port', { type: 'number', default: 7070, describe: 'port on 127.0.0.1 (0: any free port)' })
-    .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface (loopback only, unless you mean it)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface; loopback only unless --allow-remote' })
+    .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --host (the mocks then answer anyone who can reach them)' })
+    .option('max-body-mb', { type: 'number', default: 32, describe: 'largest request body in MB (1 MB = 1,048,576 bytes); larger ones get a 413 in the dialect of the target' })
     .option('time-scale', { type: 'number', default: 1, describe: 'serve this many times faster than the scenario says' })
     .option('seed', { type: 'number', describe: 'override the scenario seed' }) as unknown as Argv<MockServerArgs>;
 }
 
 export async function mockServerHandler(args: MockServerArgs, io: Io): Promise<number> {
   if (!(args['time-scale'] > 0)) throw inputError('BAD_OPTION', `--time-scale must be greater than 0, got ${args['time-scale']}`);
+  const maxBodyBytes = Math.floor(args['max-body-mb'] * 1024 * 1024);
+  if (!(maxBodyBytes >= 1)) throw inputError('BAD_OPTION', `--max-body-mb must be greater than 0, got ${args['max-body-mb']}`);
+  // Before the scenario is read: a refused --host is a usage error whatever the scenario says.
+  if (!args['allow-remote']) assertLoopbackHost(args.host);
   const plan = planScenario(await loadScenario(args.scenario), { seed: args.seed });
   const service = new MockService(plan.targets, () => createMocks(plan), () => performance.now(), { defaultScale: args['time-scale'] });
-  const server = await startMockServer(service, { host: args.host, port: args.port });
+  const server = await startMockServer(service, { host: args.host, port: args.port, allowRemote: args['allow-remote'], maxBodyBytes });
   io.out(`routebench mock-server for ${plan.name} on ${server.url} (Ctrl-C to stop)\n`);
   for (const t of plan.targets) io.out(`  ${t.id.padEnd(16)} ${server.url}/t/${t.id}/v1/${t.dialect === 'anthropic' ? 'messages' : 'chat/completions'}\n`);
   io.out(`  hit log          ${server.url}/_routebench/hits\n`);

@@ -10,10 +10,17 @@
  * server-stats.ts), so a load run can tell when the mock, not the system under test, is the limit.
  * The clock is the service's `realNow`. The request path is read without a URL parser (a
  * query string is parsed only for the control endpoints).
+ *
+ * Before the mock model sees a request, request-gate.ts checks it as the real API would: the
+ * target's own path, a body of at most `maxBodyBytes` (413 as soon as the limit is passed; the
+ * rest is read and dropped, never kept), JSON the API accepts, a prompt within the context window.
+ * The server listens on loopback only unless `allowRemote` (it would serve anyone who can reach it).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { environmentError } from '../../errors.js';
+import { environmentError, inputError } from '../../errors.js';
+import type { WireResponse } from '../dialects/dialect.js';
+import { RequestGate } from './request-gate.js';
 import type { MockService } from './mock-service.js';
 import { playReply } from './reply-timeline.js';
 import { ServerStats, type CpuUsage, type MockServerStats } from './server-stats.js';
@@ -31,7 +38,16 @@ export interface MockServerOptions {
   port?: number;
   /** CPU counter of this process (default process.cpuUsage), injected for tests. */
   cpuUsage?: CpuUsage;
+  /** Listen on a non-loopback address (default: refused). */
+  allowRemote?: boolean;
+  /** Largest request body served; larger ones get a 413 in the target's dialect (default 32 MB). */
+  maxBodyBytes?: number;
 }
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|\[::1\]|localhost)$/i;
+
+/** Body bytes read and dropped after a 413 before the connection is closed (an endless upload). */
+const DISCARD_FACTOR = 4;
 
 const ROUTE = /^\/t\/([^/]+)\/v1\/(chat\/completions|messages)$/;
 
@@ -40,7 +56,21 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
+const send = (res: http.ServerResponse, r: WireResponse, extra: Record<string, string> = {}) => {
+  res.writeHead(r.status, { ...r.headers, ...extra, 'content-length': String(Buffer.byteLength(r.body)) });
+  res.end(r.body);
+};
+
+/** Refuses (exit 2) a host that is not loopback. */
+export function assertLoopbackHost(host: string): void {
+  if (!LOOPBACK.test(host))
+    throw inputError('REMOTE_HOST', `--host ${host} is not a loopback address: the mock server would answer requests from other machines`, [], 'keep the default 127.0.0.1, or add --allow-remote if you mean it');
+}
+
 export async function startMockServer(service: MockService, opts: MockServerOptions = {}): Promise<MockServer> {
+  const host = opts.host ?? '127.0.0.1';
+  if (!opts.allowRemote) assertLoopbackHost(host);
+  const gate = new RequestGate(opts.maxBodyBytes);
   const stats = new ServerStats(service.realNow, opts.cpuUsage ?? (() => process.cpuUsage()));
   const server = http.createServer((req, res) => {
     // Origin-form (`/t/x/...`) is read as is; anything else (an absolute URL from a proxy client) is parsed.
@@ -78,18 +108,37 @@ export async function startMockServer(service: MockService, opts: MockServerOpti
     });
     const m = ROUTE.exec(pathname);
     if (!m) return json(res, 404, { error: { type: 'not_found_error', message: `routebench mock: no route ${req.method} ${pathname}` } });
-    if (!service.knows(m[1]!)) return json(res, 404, { error: { type: 'not_found_error', message: `routebench mock: unknown target "${m[1]}"` } });
+    const target = service.target(m[1]!);
+    if (!target) return json(res, 404, { error: { type: 'not_found_error', message: `routebench mock: unknown target "${m[1]}"` } });
+    const wrong = gate.wrongRoute(target, req.method, m[2]!, pathname);
+    if (wrong) return send(res, wrong);
+    const limit = gate.maxBodyBytes;
+    let refused = false;
+    const refuse = () => {
+      refused = true;
+      chunks.length = 0;
+      send(res, gate.tooLarge(target), { connection: 'close' });
+    };
     const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      let body: unknown;
-      try {
-        const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
-        body = JSON.parse(text || '{}');
-      } catch {
-        return json(res, 400, { error: { type: 'invalid_request_error', message: 'routebench mock: the body is not JSON' } });
+    let size = 0;
+    if (Number(req.headers['content-length']) > limit) refuse();
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (refused) {
+        // Read and dropped, so the client can read the 413; an upload that goes on and on is cut.
+        if (size > limit * DISCARD_FACTOR) req.socket.destroy();
+        return;
       }
-      const handled = service.handle({ targetId: m[1]!, headers: req.headers, body });
+      if (size > limit) refuse();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      if (refused) return;
+      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
+      chunks.length = 0;
+      const checked = gate.check(target, text, req.headers);
+      if (!checked.ok) return send(res, checked.response);
+      const handled = service.handle({ targetId: m[1]!, headers: req.headers, body: checked.body });
       const cancel = playReply(
         handled.plan,
         {
@@ -116,11 +165,11 @@ export async function startMockServer(service: MockService, opts: MockServerOpti
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(e.code === 'EADDRINUSE' ? environmentError('PORT_IN_USE', `port ${opts.port} is already in use`, 'choose another --port, or stop what listens there', e) : e),
     );
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    url: `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`,
     port,
     stats: () => stats.snapshot(),
     close: () =>

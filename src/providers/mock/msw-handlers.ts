@@ -7,16 +7,27 @@
 import { http, HttpResponse } from 'msw';
 import type { MockService } from './mock-service.js';
 import { playReply } from './reply-timeline.js';
+import { RequestGate } from './request-gate.js';
+import type { WireResponse } from '../dialects/dialect.js';
 
 const ROUTE = /^https?:\/\/[^/]+\/t\/([^/]+)\/v1\/(chat\/completions|messages)$/;
 
-export function mockHandlers(service: MockService) {
+const reply = (r: WireResponse) => new HttpResponse(r.body, { status: r.status, headers: r.headers });
+
+/** `gate` checks each request as the real API would before the mock model sees it (request-gate.ts). */
+export function mockHandlers(service: MockService, gate = new RequestGate()) {
   return [
     http.post(ROUTE, async ({ request }) => {
       const m = ROUTE.exec(request.url)!;
-      if (!service.knows(m[1]!)) return HttpResponse.json({ error: { type: 'not_found_error', message: `unknown target ${m[1]}` } }, { status: 404 });
-      const body: unknown = await request.json().catch(() => undefined);
-      const handled = service.handle({ targetId: m[1]!, headers: request.headers, body });
+      const target = service.target(m[1]!);
+      if (!target) return HttpResponse.json({ error: { type: 'not_found_error', message: `unknown target ${m[1]}` } }, { status: 404 });
+      const wrong = gate.wrongRoute(target, request.method, m[2]!, new URL(request.url).pathname);
+      if (wrong) return reply(wrong);
+      const text = await request.text();
+      if (Buffer.byteLength(text) > gate.maxBodyBytes) return reply(gate.tooLarge(target));
+      const checked = gate.check(target, text, request.headers);
+      if (!checked.ok) return reply(checked.response);
+      const handled = service.handle({ targetId: m[1]!, headers: request.headers, body: checked.body });
       return new Promise<Response>((resolve) => {
         // A stream's body is a ReadableStream made at head(); a JSON reply is one string body (whole()).
         let controller: ReadableStreamDefaultController<Uint8Array> | undefined;

@@ -50,7 +50,7 @@ describe('routebench mock server routes', () => {
       ['/t/o/v1/chat/completions', { method: 'GET' }, 404, /no route GET/],
       ['/t/o/v1/embeddings', { method: 'POST', body: '{}' }, 404, /no route POST/],
       ['/t/zz/v1/messages', { method: 'POST', body: '{}' }, 404, /unknown target "zz"/],
-      ['/t/o/v1/chat/completions', { method: 'POST', body: '{"model":' }, 400, /the body is not JSON/],
+      ['/t/o/v1/chat/completions', { method: 'POST', body: '{"model":' }, 400, /^We could not parse the JSON body of your request/],
     ];
     for (const [route, init, status, message] of routes) {
       const res = await fetch(`${mock.url}${route}`, init);
