@@ -105,5 +105,5 @@ describe('routebench report --pr-comment (default suite)', () => {
     // the suite page was written too, linking every scenario page
     const suite = readFileSync(path.join(dir, 'rep', 'index.html'), 'utf8');
     for (const href of suite.match(/href="([^"]+)"/g)!.map((h) => h.slice(6, -1))) expect(existsSync(path.join(dir, 'rep', href)), href).toBe(true);
-  }, 240_000);
+  }, 480_000);
 });
