@@ -10,7 +10,7 @@ import { defaultSuite, parallelFour } from './parallel-cases.js';
 import { azureAll, compare100k, decideCost, reportGeneration, streamRss } from './suite-cases.js';
 import { benchServeVsProxy } from './serve-vs-proxy.js';
 import { importerThroughput } from './importer-cases.js';
-import { generatorLagCase, mockServerCase, mswReplayCase } from './replay-cases.js';
+import { generatorLagCase, mockServerCase, mockServerStreamCase, mswReplayCase } from './replay-cases.js';
 
 export interface CaseContext {
   /** Repetitions per arm (the report gives the median and range). */
@@ -44,6 +44,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
   { name: 'decide-cost', what: 'tinybench: mean and p99 of one decide() call, every registered strategy', target: 'p99 <= 5 us', run: decideCost },
   { name: 'serve-vs-proxy', what: 'routebench serve --strategy fallback against a bare node:http + undici proxy in front of an instant mock: req/s at 50 connections, added latency at concurrency 1, streaming TTFT', target: 'serve >= 0.85 of the proxy req/s; added p50 <= proxy + 10 us', run: (c) => benchServeVsProxy(c.runs, c.tiny ? TINY_SERVE : undefined) },
   { name: 'msw-replay-100-targets', what: 'replayScenario over msw, 100 perfect targets, open-loop 2,500 req/s for 5 s: completed req/s, latency, generator lag', target: '>= 2,000 req/s', run: (c) => mswReplayCase(c.runs, c.tmp, c.env, c.tiny) },
+  { name: 'mock-server-replay-stream', what: 'replayScenario over the loopback mock server (in-process), 8 perfect targets, every request streamed, open-loop Poisson 5,000 req/s for 5 s: completed req/s, generator lag', target: '>= 5,000 req/s sustained, p99 lag <= 2 ms', run: (c) => mockServerStreamCase(c.runs, c.tmp, c.env, c.tiny) },
   { name: 'mock-server-json', what: 'the loopback mock server (child, cpu 1) under autocannon (child, cpu 0), JSON replies, 10/50/100 connections', target: '>= 20,000 req/s', run: (c) => mockServerCase(c.runs, c.tiny) },
   { name: 'generator-lag-1000rps', what: 'the open-loop arrival scheduler at 1,000 req/s for 10 s, constant and Poisson: lag p50/p99/max', target: 'p99 <= 1 ms', run: (c) => generatorLagCase(c.runs, c.tiny) },
   { name: 'importers-200k', what: 'the log importers (otel-genai, litellm, openrouter, portkey), 200,000 generated rows each: into requests against the trace reader on the JSONL they wrote (same run), and `routebench import` end to end', target: '>= 200,000 rows/s', run: importerThroughput },

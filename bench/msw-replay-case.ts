@@ -16,7 +16,7 @@ const TARGETS = 100;
 const RATE = 2500;
 const SECONDS = 5;
 
-export function mswReplayScenario(targets = TARGETS, rate = RATE, seconds = SECONDS): string {
+export function mswReplayScenario(targets = TARGETS, rate = RATE, seconds = SECONDS, stream = 0): string {
   const ids = Array.from({ length: targets }, (_, i) => `t${String(i).padStart(3, '0')}`);
   const lines = ids.map((id, i) => `  ${id}: { provider: ${i % 2 ? 'anthropic' : 'openai'}, model: ${i % 2 ? 'claude-3-5-haiku' : 'gpt-4o-mini'}, mock: { profile: perfect, ttft_ms: { p50: 2, p99: 2 }, tokens_per_s: { p50: 20000, p99: 20000 } } }`);
   // round-robin takes at most 30 members: round-robin over groups of 25, each a round-robin.
@@ -31,7 +31,7 @@ traffic:
     duration: ${seconds}s
     input_tokens: { dist: constant, value: 200 }
     output_tokens: { dist: constant, value: 16 }
-    stream: 0
+    stream: ${stream}
 targets:
 ${lines.join('\n')}
 strategies:
@@ -51,12 +51,17 @@ export interface MswReplayResult {
 }
 
 /** One replay into a fresh DuckDB file; numbers read back from the `requests` view. */
-export async function benchMswReplay(dbFile: string, env: RunEnvironment, size: { targets: number; rate: number; seconds: number } = { targets: TARGETS, rate: RATE, seconds: SECONDS }): Promise<MswReplayResult> {
-  const loaded = parseScenario(mswReplayScenario(size.targets, size.rate, size.seconds), 'bench/msw-replay.yaml');
+export async function benchMswReplay(
+  dbFile: string,
+  env: RunEnvironment,
+  size: { targets: number; rate: number; seconds: number; stream?: number } = { targets: TARGETS, rate: RATE, seconds: SECONDS },
+  transport: 'msw' | 'mock-server' = 'msw',
+): Promise<MswReplayResult> {
+  const loaded = parseScenario(mswReplayScenario(size.targets, size.rate, size.seconds, size.stream ?? 0), 'bench/msw-replay.yaml');
   const store = await openStore(dbFile);
   try {
     const t0 = performance.now();
-    const result = await replayScenario(loaded, { store, env, transport: 'msw', timeScale: 1, realNow: () => performance.now(), processEnv: {} });
+    const result = await replayScenario(loaded, { store, env, transport, timeScale: 1, realNow: () => performance.now(), processEnv: {} });
     const wallMs = performance.now() - t0;
     const runNo = result.runs[0]!.runNo;
     const [r] = await store.all<{ n: number; ok: number; window_ms: number; p50: number; p99: number; lag99: number; lagmax: number }>(`

@@ -92,3 +92,42 @@ export async function generatorLagCase(runs: number, tiny = false): Promise<Reco
   }
   return { ratePerS: rate, seconds, ...byProcess, loadAverage: { before: loadBefore, after: load() }, target: LAG_P99_TARGET_MS, met };
 }
+
+export const STREAM_REPLAY_TARGET_RPS = 5000;
+export const STREAM_REPLAY_LAG_P99_MS = 2;
+
+/** replayScenario over the loopback mock server (started in-process), every request streamed, open loop. */
+export async function mockServerStreamCase(runs: number, tmp: string, env: RunEnvironment, tiny = false): Promise<Record<string, unknown>> {
+  const loadBefore = load();
+  const size = tiny ? { targets: 4, rate: 100, seconds: 0.5, stream: 1 } : { targets: 8, rate: STREAM_REPLAY_TARGET_RPS, seconds: 5, stream: 1 };
+  const db = path.join(tmp, 'stream-replay.duckdb');
+  const fresh = () => {
+    rmSync(db, { force: true });
+    rmSync(`${db}.wal`, { force: true });
+    return db;
+  };
+  await benchMswReplay(fresh(), env, { ...size, seconds: Math.min(size.seconds, 1) }, 'mock-server'); // warm-up: discarded
+  const rs: MswReplayResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    gc();
+    rs.push(await benchMswReplay(fresh(), env, size, 'mock-server'));
+  }
+  const rps = stat(rs.map((r) => r.completedPerS));
+  const lag = stat(rs.map((r) => r.p99LagMs), 2);
+  return {
+    targets: size.targets,
+    offeredPerS: size.rate,
+    requests: rs[0]!.requests,
+    completedPerS: rps,
+    completedOverOffered: round(rps.median / size.rate, 3),
+    success: stat(rs.map((r) => r.success), 4),
+    p50LatencyMs: stat(rs.map((r) => r.p50LatencyMs), 2),
+    p99LatencyMs: stat(rs.map((r) => r.p99LatencyMs), 1),
+    p99LagMs: lag,
+    maxLagMs: stat(rs.map((r) => r.maxLagMs), 1),
+    loadAverage: { before: loadBefore, after: load() },
+    target: STREAM_REPLAY_TARGET_RPS,
+    lagTargetMs: STREAM_REPLAY_LAG_P99_MS,
+    met: rps.median >= STREAM_REPLAY_TARGET_RPS * 0.99 && lag.median <= STREAM_REPLAY_LAG_P99_MS,
+  };
+}
