@@ -23,6 +23,8 @@ export interface ObservedCall {
   retryAfterMs?: number;
   target: string;
   requestId?: string;
+  /** Upstream attempts behind the call, when the answer says (routebench serve). */
+  attempts?: number;
   /** The client hung up before the answer ended. */
   clientClosed?: boolean;
 }
@@ -66,6 +68,7 @@ export function traceLine(c: RecordedCall): string {
   if (o.chunks !== undefined) recorded.chunks = o.chunks;
   if (o.retryAfterMs !== undefined) recorded.retry_after_ms = o.retryAfterMs;
   if (o.requestId !== undefined) recorded.request_id = o.requestId;
+  if (o.attempts !== undefined) recorded.attempts = o.attempts;
   if (o.clientClosed) recorded.client_closed = true;
   if (!c.usageReported) recorded.tokens_estimated = true;
   const row: Record<string, unknown> = {

@@ -36,6 +36,11 @@ export interface RecorderOptions {
   rotateBytes?: number;
   rotateMs?: number;
   maxBodyBytes?: number;
+  /**
+   * Recording a replay that runs N× faster than its scenario (routebench mock-server --time-scale):
+   * times are written ×N, in the scenario's ms. Default 1 (real time).
+   */
+  timeScale?: number;
   /** Monotonic ms. */
   now: () => number;
   /** Epoch ms. */
@@ -49,11 +54,14 @@ export interface Recorder {
   stop(graceMs: number): Promise<RecordSummary>;
 }
 
+/** A call that is not recorded (not a dialect path, refused): only its place in the order. */
+const SKIPPED = Symbol('skipped') as unknown as RecordedCall;
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host', 'content-length']);
 const dialectOf = (path: string): DialectName | undefined => (/\/chat\/completions(\?|$)/.test(path) ? 'openai' : /\/v1\/messages(\?|$)/.test(path) ? 'anthropic' : undefined);
 
 export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
   const t0 = o.now();
+  const k = o.timeScale ?? 1;
   const writer = new TraceWriter({ dir: o.dir, startedAtMs: o.wallClock(), rotateBytes: o.rotateBytes, rotateMs: o.rotateMs, now: o.now });
   const stats = new RecordStats();
   const maxBody = o.maxBodyBytes ?? 32 * 1024 * 1024;
@@ -65,12 +73,28 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
   const fallbackUpstream = upstreams[0]!;
   const open = new Set<ServerResponse>();
   let drained: (() => void) | undefined;
+  // Rows are written in arrival order (the trace format's order): a finished call waits until every
+  // call that arrived before it has finished too. Memory is bounded by the calls open at once.
+  const done = new Map<number, RecordedCall>();
+  let nextSeq = 0;
+  let arrivals = 0;
+  const finishSeq = (seq: number, call: RecordedCall | undefined) => {
+    if (call) done.set(seq, call);
+    else done.set(seq, SKIPPED);
+    for (let c = done.get(nextSeq); c !== undefined; c = done.get(nextSeq)) {
+      done.delete(nextSeq++);
+      if (c === SKIPPED) continue;
+      writer.write(traceLine(c));
+      stats.add(c);
+    }
+  };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer, arrival: number) => {
+  const handle = (req: IncomingMessage, res: ServerResponse, raw: Buffer, arrival: number, seq: number) => {
     const path = req.url ?? '/';
     const dialect = req.method === 'POST' ? dialectOf(path) : undefined;
     const up = (dialect && upstreams.find((u) => u.dialect === dialect)) || (dialect ? undefined : fallbackUpstream);
     if (!up) {
+      finishSeq(seq, undefined);
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { type: 'not_found', message: `routebench record: no --${dialect} upstream was given for ${path}` } }));
       return;
@@ -90,11 +114,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
     open.add(res);
     const finished = (r: RelayResult) => {
       open.delete(res);
-      if (dialect) {
-        const call = recordedCall(dialect, body, req, r, arrival, stream, up.name);
-        writer.write(traceLine(call));
-        stats.add(call);
-      }
+      finishSeq(seq, dialect ? recordedCall(dialect, body, req, r, arrival, stream, up.name) : undefined);
       if (open.size === 0) drained?.();
     };
     const relay = new RelayCall(res, dialects[dialect ?? 'openai'], stream, o.now, finished);
@@ -110,7 +130,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
     }
     const served = servedBy(r.headers, r.jsonBody);
     return {
-      arrivalMs: arrival - t0,
+      arrivalMs: (arrival - t0) * k,
       dialect,
       route: typeof body.model === 'string' ? body.model : '',
       stream,
@@ -124,13 +144,14 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
         status: r.status,
         ok: r.outcome.ok && !r.clientClosed,
         errorKind: r.outcome.ok ? undefined : (r.outcome.kind ?? 'invalid_response'),
-        latencyMs: r.endAt - arrival,
-        ttftMs: r.firstTokenAt === r.firstTokenAt ? r.firstTokenAt - arrival : undefined,
-        maxGapMs: stream && r.chunks > 1 ? r.maxGapMs : undefined,
+        latencyMs: (r.endAt - arrival) * k,
+        ttftMs: r.firstTokenAt === r.firstTokenAt ? (r.firstTokenAt - arrival) * k : undefined,
+        maxGapMs: stream && r.chunks > 1 ? r.maxGapMs * k : undefined,
         chunks: stream ? r.chunks : undefined,
         retryAfterMs: r.outcome.retryAfterMs,
         target: served.target ?? upstream,
         requestId: served.requestId,
+        attempts: served.attempts,
         clientClosed: r.clientClosed || undefined,
       },
     };
@@ -138,19 +159,26 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
 
   const server = createServer((req, res) => {
     const arrival = o.now();
+    const seq = arrivals++;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size <= maxBody) chunks.push(c);
     });
+    let ended = false;
+    req.on('close', () => {
+      if (!ended) finishSeq(seq, undefined); // the app gave up before sending the whole body
+    });
     req.on('end', () => {
+      ended = true;
       if (size > maxBody) {
+        finishSeq(seq, undefined);
         res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
         res.end(JSON.stringify({ error: { type: 'request_too_large', message: `routebench record: the request body is over ${maxBody} bytes (--max-body-mb)` } }));
         return;
       }
-      handle(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), arrival);
+      handle(req, res, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), arrival, seq);
     });
   });
   server.keepAliveTimeout = 65_000;
@@ -179,9 +207,18 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       for (const res of open) res.destroy();
       await settled(2_000);
       server.closeAllConnections();
+      // Anything still held back waits for a call that never finished: write it in order anyway.
+      for (const seq of [...done.keys()].sort((a, b) => a - b)) {
+        const c = done.get(seq)!;
+        if (c !== SKIPPED) {
+          writer.write(traceLine(c));
+          stats.add(c);
+        }
+      }
+      done.clear();
       writer.close();
       await Promise.all(upstreams.map((u) => u.pool.destroy()));
-      return stats.summary(writer.files, o.now() - t0);
+      return stats.summary(writer.files, (o.now() - t0) * k);
     },
   };
 }

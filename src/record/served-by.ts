@@ -3,13 +3,14 @@
  * `x-routebench-target` (routebench serve), `x-portkey-provider` (Portkey), `x-litellm-model-id`
  * (LiteLLM proxy), the `provider` field of an OpenRouter completion; the request id from
  * `x-request-id` (OpenAI), `request-id` (Anthropic) or the body's `id`. Undefined when the answer
- * does not say: the recorder then names the upstream.
+ * does not say: the recorder then names the upstream. `x-routebench-attempts` gives the number of
+ * upstream attempts behind the call.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
 const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v === '' ? undefined : v);
 
-export function servedBy(headers: IncomingHttpHeaders, jsonBody: string | undefined): { target?: string; requestId?: string } {
+export function servedBy(headers: IncomingHttpHeaders, jsonBody: string | undefined): { target?: string; requestId?: string; attempts?: number } {
   let target = first(headers['x-routebench-target']) ?? first(headers['x-portkey-provider']) ?? first(headers['x-litellm-model-id']);
   let requestId = first(headers['x-request-id']) ?? first(headers['request-id']);
   if ((target === undefined || requestId === undefined) && jsonBody !== undefined && jsonBody.startsWith('{')) {
@@ -21,5 +22,7 @@ export function servedBy(headers: IncomingHttpHeaders, jsonBody: string | undefi
       // not JSON after all: nothing to read
     }
   }
-  return { target, requestId };
+  // routebench serve says how many upstream attempts a call took (failovers are then visible in the trace).
+  const attempts = Number(first(headers['x-routebench-attempts']));
+  return Number.isInteger(attempts) && attempts > 0 ? { target, requestId, attempts } : { target, requestId };
 }

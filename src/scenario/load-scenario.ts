@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, HarnessError, inputError, sortProblems, type Problem } from '../errors.js';
 import { keepProblem, salvage } from './salvage.js';
+import { includeCalibration } from './include-calibration.js';
 import { issuesToProblems, formatPath } from './format-issues.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 import { unknownNameMessage } from './suggest.js';
@@ -65,14 +66,15 @@ export function parseScenario(text: string, file: string): LoadedScenario {
   }
   const source = parseYamlSource(text, file);
   if (source.value === undefined) throw new ScenarioInvalidError(file, source.problems);
-  const problems: Problem[] = [...source.problems];
-  const parsed = scenarioSchema.safeParse(source.value);
+  const included = includeCalibration(source.value, file, source.locate(['calibration']));
+  const problems: Problem[] = [...source.problems, ...included.problems];
+  const parsed = scenarioSchema.safeParse(included.value);
   let scenario: Scenario | undefined;
   let removedNames: ReadonlySet<string> = new Set();
   if (parsed.success) scenario = parsed.data;
   else {
     problems.push(...issuesToProblems(parsed.error.issues, source, file, scenarioSchema));
-    const salvaged = salvage(source.value, parsed.error.issues);
+    const salvaged = salvage(included.value, parsed.error.issues);
     scenario = salvaged?.scenario;
     removedNames = salvaged?.removedNames ?? removedNames;
   }
@@ -80,7 +82,7 @@ export function parseScenario(text: string, file: string): LoadedScenario {
   const loaded = scenario && {
     file,
     dir: path.dirname(path.resolve(file)),
-    hash: createHash('sha256').update(text).digest('hex'),
+    hash: createHash('sha256').update(text).update(included.text).digest('hex'),
     scenario,
     source,
   };

@@ -65,6 +65,19 @@ export const scenarioSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).meta({ description: 'Seed for every random choice; same seed, same rows.' }),
   mode: z.enum(['simulate']).default('simulate').meta({ description: 'simulate: virtual time against the seeded mock model.' }),
   traffic: trafficSchema,
+  calibration: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'A file written by `routebench calibrate` (relative to this scenario): its targets and incidents are merged in; targets declared here override its fields.' }),
+  backtest: z
+    .strictObject({
+      strategy: z.string().min(1).meta({ description: 'Label of the strategy that was deployed when the trace was recorded.' }),
+      success_pp: z.number().positive().default(1).meta({ description: 'Largest allowed difference in success rate, percentage points.' }),
+      latency_pct: z.number().positive().default(10).meta({ description: 'Largest allowed relative difference of p50/p95 latency and TTFT, percent.' }),
+    })
+    .optional()
+    .meta({ description: '`routebench backtest`: simulate the deployed strategy over a trace with observed outcomes and hold it to these tolerances.' }),
   targets: z.record(idSchema, targetSchema).refine((t) => Object.keys(t).length > 0, { message: 'declare at least one target' }),
   gateways: z.record(idSchema, gatewaySchema).default({}).meta({ description: 'Gateways some targets are reached through (target `via`).' }),
   incidents: z.array(incidentSchema).default([]),

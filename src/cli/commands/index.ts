@@ -47,6 +47,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: () => import('./record.js').then((m) => ({ builder: m.recordBuilder, handler: m.recordHandler })),
   },
   {
+    usage: 'calibrate <traces..>',
+    describe: 'fit each target\'s mock behaviour and incidents from recorded or imported traffic; writes a calibration file and a fit report',
+    load: () => import('./calibrate.js').then((m) => ({ builder: m.calibrateBuilder, handler: m.calibrateHandler })),
+  },
+  {
+    usage: 'backtest <scenario>',
+    describe: 'simulate the deployed strategy over a recording on the calibrated mocks and compare with what was recorded (exit 3 out of tolerance)',
+    load: () => import('./backtest.js').then((m) => ({ builder: m.backtestBuilder, handler: m.backtestHandler })),
+  },
+  {
     usage: 'load <scenario>',
     describe: "capacity, throughput frontier and added latency of a scenario's load arms (direct, routebench serve, your gateway)",
     load: () => import('./load.js').then((m) => ({ builder: m.loadBuilder, handler: m.loadHandler })),

@@ -1,0 +1,42 @@
+/**
+ * `calibrate`: from traces that carry observed outcomes, fit every target's mock behaviour and the
+ * incidents it went through. A pure function of the traces: the same files give the same fit.
+ * Incidents are found first, so that an outage's failures count as the incident and not as the
+ * target's everyday error rate.
+ */
+import { openStore } from '../store/open-store.js';
+import { bucketWidth, detectIncidents, type DetectedIncident } from './incidents.js';
+import { fitTarget, type TargetFit } from './fit-target.js';
+import { loadObserved } from './observed-table.js';
+
+export interface Calibration {
+  files: string[];
+  calls: number;
+  unobserved: number;
+  spanMs: number;
+  /** Width of the time buckets incidents are found in (their resolution, unless refined). */
+  bucketMs: number;
+  targets: TargetFit[];
+  incidents: DetectedIncident[];
+}
+
+export async function calibrate(files: readonly string[], o: { bucketMs?: number } = {}): Promise<Calibration> {
+  const store = await openStore(':memory:');
+  try {
+    const load = await loadObserved(store, files);
+    const bucketMs = o.bucketMs ?? bucketWidth(load.spanMs);
+    const incidents: DetectedIncident[] = [];
+    const targets: TargetFit[] = [];
+    for (const target of load.targets) {
+      const found = await detectIncidents(store, target, load.spanMs, bucketMs);
+      incidents.push(...found);
+      // Calls within an incident, or within its resolution of its edges, are the incident's.
+      const errorWindows = found.filter((i) => i.kind !== 'latency');
+      const excluded = errorWindows.length === 0 ? 'false' : errorWindows.map((i) => `(t_ms >= ${i.startMs - i.resolutionMs} AND t_ms < ${i.startMs + i.durationMs + i.resolutionMs})`).join(' OR ');
+      targets.push(await fitTarget(store, target, excluded));
+    }
+    return { files: [...files], calls: load.rows, unobserved: load.unobserved, spanMs: load.spanMs, bucketMs, targets, incidents: incidents.sort((a, b) => a.startMs - b.startMs || (a.target < b.target ? -1 : 1)) };
+  } finally {
+    store.close();
+  }
+}

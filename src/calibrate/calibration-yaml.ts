@@ -1,0 +1,76 @@
+/**
+ * The file `calibrate` writes: `targets:` (each with a `mock:` block fitted to what was observed,
+ * on the `perfect` profile so that nothing unobserved leaks in) and `incidents:`, in the scenario's
+ * own terms, so a scenario uses it with `calibration: <file>`. Comments say how well each fit holds.
+ */
+import { stringify } from 'yaml';
+import { formatDuration } from '../scenario/duration.js';
+import type { Calibration } from './calibrate.js';
+import { lowerQuantiles, upperQuantiles, type DistributionFit, type TargetFit } from './fit-target.js';
+import type { DetectedIncident } from './incidents.js';
+
+const round = (v: number, digits = 3) => +v.toPrecision(digits);
+const ms = (v: number) => Math.max(1, Math.round(v));
+
+/** Target ids are YAML keys and scenario references: keep letters, digits, `_` and `-`. */
+export const targetId = (name: string) => name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'target';
+
+function quantilesOf(d: DistributionFit, upper: boolean): { p50: number; p99: number } {
+  const q = upper ? upperQuantiles(d.fit) : lowerQuantiles(d.fit);
+  return { p50: ms(q.p50), p99: upper ? Math.max(ms(q.p50), ms(q.p99)) : Math.min(ms(q.p50), Math.max(0.1, round(q.p99))) };
+}
+
+export function mockBlock(t: TargetFit): Record<string, unknown> {
+  const mock: Record<string, unknown> = { profile: 'perfect' };
+  if (t.ttft) mock.ttft_ms = quantilesOf(t.ttft, true);
+  if (t.prefillTokensPerS !== undefined) mock.prefill_tokens_per_s = round(t.prefillTokensPerS);
+  if (t.tokensPerS) mock.tokens_per_s = quantilesOf(t.tokensPerS, false);
+  else if (t.latencyOnly) mock.tokens_per_s = { p50: 1e6, p99: 1e6 }; // whole latency is in ttft_ms
+  const errors = Object.fromEntries(t.errors.filter((e) => e.kind !== 'timeout' && e.count > 0).map((e) => [e.kind, round(e.rate, 4)]));
+  if (Object.keys(errors).length > 0) mock.errors = errors;
+  if (t.errorLatency) mock.error_latency_ms = quantilesOf(t.errorLatency, true);
+  if (t.retryAfter) {
+    mock.retry_after_ms = { min: Math.round(t.retryAfter.min), max: Math.round(t.retryAfter.max) };
+    mock.retry_after_share = round(t.retryAfter.share);
+  }
+  return mock;
+}
+
+function incidentBlock(i: DetectedIncident, n: number): Record<string, unknown> {
+  const start = Math.max(0, Math.round(i.startMs));
+  const out: Record<string, unknown> = { name: `observed-${targetId(i.target)}-${n}`, kind: i.kind, targets: [targetId(i.target)], start: formatDuration(start), duration: formatDuration(Math.max(1, Math.round(i.durationMs))) };
+  if (i.kind === 'error_rate') out.rate = round(i.rate ?? 0);
+  if (i.kind !== 'latency' && i.errors) {
+    const kinds = Object.keys(i.errors).filter((k) => k !== 'timeout' && k !== 'gateway_blocked' && k !== 'gateway_error');
+    if (kinds.length === 1) out.error = kinds[0];
+    else if (kinds.length > 1) out.errors = Object.fromEntries(kinds.map((k) => [k, i.errors![k]]));
+  }
+  if (i.kind === 'latency') out.latency_multiplier = Math.max(1, i.latencyMultiplier ?? 1);
+  return out;
+}
+
+const fitNote = (what: string, d: DistributionFit | undefined) =>
+  d === undefined ? `${what}: no data` : `${what}: ${d.model === 'lognormal' ? 'lognormal fits' : 'lognormal does NOT fit'} (KS D=${d.ks.toFixed(3)}, n=${d.n})`;
+
+export function calibrationYaml(c: Calibration, generatedFrom: string): string {
+  const targets: Record<string, unknown> = {};
+  const notes: string[] = [];
+  for (const t of c.targets) {
+    const id = targetId(t.target);
+    targets[id] = { provider: t.dialect === 'anthropic' ? 'anthropic' : 'openai', model: t.model || id, dialect: t.dialect, mock: mockBlock(t) };
+    notes.push(`#   ${id} (${t.calls} calls): ${fitNote('TTFT', t.ttft)}; ${fitNote('tokens/s', t.tokensPerS)}`);
+  }
+  const counts = new Map<string, number>();
+  const incidents = c.incidents.map((i) => {
+    const n = (counts.get(i.target) ?? 0) + 1;
+    counts.set(i.target, n);
+    return incidentBlock(i, n);
+  });
+  const header = [
+    `# Written by routebench calibrate from ${generatedFrom}: ${c.calls} observed calls over ${formatDuration(Math.round(c.spanMs))}.`,
+    '# Use it from a scenario with `calibration: <this file>`; re-run calibrate rather than editing by hand.',
+    '# Fit quality (lognormal used where KS D <= 0.05; otherwise see the fit report):',
+    ...notes,
+  ];
+  return `${header.join('\n')}\n${stringify({ targets, incidents }, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,70 @@
+/**
+ * The fit report `calibrate` writes beside the calibration file: per target what was fitted and
+ * how well it holds (KS distance, lognormal or empirical, a QQ table of observed against fitted
+ * quantiles), error rates with their 99% intervals, and every detected incident with its window,
+ * resolution and confidence.
+ */
+import { formatDuration } from '../scenario/duration.js';
+import { lognormalQuantile, normalCdf } from '../stats/distributions.js';
+import type { Calibration } from './calibrate.js';
+import { KS_TOLERANCE, LEVELS, type DistributionFit } from './fit-target.js';
+import { targetId } from './calibration-yaml.js';
+
+/** Inverse standard normal by bisection on its CDF (only for the report's few QQ points). */
+function probit(p: number): number {
+  let lo = -8;
+  let hi = 8;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+const QQ_LEVELS = [0.05, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
+
+function qq(name: string, d: DistributionFit | undefined, unit: string): string[] {
+  if (!d) return [`${name}: no data.`, ''];
+  const verdict = d.ks <= KS_TOLERANCE ? `the lognormal fits (KS D = ${d.ks.toFixed(3)} ≤ ${KS_TOLERANCE})` : `the lognormal does **not** fit (KS D = ${d.ks.toFixed(3)} > ${KS_TOLERANCE}); the empirical quantiles below are the truth`;
+  const out = [`${name} (${d.n.toLocaleString('en-US')} calls): ${verdict}.`, '', `| quantile | observed (${unit}) | fitted (${unit}) |`, '| ---: | ---: | ---: |'];
+  for (const q of QQ_LEVELS) {
+    const i = LEVELS.findIndex((l) => Math.abs(l - q) < 1e-9);
+    out.push(`| p${+(q * 100).toFixed(1)} | ${d.quantiles[i]!.toFixed(1)} | ${lognormalQuantile(d.fit, probit(q)).toFixed(1)} |`);
+  }
+  out.push('');
+  return out;
+}
+
+export function fitReport(c: Calibration): string {
+  const out = [
+    '# Calibration fit report',
+    '',
+    `${c.calls.toLocaleString('en-US')} observed calls over ${formatDuration(Math.round(c.spanMs))} from ${c.files.join(', ')}${c.unobserved > 0 ? ` (${c.unobserved} rows without an outcome left out)` : ''}.`,
+    `Incidents were looked for in ${formatDuration(c.bucketMs)} buckets; outage edges are refined call by call.`,
+    '',
+  ];
+  for (const t of c.targets) {
+    out.push(`## ${targetId(t.target)}`, '', `${t.calls.toLocaleString('en-US')} calls (${t.baselineCalls.toLocaleString('en-US')} outside incidents), model ${t.model}, ${t.dialect} dialect.`, '');
+    if (t.latencyOnly) out.push('No streamed calls: TTFT and generation cannot be told apart, so the whole latency is fitted as TTFT.', '');
+    out.push(...qq('TTFT (prefill removed)', t.ttft, 'ms'));
+    out.push(t.prefillTokensPerS === undefined ? 'TTFT does not grow measurably with the prompt (no prefill rate fitted).' : `TTFT grows with the prompt: ${Math.round(t.prefillTokensPerS).toLocaleString('en-US')} input tokens/s of prefill.`, '');
+    out.push(...qq('Output tokens per second', t.tokensPerS, 'tok/s'));
+    out.push(...qq('Error latency', t.errorLatency, 'ms'));
+    if (t.errors.length > 0) {
+      out.push('| error kind | calls | rate | 99% interval |', '| --- | ---: | ---: | --- |');
+      for (const e of t.errors) out.push(`| ${e.kind} | ${e.count} | ${(e.rate * 100).toFixed(3)}% | ${(e.lo * 100).toFixed(3)}–${(e.hi * 100).toFixed(3)}% |`);
+      out.push('');
+    } else out.push('No failures outside incidents.', '');
+    if (t.retryAfter) out.push(`retry-after on ${(t.retryAfter.share * 100).toFixed(0)}% of ${t.retryAfter.n} 429/529 answers, ${Math.round(t.retryAfter.min)}–${Math.round(t.retryAfter.max)} ms.`, '');
+  }
+  out.push('## Incidents', '');
+  if (c.incidents.length === 0) out.push('None detected.', '');
+  else {
+    out.push('| target | kind | start | duration | failed / calls | resolution | confidence (log10 p) |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const i of c.incidents)
+      out.push(`| ${targetId(i.target)} | ${i.kind}${i.latencyMultiplier ? ` ×${i.latencyMultiplier}` : ''} | ${formatDuration(Math.round(i.startMs))} | ${formatDuration(Math.round(i.durationMs))} | ${i.failed} / ${i.calls} | ${formatDuration(Math.round(i.resolutionMs))} | ${i.log10P.toFixed(1)} |`);
+    out.push('');
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,138 @@
+/**
+ * Fits one target's mock behaviour from its observed calls (table `obs`), in the terms a
+ * scenario's `mock:` uses: TTFT as a lognormal plus a prefill rate (TTFT grows with the prompt:
+ * the slope of median TTFT across prompt-size bands), output tokens per second (lognormal, slow
+ * tail), error rates per kind (calls inside detected incidents left out), error latency, and the
+ * retry-after waits of 429/529 answers. Each distribution says how well the lognormal holds
+ * (Kolmogorov-Smirnov distance D from 199 quantiles) and keeps the empirical quantiles.
+ */
+import type { Store } from '../store/open-store.js';
+import { ksDistance, lognormalCdf, Z99, wilsonInterval, type LognormalFit } from '../stats/distributions.js';
+
+/** Quantile levels kept for KS distances and the fit report: 0.5%, 1%, …, 99.5%. */
+export const LEVELS = Array.from({ length: 199 }, (_, i) => (i + 1) / 200);
+/** A lognormal is used when its CDF stays this close to the observed one everywhere. */
+export const KS_TOLERANCE = 0.05;
+/** Prompt-size bands (uncached input tokens) in which TTFT is compared. */
+export const BANDS = [0, 1000, 4000, 16000] as const;
+
+export interface DistributionFit {
+  n: number;
+  fit: LognormalFit;
+  /** Kolmogorov-Smirnov distance of the sample from the fitted lognormal. */
+  ks: number;
+  model: 'lognormal' | 'empirical';
+  quantiles: number[];
+}
+
+export interface ErrorRate {
+  kind: string;
+  count: number;
+  rate: number;
+  /** 99% Wilson interval. */
+  lo: number;
+  hi: number;
+}
+
+export interface TargetFit {
+  target: string;
+  model: string;
+  dialect: 'openai' | 'anthropic';
+  calls: number;
+  /** Calls used for the error rates (outside incidents). */
+  baselineCalls: number;
+  ttft?: DistributionFit;
+  /** Input tokens per second of prefill (undefined: TTFT does not grow with the prompt). */
+  prefillTokensPerS?: number;
+  bands: { from: number; n: number; medianInput: number; medianTtft: number }[];
+  tokensPerS?: DistributionFit;
+  errorLatency?: DistributionFit;
+  errors: ErrorRate[];
+  retryAfter?: { min: number; max: number; share: number; n: number };
+  /** TTFT could only be read from whole latencies (no streamed calls). */
+  latencyOnly: boolean;
+}
+
+const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const LEVEL_LIST = `[${LEVELS.join(', ')}]`;
+
+/**
+ * A lognormal fitted robustly (median and interquartile range of the logs, so a few calls stalled
+ * by something else do not widen it), its KS distance from the sample, and 199 empirical quantiles.
+ */
+async function distribution(store: Store, valueSql: string, fromWhere: string): Promise<DistributionFit | undefined> {
+  const [r] = await store.all<{ n: number; mu: number | null; iqr: number | null; qs: number[] | null }>(`
+    SELECT count(*)::INTEGER AS n, median(ln(v)) AS mu, quantile_cont(ln(v), 0.75) - quantile_cont(ln(v), 0.25) AS iqr, quantile_cont(v, ${LEVEL_LIST}) AS qs
+    FROM (SELECT ${valueSql} AS v ${fromWhere}) WHERE v > 0`);
+  if (!r || r.n < 2 || r.mu === null || r.qs === null) return undefined;
+  const fit = { mu: r.mu, sigma: (r.iqr ?? 0) / IQR_SIGMAS };
+  const quantiles = r.qs.map(Number);
+  const ks = ksDistance(LEVELS, quantiles, (x) => lognormalCdf(fit, x));
+  return { n: r.n, fit, ks, model: ks <= KS_TOLERANCE ? 'lognormal' : 'empirical', quantiles };
+}
+
+/** Width of the normal's interquartile range in standard deviations. */
+const IQR_SIGMAS = 1.3489795003921634;
+
+/** `excluded`: SQL predicate over obs marking calls inside detected incidents. */
+export async function fitTarget(store: Store, target: string, excluded: string): Promise<TargetFit> {
+  const t = q(target);
+  const [head] = await store.all<{ calls: number; streams: number; model: string | null; dialect: string | null }>(
+    `SELECT count(*)::INTEGER AS calls, count(*) FILTER (WHERE stream AND ok AND ttft_ms IS NOT NULL)::INTEGER AS streams, mode(route) AS model, mode(dialect) AS dialect FROM obs WHERE target = ${t}`,
+  );
+  const latencyOnly = (head?.streams ?? 0) === 0;
+  const ttftCol = latencyOnly ? 'latency_ms' : 'ttft_ms';
+  const okWhere = `FROM obs WHERE target = ${t} AND ok AND ${ttftCol} IS NOT NULL ${latencyOnly ? '' : 'AND stream'} AND NOT (${excluded})`;
+  const bandCase = `CASE ${[...BANDS].reverse().map((b) => `WHEN input_tokens - cached_tokens >= ${b} THEN ${b}`).join(' ')} END`;
+  const bands = await store.all<{ from: number; n: number; medianInput: number; medianTtft: number }>(
+    `SELECT ${bandCase} AS "from", count(*)::INTEGER AS n, median(input_tokens - cached_tokens) AS "medianInput", median(${ttftCol}) AS "medianTtft" ${okWhere} GROUP BY 1 ORDER BY 1`,
+  );
+  // Prefill: TTFT that grows with the prompt. Only when the outermost bands with 30+ calls differ
+  // clearly (mean log TTFT 3+ standard errors apart) is the slope of their medians taken as it.
+  const solid = await store.all<{ from: number; n: number; m: number; v: number; medianInput: number; medianTtft: number }>(
+    `SELECT ${bandCase} AS "from", count(*)::INTEGER AS n, avg(ln(${ttftCol})) AS m, coalesce(var_samp(ln(${ttftCol})), 0) AS v,
+       median(input_tokens - cached_tokens) AS "medianInput", median(${ttftCol}) AS "medianTtft" ${okWhere} AND ${ttftCol} > 0 GROUP BY 1 HAVING count(*) >= 30 ORDER BY 1`,
+  );
+  let prefill: number | undefined;
+  if (solid.length >= 2) {
+    const [a, b] = [solid[0]!, solid[solid.length - 1]!];
+    const z = (b.m - a.m) / Math.sqrt(a.v / a.n + b.v / b.n);
+    const slope = (b.medianTtft - a.medianTtft) / (b.medianInput - a.medianInput); // ms per input token
+    if (z >= 3 && slope > 0 && Number.isFinite(slope)) prefill = 1000 / slope;
+  }
+  const prefillMs = prefill === undefined ? '0' : `(input_tokens - cached_tokens) / ${prefill} * 1000`;
+  const ttft = await distribution(store, `${ttftCol} - ${prefillMs}`, okWhere);
+  const tokensPerS = latencyOnly
+    ? undefined
+    : await distribution(store, `output_tokens / ((latency_ms - ttft_ms) / 1000)`, `FROM obs WHERE target = ${t} AND ok AND stream AND output_tokens >= 2 AND latency_ms > ttft_ms AND NOT tokens_estimated AND NOT (${excluded})`);
+  const errorLatency = await distribution(store, 'latency_ms', `FROM obs WHERE target = ${t} AND NOT ok AND error_kind NOT IN ('timeout', 'truncated') AND NOT (${excluded})`);
+  const [base] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM obs WHERE target = ${t} AND NOT (${excluded})`);
+  const baselineCalls = base?.n ?? 0;
+  const errors = (
+    await store.all<{ kind: string; count: number }>(`SELECT error_kind AS kind, count(*)::INTEGER AS count FROM obs WHERE target = ${t} AND NOT ok AND NOT (${excluded}) GROUP BY 1 ORDER BY 2 DESC, 1`)
+  ).map((e) => ({ ...e, rate: e.count / baselineCalls, ...wilsonInterval(e.count, baselineCalls) }));
+  const [ra] = await store.all<{ n: number; with_wait: number; min: number | null; max: number | null }>(
+    `SELECT count(*)::INTEGER AS n, count(retry_after_ms)::INTEGER AS with_wait, min(retry_after_ms) AS min, max(retry_after_ms) AS max
+     FROM obs WHERE target = ${t} AND error_kind IN ('rate_limited', 'overloaded')`,
+  );
+  return {
+    target,
+    model: head?.model ?? '',
+    dialect: head?.dialect === 'anthropic' ? 'anthropic' : 'openai',
+    calls: head?.calls ?? 0,
+    baselineCalls,
+    ttft,
+    prefillTokensPerS: prefill,
+    bands,
+    tokensPerS,
+    errorLatency,
+    errors,
+    retryAfter: ra && ra.n > 0 && ra.min !== null && ra.max !== null ? { min: ra.min, max: ra.max, share: ra.with_wait / ra.n, n: ra.n } : undefined,
+    latencyOnly,
+  };
+}
+
+/** p50/p99 of a lognormal fit (for TTFT and latencies: p99 is the slow tail above p50). */
+export const upperQuantiles = (f: LognormalFit) => ({ p50: Math.exp(f.mu), p99: Math.exp(f.mu + Z99 * f.sigma) });
+/** p50/p99 of a rate (tokens/s: p99 is the slow tail below p50). */
+export const lowerQuantiles = (f: LognormalFit) => ({ p50: Math.exp(f.mu), p99: Math.exp(f.mu - Z99 * f.sigma) });

@@ -1,0 +1,132 @@
+/**
+ * Incident windows found in observed calls as change points, per target: time buckets whose
+ * error share is far above the target's baseline (a binomial tail below 1e-4 and at least 10
+ * points higher), or whose median TTFT (latency for unstreamed traffic) is 1.5× the usual with a
+ * sign test below 1e-4. Neighbouring flagged buckets form one incident. An outage (90%+ failed)
+ * has its edges refined call by call (between the last success and the first failure, and back);
+ * other incidents are as precise as the bucket width. Each incident carries log10 of the bound on
+ * its p-value as its confidence.
+ */
+import type { Store } from '../store/open-store.js';
+import { log10UpperTail } from '../stats/distributions.js';
+
+export interface DetectedIncident {
+  target: string;
+  kind: 'outage' | 'error_rate' | 'latency';
+  startMs: number;
+  durationMs: number;
+  /** Share of calls that failed inside the window (error incidents). */
+  rate?: number;
+  /** Error kinds and their counts inside the window. */
+  errors?: Record<string, number>;
+  latencyMultiplier?: number;
+  calls: number;
+  failed: number;
+  /** log10 of an upper bound on the chance of this much excess under the baseline (e.g. -12). */
+  log10P: number;
+  /** How precisely start and end are known, ms. */
+  resolutionMs: number;
+}
+
+interface Bucket {
+  b: number;
+  n: number;
+  e: number;
+  ok: number;
+  med: number | null;
+}
+
+const SIGNIFICANT = -4;
+
+/** A round bucket width giving about 240 buckets over the span, between 1 s and 5 min. */
+export function bucketWidth(spanMs: number): number {
+  const raw = Math.min(Math.max(spanMs / 240, 1000), 300_000);
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * pow).find((w) => w >= raw)!;
+}
+
+/** Runs of flagged buckets (a one-bucket gap is bridged). */
+function segments(flags: boolean[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < flags.length; i++) {
+    if (!flags[i]) continue;
+    const last = out[out.length - 1];
+    if (last && i - last[1] <= 2) last[1] = i;
+    else out.push([i, i]);
+  }
+  return out;
+}
+
+export async function detectIncidents(store: Store, target: string, spanMs: number, widthMs = bucketWidth(spanMs)): Promise<DetectedIncident[]> {
+  const t = `'${target.replace(/'/g, "''")}'`;
+  const [streams] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM obs WHERE target = ${t} AND stream AND ttft_ms IS NOT NULL`);
+  const lat = (streams?.n ?? 0) > 0 ? 'ttft_ms' : 'latency_ms';
+  const rows = await store.all<Bucket>(`
+    SELECT floor(t_ms / ${widthMs})::INTEGER AS b, count(*)::INTEGER AS n, count(*) FILTER (WHERE NOT ok)::INTEGER AS e,
+      count(*) FILTER (WHERE ok)::INTEGER AS ok, median(${lat}) FILTER (WHERE ok) AS med
+    FROM obs WHERE target = ${t} GROUP BY 1 ORDER BY 1`);
+  const count = Math.floor(spanMs / widthMs) + 1;
+  const buckets: Bucket[] = Array.from({ length: count }, (_, b) => ({ b, n: 0, e: 0, ok: 0, med: null }));
+  for (const r of rows) buckets[r.b] = r;
+  const out: DetectedIncident[] = [];
+
+  // Error incidents: baseline from the buckets not flagged (two passes).
+  let p0 = rows.reduce((a, r) => a + r.e, 0) / Math.max(1, rows.reduce((a, r) => a + r.n, 0));
+  let flags: boolean[] = [];
+  for (let pass = 0; pass < 2; pass++) {
+    flags = buckets.map((k) => k.n > 0 && k.e / k.n >= p0 + 0.1 && log10UpperTail(k.e, k.n, p0) < SIGNIFICANT);
+    const clean = buckets.filter((k, i) => !flags[i]);
+    p0 = clean.reduce((a, k) => a + k.e, 0) / Math.max(1, clean.reduce((a, k) => a + k.n, 0));
+  }
+  for (const [i, j] of segments(flags)) {
+    let startMs = i * widthMs;
+    let endMs = (j + 1) * widthMs;
+    const inside = await store.all<{ kind: string | null; n: number }>(
+      `SELECT error_kind AS kind, count(*)::INTEGER AS n FROM obs WHERE target = ${t} AND t_ms >= ${startMs} AND t_ms < ${endMs} GROUP BY 1`,
+    );
+    const calls = inside.reduce((a, r) => a + r.n, 0);
+    const failed = inside.filter((r) => r.kind !== null).reduce((a, r) => a + r.n, 0);
+    const rate = failed / Math.max(1, calls);
+    let resolutionMs = widthMs;
+    if (rate >= 0.9) {
+      // Outage: edges between the last success and the first failure (and the last failure and the next success).
+      const [edge] = await store.all<{ before: number | null; first: number | null; last: number | null; after: number | null }>(`
+        WITH w AS (SELECT t_ms, ok FROM obs WHERE target = ${t} AND t_ms >= ${startMs - widthMs} AND t_ms < ${endMs + widthMs}),
+        f AS (SELECT min(t_ms) FILTER (WHERE NOT ok AND t_ms >= ${startMs}) AS first, max(t_ms) FILTER (WHERE NOT ok AND t_ms < ${endMs}) AS last FROM w)
+        SELECT (SELECT max(t_ms) FROM w, f WHERE ok AND t_ms < f.first) AS before, f.first, f.last,
+          (SELECT min(t_ms) FROM w, f WHERE ok AND t_ms > f.last) AS after FROM f`);
+      if (edge?.first != null && edge.last != null) {
+        const s = edge.before != null ? (edge.before + edge.first) / 2 : edge.first;
+        const e = edge.after != null ? (edge.last + edge.after) / 2 : edge.last;
+        resolutionMs = Math.max(edge.before != null ? edge.first - edge.before : 0, edge.after != null ? edge.after - edge.last : 0);
+        startMs = s;
+        endMs = e;
+      }
+    }
+    const errors: Record<string, number> = {};
+    for (const r of inside) if (r.kind !== null) errors[r.kind] = r.n;
+    out.push({ target, kind: rate >= 0.9 ? 'outage' : 'error_rate', startMs, durationMs: endMs - startMs, rate, errors, calls, failed, log10P: log10UpperTail(failed, calls, p0), resolutionMs });
+  }
+
+  // Latency cliffs: bucket median ≥ 1.5× the usual, and most of the bucket's calls above the usual median.
+  const meds = buckets.filter((k) => k.med !== null && k.ok >= 5).map((k) => k.med!).sort((a, b) => a - b);
+  if (meds.length >= 10) {
+    const m0 = meds[Math.floor(meds.length / 2)]!;
+    const above = await store.all<{ b: number; k: number }>(
+      `SELECT floor(t_ms / ${widthMs})::INTEGER AS b, count(*) FILTER (WHERE ${lat} > ${m0})::INTEGER AS k FROM obs WHERE target = ${t} AND ok GROUP BY 1`,
+    );
+    const k = new Map(above.map((r) => [r.b, r.k]));
+    const lflags = buckets.map((x) => x.med !== null && x.ok >= 5 && x.med >= 1.5 * m0 && log10UpperTail(k.get(x.b) ?? 0, x.ok, 0.5) < SIGNIFICANT);
+    for (const [i, j] of segments(lflags)) {
+      const span = buckets.slice(i, j + 1);
+      const ok = span.reduce((a, x) => a + x.ok, 0);
+      const hits = span.reduce((a, x) => a + (k.get(x.b) ?? 0), 0);
+      const [m] = await store.all<{ med: number }>(`SELECT median(${lat}) AS med FROM obs WHERE target = ${t} AND ok AND t_ms >= ${i * widthMs} AND t_ms < ${(j + 1) * widthMs}`);
+      out.push({
+        target, kind: 'latency', startMs: i * widthMs, durationMs: (j - i + 1) * widthMs, latencyMultiplier: Math.round(((m?.med ?? m0) / m0) * 10) / 10,
+        calls: span.reduce((a, x) => a + x.n, 0), failed: span.reduce((a, x) => a + x.e, 0), log10P: log10UpperTail(hits, ok, 0.5), resolutionMs: widthMs,
+      });
+    }
+  }
+  return out.sort((a, b) => a.startMs - b.startMs);
+}

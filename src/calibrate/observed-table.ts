@@ -1,0 +1,50 @@
+/**
+ * Loads traces with observed outcomes (written by `routebench record`, or imported logs) into a
+ * DuckDB table `obs`, one row per call: when it arrived (ms), its model, token counts, stream
+ * flag, and what happened (ok, status, error kind, latency, TTFT, target and its id as calibrate
+ * names it, retry-after, upstream attempts where the source records them). Rows
+ * without a `recorded` object carry no outcome and are not loaded; how many were left out is said.
+ */
+import { inputError } from '../errors.js';
+import type { Store } from '../store/open-store.js';
+
+export interface ObservedLoad {
+  rows: number;
+  /** Rows with no observed outcome (left out). */
+  unobserved: number;
+  targets: string[];
+  spanMs: number;
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+export async function loadObserved(store: Store, files: readonly string[]): Promise<ObservedLoad> {
+  const list = `[${files.map(quote).join(', ')}]`;
+  try {
+    await store.run(`CREATE OR REPLACE TEMP TABLE obs_raw AS SELECT * FROM read_json(${list}, format = 'newline_delimited', columns = {
+      arrival_ms: 'DOUBLE', route: 'VARCHAR', input_tokens: 'BIGINT', output_tokens: 'BIGINT', cached_tokens: 'BIGINT', stream: 'BOOLEAN', dialect: 'VARCHAR',
+      recorded: 'STRUCT(ok BOOLEAN, status INTEGER, latency_ms DOUBLE, ttft_ms DOUBLE, error_kind VARCHAR, target VARCHAR, retry_after_ms DOUBLE, tokens_estimated BOOLEAN, attempts JSON)'
+    })`);
+  } catch (e) {
+    const msg = (e as Error).message.split('\n')[0] ?? '';
+    throw inputError('BAD_TRACE', `could not read ${files.join(', ')}: ${msg}`, [], 'calibrate reads routebench JSONL traces with observed outcomes (from `routebench record` or `routebench import`)');
+  }
+  await store.run(`CREATE OR REPLACE TEMP TABLE obs AS
+    SELECT arrival_ms - min(arrival_ms) OVER () AS t_ms, route, coalesce(dialect, 'openai') AS dialect, coalesce(input_tokens, 0) AS input_tokens,
+      least(coalesce(cached_tokens, 0), coalesce(input_tokens, 0)) AS cached_tokens, coalesce(output_tokens, 0) AS output_tokens,
+      coalesce(stream, false) AS stream, recorded.ok AS ok, coalesce(recorded.status, 0) AS status,
+      CASE WHEN recorded.ok THEN NULL ELSE coalesce(recorded.error_kind, 'server_error') END AS error_kind,
+      recorded.latency_ms AS latency_ms, recorded.ttft_ms AS ttft_ms, coalesce(recorded.target, route, 'unknown') AS target,
+      recorded.retry_after_ms AS retry_after_ms, coalesce(recorded.tokens_estimated, false) AS tokens_estimated,
+      -- upstream attempts: a count (routebench serve's x-routebench-attempts) or a list (gateway logs that record them)
+      CASE json_type(recorded.attempts) WHEN 'ARRAY' THEN json_array_length(recorded.attempts)::INTEGER
+        WHEN 'UBIGINT' THEN recorded.attempts::INTEGER WHEN 'BIGINT' THEN recorded.attempts::INTEGER END AS attempts,
+      trim(regexp_replace(coalesce(recorded.target, route, 'unknown'), '[^A-Za-z0-9_-]+', '-', 'g'), '-') AS target_id
+    FROM obs_raw WHERE recorded IS NOT NULL AND recorded.ok IS NOT NULL AND arrival_ms IS NOT NULL`);
+  const [c] = await store.all<{ rows: number; all_rows: number; span: number | null }>(
+    `SELECT (SELECT count(*) FROM obs)::INTEGER AS rows, (SELECT count(*) FROM obs_raw)::INTEGER AS all_rows, (SELECT max(t_ms) FROM obs) AS span`,
+  );
+  if (!c || c.rows === 0) throw inputError('NO_OUTCOMES', `${files.join(', ')} has no rows with an observed outcome ("recorded")`, [], 'record traffic with `routebench record`, or import logs that carry outcomes');
+  const targets = (await store.all<{ target: string }>(`SELECT DISTINCT target FROM obs ORDER BY target`)).map((r) => r.target);
+  return { rows: c.rows, unobserved: c.all_rows - c.rows, targets, spanMs: c.span ?? 0 };
+}

@@ -1,0 +1,63 @@
+/**
+ * `routebench calibrate <trace..> -o calibration.yaml`: fit each target's mock behaviour and the
+ * incidents it went through from traces with observed outcomes (recorded or imported). Writes the
+ * calibration file a scenario includes with `calibration:`, and a fit report beside it.
+ */
+import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Argv } from 'yargs';
+import { ExitCode, environmentFailure } from '../../errors.js';
+import { calibrate } from '../../calibrate/calibrate.js';
+import { calibrationYaml, targetId } from '../../calibrate/calibration-yaml.js';
+import { fitReport } from '../../calibrate/fit-report.js';
+import { parseDuration } from '../../scenario/duration.js';
+import { inputError } from '../../errors.js';
+import type { Io } from '../io.js';
+
+export interface CalibrateArgs {
+  traces: string[];
+  output: string;
+  bucket?: string;
+  json: boolean;
+}
+
+export function calibrateBuilder(y: Argv): Argv<CalibrateArgs> {
+  return y
+    .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'routebench JSONL traces with observed outcomes (from record or import)' })
+    .option('output', { alias: 'o', type: 'string', default: 'calibration.yaml', describe: 'calibration file to write (the fit report goes beside it, .md)' })
+    .option('bucket', { type: 'string', describe: 'time bucket for incident detection, e.g. 30s (default: about 1/240 of the span, 1 s to 5 min)' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the fit as JSON' }) as unknown as Argv<CalibrateArgs>;
+}
+
+/** Writes `text` to `file` atomically (temp file in the same folder, then rename). */
+function writeAtomic(file: string, text: string): void {
+  try {
+    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    throw environmentFailure(e, file) ?? e;
+  }
+}
+
+export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<number> {
+  const bucketMs = args.bucket === undefined ? undefined : parseDuration(args.bucket);
+  if (args.bucket !== undefined && (bucketMs === undefined || bucketMs <= 0)) throw inputError('BAD_OPTION', `--bucket ${args.bucket} is not a duration`, [], 'e.g. --bucket 30s');
+  const c = await calibrate(args.traces, { bucketMs });
+  const reportFile = args.output.replace(/\.(ya?ml|json)$/i, '') + '.report.md';
+  writeAtomic(args.output, calibrationYaml(c, args.traces.map((t) => path.basename(t)).join(', ')));
+  writeAtomic(reportFile, fitReport(c));
+  if (args.json) {
+    io.out(`${JSON.stringify({ ...c, output: args.output, report: reportFile })}\n`);
+    return ExitCode.ok;
+  }
+  io.out(`calibrated ${c.targets.length} target${c.targets.length === 1 ? '' : 's'} from ${c.calls.toLocaleString('en-US')} observed calls → ${args.output} (fit report: ${reportFile})\n`);
+  for (const t of c.targets) {
+    const fits = [t.ttft && `TTFT ${t.ttft.model} (KS ${t.ttft.ks.toFixed(3)})`, t.tokensPerS && `tokens/s ${t.tokensPerS.model} (KS ${t.tokensPerS.ks.toFixed(3)})`].filter(Boolean).join(', ');
+    const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%`).join(', ') || 'no errors';
+    io.out(`  ${targetId(t.target)}: ${t.calls.toLocaleString('en-US')} calls; ${fits || 'no latency data'}; ${errs}\n`);
+  }
+  for (const i of c.incidents) io.out(`  incident: ${targetId(i.target)} ${i.kind} from ${Math.round(i.startMs / 1000)} s for ${Math.round(i.durationMs / 1000)} s (±${Math.max(1, Math.round(i.resolutionMs / 1000))} s, log10 p ${i.log10P.toFixed(0)})\n`);
+  return ExitCode.ok;
+}

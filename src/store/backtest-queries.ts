@@ -1,0 +1,61 @@
+/**
+ * The backtest's two sides in SQL: what was recorded (the trace's observed calls, loaded as table
+ * `obs`, priced with the scenario's target prices in table `bt_prices`) and what the simulation of
+ * the deployed strategy did (the `requests` view of one run), as the same aggregates: success
+ * rate, failover rate, latency and TTFT quantiles of successful requests, cost per 1k successful
+ * requests, the share each target served, and success per time bucket.
+ */
+import type { Store } from './open-store.js';
+
+export interface SideAggregates {
+  requests: number;
+  success_rate: number;
+  failover_rate: number | null;
+  p50_latency_ms: number | null;
+  p95_latency_ms: number | null;
+  p50_ttft_ms: number | null;
+  p95_ttft_ms: number | null;
+  cost_per_1k_ok_usd: number | null;
+}
+
+export async function recordedAggregates(store: Store): Promise<SideAggregates> {
+  const [r] = await store.all<SideAggregates>(`
+    SELECT count(*)::INTEGER AS requests, avg(ok::INTEGER) AS success_rate,
+      CASE WHEN count(attempts) > 0 THEN avg((attempts > 1)::INTEGER) END AS failover_rate,
+      quantile_cont(latency_ms, 0.5) FILTER (WHERE ok) AS p50_latency_ms, quantile_cont(latency_ms, 0.95) FILTER (WHERE ok) AS p95_latency_ms,
+      quantile_cont(ttft_ms, 0.5) FILTER (WHERE ok AND stream) AS p50_ttft_ms, quantile_cont(ttft_ms, 0.95) FILTER (WHERE ok AND stream) AS p95_ttft_ms,
+      sum(CASE WHEN ok THEN ((input_tokens - cached_tokens) * p.input + cached_tokens * p.cached_input + output_tokens * p.output) / 1e6 ELSE 0 END)
+        / nullif(count(*) FILTER (WHERE ok), 0) * 1000 AS cost_per_1k_ok_usd
+    FROM obs LEFT JOIN bt_prices p ON p.target = obs.target_id`);
+  return r!;
+}
+
+export async function simulatedAggregates(store: Store, runNo: number): Promise<SideAggregates> {
+  const [r] = await store.all<SideAggregates>(`
+    SELECT count(*)::INTEGER AS requests, avg(success::INTEGER) AS success_rate, avg(failover::INTEGER) AS failover_rate,
+      quantile_cont(latency_ms, 0.5) FILTER (WHERE success) AS p50_latency_ms, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms,
+      quantile_cont(ttft_ms, 0.5) FILTER (WHERE success AND stream) AS p50_ttft_ms, quantile_cont(ttft_ms, 0.95) FILTER (WHERE success AND stream) AS p95_ttft_ms,
+      exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000 AS cost_per_1k_ok_usd
+    FROM requests WHERE run_no = ${Math.trunc(runNo)}`);
+  return r!;
+}
+
+/** Share of successful requests each target served, on both sides. */
+export async function targetShares(store: Store, runNo: number): Promise<{ target: string; recorded: number; simulated: number }[]> {
+  return store.all(`
+    WITH rec AS (SELECT target_id AS target, count(*) / sum(count(*)) OVER () AS share FROM obs WHERE ok GROUP BY 1),
+    sim AS (SELECT t.target_id AS target, count(*) / sum(count(*)) OVER () AS share
+      FROM requests q JOIN targets t ON t.run_no = q.run_no AND t.target_no = q.served_by WHERE q.run_no = ${Math.trunc(runNo)} AND q.success GROUP BY 1)
+    SELECT coalesce(rec.target, sim.target) AS target, coalesce(rec.share, 0) AS recorded, coalesce(sim.share, 0) AS simulated
+    FROM rec FULL JOIN sim USING (target) ORDER BY target`);
+}
+
+/** Success rate per time bucket on both sides (recorded time from the first call, simulated from the first request). */
+export async function successOverTime(store: Store, runNo: number, bucketMs: number): Promise<{ t_ms: number; recorded: number | null; simulated: number | null; n: number }[]> {
+  return store.all(`
+    WITH rec AS (SELECT floor(t_ms / ${bucketMs}) * ${bucketMs} AS t_ms, avg(ok::INTEGER) AS rate, count(*) AS n FROM obs GROUP BY 1),
+    sim AS (SELECT floor((scheduled_ms - min(scheduled_ms) OVER ()) / ${bucketMs}) * ${bucketMs} AS t_ms, success FROM requests WHERE run_no = ${Math.trunc(runNo)}),
+    simb AS (SELECT t_ms, avg(success::INTEGER) AS rate FROM sim GROUP BY 1)
+    SELECT coalesce(rec.t_ms, simb.t_ms) AS t_ms, rec.rate AS recorded, simb.rate AS simulated, coalesce(rec.n, 0)::INTEGER AS n
+    FROM rec FULL JOIN simb USING (t_ms) ORDER BY t_ms`);
+}
