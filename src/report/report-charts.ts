@@ -78,7 +78,12 @@ export function tieBands(comps: readonly BaselineComparison[]): TieBands | null 
 export async function buildCharts(store: Store, strategies: ReadonlyMap<number, string>, prepared: { bucketMs: number; spanMs: number }, inputs: ChartInputs): Promise<ChartSet> {
   const runNos = [...strategies.keys()];
   const labels = [...strategies.values()];
-  const label = <T extends { run_no: number }>(rows: readonly T[]): Row[] => rows.map((r) => ({ ...r, strategy: strategies.get(r.run_no) ?? String(r.run_no) }));
+  // Rows in summary (declared strategy) order, whatever run numbers a merge gave the runs; a run's own rows keep the query's order.
+  const position = new Map(runNos.map((n, i) => [n, i]));
+  const label = <T extends { run_no: number }>(rows: readonly T[]): Row[] =>
+    rows
+      .map((r) => ({ ...r, strategy: strategies.get(r.run_no) ?? String(r.run_no) }))
+      .sort((a, b) => (position.get(a.run_no) ?? runNos.length) - (position.get(b.run_no) ?? runNos.length));
   const { bucketMs, spanMs } = prepared;
   const incidents = await incidentWindows(store, runNos);
   const targets = await store.all<{ target: string; provider: string }>(

@@ -82,7 +82,7 @@ export async function errorKinds(store: Store, runNos: readonly number[]): Promi
       count(*)::INTEGER AS attempts
     FROM attempts a JOIN rq r USING (run_no, request_no)
     WHERE a.run_no IN (${list(runNos)}) AND a.outcome IN ('error', 'timeout')
-    GROUP BY ALL ORDER BY a.run_no, attempts DESC`);
+    GROUP BY ALL ORDER BY a.run_no, attempts DESC, error_kind, fate`);
 }
 
 /** The tag key to break spend down by: the one with the most values, at most 12 (null: no tags). */

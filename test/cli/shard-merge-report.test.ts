@@ -65,7 +65,7 @@ function load(base: string, db: string): Report {
     JSON.parse(neutral(JSON.stringify(value)), (key, v: unknown) => (key === 'run_no' && typeof v === 'number' ? `<run ${nos.get(v) ?? v}>` : v));
   const charts: Record<string, unknown> = {};
   for (const f of readdirSync(path.join(root, 'charts')).filter((x) => x.endsWith('.vl.json')).sort())
-    charts[f] = canonicalData(withoutNos(JSON.parse(readFileSync(path.join(root, 'charts', f), 'utf8'))));
+    charts[f] = withoutNos(JSON.parse(readFileSync(path.join(root, 'charts', f), 'utf8')));
   return {
     md: neutral(readFileSync(path.join(root, 'summary.md'), 'utf8')),
     json: withoutNos(json) as Report['json'],
@@ -79,23 +79,6 @@ function load(base: string, db: string): Report {
       json: JSON.parse(JSON.stringify(withoutNos(JSON.parse(read(base, 'index.json')))), (k, v: unknown) => (k === 'started_at' ? '<time>' : v)),
     },
   };
-}
-
-/**
- * Chart data rows come out of SQL ordered by run number, which differs between a merged file and
- * an unsharded one; what a chart draws does not depend on the order of its data rows (domains and
- * colours are given by the strategy list), so data arrays are compared as sorted sets.
- */
-function canonicalData(spec: unknown): unknown {
-  const walk = (v: unknown, key?: string): unknown => {
-    if (Array.isArray(v)) {
-      const items = v.map((x) => walk(x));
-      return key === 'values' ? [...items].sort((p, q) => (JSON.stringify(p) < JSON.stringify(q) ? -1 : 1)) : items;
-    }
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
-    return v;
-  };
-  return walk(spec);
 }
 
 describe('sharded CI run', () => {
