@@ -30,9 +30,9 @@ export async function calibrate(files: readonly string[], o: { bucketMs?: number
     for (const target of load.targets) {
       const found = await detectIncidents(store, target, load.spanMs, bucketMs);
       incidents.push(...found);
-      // Calls within an incident, or within its resolution of its edges, are the incident's.
-      const errorWindows = found.filter((i) => i.kind !== 'latency');
-      const excluded = errorWindows.length === 0 ? 'false' : errorWindows.map((i) => `(t_ms >= ${i.startMs - i.resolutionMs} AND t_ms < ${i.startMs + i.durationMs + i.resolutionMs})`).join(' OR ');
+      // Calls within an incident, or within its resolution of its edges, are the incident's: they
+      // are neither everyday errors nor everyday latency.
+      const excluded = found.length === 0 ? 'false' : found.map((i) => `(t_ms >= ${i.startMs - i.resolutionMs} AND t_ms < ${i.startMs + i.durationMs + i.resolutionMs})`).join(' OR ');
       targets.push(await fitTarget(store, target, excluded));
     }
     return { files: [...files], calls: load.rows, unobserved: load.unobserved, spanMs: load.spanMs, bucketMs, targets, incidents: incidents.sort((a, b) => a.startMs - b.startMs || (a.target < b.target ? -1 : 1)) };

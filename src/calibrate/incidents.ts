@@ -33,6 +33,8 @@ interface Bucket {
   n: number;
   e: number;
   ok: number;
+  /** Successful calls that have the latency measure (streams for TTFT). */
+  lok: number;
   med: number | null;
 }
 
@@ -63,10 +65,10 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
   const lat = (streams?.n ?? 0) > 0 ? 'ttft_ms' : 'latency_ms';
   const rows = await store.all<Bucket>(`
     SELECT floor(t_ms / ${widthMs})::INTEGER AS b, count(*)::INTEGER AS n, count(*) FILTER (WHERE NOT ok)::INTEGER AS e,
-      count(*) FILTER (WHERE ok)::INTEGER AS ok, median(${lat}) FILTER (WHERE ok) AS med
+      count(*) FILTER (WHERE ok)::INTEGER AS ok, count(${lat}) FILTER (WHERE ok)::INTEGER AS lok, median(${lat}) FILTER (WHERE ok) AS med
     FROM obs WHERE target = ${t} GROUP BY 1 ORDER BY 1`);
   const count = Math.floor(spanMs / widthMs) + 1;
-  const buckets: Bucket[] = Array.from({ length: count }, (_, b) => ({ b, n: 0, e: 0, ok: 0, med: null }));
+  const buckets: Bucket[] = Array.from({ length: count }, (_, b) => ({ b, n: 0, e: 0, ok: 0, lok: 0, med: null }));
   for (const r of rows) buckets[r.b] = r;
   const out: DetectedIncident[] = [];
 
@@ -109,17 +111,17 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
   }
 
   // Latency cliffs: bucket median ≥ 1.5× the usual, and most of the bucket's calls above the usual median.
-  const meds = buckets.filter((k) => k.med !== null && k.ok >= 5).map((k) => k.med!).sort((a, b) => a - b);
+  const meds = buckets.filter((k) => k.med !== null && k.lok >= 5).map((k) => k.med!).sort((a, b) => a - b);
   if (meds.length >= 10) {
     const m0 = meds[Math.floor(meds.length / 2)]!;
     const above = await store.all<{ b: number; k: number }>(
       `SELECT floor(t_ms / ${widthMs})::INTEGER AS b, count(*) FILTER (WHERE ${lat} > ${m0})::INTEGER AS k FROM obs WHERE target = ${t} AND ok GROUP BY 1`,
     );
     const k = new Map(above.map((r) => [r.b, r.k]));
-    const lflags = buckets.map((x) => x.med !== null && x.ok >= 5 && x.med >= 1.5 * m0 && log10UpperTail(k.get(x.b) ?? 0, x.ok, 0.5) < SIGNIFICANT);
+    const lflags = buckets.map((x) => x.med !== null && x.lok >= 5 && x.med >= 1.5 * m0 && log10UpperTail(k.get(x.b) ?? 0, x.lok, 0.5) < SIGNIFICANT);
     for (const [i, j] of segments(lflags)) {
       const span = buckets.slice(i, j + 1);
-      const ok = span.reduce((a, x) => a + x.ok, 0);
+      const ok = span.reduce((a, x) => a + x.lok, 0);
       const hits = span.reduce((a, x) => a + (k.get(x.b) ?? 0), 0);
       const [m] = await store.all<{ med: number }>(`SELECT median(${lat}) AS med FROM obs WHERE target = ${t} AND ok AND t_ms >= ${i * widthMs} AND t_ms < ${(j + 1) * widthMs}`);
       out.push({

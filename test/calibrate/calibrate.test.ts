@@ -1,0 +1,155 @@
+/**
+ * calibrate on a trace generated here from known distributions (seeded, independent of
+ * routebench's mock model): the fit recovers every parameter, the detected incidents sit where
+ * they were planted, the calibration file is a valid scenario include, and a backtest of the
+ * deployed config on it agrees with the recording. Pure functions of files: no wall clock.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calibrate, type Calibration } from '../../src/calibrate/calibrate.js';
+import { calibrationYaml } from '../../src/calibrate/calibration-yaml.js';
+import { fitReport } from '../../src/calibrate/fit-report.js';
+import { upperQuantiles, lowerQuantiles } from '../../src/calibrate/fit-target.js';
+import { planScenario } from '../../src/engine/plan-scenario.js';
+import { backtest } from '../../src/report/backtest.js';
+import { Rng } from '../../src/rng.js';
+import { runYaml } from '../helpers/run-yaml.js';
+
+const Z99 = 2.3263478740408408;
+const HOUR = 3_600_000;
+const TRUTH = {
+  a: { ttft: { p50: 800, p99: 3000 }, tps: { p50: 70, p99: 25 }, prefill: 5000, errors: { server_error: 0.02, rate_limited: 0.01 } },
+  b: { ttft: { p50: 500, p99: 2000 }, tps: { p50: 90, p99: 40 }, prefill: undefined, errors: { overloaded: 0.03 } },
+  outage: { target: 'a', start: 20 * 60_000, end: 25 * 60_000 },
+  slow: { target: 'b', start: 40 * 60_000, end: 46 * 60_000, factor: 3 },
+};
+const lognormal = (rng: Rng, p50: number, p99: number, slowTail = false) => {
+  const sigma = Math.abs(Math.log(p99 / p50)) / Z99;
+  return p50 * Math.exp((slowTail ? -1 : 1) * sigma * rng.normal());
+};
+
+/** A recorded hour: 30,000 calls, half streamed, to a (openai) and b (anthropic). */
+function writeTrace(file: string): void {
+  const rng = new Rng(2026, 7);
+  const lines: string[] = [];
+  let t = 0;
+  for (let i = 0; i < 30_000; i++) {
+    t += rng.exponential(HOUR / 30_000);
+    const id = rng.next() < 0.5 ? 'a' : 'b';
+    const truth = TRUTH[id];
+    const stream = rng.next() < 0.5;
+    const input = Math.round(Math.exp(Math.log(300) + 1.5 * rng.normal())) + 10;
+    const output = 20 + rng.int(400);
+    const u = rng.next();
+    const inOutage = id === TRUTH.outage.target && t >= TRUTH.outage.start && t < TRUTH.outage.end;
+    const slow = id === TRUTH.slow.target && t >= TRUTH.slow.start && t < TRUTH.slow.end ? TRUTH.slow.factor : 1;
+    let kind: string | undefined;
+    let acc = 0;
+    for (const [k, p] of Object.entries(truth.errors)) if (kind === undefined && u < (acc += p)) kind = k;
+    if (inOutage) kind = 'unavailable';
+    const recorded: Record<string, unknown> = { target: id };
+    if (kind) Object.assign(recorded, { ok: false, status: kind === 'rate_limited' ? 429 : kind === 'overloaded' ? 529 : 503, error_kind: kind, latency_ms: lognormal(rng, 300, 1500) });
+    else {
+      const ttft = (lognormal(rng, truth.ttft.p50, truth.ttft.p99) + (truth.prefill ? (input / truth.prefill) * 1000 : 0)) * slow;
+      const gen = (output / lognormal(rng, truth.tps.p50, truth.tps.p99, true)) * 1000;
+      Object.assign(recorded, { ok: true, status: 200, latency_ms: ttft + gen }, stream ? { ttft_ms: ttft } : {});
+    }
+    lines.push(JSON.stringify({ arrival_ms: +t.toFixed(3), route: id === 'a' ? 'gpt-4o-mini' : 'claude-3-5-haiku', input_tokens: input, output_tokens: kind ? 0 : output, cached_tokens: 0, stream, dialect: id === 'a' ? 'openai' : 'anthropic', recorded }));
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+let dir: string;
+let trace: string;
+let cal: Calibration;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rb-calibrate-'));
+  trace = join(dir, 'recorded.jsonl');
+  writeTrace(trace);
+  cal = await calibrate([trace]);
+}, 120_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const fitOf = (id: string) => cal.targets.find((t) => t.target === id)!;
+const p90 = (q: { p50: number; p99: number }) => q.p50 * Math.exp(1.2815515655446004 * (Math.log(q.p99 / q.p50) / Z99));
+
+describe('calibrate recovers known parameters', () => {
+  it('error rates inside their 99% intervals; the outage is not counted as everyday errors', () => {
+    for (const id of ['a', 'b'] as const) {
+      const errors = fitOf(id).errors;
+      expect(errors.map((e) => e.kind).sort(), id).toEqual(Object.keys(TRUTH[id].errors).sort());
+      for (const e of errors) {
+        const truth = (TRUTH[id].errors as Record<string, number>)[e.kind]!;
+        expect(truth >= e.lo && truth <= e.hi, `${id} ${e.kind} ${truth} in [${e.lo}, ${e.hi}]`).toBe(true);
+      }
+    }
+  });
+
+  it('TTFT p50/p90 within 5%, token rate p50 within 5%, prefill found only where it is', () => {
+    for (const id of ['a', 'b'] as const) {
+      const f = fitOf(id);
+      const got = upperQuantiles(f.ttft!.fit);
+      expect(f.ttft!.model, id).toBe('lognormal');
+      expect(Math.abs(got.p50 / TRUTH[id].ttft.p50 - 1), `${id} TTFT p50 ${got.p50}`).toBeLessThan(0.05);
+      expect(Math.abs(Math.exp(f.ttft!.fit.mu + 1.2815515655446004 * f.ttft!.fit.sigma) / p90(TRUTH[id].ttft) - 1), `${id} TTFT p90`).toBeLessThan(0.05);
+      expect(Math.abs(lowerQuantiles(f.tokensPerS!.fit).p50 / TRUTH[id].tps.p50 - 1), `${id} tok/s p50`).toBeLessThan(0.05);
+    }
+    expect(Math.abs(fitOf('a').prefillTokensPerS! / TRUTH.a.prefill - 1)).toBeLessThan(0.25);
+    expect(fitOf('b').prefillTokensPerS).toBeUndefined();
+  });
+
+  it('finds the outage (edges within resolution) and the latency cliff (within one bucket)', () => {
+    const outage = cal.incidents.find((i) => i.kind === 'outage')!;
+    expect(outage.target).toBe('a');
+    expect(Math.abs(outage.startMs - TRUTH.outage.start)).toBeLessThanOrEqual(outage.resolutionMs);
+    expect(Math.abs(outage.startMs + outage.durationMs - TRUTH.outage.end)).toBeLessThanOrEqual(outage.resolutionMs);
+    expect(outage.resolutionMs).toBeLessThan(5_000); // calls ~120 ms apart per target: a few gaps at most
+    const slow = cal.incidents.find((i) => i.kind === 'latency')!;
+    expect(slow.target).toBe('b');
+    expect(Math.abs(slow.startMs - TRUTH.slow.start)).toBeLessThanOrEqual(slow.resolutionMs);
+    expect(Math.abs(slow.startMs + slow.durationMs - TRUTH.slow.end)).toBeLessThanOrEqual(slow.resolutionMs);
+    expect(slow.latencyMultiplier).toBeGreaterThan(2);
+    expect(cal.incidents.length).toBe(2);
+  });
+
+  it('is a pure function of the trace', async () => {
+    const again = await calibrate([trace]);
+    expect(calibrationYaml(again, 'x')).toBe(calibrationYaml(cal, 'x'));
+    expect(fitReport(again)).toBe(fitReport(cal));
+  });
+});
+
+describe('the calibration in a scenario', () => {
+  it('validates, and a backtest of the deployed config is within 1 pp and 10%', async () => {
+    writeFileSync(join(dir, 'calibration.yaml'), calibrationYaml(cal, 'recorded.jsonl'));
+    const scenarioFile = join(dir, 'own.yaml');
+    const yaml = `name: own
+traffic: { trace: { path: recorded.jsonl } }
+calibration: calibration.yaml
+backtest: { strategy: deployed }
+strategies:
+  deployed:
+    use: litellm
+    options:
+      config:
+        model_list:
+          - { model_name: gpt-4o-mini, litellm_params: { model: openai/gpt-4o-mini }, model_info: { id: a } }
+          - { model_name: claude-3-5-haiku, litellm_params: { model: anthropic/claude-3-5-haiku }, model_info: { id: b } }
+        router_settings: { num_retries: 0 }
+`;
+    writeFileSync(scenarioFile, yaml);
+    const ran = await runYaml(readFileSync(scenarioFile, 'utf8'), {}, scenarioFile);
+    const prices = new Map(planScenario(ran.loaded).targets.map((t) => [t.id, t.price]));
+    const bt = await backtest(ran.store, ran.run('deployed'), [trace], prices, { successPp: 1, latencyPct: 10 });
+    const bad = bt.rows.filter((r) => r.within === false).map((r) => `${r.metric}: ${r.recorded} vs ${r.simulated}`);
+    expect(bad).toEqual([]);
+    expect(bt.pass).toBe(true);
+    expect(bt.shares.map((s) => s.target)).toEqual(['a', 'b']);
+    for (const s of bt.shares) expect(Math.abs(s.recorded - s.simulated)).toBeLessThan(0.02);
+    await ran.store.close();
+  });
+});
