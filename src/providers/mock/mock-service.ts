@@ -53,13 +53,22 @@ interface RunState {
    * mock's luck k (the same key simulate uses: the engine's attempt on that target), whoever sends
    * it: routebench's engine (its marker says k), an SDK retrying one attempt, or a gateway that
    * forwards the marker of the client's one call for all of its own retries and failovers.
-   * Insertion-ordered: past `MAX_TRACKED` keys the oldest request is forgotten.
+   * Keyed `request/target`: how many calls arrived. Insertion-ordered: past `MAX_TRACKED` keys the
+   * oldest is forgotten.
    */
-  calls: Map<string, Hit[]>;
+  calls: Map<string, number>;
+  /** Keyed `request/target/attempt` (the marker's): how many hits carried it, and the first of them (its billing). */
+  marked: Map<string, { repeats: number; first: Hit }>;
 }
 
-/** (request, target) pairs remembered per run for counting calls (about the hit log's capacity). */
+/** Keys remembered per run for counting calls (about the hit log's capacity). */
 const MAX_TRACKED = 1_000_000;
+
+/** Sets `key` in an insertion-ordered map, forgetting the oldest key past MAX_TRACKED. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.set(key, value);
+  if (map.size > MAX_TRACKED) map.delete(map.keys().next().value!);
+}
 
 /**
  * Response header with what the mock generates for the call, `<TTFT ms|->,<tokens per ms>,<output
@@ -93,7 +102,7 @@ export class MockService {
 
   /** Starts a run's clock and fresh mock state (rate limits, in-flight counts). */
   startRun(runKey: string, timeScale = this.opts.defaultScale ?? 1): void {
-    this.runs.set(runKey, { origin: this.realNow(), scale: timeScale, mocks: this.createMocks(), inFlight: new Int32Array(this.targets.length), calls: new Map() });
+    this.runs.set(runKey, { origin: this.realNow(), scale: timeScale, mocks: this.createMocks(), inFlight: new Int32Array(this.targets.length), calls: new Map(), marked: new Map() });
   }
 
   endRun(runKey: string): void {
@@ -122,20 +131,17 @@ export class MockService {
     // Unmarked requests are each a fresh draw (index = seq): nothing to count, and no key to keep per request.
     let repeat = 0;
     let drawIndex = 0;
-    let earlier: Hit[] | undefined;
+    let markedKey: string | undefined;
     if (marker) {
       const key = `${index}/${target.index}`;
-      earlier = run.calls.get(key);
-      if (earlier === undefined) {
-        earlier = [];
-        run.calls.set(key, earlier);
-        if (run.calls.size > MAX_TRACKED) run.calls.delete(run.calls.keys().next().value!);
-      }
-      for (const h of earlier) if (h.attempt === marker.attempt) repeat++;
+      const earlier = run.calls.get(key) ?? 0;
+      remember(run.calls, key, earlier + 1);
+      markedKey = `${key}/${marker.attempt}`;
+      repeat = run.marked.get(markedKey)?.repeats ?? 0;
       // The marker's attempt k is the k-th call when every earlier one arrived; one that never did
       // (blocked, cut before it reached the mock) leaves k as it is, and calls the sender did not
       // count (an SDK's or a gateway's retries) move later calls on.
-      drawIndex = Math.max(marker.attempt, earlier.length);
+      drawIndex = Math.max(marker.attempt, earlier);
     }
     const request: TrafficRequest = {
       index,
@@ -181,7 +187,11 @@ export class MockService {
       headers: pickHeaders(req.headers),
     };
     this.hits.add(hit);
-    earlier?.push(hit);
+    if (markedKey !== undefined) {
+      const m = run.marked.get(markedKey);
+      if (m) m.repeats++;
+      else remember(run.marked, markedKey, { repeats: 1, first: hit });
+    }
     let released = false;
     return {
       plan,
@@ -203,8 +213,7 @@ export class MockService {
    */
   hitOf(runKey: string, request: number, targetId: string, attempt: number): Hit | undefined {
     const target = this.byId.get(targetId);
-    const list = target && this.runs.get(runKey)?.calls.get(`${request}/${target.index}`);
-    return list?.find((h) => h.attempt === attempt && h.repeat === 0);
+    return target && this.runs.get(runKey)?.marked.get(`${request}/${target.index}/${attempt}`)?.first;
   }
 
   /** What the mock generates for that call (scenario ms, tokens; engine/billing.ts's Generation). */

@@ -104,6 +104,23 @@ describe('MockService reply plans', () => {
     expect(send(svc, 'o_flaky', marker({ request: 3 })).hit).toMatchObject({ repeat: 0, kind: hits[0]!.kind });
   });
 
+  it('the k-th call of a request to a target draws luck k whoever sends it: an engine numbering its attempts, a gateway repeating one marker', () => {
+    const engine = service().svc;
+    const gateway = service().svc;
+    const viaEngine = [0, 1, 2, 3, 4].map((k) => send(engine, 'o_flaky', marker({ request: 9, attempt: k })).hit);
+    const viaGateway = [0, 1, 2, 3, 4].map(() => send(gateway, 'o_flaky', marker({ request: 9, attempt: 0 })).hit);
+    expect(viaGateway.map((h) => h.drawIndex)).toEqual([0, 1, 2, 3, 4]);
+    expect(viaEngine.map((h) => h.drawIndex)).toEqual([0, 1, 2, 3, 4]);
+    expect(viaGateway.map((h) => [h.kind, h.plannedMs])).toEqual(viaEngine.map((h) => [h.kind, h.plannedMs]));
+    // an attempt that never reached the mock keeps the engine's numbering: attempt 3 after 0 alone draws luck 3
+    const gap = service().svc;
+    send(gap, 'o_flaky', marker({ request: 9, attempt: 0 }));
+    expect(send(gap, 'o_flaky', marker({ request: 9, attempt: 3 })).hit).toMatchObject({ drawIndex: 3, kind: viaEngine[3]!.kind, plannedMs: viaEngine[3]!.plannedMs });
+    // other requests and targets count on their own
+    expect(send(gateway, 'o_flaky', marker({ request: 10, attempt: 0 })).hit.drawIndex).toBe(0);
+    expect(send(gateway, 'o', marker({ request: 9, attempt: 0 })).hit.drawIndex).toBe(0);
+  });
+
   it('an unmarked request (an SDK, a gateway probe): run "unmarked", prompt estimated at ~4 characters a token, max tokens as output', () => {
     const { svc } = service(1);
     const h = send(svc, 'o', undefined, false, { model: 'm', max_completion_tokens: 7, messages: [{ role: 'system', content: 'x'.repeat(40) }, { role: 'user', content: [{ type: 'text', text: 'y'.repeat(80) }] }] });
