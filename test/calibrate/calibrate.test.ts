@@ -153,3 +153,39 @@ strategies:
     await ran.store.close();
   });
 });
+
+describe('calibrate and backtest commands', () => {
+  it('calibrate writes the file and the report; backtest exits 0 within tolerance and 3 outside it', async () => {
+    const { runCli } = await import('../../src/cli/main.js');
+    const { memoryIo } = await import('../../src/cli/io.js');
+    const io = memoryIo();
+    const out = join(dir, 'cli-cal.yaml');
+    expect(await runCli(['calibrate', trace, '-o', out], io)).toBe(0);
+    expect(io.stdout).toMatch(/calibrated 2 targets from 30,000 observed calls/);
+    expect(io.stdout).toMatch(/incident: a outage from 1200 s for 300 s/);
+    expect(readFileSync(out, 'utf8')).toMatch(/^# Written by routebench calibrate/);
+    expect(readFileSync(join(dir, 'cli-cal.report.md'), 'utf8')).toMatch(/## Incidents/);
+    const scenario = join(dir, 'cli-own.yaml');
+    writeFileSync(scenario, `name: cli-own
+traffic: { trace: { path: recorded.jsonl } }
+calibration: cli-cal.yaml
+backtest: { strategy: deployed }
+strategies:
+  deployed:
+    use: litellm
+    options:
+      config:
+        model_list:
+          - { model_name: gpt-4o-mini, litellm_params: { model: openai/gpt-4o-mini }, model_info: { id: a } }
+          - { model_name: claude-3-5-haiku, litellm_params: { model: anthropic/claude-3-5-haiku }, model_info: { id: b } }
+        router_settings: { num_retries: 0 }
+`);
+    const db = join(dir, 'bt.duckdb');
+    const ok = memoryIo();
+    expect(await runCli(['backtest', scenario, '--db', db, '--out', join(dir, 'reports')], ok)).toBe(0);
+    expect(ok.stdout).toMatch(/Within tolerance: \*\*yes\*\*/);
+    const strict = memoryIo();
+    expect(await runCli(['backtest', scenario, '--db', db, '--out', join(dir, 'reports'), '--latency-pct', '0.001'], strict)).toBe(3);
+    expect(strict.stdout).toMatch(/Within tolerance: \*\*no\*\*/);
+  }, 120_000);
+});
