@@ -52,7 +52,7 @@ const portkeyRow = (i: number) =>
     res_units: 20 + (i % 300), cost: 0.36, cost_currency: 'USD', response_status_code: i % 50 ? 200 : 503, response_time: 850, cache_status: 'MISS', stream_mode: 'TRUE', retry_success_count: 0, mode: 'SINGLE' });
 
 /** Writes `rows` records (10 spans per OTLP line) in chunks. */
-function writeFile(file: string, format: string, rows: number): void {
+export function writeFile(file: string, format: string, rows: number): void {
   const fd = openSync(file, 'w');
   let text = '';
   const perLine = format === 'otel-genai' ? 10 : 1;

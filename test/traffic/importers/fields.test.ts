@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { parseAzureTimestamp } from '../../../src/traffic/csv.js';
+import { classifyError, fastIso, isoMs, unixNanoMs } from '../../../src/traffic/importers/fields.js';
+import { Reorder } from '../../../src/traffic/importers/reorder.js';
+import type { SourcedRow, TraceRow } from '../../../src/traffic/trace-formats.js';
+
+describe('ISO times', () => {
+  it('the fast path agrees with the general parser (a second implementation) on 20,000 generated times', () => {
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const pad = (v: number, w: number) => String(v).padStart(w, '0');
+    const offsets = ['', 'Z', '+00:00', '-05:30', '+0930', '+02', '-00:00'];
+    for (let k = 0; k < 20_000; k++) {
+      const fracDigits = rnd(10);
+      const text = `${pad(1990 + rnd(60), 4)}-${pad(1 + rnd(12), 2)}-${pad(1 + rnd(28), 2)}${rnd(2) ? 'T' : ' '}${pad(rnd(24), 2)}:${pad(rnd(60), 2)}:${pad(rnd(60), 2)}${fracDigits ? `.${pad(rnd(10 ** fracDigits), fracDigits)}` : ''}${offsets[rnd(offsets.length)]}`;
+      const general = parseAzureTimestamp(text);
+      expect(general, text).toBeDefined();
+      expect(fastIso(text), text).toBe(general);
+    }
+  });
+
+  it('hands what it does not read to the general parser, which refuses non-times', () => {
+    for (const bad of ['2026-02-30T10:00:00Z', '2026-13-01 10:00:00', '2026-03-01T24:00:00', '2026-03-01T10:00:00.', '2026-03-01T10:00:00.1234567890Z', '2026-03-01T10:00:00+24:00', '2026-03-01T10:00:00Zx', 'yesterday', '']) {
+      expect(fastIso(bad), bad).toBeUndefined();
+      expect(isoMs(bad), bad).toBeUndefined();
+    }
+    expect(isoMs('2026-03-01T10:00:00.5+01:00')).toBe(Date.UTC(2026, 2, 1, 9) + 500);
+  });
+
+  it('unix nanoseconds keep the ms part exact beyond 2^53 ns', () => {
+    expect(unixNanoMs('1772359201234567891')).toBe(1772359201234 + 0.567891);
+    expect(unixNanoMs(1772359201000000000)).toBe(1772359201000);
+    expect(unixNanoMs('12')).toBe(0.000012);
+    expect(unixNanoMs('-1')).toBeUndefined();
+  });
+});
+
+describe('error classification', () => {
+  it('reads an HTTP status, or the status an SDK exception class stands for', () => {
+    expect(classifyError(429)).toEqual({ status: 429, kind: 'rate_limited' });
+    expect(classifyError(429, 'insufficient_quota', 'insufficient_quota', 'You exceeded your current quota')).toEqual({ status: 429, kind: 'quota_exhausted' });
+    expect(classifyError(undefined, 'openai.RateLimitError')).toEqual({ status: 429, kind: 'rate_limited' });
+    expect(classifyError(undefined, 'litellm.ContextWindowExceededError')).toEqual({ status: 400, kind: 'context_length' });
+    expect(classifyError(undefined, 'APIConnectionError')).toEqual({ status: 0, kind: 'connection_reset' });
+    expect(classifyError(undefined, 'anthropic.OverloadedError')).toEqual({ status: 529, kind: 'overloaded' });
+    expect(classifyError(undefined, '_OTHER')).toEqual({ status: 0, kind: 'server_error' });
+  });
+});
+
+const row = (timeMs: number): TraceRow => ({ timeMs, inputTokens: 0, outputTokens: 0, cachedTokens: 0 });
+
+describe('reorder buffer', () => {
+  it('holds at most `capacity` rows; a row older than one passed on is reported, not placed', () => {
+    const r = new Reorder(60_000, 3);
+    const out: SourcedRow[] = [];
+    for (const [t, line] of [[50, 1], [10, 2], [40, 3], [30, 4]] as const) r.push(row(t), line, out);
+    // four rows, capacity 3: the earliest (10) had to go
+    expect(out).toEqual([{ lineNo: 2, row: row(10) }]);
+    r.push(row(5), 5, out);
+    expect(out[1]).toEqual({ lineNo: 5, row: 'starts at 1970-01-01T00:00:00.005Z, 0.005 s before a row already passed on: the file is out of time order by more than the 1-minute reorder window; sort it by start time first' });
+    r.push(row(30), 6, out); // ties keep file order
+    r.flush(out);
+    expect(out.slice(2).map((o) => [(o.row as TraceRow).timeMs, o.lineNo])).toEqual([[30, 4], [30, 6], [40, 3], [50, 1]]);
+  });
+
+  it('passes rows on once the newest start is a window past them', () => {
+    const r = new Reorder(100, 1000);
+    const out: SourcedRow[] = [];
+    r.push(row(0), 1, out);
+    r.push(row(100), 2, out);
+    expect(out.map((o) => o.lineNo)).toEqual([1]);
+    r.push(row(150), 3, out);
+    expect(out.map((o) => o.lineNo)).toEqual([1]);
+    r.push(row(200), 4, out);
+    expect(out.map((o) => o.lineNo)).toEqual([1, 2]);
+  });
+});
