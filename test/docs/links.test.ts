@@ -99,7 +99,8 @@ function examples(): Example[] {
       for (const raw of lines) {
         const line = raw.replace(/^\s*(?:-\s+run:\s*|run:\s*|\$\s+)/, '').replace(/\s#\s.*$|\s{2,}#.*$/, '');
         for (const segment of line.split(/&&|\|\||;|\|/)) {
-          const w = words(segment.trim());
+          const all = words(segment.trim());
+          const w = all.slice(all.findIndex((x) => !/^[A-Z_][A-Z0-9_]*=/.test(x))); // after VAR=value prefixes
           const at = w.findIndex((x, i) => x === 'routebench' && (i === 0 || w[i - 1] === 'npx' || w[i - 1] === '--no-install') || x === 'bin/routebench.js' || x.endsWith('/.bin/routebench'));
           if (at < 0 || (at > 0 && !['npx', '--no-install', 'node'].includes(w[at - 1]!))) continue;
           const args = w.slice(at + 1).filter((x) => !/^[<>]|^\d?>/.test(x));
