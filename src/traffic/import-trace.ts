@@ -32,7 +32,7 @@ export function toTraceLine(r: TrafficRequest): string {
  * as it was and no partial file behind (rename within one folder is atomic on POSIX:
  * https://pubs.opengroup.org/onlinepubs/9799919799/functions/rename.html).
  */
-export async function importTrace(opts: TraceOptions, outFile: string): Promise<TrafficStats> {
+export async function importTrace(opts: TraceOptions, outFile: string, control: { signal?: AbortSignal } = {}): Promise<TrafficStats> {
   const stats = newTrafficStats();
   const tmp = path.join(path.dirname(outFile), `.${path.basename(outFile)}.${process.pid}.tmp`);
   const out = createWriteStream(tmp);
@@ -53,6 +53,8 @@ export async function importTrace(opts: TraceOptions, outFile: string): Promise<
   try {
     for await (const batch of readTrace(opts, stats)) {
       if (failure) break;
+      // Ctrl-C: stop, and leave outFile as it was (the finally below removes the temporary file).
+      control.signal?.throwIfAborted();
       let text = '';
       for (const r of batch) text += `${toTraceLine(r)}\n`;
       if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);

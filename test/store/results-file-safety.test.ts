@@ -237,4 +237,18 @@ describe('import', () => {
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
     expect(readdirSync(path.dirname(out))).toEqual(['out.jsonl']);
   });
+
+  it('an import stopped by Ctrl-C (its signal) leaves the existing file as it was', async () => {
+    const input = path.join(dir, 'trace-big.jsonl');
+    writeFileSync(input, '{"arrival_ms": 0, "input_tokens": 10, "output_tokens": 5}\n'.repeat(50_000));
+    const out = path.join(dir, 'stopped', 'out.jsonl');
+    (await import('node:fs')).mkdirSync(path.dirname(out));
+    writeFileSync(out, 'previous contents\n');
+    const controller = new AbortController();
+    const stopped = importTrace({ file: input, format: 'routebench', onBadRow: 'fail' }, out, { signal: controller.signal });
+    controller.abort();
+    await expect(stopped).rejects.toThrow();
+    expect(readFileSync(out, 'utf8')).toBe('previous contents\n');
+    expect(readdirSync(path.dirname(out))).toEqual(['out.jsonl']);
+  });
 });

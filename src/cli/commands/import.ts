@@ -54,22 +54,34 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
     if (i <= 0) throw inputError('BAD_OPTION', `--tag "${t}" must look like key=value`);
     tags[t.slice(0, i)] = t.slice(i + 1);
   }
-  const stats = await importTrace(
-    {
-      file: args.input,
-      format: args.format,
-      route: args.route,
-      streamFraction: args.stream,
-      tags,
-      limit: args.limit,
-      speedup: args.speedup,
-      startMs: duration('start', args.start),
-      endMs: duration('end', args.end),
-      seed: args.seed,
-      onBadRow: args['on-bad-row'],
-    },
-    args.output,
-  );
+  const controller = new AbortController();
+  const off = io.onInterrupt(() => controller.abort());
+  let stats;
+  try {
+    stats = await importTrace(
+      {
+        file: args.input,
+        format: args.format,
+        route: args.route,
+        streamFraction: args.stream,
+        tags,
+        limit: args.limit,
+        speedup: args.speedup,
+        startMs: duration('start', args.start),
+        endMs: duration('end', args.end),
+        seed: args.seed,
+        onBadRow: args['on-bad-row'],
+      },
+      args.output,
+      { signal: controller.signal },
+    );
+  } catch (e) {
+    if (!controller.signal.aborted) throw e;
+    io.err(`\ninterrupted: ${args.output} was left as it was\n`);
+    return 130;
+  } finally {
+    off();
+  }
   io.out(`wrote ${stats.rows.toLocaleString('en-US')} requests to ${args.output}${stats.skippedRows ? ` (${stats.skippedRows} bad rows skipped)` : ''}\n`);
   if (stats.rows === 0) {
     io.err(`warning: ${args.input} produced no requests\n`);
