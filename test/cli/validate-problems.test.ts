@@ -76,6 +76,12 @@ strategies:
       expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:13:13  strategies\\.w\\.use  unknown strategy "fallbak"; did you mean "fallback"\\?`)),
       '8 problems found.',
     ]);
+    // run checks the same way before it opens anything.
+    const io = memoryIo();
+    const db = path.join(dir, 'many.duckdb');
+    expect(await runCli(['run', file, '--db', db], io)).toBe(2);
+    expect(io.stderr.trim().split('\n')).toEqual(r.err);
+    expect(existsSync(db)).toBe(false);
   });
 
   it('a duplicate key does not hide schema problems', async () => {

@@ -3,8 +3,8 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
-import { loadScenario, type LoadedScenario } from '../../scenario/load-scenario.js';
-import { planScenario } from '../../engine/plan-scenario.js';
+import type { LoadedScenario } from '../../scenario/load-scenario.js';
+import { checkScenario } from '../check-scenario.js';
 import type { RunScenarioOptions, ScenarioResult } from '../../runner/run-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
 import { junitXml, type JunitScenario } from '../../report/junit.js';
@@ -51,14 +51,10 @@ export async function loadAll(files: readonly string[], args: { seed?: number; s
   const loaded: LoadedScenario[] = [];
   const problems: Problem[] = [];
   for (const file of files) {
-    try {
-      const l = await loadScenario(file);
-      planScenario(l, { seed: args.seed, only: args.strategy });
-      loaded.push(l);
-    } catch (e) {
-      if (e instanceof HarnessError && e.problems.length > 0) problems.push(...e.problems);
-      else throw e;
-    }
+    // Every problem at once: schema problems do not hide the plan's (check-scenario.ts).
+    const checked = await checkScenario(file, { seed: args.seed, only: args.strategy });
+    if ('problems' in checked) problems.push(...checked.problems);
+    else loaded.push(checked.loaded);
   }
   if (problems.length > 0) throw new HarnessError('SCENARIO_INVALID', 'invalid scenarios', { problems: sortProblems(problems) });
   return loaded;
