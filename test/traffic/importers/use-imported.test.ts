@@ -41,6 +41,16 @@ describe('routebench import --format <log source>', () => {
 });
 
 describe('imported logs downstream', () => {
+  it('an imported trace reads back through the routebench format unchanged (attempts and dialect included)', async () => {
+    for (const [format, file] of [['openrouter', 'openrouter/generations.jsonl'], ['otel-genai', 'otel-genai/spans.jsonl']] as const) {
+      const first = tmp.path(`${format}-1.jsonl`);
+      const second = tmp.path(`${format}-2.jsonl`);
+      expect((await cli('import', logFixture(file), '--format', format, '-o', first)).code).toBe(0);
+      expect((await cli('import', first, '--format', 'routebench', '-o', second)).code).toBe(0);
+      expect(readFileSync(second, 'utf8')).toBe(readFileSync(first, 'utf8'));
+    }
+  });
+
   it('calibrate loads every imported source as observed calls, outcomes intact', async () => {
     const files: string[] = [];
     for (const [format, file] of [['otel-genai', 'otel-genai/spans.jsonl'], ['litellm', 'litellm/spend-logs.csv'], ['openrouter', 'openrouter/generations.jsonl'], ['portkey', 'portkey/logs.jsonl']] as const) {
