@@ -57,7 +57,7 @@ export async function importTrace(opts: TraceOptions, outFile: string, control: 
       control.signal?.throwIfAborted();
       let text = '';
       for (const r of batch) text += `${toTraceLine(r)}\n`;
-      if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+      if (!out.write(text)) await drainOrClose(out);
     }
     if (!out.closed) {
       out.end();
@@ -76,4 +76,21 @@ export async function importTrace(opts: TraceOptions, outFile: string, control: 
     }
   }
   return stats;
+}
+
+/**
+ * Waits for the stream to drain (or close, on a write error), then removes both listeners:
+ * racing two `once` promises left the loser's listener behind on every full buffer, and a large
+ * import warned "MaxListenersExceededWarning" after ten.
+ */
+function drainOrClose(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }

@@ -107,3 +107,22 @@ strategies:
     expect([result.trafficDescription, result.skippedRows]).toEqual(['trace ../fixtures/logs/litellm/spend-logs.csv (litellm)', 0]);
   });
 });
+
+describe('routebench import of a large file', () => {
+  it('waits for the output to drain without piling up listeners (no MaxListenersExceededWarning)', async () => {
+    const rows: string[] = [];
+    for (let i = 0; i < 60_000; i++) rows.push(JSON.stringify({ arrival_ms: i, route: 'r', input_tokens: 10, output_tokens: 5, recorded: { ok: true, status: 200, latency_ms: 100, target: 't' } }));
+    const file = tmp.write('big.jsonl', `${rows.join('\n')}\n`);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      expect((await cli('import', file, '--format', 'routebench', '-o', tmp.path('out.jsonl'))).code).toBe(0);
+      await new Promise((r) => setTimeout(r, 50)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+    expect(readFileSync(tmp.path('out.jsonl'), 'utf8').split('\n')).toHaveLength(60_001);
+  });
+});
