@@ -48,9 +48,9 @@ function strategyLines(input: ScaffoldInput, targets: readonly InitTarget[]): st
   const g = input.gateway;
   if (!g) return ['  fallback:', '    description: the candidate; CI gates on its thresholds', '    use: fallback', `    options: { targets: ${flow(targets.map((t) => t.id))} }`, ...thresholds, '  single:', '    use: single', `    options: { target: ${targets[0]!.id} }`];
   const fileKey = g.kind === 'openrouter' ? 'provider_file' : 'config_file';
-  const source = g.inline ? `      provider: ${flow(g.inline)}` : `      ${fileKey}: ${g.configRef}`;
+  const source = g.inline ? `      provider: ${flow(g.inline)}` : `      ${fileKey}: ${flow(g.configRef)}`;
   const options = Object.entries(g.plan.options).map(([k, v]) => `      ${k}: ${flow(v)}`);
-  return [`  ${g.kind}:`, `    description: your ${g.kind} config (${g.configRef}), replayed as the gateway routes`, `    use: ${g.kind}`, '    options:', source, ...options, ...thresholds, ...direct];
+  return [`  ${g.kind}:`, `    description: ${flow(`your ${g.kind} config (${g.configRef}), replayed as the gateway routes`)}`, `    use: ${g.kind}`, '    options:', source, ...options, ...thresholds, ...direct];
 }
 
 export function scenarioYaml(input: ScaffoldInput): string {

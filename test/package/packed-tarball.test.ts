@@ -10,7 +10,7 @@
  * Slow (a build, an install, a dozen processes): minutes, not seconds.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,8 +54,21 @@ function projectLock(tarballName: string, integrity: string) {
   return { name: 'empty-project', version: '1.0.0', lockfileVersion: 3, requires: true, packages };
 }
 
+/**
+ * A copy of the package's sources to pack, so that `prepack` (which empties and rebuilds dist/)
+ * never touches this clone's dist/ while other tests may be running its bin.
+ */
+function sourceCopy(): string {
+  const copy = path.join(work, 'source');
+  mkdirSync(copy);
+  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'action.yml', 'bin', 'src', 'scenarios', 'fixtures', 'docs'])
+    if (existsSync(path.join(repo, entry))) cpSync(path.join(repo, entry), path.join(copy, entry), { recursive: true });
+  symlinkSync(path.join(repo, 'node_modules'), path.join(copy, 'node_modules'), 'junction');
+  return copy;
+}
+
 beforeAll(() => {
-  const pack = spawnSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: repo, encoding: 'utf8', timeout: TIMEOUT });
+  const pack = spawnSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: sourceCopy(), encoding: 'utf8', timeout: TIMEOUT });
   if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
   const packed = (JSON.parse(pack.stdout) as { filename: string; integrity: string }[])[0]!;
   mkdirSync(project);
