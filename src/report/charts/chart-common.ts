@@ -51,3 +51,22 @@ export function incidentLayer(incidents: readonly Incident[], axis: { field: str
     },
   };
 }
+
+/**
+ * Subtitle lines broken at spaces to at most `max` characters: the static SVG renderer sizes a chart
+ * by an estimate of its text width, so one long line would widen the image far past the plot.
+ */
+export function wrapLines(lines: readonly string[], max = 96): string[] {
+  const out: string[] = [];
+  for (const line of lines) {
+    let cur = '';
+    for (const word of line.split(' ')) {
+      if (cur && cur.length + 1 + word.length > max) {
+        out.push(cur);
+        cur = word;
+      } else cur = cur ? `${cur} ${word}` : word;
+    }
+    out.push(cur);
+  }
+  return out;
+}

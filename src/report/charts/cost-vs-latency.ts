@@ -9,7 +9,7 @@
  * axis; the axes always span the bands, so a tie never fills the whole axis and looks like a gap.
  * Pareto front: circles are strategies no other strategy beats on cost, p95 and success together.
  */
-import { CONFIG, strategyColor, type Row, type Spec } from './chart-common.js';
+import { CONFIG, strategyColor, wrapLines, type Row, type Spec } from './chart-common.js';
 import { placeLabels, type PlacedLabel } from './label-placement.js';
 
 export interface FrontPoint {
@@ -131,10 +131,10 @@ export function costVsLatencyChart(points: readonly FrontPoint[], strategies: re
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: 'Cost against tail latency and availability',
-      subtitle: [
+      subtitle: wrapLines([
         'better: left and down (p95), right and down (success); circles: no other strategy is as good on cost, p95 and success together',
         bands ? `grey bands: the typical 95% interval of a difference from ${baseline}; inside a band a strategy is not clearly different from ${baseline} on that axis` : 'one strategy: nothing to compare',
-      ],
+      ]),
     },
     config: CONFIG,
     hconcat: [panel(points, left, yDomain, base, bands, strategies, true), panel(points, right, yDomain, base, bands, strategies, false)],

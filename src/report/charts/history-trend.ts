@@ -7,7 +7,7 @@
  */
 import type { BudgetEntry } from '../regression-budget.js';
 import type { HistoryRow } from '../../store/history-queries.js';
-import { CONFIG, strategyColor, WIDTH, type Row, type Spec } from './chart-common.js';
+import { CONFIG, strategyColor, WIDTH, wrapLines, type Row, type Spec } from './chart-common.js';
 
 type Metric = 'success_rate' | 'p95_latency_ms' | 'cost_per_1k_usd';
 
@@ -89,7 +89,7 @@ export function historyTrendChart(rows: readonly HistoryRow[], strategies: reado
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `History: the last ${groups.length} run groups`,
-      subtitle: [`bars: what the regression budget (${budgetText}) allows after the previous run group; red ring: beyond it`, 'point estimates; the CI gate (routebench compare --max-regression) also requires a significant change'],
+      subtitle: wrapLines([`bars: what the regression budget (${budgetText}) allows after the previous run group; red ring: beyond it`, 'point estimates; the CI gate (routebench compare --max-regression) also requires a significant change']),
     },
     config: CONFIG,
     vconcat: PANELS.map((p, i) => panel(p, i === PANELS.length - 1)),

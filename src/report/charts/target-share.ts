@@ -1,5 +1,5 @@
 /** Share of attempts per target over time, one panel per strategy: where traffic and failover went. */
-import { CONFIG, timeAxis, WIDTH, withTime, type Row, type Spec } from './chart-common.js';
+import { CONFIG, timeAxis, WIDTH, withTime, wrapLines, type Row, type Spec } from './chart-common.js';
 import { targetColours, type TargetInfo } from './palette.js';
 
 export function targetShareChart(rows: readonly Row[], strategies: readonly string[], targets: readonly TargetInfo[], spanMs: number): Spec {
@@ -7,7 +7,7 @@ export function targetShareChart(rows: readonly Row[], strategies: readonly stri
   const colours = targetColours(targets);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Where the attempts went', subtitle: 'share of attempts per target over time, per strategy; one hue per provider, one shade per route to it' },
+    title: { text: 'Where the attempts went', subtitle: wrapLines(['share of attempts per target over time, per strategy; one hue per provider, one shade per route to it'], 80) },
     config: CONFIG,
     data: { values: withTime(rows, axis).map((r) => ({ ...r, k: colours.domain.indexOf(String(r.target)) })) },
     facet: { row: { field: 'strategy', type: 'nominal', title: null, sort: [...strategies], header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
