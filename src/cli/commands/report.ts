@@ -47,7 +47,7 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
     .option('images', { type: 'boolean', default: true, describe: 'write SVG/PNG per chart (--no-images to skip)' })
     .option('history', { type: 'number', default: 0, describe: "add a trend chart of each scenario's last N run groups (success, p95, cost per 1k ok; N >= 2)" })
     .option('max-regression', { type: 'string', array: true, describe: 'regression budget, metric=number[%|pp]: drawn on the history chart; with --base, exit 3 when exceeded' })
-    .option('pr-comment', { type: 'string', describe: 'write the pull-request comment (Markdown: changes vs --base, the answer, a link) to this file ("-": stdout)' })
+    .option('pr-comment', { type: 'string', describe: 'write the pull-request comment (Markdown: changes vs --base, the answer, a link) to this file (--pr-comment=- for stdout)' })
     .option('base', { type: 'string', describe: "the base branch's results (DuckDB file or exported folder) for --pr-comment" })
     .option('report-url', { type: 'string', describe: 'link to the full report, for --pr-comment' })
     .option('resamples', { type: 'number', default: DEFAULT_RESAMPLES, describe: 'bootstrap resamples for intervals' })
