@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -48,7 +49,14 @@ function unwritableFolder(): string {
   return path.join(d, 'reports');
 }
 
+/** A port something already listens on. */
+let busyPort = 0;
+const busy = net.createServer();
+afterAll(() => busy.close());
+
 beforeAll(async () => {
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  busyPort = (busy.address() as net.AddressInfo).port;
   writeFileSync(at('s.yaml'), SCENARIO);
   const io = memoryIo();
   expect(await runCli(['run', at('s.yaml'), '--db', at('good.duckdb'), '--out', at('reports')], io), io.stderr).toBe(0);
@@ -77,6 +85,8 @@ const CASES: [string, number, () => string[], RegExp][] = [
   ['mock-server with --port 99999', 2, () => ['mock-server', '--scenario', at('s.yaml'), '--port', '99999'], /error: --port must be a port number from 0 to 65535, got 99999/],
   // 192.0.2.1 is TEST-NET-1 (RFC 5737): documentation only, never an address of this machine.
   ['serve on an address this machine does not have', 4, () => ['serve', '--scenario', at('s.yaml'), '--strategy', 'single', '--host', '192.0.2.1', '--allow-remote', '--port', '0'], /error: .*192\.0\.2\.1.*\nhint: .*--host/],
+  ['mock-server on an address this machine does not have', 4, () => ['mock-server', '--scenario', at('s.yaml'), '--host', '192.0.2.1', '--allow-remote', '--port', '0'], /error: this machine has no network interface with that address \(192\.0\.2\.1\)\nhint: use 127\.0\.0\.1, or an address of one of this machine's interfaces, with --host/],
+  ['mock-server on a port in use', 4, () => ['mock-server', '--scenario', at('s.yaml'), '--port', String(busyPort)], /error: port \d+ is already in use\nhint: choose another --port, or stop what listens there/],
   ['run with an --out that cannot be written', 4, () => ['run', at('s.yaml'), '--db', at('y.duckdb'), '--out', unwritableFolder()], /error: --out .*: permission denied: cannot write .*\nhint: choose a location you can write to with --out, or fix its permissions/],
 ];
 
