@@ -62,6 +62,20 @@ describe('litellm importer', () => {
 
 const row = (o: object) => ({ request_id: 'r', startTime: '2026-03-01T10:00:00Z', endTime: '2026-03-01T10:00:01Z', completionStartTime: '2026-03-01T10:00:01Z', model: 'm', status: 'success', prompt_tokens: 1, completion_tokens: 1, ...o });
 
+describe('litellm compact JSON', () => {
+  it('streams a whole array on one line, longer than any trace line may be (GET /spend/logs saved with curl)', async () => {
+    const rows = Array.from({ length: 8000 }, (_, i) => row({ request_id: `r${i}`, startTime: new Date(Date.UTC(2026, 2, 1, 10) + i * 10).toISOString(), endTime: new Date(Date.UTC(2026, 2, 1, 10) + i * 10 + 5).toISOString(), metadata: { note: 'x'.repeat(200) } }));
+    rows[4321] = { ...rows[4321]!, prompt_tokens: 'many' };
+    const text = JSON.stringify(rows);
+    expect(text.length).toBeGreaterThan(2 * 1024 * 1024);
+    const file = tmp.write('compact.json', text);
+    const { stats, rows: out } = await importRows(file, 'litellm', tmp.path('out.jsonl'), { onBadRow: 'skip' });
+    expect(stats.rows).toBe(7999);
+    expect(stats.skippedSamples).toEqual([`${file}:1: [4321]: prompt_tokens must be a whole number ≥ 0, got "many"`]);
+    expect(out.at(-1)).toMatchObject({ arrival_ms: 79_990, id: 'r7999', recorded: { latency_ms: 5 } });
+  });
+});
+
 describe('litellm malformed rows', () => {
   it('reports array elements by the line they start on, with their index', async () => {
     const text = JSON.stringify([row({}), row({ startTime: 'yesterday' }), row({ status: 'pending' }), row({ prompt_tokens: -3 })], null, 2);
