@@ -1,3 +1,4 @@
+import { truncateSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collect, harnessError, makeTempDir } from '../helpers.js';
 import { importRows, logFixture } from './import-logs.js';
@@ -56,6 +57,14 @@ describe('otel-genai importer', () => {
       { ...A, arrival_ms: 0 },
       { ...G, arrival_ms: 4000 },
     ]);
+  });
+
+  it('refuses a single document over 64 MiB with what to do instead, before reading it', async () => {
+    const file = tmp.write('huge.json', '{\n');
+    truncateSync(file, 64 * 1024 * 1024 + 1); // sparse: nothing is written past the first line
+    const e = await harnessError(importRows(file, 'otel-genai', tmp.path('out.jsonl')));
+    expect([e.code, e.exitCode, e.message]).toEqual(['LOG_DOCUMENT_TOO_LARGE', 2, `${file}: one JSON document of 64 MiB`]);
+    expect(e.hint).toContain('JSON Lines');
   });
 
   it('is usable directly as a scenario trace format', async () => {
