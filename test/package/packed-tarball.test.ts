@@ -19,6 +19,8 @@ const repo = path.resolve('.');
 const work = mkdtempSync(path.join(os.tmpdir(), 'routebench-pack-'));
 const project = path.join(work, 'project');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// Windows runs npm.cmd only through a shell.
+const shell = process.platform === 'win32';
 const TIMEOUT = 15 * 60_000;
 
 /** Runs the installed routebench in the project; never throws, returns what happened. */
@@ -68,13 +70,13 @@ function sourceCopy(): string {
 }
 
 beforeAll(() => {
-  const pack = spawnSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: sourceCopy(), encoding: 'utf8', timeout: TIMEOUT });
+  const pack = spawnSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: sourceCopy(), encoding: 'utf8', timeout: TIMEOUT, shell });
   if (pack.status !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
   const packed = (JSON.parse(pack.stdout) as { filename: string; integrity: string }[])[0]!;
   mkdirSync(project);
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'empty-project', version: '1.0.0', private: true, type: 'module', dependencies: { routebench: `file:../${packed.filename}` } }, null, 2));
   writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify(projectLock(packed.filename, packed.integrity), null, 2));
-  const install = spawnSync(npm, ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: project, encoding: 'utf8', timeout: TIMEOUT });
+  const install = spawnSync(npm, ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: project, encoding: 'utf8', timeout: TIMEOUT, shell });
   if (install.status !== 0) throw new Error(`npm ci --offline of the tarball failed:\n${install.stderr}`);
 }, TIMEOUT);
 
