@@ -26,7 +26,9 @@ function knownOptions(y: Argv | undefined): string[] {
   return [...Object.keys(opts.key ?? {}), ...Object.values(opts.alias ?? {}).flat()];
 }
 
-export async function runCli(argv: readonly string[], io: Io = processIo()): Promise<number> {
+export async function runCli(given: readonly string[], io: Io = processIo()): Promise<number> {
+  // `routebench help [command]` is `routebench [command] --help`, as in git and npm.
+  const argv = given[0] === 'help' ? [...given.slice(1), '--help'] : given;
   let code: number = ExitCode.ok;
   let failed: unknown;
   // The options of the command being run, read as soon as its builder ran (yargs resets the

@@ -19,6 +19,13 @@ async function cli(...args: string[]) {
 }
 
 describe('did you mean', () => {
+  it('`routebench help init` is `routebench init --help`', async () => {
+    const [viaHelp, viaFlag] = [await cli('help', 'init'), await cli('init', '--help')];
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.out).toContain('--portkey');
+    expect(viaHelp.out).toBe(viaFlag.out);
+  });
+
   it('suggests the nearest command for a typo, exit 2', async () => {
     const r = await cli('rnu');
     expect(r.code).toBe(2);
