@@ -74,6 +74,13 @@ describe('static SVG charts', () => {
     const band = left[0].data.values[0];
     expect(band.x >= lo && band.x2 <= hi).toBe(true);
     expect(band.x2).toBeGreaterThan(band.x);
+    // every band stays inside its panel's axes, also the success-rate band next to 100%
+    for (const panel of spec.hconcat) {
+      const [xl, xh] = panel.layer[3].encoding.x.scale.domain as [number, number];
+      const [yl, yh] = panel.layer[3].encoding.y.scale.domain as [number, number];
+      for (const b of panel.layer[0].data.values) expect(b.x >= xl && b.x2 <= xh, JSON.stringify(b)).toBe(true);
+      for (const b of panel.layer[1].data.values) expect(b.y >= yl && b.y2 <= yh, JSON.stringify(b)).toBe(true);
+    }
   });
 
   it('where the attempts went: one colour per target, with both targets in the legend', () => {

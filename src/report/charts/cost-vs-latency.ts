@@ -75,8 +75,11 @@ function panel(points: readonly FrontPoint[], layout: PanelLayout, yDomain: [num
   const format = field === 'success_rate' ? '.2%' : ',.0f';
   const x = { field: 'x', type: 'quantitative' as const, title, scale: { domain, nice: false, zero: false }, axis: { format, tickCount: 6 } };
   const y = { field: 'y', type: 'quantitative' as const, title: showY ? 'USD per 1k successful requests' : null, scale: { domain: yDomain, nice: false, zero: false }, axis: { format: '$,.3~f', tickCount: 6 } };
-  const xBand = base && bands?.[field] ? [{ x: base[field]! - bands[field]!, x2: base[field]! + bands[field]! }] : [];
-  const yBand = base && bands?.cost_per_1k_usd && base.cost_per_1k_usd !== null ? [{ y: base.cost_per_1k_usd - bands.cost_per_1k_usd, y2: base.cost_per_1k_usd + bands.cost_per_1k_usd }] : [];
+  // Bands are cut to the axes (a success-rate band near 100% would otherwise run past the plot).
+  const cut = (v: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, v));
+  const xBand = base && bands?.[field] && base[field] !== null ? [{ x: cut(base[field]! - bands[field]!, domain), x2: cut(base[field]! + bands[field]!, domain) }] : [];
+  const yBand =
+    base && bands?.cost_per_1k_usd && base.cost_per_1k_usd !== null ? [{ y: cut(base.cost_per_1k_usd - bands.cost_per_1k_usd, yDomain), y2: cut(base.cost_per_1k_usd + bands.cost_per_1k_usd, yDomain) }] : [];
   const pts = points.filter((p) => p[field] !== null && p.cost_per_1k_usd !== null).map((p) => ({ ...p, x: p[field], y: p.cost_per_1k_usd, front: p.pareto ? 'on the Pareto front' : 'dominated' }));
   const labels: Row[] = layout.labels.map((l) => ({ strategy: l.strategy, x: fromPx(l.x, domain, PANEL_W, false), y: fromPx(l.y, yDomain, PANEL_H, true), align: l.align }));
   const leaders: Row[] = layout.labels
