@@ -71,7 +71,7 @@ function suiteRun(ctx: CaseContext, workers: number): { ms: number; peakRssMb: n
   const db = freshDb(ctx.tmp, `suite-${workers}`);
   const out = path.join(ctx.tmp, `suite-reports-${workers}`);
   rmSync(out, { recursive: true, force: true });
-  const args = ['--import', 'tsx', path.join(ctx.root, 'bench/suite-child.ts'), db, out, String(workers), path.join(ctx.root, 'scenarios'), ...(ctx.tiny ? ['--limit', '300'] : [])];
+  const args = ['--import', 'tsx', path.join(ctx.root, 'bench/suite-child.ts'), db, out, String(workers), path.join(ctx.root, 'scenarios'), ...(ctx.tiny ? ['--limit', '100'] : [])];
   const r = spawnSync(process.execPath, args, { cwd: ctx.root, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`suite child (--workers ${workers}) failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
   const line = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; peakRssMb: number; code: number };
@@ -81,7 +81,7 @@ function suiteRun(ctx: CaseContext, workers: number): { ms: number; peakRssMb: n
 
 export async function defaultSuite(ctx: CaseContext): Promise<Record<string, unknown>> {
   const workers = os.availableParallelism();
-  suiteRun(ctx, workers); // warm-up: tsx's compile cache, the OS file cache
+  if (!ctx.tiny) suiteRun(ctx, workers); // warm-up: tsx's compile cache, the OS file cache
   const one: ReturnType<typeof suiteRun>[] = [];
   const par: ReturnType<typeof suiteRun>[] = [];
   for (let i = 0; i < ctx.runs; i++) {

@@ -5,7 +5,7 @@
  * case's figures with the load average before and after it. This machine is shared and noisy:
  * compare ratios measured within one run, not absolute numbers across days.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,7 @@ for (const c of BENCH_CASES) {
   const figures = await c.run(ctx);
   results[c.name] = { ...figures, caseSeconds: Math.round(performance.now() - t0) / 1000, loadAverageBefore: before, loadAverageAfter: loadAverage() };
 }
+rmSync(tmp, { recursive: true, force: true });
 const report = { machine, runs, tiny, full: !only && !tiny, results };
 const out = value('--out') ?? path.join(root, 'bench/results', `${machine.date.replace(/[:.]/g, '-')}.json`);
 mkdirSync(path.dirname(path.resolve(out)), { recursive: true });

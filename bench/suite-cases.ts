@@ -4,7 +4,8 @@
  * Each takes the case context: `tiny` shrinks every size for the smoke test (no targets judged).
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import { once } from 'node:events';
 import path from 'node:path';
 import { parseScenario } from '../src/scenario/load-scenario.js';
@@ -89,7 +90,10 @@ async function ensureTrace(file: string, n: number): Promise<void> {
 
 export async function streamRss(ctx: CaseContext): Promise<Record<string, unknown>> {
   const n = ctx.tiny ? 20_000 : 10_000_000;
-  const trace = path.join(ctx.tmp, `trace-${n}.jsonl`);
+  // Cached across bench runs (generating 10M rows takes a while): one folder, not the run's scratch.
+  const cache = path.join(os.tmpdir(), 'routebench-bench-traces');
+  mkdirSync(cache, { recursive: true });
+  const trace = path.join(cache, `trace-${n}.jsonl`);
   await ensureTrace(trace, n);
   const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(ctx.root, 'bench/stream-child.ts'), trace, freshDb(ctx.tmp, 'stream')], { cwd: ctx.root, encoding: 'utf8', maxBuffer: 1 << 20, timeout: 900_000 });
   if (child.status !== 0) throw new Error(`stream child failed (${child.status ?? child.signal}): ${child.stderr}`);
