@@ -10,6 +10,7 @@ import { defaultSuite, parallelFour } from './parallel-cases.js';
 import { azureAll, compare100k, decideCost, reportGeneration, streamRss } from './suite-cases.js';
 import { benchServeVsProxy } from './serve-vs-proxy.js';
 import { importerThroughput } from './importer-cases.js';
+import { calibrateMillion, recordThroughput } from './record-cases.js';
 import { generatorLagCase, mockServerCase, mockServerStreamCase, mswReplayCase } from './replay-cases.js';
 
 export interface CaseContext {
@@ -47,6 +48,8 @@ export const BENCH_CASES: readonly BenchCase[] = [
   { name: 'mock-server-replay-stream', what: 'replayScenario over the loopback mock server (in-process), 8 perfect targets, every request streamed, open-loop Poisson 5,000 req/s for 5 s: completed req/s, generator lag', target: '>= 5,000 req/s sustained, p99 lag <= 2 ms', run: (c) => mockServerStreamCase(c.runs, c.tmp, c.env, c.tiny) },
   { name: 'mock-server-json', what: 'the loopback mock server (child, cpu 1) under autocannon (child, cpu 0), JSON replies, 10/50/100 connections', target: '>= 20,000 req/s', run: (c) => mockServerCase(c.runs, c.tiny) },
   { name: 'generator-lag-1000rps', what: 'the open-loop arrival scheduler at 1,000 req/s for 10 s, constant and Poisson: lag p50/p99/max', target: 'p99 <= 1 ms', run: (c) => generatorLagCase(c.runs, c.tiny) },
+  { name: 'record-5k', what: 'routebench record in front of the loopback mock server: autocannon req/s at 50 connections direct (ceiling) and through the recorder; added TTFT of streamed calls one at a time (interleaved)', target: '>= 5,000 req/s; added TTFT p99 <= 1 ms', run: recordThroughput },
+  { name: 'calibrate-1m', what: 'calibrate() over a generated trace of 1,000,000 observed calls (two targets, streams, 2% errors)', target: '<= 10 s', run: calibrateMillion },
   { name: 'importers-200k', what: 'the log importers (otel-genai, litellm, openrouter, portkey), 200,000 generated rows each: into requests against the trace reader on the JSONL they wrote (same run), and `routebench import` end to end', target: '>= 200,000 rows/s', run: importerThroughput },
 ];
 

@@ -1,0 +1,116 @@
+/**
+ * `record-5k`: `routebench record` in front of the loopback mock server. Throughput: autocannon
+ * (child, cpu 0) against the mock server directly (the ceiling) and through the recorder (both
+ * servers in children on cpu 1 when taskset exists), JSON replies, 50 connections. Added TTFT:
+ * streamed calls one at a time, direct and through the recorder interleaved, time to the first
+ * body chunk; the added p50/p99 is the difference of the two sides' percentiles. Targets: ≥ 5,000
+ * req/s, added TTFT p99 ≤ 1 ms.
+ *
+ * `calibrate-1m`: calibrate() over a generated trace of 1,000,000 observed calls. Target ≤ 10 s.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { calibrate } from '../src/calibrate/calibrate.js';
+import type { CaseContext } from './case-registry.js';
+import { writeObservedTrace } from './observed-trace.js';
+import { median, round, stat } from './util.js';
+
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const hasTaskset = () => spawnSync('taskset', ['-c', '0', 'true'], { timeout: 5000 }).status === 0;
+const BODY = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'Say hello in five words.' }] });
+
+function child(cpu: number | undefined, file: string, args: string[]): ChildProcess {
+  const node = [process.execPath, '--import', 'tsx', `${benchDir}${file}`, ...args];
+  const [cmd, a] = cpu === undefined ? [node[0]!, node.slice(1)] : ['taskset', ['-c', String(cpu), ...node]];
+  const p = spawn(cmd, a as string[], { stdio: ['pipe', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  setTimeout(() => p.kill('SIGKILL'), 180_000).unref();
+  return p;
+}
+
+async function firstJson(p: ChildProcess): Promise<{ url: string }> {
+  const it = createInterface({ input: p.stdout! })[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) throw new Error('child exited before listening');
+  return JSON.parse(first.value as string) as { url: string };
+}
+
+async function point(cpu: number | undefined, url: string, connections: number, durationS: number): Promise<{ rps: number; p99Ms: number; non2xx: number }> {
+  const p = child(cpu, 'autocannon-point.ts', [JSON.stringify({ url, body: BODY, connections, warmupS: Math.min(2, durationS), durationS })]);
+  const line = await createInterface({ input: p.stdout! })[Symbol.asyncIterator]().next();
+  return JSON.parse(line.value as string) as { rps: number; p99Ms: number; non2xx: number };
+}
+
+/** Time to the first body chunk of a streamed call, ms. */
+async function ttft(url: string): Promise<number> {
+  const t0 = performance.now();
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'hi' }] }) });
+  const reader = r.body!.getReader();
+  await reader.read();
+  const at = performance.now() - t0;
+  while (!(await reader.read()).done);
+  return at;
+}
+
+const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+
+export async function recordThroughput(ctx: CaseContext): Promise<Record<string, unknown>> {
+  const pinned = hasTaskset();
+  const mock = child(pinned ? 1 : undefined, 'mock-server-child.ts', ['1e6']);
+  const out = mkdtempSync(path.join(ctx.tmp, 'record-'));
+  try {
+    const { url: mockUrl } = await firstJson(mock);
+    const rec = child(pinned ? 1 : undefined, 'record-child.ts', [`${mockUrl}/t/o`, out]);
+    try {
+      const { url: recUrl } = await firstJson(rec);
+      const durationS = ctx.tiny ? 1 : 5;
+      const direct: number[] = [];
+      const through: number[] = [];
+      for (let r = 0; r < ctx.runs; r++) {
+        direct.push((await point(pinned ? 0 : undefined, `${mockUrl}/t/o/v1/chat/completions`, 50, durationS)).rps);
+        through.push((await point(pinned ? 0 : undefined, `${recUrl}/v1/chat/completions`, 50, durationS)).rps);
+      }
+      const n = ctx.tiny ? 20 : 400;
+      const d: number[] = [];
+      const t: number[] = [];
+      for (let i = 0; i < n; i++) {
+        d.push(await ttft(`${mockUrl}/t/o/v1/chat/completions`));
+        t.push(await ttft(`${recUrl}/v1/chat/completions`));
+      }
+      return {
+        pinned,
+        direct_rps: stat(direct),
+        recorder_rps: stat(through),
+        ratio_to_direct: round(median(through) / median(direct), 3),
+        ttft_direct_ms: { p50: round(q(d, 0.5), 3), p99: round(q(d, 0.99), 3) },
+        ttft_recorder_ms: { p50: round(q(t, 0.5), 3), p99: round(q(t, 0.99), 3) },
+        added_ttft_ms: { p50: round(q(t, 0.5) - q(d, 0.5), 3), p99: round(q(t, 0.99) - q(d, 0.99), 3) },
+        meets_target: median(through) >= 5000 && q(t, 0.99) - q(d, 0.99) <= 1,
+      };
+    } finally {
+      rec.stdin!.end();
+      await new Promise((r) => rec.once('exit', r));
+    }
+  } finally {
+    mock.stdin!.end();
+    await new Promise((r) => mock.once('exit', r));
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+export async function calibrateMillion(ctx: CaseContext): Promise<Record<string, unknown>> {
+  const rows = ctx.tiny ? 20_000 : 1_000_000;
+  const file = path.join(ctx.tmp, `observed-${rows}.jsonl`);
+  writeObservedTrace(file, rows);
+  const times: number[] = [];
+  for (let r = 0; r < ctx.runs; r++) {
+    const t0 = performance.now();
+    const c = await calibrate([file]);
+    times.push((performance.now() - t0) / 1000);
+    if (c.calls !== rows) throw new Error(`calibrate read ${c.calls} of ${rows} rows`);
+  }
+  rmSync(file, { force: true });
+  return { rows, seconds: stat(times, 2), rows_per_s: Math.round(rows / median(times)), meets_target: median(times) <= 10 };
+}
