@@ -64,7 +64,7 @@ const row = (o: object) => ({ request_id: 'r', startTime: '2026-03-01T10:00:00Z'
 
 describe('litellm compact JSON', () => {
   it('streams a whole array on one line, longer than any trace line may be (GET /spend/logs saved with curl)', async () => {
-    const rows = Array.from({ length: 8000 }, (_, i) => row({ request_id: `r${i}`, startTime: new Date(Date.UTC(2026, 2, 1, 10) + i * 10).toISOString(), endTime: new Date(Date.UTC(2026, 2, 1, 10) + i * 10 + 5).toISOString(), metadata: { note: 'x'.repeat(200) } }));
+    const rows: Record<string, unknown>[] = Array.from({ length: 8000 }, (_, i) => row({ request_id: `r${i}`, startTime: new Date(Date.UTC(2026, 2, 1, 10) + i * 10).toISOString(), endTime: new Date(Date.UTC(2026, 2, 1, 10) + i * 10 + 5).toISOString(), metadata: { note: 'x'.repeat(200) } }));
     rows[4321] = { ...rows[4321]!, prompt_tokens: 'many' };
     const text = JSON.stringify(rows);
     expect(text.length).toBeGreaterThan(2 * 1024 * 1024);
