@@ -16,6 +16,8 @@ export interface Calibration {
   spanMs: number;
   /** Width of the time buckets incidents are found in (their resolution, unless refined). */
   bucketMs: number;
+  /** Target name → its id in the calibration file (distinct, valid scenario ids). */
+  ids: Record<string, string>;
   targets: TargetFit[];
   incidents: DetectedIncident[];
 }
@@ -24,7 +26,8 @@ export async function calibrate(files: readonly string[], o: { bucketMs?: number
   const store = await openStore(':memory:');
   try {
     const load = await loadObserved(store, files);
-    const bucketMs = o.bucketMs ?? bucketWidth(load.spanMs);
+    const [busiest] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM obs GROUP BY target ORDER BY 1 DESC LIMIT 1`);
+    const bucketMs = o.bucketMs ?? bucketWidth(load.spanMs, busiest?.n);
     const incidents: DetectedIncident[] = [];
     const targets: TargetFit[] = [];
     for (const target of load.targets) {
@@ -35,7 +38,7 @@ export async function calibrate(files: readonly string[], o: { bucketMs?: number
       const excluded = found.length === 0 ? 'false' : found.map((i) => `(t_ms >= ${i.startMs - i.resolutionMs} AND t_ms < ${i.startMs + i.durationMs + i.resolutionMs})`).join(' OR ');
       targets.push(await fitTarget(store, target, excluded));
     }
-    return { files: [...files], calls: load.rows, unobserved: load.unobserved, spanMs: load.spanMs, bucketMs, targets, incidents: incidents.sort((a, b) => a.startMs - b.startMs || (a.target < b.target ? -1 : 1)) };
+    return { files: [...files], calls: load.rows, unobserved: load.unobserved, spanMs: load.spanMs, bucketMs, ids: Object.fromEntries(load.ids), targets, incidents: incidents.sort((a, b) => a.startMs - b.startMs || (a.target < b.target ? -1 : 1)) };
   } finally {
     store.close();
   }

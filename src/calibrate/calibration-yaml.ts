@@ -12,8 +12,7 @@ import type { DetectedIncident } from './incidents.js';
 const round = (v: number, digits = 3) => +v.toPrecision(digits);
 const ms = (v: number) => Math.max(1, Math.round(v));
 
-/** Target ids are YAML keys and scenario references: keep letters, digits, `_` and `-`. */
-export const targetId = (name: string) => name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'target';
+export { targetId } from './observed-table.js';
 
 function quantilesOf(d: DistributionFit, upper: boolean): { p50: number; p99: number } {
   const q = upper ? upperQuantiles(d.fit) : lowerQuantiles(d.fit);
@@ -36,9 +35,9 @@ export function mockBlock(t: TargetFit): Record<string, unknown> {
   return mock;
 }
 
-function incidentBlock(i: DetectedIncident, n: number): Record<string, unknown> {
+function incidentBlock(i: DetectedIncident, id: string, n: number): Record<string, unknown> {
   const start = Math.max(0, Math.round(i.startMs));
-  const out: Record<string, unknown> = { name: `observed-${targetId(i.target)}-${n}`, kind: i.kind, targets: [targetId(i.target)], start: formatDuration(start), duration: formatDuration(Math.max(1, Math.round(i.durationMs))) };
+  const out: Record<string, unknown> = { name: `observed-${id}-${n}`, kind: i.kind, targets: [id], start: formatDuration(start), duration: formatDuration(Math.max(1, Math.round(i.durationMs))) };
   if (i.kind === 'error_rate') out.rate = round(i.rate ?? 0);
   if (i.kind !== 'latency' && i.errors) {
     const kinds = Object.keys(i.errors).filter((k) => k !== 'timeout' && k !== 'gateway_blocked' && k !== 'gateway_error');
@@ -56,7 +55,7 @@ export function calibrationYaml(c: Calibration, generatedFrom: string): string {
   const targets: Record<string, unknown> = {};
   const notes: string[] = [];
   for (const t of c.targets) {
-    const id = targetId(t.target);
+    const id = c.ids[t.target]!;
     targets[id] = { provider: t.dialect === 'anthropic' ? 'anthropic' : 'openai', model: t.model || id, dialect: t.dialect, mock: mockBlock(t) };
     notes.push(`#   ${id} (${t.calls} calls): ${fitNote('TTFT', t.ttft)}; ${fitNote('tokens/s', t.tokensPerS)}`);
   }
@@ -64,12 +63,12 @@ export function calibrationYaml(c: Calibration, generatedFrom: string): string {
   const incidents = c.incidents.map((i) => {
     const n = (counts.get(i.target) ?? 0) + 1;
     counts.set(i.target, n);
-    return incidentBlock(i, n);
+    return incidentBlock(i, c.ids[i.target]!, n);
   });
   const header = [
     `# Written by routebench calibrate from ${generatedFrom}: ${c.calls} observed calls over ${formatDuration(Math.round(c.spanMs))}.`,
     '# Use it from a scenario with `calibration: <this file>`; re-run calibrate rather than editing by hand.',
-    '# Fit quality (lognormal used where KS D <= 0.05; otherwise see the fit report):',
+    '# Fit quality (lognormal used where KS D <= 0.05 or within sampling noise; otherwise see the fit report):',
     ...notes,
   ];
   return `${header.join('\n')}\n${stringify({ targets, incidents }, { lineWidth: 0 })}`;

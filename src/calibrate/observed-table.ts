@@ -3,7 +3,10 @@
  * DuckDB table `obs`, one row per call: when it arrived (ms), its model, token counts, stream
  * flag, and what happened (ok, status, error kind, latency, TTFT, target and its id as calibrate
  * names it, retry-after, upstream attempts where the source records them). Rows
- * without a `recorded` object carry no outcome and are not loaded; how many were left out is said.
+ * without a `recorded` object (or without a finite arrival time) carry no outcome and are not
+ * loaded; how many were left out is said. Times that cannot have been observed (NaN, infinite,
+ * negative) are missing values. Each target gets a scenario id (letters, digits, `_`, `-`);
+ * names that would collide as ids (`a/b` and `a-b`) get distinct ones (`a-b`, `a-b-2`).
  */
 import { inputError } from '../errors.js';
 import type { Store } from '../store/open-store.js';
@@ -13,10 +16,41 @@ export interface ObservedLoad {
   /** Rows with no observed outcome (left out). */
   unobserved: number;
   targets: string[];
+  /** Target name → its id in the calibration file and the backtest. */
+  ids: Map<string, string>;
   spanMs: number;
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** A finite, non-negative time, else NULL. */
+const time = (col: string) => `CASE WHEN isfinite(${col}) AND ${col} >= 0 THEN ${col} END`;
+
+/** A target name as a scenario id: letters, digits, `_` and `-`, starting with a letter or digit. */
+export const targetId = (name: string) => name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^[^A-Za-z0-9]+|-+$/g, '') || 'target';
+
+/**
+ * Distinct ids for distinct names: a name that is already its own id keeps it; the others, in
+ * sorted order, get their id or, when taken, the first free `<id>-2`, `<id>-3`, …
+ */
+export function targetIds(names: readonly string[]): Map<string, string> {
+  const sorted = [...new Set(names)].sort();
+  const ids = new Map<string, string>();
+  const used = new Set<string>();
+  for (const n of sorted)
+    if (targetId(n) === n) {
+      ids.set(n, n);
+      used.add(n);
+    }
+  for (const n of sorted) {
+    if (ids.has(n)) continue;
+    const base = targetId(n);
+    let id = base;
+    for (let k = 2; used.has(id); k++) id = `${base}-${k}`;
+    ids.set(n, id);
+    used.add(id);
+  }
+  return ids;
+}
 
 export async function loadObserved(store: Store, files: readonly string[]): Promise<ObservedLoad> {
   const list = `[${files.map(quote).join(', ')}]`;
@@ -34,17 +68,19 @@ export async function loadObserved(store: Store, files: readonly string[]): Prom
       least(coalesce(cached_tokens, 0), coalesce(input_tokens, 0)) AS cached_tokens, coalesce(output_tokens, 0) AS output_tokens,
       coalesce(stream, false) AS stream, recorded.ok AS ok, coalesce(recorded.status, 0) AS status,
       CASE WHEN recorded.ok THEN NULL ELSE coalesce(recorded.error_kind, 'server_error') END AS error_kind,
-      recorded.latency_ms AS latency_ms, recorded.ttft_ms AS ttft_ms, coalesce(recorded.target, route, 'unknown') AS target,
-      recorded.retry_after_ms AS retry_after_ms, coalesce(recorded.tokens_estimated, false) AS tokens_estimated,
+      ${time('recorded.latency_ms')} AS latency_ms, ${time('recorded.ttft_ms')} AS ttft_ms, coalesce(recorded.target, route, 'unknown') AS target,
+      ${time('recorded.retry_after_ms')} AS retry_after_ms, coalesce(recorded.tokens_estimated, false) AS tokens_estimated,
       -- upstream attempts: a count (routebench serve's x-routebench-attempts) or a list (gateway logs that record them)
       CASE json_type(recorded.attempts) WHEN 'ARRAY' THEN json_array_length(recorded.attempts)::INTEGER
-        WHEN 'UBIGINT' THEN recorded.attempts::INTEGER WHEN 'BIGINT' THEN recorded.attempts::INTEGER END AS attempts,
-      trim(regexp_replace(coalesce(recorded.target, route, 'unknown'), '[^A-Za-z0-9_-]+', '-', 'g'), '-') AS target_id
-    FROM obs_raw WHERE recorded IS NOT NULL AND recorded.ok IS NOT NULL AND arrival_ms IS NOT NULL`);
+        WHEN 'UBIGINT' THEN recorded.attempts::INTEGER WHEN 'BIGINT' THEN recorded.attempts::INTEGER END AS attempts
+    FROM obs_raw WHERE recorded IS NOT NULL AND recorded.ok IS NOT NULL AND isfinite(arrival_ms)`);
   const [c] = await store.all<{ rows: number; all_rows: number; span: number | null }>(
     `SELECT (SELECT count(*) FROM obs)::INTEGER AS rows, (SELECT count(*) FROM obs_raw)::INTEGER AS all_rows, (SELECT max(t_ms) FROM obs) AS span`,
   );
   if (!c || c.rows === 0) throw inputError('NO_OUTCOMES', `${files.join(', ')} has no rows with an observed outcome ("recorded")`, [], 'record traffic with `routebench record`, or import logs that carry outcomes');
   const targets = (await store.all<{ target: string }>(`SELECT DISTINCT target FROM obs ORDER BY target`)).map((r) => r.target);
-  return { rows: c.rows, unobserved: c.all_rows - c.rows, targets, spanMs: c.span ?? 0 };
+  const ids = targetIds(targets);
+  const pairs = [...ids].map(([n, id]) => `(${quote(n)}, ${quote(id)})`).join(', ');
+  await store.run(`CREATE OR REPLACE TEMP TABLE obs AS SELECT o.*, m.id AS target_id FROM obs o JOIN (VALUES ${pairs}) AS m(name, id) ON o.target = m.name`);
+  return { rows: c.rows, unobserved: c.all_rows - c.rows, targets, ids, spanMs: c.span ?? 0 };
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, environmentFailure } from '../../errors.js';
 import { calibrate } from '../../calibrate/calibrate.js';
-import { calibrationYaml, targetId } from '../../calibrate/calibration-yaml.js';
+import { calibrationYaml } from '../../calibrate/calibration-yaml.js';
 import { fitReport } from '../../calibrate/fit-report.js';
 import { parseDuration } from '../../scenario/duration.js';
 import { inputError } from '../../errors.js';
@@ -56,8 +56,8 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
   for (const t of c.targets) {
     const fits = [t.ttft && `TTFT ${t.ttft.model} (KS ${t.ttft.ks.toFixed(3)})`, t.tokensPerS && `tokens/s ${t.tokensPerS.model} (KS ${t.tokensPerS.ks.toFixed(3)})`].filter(Boolean).join(', ');
     const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%`).join(', ') || 'no errors';
-    io.out(`  ${targetId(t.target)}: ${t.calls.toLocaleString('en-US')} calls; ${fits || 'no latency data'}; ${errs}\n`);
+    io.out(`  ${c.ids[t.target]}: ${t.calls.toLocaleString('en-US')} calls; ${fits || 'no latency data'}; ${errs}\n`);
   }
-  for (const i of c.incidents) io.out(`  incident: ${targetId(i.target)} ${i.kind} from ${Math.round(i.startMs / 1000)} s for ${Math.round(i.durationMs / 1000)} s (±${Math.max(1, Math.round(i.resolutionMs / 1000))} s, log10 p ${i.log10P.toFixed(0)})\n`);
+  for (const i of c.incidents) io.out(`  incident: ${c.ids[i.target]} ${i.kind} from ${Math.round(i.startMs / 1000)} s for ${Math.round(i.durationMs / 1000)} s (±${Math.max(1, Math.round(i.resolutionMs / 1000))} s, log10 p ${i.log10P.toFixed(0)})\n`);
   return ExitCode.ok;
 }
