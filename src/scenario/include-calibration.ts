@@ -39,6 +39,8 @@ export function includeCalibration(value: unknown, file: string, at: { line?: nu
   }
   if (!isObj(cal) || (cal.targets !== undefined && !isObj(cal.targets)) || (cal.incidents !== undefined && !Array.isArray(cal.incidents)))
     return problem(`${rel} must have targets: {id: …} and/or incidents: […], as routebench calibrate writes it`);
+  const unknown = Object.keys(cal).filter((k) => k !== 'targets' && k !== 'incidents');
+  if (unknown.length > 0) return problem(`${rel}: unknown key ${unknown.map((k) => JSON.stringify(k)).join(', ')} (a calibration file has targets and incidents, as routebench calibrate writes it)`);
   const targets: Obj = { ...((cal.targets as Obj | undefined) ?? {}) };
   const own = isObj(value.targets) ? value.targets : {};
   for (const [id, t] of Object.entries(own)) {
