@@ -8,10 +8,12 @@
  * ENOSPC: DuckDB reports "Could not write file ...", and the run must survive that.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/main.js';
 import { openStore } from '../../src/store/open-store.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-unfinished-'));
@@ -37,10 +39,11 @@ strategies:
 }
 
 async function statuses(db: string): Promise<{ status: string; error: string | null }[]> {
-  // Read through the table itself: the abandoned view would hide a run left 'running'.
+  // Read the table itself (catalog-qualified): the temporary abandoned view would hide a run left 'running'.
   const s = await openStore(db, { readOnly: true });
   try {
-    return await s.all(`SELECT status, error FROM main.runs ORDER BY run_no`);
+    const [{ db: catalog }] = await s.all<{ db: string }>('SELECT current_database() AS db');
+    return await s.all(`SELECT status, error FROM "${catalog}".main.runs ORDER BY run_no`);
   } finally {
     s.close();
   }
@@ -90,5 +93,32 @@ describe.skipIf(process.platform === 'win32')('runs never left running', () => {
     expect(code).toBe(130);
     const runs = await statuses(db);
     expect(runs.map((r) => r.status)).toEqual(['interrupted', 'interrupted', 'interrupted']);
+  }, 120_000);
+
+  it('a run whose process was killed (SIGKILL: nothing can be written) is reported as abandoned, and compare refuses it', async () => {
+    const db = path.join(dir, 'killed.duckdb');
+    const file = scenario('killed', 3_000_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'run', file, '--db', db, '--out', path.join(dir, 'reports'), '--progress', '--workers', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/ req(uests)? ·/.test(stderr)) child.kill('SIGKILL');
+    });
+    await new Promise((resolve) => child.on('close', resolve));
+    expect((await statuses(db)).map((r) => r.status)).toEqual(['running', 'running', 'running']);
+
+    const report = memoryIo();
+    expect(await runCli(['report', '--db', db, '--out', path.join(dir, 'killed-reports')], report), report.stderr).toBe(0);
+    const summary = JSON.parse(readFileSync(path.join(dir, 'killed-reports', 'killed', 'latest', 'summary.json'), 'utf8')) as { strategies: { status: string; note?: string }[] };
+    expect(summary.strategies.map((s) => s.status)).toEqual(['abandoned', 'abandoned', 'abandoned']);
+    expect(summary.strategies[0]!.note).toBe(`abandoned: its process (pid ${child.pid} on ${os.hostname()}) ended before the run finished`);
+
+    const compare = memoryIo();
+    expect(await runCli(['compare', '1', '2', '--db', db], compare)).toBe(2);
+    expect(compare.stderr).toContain('abandoned');
+    // reading changed nothing: the file still says running (a writer records abandoned)
+    expect((await statuses(db)).map((r) => r.status)).toEqual(['running', 'running', 'running']);
   }, 120_000);
 });
