@@ -31,6 +31,8 @@ export function progressTotal(traffic: Scenario['traffic'], o: { limit?: number;
 
 /** Fraction done in [0, 1], or undefined when the total is not known. */
 export function fractionDone(p: RunProgress, total: ProgressTotal | undefined, pass: number): number | undefined {
+  // A parallel suite reports finished runs; their share is the progress.
+  if (p.runsTotal) return Math.min(1, (p.runsDone ?? 0) / p.runsTotal);
   if (!total) return undefined;
   const parts = [total.trafficMs ? p.trafficMs / total.trafficMs : undefined, total.requests ? p.requests / total.requests : undefined].filter((x): x is number => x !== undefined);
   if (parts.length === 0) return undefined;

@@ -25,6 +25,9 @@ export interface RunProgress {
   scenario: string;
   requests: number;
   trafficMs: number;
+  /** Parallel suites: runs finished so far, of how many (the progress bar shows their share). */
+  runsDone?: number;
+  runsTotal?: number;
 }
 
 export interface RunScenarioOptions extends PlanOptions, TrafficOverrides {

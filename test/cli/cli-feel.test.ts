@@ -108,6 +108,10 @@ describe('progress', () => {
     expect(fractionDone(p(10, 45_000), undefined, 0)).toBeUndefined();
   });
 
+  it('a parallel suite: the share of finished runs', () => {
+    expect(fractionDone({ ...p(900, 60_000), runsDone: 3, runsTotal: 8 }, undefined, 0)).toBe(0.375);
+  });
+
   it('replay passes (one per strategy) share the bar', () => {
     const total = progressTotal(synthetic(60_000), { passes: 4 });
     expect(fractionDone(p(1, 30_000), total, 0)).toBe(0.125);

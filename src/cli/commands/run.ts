@@ -108,6 +108,8 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
   const stepSummary = io.env.GITHUB_STEP_SUMMARY;
   try {
     const runGroupOf = (l: LoadedScenario) => (args['run-group'] ? `${l.scenario.name}-${args['run-group']}` : undefined);
+    // Parallel runs report finished runs (RunProgress.runsDone); the clock starts now.
+    if (executeAll) progress.begin();
     const all = executeAll
       ? await executeAll(
           scenarios.map((s) => ({ ...s, runGroup: runGroupOf(s.loaded) })),

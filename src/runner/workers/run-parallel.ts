@@ -71,13 +71,15 @@ export async function runSuiteParallel(items: readonly SuiteItem[], opts: Parall
 
   const writer = await AttemptWriter.open(store);
   let requests = 0;
+  let runsDone = 0;
   const outcome = await runPool(jobs, {
     workers: opts.workers,
     signal: opts.signal,
     onBatch: (batch) => writer.append(batch),
     onJobDone: (_i, r: JobResult) => {
       requests += r.runs[0]?.requests ?? 0;
-      opts.onProgress?.({ scenario: `${jobs.length} runs on ${Math.min(opts.workers, jobs.length)} workers`, requests, trafficMs: r.trafficMs });
+      runsDone++;
+      opts.onProgress?.({ scenario: `${jobs.length} runs on ${Math.min(opts.workers, jobs.length)} workers`, requests, trafficMs: r.trafficMs, runsDone, runsTotal: jobs.length });
     },
   });
   writer.flush();
