@@ -62,7 +62,8 @@ export async function cliReferenceMarkdown(): Promise<string> {
     '- Results go to stdout; progress, notes and errors go to stderr. With `--json`, stdout holds one JSON document and nothing else: `run` and `replay` print `{ "scenarios": [ … ] }`, `compare` prints an array of comparisons, `load` one summary object, `examples` `{ "scenarios": [ … ] }`.',
     '- On a terminal, `run` and `replay` draw a progress bar (percentage, rate, time left) on stderr; in CI (the `CI` variable set) or with `--progress` they print a plain line every few seconds instead.',
     '- Colour only on a terminal; `NO_COLOR=1` turns it off, `FORCE_COLOR=1` on.',
-    '- A mistyped command or option gets a suggestion (`routebench rnu` → did you mean `routebench run`?).',
+    '- A mistyped command or option gets a suggestion (`routebench rnu` → did you mean `routebench run`?; `--sed` → did you mean --seed?). `routebench help <command>` is `routebench <command> --help`.',
+    '- `--help` and `validate` load only what they need: DuckDB, msw, the chart renderer and autocannon are imported by the commands that use them.',
     '',
   );
   return parts.join('\n');
