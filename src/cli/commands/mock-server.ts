@@ -4,6 +4,7 @@
  * its `/_routebench/stats` line: requests served, CPU, and its one-core ceiling in req/s.
  */
 import type { Argv } from 'yargs';
+import { portOption, seedOption } from './common-options.js';
 import { ExitCode, inputError } from '../../errors.js';
 import { createMocks, planScenario } from '../../engine/plan-scenario.js';
 import { assertLoopbackHost, startMockServer } from '../../providers/mock/mock-http-server.js';
@@ -25,12 +26,12 @@ export interface MockServerArgs {
 export function mockServerBuilder(y: Argv): Argv<MockServerArgs> {
   return y
     .option('scenario', { type: 'string', demandOption: true, describe: 'scenario whose targets (and incidents) to serve' })
-    .option('port', { type: 'number', default: 7070, describe: 'port on 127.0.0.1 (0: any free port)' })
+    .option('port', { type: 'number', coerce: portOption('port'), default: 7070, describe: 'port on 127.0.0.1 (0: any free port)' })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface; loopback only unless --allow-remote' })
     .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --host (the mocks then answer anyone who can reach them)' })
     .option('max-body-mb', { type: 'number', default: 32, describe: 'largest request body in MB (1 MB = 1,048,576 bytes); larger ones get a 413 in the dialect of the target' })
     .option('time-scale', { type: 'number', default: 1, describe: 'serve this many times faster than the scenario says' })
-    .option('seed', { type: 'number', describe: 'override the scenario seed' }) as unknown as Argv<MockServerArgs>;
+    .option('seed', { type: 'number', coerce: seedOption, describe: 'override the scenario seed' }) as unknown as Argv<MockServerArgs>;
 }
 
 export async function mockServerHandler(args: MockServerArgs, io: Io): Promise<number> {
