@@ -1,8 +1,9 @@
 /**
  * Puts log rows back in arrival order within a bounded window. Logs are written when a call ends
  * (OTel spans are exported when they finish, gateways log after the answer), so a file in write
- * order is out of arrival order by up to the longest call. A min-heap holds rows until the newest
- * start seen is `windowMs` past them, or until it holds `capacity` rows: memory stays bounded
+ * order is out of arrival order by up to the longest call. Rows are held (those in order in a
+ * queue, at O(1) each; the others in a min-heap) until the newest start seen is `windowMs` past
+ * them, or until `capacity` rows are held: memory stays bounded
  * whatever the file's size. A row that starts before one already passed on cannot be placed; it is
  * reported (file:line) like any malformed row, with the advice to sort the file first.
  */
@@ -22,6 +23,10 @@ interface Held {
 const before = (a: Held, b: Held) => a.row.timeMs < b.row.timeMs || (a.row.timeMs === b.row.timeMs && a.seq < b.seq);
 
 export class Reorder {
+  /** Rows that came in start order: a queue (most rows of a log), so they cost O(1) each. */
+  private readonly queue: Held[] = [];
+  private head = 0;
+  /** Rows that came earlier than the queue's last: a min-heap. */
   private readonly heap: Held[] = [];
   private seq = 0;
   private newest = -Infinity;
@@ -42,19 +47,48 @@ export class Reorder {
       });
       return;
     }
-    this.add({ row, lineNo, seq: this.seq++ });
+    const h: Held = { row, lineNo, seq: this.seq++ };
+    const q = this.queue;
+    if (this.head === q.length || row.timeMs >= q[q.length - 1]!.row.timeMs) q.push(h);
+    else this.add(h);
     if (row.timeMs > this.newest) this.newest = row.timeMs;
     const due = this.newest - this.windowMs;
-    while (this.heap.length > 0 && (this.heap[0]!.row.timeMs <= due || this.heap.length > this.capacity)) this.emit(out);
+    for (;;) {
+      const size = q.length - this.head + this.heap.length;
+      if (size === 0) break;
+      const first = this.first();
+      if (!(first.row.timeMs <= due || size > this.capacity)) break;
+      this.emit(out);
+    }
   }
 
   /** Every held row, in arrival order (at the end of the file). */
   flush(out: SourcedRow[]): void {
-    while (this.heap.length > 0) this.emit(out);
+    while (this.queue.length - this.head + this.heap.length > 0) this.emit(out);
+  }
+
+  private first(): Held {
+    const q = this.head < this.queue.length ? this.queue[this.head]! : undefined;
+    const h = this.heap[0];
+    if (q === undefined) return h!;
+    return h !== undefined && before(h, q) ? h : q;
   }
 
   private emit(out: SourcedRow[]): void {
-    const top = this.take();
+    const q = this.head < this.queue.length ? this.queue[this.head]! : undefined;
+    const h = this.heap[0];
+    let top: Held;
+    if (q !== undefined && (h === undefined || before(q, h))) {
+      top = q;
+      this.head++;
+      if (this.head === this.queue.length) {
+        this.queue.length = 0;
+        this.head = 0;
+      } else if (this.head >= 4096 && this.head * 2 >= this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+    } else top = this.take();
     this.passed = top.row.timeMs;
     out.push({ lineNo: top.lineNo, row: top.row });
   }
