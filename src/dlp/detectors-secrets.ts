@@ -55,5 +55,7 @@ export const privateKey = defineDetector({
   name: 'private_key',
   description: 'PEM private keys (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted, PGP), with or without the END line',
   priority: 0,
-  pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----(?:[\s\S]*?-----END \1-----|[A-Za-z0-9+/=\s:,-]*[A-Za-z0-9+/=])/,
+  // The END line is looked for only up to the next BEGIN line: a stray BEGIN does not reach across
+  // the text to a later key (and a text of many BEGIN lines is scanned in linear, not quadratic, time).
+  pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----(?:(?:(?!-----BEGIN )[\s\S])*?-----END \1-----|[A-Za-z0-9+/=\s:,-]*[A-Za-z0-9+/=])/,
 });

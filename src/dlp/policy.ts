@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { defineDetector, scan, type Detector, type Finding } from './detector.js';
 import { builtinDetectors } from './detectors.js';
+import { nestedRepetition } from './regex-safety.js';
 
 export const DLP_ACTIONS = ['redact', 'block', 'flag'] as const;
 export type DlpAction = (typeof DLP_ACTIONS)[number];
@@ -71,6 +72,8 @@ export function compilePolicy(input: DlpPolicyInput = {}): CompiledPolicy {
     } catch (e) {
       throw new Error(`custom rule "${rule.name}": ${(e as Error).message}`);
     }
+    const unsafe = nestedRepetition(rule.pattern);
+    if (unsafe !== undefined) throw new Error(`custom rule "${rule.name}": ${unsafe}; it can take exponential time on some texts, write it without the nested repetition`);
     detectors.push(defineDetector({ name: rule.name, description: `custom: /${rule.pattern}/`, priority: 100, pattern }));
     actions.set(rule.name, rule.action);
   }

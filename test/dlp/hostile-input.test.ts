@@ -1,0 +1,44 @@
+/**
+ * DLP on hostile text and hostile policies: a stray PEM BEGIN line must not reach across the text
+ * to a later key (that reach is also what made a text of many BEGIN lines take quadratic time), and
+ * custom rules whose nested unbounded quantifiers backtrack exponentially are refused when the
+ * policy is compiled, before they can freeze `record` on one prompt. Spans read off the inputs.
+ */
+import { describe, expect, it } from 'vitest';
+import { builtinDetectors } from '../../src/dlp/detectors.js';
+import { scan } from '../../src/dlp/detector.js';
+import { applyPolicy, compilePolicy } from '../../src/dlp/policy.js';
+
+const found = (text: string) => scan(text, builtinDetectors).map((f) => [f.detector, text.slice(f.start, f.end)]);
+
+describe('private keys in hostile text', () => {
+  it('a BEGIN line with no key after it does not swallow the prose up to a later key', () => {
+    const key = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+    const text = `-----BEGIN PRIVATE KEY-----!\nthe meeting notes, long and harmless\n${key}\nbye`;
+    expect(found(text)).toEqual([['private_key', key]]);
+    expect(applyPolicy(text, compilePolicy({ detectors: { private_key: 'redact' } })).text).toBe('-----BEGIN PRIVATE KEY-----!\nthe meeting notes, long and harmless\n[REDACTED:private_key]\nbye');
+  });
+
+  it('many BEGIN lines without END, and a BEGIN with no END before 1 MB of base64, are each found once', () => {
+    const stray = '-----BEGIN PRIVATE KEY-----!'.repeat(5000);
+    expect(found(stray)).toEqual([]);
+    const body = 'A'.repeat(1 << 20);
+    expect(found(`-----BEGIN EC PRIVATE KEY-----\n${body}`)).toEqual([['private_key', `-----BEGIN EC PRIVATE KEY-----\n${body}`]]);
+    expect(found('1'.repeat(1 << 20))).toEqual([]);
+  });
+});
+
+describe('custom rules', () => {
+  it('nested unbounded quantifiers are refused, naming the rule', () => {
+    for (const pattern of ['(a+)+$', '(?:\\d*)*x', '(x\\w{2,})+y', '((ab)*c)+']) {
+      expect(() => compilePolicy({ custom: [{ name: 'evil', pattern, action: 'redact' }] }), pattern).toThrow(/custom rule "evil".*nested/);
+    }
+  });
+
+  it('ordinary rules still compile, including quantified groups without inner repetition and escaped or bracketed +', () => {
+    for (const pattern of ['TCK-\\d{6}', '(ab)+c', '(?:[+*]x)+', '(\\+\\d)+', 'project (falcon|osprey)', '(a{2}){3,}', '[(]a+[)]+']) {
+      const p = compilePolicy({ custom: [{ name: 'ok', pattern, action: 'flag' }] });
+      expect(p.detectors.some((d) => d.name === 'ok'), pattern).toBe(true);
+    }
+  });
+});
