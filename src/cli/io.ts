@@ -57,7 +57,7 @@ export function processIo(): Io {
         count++;
         if (count === 1) handler();
         else if (count === 2) {
-          err('\nsecond Ctrl-C: exiting now; unfinished runs are marked interrupted (press again to skip even that)\n');
+          err(onForce ? '\nsecond Ctrl-C: exiting now; unfinished runs are marked interrupted (press again to skip even that)\n' : '\nsecond Ctrl-C: exiting now\n');
           const exit = () => process.exit(130);
           setTimeout(exit, FORCE_GRACE_MS).unref();
           void (onForce?.() ?? Promise.resolve()).catch(() => undefined).finally(exit);
