@@ -7,12 +7,16 @@
  * (Kolmogorov-Smirnov distance D from 199 quantiles) and keeps the empirical quantiles.
  */
 import type { Store } from '../store/open-store.js';
-import { ksDistance, lognormalCdf, Z99, wilsonInterval, type LognormalFit } from '../stats/distributions.js';
+import { ksCritical99, ksDistance, lognormalCdf, Z99, wilsonInterval, type LognormalFit } from '../stats/distributions.js';
 
 /** Quantile levels kept for KS distances and the fit report: 0.5%, 1%, …, 99.5%. */
 export const LEVELS = Array.from({ length: 199 }, (_, i) => (i + 1) / 200);
-/** A lognormal is used when its CDF stays this close to the observed one everywhere. */
+/**
+ * A lognormal is used when its CDF stays this close to the observed one everywhere, or when the
+ * distance is within sampling noise for the sample's size (the KS test's 1% critical value).
+ */
 export const KS_TOLERANCE = 0.05;
+export const ksAccepts = (ks: number, n: number): boolean => ks <= Math.max(KS_TOLERANCE, ksCritical99(n));
 /** Prompt-size bands (uncached input tokens) in which TTFT is compared. */
 export const BANDS = [0, 1000, 4000, 16000] as const;
 
@@ -80,7 +84,7 @@ async function distribution(store: Store, valueSql: string, fromWhere: string): 
   });
   const fit = { mu: r.mu, sigma: (r.iqr ?? 0) / IQR_SIGMAS };
   const ks = ksDistance(LEVELS, quantiles, (x) => lognormalCdf(fit, x));
-  return { n: r.n, fit, ks, model: ks <= KS_TOLERANCE ? 'lognormal' : 'empirical', quantiles };
+  return { n: r.n, fit, ks, model: ksAccepts(ks, r.n) ? 'lognormal' : 'empirical', quantiles };
 }
 
 /** Width of the normal's interquartile range in standard deviations. */

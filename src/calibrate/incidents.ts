@@ -40,9 +40,13 @@ interface Bucket {
 
 const SIGNIFICANT = -4;
 
-/** A round bucket width giving about 240 buckets over the span, between 1 s and 5 min. */
-export function bucketWidth(spanMs: number): number {
-  const raw = Math.min(Math.max(spanMs / 240, 1000), 300_000);
+/**
+ * A round bucket width giving about 240 buckets over the span, between 1 s and 5 min, and wide
+ * enough that the busiest target has about 20 calls in a bucket (fewer cannot tell an outage from
+ * bad luck).
+ */
+export function bucketWidth(spanMs: number, calls = Infinity): number {
+  const raw = Math.min(Math.max(spanMs / 240, (20 * spanMs) / calls, 1000), 300_000);
   const pow = 10 ** Math.floor(Math.log10(raw));
   return [1, 2, 5, 10].map((m) => m * pow).find((w) => w >= raw)!;
 }
@@ -130,5 +134,21 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
       });
     }
   }
-  return out.sort((a, b) => a.startMs - b.startMs);
+  return mergeTouching(out.sort((a, b) => a.startMs - b.startMs));
+}
+
+/** Incidents of one kind whose windows overlap or touch after edge refinement become one. */
+function mergeTouching(list: DetectedIncident[]): DetectedIncident[] {
+  const out: DetectedIncident[] = [];
+  for (const i of list) {
+    const prev = out.findLast((o) => o.kind === i.kind);
+    if (prev && i.startMs <= prev.startMs + prev.durationMs + Math.max(prev.resolutionMs, i.resolutionMs)) {
+      const end = Math.max(prev.startMs + prev.durationMs, i.startMs + i.durationMs);
+      const errors = { ...(prev.errors ?? {}) };
+      for (const [k, n] of Object.entries(i.errors ?? {})) errors[k] = (errors[k] ?? 0) + n;
+      Object.assign(prev, { durationMs: end - prev.startMs, calls: prev.calls + i.calls, failed: prev.failed + i.failed, errors, log10P: Math.min(prev.log10P, i.log10P), resolutionMs: Math.max(prev.resolutionMs, i.resolutionMs) });
+      prev.rate = prev.failed / Math.max(1, prev.calls);
+    } else out.push(i);
+  }
+  return out;
 }

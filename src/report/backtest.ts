@@ -2,7 +2,8 @@
  * The backtest: the recorded traffic simulated through the strategy that was deployed, on the
  * calibrated mocks, against what was recorded. One fidelity row per measure, with the difference
  * and whether it is within the tolerance (success and failover rates in percentage points,
- * latencies, TTFT and cost as a relative difference); then the share each target served, and
+ * latencies, TTFT and cost as a relative difference; a rate whose 95% interval still reaches into
+ * the tolerance is "within noise", not a failure); then the share each target served, and
  * success over time. Only a backtest within tolerance makes what-if strategies on the same
  * calibration worth reading.
  */
@@ -10,6 +11,9 @@ import type { Price } from '../providers/canonical.js';
 import type { Store } from '../store/open-store.js';
 import { recordedAggregates, simulatedAggregates, successOverTime, targetShares, type SideAggregates } from '../store/backtest-queries.js';
 import { loadObserved } from '../calibrate/observed-table.js';
+import { wilsonInterval } from '../stats/distributions.js';
+
+const Z95 = 1.959963984540054;
 
 export interface BacktestTolerance {
   /** Largest allowed |difference| in success rate, percentage points. */
@@ -25,8 +29,12 @@ export interface FidelityRow {
   /** Percentage points for rates, percent for the rest. */
   difference: number | null;
   unit: 'pp' | '%';
+  /** Rates: 95% interval of the difference (Newcombe), pp. */
+  ci?: [number, number];
   /** undefined: not judged (no tolerance applies, or one side has no data). */
   within: boolean | undefined;
+  /** Outside the tolerance, but the interval reaches into it: the samples are too small to tell. */
+  noise?: boolean;
 }
 
 export interface Backtest {
@@ -50,6 +58,17 @@ const RELATIVE: [keyof SideAggregates, string, boolean][] = [
   ['cost_per_1k_ok_usd', 'cost per 1k ok (USD)', false],
 ];
 
+/**
+ * simulated − recorded rate in percentage points, with Newcombe's 95% interval (hybrid score, for
+ * two independent samples: what was recorded and what was simulated).
+ */
+export function rateDifferencePp(xRec: number, nRec: number, xSim: number, nSim: number): { difference: number; ci: [number, number] } {
+  const [a, b] = [xRec / nRec, xSim / nSim];
+  const [ra, rb] = [wilsonInterval(xRec, nRec, Z95), wilsonInterval(xSim, nSim, Z95)];
+  const difference = (b - a) * 100;
+  return { difference, ci: [difference - Math.hypot(b - rb.lo, ra.hi - a) * 100, difference + Math.hypot(rb.hi - b, a - ra.lo) * 100] };
+}
+
 export async function backtest(store: Store, runNo: number, traceFiles: readonly string[], prices: ReadonlyMap<string, Price>, tolerance: BacktestTolerance): Promise<Backtest> {
   const load = await loadObserved(store, traceFiles);
   await store.run(`CREATE OR REPLACE TEMP TABLE bt_prices (target VARCHAR, input DOUBLE, output DOUBLE, cached_input DOUBLE)`);
@@ -59,8 +78,14 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
   const rows: FidelityRow[] = [];
   for (const [key, metric, judged] of RATES) {
     const [a, b] = [rec[key] as number | null, sim[key] as number | null];
-    const difference = a === null || b === null ? null : (b - a) * 100;
-    rows.push({ metric, recorded: a, simulated: b, difference, unit: 'pp', within: judged && difference !== null ? Math.abs(difference) <= tolerance.successPp : undefined });
+    if (a === null || b === null) {
+      rows.push({ metric, recorded: a, simulated: b, difference: null, unit: 'pp', within: undefined });
+      continue;
+    }
+    const { difference, ci } = rateDifferencePp(Math.round(a * rec.requests), rec.requests, Math.round(b * sim.requests), sim.requests);
+    const inside = Math.abs(difference) <= tolerance.successPp;
+    const reaches = ci[0] <= tolerance.successPp && ci[1] >= -tolerance.successPp;
+    rows.push({ metric, recorded: a, simulated: b, difference, unit: 'pp', ci, within: judged ? inside || reaches : undefined, ...(judged && !inside && reaches ? { noise: true } : {}) });
   }
   for (const [key, metric, judged] of RELATIVE) {
     const [a, b] = [rec[key] as number | null, sim[key] as number | null];
@@ -86,12 +111,15 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
     `## Backtest: ${strategy} against the recording`,
     '',
     `Within tolerance: **${b.pass ? 'yes' : 'no'}** (success within ${b.tolerance.successPp} pp, p50/p95 latency and TTFT within ${b.tolerance.latencyPct}%).`,
+    ...(b.rows.some((r) => r.noise) ? ['', 'A rate marked "within noise" differs by more than the tolerance, but its 95% interval (in brackets) reaches into it: the recording is too short to tell. A longer recording narrows the interval.'] : []),
     '',
     '| measure | recorded | simulated | difference | within |',
     '| --- | ---: | ---: | ---: | :---: |',
   ];
   for (const r of b.rows)
-    out.push(`| ${r.metric} | ${num(r.recorded, r.unit, r.metric)} | ${num(r.simulated, r.unit, r.metric)} | ${r.difference === null ? '–' : `${r.difference >= 0 ? '+' : ''}${r.difference.toFixed(2)} ${r.unit}`} | ${r.within === undefined ? '' : r.within ? 'yes' : '**no**'} |`);
+    out.push(
+      `| ${r.metric} | ${num(r.recorded, r.unit, r.metric)} | ${num(r.simulated, r.unit, r.metric)} | ${r.difference === null ? '–' : `${r.difference >= 0 ? '+' : ''}${r.difference.toFixed(2)} ${r.unit}`}${r.ci ? ` [${r.ci[0].toFixed(2)}, ${r.ci[1].toFixed(2)}]` : ''} | ${r.within === undefined ? '' : r.noise ? 'within noise' : r.within ? 'yes' : '**no**'} |`,
+    );
   out.push('', '| target | share recorded | share simulated |', '| --- | ---: | ---: |');
   for (const s of b.shares) out.push(`| ${s.target} | ${(s.recorded * 100).toFixed(1)}% | ${(s.simulated * 100).toFixed(1)}% |`);
   const worst = b.overTime.filter((t) => t.recorded !== null && t.simulated !== null && t.n >= 20).reduce((m, t) => Math.max(m, Math.abs(t.recorded! - t.simulated!)), 0);
