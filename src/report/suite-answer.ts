@@ -62,7 +62,13 @@ export function suiteRow(e: SuiteEntry): SuiteRow {
     requests: only?.requests ?? 0,
     strategies: j.strategies.length,
     mostAvailable: v ? `${v.most_available.strategy} (${fmt.pct(v.most_available.success_rate)})` : only ? `${only.strategy} (${fmt.pct(only.success_rate)}), the only one` : '–',
-    cheapestPassing: !v ? '–' : !v.has_thresholds ? (thresholds.length > 0 ? 'only some strategies have thresholds' : 'no thresholds declared') : v.cheapest_passing ? `${v.cheapest_passing.strategy} (${cost(v, v.cheapest_passing)})` : 'none meets them all',
+    cheapestPassing: !v
+      ? '–'
+      : !v.has_thresholds && thresholds.length === 0
+        ? 'no thresholds declared'
+        : v.cheapest_passing
+          ? `${v.cheapest_passing.strategy} (${cost(v, v.cheapest_passing)})${v.has_thresholds ? '' : '; only some strategies have thresholds'}`
+          : 'none meets them all',
     cheapestGivesUp: v ? givesUp(v) : '–',
     thresholdsTotal: thresholds.length,
     thresholdsFailed: thresholds.filter(({ t }) => !t.passed).map(({ s, t }) => `${s.strategy}: ${t.metric} ${t.threshold}`),

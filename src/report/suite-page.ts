@@ -6,6 +6,8 @@
 import { esc } from './html-page.js';
 import { fmt } from './summary-markdown.js';
 import { suiteRow, thresholdStatus, type SuiteEntry, type SuiteRow } from './suite-answer.js';
+import { delta, interval, value } from './comparison-markdown.js';
+import { COMMENT_METRICS, type BaseComparison } from './pr-comment.js';
 
 const CSS = `
 body{font:14px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -24,6 +26,31 @@ export interface SuitePage {
   entries: readonly SuiteEntry[];
   /** Footer line: version, results file. */
   footer: string;
+  /** The comparison with the base branch's results (report --base), if any. */
+  base?: BaseComparison | null;
+}
+
+/** Every significant change against the base branch, one row per strategy and metric, and the budget's verdict. */
+function baseSection(b: BaseComparison): string {
+  const rows = b.changes.flatMap((c) =>
+    c.rows
+      .filter((r) => (COMMENT_METRICS as readonly string[]).includes(r.metric) && (r.verdict === 'win' || r.verdict === 'loss'))
+      .map((r) => {
+        const over = c.budget.find((k) => k.entry.metric === r.metric && k.exceeded);
+        return `<tr><td>${esc(c.scenario)}</td><td><b>${esc(c.strategy)}</b></td><td>${esc(r.label)}</td><td class="num">${esc(value(r.unit, r.baseline))}</td><td class="num">${esc(value(r.unit, r.candidate))}</td><td class="num">${esc(`${delta(r)} ${interval(r)}`)}</td><td class="${r.verdict === 'loss' ? 'fail' : 'pass'}">${r.verdict}${over ? ' · over budget' : ''}</td></tr>`;
+      }),
+  );
+  const over = b.changes.reduce((a, c) => a + c.budget.filter((k) => k.exceeded).length, 0);
+  const budget = b.budget.length === 0 ? 'no regression budget given' : over === 0 ? `within the regression budget (${b.budget.map((e) => e.source).join(' ')})` : `${over} over the regression budget (${b.budget.map((e) => e.source).join(' ')})`;
+  const notes = [
+    b.changedScenarios.length ? `Scenario file changed, not compared: ${b.changedScenarios.join(', ')}.` : '',
+    b.newScenarios.length ? `New (no base results): ${b.newScenarios.join(', ')}.` : '',
+  ].filter(Boolean);
+  return `<h2>Against the base branch${b.baseCommit ? ` (${esc(b.baseCommit)})` : ''}</h2>
+<p class="banner ${over > 0 ? 'bad' : 'ok'}" id="base-status">${rows.length} significant change${rows.length === 1 ? '' : 's'} over ${b.changes.length} strategies; ${esc(budget)}.</p>
+${rows.length ? `<table id="changes"><thead><tr><th>scenario</th><th>strategy</th><th>metric</th><th>base</th><th>this run</th><th>difference [95% CI]</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : ''}
+${notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}
+<p class="note">Each strategy's newest run compared with the same strategy in the base branch's results; only differences whose 95% interval excludes 0 are listed. A budget is exceeded when a change is both significant and larger than the budget.</p>`;
 }
 
 function banner(rows: readonly SuiteRow[]): string {
@@ -69,6 +96,7 @@ ${banner(rows)}
 ${body}
 </tbody></table>
 <p class="note">Most available: the highest success rate. Cheapest meeting every threshold: lowest cost among the strategies that pass all their thresholds. What the cheapest gives up: the cheapest strategy overall against the most available, in percentage points of success (significance by the 95% Newcombe interval) and thresholds it fails. Cost is the monthly total with gateway fees where the scenario declares gateways, else the replayed traffic's provider spend. Each scenario's page has the full comparison with confidence intervals and every chart.</p>
+${p.base ? baseSection(p.base) : ''}
 <p class="note">${esc(p.footer)}</p>
 </main></body></html>
 `;

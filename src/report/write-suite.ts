@@ -13,6 +13,7 @@ import { runGroupFacts } from '../store/report-queries.js';
 import { suiteAnswerMarkdown, suiteRow, thresholdStatus, type SuiteEntry } from './suite-answer.js';
 import { suiteHtml } from './suite-page.js';
 import type { SummaryJson } from './write-summary.js';
+import type { BaseComparison } from './pr-comment.js';
 
 export interface RenderedScenario {
   /** The scenario report's folder (as writeReport returned it). */
@@ -37,9 +38,9 @@ export async function suiteEntries(store: Store, outDir: string, rendered: reado
   return out;
 }
 
-export function writeSuite(outDir: string, entries: readonly SuiteEntry[], footer: string): { html: string; markdown: string } {
+export function writeSuite(outDir: string, entries: readonly SuiteEntry[], footer: string, base?: BaseComparison | null): { html: string; markdown: string } {
   const html = path.join(outDir, 'index.html');
-  writeFileSync(html, suiteHtml({ entries, footer }));
+  writeFileSync(html, suiteHtml({ entries, footer, base }));
   const rows = entries.map(suiteRow);
   const md = `# routebench suite\n\n${suiteAnswerMarkdown(rows, (r) => (r.href ? `[${r.scenario}](${r.href})` : r.scenario))}\n`;
   writeFileSync(path.join(outDir, 'index.md'), md);

@@ -104,6 +104,7 @@ describe('routebench report --pr-comment (default suite)', () => {
     expect(md).toContain('[Full report](https://example.invalid/run)');
     // the suite page was written too, linking every scenario page
     const suite = readFileSync(path.join(dir, 'rep', 'index.html'), 'utf8');
+    expect(suite).toContain('<h2>Against the base branch');
     for (const href of suite.match(/href="([^"]+)"/g)!.map((h) => h.slice(6, -1))) expect(existsSync(path.join(dir, 'rep', href)), href).toBe(true);
   }, 480_000);
 });

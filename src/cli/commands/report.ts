@@ -14,7 +14,7 @@ import { openSource } from '../../store/transfer-runs.js';
 import { reportRequestFor, selectRunGroups } from '../../report/report-groups.js';
 import { writeReport } from '../../report/write-report.js';
 import { suiteEntries, writeSuite, type RenderedScenario } from '../../report/write-suite.js';
-import { compareWithBase, prCommentMarkdown } from '../../report/pr-comment.js';
+import { compareWithBase, prCommentMarkdown, type BaseComparison } from '../../report/pr-comment.js';
 import { parseRegressionBudget } from '../../report/regression-budget.js';
 import { DEFAULT_COMPARE_SEED, DEFAULT_RESAMPLES } from '../../report/compare-runs.js';
 import { harnessVersion } from '../../runner/run-environment.js';
@@ -48,7 +48,7 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
     .option('history', { type: 'number', default: 0, describe: "add a trend chart of each scenario's last N run groups (success, p95, cost per 1k ok; N >= 2)" })
     .option('max-regression', { type: 'string', array: true, describe: 'regression budget, metric=number[%|pp]: drawn on the history chart; with --base, exit 3 when exceeded' })
     .option('pr-comment', { type: 'string', describe: 'write the pull-request comment (Markdown: changes vs --base, the answer, a link) to this file (--pr-comment=- for stdout)' })
-    .option('base', { type: 'string', describe: "the base branch's results (DuckDB file or exported folder) for --pr-comment" })
+    .option('base', { type: 'string', describe: "the base branch's results (DuckDB file or exported folder): what changed, on the suite page and in --pr-comment" })
     .option('report-url', { type: 'string', describe: 'link to the full report, for --pr-comment' })
     .option('resamples', { type: 'number', default: DEFAULT_RESAMPLES, describe: 'bootstrap resamples for intervals' })
     .option('seed', { type: 'number', coerce: seedOption, default: DEFAULT_COMPARE_SEED, describe: 'seed of the bootstrap draws' }) as unknown as Argv<ReportArgs>;
@@ -57,7 +57,6 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
 function checkArgs(args: ReportArgs): void {
   if (!Number.isInteger(args.history) || args.history < 0 || args.history === 1)
     throw inputError('BAD_HISTORY', `--history must be 0 (off) or a whole number of run groups >= 2 (got ${args.history})`, [], 'e.g. --history 10');
-  if (args.base !== undefined && args['pr-comment'] === undefined) throw inputError('BASE_WITHOUT_COMMENT', '--base is read only for --pr-comment', [], 'add --pr-comment <file>, or compare runs with routebench compare');
   if (args.base !== undefined && !existsSync(args.base)) throw inputError('BASE_MISSING', `no base results at ${args.base}`, [], 'give the base branch results file or exported folder; leave --base out when there are none (first run)');
 }
 
@@ -82,11 +81,14 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
       note(`report: ${written.dir}/index.html (${req.runs.length} strategies)\n`);
     }
     const entries = await suiteEntries(store, args.out, rendered);
-    const suite = writeSuite(args.out, entries, `routebench ${harnessVersion()} · rows in ${args.db}`);
+    let comparison: BaseComparison | null = null;
+    if (args.base !== undefined) {
+      base = statSync(args.base).isDirectory() ? await openSource(args.base) : await openForReading(args.base);
+      comparison = await compareWithBase(base, store, { budget: given, resamples: args.resamples, seed: args.seed });
+    }
+    const suite = writeSuite(args.out, entries, `routebench ${harnessVersion()} · rows in ${args.db}`, comparison);
     note(`suite: ${suite.html}\n`);
     if (args['pr-comment'] !== undefined) {
-      base = args.base === undefined ? undefined : statSync(args.base).isDirectory() ? await openSource(args.base) : await openForReading(args.base);
-      const comparison = base ? await compareWithBase(base, store, { budget: given, resamples: args.resamples, seed: args.seed }) : null;
       const md = prCommentMarkdown({ answers: entries, base: comparison, reportUrl: args['report-url'] });
       if (args['pr-comment'] === '-') io.out(md);
       else {
@@ -94,8 +96,8 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
         writeFileSync(args['pr-comment'], md);
         note(`pr comment: ${args['pr-comment']} (${md.split('\n').length - 1} lines)\n`);
       }
-      if (comparison?.changes.some((c) => c.budget.some((b) => b.exceeded))) code = ExitCode.thresholds;
     }
+    if (comparison?.changes.some((c) => c.budget.some((b) => b.exceeded))) code = ExitCode.thresholds;
   } finally {
     base?.close();
     store.close();
