@@ -44,7 +44,7 @@ export interface SummaryRow {
   /**
    * Replay against routebench mocks: the harness's own time per attempt (send → first byte beyond
    * the mock's schedule), scenario ms; and the smallest gap between two targets' p50 attempt
-   * latency, what a latency-adaptive strategy tells targets apart by.
+   * latency (the harness's own time taken out), what a latency-adaptive strategy tells targets apart by.
    */
   p50_harness_ms: number | null;
   p99_harness_ms: number | null;
@@ -80,7 +80,7 @@ export async function summary(store: Store, runNos: readonly number[], relation 
       SELECT run_no, quantile_cont(harness_ms, 0.50) AS p50_harness_ms, quantile_cont(harness_ms, 0.99) AS p99_harness_ms
       FROM attempts WHERE run_no IN (SELECT run_no FROM replayed) AND harness_ms IS NOT NULL GROUP BY run_no),
     t AS (
-      SELECT run_no, target_no, quantile_cont(end_ms - sent_ms, 0.50) AS p50
+      SELECT run_no, target_no, quantile_cont(end_ms - sent_ms - coalesce(harness_ms, 0), 0.50) AS p50
       FROM attempts WHERE run_no IN (SELECT run_no FROM replayed) AND outcome = 'ok' AND target_no IS NOT NULL GROUP BY run_no, target_no),
     g AS (SELECT x.run_no, min(abs(x.p50 - y.p50)) AS min_target_gap_ms FROM t x JOIN t y ON x.run_no = y.run_no AND x.target_no < y.target_no GROUP BY x.run_no)
     SELECT r.run_no, r.run_id, r.run_group, r.scenario, r.strategy, r.strategy_use, r.status,

@@ -88,6 +88,21 @@ describe('harness overhead per attempt', () => {
     }
   }, 60_000);
 
+  it('over the loopback mock server a stream is measured from its status line (sent at once), not from its first token', async () => {
+    const store = await openStore(':memory:');
+    try {
+      // every request streamed; b's first token comes 2 s (100 ms real at 20×) after the request
+      const text = yaml('{ p50: 2000, p99: 2000 }', '-stream', 20, 20).replace('stream: 0.5', 'stream: 1').replace('adaptive: { use: least-latency, options: { targets: [a, b], explore: 0.5 } }', 'adaptive: { use: single, options: { target: b } }');
+      const rep = await replayScenario(parseScenario(text, 'harness.yaml'), { store, env: testEnv, transport: 'mock-server', timeScale: 20, realNow: () => performance.now(), processEnv: {}, only: ['adaptive'] });
+      const rows = await store.all<{ harness: number; ttft: number }>(`SELECT harness_ms AS harness, first_token_ms - sent_ms AS ttft FROM attempts WHERE run_no = ${rep.runs[0]!.runNo} AND outcome = 'ok'`);
+      expect(rows).toHaveLength(20);
+      // order: the headers arrive before the first token, so the harness's own time is below the measured TTFT
+      for (const r of rows) expect(r.harness).toBeLessThan(r.ttft);
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+
   it('not flagged when the targets are far apart beside it (5 s of TTFT between them, at 1×)', async () => {
     const store = await openStore(':memory:');
     try {

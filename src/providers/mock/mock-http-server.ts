@@ -142,7 +142,9 @@ export async function startMockServer(service: MockService, opts: MockServerOpti
       const cancel = playReply(
         handled.plan,
         {
-          head: (status, headers) => res.writeHead(status, headers),
+          // A stream's status line and headers go out at once, as the real APIs send them (Node would
+          // hold them until the first event): the client's first byte is when the mock scheduled it.
+          head: (status, headers) => res.writeHead(status, headers).flushHeaders(),
           write: (chunk) => res.write(chunk),
           end: () => res.end(),
           reset: () => req.socket.destroy(),
