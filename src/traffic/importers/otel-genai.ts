@@ -5,10 +5,11 @@
  * `text_completion`, `generate_content`, or no operation but a `gen_ai.*` model or provider);
  * tool, agent and embeddings spans are not calls routebench replays and are passed over.
  * Both attribute generations are read: `gen_ai.system` and `gen_ai.provider.name`,
- * `gen_ai.usage.prompt_tokens`/`completion_tokens` and `input_tokens`/`output_tokens`.
+ * `gen_ai.usage.prompt_tokens`/`completion_tokens` and `input_tokens`/`output_tokens`. Model-call
+ * spans under a model-call span of the same export request are its attempts, not rows.
  */
 import type { TraceRow } from '../trace-formats.js';
-import type { RecordedOutcome, Tags } from '../traffic-request.js';
+import type { RecordedAttempt, RecordedOutcome, Tags } from '../traffic-request.js';
 import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, str, unixNanoMs } from './fields.js';
 import { at, logFormat } from './log-format.js';
 
@@ -56,21 +57,64 @@ function attributes(list: unknown): Attrs {
   return out;
 }
 
+interface Call {
+  row: TraceRow | string;
+  path: string;
+  spanId?: string;
+  parentSpanId?: string;
+}
+
+const idOf = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+
 function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
   const resourceSpans = (doc as { resourceSpans?: unknown } | null)?.resourceSpans;
   if (!Array.isArray(resourceSpans)) return emit('not an OTLP ExportTraceServiceRequest: no "resourceSpans" array');
+  const calls: Call[] = [];
   resourceSpans.forEach((rs: { resource?: { attributes?: unknown }; scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null, i) => {
     const resource = attributes(rs?.resource?.attributes);
     const scopes = rs?.scopeSpans ?? rs?.instrumentationLibrarySpans;
     if (!Array.isArray(scopes)) return;
     scopes.forEach((ss: { spans?: unknown } | null, j) => {
       if (!Array.isArray(ss?.spans)) return;
-      ss.spans.forEach((span: OtlpSpan, k) => {
+      ss.spans.forEach((span: OtlpSpan & { parentSpanId?: unknown }, k) => {
         const row = spanRow(span, resource);
-        if (row !== undefined) emit(typeof row === 'string' ? at(`resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`, row) : row);
+        if (row !== undefined) calls.push({ row, path: `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`, spanId: idOf(span.spanId), parentSpanId: idOf(span.parentSpanId) });
       });
     });
   });
+  // A model call whose parent is a model call of the same export request is an attempt of it
+  // (a gateway's request span over its upstream calls, or one span per retry): the parent is the
+  // row, its children its attempts, so the call is not counted twice.
+  const modelCalls = new Set<string>();
+  for (const c of calls) if (c.spanId !== undefined) modelCalls.add(c.spanId);
+  const children = new Map<string, Call[]>();
+  for (const c of calls)
+    if (c.parentSpanId !== undefined && modelCalls.has(c.parentSpanId) && c.parentSpanId !== c.spanId) {
+      const list = children.get(c.parentSpanId);
+      if (list) list.push(c);
+      else children.set(c.parentSpanId, [c]);
+    }
+  for (const c of calls) {
+    if (c.parentSpanId !== undefined && children.get(c.parentSpanId)?.includes(c)) {
+      if (typeof c.row === 'string') emit(at(c.path, c.row));
+      continue;
+    }
+    if (typeof c.row === 'string') {
+      emit(at(c.path, c.row));
+      continue;
+    }
+    const kids = c.spanId === undefined ? undefined : children.get(c.spanId);
+    if (kids !== undefined) {
+      const attempts = kids.filter((k): k is Call & { row: TraceRow } => typeof k.row !== 'string').sort((x, y) => x.row.timeMs - y.row.timeMs);
+      c.row.recorded!.attempts = attempts.map(({ row: { recorded: r } }) => {
+        const attempt: RecordedAttempt = { target: r!.target!, status: r!.status! };
+        if (r!.latency_ms !== undefined) attempt.latency_ms = r!.latency_ms;
+        if (r!.error_kind !== undefined) attempt.error_kind = r!.error_kind;
+        return attempt;
+      });
+    }
+    emit(c.row);
+  }
 }
 
 /** The row of one span; undefined for spans that are not model calls. */

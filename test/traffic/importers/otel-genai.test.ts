@@ -90,6 +90,22 @@ const span = (start: string, end: string, extra: object = {}) => ({
 const request = (...spans: object[]) => JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ spans }] }] });
 const S = 1772359200; // 2026-03-01T10:00:00Z in seconds
 
+describe('otel-genai nested model calls', () => {
+  it('makes model-call spans under a model-call span (same export request) its attempts, not rows', async () => {
+    const attr = (key: string, v: string | number) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } });
+    const parent = { traceId: 't1', spanId: 'p1', name: 'litellm_request', startTimeUnixNano: `${S}000000000`, endTimeUnixNano: `${S + 3}000000000`, attributes: [attr('gen_ai.system', 'openai'), attr('gen_ai.request.model', 'gpt-4o'), attr('gen_ai.usage.prompt_tokens', 30), attr('gen_ai.usage.completion_tokens', 7)], status: { code: 1 } };
+    const first = { traceId: 't1', spanId: 'c1', parentSpanId: 'p1', name: 'raw_gen_ai_request', startTimeUnixNano: `${S}100000000`, endTimeUnixNano: `${S}400000000`, attributes: [attr('gen_ai.system', 'azure'), attr('gen_ai.request.model', 'gpt-4o'), attr('error.type', '429')], status: { code: 2 } };
+    const second = { traceId: 't1', spanId: 'c2', parentSpanId: 'p1', name: 'raw_gen_ai_request', startTimeUnixNano: `${S + 1}000000000`, endTimeUnixNano: `${S + 2}900000000`, attributes: [attr('gen_ai.system', 'openai'), attr('gen_ai.request.model', 'gpt-4o')], status: { code: 1 } };
+    const other = { traceId: 't2', spanId: 'x1', parentSpanId: 'not-here', name: 'chat', startTimeUnixNano: `${S + 5}000000000`, endTimeUnixNano: `${S + 6}000000000`, attributes: [attr('gen_ai.operation.name', 'chat'), attr('gen_ai.provider.name', 'anthropic'), attr('gen_ai.request.model', 'claude')] };
+    const file = tmp.write('nested.jsonl', `${request(second, other, parent, first)}\n`);
+    const { rows } = await importRows(file, 'otel-genai', tmp.path('out.jsonl'));
+    expect(rows.map((r) => [r.id, r.arrival_ms, r.recorded])).toEqual([
+      ['p1', 0, { ok: true, status: 200, latency_ms: 3000, target: 'openai', trace_id: 't1', attempts: [{ target: 'azure', status: 429, latency_ms: 300, error_kind: 'rate_limited' }, { target: 'openai', status: 200, latency_ms: 1900 }] }],
+      ['x1', 5000, { ok: true, status: 200, latency_ms: 1000, target: 'anthropic', trace_id: 't2', tokens_estimated: true }],
+    ]);
+  });
+});
+
 describe('otel-genai malformed input', () => {
   it('reports a bad line, a bad span (with its path) and a line that is not an export request by file:line', async () => {
     const good = request(span(`${S}000000000`, `${S}100000000`));
