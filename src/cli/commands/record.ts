@@ -28,6 +28,7 @@ export interface RecordArgs {
   'rotate-minutes'?: number;
   'max-body-mb': number;
   grace: number;
+  'time-scale': number;
   json: boolean;
 }
 
@@ -49,6 +50,7 @@ export function recordBuilder(y: Argv): Argv<RecordArgs> {
     .option('rotate-minutes', { type: 'number', describe: 'start a new file after this many minutes' })
     .option('max-body-mb', { type: 'number', default: 32, describe: 'largest request body relayed (413 above)' })
     .option('grace', { type: 'number', default: 30, describe: 'seconds open calls may take to finish after Ctrl-C' })
+    .option('time-scale', { type: 'number', default: 1, describe: 'recording a replay that runs N× faster than its scenario (mock-server --time-scale N): write times ×N' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<RecordArgs>;
 }
 
@@ -124,6 +126,7 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
     rotateBytes: args['rotate-mb'] * 1024 * 1024,
     rotateMs: args['rotate-minutes'] === undefined ? undefined : args['rotate-minutes'] * 60_000,
     maxBodyBytes: args['max-body-mb'] * 1024 * 1024,
+    timeScale: args['time-scale'],
     now: () => performance.now(),
     wallClock: () => Date.now(),
   });
