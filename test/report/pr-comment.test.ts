@@ -4,7 +4,7 @@
  * 24 strategies all changing), then end to end: the default suite run twice (base and head, small
  * --limit), `routebench report --pr-comment FILE` against the base, on the real CLI.
  */
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -97,10 +97,13 @@ describe('routebench report --pr-comment (default suite)', () => {
     const md = readFileSync(path.join(dir, 'comment.md'), 'utf8');
     expect(io.stdout).toMatch(/pr comment: .*comment\.md \(\d+ lines\)/);
     const lines = md.trimEnd().split('\n');
-    expect(lines[0]).toBe('## routebench: 5 scenarios, 24 strategies');
-    expect(lines[2]).toMatch(/^\*\*Against the base branch\*\*.*over 24 strategies × 5 metrics/);
+    const scenarios = readdirSync('scenarios').filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    const [, n, strategies] = /^## routebench: (\d+) scenarios, (\d+) strategies$/.exec(lines[0]!)!;
+    expect(Number(n)).toBe(scenarios.length);
+    expect(lines[2]).toMatch(/^\*\*Against the base branch\*\*.*over \d+ strategies × 5 metrics/);
+    expect(Number(strategies)).toBeGreaterThan(Number(n));
     expect(lines.length).toBeLessThanOrEqual(60);
-    expect(md.match(/^\| (azure-code-replay|gateway-shootout|outage-failover|quickstart|rate-limit-storm) \|/gm)).toHaveLength(5);
+    expect(md.match(new RegExp(`^\\| (${scenarios.join('|')}) \\|`, 'gm'))).toHaveLength(scenarios.length);
     expect(md).toContain('[Full report](https://example.invalid/run)');
     // the suite page was written too, linking every scenario page
     const suite = readFileSync(path.join(dir, 'rep', 'index.html'), 'utf8');
