@@ -1,0 +1,180 @@
+/**
+ * The round trip no hand tuning can pass by luck: the loopback mock server runs known profiles and
+ * an outage; a seeded open-loop load (both dialects, streamed and not) goes through `record`;
+ * `calibrate` fits the recording; the fit recovers the known parameters (error rates inside their
+ * 99% intervals, TTFT p50/p90 within 5%, the outage's start and end within the detection
+ * resolution); then `backtest` of the deployed config (a LiteLLM model_list routing each model to
+ * its target) on the calibrated mocks is within 1 pp of the recorded success rate and 10% of its
+ * p50/p95 latency and TTFT.
+ *
+ * Real time, 5× faster than the scenario, mock server and recorder in processes of their own: TTFTs
+ * are seconds long in scenario time so that a few real milliseconds of harness overhead stay near
+ * 1%. TTFT is held to 5% of the true parameters where the sample is large enough for that to be
+ * more than sampling noise (3 standard errors), and always to 5% of the sample the mock actually
+ * drew (its hit log), which has no sampling noise between the two sides.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calibrate, type Calibration } from '../../src/calibrate/calibrate.js';
+import { calibrationYaml } from '../../src/calibrate/calibration-yaml.js';
+import { upperQuantiles } from '../../src/calibrate/fit-target.js';
+import { planScenario } from '../../src/engine/plan-scenario.js';
+import { backtest } from '../../src/report/backtest.js';
+import { lognormalQuantile } from '../../src/stats/distributions.js';
+import { spawn } from 'node:child_process';
+import { waitFor, within } from '../helpers/mock-servers.js';
+import { runYaml } from '../helpers/run-yaml.js';
+import { driveOpenLoop } from './round-trip-driver.js';
+
+const SCALE = 5;
+const SPAN_MS = 6 * 60_000; // scenario time
+const CALLS = 3600;
+const TRUTH = {
+  oa: { ttft: { p50: 2000, p99: 6000 }, errors: { server_error: 0.03, rate_limited: 0.02 } },
+  an: { ttft: { p50: 1500, p99: 5000 }, errors: { overloaded: 0.04 } },
+  outage: { startMs: 2 * 60_000, endMs: 3 * 60_000 },
+};
+const KNOWN = `name: known
+seed: 3
+traffic: { synthetic: { arrival: { process: poisson, rate_per_s: 1 }, count: 1 } }
+targets:
+  oa: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect, ttft_ms: { p50: 2000, p99: 6000 }, tokens_per_s: { p50: 60, p99: 20 }, errors: { server_error: 0.03, rate_limited: 0.02 }, error_latency_ms: { p50: 300, p99: 1200 } } }
+  an: { provider: anthropic, model: claude-3-5-haiku, mock: { profile: perfect, ttft_ms: { p50: 1500, p99: 5000 }, tokens_per_s: { p50: 80, p99: 30 }, errors: { overloaded: 0.04 } } }
+incidents:
+  - { kind: outage, targets: [oa], start: 2m, duration: 60s, error: unavailable }
+strategies:
+  s: { use: single, options: { target: oa } }
+`;
+
+let dir: string;
+let trace: string;
+let cal: Calibration;
+let hits: { target: string; stream: boolean; status: number; kind?: string; firstTokenMs: number }[] = [];
+
+/** Starts a routebench command as its own process; resolves with its URL once it prints one. */
+async function startCommand(args: string[], pattern: RegExp): Promise<{ url: string; stop(): Promise<number | null>; out(): string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const url = await waitFor(() => pattern.exec(out)?.[1], 30_000, `${args[0]} to start (${out})`);
+  return {
+    url,
+    out: () => out,
+    stop: async () => {
+      child.kill('SIGINT');
+      const code = await within(exited, 30_000, `${args[0]} to stop`).catch(() => null);
+      if (child.exitCode === null) child.kill('SIGKILL');
+      return code;
+    },
+  };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rb-roundtrip-'));
+  const known = join(dir, 'known.yaml');
+  writeFileSync(known, KNOWN);
+  // The mock providers, the recorder and the load each in their own process, as a team would run them.
+  const mock = await startCommand(['mock-server', '--scenario', known, '--port', '0', '--time-scale', String(SCALE)], /(http:\/\/127\.0\.0\.1:\d+)/);
+  try {
+    const rec = await startCommand(
+      ['record', '--openai', `oa=${mock.url}/t/oa`, '--anthropic', `an=${mock.url}/t/an`, '--port', '0', '--out', join(dir, 'rec'), '--time-scale', String(SCALE)],
+      /record on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
+    await driveOpenLoop({ url: rec.url, ratePerS: CALLS / (SPAN_MS / SCALE / 1000), count: CALLS, seed: 11 });
+    expect(await rec.stop(), rec.out()).toBe(0);
+    hits = (await (await fetch(`${mock.url}/_routebench/hits?since=0`)).json()) as typeof hits;
+  } finally {
+    await mock.stop();
+  }
+  const files = readdirSync(join(dir, 'rec')).map((f) => join(dir, 'rec', f));
+  expect(files.length).toBe(1);
+  trace = files[0]!;
+  cal = await calibrate(files);
+}, 300_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const fitOf = (id: string) => cal.targets.find((t) => t.target === id)!;
+
+describe('record → calibrate recovers the known mock', () => {
+  it('error rates: every true rate inside its 99% interval, no kind invented', () => {
+    for (const id of ['oa', 'an'] as const) {
+      const fit = fitOf(id);
+      expect(fit.errors.map((e) => e.kind).sort(), id).toEqual(Object.keys(TRUTH[id].errors).sort());
+      for (const e of fit.errors) {
+        const truth = TRUTH[id].errors[e.kind as keyof (typeof TRUTH)[typeof id]['errors']] as number;
+        expect(truth, `${id} ${e.kind}: ${e.rate} [${e.lo}, ${e.hi}]`).toBeGreaterThanOrEqual(e.lo);
+        expect(truth, `${id} ${e.kind}: ${e.rate} [${e.lo}, ${e.hi}]`).toBeLessThanOrEqual(e.hi);
+      }
+    }
+  });
+
+  it('TTFT: recorded p50/p90 within 5% of what the mock drew; fitted p50/p90 within 5% of the truth beyond sampling noise', () => {
+    const Z90 = 1.2815515655446004;
+    for (const id of ['oa', 'an'] as const) {
+      const fit = fitOf(id);
+      const t = TRUTH[id].ttft;
+      const sigma = Math.log(t.p99 / t.p50) / 2.3263478740408408;
+      expect(fit.ttft?.model, id).toBe('lognormal');
+      expect(fit.prefillTokensPerS, id).toBeUndefined();
+      const got50 = upperQuantiles(fit.ttft!.fit).p50;
+      const got90 = lognormalQuantile(fit.ttft!.fit, Z90);
+      // the sample the mock drew: planned first-token times of its successful streamed replies
+      const drawn = hits.filter((h) => h.target === id && h.stream && h.status === 200 && Number.isFinite(h.firstTokenMs)).map((h) => h.firstTokenMs).sort((a, b) => a - b);
+      const q = (p: number) => drawn[Math.floor(p * (drawn.length - 1))]!;
+      expect(drawn.length, id).toBeGreaterThan(500);
+      // what was recorded against what the mock drew (the recorder's fidelity: same sample, no sampling noise)
+      const recorded = (level: number) => fit.ttft!.quantiles[Math.round(level * 200) - 1]!;
+      expect(Math.abs(recorded(0.5) / q(0.5) - 1), `${id} recorded p50 ${recorded(0.5)} vs drawn ${q(0.5)}`).toBeLessThan(0.05);
+      expect(Math.abs(recorded(0.9) / q(0.9) - 1), `${id} recorded p90 ${recorded(0.9)} vs drawn ${q(0.9)}`).toBeLessThan(0.05);
+      // against the true parameters: 5%, or 3 standard errors of a quantile of n lognormal draws if larger
+      const se = (z: number) => (sigma * Math.sqrt(1 + (z * z) / 2)) / Math.sqrt(drawn.length);
+      expect(Math.abs(Math.log(got50 / t.p50)), `${id} p50 ${got50} vs ${t.p50}`).toBeLessThan(Math.max(Math.log(1.05), 3 * se(0)));
+      expect(Math.abs(Math.log(got90 / (t.p50 * Math.exp(Z90 * sigma)))), `${id} p90 ${got90}`).toBeLessThan(Math.max(Math.log(1.05), 3 * se(Z90)));
+    }
+  });
+
+  it('the outage: one incident on oa, start and end within the detection resolution', () => {
+    expect(cal.incidents.map((i) => [i.target, i.kind])).toEqual([['oa', 'outage']]);
+    const [i] = cal.incidents;
+    expect(Math.abs(i!.startMs - TRUTH.outage.startMs), `start ${i!.startMs} ±${i!.resolutionMs}`).toBeLessThanOrEqual(i!.resolutionMs);
+    expect(Math.abs(i!.startMs + i!.durationMs - TRUTH.outage.endMs), `end ±${i!.resolutionMs}`).toBeLessThanOrEqual(i!.resolutionMs);
+    expect(i!.errors).toEqual({ unavailable: expect.any(Number) });
+    expect(i!.log10P).toBeLessThan(-10);
+  });
+});
+
+describe('backtest of the deployed config on the calibration', () => {
+  it('is within 1 pp of the recorded success rate and 10% of p50/p95 latency and TTFT', async () => {
+    const calFile = join(dir, 'calibration.yaml');
+    writeFileSync(calFile, calibrationYaml(cal, 'round trip'));
+    const scenarioFile = join(dir, 'own.yaml');
+    const yaml = `name: own
+traffic: { trace: { path: ${JSON.stringify(trace)} } }
+calibration: calibration.yaml
+strategies:
+  deployed:
+    use: litellm
+    options:
+      config:
+        model_list:
+          - { model_name: gpt-4o-mini, litellm_params: { model: openai/gpt-4o-mini }, model_info: { id: oa } }
+          - { model_name: claude-3-5-haiku, litellm_params: { model: anthropic/claude-3-5-haiku }, model_info: { id: an } }
+        router_settings: { num_retries: 0 }
+`;
+    writeFileSync(scenarioFile, yaml);
+    const ran = await runYaml(yaml, {}, scenarioFile);
+    const prices = new Map(planScenario(ran.loaded).targets.map((t) => [t.id, t.price]));
+    const bt = await backtest(ran.store, ran.run('deployed'), [trace], prices, { successPp: 1, latencyPct: 10 });
+    const by = Object.fromEntries(bt.rows.map((r) => [r.metric, r]));
+    for (const m of ['success rate', 'p50 latency (ms)', 'p95 latency (ms)', 'p50 TTFT (ms)', 'p95 TTFT (ms)'])
+      expect(by[m]!.within, `${m}: recorded ${by[m]!.recorded}, simulated ${by[m]!.simulated}`).toBe(true);
+    expect(bt.pass).toBe(true);
+    await ran.store.close();
+  });
+});
