@@ -11,6 +11,8 @@ export interface DriveOptions {
   ratePerS: number;
   count: number;
   seed: number;
+  /** Only Chat Completions calls (default: half of them Anthropic Messages). */
+  openaiOnly?: boolean;
 }
 
 export async function driveOpenLoop(o: DriveOptions): Promise<{ sent: number; failed: number }> {
@@ -21,7 +23,7 @@ export async function driveOpenLoop(o: DriveOptions): Promise<{ sent: number; fa
   const calls: Promise<void>[] = [];
   for (let i = 0; i < o.count; i++) {
     at += rng.exponential(1000 / o.ratePerS);
-    const anthropic = rng.next() < 0.5;
+    const anthropic = rng.next() < 0.5 && !o.openaiOnly;
     const stream = rng.next() < 0.5;
     const maxTokens = 20 + rng.int(80);
     const words = 20 + rng.int(400);
