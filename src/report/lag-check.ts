@@ -20,7 +20,7 @@ export function lagWarnings(rows: readonly SummaryRow[]): string[] {
 
 /** Strategies that choose targets by measured latency or throughput. */
 export const LATENCY_ADAPTIVE = new Set(['least-latency', 'hedge', 'p2c', 'openrouter', 'litellm']);
-/** Harness overhead (p50, scenario ms) above this share of the smallest gap between targets' p50 latency is flagged. */
+/** Harness overhead (p99, scenario ms) above this share of the smallest gap between targets' p50 latency is flagged. */
 export const HARNESS_GAP_SHARE = 0.1;
 
 /** The replay harness's own numbers for a run, in scenario time, or undefined when not a measured replay. */
@@ -37,10 +37,11 @@ export function harnessLine(r: SummaryRow): string | undefined {
  */
 export function harnessWarnings(rows: readonly SummaryRow[]): string[] {
   return rows.flatMap((r) => {
-    if (r.mode !== 'replay' || r.p50_harness_ms === null || r.min_target_gap_ms === null || !LATENCY_ADAPTIVE.has(r.strategy_use)) return [];
-    if (!(r.p50_harness_ms > HARNESS_GAP_SHARE * r.min_target_gap_ms)) return [];
+    if (r.mode !== 'replay' || r.p99_harness_ms === null || r.min_target_gap_ms === null || !LATENCY_ADAPTIVE.has(r.strategy_use)) return [];
+    // the tail, not the median: one late sample is enough to flip a choice between near-equal targets
+    if (!(r.p99_harness_ms > HARNESS_GAP_SHARE * r.min_target_gap_ms)) return [];
     return [
-      `${r.strategy}: the harness's own time per attempt (p50 ${r.p50_harness_ms.toFixed(1)} ms of scenario time at ${r.time_scale ?? 1}×) exceeds ${HARNESS_GAP_SHARE * 100}% of the smallest latency gap between its targets (${r.min_target_gap_ms.toFixed(1)} ms): as a latency-adaptive strategy it may route by harness noise; replay at a lower --time-scale or compare with simulate`,
+      `${r.strategy}: the harness's own time per attempt (p99 ${r.p99_harness_ms.toFixed(1)} ms of scenario time at ${r.time_scale ?? 1}×) exceeds ${HARNESS_GAP_SHARE * 100}% of the smallest latency gap between its targets (${r.min_target_gap_ms.toFixed(1)} ms): as a latency-adaptive strategy it may route by harness noise; replay at a lower --time-scale or compare with simulate`,
     ];
   });
 }
