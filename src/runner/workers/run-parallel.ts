@@ -1,6 +1,6 @@
 /**
  * `routebench run --workers N`: the scenario × strategy runs of a suite simulated in worker
- * threads, one job per run. Before any worker starts, the main thread creates every run record
+ * threads; a scenario's runs are dealt into at most N jobs, each reading the traffic once. Before any worker starts, the main thread creates every run record
  * in suite order (scenario order, then strategy order), so run numbers and ids are the same
  * whichever worker finishes first. Rows come back as transferred column buffers and go through
  * the one AttemptWriter on the main thread; each run is concluded (dictionaries, status,
@@ -61,14 +61,22 @@ export async function runSuiteParallel(items: readonly SuiteItem[], opts: Parall
     if (main) continue;
     p.skipped = plan.strategies.filter((sp) => sp.use === EXTERNAL).map((sp) => ({ strategy: sp.label, reason: EXTERNAL_NEEDS }));
     p.describe = openTraffic(item.loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, opts).describe;
-    for (const sp of plan.strategies) {
-      if (sp.use === EXTERNAL) continue;
+    // The scenario's strategies dealt round-robin into at most `workers` jobs: a job reads or
+    // generates the traffic once for all of its runs (the main thread does it once for all).
+    const own = plan.strategies.filter((sp) => sp.use !== EXTERNAL);
+    const groups = Math.max(1, Math.min(opts.workers, own.length));
+    const first = jobs.length;
+    for (let g = 0; g < groups; g++)
+      jobs.push({ file: item.loaded.file, text: opts.texts?.get(item.loaded.file), hash: item.loaded.hash, spec: { runs: [], seed: opts.seed, limit: opts.limit, onBadRow: opts.onBadRow } });
+    for (const [k, sp] of own.entries()) {
       const rec = await createRunRecord(store, { loaded: item.loaded, plan, strategy: sp, runGroup: p.runGroup, startedAt, traffic: p.describe, mode: 'simulate', transport: 'in-process', env });
-      p.runs.push({ label: sp.label, runNo: rec.runNo, runId: rec.runId, job: jobs.length, strategy: sp });
-      jobs.push({ file: item.loaded.file, text: opts.texts?.get(item.loaded.file), hash: item.loaded.hash, spec: { runs: [{ label: sp.label, runNo: rec.runNo }], seed: opts.seed, limit: opts.limit, onBadRow: opts.onBadRow } });
+      const job = first + (k % groups);
+      p.runs.push({ label: sp.label, runNo: rec.runNo, runId: rec.runId, job, strategy: sp });
+      jobs[job]!.spec.runs.push({ label: sp.label, runNo: rec.runNo });
     }
   }
 
+  const runsTotal = jobs.reduce((sum, j) => sum + j.spec.runs.length, 0);
   const writer = await AttemptWriter.open(store);
   let requests = 0;
   let runsDone = 0;
@@ -77,9 +85,9 @@ export async function runSuiteParallel(items: readonly SuiteItem[], opts: Parall
     signal: opts.signal,
     onBatch: (batch) => writer.append(batch),
     onJobDone: (_i, r: JobResult) => {
-      requests += r.runs[0]?.requests ?? 0;
-      runsDone++;
-      opts.onProgress?.({ scenario: `${jobs.length} runs on ${Math.min(opts.workers, jobs.length)} workers`, requests, trafficMs: r.trafficMs, runsDone, runsTotal: jobs.length });
+      requests += r.runs.reduce((sum, x) => sum + x.requests, 0);
+      runsDone += r.runs.length;
+      opts.onProgress?.({ scenario: `${runsTotal} runs on ${Math.min(opts.workers, jobs.length)} workers`, requests, trafficMs: r.trafficMs, runsDone, runsTotal });
     },
   });
   writer.flush();
@@ -95,7 +103,7 @@ export async function runSuiteParallel(items: readonly SuiteItem[], opts: Parall
     let skippedSamples: string[] = [];
     for (const r of p.runs) {
       const res = outcome.results[r.job];
-      const jr = res?.runs[0];
+      const jr = res?.runs.find((x) => x.runNo === r.runNo);
       const failure = outcome.failure?.index === r.job ? outcome.failure.error : undefined;
       const stopped = !res || res.interrupted;
       interrupted ||= stopped && !failure;
