@@ -56,7 +56,9 @@ export interface Recorder {
 
 /** A call that is not recorded (not a dialect path, refused): only its place in the order. */
 const SKIPPED = Symbol('skipped') as unknown as RecordedCall;
-const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host', 'content-length']);
+// `expect: 100-continue` was answered by this server (Node sends the 100) and the body is read
+// whole before it is relayed; passed on, it made undici refuse the call ("expect header not supported").
+const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'expect']);
 const dialectOf = (path: string): DialectName | undefined => (/\/chat\/completions(\?|$)/.test(path) ? 'openai' : /\/v1\/messages(\?|$)/.test(path) ? 'anthropic' : undefined);
 
 export async function startRecorder(o: RecorderOptions): Promise<Recorder> {

@@ -34,6 +34,8 @@ export interface RecordArgs {
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 const CREDENTIALS = ['api_key', 'jwt', 'private_key'];
+/** Request headers that carry credentials: relayed, never written (so never a tag). */
+const CREDENTIAL_HEADERS = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-goog-api-key|openai-api-key|anthropic-api-key|x-portkey-api-key|x-litellm-api-key)$|(^|-)(token|secret|password|api-key|apikey)($|-)/;
 
 export function recordBuilder(y: Argv): Argv<RecordArgs> {
   return y
@@ -59,13 +61,17 @@ function upstream(flag: string, value: string | undefined): RecordUpstream | und
   const eq = value.indexOf('=');
   const named = eq > 0 && !value.slice(0, eq).includes(':');
   const url = named ? value.slice(eq + 1) : value;
+  let u: URL;
   try {
-    const u = new URL(url);
+    u = new URL(url);
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http(s)');
-    return { name: named ? value.slice(0, eq) : u.host, url };
   } catch {
     throw inputError('BAD_OPTION', `--${flag} ${JSON.stringify(value)} is not an http(s) URL`, [], `e.g. --${flag} https://api.${flag}.com or --${flag} gateway=http://127.0.0.1:4000`);
   }
+  // user:password@ would be printed in the banner (and is not sent: calls go to the URL's origin)
+  if (u.username !== '' || u.password !== '')
+    throw inputError('BAD_OPTION', `--${flag}: give the upstream URL without user:password@ (${u.protocol}//${u.host}${u.pathname})`, [], 'the app sends its own credentials in its headers; the recorder relays them');
+  return { name: named ? value.slice(0, eq) : u.host, url };
 }
 
 function policyFrom(file: string | undefined): CompiledPolicy {
@@ -116,6 +122,8 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
     const [header, tag] = h.split('=', 2) as [string, string | undefined];
     return { header: header.trim().toLowerCase(), tag: (tag ?? header.replace(/^x-/i, '')).trim() };
   });
+  const secret = tagHeaders.find((t) => CREDENTIAL_HEADERS.test(t.header));
+  if (secret) throw inputError('BAD_OPTION', `--tag-header ${secret.header}: that header carries credentials, and tags are written to the trace and the summary`, [], 'tag by a header that names the caller, e.g. --tag-header x-project=project');
   const rec = await startRecorder({
     upstreams: { ...(openai ? { openai } : {}), ...(anthropic ? { anthropic } : {}) },
     host: args.host,

@@ -1,0 +1,143 @@
+/**
+ * `routebench record` against clients and upstreams that misbehave, on loopback with a plain
+ * node:http upstream written here (so each answer is exactly what the test says): a client that
+ * sends `Expect: 100-continue`, one that hangs up halfway through its body, an upstream that is
+ * down or answers HTML; and secrets in headers, query strings and upstream URLs, which must reach
+ * neither the trace nor stdout/stderr.
+ */
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRecorder } from '../../src/record/recorder.js';
+import { runCli } from '../../src/cli/main.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { waitFor } from '../helpers/mock-servers.js';
+
+const SECRET = 'sk-proj-QuerySecretQuerySecretQuerySecret42';
+const COMPLETION = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } });
+
+let upstream: Server;
+let upstreamUrl: string;
+const seen: { url: string; headers: Record<string, unknown>; bytes: number }[] = [];
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rb-record-hostile-'));
+  upstream = createServer((req, res) => {
+    let bytes = 0;
+    req.on('data', (c: Buffer) => (bytes += c.length));
+    req.on('end', () => {
+      seen.push({ url: req.url!, headers: req.headers, bytes });
+      if (req.url!.includes('html')) {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>maintenance</html>');
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'req_1' });
+        res.end(COMPLETION);
+      }
+    });
+  });
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => upstream?.close(r));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const rowsIn = (d: string) =>
+  readdirSync(d)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => readFileSync(join(d, f), 'utf8').trim().split('\n').filter(Boolean))
+    .map((l) => JSON.parse(l) as { route: string; recorded: { ok: boolean; status: number; error_kind?: string; target: string } });
+
+const rec = (out: string, openai = upstreamUrl) =>
+  startRecorder({ upstreams: { openai: { name: 'up', url: openai } }, host: '127.0.0.1', port: 0, dir: join(dir, out), tagHeaders: [], now: () => performance.now(), wallClock: () => Date.now() });
+
+/** A POST through node:http, optionally with `Expect: 100-continue` (the body then waits for the 100). */
+function post(url: string, body: string, expectContinue: boolean): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(expectContinue ? { expect: '100-continue' } : {}) } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, text }));
+    });
+    req.on('error', reject);
+    if (expectContinue) req.on('continue', () => req.end(body));
+    else req.end(body);
+  });
+}
+
+describe('record with awkward clients and upstreams', () => {
+  it('relays a request sent with Expect: 100-continue (curl does for large bodies) and records it', async () => {
+    const r = await rec('expect');
+    const body = JSON.stringify({ model: 'm-expect', messages: [{ role: 'user', content: 'x'.repeat(5000) }] });
+    const answer = await post(r.url, body, true);
+    await r.stop(1000);
+    expect(answer).toEqual({ status: 200, text: COMPLETION });
+    expect(seen.find((s) => s.bytes === Buffer.byteLength(body))?.headers.expect).toBeUndefined();
+    expect(rowsIn(join(dir, 'expect'))).toEqual([expect.objectContaining({ route: 'm-expect', recorded: expect.objectContaining({ ok: true, status: 200 }) })]);
+  });
+
+  it('a client that hangs up halfway through its body is not recorded and holds back no later call; down and HTML upstreams are recorded as failures', async () => {
+    const r = await rec('partial');
+    const half = request(`${r.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+    half.on('error', () => {});
+    half.write('{"model":"m-partial","messages":[');
+    await waitFor(() => (half.writableLength === 0 ? true : undefined), 5_000, 'partial body sent');
+    half.destroy();
+    const ok = await post(r.url, JSON.stringify({ model: 'm-after', messages: [] }), false);
+    expect(ok.status).toBe(200);
+    await waitFor(() => (r.stats.calls === 1 ? true : undefined), 5_000, 'the later call written');
+    await r.stop(1000);
+    const down = await rec('down', 'http://127.0.0.1:1');
+    expect((await post(down.url, JSON.stringify({ model: 'm-down', messages: [] }), false)).status).toBe(502);
+    await down.stop(1000);
+    const html = await rec('html', `${upstreamUrl}/html`);
+    expect((await post(html.url, JSON.stringify({ model: 'm-html', messages: [] }), false)).text).toBe('<html>maintenance</html>');
+    await html.stop(1000);
+    expect(rowsIn(join(dir, 'partial')).map((x) => x.route)).toEqual(['m-after']);
+    expect(rowsIn(join(dir, 'down'))[0]!.recorded).toMatchObject({ ok: false, status: 0, error_kind: 'connection_reset', target: 'up' });
+    expect(rowsIn(join(dir, 'html'))[0]!.recorded).toMatchObject({ ok: false, status: 200, error_kind: 'invalid_response' });
+  });
+});
+
+describe('secrets never written', () => {
+  it.each([['authorization'], ['X-Api-Key=key'], ['cookie'], ['x-session-token=s']])('--tag-header %s is refused (exit 2), naming the header', async (h) => {
+    const io = memoryIo();
+    expect(await runCli(['record', '--openai', upstreamUrl, '--port', '0', '--out', join(dir, 'never'), '--tag-header', h], io)).toBe(2);
+    expect(io.stderr).toMatch(/that header carries credentials/);
+  });
+
+  it('a password in the upstream URL is refused without printing it', async () => {
+    const io = memoryIo();
+    expect(await runCli(['record', '--openai', `http://user:${SECRET}@127.0.0.1:1`, '--port', '0', '--out', join(dir, 'never')], io)).toBe(2);
+    expect(io.stderr).toMatch(/without user:password@/);
+    expect(io.stdout + io.stderr).not.toContain(SECRET);
+  });
+
+  it('keys in headers and query strings reach the upstream and no trace, stdout or stderr', async () => {
+    const io = memoryIo();
+    const out = join(dir, 'cli');
+    const running = runCli(['record', '--openai', upstreamUrl, '--port', '0', '--out', out, '--tag-header', 'x-project=project'], io);
+    await waitFor(() => (/on (http:\S+)/.test(io.stdout) ? true : undefined), 20_000, 'banner');
+    const url = /on (http:\S+)/.exec(io.stdout)![1]!;
+    const r = await fetch(`${url}/v1/chat/completions?key=${SECRET}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}`, 'x-api-key': SECRET, 'x-project': 'web' },
+      body: JSON.stringify({ model: 'm-cli', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(r.status).toBe(200);
+    await r.text();
+    io.interrupt();
+    expect(await running).toBe(0);
+    const up = seen.find((s) => s.url.includes('key='))!;
+    expect(up.headers.authorization).toBe(`Bearer ${SECRET}`);
+    const written = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('');
+    expect(written).toContain('"m-cli"');
+    expect(written + io.stdout + io.stderr).not.toContain(SECRET);
+    expect(written + io.stdout + io.stderr).not.toContain('QuerySecret');
+  });
+});
