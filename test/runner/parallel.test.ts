@@ -66,6 +66,23 @@ describe('parallel runs', async () => {
     store.close();
   });
 
+  it('Ctrl-C (an aborted signal): no run left running, every recorded row count matches the table', async () => {
+    const store = await openStore(':memory:');
+    const controller = new AbortController();
+    controller.abort();
+    const results = await runSuiteParallel(all, { store, env: testEnv, workers: 2, signal: controller.signal });
+    const runs = await store.all<{ run_no: number; status: string; attempt_rows: number; n: number }>(
+      `SELECT r.run_no, r.status, r.attempt_rows, (SELECT count(*) FROM attempts a WHERE a.run_no = r.run_no)::INTEGER AS n FROM runs r ORDER BY run_no`,
+    );
+    expect(runs).toHaveLength(7);
+    for (const r of runs) {
+      expect(r.status).toBe('interrupted');
+      expect(r.n).toBe(r.attempt_rows);
+    }
+    expect(results.every((x) => x === undefined || x.interrupted)).toBe(true);
+    store.close();
+  });
+
   it('two shards with 2 workers each: together, the same attempts', async () => {
     const merged: Record<string, string> = {};
     for (const shard of ['1/2', '2/2']) {
