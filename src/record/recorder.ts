@@ -80,7 +80,10 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
   const done = new Map<number, RecordedCall>();
   let nextSeq = 0;
   let arrivals = 0;
+  let stopping = false;
+  let closed = false;
   const finishSeq = (seq: number, call: RecordedCall | undefined) => {
+    if (closed) return; // stop() has written everything it will; nothing may reopen a file
     if (call) done.set(seq, call);
     else done.set(seq, SKIPPED);
     for (let c = done.get(nextSeq); c !== undefined; c = done.get(nextSeq)) {
@@ -174,6 +177,13 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
     });
     req.on('end', () => {
       ended = true;
+      if (stopping) {
+        // A call whose body completed after Ctrl-C is a new call: refused, not relayed, not recorded.
+        finishSeq(seq, undefined);
+        res.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ error: { type: 'recorder_stopping', message: 'routebench record is stopping: this call was not relayed' } }));
+        return;
+      }
       if (size > maxBody) {
         finishSeq(seq, undefined);
         res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
@@ -195,6 +205,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
     url: `http://${host}:${addr.port}`,
     stats,
     async stop(graceMs) {
+      stopping = true;
       server.close();
       server.closeIdleConnections();
       const settled = (ms: number) =>
@@ -209,6 +220,8 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       for (const res of open) res.destroy();
       await settled(2_000);
       server.closeAllConnections();
+      // Calls still waiting for an upstream connection end here, before the files close, so they are written too.
+      await Promise.all(upstreams.map((u) => u.pool.destroy()));
       // Anything still held back waits for a call that never finished: write it in order anyway.
       for (const seq of [...done.keys()].sort((a, b) => a - b)) {
         const c = done.get(seq)!;
@@ -218,8 +231,8 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
         }
       }
       done.clear();
+      closed = true;
       writer.close();
-      await Promise.all(upstreams.map((u) => u.pool.destroy()));
       return stats.summary(writer.files, (o.now() - t0) * k);
     },
   };

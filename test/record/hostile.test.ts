@@ -5,7 +5,7 @@
  * down or answers HTML; and secrets in headers, query strings and upstream URLs, which must reach
  * neither the trace nor stdout/stderr.
  */
-import { createServer, request, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,8 @@ const COMPLETION = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion',
 let upstream: Server;
 let upstreamUrl: string;
 const seen: { url: string; headers: Record<string, unknown>; bytes: number }[] = [];
+/** Answers the upstream holds back until the test releases them. */
+const held: (() => void)[] = [];
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rb-record-hostile-'));
@@ -30,7 +32,12 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (bytes += c.length));
     req.on('end', () => {
       seen.push({ url: req.url!, headers: req.headers, bytes });
-      if (req.url!.includes('html')) {
+      if (req.url!.includes('hold')) {
+        held.push(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(COMPLETION);
+        });
+      } else if (req.url!.includes('html')) {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end('<html>maintenance</html>');
       } else {
@@ -57,9 +64,9 @@ const rec = (out: string, openai = upstreamUrl) =>
   startRecorder({ upstreams: { openai: { name: 'up', url: openai } }, host: '127.0.0.1', port: 0, dir: join(dir, out), tagHeaders: [], now: () => performance.now(), wallClock: () => Date.now() });
 
 /** A POST through node:http, optionally with `Expect: 100-continue` (the body then waits for the 100). */
-function post(url: string, body: string, expectContinue: boolean): Promise<{ status: number; text: string }> {
+function post(url: string, body: string, expectContinue: boolean, agent?: Agent): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(expectContinue ? { expect: '100-continue' } : {}) } }, (res) => {
+    const req = request(`${url}/v1/chat/completions`, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(expectContinue ? { expect: '100-continue' } : {}) } }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode!, text }));
@@ -101,6 +108,55 @@ describe('record with awkward clients and upstreams', () => {
     expect(rowsIn(join(dir, 'partial')).map((x) => x.route)).toEqual(['m-after']);
     expect(rowsIn(join(dir, 'down'))[0]!.recorded).toMatchObject({ ok: false, status: 0, error_kind: 'connection_reset', target: 'up' });
     expect(rowsIn(join(dir, 'html'))[0]!.recorded).toMatchObject({ ok: false, status: 200, error_kind: 'invalid_response' });
+  });
+});
+
+describe('stopping', () => {
+  it('a call that arrives after stop on a kept-alive connection is refused and not recorded; the open call finishes and is', async () => {
+    const r = await rec('stop', `${upstreamUrl}/hold`);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const a = post(r.url, JSON.stringify({ model: 'm-open', messages: [] }), false, agent);
+    await waitFor(() => (held.length === 1 ? true : undefined), 5_000, 'call a at the upstream');
+    const stopped = r.stop(60_000);
+    // b waits for the agent's one socket, busy with a: it is sent on it once a's answer is in.
+    const b = post(r.url, JSON.stringify({ model: 'm-late', messages: [] }), false, agent).catch((e: Error) => ({ status: 0, text: e.message }));
+    held.shift()!();
+    expect((await a).status).toBe(200);
+    const late = await b;
+    const summary = await stopped;
+    agent.destroy();
+    expect(late.status).not.toBe(200);
+    expect(rowsIn(join(dir, 'stop')).map((x) => x.route)).toEqual(['m-open']);
+    expect(summary.calls).toBe(1);
+    expect(summary.files.reduce((n, f) => n + f.rows, 0)).toBe(1);
+  });
+
+  it('a call whose body completes after stop is refused (503) and not recorded, while the open call finishes and is', async () => {
+    const r = await rec('stop2', `${upstreamUrl}/hold`);
+    const before = held.length;
+    const a = post(r.url, JSON.stringify({ model: 'm-open', messages: [] }), false);
+    await waitFor(() => (held.length === before + 1 ? true : undefined), 5_000, 'call a at the upstream');
+    const body = JSON.stringify({ model: 'm-late', messages: [] });
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const c = request(`${r.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => (text += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, text }));
+      });
+      c.on('error', reject);
+      c.write(body.slice(0, 5));
+      void waitFor(() => (c.writableLength === 0 ? true : undefined), 5_000, 'half of c sent').then(async () => {
+        stopped = r.stop(60_000);
+        c.end(body.slice(5));
+      });
+    });
+    let stopped: Promise<unknown> | undefined;
+    const late = await Promise.race([answer, waitFor(() => (held.length === before + 2 ? ({ status: -1, text: 'relayed' }) : undefined), 5_000, 'c answered or relayed')]);
+    while (held.length > before) held.pop()!();
+    expect((await a).status).toBe(200);
+    await stopped;
+    expect(late.status).toBe(503);
+    expect(rowsIn(join(dir, 'stop2')).map((x) => x.route)).toEqual(['m-open']);
   });
 });
 
