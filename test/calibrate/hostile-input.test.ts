@@ -4,7 +4,7 @@
  * dots, slashes, non-ASCII) and that collide once made into ids. Small hand-built traces; the
  * expected values are counted by hand.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -90,5 +90,18 @@ describe('target names that are not scenario ids', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('calibrate command', () => {
+  it('refuses to write the calibration or its report over one of its input traces (exit 2, the trace unchanged)', async () => {
+    const { runCli } = await import('../../src/cli/main.js');
+    const { memoryIo } = await import('../../src/cli/io.js');
+    const file = trace('precious.jsonl', [row(0, 'x', { ok: true, latency_ms: 100 }), row(5, 'x', { ok: true, latency_ms: 120 })]);
+    const before = readFileSync(file, 'utf8');
+    const io = memoryIo();
+    expect(await runCli(['calibrate', file, '-o', file], io)).toBe(2);
+    expect(io.stderr).toMatch(/would overwrite its input/);
+    expect(readFileSync(file, 'utf8')).toBe(before);
   });
 });

@@ -44,8 +44,11 @@ function writeAtomic(file: string, text: string): void {
 export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<number> {
   const bucketMs = args.bucket === undefined ? undefined : parseDuration(args.bucket);
   if (args.bucket !== undefined && (bucketMs === undefined || bucketMs <= 0)) throw inputError('BAD_OPTION', `--bucket ${args.bucket} is not a duration`, [], 'e.g. --bucket 30s');
-  const c = await calibrate(args.traces, { bucketMs });
   const reportFile = args.output.replace(/\.(ya?ml|json)$/i, '') + '.report.md';
+  const inputs = new Set(args.traces.map((t) => path.resolve(t)));
+  const clash = [args.output, reportFile].find((f) => inputs.has(path.resolve(f)));
+  if (clash !== undefined) throw inputError('BAD_OPTION', `calibrate would overwrite its input ${clash}`, [], 'write the calibration elsewhere, e.g. -o calibration.yaml');
+  const c = await calibrate(args.traces, { bucketMs });
   writeAtomic(args.output, calibrationYaml(c, args.traces.map((t) => path.basename(t)).join(', ')));
   writeAtomic(reportFile, fitReport(c));
   if (args.json) {
