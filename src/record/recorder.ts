@@ -58,7 +58,10 @@ export interface Recorder {
 const SKIPPED = Symbol('skipped') as unknown as RecordedCall;
 // `expect: 100-continue` was answered by this server (Node sends the 100) and the body is read
 // whole before it is relayed; passed on, it made undici refuse the call ("expect header not supported").
-const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'expect']);
+// `accept-encoding` is not passed on: the upstream then answers uncompressed (any HTTP client reads
+// that), so the recorder can read the usage and outcome it relays (fetch, and so the SDKs, accept
+// gzip, and a compressed body read as text was recorded as invalid_response).
+const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'expect', 'accept-encoding']);
 const dialectOf = (path: string): DialectName | undefined => (/\/chat\/completions(\?|$)/.test(path) ? 'openai' : /\/v1\/messages(\?|$)/.test(path) ? 'anthropic' : undefined);
 
 export async function startRecorder(o: RecorderOptions): Promise<Recorder> {

@@ -9,6 +9,7 @@ import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecorder } from '../../src/record/recorder.js';
@@ -37,6 +38,10 @@ beforeAll(async () => {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(COMPLETION);
         });
+      } else if (req.url!.includes('gz') && String(req.headers['accept-encoding'] ?? '').includes('gzip')) {
+        // as api.openai.com behind its CDN does for a client that accepts gzip (fetch, the SDKs)
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+        res.end(gzipSync(COMPLETION));
       } else if (req.url!.includes('html')) {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end('<html>maintenance</html>');
@@ -108,6 +113,17 @@ describe('record with awkward clients and upstreams', () => {
     expect(rowsIn(join(dir, 'partial')).map((x) => x.route)).toEqual(['m-after']);
     expect(rowsIn(join(dir, 'down'))[0]!.recorded).toMatchObject({ ok: false, status: 0, error_kind: 'connection_reset', target: 'up' });
     expect(rowsIn(join(dir, 'html'))[0]!.recorded).toMatchObject({ ok: false, status: 200, error_kind: 'invalid_response' });
+  });
+});
+
+describe('compression', () => {
+  it('a call from a client that accepts gzip (fetch, as the SDKs send it) is recorded with its outcome and usage', async () => {
+    const r = await rec('gzip', `${upstreamUrl}/gz`);
+    const res = await fetch(`${r.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip, deflate' }, body: JSON.stringify({ model: 'm-gzip', messages: [] }) });
+    expect(await res.text()).toBe(COMPLETION);
+    await r.stop(1000);
+    const [row] = rowsIn(join(dir, 'gzip')) as unknown as { route: string; output_tokens: number; recorded: { ok: boolean; request_id?: string } }[];
+    expect(row).toMatchObject({ route: 'm-gzip', output_tokens: 1, recorded: { ok: true, request_id: 'req_1' } });
   });
 });
 
