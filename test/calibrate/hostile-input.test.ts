@@ -105,3 +105,18 @@ describe('calibrate command', () => {
     expect(readFileSync(file, 'utf8')).toBe(before);
   });
 });
+
+describe('calibrate --bucket', () => {
+  it('a bucket too narrow to see incidents in is said on stderr; the default width is not', async () => {
+    const { runCli } = await import('../../src/cli/main.js');
+    const { memoryIo } = await import('../../src/cli/io.js');
+    // 200 calls, one every 100 ms over 19.9 s: 1 ms buckets hold 0.01 calls; the default width is 2 s (20 · 19.9 s / 200, rounded up), 20.1 calls.
+    const file = trace('narrow.jsonl', Array.from({ length: 200 }, (_, i) => row(i * 100, 'x', { ok: i % 10 !== 0, latency_ms: 100 })));
+    const narrow = memoryIo();
+    expect(await runCli(['calibrate', file, '-o', join(dir, 'narrow.yaml'), '--bucket', '1ms'], narrow)).toBe(0);
+    expect(narrow.stderr).toMatch(/--bucket 1ms holds about 0\.0 calls of the busiest target/);
+    const plain = memoryIo();
+    expect(await runCli(['calibrate', file, '-o', join(dir, 'plain.yaml')], plain)).toBe(0);
+    expect(plain.stderr).toBe('');
+  });
+});
