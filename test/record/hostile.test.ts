@@ -176,6 +176,21 @@ describe('stopping', () => {
   });
 });
 
+describe('record options', () => {
+  it.each([
+    ['--rotate-mb', '0'],
+    ['--rotate-minutes', '-1'],
+    ['--max-body-mb', '0'],
+    ['--grace', '-5'],
+    ['--time-scale', '0'],
+    ['--time-scale', 'abc'],
+  ])('%s %s is a usage error (exit 2), not a file per row or negative times', async (flag, value) => {
+    const io = memoryIo();
+    expect(await runCli(['record', '--openai', upstreamUrl, '--port', '0', '--out', join(dir, 'never'), flag, value], io)).toBe(2);
+    expect(io.stderr).toMatch(new RegExp(`${flag} \\S+ must be a number`));
+  });
+});
+
 describe('secrets never written', () => {
   it.each([['authorization'], ['X-Api-Key=key'], ['cookie'], ['x-session-token=s']])('--tag-header %s is refused (exit 2), naming the header', async (h) => {
     const io = memoryIo();

@@ -117,6 +117,11 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
   if (!openai && !anthropic) throw inputError('NO_UPSTREAM', 'record needs an upstream: --openai <url>, --anthropic <url>, or both', [], 'e.g. routebench record --openai https://api.openai.com');
   if (!LOOPBACK.test(args.host) && !args['allow-remote'])
     throw inputError('REMOTE_HOST', `--host ${args.host} is not a loopback address: the recorder would relay other machines' calls with your keys`, [], 'keep the default 127.0.0.1, or add --allow-remote if you mean it');
+  for (const [flag, min, open] of [['rotate-mb', 0, true], ['rotate-minutes', 0, true], ['max-body-mb', 0, true], ['grace', 0, false], ['time-scale', 0, true]] as const) {
+    const v = args[flag];
+    if (v !== undefined && !(Number.isFinite(v) && (open ? v > min : v >= min)))
+      throw inputError('BAD_OPTION', `--${flag} ${v} must be a number ${open ? '>' : '≥'} ${min}`, [], `e.g. --${flag} ${flag === 'grace' ? 30 : flag === 'time-scale' ? 1 : 64}`);
+  }
   if (args.dlp !== undefined && !args['store-text']) throw inputError('BAD_OPTION', '--dlp applies to --store-text: without it no text is stored', [], 'add --store-text, or drop --dlp');
   const tagHeaders = args['tag-header'].map((h) => {
     const [header, tag] = h.split('=', 2) as [string, string | undefined];
