@@ -73,7 +73,8 @@ export async function loadObserved(store: Store, files: readonly string[]): Prom
       -- upstream attempts: a count (routebench serve's x-routebench-attempts) or a list (gateway logs that record them)
       CASE json_type(recorded.attempts) WHEN 'ARRAY' THEN json_array_length(recorded.attempts)::INTEGER
         WHEN 'UBIGINT' THEN recorded.attempts::INTEGER WHEN 'BIGINT' THEN recorded.attempts::INTEGER END AS attempts
-    FROM obs_raw WHERE recorded IS NOT NULL AND recorded.ok IS NOT NULL AND isfinite(arrival_ms)`);
+    -- calls the app hung up on say nothing about the provider
+    FROM obs_raw WHERE recorded IS NOT NULL AND recorded.ok IS NOT NULL AND isfinite(arrival_ms) AND NOT coalesce(recorded.client_closed, false)`);
   const [c] = await store.all<{ rows: number; all_rows: number; span: number | null }>(
     `SELECT (SELECT count(*) FROM obs)::INTEGER AS rows, (SELECT count(*) FROM obs_raw)::INTEGER AS all_rows, (SELECT max(t_ms) FROM obs) AS span`,
   );

@@ -54,6 +54,15 @@ describe('non-finite and negative times', () => {
   });
 });
 
+describe('calls the app hung up on', () => {
+  it('are left out: they say nothing about the provider', async () => {
+    const lines = [row(0, 'x', { ok: true, latency_ms: 100 }), row(5, 'x', { ok: false, error_kind: 'connection_reset', latency_ms: 30, client_closed: true }), row(9, 'x', { ok: false, latency_ms: 50 })];
+    const c = await calibrate([trace('hung-up.jsonl', lines)]);
+    expect(c.calls).toBe(2);
+    expect(c.targets[0]!.errors.map((e) => [e.kind, e.count])).toEqual([['server_error', 1]]);
+  });
+});
+
 describe('target names that are not scenario ids', () => {
   const names = ['a/b', 'a-b', 'api.openai.com', '模型', 'éé', "o'brien", '_x'];
   let file: string;
