@@ -17,6 +17,7 @@ import { AttemptWriter } from '../../store/write-attempts.js';
 import { openTraffic } from '../../traffic/open-traffic.js';
 import { EXTERNAL, EXTERNAL_NEEDS } from '../../strategies/external.js';
 import { AbortWatch } from '../abort-watch.js';
+import { inputError } from '../../errors.js';
 import { concludeRun, createRunRecord, runGroupName, type RunResult } from '../run-bookkeeping.js';
 import { runScenario, type RunScenarioOptions, type ScenarioResult } from '../run-scenario.js';
 import { runPool, type PoolJob } from './worker-pool.js';
@@ -60,7 +61,13 @@ export async function runSuiteParallel(items: readonly SuiteItem[], opts: Parall
     planned.push(p);
     if (main) continue;
     p.skipped = plan.strategies.filter((sp) => sp.use === EXTERNAL).map((sp) => ({ strategy: sp.label, reason: EXTERNAL_NEEDS }));
-    p.describe = openTraffic(item.loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, opts).describe;
+    const traffic = openTraffic(item.loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, opts);
+    p.describe = traffic.describe;
+    // An empty traffic is refused before any run record exists (as the main-thread path does).
+    const firstBatch = await traffic.batches.next();
+    await traffic.batches.return(undefined).catch(() => undefined);
+    if (firstBatch.done || firstBatch.value.length === 0)
+      throw inputError('TRAFFIC_EMPTY', `${item.loaded.file}: the traffic has no requests${plan.tracePath ? ` (${plan.tracePath}, after window and limit)` : ''}`, [], 'check the trace file, traffic.trace.start/end/limit, or the synthetic duration/count');
     // The scenario's strategies dealt round-robin into at most `workers` jobs: a job reads or
     // generates the traffic once for all of its runs (the main thread does it once for all).
     const own = plan.strategies.filter((sp) => sp.use !== EXTERNAL);
@@ -104,8 +111,9 @@ export async function runSuiteParallel(items: readonly SuiteItem[], opts: Parall
     for (const r of p.runs) {
       const res = outcome.results[r.job];
       const jr = res?.runs.find((x) => x.runNo === r.runNo);
-      const failure = outcome.failure?.index === r.job ? outcome.failure.error : undefined;
       const stopped = !res || res.interrupted;
+      // A harness fault in any job stops the pool: every run it cut short failed with it (not interrupted).
+      const failure = outcome.failure && (outcome.failure.index === r.job || stopped) ? outcome.failure.error : undefined;
       interrupted ||= stopped && !failure;
       skippedRows = res?.skippedRows ?? skippedRows;
       skippedSamples = res?.skippedSamples ?? skippedSamples;
