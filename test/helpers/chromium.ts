@@ -44,8 +44,11 @@ async function npmChromium(platform: NodeJS.Platform, arch: string): Promise<Chr
   if (platform !== 'linux' || arch !== 'x64') return { skip: `no system Chromium/Chrome found, and @sparticuz/chromium ships Linux x64 only (this is ${platform}/${arch}): install Chrome or Chromium, or set CHROMIUM_PATH` };
   const { default: chromium } = await import('@sparticuz/chromium');
   const executable = await chromium.executablePath();
-  // Its own flags (headless shell, no zygote, ...) plus ours; duplicates are harmless.
-  return { path: executable, args: [...new Set([...chromium.args, ...COMMON_ARGS])], source: '@sparticuz/chromium (npm)' };
+  // Its own flags (headless shell, no zygote, ...) plus ours; duplicates are harmless. Not
+  // --single-process (meant for one-page serverless runs): the browser would exit when its first
+  // page closes, and a test opens several.
+  const own = chromium.args.filter((a: string) => a !== '--single-process');
+  return { path: executable, args: [...new Set([...own, ...COMMON_ARGS])], source: '@sparticuz/chromium (npm)' };
 }
 
 export async function findChromium(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, arch: string = process.arch): Promise<ChromiumFound> {
