@@ -1,7 +1,8 @@
 /**
  * One call through `routebench record`, as an undici dispatch handler: the upstream's status,
- * headers and body bytes go to the app as they arrive, untouched (only hop-by-hop headers are the
- * client connection's own), while a copy of what passes is observed: the time of the first byte,
+ * headers and body bytes go to the app untouched (only hop-by-hop headers are the client
+ * connection's own), a stream chunk by chunk as it arrives, a whole answer (JSON, an error) in one
+ * write when it ends; meanwhile a copy of what passes is observed: the time of the first byte,
  * of the first content token (the dialect's stream decoder), every gap between chunks, the usage
  * the provider reported, and the dialect's verdict on the answer. Ends exactly once, via `done`.
  */
@@ -70,25 +71,32 @@ export class RelayCall implements Dispatcher.DispatchHandler {
     this.firstByteAt = this.now();
     this.status = status;
     this.headers = headers;
-    const out: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
-    if (!this.res.destroyed) this.res.writeHead(status, out);
     const type = headers['content-type'];
     if (status === 200 && this.stream && typeof type === 'string' && type.includes('text/event-stream')) {
       this.decoder = this.dialect.createStreamDecoder();
       this.utf8 = new TextDecoder();
+      this.writeHead(); // a stream's head goes out at once: the app starts reading
     }
+  }
+
+  /** The upstream's status and headers, less the connection's own (once). */
+  private writeHead(): void {
+    if (this.res.headersSent || this.res.destroyed) return;
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(this.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+    this.res.writeHead(this.status, out);
   }
 
   onResponseData(c: Dispatcher.DispatchController, chunk: Buffer): void {
     const at = this.now();
+    if (!this.decoder) {
+      // A whole answer (JSON, an error): relayed in one write when it ends, head and body together.
+      this.body.push(chunk);
+      return;
+    }
     if (!this.res.destroyed && !this.res.write(chunk) && !c.paused) {
       c.pause();
       this.res.once('drain', () => c.resume());
-    }
-    if (!this.decoder) {
-      this.body.push(chunk);
-      return;
     }
     if (this.chunks > 0 && at - this.lastChunkAt > this.maxGapMs) this.maxGapMs = at - this.lastChunkAt;
     this.lastChunkAt = at;
@@ -97,7 +105,11 @@ export class RelayCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    if (!this.res.destroyed) this.res.end();
+    if (!this.res.destroyed) {
+      this.writeHead();
+      if (this.decoder) this.res.end();
+      else this.res.end(this.body.length === 1 ? this.body[0] : Buffer.concat(this.body));
+    }
     let outcome: CallOutcome;
     if (this.decoder) {
       this.take(this.decoder.end(), this.now());
@@ -108,7 +120,12 @@ export class RelayCall implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
-    if (!this.res.headersSent && !this.res.destroyed) {
+    if (!this.res.headersSent && !this.res.destroyed && this.status !== 0 && !this.decoder) {
+      // A whole answer cut short: the app sees what arrived, then the connection is cut, as upstream.
+      this.writeHead();
+      this.res.write(Buffer.concat(this.body));
+      this.res.destroy();
+    } else if (!this.res.headersSent && !this.res.destroyed) {
       // Nothing reached the app yet: it sees what a broken upstream looks like from a proxy.
       this.res.writeHead(502, { 'content-type': 'application/json' });
       this.res.end(JSON.stringify({ error: { type: 'upstream_unreachable', message: `routebench record: the upstream failed before answering (${err.message})` } }));
