@@ -22,8 +22,10 @@ function quantilesOf(d: DistributionFit, upper: boolean): { p50: number; p99: nu
 export function mockBlock(t: TargetFit): Record<string, unknown> {
   const mock: Record<string, unknown> = { profile: 'perfect' };
   if (t.ttft) mock.ttft_ms = quantilesOf(t.ttft, true);
+  if (t.ttft?.model === 'empirical') mock.ttft_quantiles_ms = t.ttft.quantiles.map((v) => round(Math.max(v, 0.001), 4));
   if (t.prefillTokensPerS !== undefined) mock.prefill_tokens_per_s = round(t.prefillTokensPerS);
   if (t.tokensPerS) mock.tokens_per_s = quantilesOf(t.tokensPerS, false);
+  if (t.tokensPerS?.model === 'empirical') mock.tokens_per_s_quantiles = t.tokensPerS.quantiles.map((v) => round(Math.max(v, 0.001), 4));
   else if (t.latencyOnly) mock.tokens_per_s = { p50: 1e6, p99: 1e6 }; // whole latency is in ttft_ms
   const errors = Object.fromEntries(t.errors.filter((e) => e.kind !== 'timeout' && e.count > 0).map((e) => [e.kind, round(e.rate, 4)]));
   if (Object.keys(errors).length > 0) mock.errors = errors;
@@ -68,7 +70,7 @@ export function calibrationYaml(c: Calibration, generatedFrom: string): string {
   const header = [
     `# Written by routebench calibrate from ${generatedFrom}: ${c.calls} observed calls over ${formatDuration(Math.round(c.spanMs))}.`,
     '# Use it from a scenario with `calibration: <this file>`; re-run calibrate rather than editing by hand.',
-    '# Fit quality (lognormal used where KS D <= 0.05 or within sampling noise; otherwise see the fit report):',
+    '# Fit quality (lognormal used where KS D <= 0.05 or within sampling noise; otherwise the empirical quantiles, *_quantiles*):',
     ...notes,
   ];
   return `${header.join('\n')}\n${stringify({ targets, incidents }, { lineWidth: 0 })}`;

@@ -131,6 +131,8 @@ function mergeBehaviour(base: MockBehaviour, o: MockSpec): MockBehaviour {
   return {
     ttftMs: o.ttft_ms ?? base.ttftMs,
     tokensPerS: o.tokens_per_s ?? base.tokensPerS,
+    ttftQuantilesMs: o.ttft_quantiles_ms ?? (o.ttft_ms ? undefined : base.ttftQuantilesMs),
+    tokensPerSQuantiles: o.tokens_per_s_quantiles ?? (o.tokens_per_s ? undefined : base.tokensPerSQuantiles),
     prefillTokensPerS: o.prefill_tokens_per_s ?? base.prefillTokensPerS,
     errors: (o.errors as MockBehaviour['errors'] | undefined) ?? base.errors,
     errorLatencyMs: o.error_latency_ms ?? base.errorLatencyMs,

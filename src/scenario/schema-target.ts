@@ -10,6 +10,12 @@ const latencyQuantiles = z
   .strictObject({ p50: positive, p99: positive })
   .refine((q) => q.p50 <= q.p99, { message: 'p50 must not exceed p99', path: ['p50'] });
 
+/** An empirical distribution: values at evenly spaced levels, non-decreasing. */
+const quantileTable = z
+  .array(positive)
+  .min(3)
+  .refine((q) => q.every((v, i) => i === 0 || v >= q[i - 1]!), { message: 'quantiles must not decrease' });
+
 /** Provider-side error kinds a mock can inject (gateway_* kinds come from strategies and gateway incidents). */
 export const MOCK_ERROR_KINDS = ERROR_KINDS.filter((k) => k !== 'gateway_blocked' && k !== 'gateway_error');
 
@@ -32,6 +38,12 @@ export const mockSchema = z.strictObject({
     })
     .optional()
     .meta({ description: 'Output tokens per second; p99 is the slow tail and must be ≤ p50.' }),
+  ttft_quantiles_ms: quantileTable
+    .optional()
+    .meta({ description: 'Instead of the lognormal ttft_ms: TTFT at evenly spaced levels (the i-th of n at (i+1)/(n+1)), e.g. as `routebench calibrate` writes it where a lognormal does not fit.' }),
+  tokens_per_s_quantiles: quantileTable
+    .optional()
+    .meta({ description: 'Instead of the lognormal tokens_per_s: the rate at evenly spaced levels, increasing.' }),
   prefill_tokens_per_s: positive.optional().meta({ description: 'Input tokens processed per second before the first token.' }),
   errors: errorMixSchema.optional(),
   error_latency_ms: latencyQuantiles.optional().meta({ description: 'How long an error response takes to arrive.' }),

@@ -189,3 +189,33 @@ strategies:
     expect(strict.stdout).toMatch(/Within tolerance: \*\*no\*\*/);
   }, 120_000);
 });
+
+describe('a TTFT no lognormal fits', () => {
+  it('is written as an empirical table, and the backtest on it matches TTFT p50/p95', async () => {
+    // bimodal: 60% of calls warm (~300 ms), 40% cold (~2.5 s)
+    const rng = new Rng(99, 3);
+    const lines: string[] = [];
+    let t = 0;
+    for (let i = 0; i < 8000; i++) {
+      t += rng.exponential(200);
+      const ttft = rng.next() < 0.6 ? 300 * Math.exp(0.15 * rng.normal()) : 2500 * Math.exp(0.15 * rng.normal());
+      lines.push(JSON.stringify({ arrival_ms: +t.toFixed(3), route: 'gpt-4o-mini', input_tokens: 200, output_tokens: 50, cached_tokens: 0, stream: true, dialect: 'openai', recorded: { ok: true, status: 200, ttft_ms: ttft, latency_ms: ttft + 500, target: 'c' } }));
+    }
+    const file = join(dir, 'bimodal.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const c = await calibrate([file]);
+    expect(c.targets[0]!.ttft!.model).toBe('empirical');
+    const yaml = calibrationYaml(c, 'bimodal.jsonl');
+    expect(yaml).toMatch(/ttft_quantiles_ms:/);
+    writeFileSync(join(dir, 'bimodal.cal.yaml'), yaml);
+    const scenarioFile = join(dir, 'bimodal.yaml');
+    const text = `name: bimodal\ntraffic: { trace: { path: bimodal.jsonl } }\ncalibration: bimodal.cal.yaml\nstrategies:\n  deployed: { use: single, options: { target: c } }\n`;
+    writeFileSync(scenarioFile, text);
+    const ran = await runYaml(text, {}, scenarioFile);
+    const prices = new Map(planScenario(ran.loaded).targets.map((x) => [x.id, x.price]));
+    const bt = await backtest(ran.store, ran.run('deployed'), [file], prices, { successPp: 1, latencyPct: 10 });
+    const by = Object.fromEntries(bt.rows.map((r) => [r.metric, r]));
+    for (const m of ['p50 TTFT (ms)', 'p95 TTFT (ms)']) expect(by[m]!.within, `${m}: ${by[m]!.recorded} vs ${by[m]!.simulated}`).toBe(true);
+    await ran.store.close();
+  }, 120_000);
+});

@@ -8,6 +8,7 @@
  * where time (incidents) or their own load (rate limits, concurrency) differs.
  */
 import { combineSeeds, lognormalFromP50P99, Rng } from '../../rng.js';
+import { normalCdf } from '../../stats/distributions.js';
 import { ErrorKindCode, KIND_STATUS, type DialectName } from '../canonical.js';
 import type { TrafficRequest } from '../../traffic/traffic-request.js';
 import { pickKind, strengthAt, type CompiledIncident } from './incident-timeline.js';
@@ -46,6 +47,18 @@ const TIMEOUT = K.timeout;
 const RESET = K.connection_reset;
 const TRUNCATED = K.truncated;
 const SERVER_ERROR = K.server_error;
+
+/**
+ * The value at probability `u` of an empirical table whose i-th of n values sits at level
+ * (i+1)/(n+1): linear between neighbours, held flat beyond the first and last.
+ */
+export function tableQuantile(table: readonly number[], u: number): number {
+  const h = u * (table.length + 1) - 1;
+  if (h <= 0) return table[0]!;
+  if (h >= table.length - 1) return table[table.length - 1]!;
+  const i = Math.floor(h);
+  return table[i]! + (h - i) * (table[i + 1]! - table[i]!);
+}
 
 export class MockTarget {
   private readonly rng = new Rng(0);
@@ -172,8 +185,11 @@ export class MockTarget {
       retryAfter = Math.round(retryRange.min + uRetry * (retryRange.max - retryRange.min));
 
     const prefill = (req.inputTokens - req.cachedTokens) / this.b.prefillTokensPerS * 1000;
-    const ttft = (Math.exp(this.ttft.mu + this.ttft.sigma * zTtft) + prefill) * mult + added + gatewayMs;
-    const perMs = Math.exp(this.tps.mu - this.tps.sigma * zTps) / 1000; // slow tail: 1% stream slower than p99
+    // The same normal draw either way (common random numbers): through the lognormal, or through
+    // its probability into an empirical quantile table.
+    const base = this.b.ttftQuantilesMs ? tableQuantile(this.b.ttftQuantilesMs, normalCdf(zTtft)) : Math.exp(this.ttft.mu + this.ttft.sigma * zTtft);
+    const ttft = (base + prefill) * mult + added + gatewayMs;
+    const perMs = (this.b.tokensPerSQuantiles ? tableQuantile(this.b.tokensPerSQuantiles, normalCdf(-zTps)) : Math.exp(this.tps.mu - this.tps.sigma * zTps)) / 1000; // slow tail: 1% stream slower than p99
     const generation = req.outputTokens / perMs;
 
     out.kind = kind;

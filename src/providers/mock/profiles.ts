@@ -7,6 +7,10 @@ import type { ErrorKind } from '../canonical.js';
 export interface MockBehaviour {
   ttftMs: { p50: number; p99: number };
   tokensPerS: { p50: number; p99: number };
+  /** Empirical TTFT (values at evenly spaced levels); replaces the lognormal when present. */
+  ttftQuantilesMs?: readonly number[];
+  /** Empirical output rate, likewise. */
+  tokensPerSQuantiles?: readonly number[];
   prefillTokensPerS: number;
   errors: Partial<Record<ErrorKind, number>>;
   errorLatencyMs: { p50: number; p99: number };
