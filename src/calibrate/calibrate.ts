@@ -8,6 +8,7 @@ import { openStore } from '../store/open-store.js';
 import { bucketWidth, detectIncidents, type DetectedIncident } from './incidents.js';
 import { fitTarget, type TargetFit } from './fit-target.js';
 import { loadObserved } from './observed-table.js';
+import { fitRateLimit } from './rate-limits.js';
 
 export interface Calibration {
   files: string[];
@@ -33,12 +34,14 @@ export async function calibrate(files: readonly string[], o: { bucketMs?: number
     const incidents: DetectedIncident[] = [];
     const targets: TargetFit[] = [];
     for (const target of load.targets) {
-      const found = await detectIncidents(store, target, load.spanMs, bucketMs);
+      // 429s that follow load are the limit at work, not an incident: found first, over every call.
+      const rateLimit = await fitRateLimit(store, target, 'false');
+      const found = await detectIncidents(store, target, load.spanMs, bucketMs, rateLimit?.loadDriven ? ['rate_limited'] : []);
       incidents.push(...found);
       // Calls within an incident, or within its resolution of its edges, are the incident's: they
       // are neither everyday errors nor everyday latency.
       const excluded = found.length === 0 ? 'false' : found.map((i) => `(t_ms >= ${i.startMs - i.resolutionMs} AND t_ms < ${i.startMs + i.durationMs + i.resolutionMs})`).join(' OR ');
-      targets.push(await fitTarget(store, target, excluded));
+      targets.push(await fitTarget(store, target, excluded, rateLimit));
     }
     return { files: [...files], calls: load.rows, unobserved: load.unobserved, spanMs: load.spanMs, bucketMs, callsPerBucket: load.spanMs > 0 ? ((busiest?.n ?? 0) * bucketMs) / load.spanMs : (busiest?.n ?? 0), ids: Object.fromEntries(load.ids), targets, incidents: incidents.sort((a, b) => a.startMs - b.startMs || (a.target < b.target ? -1 : 1)) };
   } finally {

@@ -27,7 +27,10 @@ export function mockBlock(t: TargetFit): Record<string, unknown> {
   if (t.tokensPerS) mock.tokens_per_s = quantilesOf(t.tokensPerS, false);
   if (t.tokensPerS?.model === 'empirical') mock.tokens_per_s_quantiles = t.tokensPerS.quantiles.map((v) => round(Math.max(v, 0.001), 4));
   else if (t.latencyOnly) mock.tokens_per_s = { p50: 1e6, p99: 1e6 }; // whole latency is in ttft_ms
-  const errors = Object.fromEntries(t.errors.filter((e) => e.kind !== 'timeout' && e.count > 0).map((e) => [e.kind, round(e.rate, 4)]));
+  // 429s that follow load come from the limit, not from a fixed share
+  const limit = t.rateLimit?.loadDriven && t.rateLimit.rpm ? t.rateLimit.rpm : undefined;
+  const errors = Object.fromEntries(t.errors.filter((e) => e.kind !== 'timeout' && e.count > 0 && !(limit && e.kind === 'rate_limited')).map((e) => [e.kind, round(e.rate, 4)]));
+  if (limit) mock.rate_limit = { rpm: limit };
   if (Object.keys(errors).length > 0) mock.errors = errors;
   if (t.errorLatency) mock.error_latency_ms = quantilesOf(t.errorLatency, true);
   if (t.retryAfter) {

@@ -56,6 +56,14 @@ export function fitReport(c: Calibration): string {
       for (const e of t.errors) out.push(`| ${e.kind} | ${e.count} | ${(e.rate * 100).toFixed(3)}% | ${(e.lo * 100).toFixed(3)}–${(e.hi * 100).toFixed(3)}% |`);
       out.push('');
     } else out.push('No failures outside incidents.', '');
+    const rl = t.rateLimit;
+    if (rl && Number.isFinite(rl.busyShare))
+      out.push(
+        rl.loadDriven
+          ? `429s follow load: ${(rl.busyShare * 100).toFixed(1)}% of calls in the busiest quarter of minutes against ${(rl.quietShare * 100).toFixed(1)}% in the quietest; the mock gets a limit of ${rl.rpm} requests per minute instead of a fixed rate_limited share.`
+          : `429s do not follow load (${(rl.busyShare * 100).toFixed(1)}% in the busiest quarter of minutes, ${(rl.quietShare * 100).toFixed(1)}% in the quietest): a fixed share.`,
+        '',
+      );
     if (t.retryAfter) out.push(`retry-after on ${(t.retryAfter.share * 100).toFixed(0)}% of ${t.retryAfter.n} 429/529 answers, ${Math.round(t.retryAfter.min)}–${Math.round(t.retryAfter.max)} ms.`, '');
   }
   out.push('## Incidents', '');

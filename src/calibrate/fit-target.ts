@@ -7,6 +7,7 @@
  * (Kolmogorov-Smirnov distance D from 199 quantiles) and keeps the empirical quantiles.
  */
 import type { Store } from '../store/open-store.js';
+import type { RateLimitFit } from './rate-limits.js';
 import { ksCritical99, ksDistance, lognormalCdf, Z99, wilsonInterval, type LognormalFit } from '../stats/distributions.js';
 
 /** Quantile levels kept for KS distances and the fit report: 0.5%, 1%, …, 99.5%. */
@@ -53,6 +54,8 @@ export interface TargetFit {
   errorLatency?: DistributionFit;
   errors: ErrorRate[];
   retryAfter?: { min: number; max: number; share: number; n: number };
+  /** Whether the 429s follow load (then a limit replaces the rate_limited share). */
+  rateLimit?: RateLimitFit;
   /** TTFT could only be read from whole latencies (no streamed calls). */
   latencyOnly: boolean;
 }
@@ -91,7 +94,7 @@ async function distribution(store: Store, valueSql: string, fromWhere: string): 
 const IQR_SIGMAS = 1.3489795003921634;
 
 /** `excluded`: SQL predicate over obs marking calls inside detected incidents. */
-export async function fitTarget(store: Store, target: string, excluded: string): Promise<TargetFit> {
+export async function fitTarget(store: Store, target: string, excluded: string, rateLimit?: RateLimitFit): Promise<TargetFit> {
   const t = q(target);
   const [head] = await store.all<{ calls: number; streams: number; model: string | null; dialect: string | null }>(
     `SELECT count(*)::INTEGER AS calls, count(*) FILTER (WHERE stream AND ok AND ttft_ms IS NOT NULL)::INTEGER AS streams, mode(route) AS model, mode(dialect) AS dialect FROM obs WHERE target = ${t}`,
@@ -143,6 +146,7 @@ export async function fitTarget(store: Store, target: string, excluded: string):
     tokensPerS,
     errorLatency,
     errors,
+    rateLimit,
     retryAfter: ra && ra.n > 0 && ra.min !== null && ra.max !== null ? { min: ra.min, max: ra.max, share: ra.with_wait / ra.n, n: ra.n } : undefined,
     latencyOnly,
   };

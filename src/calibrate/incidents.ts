@@ -63,12 +63,14 @@ function segments(flags: boolean[]): [number, number][] {
   return out;
 }
 
-export async function detectIncidents(store: Store, target: string, spanMs: number, widthMs = bucketWidth(spanMs)): Promise<DetectedIncident[]> {
+/** `ignoreKinds`: error kinds that are not incidents for this target (429s of a rate limit that follows load). */
+export async function detectIncidents(store: Store, target: string, spanMs: number, widthMs = bucketWidth(spanMs), ignoreKinds: readonly string[] = []): Promise<DetectedIncident[]> {
   const t = `'${target.replace(/'/g, "''")}'`;
+  const failed = ignoreKinds.length === 0 ? 'NOT ok' : `(NOT ok AND error_kind NOT IN (${ignoreKinds.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ')}))`;
   const [streams] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM obs WHERE target = ${t} AND stream AND ttft_ms IS NOT NULL`);
   const lat = (streams?.n ?? 0) > 0 ? 'ttft_ms' : 'latency_ms';
   const rows = await store.all<Bucket>(`
-    SELECT floor(t_ms / ${widthMs})::INTEGER AS b, count(*)::INTEGER AS n, count(*) FILTER (WHERE NOT ok)::INTEGER AS e,
+    SELECT floor(t_ms / ${widthMs})::INTEGER AS b, count(*)::INTEGER AS n, count(*) FILTER (WHERE ${failed})::INTEGER AS e,
       count(*) FILTER (WHERE ok)::INTEGER AS ok, count(${lat}) FILTER (WHERE ok)::INTEGER AS lok, median(${lat}) FILTER (WHERE ok) AS med
     FROM obs WHERE target = ${t} GROUP BY 1 ORDER BY 1`);
   const count = Math.floor(spanMs / widthMs) + 1;

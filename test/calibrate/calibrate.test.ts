@@ -219,3 +219,33 @@ describe('a TTFT no lognormal fits', () => {
     await ran.store.close();
   }, 120_000);
 });
+
+describe('rate limits', () => {
+  it('429s that follow load become a limit (rpm near the true one); a constant share stays a share', async () => {
+    // load ramps from 30 to 240 calls a minute over 40 minutes; the provider lets 120 a minute through
+    const rng = new Rng(7, 7);
+    const lines: string[] = [];
+    let t = 0;
+    const inMinute = new Map<number, number>();
+    while (t < 40 * 60_000) {
+      const rate = 30 + (210 * t) / (40 * 60_000); // per minute
+      t += rng.exponential(60_000 / rate);
+      const minute = Math.floor(t / 60_000);
+      const seen = (inMinute.get(minute) ?? 0) + 1;
+      inMinute.set(minute, seen);
+      const limited = seen > 120;
+      const recorded = limited ? { ok: false, status: 429, error_kind: 'rate_limited', latency_ms: 50, target: 'lim' } : { ok: true, status: 200, ttft_ms: 400, latency_ms: 900, target: 'lim' };
+      lines.push(JSON.stringify({ arrival_ms: +t.toFixed(3), route: 'gpt-4o-mini', input_tokens: 100, output_tokens: limited ? 0 : 40, cached_tokens: 0, stream: true, dialect: 'openai', recorded }));
+    }
+    const file = join(dir, 'limited.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const c = await calibrate([file]);
+    const rl = c.targets[0]!.rateLimit!;
+    expect(rl.loadDriven).toBe(true);
+    expect(Math.abs(rl.rpm! / 120 - 1), `rpm ${rl.rpm}`).toBeLessThan(0.1);
+    const yaml = calibrationYaml(c, 'limited.jsonl');
+    expect(yaml).toMatch(/rate_limit:\s+rpm: \d+/);
+    expect(yaml).not.toMatch(/rate_limited:/);
+    expect(fitOf('a').rateLimit?.loadDriven).toBe(false); // the hour's constant 1% share
+  });
+});
