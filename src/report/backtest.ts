@@ -126,3 +126,24 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
   out.push('', `Success over time (${b.bucketMs / 1000} s buckets with 20+ calls): the largest gap is ${(worst * 100).toFixed(1)} pp.`, '');
   return out.join('\n');
 }
+
+/**
+ * The backtest a scenario's `backtest:` block asks for, after its runs: the deployed strategy's
+ * run against the scenario's trace, with the block's tolerances. Undefined when the scenario has
+ * no block, the strategy did not run here, or the traffic is not a routebench trace.
+ */
+export async function scenarioBacktest(
+  store: Store,
+  loaded: { scenario: { backtest?: { strategy: string; success_pp: number; latency_pct: number }; traffic: { trace?: { format?: string } } } },
+  plan: { tracePath?: string; targets: readonly { id: string; price: Price }[] },
+  runs: readonly { strategy: string; runNo: number }[],
+  override: Partial<BacktestTolerance> & { strategy?: string } = {},
+): Promise<{ strategy: string; result: Backtest; markdown: string } | undefined> {
+  const block = loaded.scenario.backtest;
+  const strategy = override.strategy ?? block?.strategy;
+  const run = runs.find((r) => r.strategy === strategy);
+  if (strategy === undefined || !run || !plan.tracePath || (loaded.scenario.traffic.trace?.format ?? 'routebench') !== 'routebench') return undefined;
+  const tolerance = { successPp: override.successPp ?? block?.success_pp ?? 1, latencyPct: override.latencyPct ?? block?.latency_pct ?? 10 };
+  const result = await backtest(store, run.runNo, [plan.tracePath], new Map(plan.targets.map((t) => [t.id, t.price])), tolerance);
+  return { strategy, result, markdown: backtestMarkdown(result, strategy) };
+}

@@ -187,6 +187,14 @@ strategies:
     const strict = memoryIo();
     expect(await runCli(['backtest', scenario, '--db', db, '--out', join(dir, 'reports'), '--latency-pct', '0.001'], strict)).toBe(3);
     expect(strict.stdout).toMatch(/Within tolerance: \*\*no\*\*/);
+    // `run` does the scenario's backtest too, and fails like a threshold when it is out of tolerance
+    const run = memoryIo();
+    expect(await runCli(['run', scenario, '--db', db, '--out', join(dir, 'reports'), '--workers', '1'], run)).toBe(0);
+    expect(run.stdout).toMatch(/backtest of deployed against the recording: within tolerance/);
+    writeFileSync(scenario, readFileSync(scenario, 'utf8').replace('backtest: { strategy: deployed }', 'backtest: { strategy: deployed, latency_pct: 0.001 }'));
+    const failing = memoryIo();
+    expect(await runCli(['run', scenario, '--db', db, '--out', join(dir, 'reports'), '--workers', '1'], failing)).toBe(3);
+    expect(failing.stdout).toMatch(/backtest of deployed against the recording: OUT OF TOLERANCE/);
   }, 120_000);
 });
 

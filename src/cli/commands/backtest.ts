@@ -43,17 +43,16 @@ export async function backtestHandler(args: BacktestArgs, io: Io): Promise<numbe
   if (!(label in sc.strategies)) throw inputError('UNKNOWN_STRATEGY', `${args.scenario}: no strategy "${label}" (have ${Object.keys(sc.strategies).join(', ')})`);
   if (!sc.traffic.trace || (sc.traffic.trace.format ?? 'routebench') !== 'routebench')
     throw inputError('NO_RECORDING', `${args.scenario}: a backtest needs traffic.trace, a routebench JSONL trace with observed outcomes`, [], 'record one with `routebench record`, or import logs with `routebench import`');
-  const tolerance = { successPp: args['success-pp'] ?? sc.backtest?.success_pp ?? 1, latencyPct: args['latency-pct'] ?? sc.backtest?.latency_pct ?? 10 };
   const plan = planScenario(loaded, { only: [label] });
-  const prices = new Map(plan.targets.map((t) => [t.id, t.price]));
-  const [{ openStore }, { runScenario }, { backtest, backtestMarkdown }] = await Promise.all([import('../../store/open-store.js'), import('../../runner/run-scenario.js'), import('../../report/backtest.js')]);
+  const [{ openStore }, { runScenario }, { scenarioBacktest }] = await Promise.all([import('../../store/open-store.js'), import('../../runner/run-scenario.js'), import('../../report/backtest.js')]);
   const store = await openStore(args.db);
   try {
     const env = systemEnvironment(path.dirname(path.resolve(args.scenario)));
     const result = await runScenario(loaded, { store, env, only: [label] });
-    const run = result.runs.find((r) => r.strategy === label)!;
-    const bt = await backtest(store, run.runNo, [plan.tracePath!], prices, tolerance);
-    const md = backtestMarkdown(bt, label);
+    const done = await scenarioBacktest(store, loaded, plan, result.runs, { strategy: label, successPp: args['success-pp'], latencyPct: args['latency-pct'] });
+    if (!done) throw inputError('NO_BACKTEST_RUN', `${args.scenario}: strategy "${label}" did not run`, [], 'check the strategy label');
+    const bt = done.result;
+    const md = done.markdown;
     const dir = path.join(args.out, sc.name);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'backtest.md'), `# ${sc.name}\n\n${md}`);
