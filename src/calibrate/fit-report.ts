@@ -5,21 +5,9 @@
  * resolution and confidence.
  */
 import { formatDuration } from '../scenario/duration.js';
-import { ksCritical99, lognormalQuantile, normalCdf } from '../stats/distributions.js';
+import { ksCritical99, lognormalQuantile, normalQuantile } from '../stats/distributions.js';
 import type { Calibration } from './calibrate.js';
 import { KS_TOLERANCE, LEVELS, type DistributionFit } from './fit-target.js';
-
-/** Inverse standard normal by bisection on its CDF (only for the report's few QQ points). */
-function probit(p: number): number {
-  let lo = -8;
-  let hi = 8;
-  for (let i = 0; i < 60; i++) {
-    const mid = (lo + hi) / 2;
-    if (normalCdf(mid) < p) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
 
 const QQ_LEVELS = [0.05, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
 
@@ -30,7 +18,7 @@ function qq(name: string, d: DistributionFit | undefined, unit: string): string[
   const out = [`${name} (${d.n.toLocaleString('en-US')} calls): ${verdict}.`, '', `| quantile | observed (${unit}) | fitted (${unit}) |`, '| ---: | ---: | ---: |'];
   for (const q of QQ_LEVELS) {
     const i = LEVELS.findIndex((l) => Math.abs(l - q) < 1e-9);
-    out.push(`| p${+(q * 100).toFixed(1)} | ${d.quantiles[i]!.toFixed(1)} | ${lognormalQuantile(d.fit, probit(q)).toFixed(1)} |`);
+    out.push(`| p${+(q * 100).toFixed(1)} | ${d.quantiles[i]!.toFixed(1)} | ${lognormalQuantile(d.fit, normalQuantile(q)).toFixed(1)} |`);
   }
   out.push('');
   return out;

@@ -65,3 +65,15 @@ export function wilsonInterval(x: number, n: number, z = Z995): { lo: number; hi
   const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
   return { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
 }
+
+/** Inverse standard normal CDF, by bisection on normalCdf (for a few points: reports, tables). */
+export function normalQuantile(p: number): number {
+  let lo = -8;
+  let hi = 8;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (normalCdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}

@@ -165,6 +165,9 @@ describe('calibrate and backtest commands', () => {
     expect(io.stdout).toMatch(/incident: a outage from 1200 s for 300 s/);
     expect(readFileSync(out, 'utf8')).toMatch(/^# Written by routebench calibrate/);
     expect(readFileSync(join(dir, 'cli-cal.report.md'), 'utf8')).toMatch(/## Incidents/);
+    const page = readFileSync(join(dir, 'cli-cal.report.html'), 'utf8');
+    expect(page.match(/<svg/g)?.length).toBe(4); // TTFT and tokens/s CDFs for both targets
+    expect(page).toMatch(/TTFT: KS D = 0\.\d{3} \(lognormal used\)/);
     const scenario = join(dir, 'cli-own.yaml');
     writeFileSync(scenario, `name: cli-own
 traffic: { trace: { path: recorded.jsonl } }

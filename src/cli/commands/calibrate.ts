@@ -51,11 +51,14 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
   const c = await calibrate(args.traces, { bucketMs });
   writeAtomic(args.output, calibrationYaml(c, args.traces.map((t) => path.basename(t)).join(', ')));
   writeAtomic(reportFile, fitReport(c));
+  const { calibrationPage } = await import('../../report/calibration-page.js');
+  const pageFile = reportFile.replace(/\.md$/, '.html');
+  writeAtomic(pageFile, await calibrationPage(c));
   if (args.json) {
-    io.out(`${JSON.stringify({ ...c, output: args.output, report: reportFile })}\n`);
+    io.out(`${JSON.stringify({ ...c, output: args.output, report: reportFile, page: pageFile })}\n`);
     return ExitCode.ok;
   }
-  io.out(`calibrated ${c.targets.length} target${c.targets.length === 1 ? '' : 's'} from ${c.calls.toLocaleString('en-US')} observed calls → ${args.output} (fit report: ${reportFile})\n`);
+  io.out(`calibrated ${c.targets.length} target${c.targets.length === 1 ? '' : 's'} from ${c.calls.toLocaleString('en-US')} observed calls → ${args.output} (fit report: ${reportFile}, with charts: ${pageFile})\n`);
   for (const t of c.targets) {
     const fits = [t.ttft && `TTFT ${t.ttft.model} (KS ${t.ttft.ks.toFixed(3)})`, t.tokensPerS && `tokens/s ${t.tokensPerS.model} (KS ${t.tokensPerS.ks.toFixed(3)})`].filter(Boolean).join(', ');
     const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%`).join(', ') || 'no errors';
