@@ -1,8 +1,8 @@
 /**
  * Bench case `serve-vs-proxy`: what routing costs on the request path. An instant OpenAI mock in
  * one child process; in front of it, each in its own child, a bare pass-through proxy (node:http +
- * undici Pool, no logic) and `routebench serve --strategy fallback --mock-url <mock>`. Pinned as
- * reference/limits.md's best arrangement (P1) when taskset exists: proxy and serve on cpu1, mock
+ * undici Pool, no logic) and `routebench serve --strategy fallback --mock-url <mock>`. Pinned, when taskset
+ * exists, in the arrangement that measured best on a 2-core machine: proxy and serve on cpu1, mock
  * and load generator on cpu0. Arms are interleaved and their order alternated every round.
  *   throughput   autocannon, 50 connections, 1 s warm-up then 5 s, non-streaming; serve ÷ proxy (median
  *                of the per-round ratios), and each server's CPU per request (from /proc)

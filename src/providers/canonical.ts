@@ -10,7 +10,8 @@ export type Outcome = (typeof OUTCOMES)[number];
 export const Outcome = { ok: 0, error: 1, timeout: 2, aborted: 3, hedge_lost: 4, gave_up: 5 } as const;
 
 /**
- * What kind of failure an attempt met. Statuses follow reference/wire-faults.md:
+ * What kind of failure an attempt met. Statuses follow the providers' error docs
+ * (https://platform.openai.com/docs/guides/error-codes, https://docs.anthropic.com/en/api/errors):
  * 429 comes in two kinds (wait and retry vs. quota exhausted, where retrying is futile).
  */
 export const ERROR_KINDS = [

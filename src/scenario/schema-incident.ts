@@ -1,6 +1,7 @@
 /**
  * Scenario schema: `incidents`, the fault timeline every strategy of a scenario meets.
- * Shapes follow reference/wire-faults.md §2: hard outage, elevated error rate, latency cliff,
+ * Shapes follow the incident histories of public status pages (status.openai.com,
+ * status.anthropic.com): hard outage, elevated error rate, latency cliff,
  * overload storm, rate-limit storm; each with optional linear ramps in and out.
  */
 import { z } from 'zod';

@@ -1,7 +1,8 @@
 /**
  * `litellm`: the LiteLLM Router / Proxy, driven by its own config (model_list + router_settings +
  * litellm_settings, inline as `config` or the deployed YAML as `config_file`). Semantics follow
- * ../shared/reference/gateways.md §2.3; the parts live in src/strategies/litellm/:
+ * LiteLLM's routing docs (https://docs.litellm.ai/docs/routing) and its Router code; the parts
+ * live in src/strategies/litellm/:
  * config*.ts + model-list.ts (reading and validation), deployments.ts (deployment → target,
  * route → group), pick.ts (routing strategies), state.ts (cooldowns, per-minute usage, latency
  * samples), rules.ts (retry and fallback rules), parallel.ts (max_parallel_requests), flow.ts.

@@ -1,7 +1,7 @@
 /**
  * The HTML error page Cloudflare serves in front of api.openai.com and api.anthropic.com when the
- * origin fails (reference/wire-faults.md §1.3: "a Cloudflare HTML page titled
- * `api.openai.com | 502: Bad gateway`"). A shortened rendition of its structure: title, heading,
+ * origin fails (a page titled `api.openai.com | 502: Bad gateway`; Cloudflare's 5xx pages:
+ * https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/). A shortened rendition of its structure: title, heading,
  * error code, explanation, "What can I do?", Ray ID. Headers: `server: cloudflare`, `cf-ray`, no request id.
  */
 import { hashString } from '../../rng.js';

@@ -2,7 +2,7 @@
  * A wire dialect (OpenAI Chat Completions, Anthropic Messages): pure functions in both directions.
  * The client half encodes a canonical request and turns responses, SSE streams and error bodies
  * into canonical outcomes; the server half (used by mocks) writes responses, streams and faults
- * exactly as the real API does (reference/wire-faults.md §1). No clock, no randomness: ids and
+ * exactly as the real API does (the providers' API references and error docs). No clock, no randomness: ids and
  * times are passed in.
  */
 import type { DialectName, ErrorKind } from '../canonical.js';

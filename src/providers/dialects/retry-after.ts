@@ -1,5 +1,6 @@
 /**
- * How long the server asked us to wait, in the SDKs' order (reference/wire-faults.md §1.11):
+ * How long the server asked us to wait, in the order the official SDKs read it (openai-python and
+ * openai-node retry logic):
  * `retry-after-ms` (float ms), then `retry-after` (seconds, or an HTTP-date), then the wait OpenAI
  * writes into 429 messages ("Please try again in 3.89s"; Azure: "retry after 12 seconds").
  *

@@ -1,7 +1,7 @@
 /**
  * Which keys of a LiteLLM config routebench reproduces, which it accepts because they cannot change
  * a one-instance replay, and which it refuses unless `allow_unsupported: true` (then ignores).
- * Key names follow ../shared/reference/gateways.md §2.3 ("Shape", routing, cooldowns, retries,
+ * Key names follow LiteLLM's proxy config docs (https://docs.litellm.ai/docs/proxy/configs: routing, cooldowns, retries,
  * fallbacks, timeouts, budgets, tag routing) and LiteLLM's Router constructor.
  */
 

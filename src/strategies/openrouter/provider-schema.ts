@@ -1,7 +1,7 @@
 /**
  * OpenRouter's `provider` routing object (OpenAPI `ProviderPreferences`, `additionalProperties:
  * false`), accepted verbatim: snake_case keys, `null` for "not set", prices as numbers or decimal
- * strings. Unknown keys are refused by path. See ../shared/reference/gateways.md §2.1.
+ * strings. Unknown keys are refused by path. See https://openrouter.ai/docs/features/provider-routing.
  *
  * It comes inline (`provider`) or from `provider_file`, a JSON or YAML file read through
  * init.readConfigFile; problems in a file are reported at `provider_file` with the file name and

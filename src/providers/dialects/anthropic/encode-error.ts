@@ -1,5 +1,5 @@
 /**
- * Anthropic faults as the API sends them (reference/wire-faults.md §1.7–1.8): status, the
+ * Anthropic faults as the API sends them (https://docs.anthropic.com/en/api/errors, https://docs.anthropic.com/en/api/rate-limits): status, the
  * `{"type":"error","error":{type,message},"request_id"}` body, and headers: `request-id`,
  * `x-should-retry`, `retry-after` in whole seconds when the wait is shared, and
  * `anthropic-ratelimit-<unit>-{limit,remaining,reset}` with RFC 3339 resets (needs `nowMs`).

@@ -1,7 +1,7 @@
 /**
  * Anthropic Messages, client side of a call: the request (`POST /v1/messages` with
  * `anthropic-version: 2023-06-01`) and the non-streaming `message` response
- * (reference/wire-faults.md §1.5), plus the usage and stop-reason mappings the stream shares.
+ * (https://docs.anthropic.com/en/api/messages), plus the usage and stop-reason mappings the stream shares.
  */
 import { markerHeaders, parseMarker } from '../../request-marker.js';
 import { errorInfo, parseJson } from '../classify.js';

@@ -1,5 +1,5 @@
 /**
- * Decoding an Anthropic Messages SSE stream (reference/wire-faults.md §1.6): named events
+ * Decoding an Anthropic Messages SSE stream (https://docs.anthropic.com/en/api/messages-streaming): named events
  * `message_start` (input usage) → `content_block_start` → `content_block_delta`* →
  * `content_block_stop` → `message_delta` (stop_reason, cumulative output usage) → `message_stop`.
  * `ping` and unknown events are ignored, as the docs require; `event: error` after HTTP 200 is an

@@ -1,5 +1,5 @@
 /**
- * OpenAI faults as the API sends them (reference/wire-faults.md §1.3): status, the
+ * OpenAI faults as the API sends them (https://platform.openai.com/docs/guides/error-codes): status, the
  * `{"error":{message,type,param,code}}` body with the real type/code, and headers
  * (`x-request-id`, `x-ratelimit-*` with Go durations, `retry-after-ms` + `retry-after` when the
  * wait is shared). A 429 rate limit also quotes the wait in its message, as OpenAI does even when

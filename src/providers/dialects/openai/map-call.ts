@@ -1,6 +1,6 @@
 /**
  * OpenAI Chat Completions, client side of a call: the request (`POST /v1/chat/completions`) and
- * the non-streaming response (`chat.completion`, reference/wire-faults.md §1.1).
+ * the non-streaming response (`chat.completion`, https://platform.openai.com/docs/api-reference/chat/object).
  */
 import { parseMarker, markerHeaders } from '../../request-marker.js';
 import { errorInfo, parseJson } from '../classify.js';

@@ -1,5 +1,5 @@
 /**
- * Decoding an OpenAI Chat Completions SSE stream (reference/wire-faults.md §1.2): `data:` lines of
+ * Decoding an OpenAI Chat Completions SSE stream (https://platform.openai.com/docs/api-reference/chat-streaming): `data:` lines of
  * `chat.completion.chunk`, `finish_reason` on the last content chunk, an optional usage chunk
  * (`choices: []`), then `data: [DONE]`. `data: {"error":…}` after HTTP 200 is an error; malformed
  * JSON is an invalid response; an end without `[DONE]` is 'truncated' (even after finish_reason).
