@@ -75,6 +75,17 @@ afterAll(() => {
 });
 
 const fitOf = (id: string) => cal.targets.find((t) => t.target === id)!;
+/** What was deployed when the trace was recorded: a LiteLLM config routing each model to its target. */
+const DEPLOYED = `strategies:
+  deployed:
+    use: litellm
+    options:
+      config:
+        model_list:
+          - { model_name: gpt-4o-mini, litellm_params: { model: openai/gpt-4o-mini }, model_info: { id: a } }
+          - { model_name: claude-3-5-haiku, litellm_params: { model: anthropic/claude-3-5-haiku }, model_info: { id: b } }
+        router_settings: { num_retries: 0 }
+`;
 const p90 = (q: { p50: number; p99: number }) => q.p50 * Math.exp(1.2815515655446004 * (Math.log(q.p99 / q.p50) / Z99));
 
 describe('calibrate recovers known parameters', () => {
@@ -131,16 +142,7 @@ describe('the calibration in a scenario', () => {
 traffic: { trace: { path: recorded.jsonl } }
 calibration: calibration.yaml
 backtest: { strategy: deployed }
-strategies:
-  deployed:
-    use: litellm
-    options:
-      config:
-        model_list:
-          - { model_name: gpt-4o-mini, litellm_params: { model: openai/gpt-4o-mini }, model_info: { id: a } }
-          - { model_name: claude-3-5-haiku, litellm_params: { model: anthropic/claude-3-5-haiku }, model_info: { id: b } }
-        router_settings: { num_retries: 0 }
-`;
+${DEPLOYED}`;
     writeFileSync(scenarioFile, yaml);
     const ran = await runYaml(readFileSync(scenarioFile, 'utf8'), {}, scenarioFile);
     const prices = new Map(planScenario(ran.loaded).targets.map((t) => [t.id, t.price]));
@@ -173,16 +175,7 @@ describe('calibrate and backtest commands', () => {
 traffic: { trace: { path: recorded.jsonl } }
 calibration: cli-cal.yaml
 backtest: { strategy: deployed }
-strategies:
-  deployed:
-    use: litellm
-    options:
-      config:
-        model_list:
-          - { model_name: gpt-4o-mini, litellm_params: { model: openai/gpt-4o-mini }, model_info: { id: a } }
-          - { model_name: claude-3-5-haiku, litellm_params: { model: anthropic/claude-3-5-haiku }, model_info: { id: b } }
-        router_settings: { num_retries: 0 }
-`);
+${DEPLOYED}`);
     const db = join(dir, 'bt.duckdb');
     const ok = memoryIo();
     expect(await runCli(['backtest', scenario, '--db', db, '--out', join(dir, 'reports')], ok)).toBe(0);

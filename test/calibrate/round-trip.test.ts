@@ -23,8 +23,7 @@ import { upperQuantiles } from '../../src/calibrate/fit-target.js';
 import { planScenario } from '../../src/engine/plan-scenario.js';
 import { backtest } from '../../src/report/backtest.js';
 import { lognormalQuantile } from '../../src/stats/distributions.js';
-import { spawn } from 'node:child_process';
-import { waitFor, within } from '../helpers/mock-servers.js';
+import { startCommand } from '../helpers/command-process.js';
 import { runYaml } from '../helpers/run-yaml.js';
 import { driveOpenLoop } from './round-trip-driver.js';
 
@@ -52,26 +51,6 @@ let dir: string;
 let trace: string;
 let cal: Calibration;
 let hits: { target: string; stream: boolean; status: number; kind?: string; firstTokenMs: number }[] = [];
-
-/** Starts a routebench command as its own process; resolves with its URL once it prints one. */
-async function startCommand(args: string[], pattern: RegExp): Promise<{ url: string; stop(): Promise<number | null>; out(): string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await waitFor(() => pattern.exec(out)?.[1], 30_000, `${args[0]} to start (${out})`);
-  return {
-    url,
-    out: () => out,
-    stop: async () => {
-      child.kill('SIGINT');
-      const code = await within(exited, 30_000, `${args[0]} to stop`).catch(() => null);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      return code;
-    },
-  };
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rb-roundtrip-'));

@@ -5,14 +5,13 @@
  * backtest of the same fallback over the recording, on the same mocks, reproduces its success and
  * failover rates.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planScenario } from '../../src/engine/plan-scenario.js';
 import { backtest } from '../../src/report/backtest.js';
-import { waitFor, within } from '../helpers/mock-servers.js';
+import { startCommand } from '../helpers/command-process.js';
 import { runYaml } from '../helpers/run-yaml.js';
 import { driveOpenLoop } from './round-trip-driver.js';
 
@@ -27,24 +26,6 @@ let dir: string;
 let rows: { recorded: { ok: boolean; attempts?: number; target: string } }[] = [];
 let hits: { request?: number; target: string; status: number }[] = [];
 let trace: string;
-
-async function startCommand(args: string[], pattern: RegExp) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await waitFor(() => pattern.exec(out)?.[1], 60_000, `${args[0]} to start`);
-  return {
-    url,
-    stop: async () => {
-      child.kill('SIGINT');
-      const code = await within(exited, 30_000, `${args[0]} to stop`).catch(() => null);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      return code;
-    },
-  };
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'rb-serve-rt-'));
