@@ -11,9 +11,7 @@ import type { Price } from '../providers/canonical.js';
 import type { Store } from '../store/open-store.js';
 import { recordedAggregates, simulatedAggregates, successOverTime, targetShares, type SideAggregates } from '../store/backtest-queries.js';
 import { loadObserved } from '../calibrate/observed-table.js';
-import { wilsonInterval } from '../stats/distributions.js';
-
-const Z95 = 1.959963984540054;
+import { newcombeDiff } from './stats/wilson.js';
 
 export interface BacktestTolerance {
   /** Largest allowed |difference| in success rate, percentage points. */
@@ -63,10 +61,8 @@ const RELATIVE: [keyof SideAggregates, string, boolean][] = [
  * two independent samples: what was recorded and what was simulated).
  */
 export function rateDifferencePp(xRec: number, nRec: number, xSim: number, nSim: number): { difference: number; ci: [number, number] } {
-  const [a, b] = [xRec / nRec, xSim / nSim];
-  const [ra, rb] = [wilsonInterval(xRec, nRec, Z95), wilsonInterval(xSim, nSim, Z95)];
-  const difference = (b - a) * 100;
-  return { difference, ci: [difference - Math.hypot(b - rb.lo, ra.hi - a) * 100, difference + Math.hypot(rb.hi - b, a - ra.lo) * 100] };
+  const d = newcombeDiff(xSim, nSim, xRec, nRec);
+  return { difference: d.delta * 100, ci: [d.lo * 100, d.hi * 100] };
 }
 
 export async function backtest(store: Store, runNo: number, traceFiles: readonly string[], prices: ReadonlyMap<string, Price>, tolerance: BacktestTolerance): Promise<Backtest> {

@@ -15,8 +15,8 @@ export function normalCdf(z: number): number {
   return z >= 0 ? 1 - y : y;
 }
 
-/** z-scores used for intervals. */
-export const Z99 = 2.3263478740408408;
+/** z-scores used for intervals (Z99 is the one the mock model's lognormals use). */
+export { Z99 } from '../rng.js';
 export const Z995 = 2.5758293035489004;
 
 export interface LognormalFit {

@@ -1,4 +1,4 @@
-/** The backtest's rate interval against the comparison's own Newcombe implementation (a second implementation). */
+/** The backtest's rate difference: simulated minus recorded, in percentage points, with the comparison's Newcombe interval. */
 import { describe, expect, it } from 'vitest';
 import { rateDifferencePp } from '../../src/report/backtest.js';
 import { newcombeDiff } from '../../src/report/stats/wilson.js';
