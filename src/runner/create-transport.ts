@@ -59,8 +59,9 @@ export async function createTransport(plan: ScenarioPlan, o: TransportOptions): 
     }
     const base = url.replace(/\/+$/, '');
     const lookupGeneration = generation ? undefined : remoteGeneration(base);
-    const http = httpTransport({ name: 'mock-server', baseUrl: (t) => `${base}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale, lookupGeneration });
-    return { ...http, mockUrl: base, generation, startRun, close: async () => stop?.() };
+    // undici's dispatcher, not fetch: the client's CPU per call bounds the rate a replay can offer.
+    const http = httpTransport({ name: 'mock-server', baseUrl: (t) => `${base}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale, lookupGeneration, client: 'undici' });
+    return { ...http, mockUrl: base, generation, startRun, close: async () => (await http.close(), await stop?.()) };
   }
   return liveTransport(plan, o);
 }

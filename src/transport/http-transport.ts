@@ -14,6 +14,7 @@ import { redact } from './redact.js';
 import { callGuard } from './call-guard.js';
 import { FIRST_BYTE_HEADER, GENERATION_HEADER } from '../providers/mock/mock-service.js';
 import type { Generation } from '../engine/billing.js';
+import { fetchExchange, undiciExchange, type ExchangeReply } from './http-exchange.js';
 
 export interface HttpTransportOptions {
   name: Transport['name'];
@@ -31,13 +32,19 @@ export interface HttpTransportOptions {
    * back (a timeout, a reset: no header to read it from), asked once the call has ended, for its billing.
    */
   lookupGeneration?(call: ProviderCall): Promise<Generation | undefined>;
+  /**
+   * The HTTP client: `fetch` (default; msw intercepts it) or `undici` (undici's dispatcher with
+   * callbacks: a fraction of fetch's CPU per call, for the loopback mock server). http-exchange.ts.
+   */
+  client?: 'fetch' | 'undici';
 }
 
 export function httpTransport(o: HttpTransportOptions): Transport {
   const scrub = (s: string) => redact(s, o.secrets ?? []);
+  const http = o.client === 'undici' ? undiciExchange() : fetchExchange();
   return {
     name: o.name,
-    async close() {},
+    close: () => http.close(),
     async send(call: ProviderCall, signal: AbortSignal): Promise<CallResult> {
       const { target, request } = call;
       const dialect = dialects[target.dialect];
@@ -56,21 +63,17 @@ export function httpTransport(o: HttpTransportOptions): Transport {
         if (guard.cause === 'timeout' || guard.cause === 'first-token') return { ...base, ...partial, outcome: 'timeout', errorKind: 'timeout', endAt };
         return { ...base, ...partial, outcome: 'error', errorKind: 'connection_reset', retryable: true, endAt, detail: scrub(String((why as Error)?.message ?? why)) };
       };
-      let res: Response;
+      let res: ExchangeReply;
       try {
-        res = await fetch(`${o.baseUrl(target)}${enc.path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...enc.headers, ...markerHeaders(fields), ...(o.auth?.(target) ?? {}) },
-          body: JSON.stringify(enc.body),
-          signal: both,
-        });
+        const headers = { 'content-type': 'application/json', ...enc.headers, ...markerHeaders(fields), ...(o.auth?.(target) ?? {}) };
+        res = await http.post(`${o.baseUrl(target)}${enc.path}`, headers, JSON.stringify(enc.body), both);
       } catch (e) {
         const r = ended(e);
         if (r.outcome !== 'aborted' && o.lookupGeneration) r.generation = await o.lookupGeneration(call).catch(() => undefined);
         return r;
       }
       const firstByteAt = o.realNow();
-      const headers = Object.fromEntries(res.headers.entries());
+      const headers = res.headers;
       // routebench mocks state the exact wait (scenario ms); a live API's header is not trusted for it.
       const exactWait = o.name === 'live' ? undefined : headers['x-routebench-retry-after-ms'];
       // ... and what they generate for the call (its billing), whatever reaches the client.
@@ -107,11 +110,6 @@ export function httpTransport(o: HttpTransportOptions): Transport {
         return finish(out, { tokensReceived: out.usage?.output ?? 0 });
       }
       const decoder = dialect.createStreamDecoder();
-      const reader = res.body!.getReader();
-      // End the read when the call is aborted or times out, even if the body never errors by itself.
-      const stopReading = () => void reader.cancel(both.reason).catch(() => undefined);
-      if (both.aborted) stopReading();
-      else both.addEventListener('abort', stopReading, { once: true });
       const utf8 = new TextDecoder();
       let tokens = 0;
       let chunks = 0;
@@ -133,21 +131,19 @@ export function httpTransport(o: HttpTransportOptions): Transport {
         }
       };
       try {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
+        // Each chunk as it arrives (the body read ends when the call is aborted or times out).
+        await res.each((value) => {
           const now = o.realNow();
           chunks++;
           if (chunks > 1) maxGapMs = Math.max(maxGapMs, now - last);
           last = now;
           take(decoder.push(utf8.decode(value, { stream: true })));
-        }
+        });
         if (both.aborted) return ended(both.reason, { status: 200, firstByteAt, firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
         take(decoder.end());
       } catch (e) {
         return ended(e, { status: 200, firstByteAt, firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
       } finally {
-        both.removeEventListener('abort', stopReading);
         guard.clear();
       }
       const out = outcome && outcome.ok ? { ...outcome, usage: usage ?? outcome.usage } : (outcome ?? { ok: false, status: 200, kind: 'truncated' as const, retryable: true });
