@@ -5,8 +5,10 @@
  * append so it never runs more than MAX_IN_FLIGHT batches ahead. Results are returned by job
  * index, so nothing downstream depends on which worker finished first.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HarnessError, type ExitCodeValue, type Problem } from '../../errors.js';
 import type { AttemptBatch } from '../../engine/attempt-rows.js';
@@ -30,16 +32,23 @@ export interface PoolOutcome {
 
 /**
  * The worker script next to this module: sim-worker.js when built; from the TypeScript sources
- * (tsx, vitest) a small bootstrap registers tsx's require hook in the worker, then loads the .ts
- * file (on Node 20 a worker does not get the parent's `--import` loader hooks).
+ * (tsx, vitest) a small bootstrap imports tsx's ESM loader in the worker, then imports the .ts
+ * file (on Node 20 a worker does not get the parent's `--import` loader hooks). ESM, not tsx's
+ * require hook: the sources use top-level await, which CommonJS cannot load.
  */
 function spawnWorker(inFlight: SharedArrayBuffer): Worker {
   const ts = import.meta.url.endsWith('.ts');
   const url = new URL(`./sim-worker.${ts ? 'ts' : 'js'}`, import.meta.url);
   if (!ts) return new Worker(url, { workerData: { inFlight } });
-  const api = createRequire(import.meta.url).resolve('tsx/cjs/api');
-  const boot = `require(${JSON.stringify(api)}).register(); require(${JSON.stringify(fileURLToPath(url))});`;
+  const boot = `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(boot, { eval: true, workerData: { inFlight } });
+}
+
+/** tsx's ESM API module (its package's "import" export of ./esm/api), as a file URL. */
+function tsxEsmApi(): string {
+  const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(path.join(path.dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
 }
 
 export function rebuildError(e: WorkerErrorInfo): Error {
