@@ -147,6 +147,7 @@ export async function startMockServer(service: MockService, opts: MockServerOpti
           head: (status, headers) => res.writeHead(status, headers).flushHeaders(),
           write: (chunk) => res.write(chunk),
           end: () => res.end(),
+          endWith: (last) => res.end(last),
           reset: () => req.socket.destroy(),
           // One write for status line, headers and body (a content-length, no chunked framing).
           whole: (status, headers, text) => {

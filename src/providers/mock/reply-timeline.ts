@@ -11,6 +11,8 @@ export interface ReplyWriter {
   write(chunk: string): void;
   /** Clean end of the body. */
   end(): void;
+  /** The last events and the clean end in one write (one syscall, not two). Without it: write, end. */
+  endWith?(last: string): void;
   /** Drop the connection (TCP reset / network error). */
   reset(): void;
   /** A whole reply at once (JSON): status, headers and body, then the end. Without it: head, write, end. */
@@ -72,9 +74,15 @@ export function playReply(plan: MockReplyPlan, w: ReplyWriter, onDone: (abandone
         const elapsed = performance.now() - start;
         let batch = '';
         while (i < stream.events.length && stream.events[i]!.atMs <= elapsed + DUE_NOW_MS) batch += stream.events[i++]!.data;
+        const more = i < stream.events.length;
+        const stall = !more && (stream.keepOpen || !Number.isFinite(stream.endMs));
+        if (w.endWith && !more && !stall && !plan.resetAtEnd && batch && stream.endMs - (performance.now() - start) < DUE_NOW_MS) {
+          w.endWith(batch); // the last events and a clean end due now
+          return finish();
+        }
         if (batch) w.write(batch);
-        if (i < stream.events.length) return at(stream.events[i]!.atMs, step);
-        if (stream.keepOpen || !Number.isFinite(stream.endMs)) return; // an idle stall: the client times out
+        if (more) return at(stream.events[i]!.atMs, step);
+        if (stall) return; // an idle stall: the client times out
         at(stream.endMs, () => {
           if (plan.resetAtEnd) w.reset();
           else w.end();

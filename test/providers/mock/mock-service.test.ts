@@ -264,6 +264,28 @@ describe('playReply (the reply timeline)', () => {
     expect(done).toHaveBeenCalledTimes(1);
   });
 
+  it('a writer with endWith gets the last events and the clean end as one write when they are due together (not a cut stream)', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const { log, w } = writer();
+    const both = { ...w, endWith: (c: string) => log.push(`endWith ${c.length}`) };
+    const stream = { status: 200 as const, headers: {}, terminated: true, endMs: 30, keepOpen: false, events: [{ atMs: 0, data: 'a' }, { atMs: 30, data: 'bb' }, { atMs: 30, data: 'ccc' }] };
+    const done = vi.fn();
+    playReply({ type: 'stream', stream, resetAtEnd: false }, both, done);
+    vi.advanceTimersByTime(30);
+    expect(log).toEqual(['head 200', 'write 1', 'endWith 5']);
+    expect(done).toHaveBeenCalledTimes(1);
+    // The end due later than its last events: a write, then the end on its own.
+    const later = writer();
+    playReply({ type: 'stream', stream: { ...stream, endMs: 40 }, resetAtEnd: false }, { ...later.w, endWith: () => later.log.push('endWith') }, () => {});
+    vi.advanceTimersByTime(40);
+    expect(later.log).toEqual(['head 200', 'write 1', 'write 5', 'end']);
+    // A reset at the end is never merged into a clean end.
+    const cut = writer();
+    playReply({ type: 'stream', stream, resetAtEnd: true }, { ...cut.w, endWith: () => cut.log.push('endWith') }, () => {});
+    vi.advanceTimersByTime(30);
+    expect(cut.log).toEqual(['head 200', 'write 1', 'write 5', 'reset']);
+  });
+
   it('a cut stream can end in a reset; a stall never ends; cancel stops everything and calls onDone once', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const base = { status: 200 as const, headers: {}, terminated: false, events: [{ atMs: 0, data: 'a' }, { atMs: 20, data: 'b' }] };
