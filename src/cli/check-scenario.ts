@@ -5,7 +5,7 @@
  * does not reveal a second.
  */
 import { HarnessError, sortProblems, type Problem } from '../errors.js';
-import { planScenario, type PlanOptions, type ScenarioPlan } from '../engine/plan-scenario.js';
+import { planScenarioAsync, type PlanOptions, type ScenarioPlan } from '../engine/plan-core.js';
 import { loadScenario, ScenarioInvalidError, type LoadedScenario } from '../scenario/load-scenario.js';
 
 export type CheckedScenario = { loaded: LoadedScenario; plan: ScenarioPlan } | { problems: Problem[] };
@@ -13,13 +13,13 @@ export type CheckedScenario = { loaded: LoadedScenario; plan: ScenarioPlan } | {
 export async function checkScenario(file: string, opts: PlanOptions = {}): Promise<CheckedScenario> {
   try {
     const loaded = await loadScenario(file);
-    return { loaded, plan: planScenario(loaded, opts) };
+    return { loaded, plan: await planScenarioAsync(loaded, opts) };
   } catch (e) {
     if (!(e instanceof HarnessError) || e.problems.length === 0) throw e;
     const problems = [...e.problems];
     if (e instanceof ScenarioInvalidError && e.partial) {
       try {
-        planScenario(e.partial, opts);
+        await planScenarioAsync(e.partial, opts);
       } catch (planned) {
         if (!(planned instanceof HarnessError)) throw planned;
         problems.push(...planned.problems.filter((p) => e.keep(p)));

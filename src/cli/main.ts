@@ -75,6 +75,7 @@ export async function runCli(given: readonly string[], io: Io = processIo()): Pr
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
+  skipHelpCache(parser);
   let output = '';
   try {
     await parser.parseAsync([...argv], {}, (_err, _args, out) => {
@@ -96,3 +97,15 @@ export async function runCli(given: readonly string[], io: Io = processIo()): Pr
 }
 
 class UsageError extends Error {}
+
+/**
+ * yargs renders the chosen command's whole help text after running its handler, on every run, to
+ * keep it for a later showHelp (8-17 ms of string measuring per start). routebench never shows
+ * help after a command ran (usage errors print their own short message), so that step is skipped.
+ * Without the internal method (another yargs version) nothing changes but the time.
+ */
+function skipHelpCache(parser: Argv): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (parser as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}

@@ -16,6 +16,8 @@ import { planTargets, type GatewayPlan, type IncidentPlan, type TargetPlan } fro
 export type { GatewayPlan, IncidentPlan, TargetPlan };
 import { defaultFormatFor } from '../traffic/trace-formats.js';
 import { buildRouter, type BuiltRouter } from './plan-strategies.js';
+import { loadStrategies, strategiesNamedIn } from '../strategies/registry.js';
+import type { StrategyDef } from '../strategies/strategy.js';
 
 export interface StrategyPlan {
   readonly label: string;
@@ -48,7 +50,16 @@ export interface PlanOptions {
   only?: readonly string[];
 }
 
-export function planScenario(loaded: LoadedScenario, opts: PlanOptions = {}): ScenarioPlan {
+/**
+ * Plans with only the strategies the scenario names, imported on demand (validate, run's checks):
+ * the same plan as planScenario (plan-scenario.ts), without compiling every strategy.
+ */
+export async function planScenarioAsync(loaded: LoadedScenario, opts: PlanOptions = {}): Promise<ScenarioPlan> {
+  return planWith(loaded, opts, await loadStrategies(strategiesNamedIn(loaded.scenario.strategies)));
+}
+
+/** Plans with the given strategy definitions, which must include every strategy the scenario names. */
+export function planWith(loaded: LoadedScenario, opts: PlanOptions, strategies: Readonly<Record<string, StrategyDef>>): ScenarioPlan {
   const sc = loaded.scenario;
   const seed = opts.seed ?? sc.seed;
   const problems: Problem[] = [];
@@ -59,7 +70,7 @@ export function planScenario(loaded: LoadedScenario, opts: PlanOptions = {}): Sc
   const labels = allLabels.filter((l) => !opts.only || opts.only.includes(l));
   const strategyPlans: StrategyPlan[] = labels.map((label) => {
     const spec = sc.strategies[label]!;
-    const env = { loaded, targets, seed, label, defaults, problems };
+    const env = { loaded, targets, seed, label, defaults, problems, strategies };
     buildRouter(spec, ['strategies', label], env); // validates once, collecting problems
     const quiet = { ...env, problems: [] as Problem[] };
     return {

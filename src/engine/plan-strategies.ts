@@ -13,8 +13,8 @@ import { unknownNameMessage } from '../scenario/suggest.js';
 import type { PathSegment } from '../scenario/yaml-source.js';
 import type { Problem } from '../errors.js';
 import { combineSeeds, hashString, Rng } from '../rng.js';
-import { strategies as registry } from '../strategies/index.js';
-import { stop, type Member, type MemberSpec, type Router, type StrategyInit, type TargetInfo } from '../strategies/strategy.js';
+import { isStrategyName, strategyNames } from '../strategies/registry.js';
+import { stop, type Member, type MemberSpec, type Router, type StrategyDef, type StrategyInit, type TargetInfo } from '../strategies/strategy.js';
 
 export interface BuiltRouter {
   router: Router;
@@ -28,6 +28,8 @@ export interface StrategyEnv {
   label: string;
   defaults: { attemptTimeoutMs: number; maxAttempts: number };
   problems: Problem[];
+  /** The definitions of (at least) every strategy the spec names (registry.ts loads them). */
+  strategies: Readonly<Record<string, StrategyDef>>;
 }
 
 const inert: Router = { decide: () => stop('invalid strategy') };
@@ -36,9 +38,10 @@ const inert: Router = { decide: () => stop('invalid strategy') };
 export function buildRouter(spec: { use: string; options?: unknown }, path: readonly PathSegment[], env: StrategyEnv): BuiltRouter {
   let slots = 0;
   const instantiate = (ref: { use: string; options?: unknown }, at: readonly PathSegment[]): Router => {
-    const def = registry[ref.use];
+    const def = Object.hasOwn(env.strategies, ref.use) ? env.strategies[ref.use] : undefined;
     if (!def) {
-      env.problems.push(problemAt(env.loaded, [...at, 'use'], unknownNameMessage('strategy', ref.use, Object.keys(registry))));
+      if (isStrategyName(ref.use)) throw new Error(`strategy "${ref.use}" was not loaded before planning (a bug: strategiesNamedIn missed it)`);
+      env.problems.push(problemAt(env.loaded, [...at, 'use'], unknownNameMessage('strategy', ref.use, strategyNames)));
       return inert;
     }
     const optionsPath = [...at, 'options'];

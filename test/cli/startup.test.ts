@@ -1,6 +1,7 @@
 /**
  * `routebench --help` and `routebench validate` stay light: they never load DuckDB, msw, vega,
- * the PNG renderer, autocannon or undici (each command's module is imported only when it runs).
+ * the PNG renderer, autocannon or undici (each command's module is imported only when it runs),
+ * and validate imports only the strategies the scenario names.
  * Checked on the modules the process resolves (a resolve hook), not on wall-clock time.
  */
 import { execFileSync } from 'node:child_process';
@@ -8,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { strategyNames } from '../../src/strategies/registry.js';
 
 const HEAVY = ['@duckdb/', 'msw/', '@mswjs/', 'vega/', 'vega-lite/', 'vega-embed/', '@resvg/', 'autocannon/', 'undici/'];
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-startup-'));
@@ -36,6 +38,20 @@ describe('startup', () => {
     const urls = modulesLoadedBy('validate', ['validate', 'scenarios/quickstart.yaml']);
     expect(urls.some((u) => u.includes('/src/cli/commands/validate.ts'))).toBe(true);
     expect(heavyIn(urls)).toEqual([]);
+  });
+
+  it('validate imports only the strategies the scenario names, nested ones included', () => {
+    // outage-failover: single, retry, fallback, weighted and a circuit-breaker around a fallback
+    const urls = modulesLoadedBy('validate-strategies', ['validate', 'scenarios/outage-failover.yaml', '--no-traffic']);
+    const loaded = strategyNames.filter((name) => urls.some((u) => u.endsWith(`/src/strategies/${name}.ts`) || u.endsWith(`/src/strategies/${name}/${name}.ts`)));
+    expect(loaded.sort()).toEqual(['circuit-breaker', 'fallback', 'retry', 'single', 'weighted']);
+    expect(urls.filter((u) => u.endsWith('/src/strategies/index.ts'))).toEqual([]);
+  });
+
+  it('the trace sees every strategy when a command loads them all (the check can fail)', () => {
+    const urls = modulesLoadedBy('list-strategies', ['list', 'strategies']);
+    const loaded = strategyNames.filter((name) => urls.some((u) => u.endsWith(`/src/strategies/${name}.ts`) || u.endsWith(`/src/strategies/${name}/${name}.ts`)));
+    expect(loaded).toEqual(strategyNames);
   });
 
   it('the trace sees heavy modules when a command does load them (the check can fail)', () => {

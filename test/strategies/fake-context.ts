@@ -7,6 +7,7 @@ import { buildRouter } from '../../src/engine/plan-strategies.js';
 import type { Problem } from '../../src/errors.js';
 import { KIND_RETRYABLE, type ErrorKind, type Outcome, type Price } from '../../src/providers/canonical.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
+import { strategies } from '../../src/strategies/index.js';
 import type { AttemptView, DecideContext, Decision, Router, TargetInfo, Trigger } from '../../src/strategies/strategy.js';
 import type { TrafficRequest } from '../../src/traffic/traffic-request.js';
 
@@ -38,7 +39,7 @@ export function buildStrategy(use: string, options: unknown, opts: { targets?: r
   };
   const loaded = parseScenario(JSON.stringify(scenario, null, 1), 'test.yaml');
   const problems: Problem[] = [];
-  const env = { loaded, targets, seed: opts.seed ?? 1, label: 's', defaults: { attemptTimeoutMs: 60_000, maxAttempts: 20 }, problems };
+  const env = { loaded, targets, seed: opts.seed ?? 1, label: 's', defaults: { attemptTimeoutMs: 60_000, maxAttempts: 20 }, problems, strategies };
   const { router, slotCount } = buildRouter({ use, options }, ['strategies', 's'], env);
   if (problems.length > 0 && !opts.allowProblems) throw new Error(`invalid ${use} options: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   return { router, slotCount, targets, problems };
