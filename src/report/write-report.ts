@@ -12,7 +12,8 @@ import { prepareReport } from '../store/report-queries.js';
 import { esc, reportHtml, type ChartEntry } from './html-page.js';
 import { costsHtml } from './costs-section.js';
 import { verdictHtml } from './verdict.js';
-import { chartPng, chartSvg, pngFonts } from './render-chart.js';
+import { pngFonts } from './render-chart.js';
+import { inlineCharts, type ChartRenderer } from './chart-pool.js';
 import { historyRows } from '../store/history-queries.js';
 import { historyTrendChart } from './charts/history-trend.js';
 import type { BudgetEntry } from './regression-budget.js';
@@ -33,6 +34,8 @@ export interface ReportOptions {
   seed?: number;
   /** Add the history chart: the scenario's last `groups` run groups, with this regression budget drawn. */
   history?: { groups: number; budget: readonly BudgetEntry[] };
+  /** Where the chart images are drawn (default: on this thread; chart-pool.ts: worker threads). */
+  charts?: ChartRenderer;
 }
 
 export interface WrittenReport {
@@ -71,16 +74,19 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
       charts.push({ id: 'history', title: 'History across run groups', spec: historyTrendChart(past, rows.map((r) => r.strategy), opts.history.budget) });
   }
   const fonts = pngFonts();
+  // Every chart's images at once (a chart pool draws them on its worker threads), written in chart order.
+  const renderer = opts.charts ?? inlineCharts;
+  const images = opts.images === false ? [] : await Promise.all(charts.map((c) => renderer.render(c.spec, fonts.length > 0 ? fonts : null)));
   const entries: ChartEntry[] = [];
-  for (const c of charts) {
+  for (const [i, c] of charts.entries()) {
     write(`charts/${c.id}.vl.json`, `${JSON.stringify(c.spec, null, 2)}\n`);
     const entry: ChartEntry = { id: c.id, title: c.title, spec: c.spec, svg: `charts/${c.id}.svg` };
-    if (opts.images !== false) {
-      const svg = await chartSvg(c.spec);
-      write(entry.svg, svg);
-      if (fonts.length > 0) {
+    const image = images[i];
+    if (image) {
+      write(entry.svg, image.svg);
+      if (image.png) {
         entry.png = `charts/${c.id}.png`;
-        write(entry.png, chartPng(svg, fonts));
+        write(entry.png, image.png);
       }
     }
     entries.push(entry);

@@ -24,6 +24,11 @@ export interface Store {
   all<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   run(sql: string, params?: Record<string, unknown>): Promise<void>;
   checkpoint(): Promise<void>;
+  /**
+   * Another connection to the same database (its own temp tables, queries run concurrently with
+   * this one's); closing it closes only that connection. For rendering reports side by side.
+   */
+  connect(): Promise<Store>;
   close(): void;
 }
 
@@ -50,29 +55,7 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
   } catch (e) {
     throw openError(file, e);
   }
-  const con = await instance.connect();
-  let closed = false;
-  const store: Store = {
-    file,
-    con,
-    async all<T>(sql: string, params?: Record<string, unknown>) {
-      const reader = await con.runAndReadAll(sql, params as never).catch((e: unknown) => withSql(e, sql));
-      return reader.getRowObjectsJS().map(normaliseRow) as T[];
-    },
-    async run(sql: string, params?: Record<string, unknown>) {
-      await con.run(sql, params as never).catch((e: unknown) => withSql(e, sql));
-    },
-    async checkpoint() {
-      if (!memory && !opts.readOnly) await con.run('CHECKPOINT');
-    },
-    close() {
-      // Idempotent: a failure path may close a store its caller closes again.
-      if (closed) return;
-      closed = true;
-      con.closeSync();
-      instance.closeSync();
-    },
-  };
+  const store = storeOver(file, await instance.connect(), instance, memory || opts.readOnly === true);
   try {
     const kind = await recogniseFile(store);
     if (kind.kind === 'foreign') throw notOurs(file, kind.why);
@@ -135,4 +118,34 @@ function normaliseValue(v: unknown): unknown {
 function withSql(e: unknown, sql: string): never {
   if (e instanceof Error) Object.assign(e, { sql });
   throw e;
+}
+
+/** A Store over one connection; `instance` is closed with it when given (the first connection's store). */
+function storeOver(file: string, con: DuckDBConnection, instance: DuckDBInstance | null, noCheckpoint: boolean): Store {
+  let closed = false;
+  return {
+    file,
+    con,
+    async all<T>(sql: string, params?: Record<string, unknown>) {
+      const reader = await con.runAndReadAll(sql, params as never).catch((e: unknown) => withSql(e, sql));
+      return reader.getRowObjectsJS().map(normaliseRow) as T[];
+    },
+    async run(sql: string, params?: Record<string, unknown>) {
+      await con.run(sql, params as never).catch((e: unknown) => withSql(e, sql));
+    },
+    async checkpoint() {
+      if (!noCheckpoint) await con.run('CHECKPOINT');
+    },
+    async connect() {
+      if (closed || !instance) throw new Error('connect() needs the open store that opened the database');
+      return storeOver(file, await instance.connect(), null, noCheckpoint);
+    },
+    close() {
+      // Idempotent: a failure path may close a store its caller closes again.
+      if (closed) return;
+      closed = true;
+      con.closeSync();
+      instance?.closeSync();
+    },
+  };
 }

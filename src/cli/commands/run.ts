@@ -71,10 +71,10 @@ export async function runHandler(args: RunArgs, io: Io): Promise<number> {
   const { runScenario } = await import('../../runner/run-scenario.js');
   const { runSuiteParallel, defaultWorkers } = await import('../../runner/workers/run-parallel.js');
   const workers = args.workers ?? defaultWorkers();
-  return executeScenarios(args, io, runScenario, workers > 1 ? (items, o) => runSuiteParallel(items, { ...o, workers }) : undefined);
+  return executeScenarios(args, io, runScenario, workers > 1 ? (items, o) => runSuiteParallel(items, { ...o, workers }) : undefined, workers);
 }
 
-export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, executeAll?: ExecuteAll): Promise<number> {
+export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, executeAll?: ExecuteAll, executeWorkers = 1): Promise<number> {
   checkPositiveInteger('limit', args.limit);
   const files = selectedScenarioFiles(args);
   const scenarios = selectRuns(await loadAll(files, args), { strategy: args.strategy, shard: args.shard });
@@ -106,6 +106,8 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
   const junit: JunitScenario[] = [];
   const rendered: { dir: string; json: import('../../report/write-summary.js').SummaryJson }[] = [];
   const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+  let pool: import('../../report/render-pool.js').ReportPool | undefined;
+  const pending = new Map<number, Promise<import('../../report/write-report.js').WrittenReport>>();
   try {
     const runGroupOf = (l: LoadedScenario) => (args['run-group'] ? `${l.scenario.name}-${args['run-group']}` : undefined);
     // Parallel runs report finished runs (RunProgress.runsDone); the clock starts now.
@@ -116,6 +118,27 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
           { store, env, seed: args.seed, limit: args.limit, onBadRow: args['on-bad-row'], signal: controller.signal, onProgress: progress.update },
         )
       : undefined;
+    const reportOf = (result: ScenarioResult, loaded: LoadedScenario) => ({
+      scenario: result.scenario,
+      description: loaded.scenario.description,
+      runGroup: result.runGroup,
+      traffic: result.trafficDescription,
+      runs: result.runs,
+      skippedRows: result.skippedRows,
+      interrupted: result.interrupted,
+      skipped: result.skipped,
+      dbFile: args.db,
+      harnessVersion: env.harnessVersion,
+    });
+    // With worker threads, every finished scenario's report renders at once, side by side (render-pool.ts).
+    if (all) {
+      pool = (await import('../../report/render-pool.js')).reportPool(store, args.out, executeWorkers);
+      for (const [i, { loaded }] of scenarios.entries()) {
+        const r = all[i];
+        if (!r) break;
+        if (r.runs.length > 0) pending.set(i, pool.submit(reportOf(r, loaded)));
+      }
+    }
     for (const [i, { loaded, labels }] of scenarios.entries()) {
       if (all && !all[i]) break;
       if (!all && controller.signal.aborted) break;
@@ -137,22 +160,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
         note(`${result.scenario}: nothing to run here\n${(result.skipped ?? []).map((k) => `skipped ${k.strategy}: ${k.reason}\n`).join('')}`);
         continue;
       }
-      const written = await writeReport(
-        store,
-        {
-          scenario: result.scenario,
-          description: loaded.scenario.description,
-          runGroup: result.runGroup,
-          traffic: result.trafficDescription,
-          runs: result.runs,
-          skippedRows: result.skippedRows,
-          interrupted: result.interrupted,
-          skipped: result.skipped,
-          dbFile: args.db,
-          harnessVersion: env.harnessVersion,
-        },
-        args.out,
-      );
+      const written = await (pending.get(i) ?? writeReport(store, reportOf(result, loaded), args.out));
       rendered.push({ dir: written.dir, json: written.json });
       junit.push({ scenario: result.scenario, runGroup: result.runGroup, runs: result.runs.map((r) => ({ strategy: r.strategy, runId: r.runId, status: r.status, thresholds: r.thresholds })) });
       if (stepSummary) appendFileSync(stepSummary, `${written.markdown}\n`);
@@ -186,6 +194,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
   } finally {
     progress.done();
     unsubscribe();
+    await pool?.close();
     store.close();
     if (args.junit) {
       mkdirSync(path.dirname(path.resolve(args.junit)), { recursive: true });

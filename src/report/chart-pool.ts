@@ -1,0 +1,110 @@
+/**
+ * Static chart images (SVG, PNG) drawn in worker threads, so vega's rendering and resvg's
+ * rasterising of one report run beside the DuckDB queries of another, on every core. A chart's
+ * bytes do not depend on where it was drawn: the worker calls the same render-chart.ts functions.
+ *
+ * `inlineCharts` draws on the calling thread (one worker, or `routebench report` by default).
+ */
+import { Worker } from 'node:worker_threads';
+import type { TopLevelSpec } from 'vega-lite';
+import { chartPng, chartSvg } from './render-chart.js';
+import type { ChartAnswer, ChartJob } from './chart-worker.js';
+
+export interface ChartImages {
+  svg: string;
+  png: Buffer | null;
+}
+
+export interface ChartRenderer {
+  /** The chart's SVG and, when `fonts` is given, its PNG. */
+  render(spec: TopLevelSpec, fonts: readonly string[] | null): Promise<ChartImages>;
+  close(): Promise<void>;
+}
+
+export const inlineCharts: ChartRenderer = {
+  async render(spec, fonts) {
+    const svg = await chartSvg(spec);
+    return { svg, png: fonts ? chartPng(svg, fonts) : null };
+  },
+  async close() {},
+};
+
+/**
+ * chart-worker.js when built; from the TypeScript sources (tsx, vitest) a bootstrap registers
+ * tsx's ESM loader hooks in the worker first (a worker does not inherit the parent's loader hooks).
+ */
+function spawnChartWorker(): Worker {
+  const ts = import.meta.url.endsWith('.ts');
+  const url = new URL(`./chart-worker.${ts ? 'ts' : 'js'}`, import.meta.url);
+  if (!ts) return new Worker(url);
+  // ESM hooks, not tsx's require hook: vega's node build uses top-level await.
+  const api = import.meta.resolve('tsx/esm/api');
+  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true });
+}
+
+interface Pending {
+  job: ChartJob;
+  resolve(images: ChartImages): void;
+  reject(e: Error): void;
+}
+
+/** Up to `size` chart workers, started on first use; jobs go to the first free worker in submission order. */
+export function chartPool(size: number): ChartRenderer {
+  const idle: Worker[] = [];
+  const busy = new Map<Worker, Pending>();
+  const queue: Pending[] = [];
+  const all: Worker[] = [];
+  let nextId = 0;
+  let workers = 0;
+  let closed = false;
+
+  const failAll = (e: Error) => {
+    for (const p of [...busy.values(), ...queue.splice(0)]) p.reject(e);
+    busy.clear();
+  };
+  const dispatch = () => {
+    while (queue.length > 0) {
+      let w = idle.pop();
+      if (!w && workers < size) w = start();
+      if (!w) return;
+      const p = queue.shift()!;
+      busy.set(w, p);
+      w.postMessage(p.job);
+    }
+  };
+  const start = (): Worker => {
+    workers++;
+    const w = spawnChartWorker();
+    all.push(w);
+    w.on('message', (a: ChartAnswer) => {
+      const p = busy.get(w);
+      busy.delete(w);
+      idle.push(w);
+      if (p) {
+        if ('error' in a) p.reject(Object.assign(new Error(`chart rendering failed: ${a.error.message}`), { stack: a.error.stack }));
+        else p.resolve({ svg: a.svg, png: a.png ? Buffer.from(a.png.buffer, a.png.byteOffset, a.png.byteLength) : null });
+      }
+      dispatch();
+    });
+    w.on('error', (e) => failAll(e));
+    w.on('exit', (code) => {
+      if (!closed && code !== 0) failAll(new Error(`a chart worker exited with code ${code}`));
+    });
+    return w;
+  };
+
+  return {
+    render(spec, fonts) {
+      if (closed) return Promise.reject(new Error('the chart pool is closed'));
+      return new Promise<ChartImages>((resolve, reject) => {
+        queue.push({ job: { id: nextId++, spec, fonts: fonts ? [...fonts] : null }, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      failAll(new Error('the chart pool is closed'));
+      await Promise.all(all.map((w) => w.terminate()));
+    },
+  };
+}
