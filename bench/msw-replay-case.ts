@@ -48,6 +48,8 @@ export interface MswReplayResult {
   p99LagMs: number;
   maxLagMs: number;
   wallMs: number;
+  /** CPU of this process (every thread: DuckDB's, the arrival scheduler's sleep thread) during the replay, ms. */
+  cpuMs: number;
 }
 
 /** One replay into a fresh DuckDB file; numbers read back from the `requests` view. */
@@ -56,12 +58,16 @@ export async function benchMswReplay(
   env: RunEnvironment,
   size: { targets: number; rate: number; seconds: number; stream?: number } = { targets: TARGETS, rate: RATE, seconds: SECONDS },
   transport: 'msw' | 'mock-server' = 'msw',
+  /** mock-server: a server already running (another process); without it one is started in this process. */
+  mockUrl?: string,
 ): Promise<MswReplayResult> {
   const loaded = parseScenario(mswReplayScenario(size.targets, size.rate, size.seconds, size.stream ?? 0), 'bench/msw-replay.yaml');
   const store = await openStore(dbFile);
   try {
     const t0 = performance.now();
-    const result = await replayScenario(loaded, { store, env, transport, timeScale: 1, realNow: () => performance.now(), processEnv: {} });
+    const cpu0 = process.cpuUsage();
+    const result = await replayScenario(loaded, { store, env, transport, mockUrl, timeScale: 1, realNow: () => performance.now(), processEnv: {} });
+    const cpu = process.cpuUsage(cpu0);
     const wallMs = performance.now() - t0;
     const runNo = result.runs[0]!.runNo;
     const [r] = await store.all<{ n: number; ok: number; window_ms: number; p50: number; p99: number; lag99: number; lagmax: number }>(`
@@ -70,7 +76,7 @@ export async function benchMswReplay(
              quantile_cont(latency_ms, 0.5)::DOUBLE AS p50, quantile_cont(latency_ms, 0.99)::DOUBLE AS p99,
              quantile_cont(lag_ms, 0.99)::DOUBLE AS lag99, max(lag_ms)::DOUBLE AS lagmax
       FROM requests WHERE run_no = ${runNo}`);
-    return { requests: r!.n, completedPerS: (r!.ok / r!.window_ms) * 1000, success: r!.ok / r!.n, p50LatencyMs: r!.p50, p99LatencyMs: r!.p99, p99LagMs: r!.lag99, maxLagMs: r!.lagmax, wallMs };
+    return { requests: r!.n, completedPerS: (r!.ok / r!.window_ms) * 1000, success: r!.ok / r!.n, p50LatencyMs: r!.p50, p99LatencyMs: r!.p99, p99LagMs: r!.lag99, maxLagMs: r!.lagmax, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     store.close();
   }

@@ -8,6 +8,9 @@
 import os from 'node:os';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { RunEnvironment } from '../src/runner/run-environment.js';
 import { benchGeneratorLag, LAG_P99_TARGET_MS } from './generator-lag-case.js';
 import { benchMockServer, CONNECTIONS, MOCK_SERVER_TARGET_RPS, type MockServerRun } from './mock-server-case.js';
@@ -96,7 +99,14 @@ export async function generatorLagCase(runs: number, tiny = false): Promise<Reco
 export const STREAM_REPLAY_TARGET_RPS = 5000;
 export const STREAM_REPLAY_LAG_P99_MS = 2;
 
-/** replayScenario over the loopback mock server (started in-process), every request streamed, open loop. */
+/**
+ * replayScenario over the loopback mock server, every request streamed, open loop, as a user runs
+ * it: `routebench mock-server` in its own process (mock-server-child.ts; on cpu 1 under taskset
+ * when it exists) and the replay with `--mock-url` in this one. Besides the rates and the lag, the
+ * CPU-seconds each process spent per 1,000 requests (the client's from process.cpuUsage, every
+ * thread; the server's from its `/_routebench/stats` cpu_ms before and after), so a figure taken on
+ * a busy machine can be judged: at 5,000 req/s each process has one core, 1 s per 1,000 requests.
+ */
 export async function mockServerStreamCase(runs: number, tmp: string, env: RunEnvironment, tiny = false): Promise<Record<string, unknown>> {
   const loadBefore = load();
   const size = tiny ? { targets: 4, rate: 100, seconds: 0.5, stream: 1 } : { targets: 8, rate: STREAM_REPLAY_TARGET_RPS, seconds: 5, stream: 1 };
@@ -106,28 +116,62 @@ export async function mockServerStreamCase(runs: number, tmp: string, env: RunEn
     rmSync(`${db}.wal`, { force: true });
     return db;
   };
-  await benchMswReplay(fresh(), env, { ...size, seconds: Math.min(size.seconds, 1) }, 'mock-server'); // warm-up: discarded
-  const rs: MswReplayResult[] = [];
-  for (let i = 0; i < runs; i++) {
-    gc();
-    rs.push(await benchMswReplay(fresh(), env, size, 'mock-server'));
+  const server = await startServerChild(`stream:${size.targets}`);
+  try {
+    const serverCpuMs = async () => ((await (await fetch(`${server.url}/_routebench/stats`)).json()) as { cpu_ms: number }).cpu_ms;
+    await benchMswReplay(fresh(), env, { ...size, seconds: Math.min(size.seconds, 1) }, 'mock-server', server.url); // warm-up: discarded
+    const rs: (MswReplayResult & { serverCpuMs: number })[] = [];
+    for (let i = 0; i < runs; i++) {
+      gc();
+      const before = await serverCpuMs();
+      const r = await benchMswReplay(fresh(), env, size, 'mock-server', server.url);
+      rs.push({ ...r, serverCpuMs: (await serverCpuMs()) - before });
+    }
+    const rps = stat(rs.map((r) => r.completedPerS));
+    const lag = stat(rs.map((r) => r.p99LagMs), 2);
+    return {
+      processes: `mock server in a child process (${server.pinned ? 'taskset cpu 1' : 'not pinned'}), replay with --mock-url in the bench process`,
+      targets: size.targets,
+      offeredPerS: size.rate,
+      requests: rs[0]!.requests,
+      completedPerS: rps,
+      completedOverOffered: round(rps.median / size.rate, 3),
+      success: stat(rs.map((r) => r.success), 4),
+      p50LatencyMs: stat(rs.map((r) => r.p50LatencyMs), 2),
+      p99LatencyMs: stat(rs.map((r) => r.p99LatencyMs), 1),
+      p99LagMs: lag,
+      maxLagMs: stat(rs.map((r) => r.maxLagMs), 1),
+      clientCpuSPer1kRequests: stat(rs.map((r) => r.cpuMs / r.requests), 3),
+      serverCpuSPer1kRequests: stat(rs.map((r) => r.serverCpuMs / r.requests), 3),
+      loadAverage: { before: loadBefore, after: load() },
+      target: STREAM_REPLAY_TARGET_RPS,
+      lagTargetMs: STREAM_REPLAY_LAG_P99_MS,
+      met: rps.median >= STREAM_REPLAY_TARGET_RPS * 0.99 && lag.median <= STREAM_REPLAY_LAG_P99_MS,
+    };
+  } finally {
+    await server.stop();
   }
-  const rps = stat(rs.map((r) => r.completedPerS));
-  const lag = stat(rs.map((r) => r.p99LagMs), 2);
-  return {
-    targets: size.targets,
-    offeredPerS: size.rate,
-    requests: rs[0]!.requests,
-    completedPerS: rps,
-    completedOverOffered: round(rps.median / size.rate, 3),
-    success: stat(rs.map((r) => r.success), 4),
-    p50LatencyMs: stat(rs.map((r) => r.p50LatencyMs), 2),
-    p99LatencyMs: stat(rs.map((r) => r.p99LatencyMs), 1),
-    p99LagMs: lag,
-    maxLagMs: stat(rs.map((r) => r.maxLagMs), 1),
-    loadAverage: { before: loadBefore, after: load() },
-    target: STREAM_REPLAY_TARGET_RPS,
-    lagTargetMs: STREAM_REPLAY_LAG_P99_MS,
-    met: rps.median >= STREAM_REPLAY_TARGET_RPS * 0.99 && lag.median <= STREAM_REPLAY_LAG_P99_MS,
+}
+
+/** `mock-server-child.ts <scale 1> <which>` on cpu 1 when taskset exists; bounded: killed after 10 minutes. */
+async function startServerChild(which: string): Promise<{ url: string; pinned: boolean; stop(): Promise<void> }> {
+  const pinned = spawnSync('taskset', ['-c', '1', 'true'], { timeout: 5000 }).status === 0;
+  const node = [process.execPath, '--import', 'tsx', fileURLToPath(new URL('mock-server-child.ts', import.meta.url)), '1', which];
+  const opts = { stdio: ['pipe', 'pipe', 'inherit'] as const, cwd: fileURLToPath(new URL('..', import.meta.url)) };
+  const child = pinned ? spawn('taskset', ['-c', '1', ...node], { ...opts, stdio: [...opts.stdio] }) : spawn(node[0]!, node.slice(1), { ...opts, stdio: [...opts.stdio] });
+  const killer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+  const stop = async () => {
+    clearTimeout(killer);
+    if (child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.stdin!.end();
+    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 3000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
   };
+  const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
+  if (first.done) {
+    await stop();
+    throw new Error('mock-server-child exited before listening');
+  }
+  return { url: (JSON.parse(first.value as string) as { url: string }).url, pinned, stop };
 }
