@@ -6,15 +6,13 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inputError, sortProblems, type Problem } from '../errors.js';
-import { MockTarget } from '../providers/mock/mock-model.js';
-import { GatewayLayer } from '../providers/mock/gateway-layer.js';
 import { problemAt, type LoadedScenario } from '../scenario/load-scenario.js';
 import type { ThresholdsSpec } from '../scenario/schema.js';
 import { combineThresholds } from '../scenario/threshold-expr.js';
 import { planTargets, type GatewayPlan, type IncidentPlan, type TargetPlan } from './plan-targets.js';
 
 export type { GatewayPlan, IncidentPlan, TargetPlan };
-import { defaultFormatFor } from '../traffic/trace-formats.js';
+import { defaultFormatFor } from '../traffic/default-format.js';
 import { buildRouter, type BuiltRouter } from './plan-strategies.js';
 import { loadStrategies, strategiesNamedIn } from '../strategies/registry.js';
 import type { StrategyDef } from '../strategies/strategy.js';
@@ -98,10 +96,4 @@ export function planWith(loaded: LoadedScenario, opts: PlanOptions, strategies: 
     throw inputError('SCENARIO_INVALID', `${loaded.file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'}`, sorted);
   }
   return { loaded, name: sc.name, seed, targets, gateways, strategies: strategyPlans, incidents, defaults, tracePath, traceFormat };
-}
-
-/** Fresh mock targets for one run (rate-limit buckets are per run), with one shared layer per gateway. */
-export function createMocks(plan: ScenarioPlan): MockTarget[] {
-  const layers = new Map(plan.gateways.map((g) => [g.name, new GatewayLayer({ name: g.name, addedLatencyMs: g.addedLatencyMs, rateLimit: g.rateLimit, incidents: g.incidents })]));
-  return plan.targets.map((t) => new MockTarget(t.behaviour, t.incidents, t.mockSeed, t.dialect, t.contextWindow, t.via === undefined ? undefined : layers.get(t.via)));
 }

@@ -200,7 +200,4 @@ function columnIndexes(header: string[], names: string[]): number[] | string {
 /** The registry of trace formats. */
 export const traceFormats: Record<string, TraceFormat> = { routebench, azure, mooncake, burstgpt, 'otel-genai': otelGenai, litellm, openrouter, portkey };
 
-/** The format a file probably is, from its extension. */
-export function defaultFormatFor(file: string): string {
-  return file.endsWith('.csv') ? 'azure' : 'routebench';
-}
+export { defaultFormatFor } from './default-format.js';

@@ -5,7 +5,6 @@
  */
 import type { Argv } from 'yargs';
 import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
-import { openTraffic } from '../../traffic/open-traffic.js';
 import { combinedThresholdLines } from '../../scenario/threshold-expr.js';
 import { checkScenario } from '../check-scenario.js';
 import { paint } from '../colour.js';
@@ -39,6 +38,8 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
       const before = problems.length;
       let requests = '';
       if (args.traffic && plan.tracePath) {
+        // The trace readers and log importers load only when there is a trace to read.
+        const { openTraffic } = await import('../../traffic/open-traffic.js');
         const traffic = openTraffic(loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, { onBadRow: 'skip' });
         for await (const batch of traffic.batches) void batch;
         if (traffic.stats.skippedRows > 0) {
