@@ -18,9 +18,21 @@ export function estimateTokens(text: string): number {
 /** A user message that begins with `marker` and comes to about `inputTokens` tokens with the chat framing. */
 export function synthPrompt(marker: string, inputTokens: number): string {
   const fill = Math.max(0, Math.round(inputTokens) - CHAT_OVERHEAD_TOKENS - estimateTokens(marker));
-  const parts: string[] = [marker];
-  for (let i = 0; i < fill; i++) parts.push(WORDS[i % WORDS.length]!);
-  return parts.join(' ');
+  return fill === 0 ? marker : `${marker} ${fillText(fill)}`;
+}
+
+/** The first `n` filler words, space-separated; the last few hundred lengths kept (a replay asks for the same ones per call). */
+const fills = new Map<number, string>();
+function fillText(n: number): string {
+  let text = fills.get(n);
+  if (text === undefined) {
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) parts.push(WORDS[i % WORDS.length]!);
+    text = parts.join(' ');
+    if (fills.size >= 256) fills.delete(fills.keys().next().value!);
+    fills.set(n, text);
+  }
+  return text;
 }
 
 /** The text of mock output token `i`: a word, space-separated from the previous one. */
