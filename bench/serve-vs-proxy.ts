@@ -5,13 +5,14 @@
  * exists, in the arrangement that measured best on a 2-core machine: proxy and serve on cpu1, mock
  * and load generator on cpu0. Arms are interleaved and their order alternated every round.
  *   throughput   autocannon, 50 connections, 1 s warm-up then 5 s, non-streaming; serve ÷ proxy (median
- *                of the per-round ratios), and each server's CPU per request (from /proc)
+ *                of the per-round ratios), and each server's CPU per request over the measured seconds
+ *                (user + system from /proc, read by the load generator around them) and their ratio
  *   added        sequential hrtime client at concurrency 1: p50/p99 of (arm − direct-to-mock) per round
  *   ttft         the same for streams, time to the first content token
  * Targets: throughput ≥ 85% of the proxy's; added p50 ≤ the proxy's + 10 µs; TTFT + ≤ 1 ms.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,18 +70,6 @@ function load<T>(spec: Record<string, unknown>): T {
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
 }
 
-/** CPU time (user + system) of a process so far, µs; NaN without Linux /proc. */
-function cpuUs(pid: number): number {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return NaN;
-  }
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1e6) / TICK_HZ;
-}
-
 type Round = Record<string, { p50: number; p99: number }>;
 const added = (rounds: Round[], arm: string, q: 'p50' | 'p99') => rounds.map((r) => r[arm]![q] - r.direct![q]);
 
@@ -118,11 +107,10 @@ export async function benchServeVsProxy(runs: number, sizes: ServeBenchSizes = F
     const pids = { proxy: proxy.proc.pid!, serve: serve.proc.pid! };
     for (let r = 0; r < runs; r++) {
       for (const arm of r % 2 === 0 ? (['proxy', 'serve'] as const) : (['serve', 'proxy'] as const)) {
-        const c0 = cpuUs(pids[arm]);
-        const t = load<{ rps: number; requests: number; errors: number; non2xx: number }>({ mode: 'throughput', url: arms[arm], connections: 50, warmupS: sizes.warmupS, durationS: sizes.durationS, body: BODY });
+        const t = load<{ rps: number; requests: number; errors: number; non2xx: number; cpuUsPerRequest: number | null }>({ mode: 'throughput', url: arms[arm], connections: 50, warmupS: sizes.warmupS, durationS: sizes.durationS, body: BODY, cpuPid: pids[arm], tickHz: TICK_HZ });
         if (t.errors > 0 || t.non2xx > 0) throw new Error(`${arm}: ${t.errors} errors, ${t.non2xx} non-2xx under load`);
         rps[arm].push(t.rps);
-        cpu[arm].push((cpuUs(pids[arm]) - c0) / t.requests); // includes the warm-up's share: an upper bound
+        cpu[arm].push(t.cpuUsPerRequest ?? NaN); // the measured seconds only (the load generator reads /proc around them)
       }
     }
     const armList = Object.entries(arms).map(([name, url]) => ({ name, url }));
@@ -151,9 +139,10 @@ export async function benchServeVsProxy(runs: number, sizes: ServeBenchSizes = F
         serveRange: range(rps.serve).map((x) => round(x)),
         serveOverProxy: round(ratio, 3),
         serveOverProxyOfMedians: round(median(rps.serve) / median(rps.proxy), 3),
-        cpuUsPerRequest: { proxy: round(median(cpu.proxy), 1), serve: round(median(cpu.serve), 1) },
-        /** What the arms could carry with a core each: proxy CPU per request ÷ serve's. */
-        cpuCapacityRatio: round(median(cpu.proxy) / median(cpu.serve), 3),
+        /** CPU time (user + system) of each server process per request, over the measured seconds only. */
+        cpuUsPerRequest: { proxy: round(median(cpu.proxy), 1), serve: round(median(cpu.serve), 1), proxyRange: range(cpu.proxy).map((x) => round(x, 1)), serveRange: range(cpu.serve).map((x) => round(x, 1)) },
+        /** What the arms could carry with a core each: proxy CPU per request ÷ serve's (median of the per-round ratios; robust to the machine's load). */
+        cpuCapacityRatio: round(median(cpu.serve.map((x, i) => cpu.proxy[i]! / x)), 3),
         target: THROUGHPUT_TARGET,
         met: ratio >= THROUGHPUT_TARGET,
       },

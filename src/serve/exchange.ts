@@ -5,12 +5,13 @@
  * request is over, the winning attempt (or the last failed one) is relayed as the upstream sent it:
  * status, body bytes and headers, plus `x-routebench-target`, `-attempts` and `-reason`.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { DialectName } from '../providers/canonical.js';
 import type { RequestState } from '../engine/engine-attempt.js';
 import type { Tags, TrafficRequest } from '../traffic/traffic-request.js';
 import type { IncomingFields } from './incoming.js';
 import { headerSafe, type ServeError } from './serve-errors.js';
+import type { UpstreamCall } from './upstream-call.js';
 
 /** What an upstream attempt captured, as far as relaying it goes. */
 export interface Captured {
@@ -28,6 +29,12 @@ export interface Captured {
 const HOP: Readonly<Record<string, true>> = { connection: true, 'keep-alive': true, 'transfer-encoding': true, 'content-length': true, 'proxy-connection': true, te: true, trailer: true, upgrade: true };
 /** Client headers passed on to the upstream (the rest, auth included, are not). */
 const PASSED = ['anthropic-version', 'anthropic-beta', 'openai-beta', 'accept'] as const;
+const JSON_TYPE: IncomingHttpHeaders = Object.freeze({ 'content-type': 'application/json' });
+
+/** Makes serve's own answer when there is nothing to relay: no attempt at all, or the last one timed out. */
+export interface OwnAnswer {
+  ownAnswer(ex: Exchange, reason: string, timedOut: Captured | undefined): ServeError;
+}
 
 export class Exchange implements TrafficRequest {
   readonly index: number;
@@ -53,6 +60,11 @@ export class Exchange implements TrafficRequest {
   last: Captured | undefined;
   attempts = 0;
   reason = '';
+  /** Its upstream calls in flight. */
+  readonly calls: UpstreamCall[] = [];
+  /** Neighbours in the driver's list of open requests (for a shutdown). */
+  prevOpen: Exchange | undefined = undefined;
+  nextOpen: Exchange | undefined = undefined;
   private altModel: string | undefined;
   private altBody: string | undefined;
 
@@ -96,14 +108,19 @@ export class Exchange implements TrafficRequest {
     return this.altBody!;
   }
 
-  /** Response headers: the upstream's (hop-by-hop ones dropped) and routebench's own. */
-  headersFor(up: IncomingHttpHeaders | undefined, targetId: string | undefined, contentLength?: number): OutgoingHttpHeaders {
-    const h: OutgoingHttpHeaders = {};
-    if (up) for (const k in up) if (HOP[k] !== true) h[k] = up[k];
-    if (contentLength !== undefined) h['content-length'] = contentLength;
-    if (targetId !== undefined) h['x-routebench-target'] = targetId;
-    h['x-routebench-attempts'] = this.attempts;
-    if (this.reason !== '') h['x-routebench-reason'] = headerSafe(this.reason);
+  /** Response headers as a flat [name, value, ...] list: the upstream's (hop-by-hop ones dropped) and routebench's own. */
+  headersFor(up: IncomingHttpHeaders | undefined, targetId: string | undefined, contentLength?: number): (string | number | string[])[] {
+    const h: (string | number | string[])[] = [];
+    if (up) {
+      for (const k in up) {
+        const v = up[k];
+        if (HOP[k] !== true && v !== undefined) h.push(k, v);
+      }
+    }
+    if (contentLength !== undefined) h.push('content-length', contentLength);
+    if (targetId !== undefined) h.push('x-routebench-target', targetId);
+    h.push('x-routebench-attempts', this.attempts);
+    if (this.reason !== '') h.push('x-routebench-reason', headerSafe(this.reason));
     return h;
   }
 
@@ -122,13 +139,13 @@ export class Exchange implements TrafficRequest {
    * The request is over (not committed): relay the winner or the last failure. `own` makes serve's
    * own answer when there is nothing to relay: no attempt at all, or the last one timed out.
    */
-  finish(attempts: number, reason: string, own: (timedOut: Captured | undefined) => ServeError): void {
+  finish(attempts: number, reason: string, own: OwnAnswer): void {
     this.attempts = attempts;
     this.reason = reason;
     if (this.committed || !this.open()) return;
     const c = this.winner ?? this.last;
-    if (c === undefined) return this.answer(own(undefined));
-    if (c.ending === 'timeout') return this.answer(own(c), c.targetId);
+    if (c === undefined) return this.answer(own.ownAnswer(this, reason, undefined));
+    if (c.ending === 'timeout') return this.answer(own.ownAnswer(this, reason, c), c.targetId);
     if (c.ending !== 'end' || c.status === 0) {
       this.res.destroy(); // the upstream reset the connection: so does serve, and the client sees the same network error
       return;
@@ -141,7 +158,7 @@ export class Exchange implements TrafficRequest {
   /** An answer serve makes itself, in the endpoint's dialect. */
   answer(e: ServeError, targetId?: string): void {
     if (!this.open()) return;
-    const h = this.headersFor({ 'content-type': 'application/json' }, targetId, Buffer.byteLength(e.body));
+    const h = this.headersFor(JSON_TYPE, targetId, Buffer.byteLength(e.body));
     this.res.writeHead(e.status, h);
     this.res.end(e.body);
   }

@@ -37,18 +37,18 @@ interface ChatBody {
 const whole = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
 
 const NO_HEADERS: IncomingHttpHeaders = Object.freeze({});
-/** The marker's opening bracket and tag, as UTF-8 bytes. */
-const MARKER_START = Buffer.from('⟦rb ', 'utf8');
+/** The marker's opening bracket and tag. */
+const MARKER_START = '⟦rb ';
 
 /**
- * `raw` is the body's bytes when at hand: the marker is then looked for in the messages only if
- * its opening bytes occur at all (a byte search, no walk over the messages).
+ * `text` is the body as text when at hand: the marker is then looked for in the messages only if
+ * its opening occurs at all (a string search, no walk over the messages).
  */
-export function readIncoming(headers: IncomingHttpHeaders, body: Record<string, unknown>, raw?: Buffer): IncomingFields {
+export function readIncoming(headers: IncomingHttpHeaders, body: Record<string, unknown>, text?: string): IncomingFields {
   const b = body as ChatBody;
   // Node lowercases header names: one lookup tells whether the marker headers are there at all.
   const marked = headers['x-routebench-request'] !== undefined;
-  const marker = marked || raw === undefined || raw.includes(MARKER_START) ? readMarker(marked ? headers : NO_HEADERS, body) : undefined;
+  const marker = marked || text === undefined || text.includes(MARKER_START) ? readMarker(marked ? headers : NO_HEADERS, body) : undefined;
   const tagHeader = headers['x-routebench-tags'];
   return {
     index: marker?.request,

@@ -13,7 +13,7 @@ import type { EngineAttempt, RequestState } from '../engine/engine-attempt.js';
 import { RequestMachine, type MachineDriver } from '../engine/request-machine.js';
 import type { Router } from '../strategies/strategy.js';
 import { recordCall, recordCancel } from './attempt-result.js';
-import type { Captured, Exchange } from './exchange.js';
+import type { Captured, Exchange, OwnAnswer } from './exchange.js';
 import { serveError, type ServeError } from './serve-errors.js';
 import { UpstreamCall, type CallOwner } from './upstream-call.js';
 import type { UpstreamSet } from './upstreams.js';
@@ -40,12 +40,17 @@ export interface ServeCounters {
   failovers: number;
 }
 
-export class ServeDriver implements MachineDriver, CallOwner {
+/** The call of `att` among its request's calls in flight. */
+function callOf(ex: Exchange, att: EngineAttempt): UpstreamCall | undefined {
+  for (const c of ex.calls) if (c.att === att) return c;
+  return undefined;
+}
+
+export class ServeDriver implements MachineDriver, CallOwner, OwnAnswer {
   readonly machine: RequestMachine;
   readonly counters: ServeCounters = { requests: 0, ok: 0, attempts: 0, failovers: 0 };
-  private readonly calls = new Map<EngineAttempt, UpstreamCall>();
-  /** Requests not finished yet (for a shutdown). */
-  private readonly open = new Set<Exchange>();
+  /** Requests not finished yet (for a shutdown): a list linked through the exchanges, no set to hash into. */
+  private openHead: Exchange | undefined = undefined;
   /** Shutting down: nothing new is sent, no timer fires. */
   private closing = false;
   private readonly t0: number;
@@ -70,7 +75,7 @@ export class ServeDriver implements MachineDriver, CallOwner {
       const state = this.machine.arrive(ex);
       if (!state.done && state.request === ex) {
         ex.state = state;
-        this.open.add(ex);
+        this.link(ex);
       }
     } catch (e) {
       this.fault(ex, e);
@@ -91,10 +96,27 @@ export class ServeDriver implements MachineDriver, CallOwner {
   /** Shutdown: every open request ends now (its attempts aborted, its client cut), and nothing new is sent. */
   abortAll(): void {
     this.closing = true;
-    for (const ex of [...this.open]) {
+    const open: Exchange[] = [];
+    for (let ex = this.openHead; ex !== undefined; ex = ex.nextOpen) open.push(ex);
+    for (const ex of open) {
       ex.res.destroy();
       this.clientGone(ex);
     }
+  }
+
+  private link(ex: Exchange): void {
+    ex.prevOpen = undefined;
+    ex.nextOpen = this.openHead;
+    if (this.openHead !== undefined) this.openHead.prevOpen = ex;
+    this.openHead = ex;
+  }
+
+  private unlink(ex: Exchange): void {
+    if (ex.prevOpen === undefined && this.openHead !== ex) return; // not in the list
+    if (ex.prevOpen !== undefined) ex.prevOpen.nextOpen = ex.nextOpen;
+    else this.openHead = ex.nextOpen;
+    if (ex.nextOpen !== undefined) ex.nextOpen.prevOpen = ex.prevOpen;
+    ex.prevOpen = ex.nextOpen = undefined;
   }
 
   startAttempt(att: EngineAttempt): void {
@@ -103,7 +125,7 @@ export class ServeDriver implements MachineDriver, CallOwner {
     att.queued = true;
     this.counters.attempts++;
     const call = new UpstreamCall(this, att, ex, upstream, dialects[upstream.target.dialect]);
-    this.calls.set(att, call);
+    ex.calls.push(call);
     const scale = this.p.timeScale;
     call.start(att.timeoutMs / scale, att.firstTokenTimeoutMs / scale);
   }
@@ -120,12 +142,17 @@ export class ServeDriver implements MachineDriver, CallOwner {
     state.stopReason = att.reason;
     call.committed = true;
     ex.commit(call, state.sent.length, att.reason);
-    for (const other of [...state.pending]) if (other !== att) this.calls.get(other)?.stop('lost');
+    for (const other of [...state.pending]) if (other !== att) callOf(ex, other)?.stop('lost');
   }
 
   ended(call: UpstreamCall): void {
     const att = call.att;
-    this.calls.delete(att);
+    const calls = call.exchange.calls;
+    const i = calls.indexOf(call);
+    if (i >= 0) {
+      calls[i] = calls[calls.length - 1]!;
+      calls.pop();
+    }
     att.queued = false;
     if (att.releaseOnPop) return this.machine.pool.releaseAttempt(att);
     if (att.cancelled) return;
@@ -142,7 +169,7 @@ export class ServeDriver implements MachineDriver, CallOwner {
 
   cancelAttempt(att: EngineAttempt, outcome: 'hedge_lost' | 'aborted'): void {
     recordCancel(att, outcome, this.now(), this.p.upstreams.byTarget[att.target]!.target.price);
-    this.calls.get(att)?.stop('aborted');
+    callOf(att.request as Exchange, att)?.stop('aborted');
   }
 
   setTimer(state: RequestState, at: number, gen: number): void {
@@ -161,15 +188,15 @@ export class ServeDriver implements MachineDriver, CallOwner {
   finished(state: RequestState): void {
     const ex = state.request as Exchange;
     ex.state = undefined;
-    this.open.delete(ex);
+    this.unlink(ex);
     const attempts = state.sent.length;
     if (state.succeeded) this.counters.ok++;
     if (attempts > 1 && new Set(state.sent.map((a) => a.target)).size > 1) this.counters.failovers++;
     const reason = state.stopReason !== '' ? state.stopReason : attempts > 0 ? state.sent[attempts - 1]!.reason : '';
-    ex.finish(attempts, reason, (timedOut) => this.ownAnswer(ex, reason, timedOut));
+    ex.finish(attempts, reason, this);
   }
 
-  private ownAnswer(ex: Exchange, reason: string, timedOut: Captured | undefined): ServeError {
+  ownAnswer(ex: Exchange, reason: string, timedOut: Captured | undefined): ServeError {
     if (timedOut !== undefined) return serveError(ex.dialect, 'timeout', `${timedOut.targetId} did not answer in time (${reason})`);
     if (!this.p.reaches[ex.dialect]) {
       const path = ex.dialect === 'openai' ? '/v1/messages' : '/v1/chat/completions';
@@ -184,7 +211,7 @@ export class ServeDriver implements MachineDriver, CallOwner {
     ex.answer(serveError(ex.dialect, 'internal', (e as Error)?.message ?? String(e)));
     const state = ex.state;
     ex.state = undefined;
-    this.open.delete(ex);
+    this.unlink(ex);
     if (state !== undefined && state.request === ex && !state.done) {
       try {
         this.machine.abort(state);

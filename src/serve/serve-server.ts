@@ -85,14 +85,15 @@ export async function startServeServer(driver: ServeDriver, o: ServeServerOption
     this[PENDING] = undefined;
     if (p.size > maxBody) return void reply(p.res, serveError(p.dialect, 'too_large', `the request body is over ${maxBody} bytes`));
     const raw = p.chunks.length === 1 ? p.chunks[0]! : Buffer.concat(p.chunks);
+    const text = raw.toString('utf8');
     let json: unknown;
     try {
-      json = JSON.parse(raw.toString('utf8'));
+      json = JSON.parse(text);
     } catch {
       return void reply(p.res, serveError(p.dialect, 'invalid_request', 'the request body is not JSON'));
     }
     if (json === null || typeof json !== 'object' || Array.isArray(json)) return void reply(p.res, serveError(p.dialect, 'invalid_request', 'the request body must be a JSON object'));
-    const fields = readIncoming(this.headers, json as Record<string, unknown>, raw);
+    const fields = readIncoming(this.headers, json as Record<string, unknown>, text);
     const ex = new Exchange(p.dialect, raw, json as Record<string, unknown>, fields, fields.index ?? seq++, fields.runKey ?? o.runKey, driver.now(), this.headers, p.res);
     (p.res as Res)[EXCHANGE] = ex;
     driver.arrive(ex);
@@ -120,7 +121,7 @@ export async function startServeServer(driver: ServeDriver, o: ServeServerOption
       return void reply(res, serveError(dialect ?? 'openai', 'not_found', `${how} ${req.method} ${path}; use POST /v1/chat/completions (OpenAI) or POST /v1/messages (Anthropic)`, dialect ? 405 : 404));
     }
     inFlight++;
-    res.once('close', onClose);
+    res.on('close', onClose); // a response closes once: no once() wrapper needed
     req[PENDING] = { dialect, chunks: [], size: 0, res };
     req.on('data', onData);
     req.on('end', onEnd);

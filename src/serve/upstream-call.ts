@@ -37,6 +37,9 @@ function setHeader(list: string[], name: string, value: string): void {
   list.push(name, value);
 }
 
+/** Attempt numbers as header values, made once. */
+const ATTEMPT_NUMBERS = Array.from({ length: 16 }, (_, i) => String(i));
+
 export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
   readonly targetId: string;
   status = 0;
@@ -78,8 +81,11 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
   start(timeoutMs: number, firstTokenTimeoutMs: number): void {
     const ex = this.exchange;
     const up = this.upstream;
-    // undici takes a flat [name, value, ...] list: no object to build per attempt.
-    const headers = up.headerList.concat('x-routebench-request', ex.markerRequest, 'x-routebench-attempt', String(this.att.attemptOnTarget), 'x-routebench-run', ex.runKey, 'x-routebench-tokens', ex.markerTokens);
+    // undici takes a flat [name, value, ...] list: no object to build per attempt, one array literal.
+    const n = this.att.attemptOnTarget;
+    const headers = ['x-routebench-request', ex.markerRequest, 'x-routebench-attempt', ATTEMPT_NUMBERS[n] ?? String(n), 'x-routebench-run', ex.runKey, 'x-routebench-tokens', ex.markerTokens];
+    const fixed = up.headerList;
+    for (let i = 0; i < fixed.length; i++) headers.push(fixed[i]!);
     if (ex.passed !== undefined) for (let i = 0; i < ex.passed.length; i += 2) setHeader(headers, ex.passed[i]!, ex.passed[i + 1]!);
     this.sentAt = this.owner.realNow();
     // unref: a pending attempt timeout alone never keeps the process alive (the server does while it listens).
