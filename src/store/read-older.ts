@@ -26,6 +26,11 @@ export async function missingColumns(store: Store): Promise<string[]> {
   }
 }
 
+/** What `report` and `compare` say when they read `file` through an up-to-date copy. */
+export function olderFileNote(file: string, migrated: readonly string[]): string {
+  return `${file} predates ${migrated.length} column(s) of this routebench (${migrated.slice(0, 3).join(', ')}${migrated.length > 3 ? ', ...' : ''}): read through an up-to-date copy in memory, the file is unchanged\n`;
+}
+
 /** `file` opened read-only, or, when it predates columns the queries need, an up-to-date copy of it in memory. */
 export async function openForReading(file: string): Promise<Store & { migrated?: string[] }> {
   const disk = await openStore(file, { readOnly: true });

@@ -17,7 +17,8 @@ import { comparisonMarkdown, overallVerdict, type ComparisonReport } from '../..
 import { checkRegressionBudget, parseRegressionBudget } from '../../report/regression-budget.js';
 import { resolvePairs } from '../../report/compare-pairs.js';
 import { commonWindow, partialSides, refusePartial } from '../../report/compare-partial.js';
-import { openStore, type Store } from '../../store/open-store.js';
+import type { Store } from '../../store/open-store.js';
+import { olderFileNote, openForReading } from '../../store/read-older.js';
 import { openSource } from '../../store/transfer-runs.js';
 import type { Io } from '../io.js';
 
@@ -63,11 +64,17 @@ export function compareBuilder(y: Argv): Argv<CompareArgs> {
     .option('out', { type: 'string', describe: 'also write <out>/compare/<baseline>..<candidate>.md and .json' }) as unknown as Argv<CompareArgs>;
 }
 
-/** A results file opened read-only, or an exported folder through openSource. */
-async function openSide(file: string): Promise<Store> {
+/**
+ * A results file opened read-only (one written by an older routebench through an up-to-date copy
+ * in memory, said on stderr; the file is not altered), or an exported folder through openSource.
+ */
+async function openSide(file: string, io: Io): Promise<Store> {
   if (!existsSync(file))
     throw inputError('DB_MISSING', `no results database at ${file}`, [], 'run `routebench run` first, or point --db / --baseline-db / --candidate-db at a results file or an exported folder');
-  return statSync(file).isDirectory() ? openSource(file) : openStore(file, { readOnly: true });
+  if (statSync(file).isDirectory()) return openSource(file);
+  const store = await openForReading(file);
+  if (store.migrated) io.err(olderFileNote(file, store.migrated));
+  return store;
 }
 
 const fileSafe = (id: string) => id.replace(/[/\\:*?"<>|\s]+/g, '_');
@@ -78,9 +85,9 @@ export async function compareHandler(args: CompareArgs, io: Io): Promise<number>
   const candFile = args['candidate-db'] ?? args.db;
   const stores: Store[] = [];
   try {
-    const baseStore = await openSide(baseFile);
+    const baseStore = await openSide(baseFile, io);
     stores.push(baseStore);
-    const candStore = path.resolve(candFile) === path.resolve(baseFile) ? baseStore : await openSide(candFile);
+    const candStore = path.resolve(candFile) === path.resolve(baseFile) ? baseStore : await openSide(candFile, io);
     if (candStore !== baseStore) stores.push(candStore);
 
     const pairs = await resolvePairs(baseStore, candStore, { baseline: args.baseline, candidate: args.candidate, all: args.all });

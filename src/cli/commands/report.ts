@@ -9,7 +9,7 @@ import type { Argv } from 'yargs';
 import { seedOption } from './common-options.js';
 import { ExitCode, inputError } from '../../errors.js';
 import type { Store } from '../../store/open-store.js';
-import { openForReading } from '../../store/read-older.js';
+import { olderFileNote, openForReading } from '../../store/read-older.js';
 import { openSource } from '../../store/transfer-runs.js';
 import { reportRequestFor, selectRunGroups } from '../../report/report-groups.js';
 import { writeReport } from '../../report/write-report.js';
@@ -70,7 +70,7 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
   let code: number = ExitCode.ok;
   // With --pr-comment -, stdout carries the comment only.
   const note = args['pr-comment'] === '-' ? io.err : io.out;
-  if (store.migrated) note(`${args.db} predates ${store.migrated.length} column(s) of this routebench (${store.migrated.slice(0, 3).join(', ')}${store.migrated.length > 3 ? ', ...' : ''}): read through an up-to-date copy in memory, the file is unchanged\n`);
+  if (store.migrated) note(olderFileNote(args.db, store.migrated));
   try {
     const rendered: RenderedScenario[] = [];
     const history = args.history >= 2 ? { groups: args.history, budget: given.length ? given : parseRegressionBudget(DEFAULT_HISTORY_BUDGET) } : undefined;
