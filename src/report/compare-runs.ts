@@ -40,6 +40,13 @@ export interface CompareOptions {
    * window when one run is partial (see compare-partial.ts). Both runs are cut the same way.
    */
   untilMs?: number;
+  /**
+   * The baseline's bootstrap, kept across calls that compare the same baseline run (same store,
+   * relation, window, resamples and seed give the same replicates): a report compares every
+   * strategy with one baseline and draws its replicates once. Only for a relation that does not
+   * change between the calls.
+   */
+  baselineCache?: Map<string, QuantileBootstrap[]>;
 }
 
 export interface ComparisonRow {
@@ -142,7 +149,10 @@ export async function compareRuns(base: CompareSide, cand: CompareSide, opts: Co
 
   const targets = QUANTILE_METRICS.map(({ column, filter, p }) => ({ column, filter, p }));
   // Independent streams per side: the two runs are resampled independently.
-  const bq = await bootstrapQuantiles({ store: base.store, from: relation, where: `run_no = ${Math.trunc(base.runNo)} AND ${window}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/baseline') });
+  const baseSample = { store: base.store, from: relation, where: `run_no = ${Math.trunc(base.runNo)} AND ${window}` };
+  const cacheKey = `${baseSample.from}\u0000${baseSample.where}\u0000${resamples}\u0000${seed}`;
+  const bq = opts.baselineCache?.get(cacheKey) ?? (await bootstrapQuantiles(baseSample, targets, { resamples, rng: Rng.derive(seed, 'compare/baseline') }));
+  opts.baselineCache?.set(cacheKey, bq);
   const cq = await bootstrapQuantiles({ store: cand.store, from: relation, where: `run_no = ${Math.trunc(cand.runNo)} AND ${window}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/candidate') });
   const quantileRow = (i: number) => {
     const [qb, qc] = [bq[i]!, cq[i]!] as [QuantileBootstrap, QuantileBootstrap];

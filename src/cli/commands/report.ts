@@ -19,6 +19,7 @@ import { parseRegressionBudget } from '../../report/regression-budget.js';
 import { DEFAULT_COMPARE_SEED, DEFAULT_RESAMPLES } from '../../report/compare-runs.js';
 import { harnessVersion } from '../../runner/run-environment.js';
 import { ensureWritableFolder, type Io } from '../io.js';
+import { checkPositiveInteger } from '../option-checks.js';
 
 export interface ReportArgs {
   db: string;
@@ -33,6 +34,7 @@ export interface ReportArgs {
   'report-url'?: string;
   resamples: number;
   seed: number;
+  workers?: number;
 }
 
 /** Drawn on the history chart when no --max-regression is given (the budget the example workflow gates on, with p95 for p99). */
@@ -51,7 +53,8 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
     .option('base', { type: 'string', describe: "the base branch's results (DuckDB file or exported folder): what changed, on the suite page and in --pr-comment" })
     .option('report-url', { type: 'string', describe: 'link to the full report, for --pr-comment' })
     .option('resamples', { type: 'number', default: DEFAULT_RESAMPLES, describe: 'bootstrap resamples for intervals' })
-    .option('seed', { type: 'number', coerce: seedOption, default: DEFAULT_COMPARE_SEED, describe: 'seed of the bootstrap draws' }) as unknown as Argv<ReportArgs>;
+    .option('seed', { type: 'number', coerce: seedOption, default: DEFAULT_COMPARE_SEED, describe: 'seed of the bootstrap draws' })
+    .option('workers', { type: 'number', describe: 'render this many reports at once, charts in worker threads (default: one per available core; 1 renders on the main thread)' }) as unknown as Argv<ReportArgs>;
 }
 
 function checkArgs(args: ReportArgs): void {
@@ -62,6 +65,7 @@ function checkArgs(args: ReportArgs): void {
 
 export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
   checkArgs(args);
+  checkPositiveInteger('workers', args.workers);
   const given = parseRegressionBudget(args['max-regression'] ?? []);
   ensureWritableFolder(args.out, '--out');
   // An older results file is read through an up-to-date copy in memory; the file is not altered.
@@ -74,11 +78,22 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
   try {
     const rendered: RenderedScenario[] = [];
     const history = args.history >= 2 ? { groups: args.history, budget: given.length ? given : parseRegressionBudget(DEFAULT_HISTORY_BUDGET) } : undefined;
-    for (const group of await selectRunGroups(store, { runGroups: args['run-group'], scenario: args.scenario })) {
-      const req = await reportRequestFor(store, group);
-      const written = await writeReport(store, { ...req, harnessVersion: harnessVersion() }, args.out, { images: args.images, resamples: args.resamples, seed: args.seed, history });
-      rendered.push({ dir: written.dir, json: written.json });
-      note(`report: ${written.dir}/index.html (${req.runs.length} strategies)\n`);
+    const groups = await selectRunGroups(store, { runGroups: args['run-group'], scenario: args.scenario });
+    const reqs = [];
+    for (const group of groups) reqs.push(await reportRequestFor(store, group));
+    const opts = { images: args.images, resamples: args.resamples, seed: args.seed, history };
+    // Several reports at once (render-pool.ts), printed in order; the files are those of one at a time.
+    const workers = args.workers ?? (await import('../../runner/workers/run-parallel.js')).defaultWorkers();
+    const pool = workers > 1 && reqs.length > 1 ? (await import('../../report/render-pool.js')).reportPool(store, args.out, workers) : undefined;
+    try {
+      const pending = reqs.map((req) => (pool ? pool.submit({ ...req, harnessVersion: harnessVersion() }, opts) : undefined));
+      for (const [i, req] of reqs.entries()) {
+        const written = await (pending[i] ?? writeReport(store, { ...req, harnessVersion: harnessVersion() }, args.out, opts));
+        rendered.push({ dir: written.dir, json: written.json });
+        note(`report: ${written.dir}/index.html (${req.runs.length} strategies)\n`);
+      }
+    } finally {
+      await pool?.close();
     }
     const entries = await suiteEntries(store, args.out, rendered);
     let comparison: BaseComparison | null = null;

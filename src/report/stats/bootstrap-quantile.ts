@@ -87,8 +87,8 @@ export function resamplePositions(n: number, p: number, resamples: number, rng: 
 const num = (x: number) => (Number.isFinite(x) ? String(x) : 'NULL');
 
 /**
- * Point estimates and B bootstrap replicates for several quantiles of one sample, in two queries:
- * counts and estimates, then one quantile_disc per (column, filter) with every replicate position.
+ * Point estimates and B bootstrap replicates for several quantiles of one sample: one query for
+ * counts and estimates, then one per (column, filter) for the order statistics the replicates need.
  */
 export async function bootstrapQuantiles(sample: QuantileSample, targets: readonly QuantileTarget[], opts: { resamples: number; rng: Rng }): Promise<QuantileBootstrap[]> {
   if (targets.length === 0) return [];
@@ -98,9 +98,14 @@ export async function bootstrapQuantiles(sample: QuantileSample, targets: readon
     const [column, filter] = groups[g]!.split('\u0000') as [string, string];
     return `${fn.replace('$col', column)} FILTER (WHERE ${filter})`;
   };
-  const first = groups.map((_, g) => `${agg(g, 'count($col)')} AS n${g}`).concat(targets.map((t, i) => `${agg(groupOf[i]!, `quantile_cont($col, ${num(t.p)}::DOUBLE)`)}::DOUBLE AS e${i}`));
-  const [row] = await sample.store.all<Record<string, number | null>>(`SELECT ${first.join(', ')} FROM ${sample.from} WHERE ${sample.where}`);
+  // One quantile_cont per (column, filter) with the list of its quantiles: one sort instead of one
+  // per quantile, the same values (quantile_cont's list form interpolates exactly as the scalar one).
+  const ps = groups.map((_, g) => targets.filter((_, i) => groupOf[i] === g).map((t) => `${num(t.p)}::DOUBLE`));
+  const first = groups.map((_, g) => `${agg(g, 'count($col)')} AS n${g}, ${agg(g, `quantile_cont($col, [${ps[g]!.join(', ')}])`)}::DOUBLE[] AS e${g}`);
+  const [row] = await sample.store.all<Record<string, number | (number | null)[] | null>>(`SELECT ${first.join(', ')} FROM ${sample.from} WHERE ${sample.where}`);
   const counts = groups.map((_, g) => Number(row?.[`n${g}`] ?? 0));
+  const slot = targets.map((_, i) => targets.slice(0, i).filter((_, j) => groupOf[j] === groupOf[i]).length);
+  const estimateOf = (i: number): number | null => (row?.[`e${groupOf[i]!}`] as (number | null)[] | null | undefined)?.[slot[i]!] ?? null;
 
   // Each replicate needs the order statistic x₍⌈n·u⌉₎ for its positions u. Many draws share a rank,
   // so each (column, filter) asks DuckDB once per distinct rank k, at position (k − ½)/n.
@@ -136,7 +141,7 @@ export async function bootstrapQuantiles(sample: QuantileSample, targets: readon
 
   return targets.map((t, i) => {
     const n = counts[groupOf[i]!]!;
-    const estimate = n > 0 ? (row?.[`e${i}`] ?? null) : null;
+    const estimate = n > 0 ? estimateOf(i) : null;
     const step = plan[i];
     if (!step) return { p: t.p, n, estimate, replicates: null };
     const at = valueAt[groupOf[i]!]!;
