@@ -30,20 +30,21 @@ let cachedDayMs = 0;
  */
 export function fastIso(s: string): number | undefined {
   const n = s.length;
-  if (n < 19 || s[4] !== '-' || s[7] !== '-' || (s[10] !== 'T' && s[10] !== ' ') || s[13] !== ':' || s[16] !== ':') return undefined;
+  // '-' 45, 'T' 84, ' ' 32, ':' 58
+  const sep = s.charCodeAt(10);
+  if (n < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (sep !== 84 && sep !== 32) || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
   const h = two(s, 11);
   const mi = two(s, 14);
   const sec = two(s, 17);
   if (!(h <= 23 && mi <= 59 && sec <= 59)) return undefined;
-  const day = s.slice(0, 10);
-  if (day !== cachedDay) {
+  if (!(cachedDay !== '' && s.startsWith(cachedDay))) {
     const y = two(s, 0) * 100 + two(s, 2);
     const mo = two(s, 5);
     const d = two(s, 8);
     const ms = Date.UTC(y, mo - 1, d);
     const back = new Date(ms);
     if (!(y >= 0) || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return undefined;
-    cachedDay = day;
+    cachedDay = s.slice(0, 10);
     cachedDayMs = ms;
   }
   let i = 19;
@@ -79,9 +80,18 @@ export function fastIso(s: string): number | undefined {
  */
 export function unixNanoMs(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v / 1e6 : undefined;
-  if (typeof v !== 'string' || !/^\d{1,20}$/.test(v)) return undefined;
-  if (v.length <= 6) return Number(v) / 1e6;
-  return Number(v.slice(0, -6)) + Number(v.slice(-6)) / 1e6;
+  if (typeof v !== 'string' || v.length === 0 || v.length > 20) return undefined;
+  // Digits read by hand (no regex, no slices): the part above the last six digits, and those six.
+  const split = v.length - 6;
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < v.length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    if (i < split) hi = hi * 10 + d;
+    else lo = lo * 10 + d;
+  }
+  return split <= 0 ? lo / 1e6 : hi + lo / 1e6;
 }
 
 /** A finite number, from a number or a numeric string; undefined for null, '' and anything else. */
@@ -111,6 +121,12 @@ export function boolOf(v: unknown): boolean | undefined {
     if (s === 'false') return false;
   }
   return undefined;
+}
+
+/** Whether an object has an own key (without the array `Object.keys` makes). */
+export function someKey(o: object): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
 }
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

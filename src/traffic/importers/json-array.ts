@@ -7,11 +7,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { inputError } from '../../errors.js';
-import type { BadRecord, LogRecord } from './log-records.js';
+import type { RecordSink } from './log-records.js';
 
 export const MAX_ELEMENT_CHARS = 16 * 1024 * 1024;
 
-export async function* arrayRecords(file: string): AsyncGenerator<(LogRecord | BadRecord)[]> {
+export async function* arrayRecords(file: string, sink: RecordSink): AsyncGenerator<void> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const scanner = new ArrayScanner(file);
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -23,16 +23,14 @@ export async function* arrayRecords(file: string): AsyncGenerator<(LogRecord | B
       } catch {
         throw inputError('TRACE_ENCODING', `${file}:${scanner.lineNo}: the file is not valid UTF-8`, [{ file, line: scanner.lineNo, col: 1, path: '', message: 'not valid UTF-8; convert it, e.g. `iconv -f latin1 -t utf-8`' }]);
       }
-      const out: (LogRecord | BadRecord)[] = [];
-      scanner.feed(text, out);
-      if (out.length > 0) yield out;
+      scanner.feed(text, sink);
+      yield;
     }
   } finally {
     stream.destroy();
   }
-  const out: (LogRecord | BadRecord)[] = [];
-  scanner.end(out);
-  if (out.length > 0) yield out;
+  scanner.end(sink);
+  yield;
 }
 
 class ArrayScanner {
@@ -50,7 +48,7 @@ class ArrayScanner {
 
   constructor(private readonly file: string) {}
 
-  feed(text: string, out: (LogRecord | BadRecord)[]): void {
+  feed(text: string, out: RecordSink): void {
     let from = this.parts.length > 0 ? 0 : -1;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -68,7 +66,7 @@ class ArrayScanner {
         continue;
       }
       if (this.closed) {
-        if (!this.trailing) out.push({ lineNo: this.lineNo, error: 'text after the end of the JSON array' });
+        if (!this.trailing) out.bad(this.lineNo, 'text after the end of the JSON array');
         this.trailing = true;
         continue;
       }
@@ -97,20 +95,22 @@ class ArrayScanner {
     }
   }
 
-  end(out: (LogRecord | BadRecord)[]): void {
-    if (this.opened && !this.closed) out.push({ lineNo: this.lineNo, error: 'the JSON array is not closed with "]" (a truncated file?)' });
+  end(out: RecordSink): void {
+    if (this.opened && !this.closed) out.bad(this.lineNo, 'the JSON array is not closed with "]" (a truncated file?)');
   }
 
-  private finish(out: (LogRecord | BadRecord)[]): void {
+  private finish(out: RecordSink): void {
     const text = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
     this.parts = [];
     this.size = 0;
     if (text.trim() === '') return;
     const path = `[${this.index++}]`;
+    let value: unknown;
     try {
-      out.push({ value: JSON.parse(text), lineNo: this.startLine, path });
+      value = JSON.parse(text);
     } catch (e) {
-      out.push({ lineNo: this.startLine, error: `array element ${path} is not valid JSON (${(e as Error).message})` });
+      return out.bad(this.startLine, `array element ${path} is not valid JSON (${(e as Error).message})`);
     }
+    out.record(value, this.startLine, path);
   }
 }

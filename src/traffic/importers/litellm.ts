@@ -10,7 +10,7 @@
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { Tags } from '../traffic-request.js';
-import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, str } from './fields.js';
+import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, someKey, str } from './fields.js';
 import { at, logFormat } from './log-format.js';
 
 type Row = Record<string, unknown>;
@@ -81,15 +81,17 @@ function spendRow(v: unknown): TraceRow | string {
     outputTokens: output,
     cachedTokens: clampCached(cachedTokens(meta), input),
     stream: streamed,
-    tags: Object.keys(tags).length > 0 ? (tags as Tags) : undefined,
+    tags: someKey(tags) ? (tags as Tags) : undefined,
     dialect: dialectOf(provider),
     recorded,
   };
 }
 
+const USAGE_KEYS = ['additional_usage_values', 'usage_object'];
+
 /** Cached prompt tokens: only inside `metadata` (`additional_usage_values` or `usage_object`), in OpenAI's or Anthropic's form. */
 function cachedTokens(meta: Row): number | undefined {
-  for (const key of ['additional_usage_values', 'usage_object']) {
+  for (const key of USAGE_KEYS) {
     const u = objectOf(meta[key]);
     if (u === undefined) continue;
     const n = countOf(objectOf(u.prompt_tokens_details)?.cached_tokens) ?? countOf(u.cache_read_input_tokens);

@@ -5,7 +5,7 @@
  * other trace row.
  */
 import type { SourcedRow, TraceFormat, TraceRow } from '../trace-formats.js';
-import { logRecords } from './log-records.js';
+import { logRecords, type RecordSink } from './log-records.js';
 import { Reorder } from './reorder.js';
 
 /** What one record gives: rows, or messages for what is wrong (prefixed with the record's path). */
@@ -31,24 +31,30 @@ export function logFormat(spec: LogFormatSpec): TraceFormat {
 
 async function* readLogRows(file: string, spec: LogFormatSpec): AsyncGenerator<SourcedRow[]> {
   const reorder = new Reorder();
-  for await (const records of logRecords(file, { csv: spec.csv })) {
-    const out: SourcedRow[] = [];
-    for (const rec of records) {
-      if ('error' in rec) {
-        out.push({ lineNo: rec.lineNo, row: rec.error });
-        continue;
-      }
-      const { lineNo, path } = rec;
-      spec.expand(rec.value, (row) => {
-        if (typeof row !== 'string') reorder.push(row, lineNo, out);
-        else out.push({ lineNo, row: at(path, row) });
-      });
+  let out: SourcedRow[] = [];
+  let lineNo = 0;
+  let path = '';
+  const emit = (row: TraceRow | string) => {
+    if (typeof row !== 'string') reorder.push(row, lineNo, out);
+    else out.push({ lineNo, row: at(path, row) });
+  };
+  const sink: RecordSink = {
+    record(value, line, where) {
+      lineNo = line;
+      path = where;
+      spec.expand(value, emit);
+    },
+    bad(line, error) {
+      out.push({ lineNo: line, row: error });
+    },
+  };
+  for await (const _ of logRecords(file, { csv: spec.csv }, sink))
+    if (out.length > 0) {
+      yield out;
+      out = [];
     }
-    if (out.length > 0) yield out;
-  }
-  const rest: SourcedRow[] = [];
-  reorder.flush(rest);
-  if (rest.length > 0) yield rest;
+  reorder.flush(out);
+  if (out.length > 0) yield out;
 }
 
 /** Prefixes a message with a field path inside the record (`data`, `resourceSpans[0].scopeSpans[1].spans[2]`). */

@@ -1,7 +1,8 @@
 /**
  * The records of a log export, each with the line it starts on, in constant memory. The shape is
  * read from the file itself:
- * - JSON Lines (the first non-blank line is a whole JSON value): one record per line;
+ * - JSON Lines (the first non-blank line is a whole JSON value): one record per line, one
+ *   JSON.parse each (lines.ts);
  * - a top-level JSON array (`[` first): streamed element by element, however large, on one line
  *   or many (json-array.ts);
  * - one JSON object spread over several lines (a pretty-printed API answer): read whole, up to
@@ -11,59 +12,61 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { inputError } from '../../errors.js';
 import { splitCsvLine } from '../csv.js';
-import { MAX_LINE_BYTES, readLines } from '../read-lines.js';
+import { MAX_LINE_BYTES } from '../read-lines.js';
 import { arrayRecords } from './json-array.js';
+import { eachLine } from './lines.js';
 
-export interface LogRecord {
-  value: unknown;
-  lineNo: number;
-  /** Where in the line or document the record is: '' for a whole line, `[3]` for an array element. */
-  path: string;
-}
-
-/** A record that could not be read, and why. */
-export interface BadRecord {
-  lineNo: number;
-  error: string;
+/** Where the records go, as they are read: each record, or why one could not be read. */
+export interface RecordSink {
+  /** `path`: where in the line or document the record is: '' for a whole line, `[3]` for an array element. */
+  record(value: unknown, lineNo: number, path: string): void;
+  bad(lineNo: number, error: string): void;
 }
 
 /** The largest single JSON document read whole (JSONL and top-level arrays have no limit). */
 export const MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
 
-export async function* logRecords(file: string, o: { csv?: boolean } = {}): AsyncGenerator<(LogRecord | BadRecord)[]> {
+/**
+ * Reads the file into `sink`, one record at a time (its parsed value is garbage as soon as the
+ * sink has turned it into rows); yields after each chunk read, so the caller passes on its rows.
+ */
+export async function* logRecords(file: string, o: { csv?: boolean }, sink: RecordSink): AsyncGenerator<void> {
   const shape = await sniff(file, o.csv === true);
   if (shape.kind === 'empty') return;
-  if (shape.kind === 'document') return yield* documentRecords(file, shape.lineNo);
-  if (shape.kind === 'array') return yield* arrayRecords(file);
-  if (shape.kind === 'other') return yield [{ lineNo: shape.lineNo, error: `expected JSON (a JSON object per line, or a JSON array)${o.csv ? ' or CSV with a header line' : ''}, found ${JSON.stringify(shape.start)}` }];
-  let header: string[] | undefined;
-  for await (const batch of readLines(file)) {
-    const out: (LogRecord | BadRecord)[] = [];
-    for (const { text, lineNo } of batch) {
-      if (text.trim() === '') continue;
-      if (shape.kind === 'jsonl') {
-        try {
-          out.push({ value: JSON.parse(text), lineNo, path: '' });
-        } catch (e) {
-          out.push({ lineNo, error: `not valid JSON (${(e as Error).message})` });
-        }
-        continue;
-      }
-      const cells = splitCsvLine(text);
-      if (header === undefined) {
-        header = cells.map((h) => h.trim());
-        continue;
-      }
-      if (cells.length !== header.length) {
-        out.push({ lineNo, error: `${cells.length} CSV fields where the header has ${header.length} (a quoted field with a line break, or a missing comma?)` });
-        continue;
-      }
-      const row: Record<string, string> = {};
-      for (let i = 0; i < cells.length; i++) row[header[i]!] = cells[i]!;
-      out.push({ value: row, lineNo, path: '' });
-    }
-    if (out.length > 0) yield out;
+  if (shape.kind === 'document') return yield* documentRecords(file, shape.lineNo, sink);
+  if (shape.kind === 'array') return yield* arrayRecords(file, sink);
+  if (shape.kind === 'other') {
+    sink.bad(shape.lineNo, `expected JSON (a JSON object per line, or a JSON array)${o.csv ? ' or CSV with a header line' : ''}, found ${JSON.stringify(shape.start)}`);
+    return yield;
   }
+  if (shape.kind === 'jsonl') return yield* eachLine(file, (text, lineNo) => jsonLine(text, lineNo, sink));
+  let header: string[] | undefined;
+  yield* eachLine(file, (text, lineNo) => {
+    if (text.trim() === '') return;
+    const cells = splitCsvLine(text);
+    if (header === undefined) {
+      header = cells.map((h) => h.trim());
+      return;
+    }
+    if (cells.length !== header.length) return sink.bad(lineNo, `${cells.length} CSV fields where the header has ${header.length} (a quoted field with a line break, or a missing comma?)`);
+    const row: Record<string, string> = {};
+    for (let i = 0; i < cells.length; i++) row[header[i]!] = cells[i]!;
+    sink.record(row, lineNo, '');
+  });
+}
+
+/** One JSON Lines line: one JSON.parse; blank lines are passed over. */
+function jsonLine(text: string, lineNo: number, sink: RecordSink): void {
+  const c = text.charCodeAt(0);
+  // '{' or '[' first is the usual line: skip the blank test.
+  if (c !== 123 && c !== 91 && text.trim() === '') return;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return sink.bad(lineNo, `not valid JSON (${(e as Error).message})`);
+  }
+  sink.record(value, lineNo, '');
 }
 
 /** How much of the file's head is read to tell its shape (the longest line readLines accepts). */
@@ -110,21 +113,24 @@ function wholeJson(text: string): boolean {
 }
 
 /** One JSON document over many lines: read whole (under the cap) and yielded as one record. */
-async function* documentRecords(file: string, firstLine: number): AsyncGenerator<(LogRecord | BadRecord)[]> {
+async function* documentRecords(file: string, firstLine: number, sink: RecordSink): AsyncGenerator<void> {
   const size = (await stat(file)).size;
   if (size > MAX_DOCUMENT_BYTES)
     throw inputError('LOG_DOCUMENT_TOO_LARGE', `${file}: one JSON document of ${(size / 1048576).toFixed(0)} MiB`, [
       { file, line: firstLine, col: 1, path: '', message: `a single JSON document is read whole, up to ${MAX_DOCUMENT_BYTES / 1048576} MiB` },
     ], 'write the export as JSON Lines (one record per line; e.g. `jq -c \'.data[]\'` or `jq -c .` per request), which streams in constant memory');
   const text = new TextDecoder('utf-8').decode(await readFile(file));
+  let value: unknown;
   try {
-    yield [{ value: JSON.parse(text), lineNo: firstLine, path: '' }];
+    value = JSON.parse(text);
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
-    const line = pos ? lineAt(text, Number(pos[1])) : firstLine;
-    yield [{ lineNo: line, error: `not valid JSON (${msg})` }];
+    sink.bad(pos ? lineAt(text, Number(pos[1])) : firstLine, `not valid JSON (${msg})`);
+    return yield;
   }
+  sink.record(value, firstLine, '');
+  yield;
 }
 
 function lineAt(text: string, pos: number): number {

@@ -10,7 +10,7 @@
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { RecordedAttempt, RecordedOutcome, Tags } from '../traffic-request.js';
-import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, str, unixNanoMs } from './fields.js';
+import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, someKey, str, unixNanoMs } from './fields.js';
 import { at, logFormat } from './log-format.js';
 
 const MODEL_CALLS = new Set(['chat', 'text_completion', 'generate_content']);
@@ -19,20 +19,46 @@ const RENAMED: Record<string, string> = { 'az.ai.openai': 'azure.ai.openai', 'az
 /** Span events one per streamed chunk (OpenLLMetry's OpenAI wrapper): the first one is the first token. */
 const CHUNK_EVENTS = new Set(['gen_ai.content.completion.chunk', 'llm.content.completion.chunk']);
 
-type Attrs = Record<string, unknown>;
+/** The attributes read, each with a slot in `Attrs`; others (message contents can be large) are not decoded. */
+const WANTED: string[] = [];
+const slot = (key: string) => WANTED.push(key) - 1;
+const OP = slot('gen_ai.operation.name');
+const PROVIDER = slot('gen_ai.provider.name');
+const SYSTEM = slot('gen_ai.system');
+const REQUEST_MODEL = slot('gen_ai.request.model');
+const RESPONSE_MODEL = slot('gen_ai.response.model');
+const RESPONSE_ID = slot('gen_ai.response.id');
+const LLM_REQUEST_TYPE = slot('llm.request.type');
+const INPUT_TOKENS = slot('gen_ai.usage.input_tokens');
+const PROMPT_TOKENS = slot('gen_ai.usage.prompt_tokens');
+const OUTPUT_TOKENS = slot('gen_ai.usage.output_tokens');
+const COMPLETION_TOKENS = slot('gen_ai.usage.completion_tokens');
+const CACHE_READ = slot('gen_ai.usage.cache_read.input_tokens');
+const CACHE_READ_OLD = slot('gen_ai.usage.cache_read_input_tokens');
+const COST = slot('gen_ai.usage.cost');
+const STREAM = slot('gen_ai.request.stream');
+const IS_STREAMING = slot('gen_ai.is_streaming');
+const LLM_IS_STREAMING = slot('llm.is_streaming');
+const ERROR_TYPE = slot('error.type');
+const HTTP_STATUS = slot('http.response.status_code');
+const SERVER_ADDRESS = slot('server.address');
+const USER_ID = slot('user.id');
+const GEN_AI_USER = slot('gen_ai.user');
+const SERVICE_NAME = slot('service.name');
+const TTFC = slot('gen_ai.response.time_to_first_chunk');
+const TTFT_SERVER = slot('gen_ai.server.time_to_first_token');
+const MS_TO_FIRST_CHUNK = slot('ai.response.msToFirstChunk');
+const COMPLETION_START = slot('langfuse.observation.completion_start_time');
+const SLOT = new Map<string, number>(WANTED.map((k, i) => [k, i]));
 
-/** The attributes read; others (message contents can be large) are not decoded. */
-const WANTED = new Set([
-  'gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.system', 'gen_ai.request.model', 'gen_ai.response.model', 'gen_ai.response.id', 'llm.request.type',
-  'gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens', 'gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens',
-  'gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens', 'gen_ai.usage.cost',
-  'gen_ai.request.stream', 'gen_ai.is_streaming', 'llm.is_streaming', 'error.type', 'http.response.status_code', 'server.address', 'user.id', 'gen_ai.user', 'service.name',
-  'gen_ai.response.time_to_first_chunk', 'gen_ai.server.time_to_first_token', 'ai.response.msToFirstChunk', 'langfuse.observation.completion_start_time',
-]);
+/** A span's (or resource's) wanted attribute values, by slot: `a[SYSTEM]`. */
+type Attrs = unknown[];
+const NO_ATTRS: Attrs = [];
 
 interface OtlpSpan {
   traceId?: unknown;
   spanId?: unknown;
+  parentSpanId?: unknown;
   startTimeUnixNano?: unknown;
   endTimeUnixNano?: unknown;
   attributes?: unknown;
@@ -43,45 +69,67 @@ interface OtlpSpan {
 function value(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
-  if ('stringValue' in o) return o.stringValue;
-  if ('intValue' in o) return numberOf(o.intValue);
-  if ('doubleValue' in o) return numberOf(o.doubleValue);
-  if ('boolValue' in o) return o.boolValue;
-  if ('arrayValue' in o) return ((o.arrayValue as { values?: unknown[] } | null)?.values ?? []).map(value);
+  if (o.stringValue !== undefined) return o.stringValue;
+  if (o.intValue !== undefined) return numberOf(o.intValue);
+  if (o.doubleValue !== undefined) return numberOf(o.doubleValue);
+  if (o.boolValue !== undefined) return o.boolValue;
+  if (o.arrayValue !== undefined) return ((o.arrayValue as { values?: unknown[] } | null)?.values ?? []).map(value);
   return undefined;
 }
 
 function attributes(list: unknown): Attrs {
-  const out: Attrs = {};
-  if (Array.isArray(list)) for (const kv of list as { key?: unknown; value?: unknown }[]) if (kv && typeof kv.key === 'string' && WANTED.has(kv.key)) out[kv.key] = value(kv.value);
+  if (!Array.isArray(list) || list.length === 0) return NO_ATTRS;
+  const out: Attrs = new Array<unknown>(WANTED.length).fill(undefined);
+  for (let i = 0; i < list.length; i++) {
+    const kv = list[i] as { key?: unknown; value?: unknown } | null;
+    if (kv === null || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
+    const slot = SLOT.get(kv.key);
+    if (slot !== undefined) out[slot] = value(kv.value);
+  }
   return out;
 }
 
 interface Call {
   row: TraceRow | string;
-  path: string;
+  /** Indexes of resourceSpans, scopeSpans, spans: the path is only spelled out for a message. */
+  i: number;
+  j: number;
+  k: number;
   spanId?: string;
   parentSpanId?: string;
 }
 
+const pathOf = (c: Call) => `resourceSpans[${c.i}].scopeSpans[${c.j}].spans[${c.k}]`;
 const idOf = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
 function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
   const resourceSpans = (doc as { resourceSpans?: unknown } | null)?.resourceSpans;
   if (!Array.isArray(resourceSpans)) return emit('not an OTLP ExportTraceServiceRequest: no "resourceSpans" array');
   const calls: Call[] = [];
-  resourceSpans.forEach((rs: { resource?: { attributes?: unknown }; scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null, i) => {
+  let parented = false;
+  for (let i = 0; i < resourceSpans.length; i++) {
+    const rs = resourceSpans[i] as { resource?: { attributes?: unknown }; scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null;
     const resource = attributes(rs?.resource?.attributes);
     const scopes = rs?.scopeSpans ?? rs?.instrumentationLibrarySpans;
-    if (!Array.isArray(scopes)) return;
-    scopes.forEach((ss: { spans?: unknown } | null, j) => {
-      if (!Array.isArray(ss?.spans)) return;
-      ss.spans.forEach((span: OtlpSpan & { parentSpanId?: unknown }, k) => {
+    if (!Array.isArray(scopes)) continue;
+    for (let j = 0; j < scopes.length; j++) {
+      const spans = (scopes[j] as { spans?: unknown } | null)?.spans;
+      if (!Array.isArray(spans)) continue;
+      for (let k = 0; k < spans.length; k++) {
+        const span = spans[k] as OtlpSpan;
         const row = spanRow(span, resource);
-        if (row !== undefined) calls.push({ row, path: `resourceSpans[${i}].scopeSpans[${j}].spans[${k}]`, spanId: idOf(span.spanId), parentSpanId: idOf(span.parentSpanId) });
-      });
-    });
-  });
+        if (row === undefined) continue;
+        const parentSpanId = idOf(span.parentSpanId);
+        if (parentSpanId !== undefined) parented = true;
+        calls.push({ row, i, j, k, spanId: idOf(span.spanId), parentSpanId });
+      }
+    }
+  }
+  if (!parented) {
+    // No model call has a parent span: every one is a row (the common export of a client SDK).
+    for (const c of calls) emit(typeof c.row === 'string' ? at(pathOf(c), c.row) : c.row);
+    return;
+  }
   // A model call whose parent is a model call of the same export request is an attempt of it
   // (a gateway's request span over its upstream calls, or one span per retry): the parent is the
   // row, its children its attempts, so the call is not counted twice.
@@ -96,11 +144,11 @@ function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
     }
   for (const c of calls) {
     if (c.parentSpanId !== undefined && children.get(c.parentSpanId)?.includes(c)) {
-      if (typeof c.row === 'string') emit(at(c.path, c.row));
+      if (typeof c.row === 'string') emit(at(pathOf(c), c.row));
       continue;
     }
     if (typeof c.row === 'string') {
-      emit(at(c.path, c.row));
+      emit(at(pathOf(c), c.row));
       continue;
     }
     const kids = c.spanId === undefined ? undefined : children.get(c.spanId);
@@ -120,52 +168,52 @@ function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
 /** The row of one span; undefined for spans that are not model calls. */
 function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined {
   const a = attributes(span?.attributes);
-  const op = str(a['gen_ai.operation.name']);
-  const rawProvider = str(a['gen_ai.provider.name']) ?? str(a['gen_ai.system']);
-  const model = str(a['gen_ai.request.model']) ?? str(a['gen_ai.response.model']);
+  const op = str(a[OP]);
+  const rawProvider = str(a[PROVIDER]) ?? str(a[SYSTEM]);
+  const model = str(a[REQUEST_MODEL]) ?? str(a[RESPONSE_MODEL]);
   if (op === undefined ? rawProvider === undefined && model === undefined : !MODEL_CALLS.has(op)) return undefined;
-  if (op === undefined && a['llm.request.type'] === 'embedding') return undefined;
+  if (op === undefined && a[LLM_REQUEST_TYPE] === 'embedding') return undefined;
   const start = unixNanoMs(span.startTimeUnixNano);
   const end = unixNanoMs(span.endTimeUnixNano);
   if (start === undefined) return `startTimeUnixNano must be unix nanoseconds, got ${JSON.stringify(span.startTimeUnixNano)}`;
   if (end === undefined || end < start) return `endTimeUnixNano must be unix nanoseconds ≥ startTimeUnixNano, got ${JSON.stringify(span.endTimeUnixNano)}`;
   const latency = end - start;
 
-  const inputRaw = a['gen_ai.usage.input_tokens'] ?? a['gen_ai.usage.prompt_tokens'];
-  const outputRaw = a['gen_ai.usage.output_tokens'] ?? a['gen_ai.usage.completion_tokens'];
+  const inputRaw = a[INPUT_TOKENS] ?? a[PROMPT_TOKENS];
+  const outputRaw = a[OUTPUT_TOKENS] ?? a[COMPLETION_TOKENS];
   const input = inputRaw === undefined ? 0 : countOf(inputRaw);
   const output = outputRaw === undefined ? 0 : countOf(outputRaw);
   if (input === undefined) return `gen_ai.usage.input_tokens must be a whole number ≥ 0, got ${JSON.stringify(inputRaw)}`;
   if (output === undefined) return `gen_ai.usage.output_tokens must be a whole number ≥ 0, got ${JSON.stringify(outputRaw)}`;
-  const cached = countOf(a['gen_ai.usage.cache_read.input_tokens'] ?? a['gen_ai.usage.cache_read_input_tokens']);
+  const cached = countOf(a[CACHE_READ] ?? a[CACHE_READ_OLD]);
 
   const provider = rawProvider === undefined ? undefined : (RENAMED[rawProvider] ?? rawProvider);
   const code = span.status?.code;
-  const errorType = str(a['error.type']);
+  const errorType = str(a[ERROR_TYPE]);
   const failed = code === 2 || code === 'STATUS_CODE_ERROR' || errorType !== undefined;
-  const httpStatus = countOf(a['http.response.status_code']);
+  const httpStatus = countOf(a[HTTP_STATUS]);
   const ttft = ttftMs(a, span, start);
   const ttftOk = ttft !== undefined && ttft >= 0 && ttft <= latency ? ttft : undefined;
-  const target = provider ?? str(a['server.address']) ?? 'unknown';
+  const target = provider ?? str(a[SERVER_ADDRESS]) ?? 'unknown';
   let recorded: RecordedOutcome;
   if (failed) {
     const numeric = errorType !== undefined && /^\d{3}$/.test(errorType) ? Number(errorType) : undefined;
     const e = classifyError(httpStatus ?? numeric, numeric === undefined ? errorType : undefined, undefined, str(span.status?.message));
     recorded = outcome(false, e.status, latency, ttftOk, e.kind, target);
   } else recorded = outcome(true, httpStatus ?? 200, latency, ttftOk, undefined, target);
-  const responseId = str(a['gen_ai.response.id']);
+  const responseId = str(a[RESPONSE_ID]);
   if (responseId !== undefined) recorded.request_id = responseId;
   if (typeof span.traceId === 'string' && span.traceId !== '') recorded.trace_id = span.traceId;
-  const cost = numberOf(a['gen_ai.usage.cost']);
+  const cost = numberOf(a[COST]);
   if (cost !== undefined) recorded.cost_usd = cost;
   if (inputRaw === undefined && outputRaw === undefined) recorded.tokens_estimated = true;
 
   const tags: Record<string, string> = {};
-  const service = str(resource['service.name']);
+  const service = str(resource[SERVICE_NAME]);
   if (service !== undefined) tags.service = service;
-  const user = str(a['user.id']) ?? str(a['gen_ai.user']);
+  const user = str(a[USER_ID]) ?? str(a[GEN_AI_USER]);
   if (user !== undefined) tags.user = user;
-  const stream = boolOf(a['gen_ai.request.stream'] ?? a['gen_ai.is_streaming'] ?? a['llm.is_streaming']);
+  const stream = boolOf(a[STREAM] ?? a[IS_STREAMING] ?? a[LLM_IS_STREAMING]);
   return {
     timeMs: start,
     id: typeof span.spanId === 'string' && span.spanId !== '' ? span.spanId : undefined,
@@ -174,7 +222,7 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
     outputTokens: output,
     cachedTokens: clampCached(cached, input),
     stream,
-    tags: Object.keys(tags).length > 0 ? (tags as Tags) : undefined,
+    tags: someKey(tags) ? (tags as Tags) : undefined,
     dialect: dialectOf(provider),
     recorded,
   };
@@ -182,11 +230,11 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
 
 /** TTFT in ms from the span start, from whichever form the producer records. */
 function ttftMs(a: Attrs, span: OtlpSpan, start: number): number | undefined {
-  const seconds = numberOf(a['gen_ai.response.time_to_first_chunk'] ?? a['gen_ai.server.time_to_first_token']);
+  const seconds = numberOf(a[TTFC] ?? a[TTFT_SERVER]);
   if (seconds !== undefined) return seconds * 1000;
-  const ms = numberOf(a['ai.response.msToFirstChunk']);
+  const ms = numberOf(a[MS_TO_FIRST_CHUNK]);
   if (ms !== undefined) return ms;
-  const completionStart = str(a['langfuse.observation.completion_start_time']);
+  const completionStart = str(a[COMPLETION_START]);
   if (completionStart !== undefined) {
     const t = isoMs(completionStart.replace(/^"|"$/g, ''));
     if (t !== undefined) return t - start;

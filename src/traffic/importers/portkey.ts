@@ -10,7 +10,7 @@
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { Tags } from '../traffic-request.js';
-import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, str } from './fields.js';
+import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, someKey, str } from './fields.js';
 import { logFormat } from './log-format.js';
 
 type Row = Record<string, unknown>;
@@ -84,7 +84,7 @@ function logRow(v: unknown): TraceRow | string {
     outputTokens: output,
     cachedTokens: clampCached(undefined, input),
     stream,
-    tags: Object.keys(tags).length > 0 ? (tags as Tags) : undefined,
+    tags: someKey(tags) ? (tags as Tags) : undefined,
     dialect: dialectOf(provider),
     recorded,
   };

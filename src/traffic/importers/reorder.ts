@@ -2,7 +2,7 @@
  * Puts log rows back in arrival order within a bounded window. Logs are written when a call ends
  * (OTel spans are exported when they finish, gateways log after the answer), so a file in write
  * order is out of arrival order by up to the longest call. Rows are held (those in order in a
- * queue, at O(1) each; the others in a min-heap) until the newest start seen is `windowMs` past
+ * queue, at O(1) each and with no allocation; the others in a min-heap) until the newest start seen is `windowMs` past
  * them, or until `capacity` rows are held: memory stays bounded
  * whatever the file's size. A row that starts before one already passed on cannot be placed; it is
  * reported (file:line) like any malformed row, with the advice to sort the file first.
@@ -14,6 +14,7 @@ export const REORDER_WINDOW_MS = 10 * 60_000;
 /** Default bound on held rows (a few tens of MB). */
 export const REORDER_CAPACITY = 65_536;
 
+/** A row that came out of order, in the heap. */
 interface Held {
   row: TraceRow;
   lineNo: number;
@@ -23,8 +24,13 @@ interface Held {
 const before = (a: Held, b: Held) => a.row.timeMs < b.row.timeMs || (a.row.timeMs === b.row.timeMs && a.seq < b.seq);
 
 export class Reorder {
-  /** Rows that came in start order: a queue (most rows of a log), so they cost O(1) each. */
-  private readonly queue: Held[] = [];
+  /**
+   * Rows that came in start order (most rows of a log): a queue in three parallel arrays from
+   * `head` on, so an in-order row costs no allocation of its own and O(1) time.
+   */
+  private qRows: TraceRow[] = [];
+  private qLines: number[] = [];
+  private qSeqs: number[] = [];
   private head = 0;
   /** Rows that came earlier than the queue's last: a min-heap. */
   private readonly heap: Held[] = [];
@@ -39,58 +45,76 @@ export class Reorder {
 
   /** Adds a row; rows now due are appended to `out`, in arrival order. */
   push(row: TraceRow, lineNo: number, out: SourcedRow[]): void {
-    if (row.timeMs < this.passed) {
-      const behind = (this.passed - row.timeMs) / 1000;
+    const t = row.timeMs;
+    if (t < this.passed) {
+      const behind = (this.passed - t) / 1000;
       out.push({
         lineNo,
-        row: `starts at ${new Date(row.timeMs).toISOString()}, ${behind.toFixed(3)} s before a row already passed on: the file is out of time order by more than the ${this.windowMs / 60_000}-minute reorder window; sort it by start time first`,
+        row: `starts at ${new Date(t).toISOString()}, ${behind.toFixed(3)} s before a row already passed on: the file is out of time order by more than the ${this.windowMs / 60_000}-minute reorder window; sort it by start time first`,
       });
       return;
     }
-    const h: Held = { row, lineNo, seq: this.seq++ };
-    const q = this.queue;
-    if (this.head === q.length || row.timeMs >= q[q.length - 1]!.row.timeMs) q.push(h);
-    else this.add(h);
-    if (row.timeMs > this.newest) this.newest = row.timeMs;
+    const q = this.qRows;
+    if (this.head === q.length || t >= q[q.length - 1]!.timeMs) {
+      q.push(row);
+      this.qLines.push(lineNo);
+      this.qSeqs.push(this.seq++);
+    } else this.add({ row, lineNo, seq: this.seq++ });
+    if (t > this.newest) this.newest = t;
     const due = this.newest - this.windowMs;
+    if (this.heap.length === 0) {
+      // In order so far: only the queue to look at.
+      // (emitQueued may replace the arrays: re-read them each time.)
+      while (this.head < this.qRows.length && (this.qRows[this.head]!.timeMs <= due || this.qRows.length - this.head > this.capacity)) this.emitQueued(out);
+      return;
+    }
     for (;;) {
       const size = q.length - this.head + this.heap.length;
       if (size === 0) break;
-      const first = this.first();
-      if (!(first.row.timeMs <= due || size > this.capacity)) break;
+      if (!(this.firstTime() <= due || size > this.capacity)) break;
       this.emit(out);
     }
   }
 
   /** Every held row, in arrival order (at the end of the file). */
   flush(out: SourcedRow[]): void {
-    while (this.queue.length - this.head + this.heap.length > 0) this.emit(out);
+    while (this.qRows.length - this.head + this.heap.length > 0) this.emit(out);
   }
 
-  private first(): Held {
-    const q = this.head < this.queue.length ? this.queue[this.head]! : undefined;
+  private firstTime(): number {
     const h = this.heap[0];
-    if (q === undefined) return h!;
-    return h !== undefined && before(h, q) ? h : q;
+    const q = this.head < this.qRows.length ? this.qRows[this.head]!.timeMs : Infinity;
+    return h !== undefined && h.row.timeMs < q ? h.row.timeMs : q;
   }
 
   private emit(out: SourcedRow[]): void {
-    const q = this.head < this.queue.length ? this.queue[this.head]! : undefined;
     const h = this.heap[0];
-    let top: Held;
-    if (q !== undefined && (h === undefined || before(q, h))) {
-      top = q;
-      this.head++;
-      if (this.head === this.queue.length) {
-        this.queue.length = 0;
-        this.head = 0;
-      } else if (this.head >= 4096 && this.head * 2 >= this.queue.length) {
-        this.queue.splice(0, this.head);
-        this.head = 0;
-      }
-    } else top = this.take();
+    if (this.head < this.qRows.length) {
+      const t = this.qRows[this.head]!.timeMs;
+      if (h === undefined || t < h.row.timeMs || (t === h.row.timeMs && this.qSeqs[this.head]! < h.seq)) return this.emitQueued(out);
+    }
+    const top = this.take();
     this.passed = top.row.timeMs;
     out.push({ lineNo: top.lineNo, row: top.row });
+  }
+
+  private emitQueued(out: SourcedRow[]): void {
+    const row = this.qRows[this.head]!;
+    out.push({ lineNo: this.qLines[this.head]!, row });
+    this.passed = row.timeMs;
+    this.head++;
+    const n = this.qRows.length;
+    if (this.head === n) {
+      this.qRows.length = 0;
+      this.qLines.length = 0;
+      this.qSeqs.length = 0;
+      this.head = 0;
+    } else if (this.head >= 4096 && this.head * 2 >= n) {
+      this.qRows = this.qRows.slice(this.head);
+      this.qLines = this.qLines.slice(this.head);
+      this.qSeqs = this.qSeqs.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private add(h: Held): void {
