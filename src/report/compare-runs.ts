@@ -19,7 +19,7 @@ import { checkNotEmpty, checkSameScenario, runInfo } from './run-identity.js';
 import { bootstrapQuantiles, quantileDiffCi, type QuantileBootstrap } from './stats/bootstrap-quantile.js';
 import { ratioDiff, ratioValue, sumDiff, welchDiff, type MeanAggregate, type RatioAggregate } from './stats/mean-ci.js';
 import { relativePct, verdict, type DiffCi, type Direction, type Verdict } from './stats/verdict.js';
-import { newcombeDiff } from '../stats/wilson.js';
+import { newcombeDiff } from './stats/wilson.js';
 
 export interface CompareSide {
   store: Store;
@@ -139,51 +139,21 @@ export async function compareRuns(base: CompareSide, cand: CompareSide, opts: Co
   const bInfo = await runInfo(base.store, base.runNo, 'baseline');
   const cInfo = await runInfo(cand.store, cand.runNo, 'candidate');
   checkSameScenario(bInfo, cInfo, opts.allowDifferent);
+  const relation = opts.relation ?? 'requests';
   const window = opts.untilMs === undefined ? 'true' : `scheduled_ms < ${Number(opts.untilMs)}`;
   if (opts.untilMs !== undefined && !Number.isFinite(opts.untilMs)) throw new RangeError(`untilMs must be finite (got ${opts.untilMs})`);
-  // Over the requests view, each side's requests are aggregated from its attempts once, into a temp
-  // table, instead of once per query below (every figure reads the same rows either way).
-  const temps: { store: Store; name: string }[] = [];
-  const side = async (s: CompareSide): Promise<string> => {
-    if (opts.relation !== undefined) return opts.relation;
-    const name = `rb_compare_${++tempTables}`;
-    await s.store.run(`CREATE OR REPLACE TEMP TABLE ${name} AS SELECT * FROM requests WHERE run_no = ${Math.trunc(s.runNo)} AND ${window}`);
-    temps.push({ store: s.store, name });
-    return name;
-  };
-  try {
-    return await compareOver(base, cand, bInfo, cInfo, await side(base), await side(cand), window, resamples, seed, opts);
-  } finally {
-    for (const t of temps) await t.store.run(`DROP TABLE IF EXISTS ${t.name}`);
-  }
-}
-
-let tempTables = 0;
-
-async function compareOver(
-  base: CompareSide,
-  cand: CompareSide,
-  bInfo: Awaited<ReturnType<typeof runInfo>>,
-  cInfo: Awaited<ReturnType<typeof runInfo>>,
-  relB: string,
-  relC: string,
-  window: string,
-  resamples: number,
-  seed: number,
-  opts: CompareOptions,
-): Promise<ComparisonRow[]> {
-  const b = await runAggregates(base.store, base.runNo, relB, window);
+  const b = await runAggregates(base.store, base.runNo, relation, window);
   checkNotEmpty(bInfo, b.requests, 'baseline');
-  const c = await runAggregates(cand.store, cand.runNo, relC, window);
+  const c = await runAggregates(cand.store, cand.runNo, relation, window);
   checkNotEmpty(cInfo, c.requests, 'candidate');
 
   const targets = QUANTILE_METRICS.map(({ column, filter, p }) => ({ column, filter, p }));
   // Independent streams per side: the two runs are resampled independently.
-  const baseSample = { store: base.store, from: relB, where: `run_no = ${Math.trunc(base.runNo)} AND ${window}` };
+  const baseSample = { store: base.store, from: relation, where: `run_no = ${Math.trunc(base.runNo)} AND ${window}` };
   const cacheKey = `${baseSample.from}\u0000${baseSample.where}\u0000${resamples}\u0000${seed}`;
   const bq = opts.baselineCache?.get(cacheKey) ?? (await bootstrapQuantiles(baseSample, targets, { resamples, rng: Rng.derive(seed, 'compare/baseline') }));
   opts.baselineCache?.set(cacheKey, bq);
-  const cq = await bootstrapQuantiles({ store: cand.store, from: relC, where: `run_no = ${Math.trunc(cand.runNo)} AND ${window}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/candidate') });
+  const cq = await bootstrapQuantiles({ store: cand.store, from: relation, where: `run_no = ${Math.trunc(cand.runNo)} AND ${window}` }, targets, { resamples, rng: Rng.derive(seed, 'compare/candidate') });
   const quantileRow = (i: number) => {
     const [qb, qc] = [bq[i]!, cq[i]!] as [QuantileBootstrap, QuantileBootstrap];
     return row(QUANTILE_METRICS[i]!.metric, qb.estimate, qc.estimate, quantileDiffCi(qb, qc), { baseline: qb.n, candidate: qc.n });
