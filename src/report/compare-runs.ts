@@ -19,7 +19,7 @@ import { checkNotEmpty, checkSameScenario, runInfo } from './run-identity.js';
 import { bootstrapQuantiles, quantileDiffCi, type QuantileBootstrap } from './stats/bootstrap-quantile.js';
 import { ratioDiff, ratioValue, sumDiff, welchDiff, type MeanAggregate, type RatioAggregate } from './stats/mean-ci.js';
 import { relativePct, verdict, type DiffCi, type Direction, type Verdict } from './stats/verdict.js';
-import { newcombeDiff } from './stats/wilson.js';
+import { newcombeDiff } from '../stats/wilson.js';
 
 export interface CompareSide {
   store: Store;
