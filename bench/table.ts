@@ -53,6 +53,18 @@ const LINES: Record<string, (r: R) => Line[]> = {
   'msw-replay-100-targets': (r) => [{ figure: `replay over msw, ${r.targets} targets, offered ${n(r.offeredPerS)} req/s (completed req/s)`, value: fig(r.completedPerS), ratio: `lag p99 ${fig(r.p99LagMs, ' ms', 2)}`, target: `≥ ${n(r.target)} req/s`, met: r.met }],
   'mock-server-replay-stream': (r) => [{ figure: `replay over the loopback mock server, streamed, offered ${n(r.offeredPerS)} req/s (completed req/s)`, value: fig(r.completedPerS), ceiling: `offered: ${n(r.offeredPerS)}`, ratio: `${n(r.completedOverOffered, 2)}; lag p99 ${fig(r.p99LagMs, ' ms', 2)}`, target: `≥ ${n(r.target)} req/s, lag p99 ≤ ${r.lagTargetMs} ms`, met: r.met }],
   'mock-server-json': (r) => [{ figure: 'mock server, JSON, best of the connection sweep (req/s)', value: n(r.bestRps), ceiling: r.bareServerRps ? `bare node:http JSON server: ${n(r.bareServerRps)}` : undefined, ratio: r.bareServerRps ? n(r.bestRps / r.bareServerRps, 2) : undefined, target: `≥ ${n(r.target)} req/s`, met: r.met }],
+  'importers-200k': (r) =>
+    ['otel-genai', 'litellm', 'openrouter', 'portkey'].map((f) => {
+      const x = r[f];
+      return {
+        figure: `${f} importer, ${n(r.rows)} rows into requests (rows/s; per CPU-s)`,
+        value: `${fig(x.readRowsPerS)}; ${n(x.readRowsPerCpuS.median)}/CPU-s`,
+        ceiling: `JSON.parse per line: ${fig(x.parseRowsPerS)}; routebench reader: ${fig(x.ceilingRowsPerS)}`,
+        ratio: `${n(x.readOverParse, 2)} of JSON.parse`,
+        target: `≥ ${n(r.target)} rows/s`,
+        met: x.met,
+      };
+    }),
   'generator-lag-1000rps': (r) => [{ figure: `arrival scheduler at ${n(r.ratePerS)} req/s, Poisson: lag p99 (ms)`, value: fig(r.poisson?.p99Ms, ' ms', 3), target: `≤ ${r.target} ms`, met: r.met }],
 };
 
