@@ -120,9 +120,10 @@ export class RequestState {
 
   init(request: TrafficRequest): this {
     this.request = request;
-    this.attempts.length = 0;
-    this.pending.length = 0;
-    this.sent.length = 0;
+    // pop() keeps each array's storage; `length = 0` would drop it and the next push allocate it again.
+    while (this.attempts.length > 0) this.attempts.pop();
+    while (this.pending.length > 0) this.pending.pop();
+    while (this.sent.length > 0) this.sent.pop();
     this.slots.fill(undefined);
     this.stopped = false;
     this.done = false;
