@@ -8,7 +8,8 @@
  */
 import type { Store } from '../store/open-store.js';
 import type { RateLimitFit } from './rate-limits.js';
-import { ksCritical99, ksDistance, lognormalCdf, Z99, wilsonInterval, type LognormalFit } from '../stats/distributions.js';
+import { ksCritical99, ksDistance, lognormalCdf, Z99, Z995, type LognormalFit } from '../stats/distributions.js';
+import { wilson } from '../stats/wilson.js';
 
 /** Quantile levels kept for KS distances and the fit report: 0.5%, 1%, …, 99.5%. */
 export const LEVELS = Array.from({ length: 199 }, (_, i) => (i + 1) / 200);
@@ -129,7 +130,11 @@ export async function fitTarget(store: Store, target: string, excluded: string, 
   const baselineCalls = base?.n ?? 0;
   const errors = (
     await store.all<{ kind: string; count: number }>(`SELECT error_kind AS kind, count(*)::INTEGER AS count FROM obs WHERE target = ${t} AND NOT ok AND NOT (${excluded}) GROUP BY 1 ORDER BY 2 DESC, 1`)
-  ).map((e) => ({ ...e, rate: e.count / baselineCalls, ...wilsonInterval(e.count, baselineCalls) }));
+  ).map((e) => {
+    // 99% Wilson interval of the error rate (the error rows are a subset of the baseline calls).
+    const { lo, hi } = wilson(e.count, baselineCalls, Z995);
+    return { ...e, rate: e.count / baselineCalls, lo, hi };
+  });
   const [ra] = await store.all<{ n: number; with_wait: number; min: number | null; max: number | null }>(
     `SELECT count(*)::INTEGER AS n, count(retry_after_ms)::INTEGER AS with_wait, min(retry_after_ms) AS min, max(retry_after_ms) AS max
      FROM obs WHERE target = ${t} AND error_kind IN ('rate_limited', 'overloaded')`,

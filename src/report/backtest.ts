@@ -11,7 +11,7 @@ import type { Price } from '../providers/canonical.js';
 import type { Store } from '../store/open-store.js';
 import { recordedAggregates, simulatedAggregates, successOverTime, targetShares, type SideAggregates } from '../store/backtest-queries.js';
 import { loadObserved } from '../calibrate/observed-table.js';
-import { newcombeDiff } from './stats/wilson.js';
+import { newcombeDiff } from '../stats/wilson.js';
 
 export interface BacktestTolerance {
   /** Largest allowed |difference| in success rate, percentage points. */

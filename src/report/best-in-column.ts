@@ -13,7 +13,7 @@
  */
 import type { SummaryRow } from '../store/queries.js';
 import { fmt } from './summary-markdown.js';
-import { newcombeDiff } from './stats/wilson.js';
+import { newcombeDiff } from '../stats/wilson.js';
 import type { ThresholdResult } from './thresholds.js';
 
 export interface Eligibility {

@@ -6,7 +6,7 @@
  */
 import type { SummaryRow } from '../store/queries.js';
 import type { StrategyCosts } from './costs-section.js';
-import { newcombeDiff } from './stats/wilson.js';
+import { newcombeDiff } from '../stats/wilson.js';
 import { fmt } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
 

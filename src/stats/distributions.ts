@@ -1,7 +1,8 @@
 /**
  * Distribution helpers every stage may use (calibration, reports): the standard normal CDF, the
- * lognormal fitted to logs, a Chernoff bound on binomial tails, the Wilson interval, and the
- * Kolmogorov-Smirnov distance of a sample (given by its quantiles) from a fitted CDF.
+ * lognormal fitted to logs, a Chernoff bound on binomial tails, the normal quantiles, and the
+ * Kolmogorov-Smirnov distance of a sample (given by its quantiles) from a fitted CDF. Intervals
+ * for proportions (Wilson, Newcombe) are in wilson.ts.
  */
 
 /** Standard normal CDF, via the Chebyshev fit of erfc in Numerical Recipes (fractional error < 1.2e-7). */
@@ -18,6 +19,8 @@ export function normalCdf(z: number): number {
 /** z-scores used for intervals (Z99 is the one the mock model's lognormals use). */
 export { Z99 } from '../rng.js';
 export const Z995 = 2.5758293035489004;
+/** The two-sided 95% standard normal quantile, z₀.₉₇₅. */
+export const Z95 = 1.959963984540054;
 
 export interface LognormalFit {
   mu: number;
@@ -54,16 +57,6 @@ export function log10UpperTail(k: number, n: number, p: number): number {
   if (n === 0 || k / n <= p) return 0;
   const pp = Math.min(Math.max(p, 1e-12), 1 - 1e-12);
   return (-n * klBernoulli(k / n, pp)) / Math.LN10;
-}
-
-/** Wilson score interval for x successes in n trials. */
-export function wilsonInterval(x: number, n: number, z = Z995): { lo: number; hi: number } {
-  if (n === 0) return { lo: 0, hi: 1 };
-  const p = x / n;
-  const z2 = z * z;
-  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
 }
 
 /** Inverse standard normal CDF, by bisection on normalCdf (for a few points: reports, tables). */

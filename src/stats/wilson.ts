@@ -1,5 +1,6 @@
 /**
- * Intervals for proportions (success rate, failover rate).
+ * Intervals for proportions (success rate, failover rate, a target's error rate): the one
+ * implementation `compare`, the report and `calibrate` use.
  *
  * - `wilson`: the Wilson (1927) score interval for one proportion x/n, without continuity
  *   correction (method 3 in Newcombe, "Two-sided confidence intervals for the single proportion",
@@ -21,7 +22,7 @@
  * real uncertainty larger than these intervals say; common random numbers between strategies of
  * one scenario make the difference's real uncertainty smaller. Treat a borderline verdict as such.
  */
-import { Z95, type DiffCi } from './verdict.js';
+import { Z95 } from './distributions.js';
 
 export interface ProportionCi {
   /** The observed proportion x/n. */
@@ -52,7 +53,7 @@ export function wilson(x: number, n: number, z = Z95): ProportionCi {
  * independent samples. routebench passes the candidate as sample 1 and the baseline as sample 2,
  * so `delta` is candidate − baseline.
  */
-export function newcombeDiff(x1: number, n1: number, x2: number, n2: number, z = Z95): DiffCi {
+export function newcombeDiff(x1: number, n1: number, x2: number, n2: number, z = Z95): { delta: number; lo: number; hi: number } {
   const a = wilson(x1, n1, z);
   const b = wilson(x2, n2, z);
   const delta = a.p - b.p;

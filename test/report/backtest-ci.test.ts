@@ -1,7 +1,7 @@
 /** The backtest's rate difference: simulated minus recorded, in percentage points, with the comparison's Newcombe interval. */
 import { describe, expect, it } from 'vitest';
 import { rateDifferencePp } from '../../src/report/backtest.js';
-import { newcombeDiff } from '../../src/report/stats/wilson.js';
+import { newcombeDiff } from '../../src/stats/wilson.js';
 
 describe('backtest rate difference', () => {
   it.each([

@@ -4,15 +4,15 @@
  * same comparison as for the current file, and leaves the file byte for byte as it was. (Before,
  * the read-only open failed with "Referenced column strategy_index not found".)
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { openStore } from '../../src/store/open-store.js';
+import { olderResultsFile } from '../helpers/older-results-file.js';
 import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-compare-older-'));
@@ -27,15 +27,7 @@ describe('compare on an older results file', () => {
     store.close();
     const id = (s: string) => ran.result.runs.find((r) => r.strategy === s)!.runId;
     // What an earlier routebench wrote: the same tables without the columns added since.
-    const older = path.join(dir, 'older.duckdb');
-    copyFileSync(file, older);
-    const db = await DuckDBInstance.create(older);
-    const con = await db.connect();
-    await con.run('ALTER TABLE runs DROP COLUMN strategy_index');
-    await con.run('ALTER TABLE attempts DROP COLUMN max_gap_ms');
-    await con.run('CHECKPOINT');
-    con.closeSync();
-    db.closeSync();
+    const older = await olderResultsFile(file, path.join(dir, 'older.duckdb'));
     const before = sha(older);
 
     const compare = async (f: string, extra: string[] = []) => {

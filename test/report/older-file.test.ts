@@ -3,16 +3,16 @@
  * renders from an up-to-date copy in memory and leaves the file byte for byte as it was. (Before,
  * a read-only open failed with "Referenced column strategy_index not found".)
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { memoryIo } from '../../src/cli/io.js';
 import { openForReading } from '../../src/store/read-older.js';
 import { openStore } from '../../src/store/open-store.js';
+import { olderResultsFile } from '../helpers/older-results-file.js';
 import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-older-'));
@@ -27,15 +27,7 @@ describe('an older results file', () => {
     const [want] = await store.all<{ n: number; ok: number }>(`SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE success)::INTEGER AS ok FROM requests`);
     store.close();
     // What an earlier routebench wrote: the same tables without the columns added since.
-    const older = path.join(dir, 'older.duckdb');
-    copyFileSync(file, older);
-    const db = await DuckDBInstance.create(older);
-    const con = await db.connect();
-    await con.run('ALTER TABLE runs DROP COLUMN strategy_index');
-    await con.run('ALTER TABLE attempts DROP COLUMN max_gap_ms');
-    await con.run('CHECKPOINT');
-    con.closeSync();
-    db.closeSync();
+    const older = await olderResultsFile(file, path.join(dir, 'older.duckdb'));
     const before = sha(older);
 
     const read = await openForReading(older);

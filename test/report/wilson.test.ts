@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newcombeDiff, wilson } from '../../src/report/stats/wilson.js';
+import { newcombeDiff, wilson } from '../../src/stats/wilson.js';
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 

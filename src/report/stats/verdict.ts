@@ -27,7 +27,7 @@ export interface DiffCi {
 }
 
 /** The two-sided 95% standard normal quantile, z₀.₉₇₅. */
-export const Z95 = 1.959963984540054;
+export { Z95 } from '../../stats/distributions.js';
 
 /** True when the interval contains zero (ends included). */
 export function containsZero(ci: Pick<DiffCi, 'lo' | 'hi'>): boolean {
