@@ -35,8 +35,7 @@ export async function runCli(given: readonly string[], io: Io = processIo()): Pr
   // parser when parsing fails), for "did you mean --seed?".
   let built: string[] | undefined;
   const c = paint(io);
-  // The command's work, awaited after parsing. The yargs handler itself returns nothing: given a
-  // promise, yargs renders and caches the command's whole help text first (tens of ms per start).
+  // The command's work: the yargs handler starts it and returns nothing; it is awaited after parsing.
   let running: Promise<void> | undefined;
   const register = (parser: Argv, spec: CommandSpec) => {
     let loading: ReturnType<CommandSpec['load']> | undefined;
