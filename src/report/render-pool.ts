@@ -2,7 +2,7 @@
  * Renders the reports of several scenarios side by side. Reports are independent: each gets its
  * own DuckDB connection to the same database (its own temp table `rq`; DuckDB runs the
  * connections' queries concurrently), and every chart image is drawn by one shared chart pool of
- * worker threads (chart-pool.ts). At most `workers` reports are in flight; results come back in
+ * `workers − 1` (at least one) worker threads (chart-pool.ts). At most `workers` reports are in flight; results come back in
  * submission order whatever finished first, and each report's files are the bytes a sequential
  * render writes (test/report/render-pool.test.ts holds them to it).
  */
@@ -19,7 +19,9 @@ export interface ReportPool {
 
 export function reportPool(store: Store, outDir: string, workers: number): ReportPool {
   const size = Math.max(1, Math.trunc(workers));
-  const charts: ChartRenderer = chartPool(size);
+  // One chart worker fewer than reports in flight: the main thread mostly waits on DuckDB, and each
+  // worker holds its own vega and resvg (tens of MB, and their start-up CPU).
+  const charts: ChartRenderer = chartPool(Math.max(1, size - 1));
   const connections: Promise<Store>[] = [];
   const free: number[] = [];
   const waiting: ((slot: number) => void)[] = [];

@@ -37,7 +37,7 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
     .option('example', { type: 'string', array: true, describe: 'run an example scenario shipped with routebench (`routebench examples` lists them)' })
     .option('seed', { type: 'number', coerce: seedOption, describe: 'override every scenario seed' })
     .option('limit', { type: 'number', describe: 'replay at most this many requests per scenario' })
-    .option('workers', { type: 'number', describe: 'simulate runs in this many worker threads (default: one per available core; 1 runs on the main thread)' })
+    .option('workers', { type: 'number', describe: 'simulate runs, and render reports, in this many worker threads (default: one per available core; 1 runs on the main thread)' })
     .option('strategy', { type: 'string', array: true, describe: 'run only these strategy labels' })
     .option('on-bad-row', { choices: ['fail', 'skip'] as const, describe: 'what a malformed trace row does (overrides the scenario)' })
     .option('progress', { type: 'boolean', default: false, describe: 'print progress lines even when not on a terminal (CI logs)' })
