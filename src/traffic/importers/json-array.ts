@@ -1,8 +1,8 @@
 /**
  * Streams the elements of a top-level JSON array, whatever its layout: one element per line,
  * pretty-printed, or the whole array on one line (an API answer saved with curl). The file is read
- * in chunks; the scanner tracks strings, escapes, nesting depth and line numbers, and a comma at
- * depth 0 ends an element. Each element is parsed on its own, so a bad one is reported at the line
+ * in chunks; the scanner tracks strings (skipped with indexOf), escapes, nesting depth and line
+ * numbers, and a comma at depth 0 ends an element. Each element is parsed on its own, so a bad one is reported at the line
  * it starts on and the others still count. Memory: one element at a time (at most MAX_ELEMENT_CHARS).
  */
 import { createReadStream } from 'node:fs';
@@ -41,6 +41,8 @@ class ArrayScanner {
   private depth = 0;
   private inString = false;
   private escaped = false;
+  /** The next line break at or after the scan, in the current text (-1: none). */
+  private nextNl = -1;
   private parts: string[] = [];
   private size = 0;
   private startLine = 0;
@@ -50,15 +52,14 @@ class ArrayScanner {
 
   feed(text: string, out: RecordSink): void {
     let from = this.parts.length > 0 ? 0 : -1;
+    this.nextNl = text.indexOf('\n');
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) this.lineNo++;
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 92) this.escaped = true;
-        else if (c === 34) this.inString = false;
+        i = this.skipString(text, i);
         continue;
       }
+      const c = text.charCodeAt(i);
+      if (c === 10) this.lineNo++;
       if (c <= 32) continue;
       if (!this.opened) {
         this.opened = c === 91;
@@ -93,6 +94,45 @@ class ArrayScanner {
           { file: this.file, line: this.startLine, col: 1, path: `[${this.index}]`, message: 'a log record this large holds prompt text, not a call\'s facts' },
         ], 'export without the request and response bodies');
     }
+  }
+
+  /**
+   * Skips string text from `i` (inside a string) with indexOf, not char by char (strings are most
+   * of a log record): returns the index of the closing quote, or the text's length if the string
+   * goes on in the next chunk. Counts the line breaks it skips (none in valid JSON).
+   */
+  private skipString(text: string, i: number): number {
+    const start = i;
+    if (this.escaped) {
+      this.escaped = false;
+      i++;
+    }
+    let end: number;
+    for (;;) {
+      const q = text.indexOf('"', i);
+      const stop = q < 0 ? text.length : q;
+      let k = stop - 1;
+      while (k >= i && text.charCodeAt(k) === 92) k--;
+      const escapes = stop - 1 - k;
+      if (q < 0) {
+        this.escaped = escapes % 2 === 1;
+        end = text.length;
+        break;
+      }
+      if (escapes % 2 === 1) {
+        i = q + 1;
+        continue;
+      }
+      this.inString = false;
+      end = q;
+      break;
+    }
+    while (this.nextNl !== -1 && this.nextNl < start) this.nextNl = text.indexOf('\n', this.nextNl + 1);
+    while (this.nextNl !== -1 && this.nextNl < end) {
+      this.lineNo++;
+      this.nextNl = text.indexOf('\n', this.nextNl + 1);
+    }
+    return end;
   }
 
   end(out: RecordSink): void {
