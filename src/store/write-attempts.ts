@@ -8,6 +8,7 @@ import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType } from '@duckdb/n
 import duckdb from '@duckdb/node-bindings';
 import type { AttemptBatch } from '../engine/attempt-rows.js';
 import type { Store } from './open-store.js';
+import { capForWriting } from './duckdb-memory.js';
 
 /** DuckDB's vector size: the most rows one data chunk holds. */
 const VECTOR = 2048;
@@ -58,8 +59,10 @@ export class AttemptWriter {
    */
   private chunk: DuckDBDataChunk | undefined;
   rows = 0;
+  /** Settles once the write-phase memory cap is lifted (after close). */
+  closed: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly appender: DuckDBAppender) {
+  private constructor(private readonly appender: DuckDBAppender, private readonly uncap?: () => Promise<void>) {
     this.types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
     if (this.types.length !== ATTEMPT_COLUMNS.length) throw new Error(`attempts table has ${this.types.length} columns, writer knows ${ATTEMPT_COLUMNS.length}`);
   }
@@ -68,7 +71,8 @@ export class AttemptWriter {
     const table = (await store.all<{ name: string }>(`SELECT column_name AS name FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = current_schema() AND table_name = 'attempts' ORDER BY ordinal_position`)).map((c) => c.name);
     const known = ATTEMPT_COLUMNS.map((c) => c.name);
     if (table.join() !== known.join()) throw new Error(`attempts table columns (${table.join(', ')}) differ from the writer's (${known.join(', ')}): update ATTEMPT_COLUMNS in write-attempts.ts with ddl.ts`);
-    return new AttemptWriter(await store.con.createAppender('attempts'));
+    const uncap = await capForWriting(store);
+    return new AttemptWriter(await store.con.createAppender('attempts'), uncap);
   }
 
   append(batch: AttemptBatch): void {
@@ -141,7 +145,10 @@ export class AttemptWriter {
     this.appender.flushSync();
   }
 
+  /** Closes the appender and lifts the write-phase memory cap (`closed` settles when it is). */
   close(): void {
     this.appender.closeSync();
+    // A failure only leaves the cap in place (aggregates then spill to disk, same results).
+    if (this.uncap) this.closed = this.uncap().catch(() => undefined);
   }
 }

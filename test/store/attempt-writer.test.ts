@@ -5,12 +5,19 @@
  * NULLs and slices with none, and every value read back is the one written.
  */
 import { DuckDBDataChunk } from '@duckdb/node-api';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { newBatch } from '../../src/engine/attempt-rows.js';
 import { openStore } from '../../src/store/open-store.js';
 import { AttemptWriter } from '../../src/store/write-attempts.js';
 
 afterEach(() => vi.restoreAllMocks());
+const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-writer-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const limit = async (s: Awaited<ReturnType<typeof openStore>>) => (await s.all<{ l: string }>(`SELECT current_setting('memory_limit') AS l`))[0]!.l;
 
 /** Rows 0..n-1: in odd 2,048-row slices every nullable column is NULL, in even slices none is. */
 function batch(runNo: number, from: number, n: number) {
@@ -77,5 +84,28 @@ describe('AttemptWriter', () => {
       for (const [k, v] of Object.entries(want)) if (row[k] !== v && wrong++ < 5) expect({ r, k, got: row[k] }).toEqual({ r, k, got: v });
     }
     expect(wrong).toBe(0);
+  });
+
+  it('caps a file database at 64MB while writing and lifts the cap on close; leaves an in-memory one alone', async () => {
+    const file = await openStore(path.join(dir, 'cap.duckdb'));
+    const before = await limit(file);
+    const writer = await AttemptWriter.open(file);
+    // DuckDB prints 64MB (10^6 bytes) as MiB.
+    expect(await limit(file)).toBe('61.0 MiB');
+    writer.append(batch(1, 0, 100));
+    writer.flush();
+    writer.close();
+    await writer.closed;
+    expect(await limit(file)).toBe(before);
+    expect(before).not.toBe('61.0 MiB');
+    expect((await file.all<{ n: number }>('SELECT count(*) AS n FROM attempts'))[0]!.n).toBe(100);
+    file.close();
+
+    const memory = await openStore(':memory:');
+    const unchanged = await limit(memory);
+    const w2 = await AttemptWriter.open(memory);
+    expect(await limit(memory)).toBe(unchanged);
+    w2.close();
+    memory.close();
   });
 });

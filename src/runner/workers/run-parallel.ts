@@ -99,6 +99,7 @@ export async function runSuiteParallel(items: readonly SuiteItem[], opts: Parall
   });
   writer.flush();
   writer.close();
+  await writer.closed;
 
   const out: ScenarioResult[] = [];
   const finishedAt = env.wallClock();
