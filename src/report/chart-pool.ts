@@ -3,11 +3,11 @@
  * rasterising of one report run beside the DuckDB queries of another, on every core. A chart's
  * bytes do not depend on where it was drawn: the worker calls the same render-chart.ts functions.
  *
- * `inlineCharts` draws on the calling thread (one worker, or `routebench report` by default).
+ * `inlineCharts` draws on the calling thread (one worker), the PNGs rasterised on libuv's thread pool.
  */
 import { Worker } from 'node:worker_threads';
 import type { TopLevelSpec } from 'vega-lite';
-import { chartPng, chartSvg } from './render-chart.js';
+import { chartPngAsync, chartSvg } from './render-chart.js';
 import type { ChartAnswer, ChartJob } from './chart-worker.js';
 
 export interface ChartImages {
@@ -24,7 +24,7 @@ export interface ChartRenderer {
 export const inlineCharts: ChartRenderer = {
   async render(spec, fonts) {
     const svg = await chartSvg(spec);
-    return { svg, png: fonts ? chartPng(svg, fonts) : null };
+    return { svg, png: fonts ? await chartPngAsync(svg, fonts) : null };
   },
   async close() {},
 };

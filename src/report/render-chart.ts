@@ -4,7 +4,7 @@
  * silently, so a missing font skips the PNG instead).
  */
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
@@ -29,12 +29,17 @@ export function pngFonts(): string[] {
   return FONT_FILES.filter((f) => existsSync(f));
 }
 
+const pngOptions = (fonts: readonly string[]) => ({
+  fitTo: { mode: 'zoom' as const, value: 2 },
+  background: 'white',
+  font: { loadSystemFonts: false, fontFiles: [...fonts], defaultFontFamily: 'DejaVu Sans' },
+});
+
 export function chartPng(svg: string, fonts: readonly string[]): Buffer {
-  return new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: 2 },
-    background: 'white',
-    font: { loadSystemFonts: false, fontFiles: [...fonts], defaultFontFamily: 'DejaVu Sans' },
-  })
-    .render()
-    .asPng();
+  return new Resvg(svg, pngOptions(fonts)).render().asPng();
+}
+
+/** The same PNG bytes as chartPng, rasterised on libuv's thread pool while this thread goes on. */
+export async function chartPngAsync(svg: string, fonts: readonly string[]): Promise<Buffer> {
+  return (await renderAsync(svg, pngOptions(fonts))).asPng();
 }
