@@ -15,10 +15,8 @@ import { logFormat } from './log-format.js';
 
 type Row = Record<string, unknown>;
 
-const first = (o: Row, keys: string[]): unknown => {
-  for (const k of keys) if (o[k] !== undefined && o[k] !== null && o[k] !== '') return o[k];
-  return undefined;
-};
+/** A field's value, unless absent, null or '' (so `given(o.a) ?? given(o.b)` takes the first one given). */
+const given = (v: unknown): unknown => (v === undefined || v === null || v === '' ? undefined : v);
 
 function expand(v: unknown, emit: (row: TraceRow | string) => void): void {
   emit(logRow(v));
@@ -30,16 +28,16 @@ function logRow(v: unknown): TraceRow | string {
   const metrics = objectOf(o.metrics) ?? {};
   const created = isoMs(o.created_at);
   if (created === undefined) return `created_at must be an ISO time such as "2026-03-01T10:00:00.123Z", got ${JSON.stringify(o.created_at)}`;
-  const statusRaw = first(o, ['response_status_code', 'status_code']);
+  const statusRaw = given(o.response_status_code) ?? given(o.status_code);
   const status = statusRaw === undefined ? undefined : countOf(statusRaw);
   if (status === undefined && statusRaw !== undefined) return `response_status_code must be an HTTP status, got ${JSON.stringify(statusRaw)}`;
-  const inputRaw = first(o, ['req_units', 'request_tokens', 'prompt_tokens']);
-  const outputRaw = first(o, ['res_units', 'response_tokens', 'completion_tokens']);
+  const inputRaw = given(o.req_units) ?? given(o.request_tokens) ?? given(o.prompt_tokens);
+  const outputRaw = given(o.res_units) ?? given(o.response_tokens) ?? given(o.completion_tokens);
   const input = inputRaw === undefined ? 0 : countOf(inputRaw);
   const output = outputRaw === undefined ? 0 : countOf(outputRaw);
   if (input === undefined) return `req_units must be a whole number ≥ 0, got ${JSON.stringify(inputRaw)}`;
   if (output === undefined) return `res_units must be a whole number ≥ 0, got ${JSON.stringify(outputRaw)}`;
-  const latencyRaw = first(o, ['response_time']);
+  const latencyRaw = given(o.response_time);
   const latency = latencyRaw === undefined ? undefined : numberOf(latencyRaw);
   if (latency === undefined && latencyRaw !== undefined) return `response_time must be a number of ms, got ${JSON.stringify(latencyRaw)}`;
 
@@ -49,9 +47,9 @@ function logRow(v: unknown): TraceRow | string {
   const body = objectOf(request.body) ?? objectOf(o['request.body']) ?? {};
   const response = objectOf(o.response) ?? {};
   const responseBody = objectOf(response.body) ?? objectOf(o['response.body']) ?? {};
-  const cache = str(first(o, ['cache_status']) ?? metrics.cache_status)?.toUpperCase();
+  const cache = str(given(o.cache_status) ?? metrics.cache_status)?.toUpperCase();
   const cacheHit = cache === 'HIT' || cache === 'SEMANTIC HIT';
-  const provider = str(first(o, ['ai_org', 'ai_provider', 'provider']));
+  const provider = str(given(o.ai_org) ?? given(o.ai_provider) ?? given(o.provider));
   const target = cacheHit ? 'cache' : (provider ?? 'unknown');
   let recorded;
   if (ok) recorded = outcome(true, status ?? 200, latency, undefined, undefined, target);
@@ -65,7 +63,7 @@ function logRow(v: unknown): TraceRow | string {
   const cents = numberOf(o.cost);
   const currency = str(o.cost_currency);
   if (cents !== undefined && (currency === undefined || currency.toUpperCase() === 'USD')) recorded.cost_usd = cents / 100;
-  const retries = countOf(first(o, ['retry_success_count']) ?? metrics.retry_success_count);
+  const retries = countOf(given(o.retry_success_count) ?? metrics.retry_success_count);
   if (retries) recorded.retries = retries;
   if (cacheHit) recorded.cache_hit = true;
   if (inputRaw === undefined && outputRaw === undefined) recorded.tokens_estimated = true;
@@ -73,9 +71,9 @@ function logRow(v: unknown): TraceRow | string {
   const tags: Record<string, string> = metadataTags(o);
   const mode = str(o.mode);
   if (mode !== undefined) tags.portkey_mode = mode;
-  const option = first(o, ['last_used_option_index']) ?? metrics.last_used_option_index;
+  const option = given(o.last_used_option_index) ?? metrics.last_used_option_index;
   if (typeof option === 'string' || typeof option === 'number') tags.portkey_option = String(option);
-  const stream = boolOf(first(o, ['stream_mode']) ?? metrics.stream_mode) ?? boolOf(body.stream);
+  const stream = boolOf(given(o.stream_mode) ?? metrics.stream_mode) ?? boolOf(body.stream);
   return {
     timeMs: created,
     id: str(o.id),
