@@ -7,12 +7,17 @@ import type { Store } from './open-store.js';
 
 const list = (runNos: readonly number[]) => (runNos.length ? runNos.map((n) => Math.trunc(n)).join(', ') : 'NULL');
 
+/** The `requests` columns a report reads (summary, comparisons, shift plot, charts). */
+const RQ_COLUMNS =
+  'run_no, request_no, scheduled_ms, tagset_no, stream, success, attempts, failover, latency_ms, duration_ms, ttft_ms, lag_ms, last_error, cost_usd, wasted_cost_usd, gateway_overhead_ms, gateway_wait_ms';
+
 /** Materialises the requests of these runs as temp table `rq`; returns the time bucket width in ms. */
 export async function prepareReport(store: Store, runNos: readonly number[], buckets = 60): Promise<{ bucketMs: number; spanMs: number }> {
   // One run at a time: the requests GROUP BY holds every request of what it aggregates in a hash
   // table; per run, the peak is one run's (a 5-run group over 1M attempts: ~725 -> ~450 MB RSS).
-  await store.run(`CREATE OR REPLACE TEMP TABLE rq AS SELECT * FROM requests WHERE false`);
-  for (const runNo of runNos) await store.run(`INSERT INTO rq SELECT * FROM requests WHERE run_no = ${Math.trunc(runNo)}`);
+  // Only the columns the report reads: DuckDB then skips the view's other aggregates (~30% less CPU).
+  await store.run(`CREATE OR REPLACE TEMP TABLE rq AS SELECT ${RQ_COLUMNS} FROM requests WHERE false`);
+  for (const runNo of runNos) await store.run(`INSERT INTO rq SELECT ${RQ_COLUMNS} FROM requests WHERE run_no = ${Math.trunc(runNo)}`);
   const [row] = await store.all<{ span: number | null }>(`SELECT max(scheduled_ms) AS span FROM rq`);
   const spanMs = Math.max(1, row?.span ?? 1);
   const raw = spanMs / buckets;
