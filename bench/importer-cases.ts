@@ -125,7 +125,8 @@ export async function importerThroughput(ctx: CaseContext): Promise<Record<strin
       readRowsPerS: stat(wall.read), readRowsPerCpuS: stat(cpu.read),
       ceilingRowsPerS: stat(wall.ceiling), ceilingRowsPerCpuS: stat(cpu.ceiling),
       parseRowsPerS: stat(wall.parse), parseRowsPerCpuS: stat(cpu.parse),
-      readOverParse: round(median(wall.read) / median(wall.parse), 2), readOverCeiling: round(median(wall.read) / median(wall.ceiling), 2),
+      readOverParse: round(median(wall.read) / median(wall.parse), 2), readOverParseCpu: round(median(cpu.read) / median(cpu.parse), 2),
+      readOverCeiling: round(median(wall.read) / median(wall.ceiling), 2),
       importRowsPerS: stat(wall.import), importRowsPerCpuS: stat(cpu.import),
       met: median(wall.read) >= 200_000,
     };

@@ -60,7 +60,7 @@ const LINES: Record<string, (r: R) => Line[]> = {
         figure: `${f} importer, ${n(r.rows)} rows into requests (rows/s; per CPU-s)`,
         value: `${fig(x.readRowsPerS)}; ${n(x.readRowsPerCpuS.median)}/CPU-s`,
         ceiling: `JSON.parse per line: ${fig(x.parseRowsPerS)}; routebench reader: ${fig(x.ceilingRowsPerS)}`,
-        ratio: `${n(x.readOverParse, 2)} of JSON.parse`,
+        ratio: `${n(x.readOverParse, 2)} of JSON.parse (per CPU-s: ${n(x.readOverParseCpu ?? NaN, 2)})`,
         target: `≥ ${n(r.target)} rows/s`,
         met: x.met,
       };
