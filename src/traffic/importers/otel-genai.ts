@@ -77,9 +77,14 @@ function value(v: unknown): unknown {
   return undefined;
 }
 
-function attributes(list: unknown): Attrs {
+/** Scratch slots, reused: a span's are read before the next span's are decoded, a resource's while its spans are. */
+const SPAN_ATTRS: Attrs = new Array<unknown>(WANTED.length).fill(undefined);
+const RESOURCE_ATTRS: Attrs = new Array<unknown>(WANTED.length).fill(undefined);
+
+/** Decodes the wanted attributes of `list` into `out` (cleared first); NO_ATTRS when there are none. */
+function attributes(list: unknown, out: Attrs): Attrs {
   if (!Array.isArray(list) || list.length === 0) return NO_ATTRS;
-  const out: Attrs = new Array<unknown>(WANTED.length).fill(undefined);
+  out.fill(undefined);
   for (let i = 0; i < list.length; i++) {
     const kv = list[i] as { key?: unknown; value?: unknown } | null;
     if (kv === null || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
@@ -109,7 +114,7 @@ function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
   let parented = false;
   for (let i = 0; i < resourceSpans.length; i++) {
     const rs = resourceSpans[i] as { resource?: { attributes?: unknown }; scopeSpans?: unknown; instrumentationLibrarySpans?: unknown } | null;
-    const resource = attributes(rs?.resource?.attributes);
+    const resource = attributes(rs?.resource?.attributes, RESOURCE_ATTRS);
     const scopes = rs?.scopeSpans ?? rs?.instrumentationLibrarySpans;
     if (!Array.isArray(scopes)) continue;
     for (let j = 0; j < scopes.length; j++) {
@@ -167,7 +172,7 @@ function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
 
 /** The row of one span; undefined for spans that are not model calls. */
 function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined {
-  const a = attributes(span?.attributes);
+  const a = attributes(span?.attributes, SPAN_ATTRS);
   const op = str(a[OP]);
   const rawProvider = str(a[PROVIDER]) ?? str(a[SYSTEM]);
   const model = str(a[REQUEST_MODEL]) ?? str(a[RESPONSE_MODEL]);
