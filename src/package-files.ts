@@ -3,13 +3,37 @@
  * found from this module's own location, so they resolve the same from a clone (src/ or dist/)
  * and from node_modules/routebench.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The package root: the folder holding package.json, scenarios/ and fixtures/. */
+/** True when this code runs from the TypeScript sources (tsx, vitest), false from dist/. */
+export const FROM_SOURCE = import.meta.url.endsWith('.ts');
+
+let root: string | undefined;
+
+/**
+ * The package root: the folder holding package.json, scenarios/ and fixtures/. Found by walking
+ * up from this module to routebench's own package.json, so it is the same from src/, from dist/
+ * and from the bundled CLI in dist/cli/ (where this code sits in a chunk at another depth).
+ */
 export function packageRoot(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  if (root !== undefined) return root;
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'routebench') return (root = dir);
+    if (path.dirname(dir) === dir) throw new Error(`routebench's package.json not found in any folder above ${start}`);
+  }
+}
+
+/**
+ * One of routebench's own modules as a file to start in a worker or child process, given its path
+ * under src/ without extension (e.g. `runner/workers/sim-worker`): the compiled .js in dist/, or
+ * the .ts source when running from source.
+ */
+export function ownModuleFile(rel: string): string {
+  return path.join(packageRoot(), FROM_SOURCE ? 'src' : 'dist', `${rel}${FROM_SOURCE ? '.ts' : '.js'}`);
 }
 
 /** The scenario JSON Schema shipped in the package. */

@@ -69,6 +69,9 @@ export async function runCli(given: readonly string[], io: Io = processIo()): Pr
     .help()
     .alias('h', 'help')
     .wrap(100)
+    // Every message routebench prints is English; yargs would otherwise translate its own half
+    // (and "did you mean" reads its English "Unknown argument").
+    .locale('en')
     .epilogue(EPILOGUE)
     .exitProcess(false)
     .fail((msg, err) => {

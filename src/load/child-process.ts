@@ -5,7 +5,7 @@
  * period). A child that exits before it is ready is reported with its exit code and stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { FROM_SOURCE, ownModuleFile } from '../package-files.js';
 
 export interface Child {
   readonly pid: number;
@@ -34,10 +34,9 @@ export class ChildFailed extends Error {
  * The command line that runs a sibling module of the caller as a child: the compiled `.js` next to
  * it, or the `.ts` source through tsx when running from source (tests, `tsx src/...`).
  */
-export function moduleCommand(callerUrl: string, baseName: string): string[] {
-  const ts = callerUrl.endsWith('.ts');
-  const file = fileURLToPath(new URL(`./${baseName}${ts ? '.ts' : '.js'}`, callerUrl));
-  if (!ts) return [file];
+export function moduleCommand(rel: string): string[] {
+  const file = ownModuleFile(rel);
+  if (!FROM_SOURCE) return [file];
   let tsx = 'tsx';
   try {
     tsx = import.meta.resolve('tsx');

@@ -50,7 +50,7 @@ export interface ClosedHooks {
 }
 
 export async function runClosedSweep(req: ArmRequest, levels: readonly ClosedLevel[], timeoutMs: number, hooks: ClosedHooks, o: { signal?: AbortSignal; pinCpu?: number } = {}): Promise<ClosedLevelResult[]> {
-  const args = [...moduleCommand(import.meta.url, 'autocannon-child'), JSON.stringify({
+  const args = [...moduleCommand('load/autocannon-child'), JSON.stringify({
     url: req.url,
     headers: req.headers,
     body: req.body,

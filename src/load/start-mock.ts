@@ -22,7 +22,7 @@ interface ReadyLine {
 }
 
 export async function startMockProcess(o: { scenarioFile: string; port: number; seed?: number; streamGapMs: number; pinCpu?: number }): Promise<MockProcess> {
-  const node = moduleCommand(import.meta.url, 'mock-child');
+  const node = moduleCommand('load/mock-child');
   const args = [...node, JSON.stringify({ scenario: o.scenarioFile, port: o.port, seed: o.seed, streamGapMs: o.streamGapMs })];
   const [cmd, argv] = nodeCommand(args, o.pinCpu);
   let started: { child: Child; value: ReadyLine };

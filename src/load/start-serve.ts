@@ -5,7 +5,8 @@
  * stdout. Its base URL is that origin + `/v1` unless the printed URL has a path. A CLI without the
  * command, or one that exits first, fails the arm with a message instead of the run.
  */
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { packageRoot } from '../package-files.js';
 import { ChildFailed, nodeCommand, spawnReady, type Child } from './child-process.js';
 
 export interface ServeProcess {
@@ -28,7 +29,7 @@ export function serveBaseUrl(line: string): string | undefined {
 }
 
 export async function startServeProcess(o: { scenarioFile: string; strategy: string; mockUrl: string; seed?: number; pinCpu?: number; cli?: string }): Promise<ServeProcess> {
-  const cli = o.cli ?? fileURLToPath(new URL('../../bin/routebench.js', import.meta.url));
+  const cli = o.cli ?? path.join(packageRoot(), 'bin', 'routebench.js');
   const args = [cli, 'serve', '--scenario', o.scenarioFile, '--strategy', o.strategy, '--port', '0', '--mock-url', o.mockUrl, ...(o.seed !== undefined ? ['--seed', String(o.seed)] : [])];
   const [cmd, argv] = nodeCommand(args, o.pinCpu);
   try {

@@ -3,12 +3,13 @@
  * Ships as fixtures/prices.yaml; a scenario may override a target's price inline.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { parse } from 'yaml';
+import { packageRoot } from '../package-files.js';
 import type { Price } from './canonical.js';
 
 /** The price table shipped with routebench. */
-export const DEFAULT_PRICE_TABLE = fileURLToPath(new URL('../../fixtures/prices.yaml', import.meta.url));
+export const DEFAULT_PRICE_TABLE = path.join(packageRoot(), 'fixtures', 'prices.yaml');
 
 let cached: Record<string, Price> | undefined;
 

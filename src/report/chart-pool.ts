@@ -5,7 +5,9 @@
  *
  * `inlineCharts` draws on the calling thread (one worker), the PNGs rasterised on libuv's thread pool.
  */
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { FROM_SOURCE, ownModuleFile } from '../package-files.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { chartPngAsync, chartSvg } from './render-chart.js';
 import type { ChartAnswer, ChartJob } from './chart-worker.js';
@@ -34,9 +36,8 @@ export const inlineCharts: ChartRenderer = {
  * tsx's ESM loader hooks in the worker first (a worker does not inherit the parent's loader hooks).
  */
 function spawnChartWorker(): Worker {
-  const ts = import.meta.url.endsWith('.ts');
-  const url = new URL(`./chart-worker.${ts ? 'ts' : 'js'}`, import.meta.url);
-  if (!ts) return new Worker(url);
+  const url = pathToFileURL(ownModuleFile('report/chart-worker'));
+  if (!FROM_SOURCE) return new Worker(url);
   // ESM hooks, not tsx's require hook: vega's node build uses top-level await.
   const api = import.meta.resolve('tsx/esm/api');
   return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true });

@@ -40,6 +40,21 @@ describe('did you mean', () => {
     expect(r.err).toContain('did you mean --seed');
     expect(r.err).toContain('run `routebench run --help` for usage');
   });
+
+  it('stays English (and keeps suggesting) under another locale', async () => {
+    const saved = { LC_ALL: process.env.LC_ALL, LANG: process.env.LANG };
+    process.env.LC_ALL = 'de_DE.UTF-8';
+    process.env.LANG = 'de_DE.UTF-8';
+    try {
+      const r = await cli('rnu');
+      expect(r.err).toContain('Unknown argument: rnu');
+      expect(r.err).toContain('did you mean `routebench run`?');
+      expect((await cli('--help')).out).toContain('Options:');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
 });
 
 describe('completion', () => {

@@ -13,6 +13,7 @@ import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = path.resolve('.');
@@ -63,7 +64,7 @@ function projectLock(tarballName: string, integrity: string) {
 function sourceCopy(): string {
   const copy = path.join(work, 'source');
   mkdirSync(copy);
-  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'action.yml', 'bin', 'src', 'scenarios', 'fixtures', 'docs'])
+  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'LICENSE', 'action.yml', 'bin', 'src', 'scripts', 'scenarios', 'fixtures', 'docs'])
     if (existsSync(path.join(repo, entry))) cpSync(path.join(repo, entry), path.join(copy, entry), { recursive: true });
   symlinkSync(path.join(repo, 'node_modules'), path.join(copy, 'node_modules'), 'junction');
   return copy;
@@ -85,12 +86,27 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the packed tarball in an empty project', { timeout: TIMEOUT }, () => {
   it('ships what it needs and nothing of the repository around it', () => {
     const root = path.join(project, 'node_modules', 'routebench');
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/routebench.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'scenarios/quickstart.yaml', 'scenarios/scenario.schema.json', 'fixtures/prices.yaml'])
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/routebench.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cli/routebench-cli.js', 'scenarios/quickstart.yaml', 'scenarios/scenario.schema.json', 'fixtures/prices.yaml'])
       expect(existsSync(path.join(root, f)), f).toBe(true);
     for (const f of ['src', 'test', 'bench', 'tsconfig.json']) expect(existsSync(path.join(root, f)), f).toBe(false);
     expect(readFileSync(path.join(root, 'LICENSE'), 'utf8')).toContain('Apache License');
     // autocannon is a dependency: installed beside routebench, not only in its own dev tree
     expect(existsSync(path.join(project, 'node_modules', 'autocannon', 'package.json'))).toBe(true);
+  });
+
+  it('the installed bin starts from the bundle: validate resolves no yargs, zod or yaml module files and none of the heavy packages', () => {
+    const trace = path.join(work, 'validate-modules.txt');
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(path.join(repo, 'test/helpers/trace-modules.mjs')).href, path.join(project, 'node_modules', 'routebench', 'bin', 'routebench.js'), 'validate', path.join(project, 'node_modules', 'routebench', 'scenarios', 'quickstart.yaml')], {
+      cwd: project,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', ROUTEBENCH_TRACE_MODULES: trace },
+    });
+    expect(r.status, show(r)).toBe(0);
+    const urls = readFileSync(trace, 'utf8').split('\n').filter((u) => u.startsWith('file:'));
+    expect(urls.some((u) => u.endsWith('/dist/cli/routebench-cli.js'))).toBe(true);
+    expect(urls.filter((u) => /\/node_modules\/(yargs|zod|yaml|@duckdb|msw|vega|@resvg|autocannon|undici)\//.test(u))).toEqual([]);
+    // a few dozen chunks instead of the ~200 modules an unbundled start resolves
+    expect(new Set(urls).size).toBeLessThan(60);
   });
 
   it('without scenarios/, run says what to do; the bundled examples are listed and run', () => {

@@ -11,6 +11,7 @@ import { ExitCode, inputError } from '../../errors.js';
 import { findGatewayConfigs, GATEWAY_KINDS, looksLike, readConfigObject, type GatewayKind } from '../../init/find-gateway-config.js';
 import { gatewayPlan } from '../../init/gateway-targets.js';
 import { scaffoldFiles, type ScaffoldInput } from '../../init/scaffold.js';
+import { packageRoot } from '../../package-files.js';
 import { defaultPrices } from '../../providers/prices.js';
 import type { Io } from '../io.js';
 
@@ -37,7 +38,7 @@ export function initBuilder(y: Argv): Argv<InitArgs> {
 
 /** The action's inputs: from action.yml beside the package when it ships one, else the documented set. */
 function actionInputs(): string[] {
-  const file = new URL('../../../action.yml', import.meta.url);
+  const file = path.join(packageRoot(), 'action.yml');
   if (existsSync(file)) {
     const text = readFileSync(file, 'utf8');
     const block = /^inputs:\n((?:[ \t]+.*\n|\n)*)/m.exec(text)?.[1] ?? '';

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HarnessError, type ExitCodeValue, type Problem } from '../../errors.js';
 import type { AttemptBatch } from '../../engine/attempt-rows.js';
+import { FROM_SOURCE, ownModuleFile } from '../../package-files.js';
 import type { JobResult } from './simulate-job.js';
 import type { FromWorker, JobMessage, ToWorker, WorkerErrorInfo } from './messages.js';
 
@@ -37,9 +38,8 @@ export interface PoolOutcome {
  * require hook: the sources use top-level await, which CommonJS cannot load.
  */
 function spawnWorker(inFlight: SharedArrayBuffer): Worker {
-  const ts = import.meta.url.endsWith('.ts');
-  const url = new URL(`./sim-worker.${ts ? 'ts' : 'js'}`, import.meta.url);
-  if (!ts) return new Worker(url, { workerData: { inFlight } });
+  const url = pathToFileURL(ownModuleFile('runner/workers/sim-worker'));
+  if (!FROM_SOURCE) return new Worker(url, { workerData: { inFlight } });
   const boot = `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(boot, { eval: true, workerData: { inFlight } });
 }

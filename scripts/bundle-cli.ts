@@ -1,0 +1,59 @@
+/**
+ * Bundles the command line (dist/cli/main.js, compiled by tsc) into dist/cli/routebench-cli.js
+ * plus one chunk per lazily imported command, so that a start loads a handful of files instead of
+ * ~200 ES modules. Run by `npm run build` and `prepack`, after tsc.
+ *
+ * Only the CLI's own code and the small pure-JS packages every start needs (yargs, zod, yaml and
+ * what they import) go into the bundle. Every other dependency stays an import of the installed
+ * package (DuckDB's and resvg's native bindings, msw, vega, undici, autocannon): those load only
+ * when a command uses them. Chunks sit in dist/cli/, the same depth as the tsc output they
+ * replace; worker threads and child processes still start the tsc-compiled files in dist/
+ * (src/package-files.ts finds them from the package root).
+ *
+ * `--check` only reports what would be bundled (for the packaging test and for reviewing a
+ * dependency change).
+ */
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const BUNDLED = new Set(['yargs', 'zod', 'yaml']);
+const OUT_DIR = 'dist/cli';
+const ENTRY = 'routebench-cli';
+const CHUNK_PREFIX = 'rb-chunk-';
+
+const root = process.cwd();
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+const installed = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})];
+const external = installed.filter((name) => !BUNDLED.has(name)).flatMap((name) => [name, `${name}/*`]);
+
+const check = process.argv.includes('--check');
+if (!check) {
+  // A rebuild must not leave chunks of an older bundle beside the new one.
+  for (const f of readdirSync(OUT_DIR)) if (f.startsWith(CHUNK_PREFIX) || f.startsWith(`${ENTRY}.`)) rmSync(path.join(OUT_DIR, f));
+}
+
+const result = await build({
+  entryPoints: { [ENTRY]: path.join(OUT_DIR, 'main.js') },
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  outdir: OUT_DIR,
+  chunkNames: `${CHUNK_PREFIX}[hash]`,
+  external,
+  write: !check,
+  metafile: true,
+  logLevel: 'warning',
+  // Bundled CommonJS code (parts of yargs' dependencies) may call require().
+  banner: { js: "import { createRequire as __routebenchRequire } from 'node:module'; const require = __routebenchRequire(import.meta.url);" },
+});
+
+const packages = new Set<string>();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (m) packages.add(m[1]!);
+}
+const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+process.stdout.write(`bundle-cli: ${outputs.length} files in ${OUT_DIR}/ (entry ${ENTRY}.js); packages inside: ${[...packages].sort().join(', ')}\n`);
