@@ -8,12 +8,13 @@
  * - While attempt rows are written, a file database is capped at WRITE_MEMORY_LIMIT
  *   (capForWriting): DuckDB otherwise keeps every table block it has written in its buffer pool
  *   up to the limit, so a long simulate grew RSS by ~35 MB per million rows. Written blocks are on
- *   disk, so dropping them costs nothing; the limit is reset when the writer closes, so reports
+ *   disk, so dropping them costs nothing; the limit is restored when the writer closes, so reports
  *   aggregate without spilling.
  * - DuckDB allocates through its own jemalloc, which keeps freed pages for reuse; a lower flush
  *   threshold and jemalloc's background threads hand them back to the system sooner
  *   (allocator_flush_threshold, allocator_background_threads on the same page).
  */
+import { DuckDBPendingResultState, type DuckDBConnection } from '@duckdb/node-api';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -32,16 +33,28 @@ export function duckdbMemorySettings(file: string, env: Record<string, string | 
 
 interface Runner {
   readonly file: string;
+  readonly con: DuckDBConnection;
   run(sql: string): Promise<void>;
 }
 
 /**
  * Caps a file database at WRITE_MEMORY_LIMIT for the write phase; returns how to lift the cap
- * (RESET: back to DuckDB's default). Nothing for an in-memory database (its tables live in the
- * buffer pool) or when ROUTEBENCH_DUCKDB_MEMORY set a limit of its own.
+ * (back to the limit it had), synchronously, so that no statement after the writer closes runs
+ * under it. SET, not RESET: in DuckDB 1.5 `RESET memory_limit` changes what current_setting()
+ * shows but leaves the buffer pool at the lower limit (pragma_database_size() shows it).
+ * Nothing for an in-memory database (its tables live in the buffer pool) or when
+ * ROUTEBENCH_DUCKDB_MEMORY set a limit of its own.
  */
-export async function capForWriting(store: Runner, env: Record<string, string | undefined> = process.env): Promise<(() => Promise<void>) | undefined> {
+export async function capForWriting(store: Runner, env: Record<string, string | undefined> = process.env): Promise<(() => void) | undefined> {
   if (store.file === ':memory:' || env.ROUTEBENCH_DUCKDB_MEMORY) return undefined;
+  const prev = String((await store.con.runAndReadAll(`SELECT memory_limit AS l FROM pragma_database_size() LIMIT 1`)).getRowObjectsJS()[0]?.l ?? '');
+  if (!/^\d+(\.\d+)? [KMGT]?i?B$/.test(prev)) return undefined;
+  const restore = await store.con.prepare(`SET memory_limit = '${prev}'`);
   await store.run(`SET memory_limit = '${WRITE_MEMORY_LIMIT}'`);
-  return () => store.run('RESET memory_limit');
+  return () => {
+    const pending = restore.start();
+    // A SET runs in one task on this thread; the bound only guards against a changed DuckDB.
+    for (let i = 0; i < 1000 && pending.runTask() !== DuckDBPendingResultState.RESULT_READY; i++);
+    restore.destroySync();
+  };
 }

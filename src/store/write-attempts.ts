@@ -59,10 +59,7 @@ export class AttemptWriter {
    */
   private chunk: DuckDBDataChunk | undefined;
   rows = 0;
-  /** Settles once the write-phase memory cap is lifted (after close). */
-  closed: Promise<void> = Promise.resolve();
-
-  private constructor(private readonly appender: DuckDBAppender, private readonly uncap?: () => Promise<void>) {
+  private constructor(private readonly appender: DuckDBAppender, private readonly uncap?: () => void) {
     this.types = Array.from({ length: appender.columnCount }, (_, i) => appender.columnType(i));
     if (this.types.length !== ATTEMPT_COLUMNS.length) throw new Error(`attempts table has ${this.types.length} columns, writer knows ${ATTEMPT_COLUMNS.length}`);
   }
@@ -145,10 +142,9 @@ export class AttemptWriter {
     this.appender.flushSync();
   }
 
-  /** Closes the appender and lifts the write-phase memory cap (`closed` settles when it is). */
+  /** Closes the appender and lifts the write-phase memory cap. */
   close(): void {
     this.appender.closeSync();
-    // A failure only leaves the cap in place (aggregates then spill to disk, same results).
-    if (this.uncap) this.closed = this.uncap().catch(() => undefined);
+    this.uncap?.();
   }
 }

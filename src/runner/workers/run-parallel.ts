@@ -99,7 +99,6 @@ export async function runSuiteParallel(items: readonly SuiteItem[], opts: Parall
   });
   writer.flush();
   writer.close();
-  await writer.closed;
 
   const out: ScenarioResult[] = [];
   const finishedAt = env.wallClock();
