@@ -131,7 +131,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
       harnessVersion: env.harnessVersion,
     });
     // With worker threads, every finished scenario's report renders at once, side by side (render-pool.ts).
-    if (all) {
+    if (all && scenarios.length > 1) {
       pool = (await import('../../report/render-pool.js')).reportPool(store, args.out, executeWorkers);
       for (const [i, { loaded }] of scenarios.entries()) {
         const r = all[i];
