@@ -11,6 +11,7 @@ import { azureAll, compare100k, decideCost, reportGeneration, streamRss } from '
 import { benchServeVsProxy } from './serve-vs-proxy.js';
 import { importerThroughput } from './importer-cases.js';
 import { calibrateMillion, recordThroughput } from './record-cases.js';
+import { cliStartup } from './startup-case.js';
 import { generatorLagCase, mockServerCase, mockServerStreamCase, mswReplayCase } from './replay-cases.js';
 
 export interface CaseContext {
@@ -50,6 +51,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
   { name: 'generator-lag-1000rps', what: 'the open-loop arrival scheduler at 1,000 req/s for 10 s, constant and Poisson: lag p50/p99/max', target: 'p99 <= 1 ms', run: (c) => generatorLagCase(c.runs, c.tiny) },
   { name: 'record-5k', what: 'routebench record in front of the loopback mock server: autocannon req/s at 50 connections direct (ceiling) and through the recorder; added TTFT of streamed calls one at a time (interleaved)', target: '>= 5,000 req/s; added TTFT p99 <= 1 ms', run: recordThroughput },
   { name: 'calibrate-1m', what: 'calibrate() over a generated trace of 1,000,000 observed calls (two targets, streams, 2% errors)', target: '<= 10 s', run: calibrateMillion },
+  { name: 'cli-startup', what: 'the built CLI (bin/routebench.js; builds dist/ first when it is older than src/) from process start to exit: --help and validate scenarios/quickstart.yaml, against a bare `node -e 0` start, interleaved; wall and CPU ms', target: '<= 250 ms wall each', run: cliStartup },
   { name: 'importers-200k', what: 'the log importers (otel-genai, litellm, openrouter, portkey), 200,000 generated rows each: into requests against a bare JSON.parse per line and the trace reader on the JSONL they wrote (same run), and `routebench import` end to end; rows/s and rows per CPU-s', target: '>= 200,000 rows/s', run: importerThroughput },
 ];
 

@@ -48,6 +48,7 @@ const LINES: Record<string, (r: R) => Line[]> = {
   },
   'serve-vs-proxy': (r) => [
     { figure: 'serve throughput, 50 connections (req/s)', value: `${n(r.throughput.serveRps)} [${n(r.throughput.serveRange[0])}–${n(r.throughput.serveRange[1])}]`, ceiling: `bare proxy: ${n(r.throughput.proxyRps)} [${n(r.throughput.proxyRange[0])}–${n(r.throughput.proxyRange[1])}]`, ratio: n(r.throughput.serveOverProxy, 2), target: `≥ ${r.throughput.target} of the proxy`, met: r.throughput.met },
+    ...(r.throughput.cpuUsPerRequest ? [{ figure: 'serve CPU per request, 50 connections (µs)', value: `${n(r.throughput.cpuUsPerRequest.serve, 1)} µs [${n(r.throughput.cpuUsPerRequest.serveRange[0], 1)}–${n(r.throughput.cpuUsPerRequest.serveRange[1], 1)}]`, ceiling: `bare proxy: ${n(r.throughput.cpuUsPerRequest.proxy, 1)} µs [${n(r.throughput.cpuUsPerRequest.proxyRange[0], 1)}–${n(r.throughput.cpuUsPerRequest.proxyRange[1], 1)}]`, ratio: `${n(r.throughput.cpuCapacityRatio, 2)} (proxy ÷ serve: the req/s ratio a saturated core would give)`, target: `≥ ${r.throughput.target}`, met: r.throughput.cpuCapacityRatio >= r.throughput.target }] : []),
     { figure: 'serve added p50 at concurrency 1 (µs over direct)', value: `${n(r.addedLatencyUs.serve.p50, 1)} µs`, ceiling: `bare proxy: ${n(r.addedLatencyUs.proxy.p50, 1)} µs`, ratio: `+${n(r.addedLatencyUs.serveMinusProxy.p50, 1)} µs`, target: `≤ proxy + ${r.addedLatencyUs.target.overProxyP50} µs`, met: r.addedLatencyUs.met },
   ],
   'msw-replay-100-targets': (r) => [{ figure: `replay over msw, ${r.targets} targets, offered ${n(r.offeredPerS)} req/s (completed req/s)`, value: fig(r.completedPerS), ratio: `lag p99 ${fig(r.p99LagMs, ' ms', 2)}`, target: `≥ ${n(r.target)} req/s`, met: r.met }],
@@ -65,6 +66,15 @@ const LINES: Record<string, (r: R) => Line[]> = {
         met: x.met,
       };
     }),
+  'cli-startup': (r) => [
+    { figure: '`routebench --help`, start to exit (ms wall; CPU)', value: `${fig(r.helpWallMs, ' ms', 1)}; CPU ${n(r.helpCpuMs.median, 1)} ms`, ceiling: `\`node -e 0\`: ${fig(r.nodeWallMs, ' ms', 1)}`, target: `≤ ${r.target} ms`, met: r.helpWallMs.median <= r.target },
+    { figure: '`routebench validate scenarios/quickstart.yaml` (ms wall; CPU)', value: `${fig(r.validateWallMs, ' ms', 1)}; CPU ${n(r.validateCpuMs.median, 1)} ms`, ceiling: `\`node -e 0\`: ${fig(r.nodeWallMs, ' ms', 1)}`, ratio: `+${n(r.validateOverNodeMs, 1)} ms`, target: `≤ ${r.target} ms`, met: r.validateWallMs.median <= r.target },
+  ],
+  'record-5k': (r) => [
+    { figure: 'record, 50 connections, JSON (req/s)', value: fig(r.recorder_rps), ceiling: `mock server direct: ${fig(r.direct_rps)}`, ratio: n(r.ratio_to_direct, 2), target: '≥ 5,000 req/s', met: r.recorder_rps.median >= 5000 },
+    { figure: 'record, added TTFT of a streamed call, p50 / p99 (ms)', value: `${n(r.added_ttft_ms.p50, 2)} / ${n(r.added_ttft_ms.p99, 2)} ms`, ceiling: `direct TTFT p99: ${n(r.ttft_direct_ms.p99, 2)} ms`, target: 'p99 ≤ 1 ms', met: r.added_ttft_ms.p99 <= 1 },
+  ],
+  'calibrate-1m': (r) => [{ figure: `calibrate ${n(r.rows)} observed calls (s)`, value: fig(r.seconds, ' s', 2), ratio: `${n(r.rows_per_s)} rows/s`, target: '≤ 10 s', met: r.meets_target }],
   'generator-lag-1000rps': (r) => [{ figure: `arrival scheduler at ${n(r.ratePerS)} req/s, Poisson: lag p99 (ms)`, value: fig(r.poisson?.p99Ms, ' ms', 3), target: `≤ ${r.target} ms`, met: r.met }],
 };
 

@@ -10,8 +10,8 @@
  * replace; worker threads and child processes still start the tsc-compiled files in dist/
  * (src/package-files.ts finds them from the package root).
  *
- * `--check` only reports what would be bundled (for the packaging test and for reviewing a
- * dependency change).
+ * `--check` only reports what would be bundled (to review a dependency change). The report goes to
+ * stderr: `npm pack --json` mixes a prepack script's stdout into its JSON.
  */
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -56,4 +56,4 @@ for (const input of Object.keys(result.metafile.inputs)) {
   if (m) packages.add(m[1]!);
 }
 const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
-process.stdout.write(`bundle-cli: ${outputs.length} files in ${OUT_DIR}/ (entry ${ENTRY}.js); packages inside: ${[...packages].sort().join(', ')}\n`);
+process.stderr.write(`bundle-cli: ${outputs.length} files in ${OUT_DIR}/ (entry ${ENTRY}.js); packages inside: ${[...packages].sort().join(', ')}\n`);
