@@ -5,12 +5,14 @@
  *   default-suite          `routebench run scenarios/` from the sources in a child process with
  *                          --workers <available parallelism> vs --workers 1: wall time (process
  *                          start to exit, reports included) and peak RSS.
- * Arms alternate within each run so machine load hits both alike.
+ * Arms alternate within each run so machine load hits both alike. parallel-4-strategies also
+ * reports each arm's CPU seconds: the whole process and the main thread (with workers, the
+ * writer), so the workers' share is the difference.
  */
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import { openStore } from '../src/store/open-store.js';
 import { runScenario } from '../src/runner/run-scenario.js';
@@ -19,6 +21,17 @@ import type { CaseContext } from './case-registry.js';
 import { freshDb, gc, median, stat } from './util.js';
 
 export const SPEEDUP_TARGET = 1.7;
+
+/** CPU seconds (user + system) of the calling thread, from /proc (Linux); NaN elsewhere. */
+function threadCpuS(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
 export const SUITE_WALL_TARGET_S = 6;
 export const SUITE_RSS_TARGET_MB = 400;
 
@@ -52,19 +65,27 @@ export async function parallelFour(ctx: CaseContext): Promise<Record<string, unk
   const workers = 2;
   const one: number[] = [];
   const par: number[] = [];
+  // CPU seconds of the whole process and of the main thread (the writer, with workers) per arm.
+  const cpu = { one: { process: [] as number[], main: [] as number[] }, par: { process: [] as number[], main: [] as number[] } };
   for (let i = 0; i < ctx.runs; i++) {
-    for (const arm of i % 2 === 0 ? ['one', 'par'] : ['par', 'one']) {
+    for (const arm of i % 2 === 0 ? ['one', 'par'] as const : ['par', 'one'] as const) {
       gc();
       const store = await openStore(freshDb(ctx.tmp, 'parallel'));
+      const c0 = process.cpuUsage();
+      const m0 = threadCpuS();
       const t0 = performance.now();
       if (arm === 'one') await runScenario(loaded, { store, env: ctx.env });
       else await runSuiteParallel([{ loaded, labels }], { store, env: ctx.env, workers, texts: new Map([[file, text]]) });
       (arm === 'one' ? one : par).push((performance.now() - t0) / 1000);
+      const c = process.cpuUsage(c0);
+      cpu[arm].process.push((c.user + c.system) / 1e6);
+      cpu[arm].main.push(threadCpuS() - m0);
       store.close();
     }
   }
   const speedups = one.map((x, i) => x / par[i]!);
-  return { requests: n, strategies: labels.length, workers, oneWorkerS: stat(one, 2), parallelS: stat(par, 2), speedup: stat(speedups, 2), target: SPEEDUP_TARGET, met: median(speedups) >= SPEEDUP_TARGET };
+  const cpuStat = (a: { process: number[]; main: number[] }) => ({ processS: stat(a.process, 2), mainThreadS: Number.isNaN(a.main[0]) ? null : stat(a.main, 2) });
+  return { requests: n, strategies: labels.length, workers, oneWorkerS: stat(one, 2), parallelS: stat(par, 2), speedup: stat(speedups, 2), oneWorkerCpu: cpuStat(cpu.one), parallelCpu: cpuStat(cpu.par), target: SPEEDUP_TARGET, met: median(speedups) >= SPEEDUP_TARGET };
 }
 
 function suiteRun(ctx: CaseContext, workers: number): { ms: number; peakRssMb: number; code: number } {
