@@ -93,4 +93,23 @@ describe('parallel runs', async () => {
     }
     expect(merged).toEqual(expected);
   });
+
+  it('runs of several row batches (buffers sent back to the worker and refilled): identical attempts', async () => {
+    // 40,000 requests: more than two 16,384-row batches per run, so appended batches come back
+    // to their worker and carry later rows.
+    const f = path.join(dir, 'long.yaml');
+    writeFileSync(f, twoTargetYaml({ seed: 5, count: 40_000, a: '{ profile: flaky }', strategies: `  fallback: { use: fallback, options: { targets: [a, b] } }\n  hedge: { use: hedge, options: { targets: [a, b] } }` }).replace('name: t', 'name: long'));
+    const long = selectRuns([await loadScenario(f)], {});
+    const digest = async (store: Store) =>
+      store.all(`SELECT run_no, count(*)::INTEGER AS n, md5(string_agg(a::VARCHAR, '|' ORDER BY request_no, attempt_no)) AS h FROM attempts a GROUP BY run_no ORDER BY run_no`);
+    const seq = await openStore(':memory:');
+    for (const s of long) await runScenario(s.loaded, { store: seq, env: testEnv, only: s.labels });
+    const par = await openStore(':memory:');
+    await runSuiteParallel(long, { store: par, env: testEnv, workers: 2 });
+    const want = await digest(seq);
+    expect((want as { n: number }[]).every((r) => r.n > 2 * 16_384)).toBe(true);
+    expect(await digest(par)).toEqual(want);
+    seq.close();
+    par.close();
+  });
 });

@@ -3,7 +3,9 @@
  * AttemptBatch objects whose typed arrays are transferred (moved, not copied); every other field
  * is structured-cloned. A shared Int32Array per worker counts batches posted but not yet
  * appended: the worker blocks (Atomics.wait) when it is MAX_IN_FLIGHT ahead of the writer, so
- * memory stays bounded however fast the engine runs.
+ * memory stays bounded however fast the engine runs. Appended batches go back to their worker
+ * (transferred again) and are refilled, so neither thread allocates ~2 MB per batch (fresh
+ * buffers made both isolates' garbage collectors work harder).
  */
 import type { AttemptBatch } from '../../engine/attempt-rows.js';
 import type { JobResult, JobSpec } from './simulate-job.js';
@@ -20,7 +22,12 @@ export interface JobMessage {
   hash: string;
   spec: JobSpec;
 }
-export type ToWorker = JobMessage | { type: 'stop' };
+/** A batch the writer has appended, its buffers transferred back for the worker to refill. */
+export interface SpareMessage {
+  type: 'spare';
+  batch: AttemptBatch;
+}
+export type ToWorker = JobMessage | SpareMessage | { type: 'stop' };
 
 export interface WorkerErrorInfo {
   name: string;

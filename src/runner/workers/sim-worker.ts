@@ -8,12 +8,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { HarnessError } from '../../errors.js';
 import { loadScenario, parseScenario } from '../../scenario/load-scenario.js';
 import { simulateJob } from './simulate-job.js';
+import type { AttemptBatch } from '../../engine/attempt-rows.js';
 import { batchBuffers, MAX_IN_FLIGHT, type FromWorker, type JobMessage, type ToWorker, type WorkerErrorInfo } from './messages.js';
 
 const port = parentPort!;
 /** [0]: batches posted and not yet appended by the main thread. */
 const inFlight = new Int32Array((workerData as { inFlight: SharedArrayBuffer }).inFlight);
 let stopped = false;
+/** Batches the writer has appended and sent back, ready to refill. */
+const spares: AttemptBatch[] = [];
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 function errorInfo(e: unknown): WorkerErrorInfo {
@@ -31,6 +34,7 @@ async function run(job: JobMessage): Promise<void> {
       for (let n = Atomics.load(inFlight, 0); n >= MAX_IN_FLIGHT; n = Atomics.load(inFlight, 0)) Atomics.wait(inFlight, 0, n, 1000);
       Atomics.add(inFlight, 0, 1);
       post({ type: 'batch', id: job.id, batch }, batchBuffers(batch));
+      return spares.pop();
     },
     stopped: () => stopped,
     yieldEvery: () => new Promise<void>((resolve) => setImmediate(resolve)),
@@ -41,6 +45,10 @@ async function run(job: JobMessage): Promise<void> {
 port.on('message', (m: ToWorker) => {
   if (m.type === 'stop') {
     stopped = true;
+    return;
+  }
+  if (m.type === 'spare') {
+    spares.push(m.batch);
     return;
   }
   run(m).catch((e: unknown) => post({ type: 'error', id: m.id, error: errorInfo(e) }));

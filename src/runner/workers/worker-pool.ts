@@ -14,12 +14,13 @@ import { HarnessError, type ExitCodeValue, type Problem } from '../../errors.js'
 import type { AttemptBatch } from '../../engine/attempt-rows.js';
 import { FROM_SOURCE, ownModuleFile } from '../../package-files.js';
 import type { JobResult } from './simulate-job.js';
-import type { FromWorker, JobMessage, ToWorker, WorkerErrorInfo } from './messages.js';
+import { batchBuffers, type FromWorker, type JobMessage, type ToWorker, type WorkerErrorInfo } from './messages.js';
 
 export type PoolJob = Omit<JobMessage, 'type' | 'id'>;
 
 export interface PoolOptions {
   workers: number;
+  /** Appends a batch; the pool sends it back to its worker for reuse once this returns. */
   onBatch(batch: AttemptBatch): void;
   onJobDone?(index: number, result: JobResult): void;
   signal?: AbortSignal;
@@ -100,6 +101,8 @@ export async function runPool(jobs: readonly PoolJob[], o: PoolOptions): Promise
             failure ??= { index: m.id, error: e as Error };
             onAbort();
           } finally {
+            // The spare goes first: a worker woken by the notify may pick it up at its next yield.
+            if (!ended && !failure) worker.postMessage({ type: 'spare', batch: m.batch } satisfies ToWorker, batchBuffers(m.batch));
             Atomics.sub(inFlight, 0, 1);
             Atomics.notify(inFlight, 0);
           }
