@@ -26,8 +26,13 @@ export interface ReportRequest extends SummaryRequest {
 }
 
 export interface ReportOptions {
-  /** Write SVG/PNG files for every chart (default true). */
+  /** Write an SVG file for every chart (default true). */
   images?: boolean;
+  /**
+   * Also rasterise every chart to PNG with resvg (default false: on the default suite PNGs cost
+   * more CPU and memory than every other part of the report's charts together).
+   */
+  png?: boolean;
   /** Bootstrap resamples for the comparisons with the baseline strategy and the shift plot (default 1000). */
   resamples?: number;
   /** Seed of the shift plot's bootstrap draws (default 1). */
@@ -73,7 +78,7 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
     if (new Set(past.map((r) => r.run_group)).size >= 2)
       charts.push({ id: 'history', title: 'History across run groups', spec: historyTrendChart(past, rows.map((r) => r.strategy), opts.history.budget) });
   }
-  const fonts = pngFonts();
+  const fonts = opts.png === true ? pngFonts() : [];
   // Every chart's images at once (a chart pool draws them on its worker threads), written in chart order.
   const renderer = opts.charts ?? inlineCharts;
   const images = opts.images === false ? [] : await Promise.all(charts.map((c) => renderer.render(c.spec, fonts.length > 0 ? fonts : null)));
@@ -112,7 +117,7 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
     }),
   );
   pointLatest(path.join(outDir, req.scenario, 'latest'), req.runGroup);
-  return { dir, markdown, json, files, pngSkipped: opts.images !== false && fonts.length === 0 };
+  return { dir, markdown, json, files, pngSkipped: opts.images !== false && opts.png === true && fonts.length === 0 };
 }
 
 /** A relative symlink `link` → `target`, replaced if present (a text file where links fail). */

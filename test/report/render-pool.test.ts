@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { writeReport, type ReportRequest } from '../../src/report/write-report.js';
 import { reportPool } from '../../src/report/render-pool.js';
+import { pngFonts } from '../../src/report/render-chart.js';
 import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-render-pool-'));
@@ -50,17 +51,18 @@ describe('reports rendered in parallel', () => {
   it('write byte-identical files to a sequential render on the main thread', async () => {
     const seqDir = path.join(dir, 'sequential');
     const seq = [];
-    for (const req of requests) seq.push(await writeReport(store, req, seqDir, { resamples: 200 }));
+    for (const req of requests) seq.push(await writeReport(store, req, seqDir, { resamples: 200, png: true }));
 
     const parDir = path.join(dir, 'parallel');
     const pool = reportPool(store, parDir, 2);
-    const par = await Promise.all(requests.map((req) => pool.submit(req, { resamples: 200 })));
+    const par = await Promise.all(requests.map((req) => pool.submit(req, { resamples: 200, png: true })));
     await pool.close();
 
     // the same files, in the same order per report
     expect(par.map((w) => w.files)).toEqual(seq.map((w) => w.files));
     const [a, b] = [hashes(seqDir), hashes(parDir)];
     expect([...a.keys()].filter((k) => k.endsWith('.svg')).length).toBeGreaterThanOrEqual(10);
+    if (pngFonts().length > 0) expect([...a.keys()].filter((k) => k.endsWith('.png')).length).toBe([...a.keys()].filter((k) => k.endsWith('.svg')).length);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [k, h] of a) expect(b.get(k), k).toBe(h);
     // the reports differ from each other (two scenarios, not one report twice)
@@ -73,6 +75,10 @@ describe('reports rendered in parallel', () => {
     const good = pool.submit(requests[1]!, { resamples: 200 });
     await expect(bad).rejects.toThrow();
     await expect(good).resolves.toMatchObject({ json: { scenario: 'second' } });
+    // PNGs only when asked for (png: true); SVGs by default
+    const files = [...hashes((await good).dir).keys()];
+    expect(files.filter((f) => f.endsWith('.svg')).length).toBeGreaterThanOrEqual(5);
+    expect(files.filter((f) => f.endsWith('.png'))).toEqual([]);
     await pool.close();
   }, 180_000);
 });

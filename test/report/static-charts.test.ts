@@ -1,5 +1,5 @@
 /**
- * The static images every report writes next to its HTML (charts/<id>.svg and .png), checked for
+ * The static images a report writes next to its HTML (charts/<id>.svg, and .png with `png: true`), checked for
  * content, not just existence: the SVG is parsed for its marks, texts and axes; the PNG is decoded
  * here (chunks, zlib, the five PNG row filters) and must have the SVG's size at 2x and real pixels.
  */
@@ -26,7 +26,7 @@ beforeAll(async () => {
       incidents: '[{ kind: outage, targets: [a], start: 30s, duration: 20s }]',
     }),
   );
-  report = await writeReport(store, { ...result, traffic: result.trafficDescription }, dir, { resamples: 200 });
+  report = await writeReport(store, { ...result, traffic: result.trafficDescription }, dir, { resamples: 200, png: true });
   store.close();
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

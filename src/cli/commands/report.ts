@@ -27,6 +27,7 @@ export interface ReportArgs {
   'run-group'?: string[];
   scenario?: string;
   images: boolean;
+  png: boolean;
   history: number;
   'max-regression'?: string[];
   'pr-comment'?: string;
@@ -46,7 +47,8 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
     .option('out', { type: 'string', default: 'reports', describe: 'folder for reports' })
     .option('run-group', { type: 'string', array: true, describe: 'run groups to render (default: the newest of each scenario)' })
     .option('scenario', { type: 'string', describe: 'only this scenario' })
-    .option('images', { type: 'boolean', default: true, describe: 'write SVG/PNG per chart (--no-images to skip)' })
+    .option('images', { type: 'boolean', default: true, describe: 'write an SVG per chart (--no-images to skip)' })
+    .option('png', { type: 'boolean', default: false, describe: 'also write a PNG per chart (resvg at 2×; needs a TrueType font such as DejaVu Sans)' })
     .option('history', { type: 'number', default: 0, describe: "add a trend chart of each scenario's last N run groups (success, p95, cost per 1k ok; N >= 2)" })
     .option('max-regression', { type: 'string', array: true, describe: 'regression budget, metric=number[%|pp]: drawn on the history chart; with --base, exit 3 when exceeded' })
     .option('pr-comment', { type: 'string', describe: 'write the pull-request comment (Markdown: changes vs --base, the answer, a link) to this file (--pr-comment=- for stdout)' })
@@ -81,7 +83,7 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
     const groups = await selectRunGroups(store, { runGroups: args['run-group'], scenario: args.scenario });
     const reqs = [];
     for (const group of groups) reqs.push(await reportRequestFor(store, group));
-    const opts = { images: args.images, resamples: args.resamples, seed: args.seed, history };
+    const opts = { images: args.images, png: args.png, resamples: args.resamples, seed: args.seed, history };
     // Several reports at once (render-pool.ts), printed in order; the files are those of one at a time.
     const workers = args.workers ?? (await import('../../runner/workers/run-parallel.js')).defaultWorkers();
     const pool = workers > 1 && reqs.length > 1 ? (await import('../../report/render-pool.js')).reportPool(store, args.out, workers) : undefined;

@@ -26,6 +26,7 @@ export interface RunArgs extends CommonArgs {
   strategy?: string[];
   'on-bad-row'?: 'fail' | 'skip';
   progress: boolean;
+  png: boolean;
   junit?: string;
   shard?: string;
   'run-group'?: string;
@@ -41,6 +42,7 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
     .option('strategy', { type: 'string', array: true, describe: 'run only these strategy labels' })
     .option('on-bad-row', { choices: ['fail', 'skip'] as const, describe: 'what a malformed trace row does (overrides the scenario)' })
     .option('progress', { type: 'boolean', default: false, describe: 'print progress lines even when not on a terminal (CI logs)' })
+    .option('png', { type: 'boolean', default: false, describe: 'also write a PNG of every chart beside its SVG (resvg at 2×; needs a TrueType font such as DejaVu Sans)' })
     .option('junit', { type: 'string', describe: 'write JUnit XML (one test case per scenario × strategy × threshold) to this file' })
     .option('shard', { type: 'string', describe: 'run only slice i of n of the scenario × strategy matrix, e.g. 2/4 (CI matrix)' })
     .option('run-group', { type: 'string', describe: 'name the run groups <scenario>-<name> (give shards the same name to merge them)' }) as unknown as Argv<RunArgs>;
@@ -136,7 +138,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
       for (const [i, { loaded }] of scenarios.entries()) {
         const r = all[i];
         if (!r) break;
-        if (r.runs.length > 0) pending.set(i, pool.submit(reportOf(r, loaded)));
+        if (r.runs.length > 0) pending.set(i, pool.submit(reportOf(r, loaded), { png: args.png }));
       }
     }
     for (const [i, { loaded, labels }] of scenarios.entries()) {
@@ -160,7 +162,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
         note(`${result.scenario}: nothing to run here\n${(result.skipped ?? []).map((k) => `skipped ${k.strategy}: ${k.reason}\n`).join('')}`);
         continue;
       }
-      const written = await (pending.get(i) ?? writeReport(store, reportOf(result, loaded), args.out));
+      const written = await (pending.get(i) ?? writeReport(store, reportOf(result, loaded), args.out, { png: args.png }));
       rendered.push({ dir: written.dir, json: written.json });
       junit.push({ scenario: result.scenario, runGroup: result.runGroup, runs: result.runs.map((r) => ({ strategy: r.strategy, runId: r.runId, status: r.status, thresholds: r.thresholds })) });
       if (stepSummary) appendFileSync(stepSummary, `${written.markdown}\n`);
