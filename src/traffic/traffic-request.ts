@@ -39,8 +39,12 @@ export interface RecordedOutcome {
   client_closed?: boolean;
   /** The source reported no usage: token counts are 0 placeholders or estimates. */
   tokens_estimated?: boolean;
-  /** Upstream attempts in order, the last one being the outcome above. */
-  attempts?: RecordedAttempt[];
+  /**
+   * Upstream attempts in order, the last one being the outcome above; or only their number where
+   * that is all the source says, or all there is to say (`routebench record` behind `serve`, a
+   * Portkey log that is one attempt).
+   */
+  attempts?: RecordedAttempt[] | number;
 }
 
 export interface TrafficRequest {

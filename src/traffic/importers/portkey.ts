@@ -4,16 +4,20 @@
  * examples name some fields differently (`ai_org` / `ai_provider`, `req_units` / `request_tokens`,
  * `response_status_code` / `status_code`); both are read, as are the `metrics` of a log fetched
  * with `GET /v1/logs/{id}` (`stream_mode`, `retry_success_count`, `last_used_option_index`).
- * One row per log: each target a fallback chain tried is its own log (they share `trace_id`,
- * kept as `recorded.trace_id`); retries on one target fold into one log, with their count.
+ * Each log is one upstream attempt (retries on one target fold into one log, with their count);
+ * the logs of one fallback chain, which share `trace_id`, are folded into one request with its
+ * attempts in order (portkey-chains.ts).
  * `cost` is in cents (the export docs), written as `recorded.cost_usd` in dollars.
  */
-import type { TraceRow } from '../trace-formats.js';
+import type { SourcedRow, TraceFormat, TraceRow } from '../trace-formats.js';
 import type { Tags } from '../traffic-request.js';
 import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, someKey, str } from './fields.js';
 import { logFormat } from './log-format.js';
+import { ChainMerger } from './portkey-chains.js';
 
 type Row = Record<string, unknown>;
+/** Stands in for an absent object (read only), so a log without one allocates nothing for it. */
+const NONE: Row = Object.freeze({});
 
 /** A field's value, unless absent, null or '' (so `given(o.a) ?? given(o.b)` takes the first one given). */
 const given = (v: unknown): unknown => (v === undefined || v === null || v === '' ? undefined : v);
@@ -25,7 +29,7 @@ function expand(v: unknown, emit: (row: TraceRow | string) => void): void {
 function logRow(v: unknown): TraceRow | string {
   const o = objectOf(v);
   if (o === undefined) return 'each line must be a Portkey log (a JSON object)';
-  const metrics = objectOf(o.metrics) ?? {};
+  const metrics = objectOf(o.metrics) ?? NONE;
   const created = isoMs(o.created_at);
   if (created === undefined) return `created_at must be an ISO time such as "2026-03-01T10:00:00.123Z", got ${JSON.stringify(o.created_at)}`;
   const statusRaw = given(o.response_status_code) ?? given(o.status_code);
@@ -43,10 +47,10 @@ function logRow(v: unknown): TraceRow | string {
 
   const success = boolOf(o.is_success);
   const ok = success ?? (status === undefined || (status >= 200 && status < 300));
-  const request = objectOf(o.request) ?? {};
-  const body = objectOf(request.body) ?? objectOf(o['request.body']) ?? {};
-  const response = objectOf(o.response) ?? {};
-  const responseBody = objectOf(response.body) ?? objectOf(o['response.body']) ?? {};
+  const request = objectOf(o.request) ?? NONE;
+  const body = objectOf(request.body) ?? objectOf(o['request.body']) ?? NONE;
+  const response = objectOf(o.response) ?? NONE;
+  const responseBody = objectOf(response.body) ?? objectOf(o['response.body']) ?? NONE;
   const cache = str(given(o.cache_status) ?? metrics.cache_status)?.toUpperCase();
   const cacheHit = cache === 'HIT' || cache === 'SEMANTIC HIT';
   const provider = str(given(o.ai_org) ?? given(o.ai_provider) ?? given(o.provider));
@@ -54,12 +58,15 @@ function logRow(v: unknown): TraceRow | string {
   let recorded;
   if (ok) recorded = outcome(true, status ?? 200, latency, undefined, undefined, target);
   else {
-    const err = objectOf(responseBody.error) ?? {};
+    const err = objectOf(responseBody.error) ?? NONE;
     const e = classifyError(status, str(err.type), str(err.code) ?? (typeof err.code === 'number' ? String(err.code) : undefined), str(err.message));
     recorded = outcome(false, e.status, latency, undefined, e.kind, target);
   }
   const traceId = str(o.trace_id);
   if (traceId !== undefined) recorded.trace_id = traceId;
+  // The log is one upstream attempt (none for a cache hit): a count, the attempt being the
+  // outcome itself (a fallback chain's logs become a list of attempts: portkey-chains.ts).
+  recorded.attempts = cacheHit ? 0 : 1;
   const cents = numberOf(o.cost);
   const currency = str(o.cost_currency);
   if (cents !== undefined && (currency === undefined || currency.toUpperCase() === 'USD')) recorded.cost_usd = cents / 100;
@@ -102,8 +109,22 @@ function metadataTags(o: Row): Record<string, string> {
   return tags;
 }
 
-export const portkey = logFormat({
+const logs = logFormat({
   name: 'portkey',
-  description: 'Portkey log export JSONL (created_at, ai_org/ai_provider, ai_model, response_status_code, response_time, req_units/res_units, cost in cents, trace_id, retry_success_count)',
+  description: 'Portkey log export JSONL (created_at, ai_org/ai_provider, ai_model, response_status_code, response_time, req_units/res_units, cost in cents, trace_id, retry_success_count); a fallback chain\'s logs (one trace_id) as one request with its attempts',
   expand,
 });
+
+/** The logs in arrival order, with each fallback chain folded into one request. */
+async function* chainRows(file: string): AsyncGenerator<SourcedRow[]> {
+  const chains = new ChainMerger();
+  for await (const rows of logs.readRows!(file)) {
+    const out = chains.pass(rows);
+    if (out.length > 0) yield out;
+  }
+  const out: SourcedRow[] = [];
+  chains.flush(out);
+  if (out.length > 0) yield out;
+}
+
+export const portkey: TraceFormat = { ...logs, readRows: chainRows };

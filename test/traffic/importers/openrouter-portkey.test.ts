@@ -64,29 +64,107 @@ describe('openrouter importer', () => {
   });
 });
 
+/** The targets a row's attempts went to: a list, or a count of 1 (the outcome's target). */
+const attemptTargets = (r: Record<string, unknown>) => {
+  const rec = r.recorded as { target: string; attempts: number | { target: string }[] };
+  return typeof rec.attempts === 'number' ? Array(rec.attempts).fill(rec.target) : rec.attempts.map((a) => a.target);
+};
+
 describe('portkey importer', () => {
-  it('imports log export rows under both field namings, cost from cents', async () => {
+  it('imports log export rows under both field namings, cost from cents, a fallback chain as one request', async () => {
     const { rows } = await importRows(logFixture('portkey/logs.jsonl'), 'portkey', tmp.path('out.jsonl'));
     // Hand-computed from fixtures/logs/portkey/logs.jsonl (created_at 10:00:00, :02, :03.250, :09).
     expect(rows).toEqual([
       {
         arrival_ms: 0, route: 'gpt-4o-mini', input_tokens: 120, output_tokens: 30, stream: true, tags: { _user: 'u-9', env: 'prod', portkey_mode: 'SINGLE' }, dialect: 'openai', id: 'log-1',
-        recorded: { ok: true, status: 200, latency_ms: 850, target: 'openai', trace_id: 'tr-1', cost_usd: 0.0036 },
+        recorded: { ok: true, status: 200, latency_ms: 850, target: 'openai', trace_id: 'tr-1', cost_usd: 0.0036, attempts: 1 },
       },
       {
-        arrival_ms: 2000, route: 'claude-3-5-sonnet-20241022', input_tokens: 800, output_tokens: 0, stream: false, tags: { portkey_mode: 'FALLBACK', portkey_option: '0' }, dialect: 'anthropic', id: 'log-2',
-        // ai_provider / request_tokens / status_code naming; Anthropic's 529 overloaded_error
-        recorded: { ok: false, status: 529, latency_ms: 1200, error_kind: 'overloaded', target: 'anthropic', trace_id: 'tr-2', cost_usd: 0 },
-      },
-      {
-        arrival_ms: 3250, route: 'gpt-4o', input_tokens: 780, output_tokens: 210, stream: false, tags: { env: 'prod', portkey_mode: 'FALLBACK', portkey_option: '1' }, dialect: 'openai', id: 'log-3',
-        // the fallback that answered (same trace_id), after 2 retries folded into this log; 1.2 cents
-        recorded: { ok: true, status: 200, latency_ms: 2400, target: 'openai', trace_id: 'tr-2', cost_usd: 0.012, retries: 2 },
+        // log-2 (ai_provider / request_tokens / status_code naming; Anthropic's 529 overloaded_error)
+        // then log-3, the fallback that answered (same trace_id) after 2 retries folded into it:
+        // one request, arriving with log-2 (its id), model, dialect, tokens and outcome of log-3
+        arrival_ms: 2000, route: 'gpt-4o', input_tokens: 780, output_tokens: 210, stream: false, tags: { env: 'prod', portkey_mode: 'FALLBACK', portkey_option: '1' }, dialect: 'openai', id: 'log-2',
+        recorded: {
+          ok: true, status: 200, latency_ms: 1200 + 2400, target: 'openai', trace_id: 'tr-2', cost_usd: 0.012, retries: 2,
+          attempts: [
+            { target: 'anthropic', status: 529, latency_ms: 1200, error_kind: 'overloaded' },
+            { target: 'openai', status: 200, latency_ms: 2400 },
+          ],
+        },
       },
       {
         arrival_ms: 9000, route: 'gpt-4o-mini', input_tokens: 120, output_tokens: 30, stream: false, tags: { portkey_mode: 'SINGLE' }, dialect: 'openai', id: 'log-4',
-        recorded: { ok: true, status: 200, latency_ms: 12, target: 'cache', trace_id: 'tr-4', cost_usd: 0, cache_hit: true },
+        // a cache hit made no upstream attempt; a log that is not part of a chain is one attempt (its outcome)
+        recorded: { ok: true, status: 200, latency_ms: 12, target: 'cache', trace_id: 'tr-4', cost_usd: 0, cache_hit: true, attempts: 0 },
       },
+    ]);
+  });
+
+  it('folds 2- and 3-target fallback chains into one request each, attempts in order; other rows as they were', async () => {
+    const { rows, stats } = await importRows(logFixture('portkey/chains.jsonl'), 'portkey', tmp.path('out.jsonl'));
+    // Hand-computed from fixtures/logs/portkey/chains.jsonl (created_at 12:00:00 + the arrival below).
+    // 9 logs: c-2 + c-4 (trace fb-2) and c-5 + c-6 + c-7 (trace fb-5) are chains: 9 - 1 - 2 = 6 requests.
+    expect(stats.rows).toBe(6);
+    expect(rows).toEqual([
+      {
+        arrival_ms: 0, route: 'gpt-4o-mini', input_tokens: 100, output_tokens: 40, stream: false, tags: { portkey_mode: 'SINGLE' }, dialect: 'openai', id: 'c-1',
+        recorded: { ok: true, status: 200, latency_ms: 700, target: 'openai', trace_id: 'wf-1', cost_usd: 0.0005, attempts: 1 },
+      },
+      {
+        // 503 on openai, then azure-openai answers; arrival of the first log, though c-3 came between the two
+        arrival_ms: 1000, route: 'gpt-4o', input_tokens: 510, output_tokens: 120, stream: false, tags: { portkey_mode: 'FALLBACK', portkey_option: '1' }, dialect: 'openai', id: 'c-2',
+        recorded: {
+          ok: true, status: 200, latency_ms: 300 + 900, target: 'azure-openai', trace_id: 'fb-2', cost_usd: 0.003,
+          attempts: [
+            { target: 'openai', status: 503, latency_ms: 300, error_kind: 'unavailable' },
+            { target: 'azure-openai', status: 200, latency_ms: 900 },
+          ],
+        },
+      },
+      {
+        arrival_ms: 1200, route: 'gpt-4o-mini', input_tokens: 60, output_tokens: 20, stream: false, tags: { portkey_mode: 'SINGLE' }, dialect: 'openai', id: 'c-3',
+        recorded: { ok: true, status: 200, latency_ms: 650, target: 'openai', trace_id: 'wf-3', cost_usd: 0.0002, attempts: 1 },
+      },
+      {
+        arrival_ms: 5000, route: 'gemini-1.5-pro', input_tokens: 310, output_tokens: 90, stream: false, tags: { portkey_mode: 'FALLBACK', portkey_option: '2' }, dialect: 'openai', id: 'c-5',
+        recorded: {
+          ok: true, status: 200, latency_ms: 100 + 2000 + 1500, target: 'vertex-ai', trace_id: 'fb-5', cost_usd: 0.004,
+          attempts: [
+            { target: 'openai', status: 429, latency_ms: 100, error_kind: 'rate_limited' },
+            { target: 'anthropic', status: 500, latency_ms: 2000, error_kind: 'server_error' },
+            { target: 'vertex-ai', status: 200, latency_ms: 1500 },
+          ],
+        },
+      },
+      {
+        // trace fb-2 again, after its chain ended in a success, and in SINGLE mode: a request of its own
+        arrival_ms: 9000, route: 'gpt-4o-mini', input_tokens: 50, output_tokens: 10, stream: false, tags: { portkey_mode: 'SINGLE' }, dialect: 'openai', id: 'c-8',
+        recorded: { ok: true, status: 200, latency_ms: 400, target: 'openai', trace_id: 'fb-2', cost_usd: 0.0001, attempts: 1 },
+      },
+      {
+        // no trace_id: a single request, failed
+        arrival_ms: 10000, route: 'gpt-4o', input_tokens: 80, output_tokens: 0, stream: false, tags: { portkey_mode: 'FALLBACK', portkey_option: '0' }, dialect: 'openai', id: 'c-9',
+        recorded: { ok: false, status: 503, latency_ms: 250, error_kind: 'unavailable', target: 'openai', cost_usd: 0, attempts: 1 },
+      },
+    ]);
+  });
+
+  it('merges a chain written out of order; a chain longer than the reorder window is cut, the cut tagged', async () => {
+    const log = (id: string, trace: string, at: string, status: number, option: number, org: string) =>
+      JSON.stringify({ id, trace_id: trace, created_at: `2026-03-01T10:${at}Z`, is_success: status === 200 ? 1 : 0, ai_org: org, ai_model: 'm', req_units: 10, res_units: status === 200 ? 5 : 0, response_status_code: status, response_time: 100, mode: 'FALLBACK', last_used_option_index: option });
+    const file = tmp.write('window.jsonl', [
+      // trace a: its answer logged before its failure (both within the 10-minute window)
+      log('a2', 'a', '09:00.000', 200, 1, 'azure-openai'),
+      log('a1', 'a', '00:00.000', 502, 0, 'openai'),
+      // trace b: the fallback 11 minutes after the first attempt, past the window
+      log('b1', 'b', '10:00.000', 503, 0, 'openai'),
+      log('b2', 'b', '21:00.000', 200, 1, 'azure-openai'),
+    ].join('\n'));
+    const { rows } = await importRows(file, 'portkey', tmp.path('out.jsonl'));
+    expect(rows.map((r) => [r.id, r.arrival_ms, attemptTargets(r), (r.tags as Record<string, string>).portkey_chain])).toEqual([
+      ['a1', 0, ['openai', 'azure-openai'], undefined],
+      ['b1', 600_000, ['openai'], undefined],
+      ['b2', 1_260_000, ['azure-openai'], 'split'],
     ]);
   });
 

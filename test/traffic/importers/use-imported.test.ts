@@ -5,6 +5,7 @@ import { runCli } from '../../../src/cli/main.js';
 import { memoryIo } from '../../../src/cli/io.js';
 import { loadObserved } from '../../../src/calibrate/observed-table.js';
 import { openStore } from '../../../src/store/open-store.js';
+import { recordedAggregates } from '../../../src/store/backtest-queries.js';
 import { runYaml } from '../../helpers/run-yaml.js';
 import { makeTempDir } from '../helpers.js';
 import { logFixture } from './import-logs.js';
@@ -27,8 +28,9 @@ describe('routebench import --format <log source>', () => {
   it('writes the rows, and a malformed row leaves an existing output untouched (exit 2, file:line)', async () => {
     const out = tmp.path('portkey.jsonl');
     const ok = await cli('import', logFixture('portkey/logs.jsonl'), '--format', 'portkey', '-o', out);
-    expect(ok).toMatchObject({ code: 0, stdout: `wrote 4 requests to ${out}\n` });
-    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(4);
+    // 4 logs, two of them one fallback chain (trace_id tr-2)
+    expect(ok).toMatchObject({ code: 0, stdout: `wrote 3 requests to ${out}\n` });
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
 
     writeFileSync(out, 'previous contents\n');
     const bad = tmp.write('bad.jsonl', `${readFileSync(logFixture('portkey/logs.jsonl'), 'utf8')}{"created_at": "soon"}\n`);
@@ -61,9 +63,10 @@ describe('imported logs downstream', () => {
     const store = await openStore(':memory:');
     try {
       const load = await loadObserved(store, files);
-      // 5 spans + 5 spend logs + 4 generations + 4 Portkey logs, all with an outcome; the one call
-      // its client cancelled (recorded.client_closed) says nothing about the provider and is left out
-      expect([load.rows, load.unobserved]).toEqual([17, 1]);
+      // 5 spans + 5 spend logs + 4 generations + 3 Portkey requests (4 logs, one chain of two), all
+      // with an outcome; the one call its client cancelled (recorded.client_closed) says nothing
+      // about the provider and is left out
+      expect([load.rows, load.unobserved]).toEqual([16, 1]);
       const byTarget = await store.all<{ target: string; n: number; failed: number; dialect: string }>(
         `SELECT target, count(*)::INTEGER AS n, count(*) FILTER (WHERE NOT ok)::INTEGER AS failed, min(dialect) AS dialect FROM obs GROUP BY 1 ORDER BY 1`,
       );
@@ -71,7 +74,7 @@ describe('imported logs downstream', () => {
         { target: 'Azure', n: 1, failed: 1, dialect: 'openai' },
         { target: 'Google', n: 1, failed: 0, dialect: 'openai' },
         { target: 'OpenAI', n: 1, failed: 0, dialect: 'openai' },
-        { target: 'anthropic', n: 2, failed: 2, dialect: 'anthropic' },
+        { target: 'anthropic', n: 1, failed: 1, dialect: 'anthropic' },
         { target: 'api.anthropic.com', n: 1, failed: 0, dialect: 'anthropic' },
         { target: 'azure.ai.openai', n: 1, failed: 1, dialect: 'openai' },
         { target: 'cache', n: 2, failed: 0, dialect: 'openai' },
@@ -82,6 +85,22 @@ describe('imported logs downstream', () => {
       ]);
       const [ttft] = await store.all<{ ttft: number[] }>(`SELECT list(ttft_ms ORDER BY ttft_ms) AS ttft FROM obs WHERE ttft_ms IS NOT NULL`);
       expect(ttft!.ttft).toEqual([350, 400, 420]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('the backtest reads a Portkey import\'s fallback chains as failovers', async () => {
+    const out = tmp.path('chains.jsonl');
+    expect((await cli('import', logFixture('portkey/chains.jsonl'), '--format', 'portkey', '-o', out)).code).toBe(0);
+    const store = await openStore(':memory:');
+    try {
+      await loadObserved(store, [out]);
+      await store.run(`CREATE TEMP TABLE bt_prices (target VARCHAR, input DOUBLE, cached_input DOUBLE, output DOUBLE)`);
+      const r = await recordedAggregates(store);
+      // fixtures/logs/portkey/chains.jsonl by hand: 9 logs -> 6 requests; 2 of them (traces fb-2
+      // and fb-5) touched more than one target; 5 succeeded (c-9 failed, alone)
+      expect([r.requests, r.failover_rate, r.success_rate]).toEqual([6, 2 / 6, 5 / 6]);
     } finally {
       store.close();
     }
