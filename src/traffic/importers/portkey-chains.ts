@@ -60,8 +60,9 @@ export class ChainMerger {
    */
   pass(rows: SourcedRow[]): SourcedRow[] {
     let i = 0;
-    if (this.head === this.q.length && this.open.size === 0 && this.cut.size === 0) {
-      while (i < rows.length && !starts(rows[i]!.row)) i++;
+    if (this.head === this.q.length && this.open.size === 0) {
+      if (this.cut.size === 0) while (i < rows.length && !starts(rows[i]!.row)) i++;
+      else while (i < rows.length && !starts(rows[i]!.row) && !this.cutOf(rows[i]!.row)) i++;
       if (i === rows.length) return rows;
     }
     const out = rows.slice(0, i);
@@ -106,6 +107,11 @@ export class ChainMerger {
   flush(out: SourcedRow[]): void {
     while (this.head < this.q.length) this.emit(out);
     this.open.clear();
+  }
+
+  private cutOf(row: TraceRow | string): boolean {
+    const id = typeof row === 'string' ? undefined : row.recorded?.trace_id;
+    return id !== undefined && this.cut.has(id);
   }
 
   private joins(c: Chain, row: TraceRow): boolean {
