@@ -44,7 +44,7 @@ describe('routebench import --format <log source>', () => {
 
 describe('imported logs downstream', () => {
   it('an imported trace reads back through the routebench format unchanged (attempts and dialect included)', async () => {
-    for (const [format, file] of [['openrouter', 'openrouter/generations.jsonl'], ['otel-genai', 'otel-genai/spans.jsonl']] as const) {
+    for (const [format, file] of [['openrouter', 'openrouter/generations.jsonl'], ['otel-genai', 'otel-genai/spans.jsonl'], ['portkey', 'portkey/chains.jsonl']] as const) {
       const first = tmp.path(`${format}-1.jsonl`);
       const second = tmp.path(`${format}-2.jsonl`);
       expect((await cli('import', logFixture(file), '--format', format, '-o', first)).code).toBe(0);
