@@ -7,21 +7,25 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import type { Problem } from '../errors.js';
+import { parseYamlSource, type PathSegment, type YamlSource } from './yaml-source.js';
 
 export interface Included {
   value: unknown;
   /** The calibration file's text ('' when there is none). */
   text: string;
   problems: Problem[];
+  /** The merged value with `locate` pointing into whichever file a node came from. */
+  source?: YamlSource;
 }
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export function includeCalibration(value: unknown, file: string, at: { line?: number; col?: number }): Included {
+export function includeCalibration(scenario: YamlSource, file: string): Included {
+  const value = scenario.value;
   if (!isObj(value) || typeof value.calibration !== 'string') return { value, text: '', problems: [] };
+  const at = scenario.locate(['calibration']);
   const rel = value.calibration;
   const abs = path.resolve(path.dirname(path.resolve(file)), rel);
   const problem = (message: string): Included => ({ value, text: '', problems: [{ file, ...at, path: 'calibration', message }] });
@@ -31,16 +35,16 @@ export function includeCalibration(value: unknown, file: string, at: { line?: nu
   } catch (e) {
     return problem(`cannot read ${rel}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (paths are relative to the scenario)' : (e as Error).message}`);
   }
-  let cal: unknown;
-  try {
-    cal = parse(text);
-  } catch (e) {
-    return problem(`${rel} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
-  }
+  if (text.trim() === '') return problem(`${rel} is empty (a calibration file has targets and incidents, as routebench calibrate writes it)`);
+  const calFile = path.join(path.dirname(file), rel);
+  const calSource = parseYamlSource(text, calFile);
+  if (calSource.value === undefined || calSource.problems.length > 0) return { value, text: '', problems: calSource.problems };
+  const cal = calSource.value;
   if (!isObj(cal) || (cal.targets !== undefined && !isObj(cal.targets)) || (cal.incidents !== undefined && !Array.isArray(cal.incidents)))
     return problem(`${rel} must have targets: {id: …} and/or incidents: […], as routebench calibrate writes it`);
   const unknown = Object.keys(cal).filter((k) => k !== 'targets' && k !== 'incidents');
-  if (unknown.length > 0) return problem(`${rel}: unknown key ${unknown.map((k) => JSON.stringify(k)).join(', ')} (a calibration file has targets and incidents, as routebench calibrate writes it)`);
+  if (unknown.length > 0)
+    return { value, text: '', problems: unknown.map((k) => ({ file: calFile, ...calSource.locate([k], true), path: k, message: `unknown key ${JSON.stringify(k)} (a calibration file has targets and incidents, as routebench calibrate writes it)` })) };
   const targets: Obj = { ...((cal.targets as Obj | undefined) ?? {}) };
   const own = isObj(value.targets) ? value.targets : {};
   for (const [id, t] of Object.entries(own)) {
@@ -50,6 +54,37 @@ export function includeCalibration(value: unknown, file: string, at: { line?: nu
       targets[id] = { ...base, ...t, ...(mock === undefined ? {} : { mock }) };
     } else targets[id] = t;
   }
-  const incidents = [...(Array.isArray(value.incidents) ? value.incidents : []), ...((cal.incidents as unknown[] | undefined) ?? [])];
-  return { value: { ...value, targets, incidents }, text, problems: [] };
+  const ownIncidents = Array.isArray(value.incidents) ? value.incidents : [];
+  const incidents = [...ownIncidents, ...((cal.incidents as unknown[] | undefined) ?? [])];
+  const merged = { ...value, targets, incidents };
+  return { value: merged, text, problems: [], source: mergedSource(merged, scenario, { file: calFile, source: calSource }, ownIncidents.length) };
+}
+
+/** How many segments of `at` exist in `v`. */
+function depth(v: unknown, at: readonly PathSegment[]): number {
+  let d = 0;
+  for (const seg of at) {
+    if (v === null || typeof v !== 'object' || !(seg in (v as object))) break;
+    v = (v as Record<PathSegment, unknown>)[seg];
+    d++;
+  }
+  return d;
+}
+
+/**
+ * The merged scenario as a source: a calibrated incident (after the scenario's own) or a target
+ * field only the calibration file has is located in that file, everything else in the scenario.
+ */
+function mergedSource(value: unknown, scenario: YamlSource, cal: { file: string; source: YamlSource }, ownIncidents: number): YamlSource {
+  const inCal = (at: readonly PathSegment[], atKey?: boolean) => ({ ...cal.source.locate(at, atKey), file: cal.file });
+  return {
+    value,
+    problems: scenario.problems,
+    locate(at, atKey) {
+      const [head, index] = at;
+      if (head === 'incidents' && typeof index === 'number' && index >= ownIncidents) return inCal(['incidents', index - ownIncidents, ...at.slice(2)], atKey);
+      if (head === 'targets' && at.length >= 2 && depth(cal.source.value, at) > depth(scenario.value, at)) return inCal(at, atKey);
+      return scenario.locate(at, atKey);
+    },
+  };
 }

@@ -64,9 +64,11 @@ export function parseScenario(text: string, file: string): LoadedScenario {
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > MAX_SCENARIO_BYTES) throw tooLarge(file, bytes);
   }
-  const source = parseYamlSource(text, file);
-  if (source.value === undefined) throw new ScenarioInvalidError(file, source.problems);
-  const included = includeCalibration(source.value, file, source.locate(['calibration']));
+  const parsedSource = parseYamlSource(text, file);
+  if (parsedSource.value === undefined) throw new ScenarioInvalidError(file, parsedSource.problems);
+  const included = includeCalibration(parsedSource, file);
+  // With a calibration included, problems and later lookups see the merged value, located in the file each node came from.
+  const source = included.source ?? parsedSource;
   const problems: Problem[] = [...source.problems, ...included.problems];
   const parsed = scenarioSchema.safeParse(included.value);
   let scenario: Scenario | undefined;

@@ -16,8 +16,12 @@ export interface YamlSource {
   /** The plain JS value: undefined when the text could not be read as one document (duplicate keys alone leave it set, last one winning). */
   value: unknown;
   problems: Problem[];
-  /** Line/column of the node at `path`, or of its deepest existing ancestor. `atKey` points at the key itself. */
-  locate(path: readonly PathSegment[], atKey?: boolean): { line: number; col: number };
+  /**
+   * Line/column of the node at `path`, or of its deepest existing ancestor. `atKey` points at the
+   * key itself. `file` is set when the node comes from another file than the one parsed (a
+   * scenario's included calibration file).
+   */
+  locate(path: readonly PathSegment[], atKey?: boolean): { line: number; col: number; file?: string };
 }
 
 export function parseYamlSource(text: string, file: string): YamlSource {

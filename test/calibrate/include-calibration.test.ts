@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { includeCalibration } from '../../src/scenario/include-calibration.js';
+import { parseScenario } from '../../src/scenario/load-scenario.js';
+import type { Problem } from '../../src/errors.js';
 
 let dir: string;
 let scenario: string;
@@ -20,15 +22,16 @@ afterAll(() => {
 
 const include = (calibration: string, value: Record<string, unknown> = {}) => {
   writeFileSync(join(dir, 'cal.yaml'), calibration);
-  return includeCalibration({ calibration: 'cal.yaml', ...value }, scenario, { line: 3, col: 14 });
+  const source = { value: { calibration: 'cal.yaml', ...value }, problems: [], locate: () => ({ line: 3, col: 14 }) };
+  return includeCalibration(source, scenario);
 };
 
 describe('calibration: includes', () => {
   it('a key calibrate never writes is a problem naming it, not silently dropped', () => {
     const r = include('targetz:\n  a: { provider: openai, model: gpt-4o-mini }\n');
     expect(r.problems).toHaveLength(1);
-    expect(r.problems[0]!.path).toBe('calibration');
-    expect(r.problems[0]!.message).toMatch(/cal\.yaml: unknown key "targetz"/);
+    expect(r.problems[0]).toMatchObject({ file: join(dir, 'cal.yaml'), line: 1, col: 1, path: 'targetz' });
+    expect(r.problems[0]!.message).toMatch(/unknown key "targetz"/);
     const extra = include('targets:\n  a: { provider: openai, model: gpt-4o-mini }\nversion: 2\n');
     expect(extra.problems.map((p) => p.message)).toEqual([expect.stringMatching(/unknown key "version"/)]);
   });
@@ -43,5 +46,53 @@ describe('calibration: includes', () => {
     expect(v.targets.a).toEqual({ provider: 'openai', model: 'gpt-4o', mock: { profile: 'perfect', ttft_ms: { p50: 700, p99: 3000 }, errors: { server_error: 0.05 } } });
     expect(v.targets.c).toEqual({ provider: 'anthropic', model: 'claude-3-5-haiku' });
     expect(v.incidents.map((i) => i.name)).toEqual(['own', 'observed-a-1']);
+  });
+});
+
+describe('problems in a calibration file', () => {
+  const scenarioText = (mineErrors: string) => `name: own
+calibration: cal.yaml
+traffic: { synthetic: { arrival: { process: poisson, rate_per_s: 5 }, count: 10 } }
+targets:
+  mine: { provider: openai, model: gpt-4o-mini, mock: { profile: typical, errors: { server_error: ${mineErrors} } } }
+strategies:
+  one: { use: single, options: { target: a } }
+`;
+  const calText = (rate: string, incidentTarget: string) => `targets:
+  a:
+    provider: openai
+    model: gpt-4o-mini
+    mock:
+      profile: typical
+      errors: { server_error: ${rate} }
+incidents:
+  - { name: observed-a-1, kind: outage, targets: [${incidentTarget}], start: 1m, duration: 1m }
+`;
+  const problems = (scenarioYaml: string, cal: string): Problem[] => {
+    writeFileSync(join(dir, 'cal.yaml'), cal);
+    try {
+      parseScenario(scenarioYaml, scenario);
+    } catch (e) {
+      return (e as { problems: Problem[] }).problems;
+    }
+    throw new Error('the scenario was accepted');
+  };
+
+  it("a calibrated target's field is located at the calibration file's own line", () => {
+    const all = problems(scenarioText('0.01'), calText('7', 'a'));
+    expect(all.find((p) => p.path === 'targets.a.mock.errors.server_error'), JSON.stringify(all)).toMatchObject({ file: join(dir, 'cal.yaml'), line: 7, message: 'must be between 0 and 1' });
+    expect(all.every((p) => p.file === join(dir, 'cal.yaml')), JSON.stringify(all)).toBe(true);
+  });
+
+  it('a calibrated incident naming an unknown target is located in the calibration file', () => {
+    const all = problems(scenarioText('0.01'), calText('0.02', 'nowhere'));
+    expect(all, JSON.stringify(all)).toEqual([expect.objectContaining({ file: join(dir, 'cal.yaml'), line: 9 })]);
+    expect(all[0]!.message).toMatch(/nowhere/);
+  });
+
+  it("the scenario's own fields stay located in the scenario", () => {
+    const all = problems(scenarioText('9'), calText('0.02', 'a'));
+    expect(all.find((p) => p.path === 'targets.mine.mock.errors.server_error'), JSON.stringify(all)).toMatchObject({ file: scenario, line: 5 });
+    expect(all.every((p) => p.file === scenario), JSON.stringify(all)).toBe(true);
   });
 });
