@@ -15,7 +15,7 @@ import { SCHEMA_VERSION } from './ddl.js';
 import { initialise, inTransaction, schemaHash } from './schema-init.js';
 import { notOurs, recogniseFile } from './recognise-file.js';
 import { settleAbandonedRuns } from './abandoned-runs.js';
-import { duckdbMemorySettings } from './duckdb-memory.js';
+import { duckdbMemorySettings, retryWithoutCap, softCap, type SoftCap } from './duckdb-memory.js';
 
 export interface Store {
   readonly file: string;
@@ -55,7 +55,16 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
   } catch (e) {
     throw openError(file, e);
   }
-  const store = storeOver(file, await instance.connect(), instance, memory || opts.readOnly === true);
+  const first = await instance.connect();
+  let cap: SoftCap | undefined;
+  try {
+    cap = await softCap(first, file);
+  } catch (e) {
+    first.closeSync();
+    instance.closeSync();
+    throw openError(file, e);
+  }
+  const store = storeOver(file, first, instance, memory || opts.readOnly === true, cap);
   try {
     const kind = await recogniseFile(store);
     if (kind.kind === 'foreign') throw notOurs(file, kind.why);
@@ -121,24 +130,24 @@ function withSql(e: unknown, sql: string): never {
 }
 
 /** A Store over one connection; `instance` is closed with it when given (the first connection's store). */
-function storeOver(file: string, con: DuckDBConnection, instance: DuckDBInstance | null, noCheckpoint: boolean): Store {
+function storeOver(file: string, con: DuckDBConnection, instance: DuckDBInstance | null, noCheckpoint: boolean, cap: SoftCap | undefined): Store {
   let closed = false;
   return {
     file,
     con,
     async all<T>(sql: string, params?: Record<string, unknown>) {
-      const reader = await con.runAndReadAll(sql, params as never).catch((e: unknown) => withSql(e, sql));
+      const reader = await retryWithoutCap(cap, con, () => con.runAndReadAll(sql, params as never)).catch((e: unknown) => withSql(e, sql));
       return reader.getRowObjectsJS().map(normaliseRow) as T[];
     },
     async run(sql: string, params?: Record<string, unknown>) {
-      await con.run(sql, params as never).catch((e: unknown) => withSql(e, sql));
+      await retryWithoutCap(cap, con, () => con.run(sql, params as never)).catch((e: unknown) => withSql(e, sql));
     },
     async checkpoint() {
       if (!noCheckpoint) await con.run('CHECKPOINT');
     },
     async connect() {
       if (closed || !instance) throw new Error('connect() needs the open store that opened the database');
-      return storeOver(file, await instance.connect(), null, noCheckpoint);
+      return storeOver(file, await instance.connect(), null, noCheckpoint, cap);
     },
     close() {
       // Idempotent: a failure path may close a store its caller closes again.
