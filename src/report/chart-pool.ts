@@ -5,9 +5,8 @@
  *
  * `inlineCharts` draws on the calling thread (one worker), the PNGs rasterised on libuv's thread pool.
  */
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { FROM_SOURCE, ownModuleFile } from '../package-files.js';
+import type { Worker } from 'node:worker_threads';
+import { ownWorker } from '../own-worker.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { chartPngAsync, chartSvg } from './render-chart.js';
 import type { ChartAnswer, ChartJob } from './chart-worker.js';
@@ -30,18 +29,6 @@ export const inlineCharts: ChartRenderer = {
   },
   async close() {},
 };
-
-/**
- * chart-worker.js when built; from the TypeScript sources (tsx, vitest) a bootstrap registers
- * tsx's ESM loader hooks in the worker first (a worker does not inherit the parent's loader hooks).
- */
-function spawnChartWorker(): Worker {
-  const url = pathToFileURL(ownModuleFile('report/chart-worker'));
-  if (!FROM_SOURCE) return new Worker(url);
-  // ESM hooks, not tsx's require hook: vega's node build uses top-level await.
-  const api = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`, { eval: true });
-}
 
 interface Pending {
   job: ChartJob;
@@ -75,7 +62,7 @@ export function chartPool(size: number): ChartRenderer {
   };
   const start = (): Worker => {
     workers++;
-    const w = spawnChartWorker();
+    const w = ownWorker('report/chart-worker');
     all.push(w);
     w.on('message', (a: ChartAnswer) => {
       const p = busy.get(w);

@@ -29,6 +29,16 @@ export const WRITE_MEMORY_LIMIT = '64MB';
 /** The soft cap of a file database when ROUTEBENCH_DUCKDB_MEMORY names none. */
 export const SOFT_MEMORY_LIMIT = '256MB';
 
+/**
+ * The buffer pool's limit as DuckDB reports it (e.g. `19.1 GiB`), from pragma_database_size():
+ * what the pool really holds to, where current_setting('memory_limit') may not be (see
+ * capForWriting). Undefined when the value is not a size SET could take back.
+ */
+async function bufferPoolLimit(con: DuckDBConnection): Promise<string | undefined> {
+  const limit = String((await con.runAndReadAll(`SELECT memory_limit AS l FROM pragma_database_size() LIMIT 1`)).getRowObjectsJS()[0]?.l ?? '');
+  return /^\d+(\.\d+)? [KMGT]?i?B$/.test(limit) ? limit : undefined;
+}
+
 /** A database's soft cap: the limit to go back to when a statement runs out of memory under it. */
 export interface SoftCap {
   uncapped: string;
@@ -38,8 +48,8 @@ export interface SoftCap {
 /** Puts a file database under SOFT_MEMORY_LIMIT unless ROUTEBENCH_DUCKDB_MEMORY set a limit; returns how to lift it. */
 export async function softCap(con: DuckDBConnection, file: string, env: Record<string, string | undefined> = process.env): Promise<SoftCap | undefined> {
   if (file === ':memory:' || env.ROUTEBENCH_DUCKDB_MEMORY) return undefined;
-  const uncapped = String((await con.runAndReadAll(`SELECT memory_limit AS l FROM pragma_database_size() LIMIT 1`)).getRowObjectsJS()[0]?.l ?? '');
-  if (!/^\d+(\.\d+)? [KMGT]?i?B$/.test(uncapped)) return undefined;
+  const uncapped = await bufferPoolLimit(con);
+  if (uncapped === undefined) return undefined;
   await con.run(`SET memory_limit = '${SOFT_MEMORY_LIMIT}'`);
   return { uncapped, lifted: false };
 }
@@ -86,8 +96,8 @@ interface Runner {
  */
 export async function capForWriting(store: Runner, env: Record<string, string | undefined> = process.env): Promise<(() => void) | undefined> {
   if (store.file === ':memory:' || env.ROUTEBENCH_DUCKDB_MEMORY) return undefined;
-  const prev = String((await store.con.runAndReadAll(`SELECT memory_limit AS l FROM pragma_database_size() LIMIT 1`)).getRowObjectsJS()[0]?.l ?? '');
-  if (!/^\d+(\.\d+)? [KMGT]?i?B$/.test(prev)) return undefined;
+  const prev = await bufferPoolLimit(store.con);
+  if (prev === undefined) return undefined;
   const restore = await store.con.prepare(`SET memory_limit = '${prev}'`);
   await store.run(`SET memory_limit = '${WRITE_MEMORY_LIMIT}'`);
   return () => {

@@ -5,14 +5,9 @@
  * append so it never runs more than MAX_IN_FLIGHT batches ahead. Results are returned by job
  * index, so nothing downstream depends on which worker finished first.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { HarnessError, type ExitCodeValue, type Problem } from '../../errors.js';
 import type { AttemptBatch } from '../../engine/attempt-rows.js';
-import { FROM_SOURCE, ownModuleFile } from '../../package-files.js';
+import { ownWorker } from '../../own-worker.js';
 import type { JobResult } from './simulate-job.js';
 import { batchBuffers, type FromWorker, type JobMessage, type ToWorker, type WorkerErrorInfo } from './messages.js';
 
@@ -30,26 +25,6 @@ export interface PoolOutcome {
   /** By job index; undefined for a job never started (after a failure or Ctrl-C). */
   results: (JobResult | undefined)[];
   failure?: { index: number; error: Error };
-}
-
-/**
- * The worker script next to this module: sim-worker.js when built; from the TypeScript sources
- * (tsx, vitest) a small bootstrap imports tsx's ESM loader in the worker, then imports the .ts
- * file (on Node 20 a worker does not get the parent's `--import` loader hooks). ESM, not tsx's
- * require hook: the sources use top-level await, which CommonJS cannot load.
- */
-function spawnWorker(inFlight: SharedArrayBuffer): Worker {
-  const url = pathToFileURL(ownModuleFile('runner/workers/sim-worker'));
-  if (!FROM_SOURCE) return new Worker(url, { workerData: { inFlight } });
-  const boot = `import(${JSON.stringify(tsxEsmApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(boot, { eval: true, workerData: { inFlight } });
-}
-
-/** tsx's ESM API module (its package's "import" export of ./esm/api), as a file URL. */
-function tsxEsmApi(): string {
-  const pkgFile = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return pathToFileURL(path.join(path.dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
 }
 
 export function rebuildError(e: WorkerErrorInfo): Error {
@@ -78,7 +53,7 @@ export async function runPool(jobs: readonly PoolJob[], o: PoolOptions): Promise
     new Promise<void>((resolve) => {
       const inFlightBuf = new SharedArrayBuffer(4);
       const inFlight = new Int32Array(inFlightBuf);
-      const worker = spawnWorker(inFlightBuf);
+      const worker = ownWorker('runner/workers/sim-worker', { workerData: { inFlight: inFlightBuf } });
       let current = -1;
       let ended = false;
       const finish = () => {
