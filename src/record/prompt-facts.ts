@@ -4,7 +4,7 @@
  * through a DLP policy first: redacted spans are replaced, and a prompt the policy would block is
  * not stored at all (only the detectors that fired are).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { applyPolicy, type CompiledPolicy } from '../dlp/policy.js';
 import type { PromptFacts } from './record-row.js';
 
@@ -39,7 +39,7 @@ export function promptText(body: ChatBody): { text: string; messages: number } {
 
 export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefined): PromptFacts {
   const { text, messages } = promptText(body);
-  const sha256 = createHash('sha256').update(text).digest('hex');
+  const sha256 = hash('sha256', text, 'hex'); // one-shot (Node ≥ 20.12): no Hash object per call
   const facts: PromptFacts = { sha256, chars: text.length, messages };
   if (storeText) {
     const r = applyPolicy(text, storeText);

@@ -9,6 +9,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { TextDecoder } from 'node:util';
 import type { Dispatcher } from 'undici';
+import { parseJson } from '../providers/dialects/classify.js';
 import type { CallOutcome, Dialect, StreamDecoder, StreamEvent, Usage } from '../providers/dialects/dialect.js';
 
 /** Headers that belong to one connection, not to the message (RFC 9110 §7.6.1). */
@@ -25,8 +26,8 @@ export interface RelayResult {
   chunks: number;
   /** Output tokens the stream carried (when no usage was reported). */
   streamedTokens: number;
-  /** The JSON body of a non-streamed answer (for the served model/provider fields); undefined for streams. */
-  jsonBody: string | undefined;
+  /** The parsed JSON body of a non-streamed answer (for the served provider and id); undefined for streams and non-JSON. */
+  jsonBody: unknown;
   clientClosed: boolean;
 }
 
@@ -38,6 +39,7 @@ export class RelayCall implements Dispatcher.DispatchHandler {
   private utf8: TextDecoder | undefined;
   private readonly body: Buffer[] = [];
   private usage: Usage | undefined;
+  private json: unknown;
   private streamOutcome: CallOutcome | undefined;
   private firstByteAt = NaN;
   private firstTokenAt = NaN;
@@ -115,7 +117,12 @@ export class RelayCall implements Dispatcher.DispatchHandler {
       this.take(this.decoder.end(), this.now());
       const o = this.streamOutcome ?? { ok: false, status: 200, kind: 'truncated', retryable: true };
       outcome = o.ok && this.usage ? { ...o, usage: this.usage } : o;
-    } else outcome = this.dialect.decodeResponse(this.status, this.headers, Buffer.concat(this.body).toString('utf8'));
+    } else {
+      // Parsed once: the dialect reads the outcome from it, the recorder who served the call.
+      const text = (this.body.length === 1 ? this.body[0]! : Buffer.concat(this.body)).toString('utf8');
+      this.json = parseJson(text);
+      outcome = this.dialect.decodeResponse(this.status, this.headers, text, { json: this.json });
+    }
     this.finish(outcome);
   }
 
@@ -158,7 +165,7 @@ export class RelayCall implements Dispatcher.DispatchHandler {
       maxGapMs: this.maxGapMs,
       chunks: this.chunks,
       streamedTokens: this.tokens,
-      jsonBody: this.decoder ? undefined : Buffer.concat(this.body).toString('utf8'),
+      jsonBody: this.json,
       clientClosed: this.clientClosed,
     });
   }

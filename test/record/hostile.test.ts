@@ -42,6 +42,10 @@ beforeAll(async () => {
         // as api.openai.com behind its CDN does for a client that accepts gzip (fetch, the SDKs)
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
         res.end(gzipSync(COMPLETION));
+      } else if (req.url!.includes('openrouter')) {
+        // an OpenRouter completion names its provider in the body, and has no x-request-id
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ...JSON.parse(COMPLETION), id: 'gen-9', provider: 'Together' }));
       } else if (req.url!.includes('html')) {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end('<html>maintenance</html>');
@@ -124,6 +128,21 @@ describe('compression', () => {
     await r.stop(1000);
     const [row] = rowsIn(join(dir, 'gzip')) as unknown as { route: string; output_tokens: number; recorded: { ok: boolean; request_id?: string } }[];
     expect(row).toMatchObject({ route: 'm-gzip', output_tokens: 1, recorded: { ok: true, request_id: 'req_1' } });
+  });
+});
+
+describe('who served the call', () => {
+  it('is read from the answer: the body of a JSON answer names its provider and id when no header does', async () => {
+    const r = await rec('served', `${upstreamUrl}/openrouter`);
+    const sent = await post(r.url, JSON.stringify({ model: 'm-or', messages: [] }), false);
+    expect(JSON.parse(sent.text)).toMatchObject({ id: 'gen-9', provider: 'Together' });
+    const h = await rec('served-header', upstreamUrl);
+    await post(h.url, JSON.stringify({ model: 'm-h', messages: [] }), false);
+    await r.stop(1000);
+    await h.stop(1000);
+    expect(rowsIn(join(dir, 'served'))[0]!.recorded).toMatchObject({ ok: true, target: 'Together', request_id: 'gen-9' });
+    // a header wins over the body's id; no provider anywhere: the upstream's name
+    expect(rowsIn(join(dir, 'served-header'))[0]!.recorded).toMatchObject({ ok: true, target: 'up', request_id: 'req_1' });
   });
 });
 

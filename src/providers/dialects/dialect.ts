@@ -73,6 +73,8 @@ export interface ClassifyOptions {
 export interface DecodeOptions extends ClassifyOptions {
   /** Epoch ms "now", for HTTP-date retry-after; defaults to the response's `date` header. */
   nowMs?: number;
+  /** The body already parsed (`parseJson` of the text; undefined when it is not JSON), so a caller that also reads it parses it once. */
+  json?: unknown;
 }
 
 export type StreamEvent =

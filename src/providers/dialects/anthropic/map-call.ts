@@ -78,7 +78,7 @@ interface WireMessage {
 
 export function decodeResponse(status: number, headers: HeaderMap, bodyText: string, opts: DecodeOptions = {}): CallOutcome {
   if (status < 200 || status >= 300) return errorOutcome(status, headers, bodyText, opts);
-  const json = parseJson(bodyText);
+  const json = opts.json ?? parseJson(bodyText);
   if (json === undefined || errorInfo(json)) return errorOutcome(status, headers, bodyText, opts);
   const m = json as WireMessage;
   const usage = readUsage(m.usage);

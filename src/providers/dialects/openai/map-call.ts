@@ -58,7 +58,7 @@ interface WireCompletion {
 
 export function decodeResponse(status: number, headers: HeaderMap, bodyText: string, opts: DecodeOptions = {}): CallOutcome {
   if (status < 200 || status >= 300) return errorOutcome(status, headers, bodyText, opts);
-  const json = parseJson(bodyText);
+  const json = opts.json ?? parseJson(bodyText);
   if (json === undefined || errorInfo(json)) return errorOutcome(status, headers, bodyText, opts);
   const c = json as WireCompletion;
   const finish = Array.isArray(c.choices) ? c.choices[0]?.finish_reason : undefined;
