@@ -123,12 +123,12 @@ export async function incidentWindows(store: Store, runNos: readonly number[]): 
 export async function winners(store: Store, eligible: readonly number[]): Promise<{ run_no: number; success_rate: boolean; p50: boolean; p95: boolean; p99: boolean; ttft: boolean; attempts: boolean; cost: boolean }[]> {
   const best = (col: string, fn: 'min' | 'max') => `coalesce(e AND ${col} = ${fn}(${col}) FILTER (WHERE e) OVER (), false)`;
   return store.all(`
-    WITH s AS (
+    WITH sq AS (
       SELECT run_no, run_no IN (${list(eligible)}) AS e, avg(success::INTEGER) AS sr,
-        quantile_cont(latency_ms, 0.5) FILTER (WHERE success) AS p50, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95,
-        quantile_cont(latency_ms, 0.99) FILTER (WHERE success) AS p99, quantile_cont(ttft_ms, 0.5) FILTER (WHERE success AND stream) AS ttft,
+        quantile_cont(latency_ms, [0.5, 0.95, 0.99]) FILTER (WHERE success) AS q, quantile_cont(ttft_ms, 0.5) FILTER (WHERE success AND stream) AS ttft,
         avg(attempts) AS att, exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) AS cost
-      FROM rq GROUP BY run_no)
+      FROM rq GROUP BY run_no),
+    s AS (SELECT * EXCLUDE (q), q[1] AS p50, q[2] AS p95, q[3] AS p99 FROM sq)
     SELECT run_no, ${best('sr', 'max')} AS success_rate, ${best('p50', 'min')} AS p50, ${best('p95', 'min')} AS p95,
       ${best('p99', 'min')} AS p99, ${best('ttft', 'min')} AS ttft, ${best('att', 'min')} AS attempts, ${best('cost', 'min')} AS cost
     FROM s ORDER BY run_no`);
