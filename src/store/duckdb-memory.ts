@@ -27,7 +27,7 @@ import path from 'node:path';
 export const WRITE_MEMORY_LIMIT = '64MB';
 
 /** The soft cap of a file database when ROUTEBENCH_DUCKDB_MEMORY names none. */
-export const SOFT_MEMORY_LIMIT = '256MB';
+export const SOFT_MEMORY_LIMIT = '128MB';
 
 /**
  * The buffer pool's limit as DuckDB reports it (e.g. `19.1 GiB`), from pragma_database_size():
