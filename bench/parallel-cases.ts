@@ -2,23 +2,30 @@
  * What worker threads buy, each arm against its own 1-worker run in the same bench run:
  *   parallel-4-strategies  one scenario, 4 strategies, 250k requests each: runScenario on the main
  *                          thread (what --workers 1 does) vs runSuiteParallel with 2 workers.
- *   default-suite          `routebench run scenarios/` from the sources in a child process with
+ *   default-suite          `routebench run scenarios/` (the built CLI; the sources in the smoke run) in a child process with
  *                          --workers <available parallelism> vs --workers 1: wall time (process
  *                          start to exit, reports included) and peak RSS.
  * Arms alternate within each run so machine load hits both alike. parallel-4-strategies also
  * reports each arm's CPU seconds: the whole process and the main thread (with workers, the
  * writer), so the workers' share is the difference.
+ *
+ * A full run measures the built package (dist/, built first when older than src/), as users run
+ * it: each arm in a fresh `node` process with no TypeScript loader, so a worker thread starts from
+ * plain JavaScript. From the sources every worker first starts tsx's loader (~0.25 s of CPU on
+ * the worker and as much on a loader thread), which no installed routebench does. `--tiny` (the
+ * smoke test) runs the sources in process, as before.
  */
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import { openStore } from '../src/store/open-store.js';
 import { runScenario } from '../src/runner/run-scenario.js';
 import { runSuiteParallel } from '../src/runner/workers/run-parallel.js';
 import type { CaseContext } from './case-registry.js';
-import { freshDb, gc, median, stat } from './util.js';
+import { ensureBuilt, freshDb, gc, median, stat } from './util.js';
 
 export const SPEEDUP_TARGET = 1.7;
 
@@ -56,42 +63,165 @@ strategies:
 `;
 }
 
+/**
+ * One arm in a fresh plain `node` process on the built modules (dist/), run from a .mjs file: argv root URL, database,
+ * scenario file, workers. Prints { s, processCpuS, mainCpuS } (the main thread's CPU from /proc).
+ */
+const BUILT_ARM = `
+import { readFileSync } from 'node:fs';
+const [, , root, db, file, w] = process.argv;
+const workers = Number(w);
+const dist = (rel) => import(new URL('dist/' + rel, root).href);
+const { parseScenario } = await dist('scenario/load-scenario.js');
+const { openStore } = await dist('store/open-store.js');
+const { runScenario } = await dist('runner/run-scenario.js');
+const { runSuiteParallel } = await dist('runner/workers/run-parallel.js');
+const threadCpuS = () => { try { const t = readFileSync('/proc/thread-self/stat', 'utf8'); const f = t.slice(t.lastIndexOf(')') + 2).split(' '); return (Number(f[11]) + Number(f[12])) / 100; } catch { return NaN; } };
+const text = readFileSync(file, 'utf8');
+const loaded = parseScenario(text, file);
+const env = { wallClock: () => new Date(), monotonicMs: () => performance.now(), harnessVersion: 'bench', gitCommit: null, host: {} };
+const store = await openStore(db);
+const c0 = process.cpuUsage();
+const m0 = threadCpuS();
+const t0 = performance.now();
+if (workers === 1) await runScenario(loaded, { store, env });
+else await runSuiteParallel([{ loaded, labels: Object.keys(loaded.scenario.strategies) }], { store, env, workers, texts: new Map([[file, text]]) });
+const s = (performance.now() - t0) / 1000;
+const c = process.cpuUsage(c0);
+const mainCpuS = threadCpuS() - m0;
+store.close();
+process.stdout.write(JSON.stringify({ s, processCpuS: (c.user + c.system) / 1e6, mainCpuS }) + '\\n');
+`;
+
+type ArmResult = { s: number; processCpuS: number; mainCpuS: number };
+
+/**
+ * The machine's own ceiling for two workers: one simulate job (the first half of the strategies,
+ * as the parallel run deals them) alone in a worker thread, then two independent copies of it at
+ * once, rows dropped (no DuckDB, no main-thread work, nothing shared). 2 × alone ÷ both is the
+ * throughput two cores give this workload here: caches, memory bandwidth and the host's other
+ * tenants shared. argv: root URL, scenario file, labels (comma-separated). Prints { aloneS, bothS }.
+ */
+const SCALING_ARM = `
+import { readFileSync } from 'node:fs';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+if (!isMainThread) {
+  const { root, file, labels } = workerData;
+  const { parseScenario } = await import(new URL('dist/scenario/load-scenario.js', root).href);
+  const { simulateJob } = await import(new URL('dist/runner/workers/simulate-job.js', root).href);
+  const loaded = parseScenario(readFileSync(file, 'utf8'), file);
+  await simulateJob(loaded, { runs: labels.map((label, i) => ({ label, runNo: i + 1 })) }, { sink: () => (batch) => batch });
+  parentPort.postMessage('done');
+} else {
+  const [, , root, file, list] = process.argv;
+  const job = () => new Promise((resolve, reject) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: { root, file, labels: list.split(',') } });
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  let t0 = performance.now();
+  await job();
+  const aloneS = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  await Promise.all([job(), job()]);
+  const bothS = (performance.now() - t0) / 1000;
+  process.stdout.write(JSON.stringify({ aloneS, bothS }) + '\\n');
+}
+`;
+
+/** 2 × (one job alone) ÷ (two copies at once), each job started in its own worker as routebench's are. */
+function machineScaling(ctx: CaseContext, file: string, labels: string[]): number {
+  const root = pathToFileURL(`${ctx.root}${path.sep}`).href;
+  const script = path.join(ctx.tmp, 'scaling-arm.mjs');
+  writeFileSync(script, SCALING_ARM);
+  const r = spawnSync(process.execPath, [script, root, file, labels.join(',')], { cwd: ctx.root, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`scaling arm failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
+  const { aloneS, bothS } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { aloneS: number; bothS: number };
+  return (2 * aloneS) / bothS;
+}
+
+/** One arm from the sources, in this process (the smoke run). */
+async function sourceArm(ctx: CaseContext, text: string, file: string, workers: number): Promise<ArmResult> {
+  const loaded = parseScenario(text, file);
+  gc();
+  const store = await openStore(freshDb(ctx.tmp, 'parallel'));
+  const c0 = process.cpuUsage();
+  const m0 = threadCpuS();
+  const t0 = performance.now();
+  if (workers === 1) await runScenario(loaded, { store, env: ctx.env });
+  else await runSuiteParallel([{ loaded, labels: Object.keys(loaded.scenario.strategies) }], { store, env: ctx.env, workers, texts: new Map([[file, text]]) });
+  const s = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const mainCpuS = threadCpuS() - m0;
+  store.close();
+  return { s, processCpuS: (c.user + c.system) / 1e6, mainCpuS };
+}
+
+/** One arm on the built package, in its own process (bounded: 10 minutes). */
+function builtArm(ctx: CaseContext, file: string, workers: number): ArmResult {
+  const root = pathToFileURL(`${ctx.root}${path.sep}`).href;
+  // A file, not `-e`: worker threads inherit the process's flags, and `--input-type` fails a worker.
+  const script = path.join(ctx.tmp, 'parallel-arm.mjs');
+  writeFileSync(script, BUILT_ARM);
+  const r = spawnSync(process.execPath, [script, root, freshDb(ctx.tmp, 'parallel'), file, String(workers)], { cwd: ctx.root, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`parallel arm (--workers ${workers}) failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ArmResult;
+}
+
 export async function parallelFour(ctx: CaseContext): Promise<Record<string, unknown>> {
   const n = ctx.tiny ? 2000 : 250_000;
-  const file = 'bench/parallel.yaml';
   const text = fourStrategies(n);
-  const loaded = parseScenario(text, file);
-  const labels = Object.keys(loaded.scenario.strategies);
+  const file = ctx.tiny ? 'bench/parallel.yaml' : path.join(ctx.tmp, 'parallel.yaml');
+  if (!ctx.tiny) {
+    ensureBuilt(ctx.root);
+    writeFileSync(file, text);
+  }
+  const labels = Object.keys(parseScenario(text, file).scenario.strategies);
   const workers = 2;
   const one: number[] = [];
   const par: number[] = [];
+  const scaling: number[] = [];
   // CPU seconds of the whole process and of the main thread (the writer, with workers) per arm.
   const cpu = { one: { process: [] as number[], main: [] as number[] }, par: { process: [] as number[], main: [] as number[] } };
   for (let i = 0; i < ctx.runs; i++) {
+    // The first job of the parallel run: strategies dealt round-robin into `workers` jobs.
+    if (!ctx.tiny) scaling.push(machineScaling(ctx, file, labels.filter((_, k) => k % workers === 0)));
     for (const arm of i % 2 === 0 ? ['one', 'par'] as const : ['par', 'one'] as const) {
-      gc();
-      const store = await openStore(freshDb(ctx.tmp, 'parallel'));
-      const c0 = process.cpuUsage();
-      const m0 = threadCpuS();
-      const t0 = performance.now();
-      if (arm === 'one') await runScenario(loaded, { store, env: ctx.env });
-      else await runSuiteParallel([{ loaded, labels }], { store, env: ctx.env, workers, texts: new Map([[file, text]]) });
-      (arm === 'one' ? one : par).push((performance.now() - t0) / 1000);
-      const c = process.cpuUsage(c0);
-      cpu[arm].process.push((c.user + c.system) / 1e6);
-      cpu[arm].main.push(threadCpuS() - m0);
-      store.close();
+      const w = arm === 'one' ? 1 : workers;
+      const r = ctx.tiny ? await sourceArm(ctx, text, file, w) : builtArm(ctx, file, w);
+      (arm === 'one' ? one : par).push(r.s);
+      cpu[arm].process.push(r.processCpuS);
+      cpu[arm].main.push(r.mainCpuS);
     }
   }
   const speedups = one.map((x, i) => x / par[i]!);
   const cpuStat = (a: { process: number[]; main: number[] }) => ({ processS: stat(a.process, 2), mainThreadS: Number.isNaN(a.main[0]) ? null : stat(a.main, 2) });
-  return { requests: n, strategies: labels.length, workers, oneWorkerS: stat(one, 2), parallelS: stat(par, 2), speedup: stat(speedups, 2), oneWorkerCpu: cpuStat(cpu.one), parallelCpu: cpuStat(cpu.par), target: SPEEDUP_TARGET, met: median(speedups) >= SPEEDUP_TARGET };
+  const ceiling = scaling.length > 0 ? stat(scaling, 2) : null;
+  return { code: ctx.tiny ? 'sources (tsx), in process' : 'built package (dist/), a node process per arm', requests: n, strategies: labels.length, workers, oneWorkerS: stat(one, 2), parallelS: stat(par, 2), speedup: stat(speedups, 2),
+    machineScaling: ceiling, speedupOverMachine: ceiling === null ? null : Math.round((median(speedups) / ceiling.median) * 100) / 100, oneWorkerCpu: cpuStat(cpu.one), parallelCpu: cpuStat(cpu.par), target: SPEEDUP_TARGET, met: median(speedups) >= SPEEDUP_TARGET };
 }
+
+/** Preloaded into the built CLI's process: its peak RSS (worker threads included) at exit. */
+const RSS_AT_EXIT = `data:text/javascript,${encodeURIComponent(
+  "import { appendFileSync } from 'node:fs'; import { isMainThread } from 'node:worker_threads'; if (isMainThread) process.on('exit', () => appendFileSync(process.env.RB_BENCH_RSS_FILE, process.resourceUsage().maxRSS / 1024 + '\\n'));",
+)}`;
 
 function suiteRun(ctx: CaseContext, workers: number): { ms: number; peakRssMb: number; code: number } {
   const db = freshDb(ctx.tmp, `suite-${workers}`);
   const out = path.join(ctx.tmp, `suite-reports-${workers}`);
   rmSync(out, { recursive: true, force: true });
+  if (!ctx.tiny) {
+    // `routebench run scenarios/` as installed: the built CLI, process start to exit.
+    const rssFile = path.join(ctx.tmp, 'suite-rss.txt');
+    rmSync(rssFile, { force: true });
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--import', RSS_AT_EXIT, 'bin/routebench.js', 'run', 'scenarios', '--db', db, '--out', out, '--quiet', '--workers', String(workers)], {
+      cwd: ctx.root, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 20, env: { ...process.env, RB_BENCH_RSS_FILE: rssFile },
+    });
+    const ms = performance.now() - t0;
+    if (r.status !== 0 && r.status !== 3) throw new Error(`routebench run --workers ${workers} exited ${r.status ?? r.signal}: ${r.stderr.slice(-2000)}`);
+    return { ms, peakRssMb: Number(readFileSync(rssFile, 'utf8').trim()), code: r.status };
+  }
   const args = ['--import', 'tsx', path.join(ctx.root, 'bench/suite-child.ts'), db, out, String(workers), path.join(ctx.root, 'scenarios'), ...(ctx.tiny ? ['--limit', '100'] : [])];
   const r = spawnSync(process.execPath, args, { cwd: ctx.root, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 20 });
   if (r.status !== 0) throw new Error(`suite child (--workers ${workers}) failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
@@ -102,7 +232,10 @@ function suiteRun(ctx: CaseContext, workers: number): { ms: number; peakRssMb: n
 
 export async function defaultSuite(ctx: CaseContext): Promise<Record<string, unknown>> {
   const workers = os.availableParallelism();
-  if (!ctx.tiny) suiteRun(ctx, workers); // warm-up: tsx's compile cache, the OS file cache
+  if (!ctx.tiny) {
+    ensureBuilt(ctx.root);
+    suiteRun(ctx, workers); // warm-up: the OS file cache
+  }
   const one: ReturnType<typeof suiteRun>[] = [];
   const par: ReturnType<typeof suiteRun>[] = [];
   for (let i = 0; i < ctx.runs; i++) {
@@ -111,6 +244,7 @@ export async function defaultSuite(ctx: CaseContext): Promise<Record<string, unk
   const wall = par.map((r) => r.ms / 1000);
   const rss = par.map((r) => r.peakRssMb);
   return {
+    code: ctx.tiny ? 'sources (tsx)' : 'built CLI (node bin/routebench.js)',
     workers,
     wallS: stat(wall, 2),
     oneWorkerWallS: stat(one.map((r) => r.ms / 1000), 2),

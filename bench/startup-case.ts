@@ -9,30 +9,16 @@
  * file; `--tiny` (the smoke test) runs the sources through tsx instead and never builds.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { CaseContext } from './case-registry.js';
-import { median, round, stat } from './util.js';
+import { ensureBuilt, median, round, stat } from './util.js';
 
 export const STARTUP_TARGET_MS = 250;
 
 const CPU_AT_EXIT = `data:text/javascript,${encodeURIComponent(
   "import { appendFileSync } from 'node:fs'; process.on('exit', () => { const u = process.cpuUsage(); appendFileSync(process.env.RB_BENCH_CPU_FILE, (u.user + u.system) / 1000 + '\\n'); });",
 )}`;
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
-    if (e.isFile()) newest = Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs);
-  return newest;
-}
-
-function ensureBuilt(root: string): void {
-  const bundle = path.join(root, 'dist', 'cli', 'routebench-cli.js');
-  if (existsSync(bundle) && statSync(bundle).mtimeMs > newestMtime(path.join(root, 'src'))) return;
-  const r = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32', timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`npm run build failed: ${r.stderr.slice(-2000)}`);
-}
 
 interface Sample {
   wallMs: number;

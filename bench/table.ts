@@ -33,7 +33,12 @@ const LINES: Record<string, (r: R) => Line[]> = {
     { figure: `AttemptWriter, ${n(r.rows)} rows (rows/s)`, value: fig(r.writerRowsPerS), ceiling: `prebuilt chunks appended: ${fig(r.rawChunkAppendRowsPerS)}`, ratio: n(r.writerOverRawChunks, 2), target: '—' },
     { figure: 'appender row by row (rows/s)', value: fig(r.rowByRowRowsPerS), ratio: `writer = ${n(r.writerOverRowByRow, 2)}× this`, target: '—' },
   ],
-  'parallel-4-strategies': (r) => [{ figure: `4-strategy scenario, ${r.workers} workers (s)`, value: fig(r.parallelS, ' s', 2), ceiling: `1 worker: ${fig(r.oneWorkerS, ' s', 2)}`, ratio: `${fig(r.speedup, '×', 2)} faster`, target: `≥ ${r.target}× faster`, met: r.met }],
+  'parallel-4-strategies': (r) => [
+    { figure: `4-strategy scenario, ${r.workers} workers (s)`, value: fig(r.parallelS, ' s', 2), ceiling: `1 worker: ${fig(r.oneWorkerS, ' s', 2)}`, ratio: `${fig(r.speedup, '×', 2)} faster`, target: `≥ ${r.target}× faster`, met: r.met },
+    ...(r.machineScaling
+      ? [{ figure: `what ${r.workers} cores give this workload: two independent copies of one simulate job at once vs one alone (throughput ×)`, value: fig(r.machineScaling, '×', 2), ceiling: '', ratio: `routebench's speedup = ${n(r.speedupOverMachine, 2)} of it`, target: '—', met: undefined }]
+      : []),
+  ],
   'default-suite': (r) => [
     { figure: `default suite (\`routebench run scenarios/\`), ${r.workers} workers, wall (s)`, value: fig(r.wallS, ' s', 1), ceiling: `1 worker: ${fig(r.oneWorkerWallS, ' s', 1)}`, ratio: `${fig(r.speedup, '×', 2)} faster`, target: `≤ ${r.target} s`, met: r.met },
     { figure: 'default suite peak RSS (MB)', value: fig(r.peakRssMb, ' MB'), ceiling: `1 worker: ${fig(r.oneWorkerPeakRssMb, ' MB')}`, target: `≤ ${r.rssTarget} MB`, met: r.rssMet },

@@ -1,5 +1,6 @@
 /** Small helpers every bench case shares: statistics over runs, fresh database files, GC, load average. */
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -17,4 +18,19 @@ export function freshDb(dir: string, name: string): string {
   rmSync(f, { force: true });
   rmSync(`${f}.wal`, { force: true });
   return f;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) newest = Math.max(newest, statSync(path.join(e.parentPath, e.name)).mtimeMs);
+  return newest;
+}
+
+/** Builds dist/ (`npm run build`) unless the CLI bundle is newer than every source file: cases that measure what users run. */
+export function ensureBuilt(root: string): void {
+  const bundle = path.join(root, 'dist', 'cli', 'routebench-cli.js');
+  if (existsSync(bundle) && statSync(bundle).mtimeMs > newestMtime(path.join(root, 'src'))) return;
+  const r = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`npm run build failed: ${r.stderr.slice(-2000)}`);
 }
