@@ -1,16 +1,20 @@
 /**
  * `mock-server-json`: the loopback mock server's throughput for non-streaming JSON replies. The
- * server runs in a child process (mock-server-child.ts) for one `perfect` target at time scale 1e6
+ * server is `routebench mock-server` in its own process (mock-server-process.ts: the built CLI) for
+ * one `perfect` target at time scale 1e6
  * (replies due at once), pinned to cpu 1 with `taskset` when it exists; autocannon runs in another
  * child (autocannon-point.ts) pinned to cpu 0, POSTing an unmarked small chat-completions body to
  * `/t/o/v1/chat/completions`. Connection sweep 10, 50, 100: a 2 s warm-up then 5 s measured per
  * point. Per point: req/s, latency p50/p99 (autocannon: whole ms, no p95), non-2xx; then the
  * server's own `/_routebench/stats` `ceiling_rps` (requests per CPU-second over the whole run).
- * Target ≥ 20,000 req/s.
+ * The ceiling, swept the same way in the same run: a bare node:http server that answers every POST
+ * with the OpenAI dialect's own `chat.completion`, built once (serve-mock-child.ts: no routing, no
+ * profile, no timers). Target ≥ 20,000 req/s.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { MOCK_BENCH_SCENARIO, startMockServerProcess } from './mock-server-process.js';
 
 export const MOCK_SERVER_TARGET_RPS = 20_000;
 export const CONNECTIONS = [10, 50, 100];
@@ -43,32 +47,43 @@ function command(cpu: number | undefined, file: string, args: string[]): [string
   return cpu === undefined ? [node[0]!, node.slice(1)] : ['taskset', ['-c', String(cpu), ...node]];
 }
 
-/** One run: a fresh server, the whole sweep, the server's final stats. Bounded: every child has a time limit. */
-export async function benchMockServer(o: { warmupS?: number; durationS?: number; connections?: number[] } = {}): Promise<MockServerRun> {
+/** autocannon once at each connection count against `url` (pinned to cpu 0 when pinning). */
+function sweep(url: string, pinned: boolean, o: { warmupS?: number; durationS?: number; connections?: number[] }): PointResult[] {
+  const points: PointResult[] = [];
+  for (const connections of o.connections ?? CONNECTIONS) {
+    const point = { url, body: BODY, connections, warmupS: o.warmupS ?? 2, durationS: o.durationS ?? 5 };
+    const [c, a] = command(pinned ? 0 : undefined, 'autocannon-point.ts', [JSON.stringify(point)]);
+    const r = spawnSync(c, a, { encoding: 'utf8', timeout: (point.warmupS + point.durationS + 30) * 1000 });
+    if (r.status !== 0) throw new Error(`autocannon at ${connections} connections failed (exit ${r.status}): ${r.stderr.slice(-500)}`);
+    points.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as PointResult);
+  }
+  return points;
+}
+
+/** The ceiling: the same sweep against a bare node:http JSON server (serve-mock-child.ts) on the same cpu. */
+export async function benchBareServer(o: { warmupS?: number; durationS?: number; connections?: number[] } = {}): Promise<PointResult[]> {
   const pinned = hasTaskset();
-  const [cmd, args] = command(pinned ? 1 : undefined, 'mock-server-child.ts', ['1e6']);
-  const server = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  const [cmd, args] = command(pinned ? 1 : undefined, 'serve-mock-child.ts', []);
+  const server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
   const killer = setTimeout(() => server.kill('SIGKILL'), 120_000);
-  const lines = createInterface({ input: server.stdout! })[Symbol.asyncIterator]();
   try {
-    const first = await lines.next();
-    if (first.done) throw new Error('mock-server-child exited before listening');
+    const first = await createInterface({ input: server.stdout! })[Symbol.asyncIterator]().next();
+    if (first.done) throw new Error('serve-mock-child exited before listening');
     const { url } = JSON.parse(first.value as string) as { url: string };
-    const points: PointResult[] = [];
-    for (const connections of o.connections ?? CONNECTIONS) {
-      const point = { url: `${url}/t/o/v1/chat/completions`, body: BODY, connections, warmupS: o.warmupS ?? 2, durationS: o.durationS ?? 5 };
-      const [c, a] = command(pinned ? 0 : undefined, 'autocannon-point.ts', [JSON.stringify(point)]);
-      const r = spawnSync(c, a, { encoding: 'utf8', timeout: (point.warmupS + point.durationS + 30) * 1000 });
-      if (r.status !== 0) throw new Error(`autocannon at ${connections} connections failed (exit ${r.status}): ${r.stderr.slice(-500)}`);
-      points.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as PointResult);
-    }
-    server.stdin!.end();
-    const last = await lines.next();
-    if (last.done) throw new Error('mock-server-child exited without its stats');
-    const final = JSON.parse(last.value as string) as { stats: MockServerRun['stats']; rssMb: number };
-    return { points, stats: final.stats, pinned, serverRssMb: final.rssMb };
+    return sweep(`${url}/v1/chat/completions`, pinned, o);
   } finally {
     clearTimeout(killer);
     if (server.exitCode === null) server.kill('SIGTERM');
+  }
+}
+
+/** One run: a fresh server, the whole sweep, the server's stats after it. Bounded: every child has a time limit. */
+export async function benchMockServer(o: { warmupS?: number; durationS?: number; connections?: number[]; tiny?: boolean } = {}): Promise<MockServerRun> {
+  const server = await startMockServerProcess({ scenario: MOCK_BENCH_SCENARIO, timeScale: 1e6, cpu: 1, tiny: o.tiny === true });
+  try {
+    const points = sweep(`${server.url}/t/o/v1/chat/completions`, server.pinned, o);
+    return { points, stats: await server.stats(), pinned: server.pinned, serverRssMb: server.peakRssMb() ?? NaN };
+  } finally {
+    await server.stop();
   }
 }

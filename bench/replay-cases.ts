@@ -8,13 +8,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
-import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { RunEnvironment } from '../src/runner/run-environment.js';
 import { benchGeneratorLag, LAG_P99_TARGET_MS } from './generator-lag-case.js';
-import { benchMockServer, CONNECTIONS, MOCK_SERVER_TARGET_RPS, type MockServerRun } from './mock-server-case.js';
-import { benchMswReplay, MSW_REPLAY_TARGET_RPS, type MswReplayResult } from './msw-replay-case.js';
+import { benchBareServer, benchMockServer, CONNECTIONS, MOCK_SERVER_TARGET_RPS, type MockServerRun } from './mock-server-case.js';
+import { benchMswReplay, mswReplayScenario, MSW_REPLAY_TARGET_RPS, type MswReplayResult } from './msw-replay-case.js';
+import { startMockServerProcess } from './mock-server-process.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
@@ -58,7 +56,15 @@ export async function mockServerCase(runs: number, tiny = false): Promise<Record
   const sizes = tiny ? { warmupS: 0, durationS: 1, connections: [10] } : { connections: CONNECTIONS };
   const loadBefore = load();
   const rs: MockServerRun[] = [];
-  for (let i = 0; i < runs; i++) rs.push(await benchMockServer(sizes));
+  const bare: { rps: number }[][] = [];
+  // Arms alternate run by run (mock first, then bare; then bare first) so load hits both alike.
+  for (let i = 0; i < runs; i++) {
+    if (i % 2 === 1) bare.push(await benchBareServer(sizes));
+    rs.push(await benchMockServer({ ...sizes, tiny }));
+    if (i % 2 === 0) bare.push(await benchBareServer(sizes));
+  }
+  // Both read alike: per connection count the median over runs, then the best count.
+  const bareBest = Math.max(...sizes.connections.map((_, k) => median(bare.map((r) => r[k]!.rps))));
   const points = sizes.connections.map((connections, k) => {
     const at = rs.map((r) => r.points[k]!);
     return { connections, rps: stat(at.map((p) => p.rps)), p50Ms: stat(at.map((p) => p.p50Ms)), p99Ms: stat(at.map((p) => p.p99Ms)), non2xx: at.reduce((a, p) => a + p.non2xx, 0), errors: at.reduce((a, p) => a + p.errors + p.timeouts, 0) };
@@ -69,6 +75,8 @@ export async function mockServerCase(runs: number, tiny = false): Promise<Record
     pinned: rs[0]!.pinned ? 'server on cpu 1, autocannon on cpu 0 (taskset)' : 'not pinned (no taskset)',
     points,
     bestRps: best,
+    bareServerRps: round(bareBest),
+    overBare: round(best / bareBest, 2),
     serverCeilingRps: ceilings.length > 0 ? stat(ceilings) : null,
     serverRequests: rs.map((r) => r.stats.requests),
     serverRssMb: rs.map((r) => r.serverRssMb),
@@ -101,7 +109,7 @@ export const STREAM_REPLAY_LAG_P99_MS = 2;
 
 /**
  * replayScenario over the loopback mock server, every request streamed, open loop, as a user runs
- * it: `routebench mock-server` in its own process (mock-server-child.ts; on cpu 1 under taskset
+ * it: `routebench mock-server` in its own process (mock-server-process.ts: the built CLI; on cpu 1 under taskset
  * when it exists) and the replay with `--mock-url` in this one. Besides the rates and the lag, the
  * CPU-seconds each process spent per 1,000 requests (the client's from process.cpuUsage, every
  * thread; the server's from its `/_routebench/stats` cpu_ms before and after), so a figure taken on
@@ -116,9 +124,9 @@ export async function mockServerStreamCase(runs: number, tmp: string, env: RunEn
     rmSync(`${db}.wal`, { force: true });
     return db;
   };
-  const server = await startServerChild(`stream:${size.targets}`);
+  const server = await startMockServerProcess({ scenario: mswReplayScenario(size.targets, 1, 1, 1), timeScale: 1, cpu: 1, tiny });
   try {
-    const serverCpuMs = async () => ((await (await fetch(`${server.url}/_routebench/stats`)).json()) as { cpu_ms: number }).cpu_ms;
+    const serverCpuMs = async () => (await server.stats()).cpu_ms;
     await benchMswReplay(fresh(), env, { ...size, seconds: Math.min(size.seconds, 1) }, 'mock-server', server.url); // warm-up: discarded
     const rs: (MswReplayResult & { serverCpuMs: number })[] = [];
     for (let i = 0; i < runs; i++) {
@@ -151,27 +159,4 @@ export async function mockServerStreamCase(runs: number, tmp: string, env: RunEn
   } finally {
     await server.stop();
   }
-}
-
-/** `mock-server-child.ts <scale 1> <which>` on cpu 1 when taskset exists; bounded: killed after 10 minutes. */
-async function startServerChild(which: string): Promise<{ url: string; pinned: boolean; stop(): Promise<void> }> {
-  const pinned = spawnSync('taskset', ['-c', '1', 'true'], { timeout: 5000 }).status === 0;
-  const node = [process.execPath, '--import', 'tsx', fileURLToPath(new URL('mock-server-child.ts', import.meta.url)), '1', which];
-  const opts = { stdio: ['pipe', 'pipe', 'inherit'] as const, cwd: fileURLToPath(new URL('..', import.meta.url)) };
-  const child = pinned ? spawn('taskset', ['-c', '1', ...node], { ...opts, stdio: [...opts.stdio] }) : spawn(node[0]!, node.slice(1), { ...opts, stdio: [...opts.stdio] });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 600_000);
-  const stop = async () => {
-    clearTimeout(killer);
-    if (child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.stdin!.end();
-    await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 3000))]);
-    if (child.exitCode === null) child.kill('SIGKILL');
-  };
-  const first = await createInterface({ input: child.stdout! })[Symbol.asyncIterator]().next();
-  if (first.done) {
-    await stop();
-    throw new Error('mock-server-child exited before listening');
-  }
-  return { url: (JSON.parse(first.value as string) as { url: string }).url, pinned, stop };
 }
