@@ -14,7 +14,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { MOCK_BENCH_SCENARIO, startMockServerProcess } from './mock-server-process.js';
+import { hasTaskset, MOCK_BENCH_SCENARIO, startMockServerProcess } from './mock-server-process.js';
 
 export const MOCK_SERVER_TARGET_RPS = 20_000;
 export const CONNECTIONS = [10, 50, 100];
@@ -39,7 +39,6 @@ export interface MockServerRun {
 }
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
-const hasTaskset = () => spawnSync('taskset', ['-c', '0', 'true'], { timeout: 5000 }).status === 0;
 
 /** `node --import tsx <file> args`, under `taskset -c <cpu>` when pinning. */
 function command(cpu: number | undefined, file: string, args: string[]): [string, string[]] {
