@@ -2,15 +2,15 @@
  * `record-5k`: `routebench record` in front of the loopback mock server. Throughput: autocannon
  * (child, cpu 0) against the mock server directly (the ceiling) and through the recorder (both
  * `routebench mock-server` and `routebench record` as installed, the built CLI, in children on cpu 1
- * when taskset exists), JSON replies, 50 connections. Added TTFT:
- * streamed calls one at a time (2,000 each), direct and through the recorder interleaved, time to the first
- * body chunk; the added p50/p99 is the difference of the two sides' percentiles. Targets: ≥ 5,000
+ * when taskset exists), JSON replies, 50 connections. Added TTFT: streamed calls one at a time
+ * (2,000 each) from a client process of their own, direct and through the recorder interleaved,
+ * time to the first body chunk; the added p50/p99 is the difference of the two sides' percentiles. Targets: ≥ 5,000
  * req/s, added TTFT p99 ≤ 1 ms.
  *
  * `calibrate-1m`: calibrate() over a generated trace of 1,000,000 observed calls. Target ≤ 10 s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -37,15 +37,45 @@ async function point(cpu: number | undefined, url: string, connections: number, 
   return JSON.parse(line.value as string) as { rps: number; p99Ms: number; non2xx: number };
 }
 
-/** Time to the first body chunk of a streamed call, ms. */
-async function ttft(url: string): Promise<number> {
+/**
+ * The TTFT client, in its own plain `node` process (pinned to cpu 0 with the load generator when
+ * pinning): node:http with one keep-alive connection per server, streamed calls one at a time,
+ * direct and through the recorder alternated after a warm-up of 50 each; the time from sending to
+ * the first body chunk, ms. A fresh process, not the bench's own (whose heap holds what earlier
+ * cases left), so its garbage collector does not show up as the recorder's tail.
+ * argv: direct URL, recorder URL, calls per side. Prints { d, t }.
+ */
+const TTFT_CLIENT = `
+import http from 'node:http';
+const [, , directUrl, throughUrl, count] = process.argv;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const body = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+const ttft = (url) => new Promise((resolve, reject) => {
   const t0 = performance.now();
-  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'hi' }] }) });
-  const reader = r.body!.getReader();
-  await reader.read();
-  const at = performance.now() - t0;
-  while (!(await reader.read()).done);
-  return at;
+  let at;
+  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    res.on('data', () => { at ??= performance.now() - t0; });
+    res.on('end', () => resolve(at));
+    res.on('error', reject);
+  });
+  req.on('error', reject);
+  req.end(body);
+});
+for (let i = 0; i < 50; i++) { await ttft(directUrl); await ttft(throughUrl); }
+const d = [];
+const t = [];
+for (let i = 0; i < Number(count); i++) { d.push(await ttft(directUrl)); t.push(await ttft(throughUrl)); }
+process.stdout.write(JSON.stringify({ d, t }) + '\\n');
+agent.destroy();
+`;
+
+function ttftPairs(ctx: CaseContext, cpu: number | undefined, directUrl: string, throughUrl: string, n: number): { d: number[]; t: number[] } {
+  const script = path.join(ctx.tmp, 'ttft-client.mjs');
+  writeFileSync(script, TTFT_CLIENT);
+  const node = [process.execPath, script, directUrl, throughUrl, String(n)];
+  const r = cpu === undefined ? spawnSync(node[0]!, node.slice(1), { encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 24 }) : spawnSync('taskset', ['-c', String(cpu), ...node], { encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`TTFT client failed (${r.status ?? r.signal}): ${r.stderr.slice(-1000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { d: number[]; t: number[] };
 }
 
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
@@ -68,12 +98,7 @@ export async function recordThroughput(ctx: CaseContext): Promise<Record<string,
         through.push((await point(pinned ? 0 : undefined, `${recUrl}/v1/chat/completions`, 50, durationS)).rps);
       }
       const n = ctx.tiny ? 20 : 2000; // p99 is then the 20th largest of 2,000: one stall of the shared VM does not move it
-      const d: number[] = [];
-      const t: number[] = [];
-      for (let i = 0; i < n; i++) {
-        d.push(await ttft(`${mockUrl}/t/o/v1/chat/completions`));
-        t.push(await ttft(`${recUrl}/v1/chat/completions`));
-      }
+      const { d, t } = ttftPairs(ctx, pinned ? 0 : undefined, `${mockUrl}/t/o/v1/chat/completions`, `${recUrl}/v1/chat/completions`, n);
       return {
         pinned,
         direct_rps: stat(direct),
