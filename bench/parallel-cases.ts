@@ -16,7 +16,6 @@
  * smoke test) runs the sources in process, as before.
  */
 import { spawnSync } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 import path from 'node:path';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +24,7 @@ import { openStore } from '../src/store/open-store.js';
 import { runScenario } from '../src/runner/run-scenario.js';
 import { runSuiteParallel } from '../src/runner/workers/run-parallel.js';
 import type { CaseContext } from './case-registry.js';
+import { builtArm, machineScaling, type ArmResult } from './parallel-arms.js';
 import { ensureBuilt, freshDb, gc, median, stat } from './util.js';
 
 export const SPEEDUP_TARGET = 1.7;
@@ -63,83 +63,6 @@ strategies:
 `;
 }
 
-/**
- * One arm in a fresh plain `node` process on the built modules (dist/), run from a .mjs file: argv root URL, database,
- * scenario file, workers. Prints { s, processCpuS, mainCpuS } (the main thread's CPU from /proc).
- */
-const BUILT_ARM = `
-import { readFileSync } from 'node:fs';
-const [, , root, db, file, w] = process.argv;
-const workers = Number(w);
-const dist = (rel) => import(new URL('dist/' + rel, root).href);
-const { parseScenario } = await dist('scenario/load-scenario.js');
-const { openStore } = await dist('store/open-store.js');
-const { runScenario } = await dist('runner/run-scenario.js');
-const { runSuiteParallel } = await dist('runner/workers/run-parallel.js');
-const threadCpuS = () => { try { const t = readFileSync('/proc/thread-self/stat', 'utf8'); const f = t.slice(t.lastIndexOf(')') + 2).split(' '); return (Number(f[11]) + Number(f[12])) / 100; } catch { return NaN; } };
-const text = readFileSync(file, 'utf8');
-const loaded = parseScenario(text, file);
-const env = { wallClock: () => new Date(), monotonicMs: () => performance.now(), harnessVersion: 'bench', gitCommit: null, host: {} };
-const store = await openStore(db);
-const c0 = process.cpuUsage();
-const m0 = threadCpuS();
-const t0 = performance.now();
-if (workers === 1) await runScenario(loaded, { store, env });
-else await runSuiteParallel([{ loaded, labels: Object.keys(loaded.scenario.strategies) }], { store, env, workers, texts: new Map([[file, text]]) });
-const s = (performance.now() - t0) / 1000;
-const c = process.cpuUsage(c0);
-const mainCpuS = threadCpuS() - m0;
-store.close();
-process.stdout.write(JSON.stringify({ s, processCpuS: (c.user + c.system) / 1e6, mainCpuS }) + '\\n');
-`;
-
-type ArmResult = { s: number; processCpuS: number; mainCpuS: number };
-
-/**
- * The machine's own ceiling for two workers: one simulate job (the first half of the strategies,
- * as the parallel run deals them) alone in a worker thread, then two independent copies of it at
- * once, rows dropped (no DuckDB, no main-thread work, nothing shared). 2 × alone ÷ both is the
- * throughput two cores give this workload here: caches, memory bandwidth and the host's other
- * tenants shared. argv: root URL, scenario file, labels (comma-separated). Prints { aloneS, bothS }.
- */
-const SCALING_ARM = `
-import { readFileSync } from 'node:fs';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-if (!isMainThread) {
-  const { root, file, labels } = workerData;
-  const { parseScenario } = await import(new URL('dist/scenario/load-scenario.js', root).href);
-  const { simulateJob } = await import(new URL('dist/runner/workers/simulate-job.js', root).href);
-  const loaded = parseScenario(readFileSync(file, 'utf8'), file);
-  await simulateJob(loaded, { runs: labels.map((label, i) => ({ label, runNo: i + 1 })) }, { sink: () => (batch) => batch });
-  parentPort.postMessage('done');
-} else {
-  const [, , root, file, list] = process.argv;
-  const job = () => new Promise((resolve, reject) => {
-    const w = new Worker(new URL(import.meta.url), { workerData: { root, file, labels: list.split(',') } });
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
-  let t0 = performance.now();
-  await job();
-  const aloneS = (performance.now() - t0) / 1000;
-  t0 = performance.now();
-  await Promise.all([job(), job()]);
-  const bothS = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ aloneS, bothS }) + '\\n');
-}
-`;
-
-/** 2 × (one job alone) ÷ (two copies at once), each job started in its own worker as routebench's are. */
-function machineScaling(ctx: CaseContext, file: string, labels: string[]): number {
-  const root = pathToFileURL(`${ctx.root}${path.sep}`).href;
-  const script = path.join(ctx.tmp, 'scaling-arm.mjs');
-  writeFileSync(script, SCALING_ARM);
-  const r = spawnSync(process.execPath, [script, root, file, labels.join(',')], { cwd: ctx.root, encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`scaling arm failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
-  const { aloneS, bothS } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { aloneS: number; bothS: number };
-  return (2 * aloneS) / bothS;
-}
-
 /** One arm from the sources, in this process (the smoke run). */
 async function sourceArm(ctx: CaseContext, text: string, file: string, workers: number): Promise<ArmResult> {
   const loaded = parseScenario(text, file);
@@ -155,17 +78,6 @@ async function sourceArm(ctx: CaseContext, text: string, file: string, workers: 
   const mainCpuS = threadCpuS() - m0;
   store.close();
   return { s, processCpuS: (c.user + c.system) / 1e6, mainCpuS };
-}
-
-/** One arm on the built package, in its own process (bounded: 10 minutes). */
-function builtArm(ctx: CaseContext, file: string, workers: number): ArmResult {
-  const root = pathToFileURL(`${ctx.root}${path.sep}`).href;
-  // A file, not `-e`: worker threads inherit the process's flags, and `--input-type` fails a worker.
-  const script = path.join(ctx.tmp, 'parallel-arm.mjs');
-  writeFileSync(script, BUILT_ARM);
-  const r = spawnSync(process.execPath, [script, root, freshDb(ctx.tmp, 'parallel'), file, String(workers)], { cwd: ctx.root, encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`parallel arm (--workers ${workers}) failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ArmResult;
 }
 
 export async function parallelFour(ctx: CaseContext): Promise<Record<string, unknown>> {
