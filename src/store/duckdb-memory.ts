@@ -83,13 +83,15 @@ export function duckdbMemorySettings(file: string, env: Record<string, string | 
 interface Runner {
   readonly file: string;
   readonly con: DuckDBConnection;
+  /** The database's soft cap, when it has one: lifted during the write phase, it stays lifted after. */
+  readonly softCap?: SoftCap;
   run(sql: string): Promise<void>;
 }
 
 /**
  * Caps a file database at WRITE_MEMORY_LIMIT for the write phase; returns how to lift the cap
- * (back to the limit it had), synchronously, so that no statement after the writer closes runs
- * under it. SET, not RESET: in DuckDB 1.5 `RESET memory_limit` changes what current_setting()
+ * (back to the limit it had, or to DuckDB's default when a statement lifted the soft cap while
+ * rows were written), synchronously, so that no statement after the writer closes runs under it. SET, not RESET: in DuckDB 1.5 `RESET memory_limit` changes what current_setting()
  * shows but leaves the buffer pool at the lower limit (pragma_database_size() shows it).
  * Nothing for an in-memory database (its tables live in the buffer pool) or when
  * ROUTEBENCH_DUCKDB_MEMORY set a limit of its own.
@@ -99,11 +101,14 @@ export async function capForWriting(store: Runner, env: Record<string, string | 
   const prev = await bufferPoolLimit(store.con);
   if (prev === undefined) return undefined;
   const restore = await store.con.prepare(`SET memory_limit = '${prev}'`);
+  const cap = store.softCap;
+  const lifted = cap && !cap.lifted ? await store.con.prepare(`SET memory_limit = '${cap.uncapped}'`) : undefined;
   await store.run(`SET memory_limit = '${WRITE_MEMORY_LIMIT}'`);
   return () => {
-    const pending = restore.start();
+    const pending = (lifted && cap!.lifted ? lifted : restore).start();
     // A SET runs in one task on this thread; the bound only guards against a changed DuckDB.
     for (let i = 0; i < 1000 && pending.runTask() !== DuckDBPendingResultState.RESULT_READY; i++);
     restore.destroySync();
+    lifted?.destroySync();
   };
 }

@@ -20,6 +20,8 @@ import { duckdbMemorySettings, retryWithoutCap, softCap, type SoftCap } from './
 export interface Store {
   readonly file: string;
   readonly con: DuckDBConnection;
+  /** The soft memory cap it opened under (duckdb-memory.ts), shared by its connections; undefined when none. */
+  readonly softCap?: SoftCap;
   /** Rows of a query as plain JSON-safe objects (BIGINT → number where safe). */
   all<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
   run(sql: string, params?: Record<string, unknown>): Promise<void>;
@@ -135,6 +137,7 @@ function storeOver(file: string, con: DuckDBConnection, instance: DuckDBInstance
   return {
     file,
     con,
+    softCap: cap,
     async all<T>(sql: string, params?: Record<string, unknown>) {
       const reader = await retryWithoutCap(cap, con, () => con.runAndReadAll(sql, params as never)).catch((e: unknown) => withSql(e, sql));
       return reader.getRowObjectsJS().map(normaliseRow) as T[];

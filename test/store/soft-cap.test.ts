@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SOFT_MEMORY_LIMIT, softCap } from '../../src/store/duckdb-memory.js';
+import { capForWriting, SOFT_MEMORY_LIMIT, softCap } from '../../src/store/duckdb-memory.js';
 import { openStore } from '../../src/store/open-store.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-soft-cap-'));
@@ -50,6 +50,30 @@ describe('the soft memory cap', () => {
     expect(row!.n).toBe(3_000_000);
     // back at DuckDB's own default (a share of the machine's RAM), far above the cap
     expect(mib(await limitOf(store))).toBeGreaterThan(4 * parseInt(SOFT_MEMORY_LIMIT, 10));
+    store.close();
+  });
+
+  it('a cap lifted while rows are written stays lifted when the write cap ends', async () => {
+    const store = await openStore(path.join(dir, 'd.duckdb'));
+    const uncap = (await capForWriting(store, {}))!;
+    // under the write cap, a statement that cannot spill lifts the soft cap
+    await store.run(`SET memory_limit = '8MB'`);
+    const [row] = await store.all<{ n: number }>('SELECT len(list(i)) AS n FROM range(3000000) t(i)');
+    expect(row!.n).toBe(3_000_000);
+    expect(store.softCap!.lifted).toBe(true);
+    uncap();
+    // not back at the soft cap: with the cap marked lifted, a later statement out of memory under it would fail
+    expect(mib(await limitOf(store))).toBeGreaterThan(4 * parseInt(SOFT_MEMORY_LIMIT, 10));
+    store.close();
+  });
+
+  it('without a lift, the write cap ends at the soft cap', async () => {
+    const store = await openStore(path.join(dir, 'e.duckdb'));
+    const before = await limitOf(store);
+    const uncap = (await capForWriting(store, {}))!;
+    expect(mib(await limitOf(store))).toBeLessThan(parseInt(SOFT_MEMORY_LIMIT, 10));
+    uncap();
+    expect(await limitOf(store)).toBe(before);
     store.close();
   });
 });
