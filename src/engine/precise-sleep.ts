@@ -65,7 +65,6 @@ export function preciseSleep(): PreciseSleep {
   };
   try {
     worker = new Worker(THREAD, { eval: true, workerData: shared });
-    worker.unref();
     worker.on('online', () => (ready = !closed));
     worker.on('message', (g: number) => {
       if (g !== armed) return;
@@ -77,6 +76,9 @@ export function preciseSleep(): PreciseSleep {
     });
     worker.on('error', wakeAll);
     worker.on('exit', wakeAll);
+    // After the listeners: Node refs a worker's message port again when a 'message' listener is
+    // added, so an unref() before it left the port holding the process open once the work was done.
+    worker.unref();
   } catch {
     worker = undefined; // no threads here: callers keep their fallback
   }

@@ -4,6 +4,11 @@
  * deadline order, `close` wakes them, ends the thread and leaves sleeps resolving at once, and
  * arrivals come in order and stop on abort.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { preciseSleep, sharedPreciseSleep } from '../../src/engine/precise-sleep.js';
 import { scheduleArrivals } from '../../src/engine/arrival-scheduler.js';
@@ -33,6 +38,29 @@ describe('preciseSleep', () => {
 
   it('the shared one is started once per process', () => {
     expect(sharedPreciseSleep()).toBe(sharedPreciseSleep());
+  });
+
+  // A process whose work is done exits by itself: the sleep thread holds it open only while a
+  // sleep is pending (once, its port stayed referenced and `routebench replay` never returned).
+  it.each([
+    ['started and never used', 0],
+    ['after sleeps', 5],
+  ])('lets the process exit when idle: %s', (_what, sleeps) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rb-sleep-'));
+    try {
+      const script = path.join(dir, 'idle.mts');
+      const src = pathToFileURL(path.resolve('src/engine/precise-sleep.ts')).href;
+      writeFileSync(script, `import { sharedPreciseSleep } from ${JSON.stringify(src)};
+const p = sharedPreciseSleep();
+while (!p.ready) await new Promise((r) => setTimeout(r, 5));
+for (let i = 0; i < ${sleeps}; i++) await p.sleep(0.5);
+process.stdout.write('done');
+`);
+      const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 20_000 });
+      expect({ out: r.stdout, status: r.status, signal: r.signal }).toEqual({ out: 'done', status: 0, signal: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
