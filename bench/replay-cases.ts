@@ -13,6 +13,7 @@ import { benchGeneratorLag, LAG_P99_TARGET_MS } from './generator-lag-case.js';
 import { benchBareServer, benchMockServer, CONNECTIONS, MOCK_SERVER_TARGET_RPS, type MockServerRun } from './mock-server-case.js';
 import { benchMswReplay, mswReplayScenario, MSW_REPLAY_TARGET_RPS, type MswReplayResult } from './msw-replay-case.js';
 import { startMockServerProcess } from './mock-server-process.js';
+import { bareStreamCeiling, type StreamCeiling } from './stream-ceiling.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
@@ -106,6 +107,8 @@ export async function generatorLagCase(runs: number, tiny = false): Promise<Reco
 
 export const STREAM_REPLAY_TARGET_RPS = 5000;
 export const STREAM_REPLAY_LAG_P99_MS = 2;
+/** The bare client's connections: enough to keep the mock server's core busy. */
+const CEILING_CONNECTIONS = 50;
 
 /**
  * replayScenario over the loopback mock server, every request streamed, open loop, as a user runs
@@ -114,8 +117,11 @@ export const STREAM_REPLAY_LAG_P99_MS = 2;
  * CPU-seconds each process spent per 1,000 requests (the client's from process.cpuUsage, every
  * thread; the server's from its `/_routebench/stats` cpu_ms before and after), so a figure taken on
  * a busy machine can be judged: at 5,000 req/s each process has one core, 1 s per 1,000 requests.
+ * The ceiling, after each run against the same server: a bare streaming client sending the same
+ * requests closed loop (stream-ceiling.ts): what the mock server gives any client here, and the
+ * client CPU per call with nothing of routebench's.
  */
-export async function mockServerStreamCase(runs: number, tmp: string, env: RunEnvironment, tiny = false): Promise<Record<string, unknown>> {
+export async function mockServerStreamCase(runs: number, tmp: string, env: RunEnvironment, tiny = false, root = process.cwd()): Promise<Record<string, unknown>> {
   const loadBefore = load();
   const size = tiny ? { targets: 4, rate: 100, seconds: 0.5, stream: 1 } : { targets: 8, rate: STREAM_REPLAY_TARGET_RPS, seconds: 5, stream: 1 };
   const db = path.join(tmp, 'stream-replay.duckdb');
@@ -129,14 +135,19 @@ export async function mockServerStreamCase(runs: number, tmp: string, env: RunEn
     const serverCpuMs = async () => (await server.stats()).cpu_ms;
     await benchMswReplay(fresh(), env, { ...size, seconds: Math.min(size.seconds, 1) }, 'mock-server', server.url); // warm-up: discarded
     const rs: (MswReplayResult & { serverCpuMs: number })[] = [];
+    const bare: StreamCeiling[] = [];
+    const targets = Array.from({ length: size.targets }, (_, i) => ({ id: `t${String(i).padStart(3, '0')}`, dialect: i % 2 ? ('anthropic' as const) : ('openai' as const), model: i % 2 ? 'claude-3-5-haiku' : 'gpt-4o-mini' }));
+    // Run by run: routebench's replay, then the bare client against the same server (stream-ceiling.ts).
     for (let i = 0; i < runs; i++) {
       gc();
       const before = await serverCpuMs();
       const r = await benchMswReplay(fresh(), env, size, 'mock-server', server.url);
       rs.push({ ...r, serverCpuMs: (await serverCpuMs()) - before });
+      bare.push(await bareStreamCeiling({ root, tmp, mockUrl: server.url, targets, connections: CEILING_CONNECTIONS, seconds: size.seconds }));
     }
     const rps = stat(rs.map((r) => r.completedPerS));
     const lag = stat(rs.map((r) => r.p99LagMs), 2);
+    const ceiling = stat(bare.map((b) => b.rps));
     return {
       processes: `mock server in a child process (${server.pinned ? 'taskset cpu 1' : 'not pinned'}), replay with --mock-url in the bench process`,
       targets: size.targets,
@@ -151,6 +162,14 @@ export async function mockServerStreamCase(runs: number, tmp: string, env: RunEn
       maxLagMs: stat(rs.map((r) => r.maxLagMs), 1),
       clientCpuSPer1kRequests: stat(rs.map((r) => r.cpuMs / r.requests), 3),
       serverCpuSPer1kRequests: stat(rs.map((r) => r.serverCpuMs / r.requests), 3),
+      bareClient: {
+        what: `closed loop, ${CEILING_CONNECTIONS} keep-alive connections, undici dispatcher, the same marked streamed requests, bodies read to the end (stream-ceiling.ts)`,
+        completedPerS: ceiling,
+        cpuSPer1kRequests: stat(bare.map((b) => b.cpuUsPerCall / 1000), 3),
+        failed: bare.reduce((a, b) => a + b.failed, 0),
+      },
+      overBareClient: round(rps.median / ceiling.median, 2),
+      clientCpuOverBare: round(median(rs.map((r) => r.cpuMs / r.requests)) / median(bare.map((b) => b.cpuUsPerCall / 1000)), 1),
       loadAverage: { before: loadBefore, after: load() },
       target: STREAM_REPLAY_TARGET_RPS,
       lagTargetMs: STREAM_REPLAY_LAG_P99_MS,

@@ -65,7 +65,10 @@ const LINES: Record<string, (r: R) => Line[]> = {
     { figure: 'serve added p50 at concurrency 1 (µs over direct)', value: `${n(r.addedLatencyUs.serve.p50, 1)} µs`, ceiling: `bare proxy: ${n(r.addedLatencyUs.proxy.p50, 1)} µs`, ratio: `+${n(r.addedLatencyUs.serveMinusProxy.p50, 1)} µs`, target: `≤ proxy + ${r.addedLatencyUs.target.overProxyP50} µs`, met: r.addedLatencyUs.met },
   ],
   'msw-replay-100-targets': (r) => [{ figure: `replay over msw, ${r.targets} targets, offered ${n(r.offeredPerS)} req/s (completed req/s)`, value: fig(r.completedPerS), ratio: `lag p99 ${fig(r.p99LagMs, ' ms', 2)}`, target: `≥ ${n(r.target)} req/s`, met: r.met }],
-  'mock-server-replay-stream': (r) => [{ figure: `replay over the loopback mock server, streamed, offered ${n(r.offeredPerS)} req/s (completed req/s)`, value: fig(r.completedPerS), ceiling: `offered: ${n(r.offeredPerS)}`, ratio: `${n(r.completedOverOffered, 2)}; lag p99 ${fig(r.p99LagMs, ' ms', 2)}`, target: `≥ ${n(r.target)} req/s, lag p99 ≤ ${r.lagTargetMs} ms`, met: r.met }],
+  'mock-server-replay-stream': (r) => [
+    { figure: `replay over the loopback mock server, streamed, offered ${n(r.offeredPerS)} req/s (completed req/s)`, value: fig(r.completedPerS), ceiling: r.bareClient ? `bare streaming client, same server: ${fig(r.bareClient.completedPerS)}` : `offered: ${n(r.offeredPerS)}`, ratio: `${r.bareClient ? `${n(r.overBareClient, 2)} of the bare client; ` : ''}${n(r.completedOverOffered, 2)} of offered; lag p99 ${fig(r.p99LagMs, ' ms', 2)}`, target: `≥ ${n(r.target)} req/s, lag p99 ≤ ${r.lagTargetMs} ms`, met: r.met },
+    ...(r.bareClient ? [{ figure: 'the replay client\'s CPU per streamed call (ms, every thread)', value: fig(r.clientCpuSPer1kRequests, '', 3), ceiling: `bare client: ${fig(r.bareClient.cpuSPer1kRequests, '', 3)}`, ratio: `${n(r.clientCpuOverBare, 1)}× the bare client's`, target: '—', met: undefined }] : []),
+  ],
   'mock-server-json': (r) => [{ figure: 'mock server, JSON, best of the connection sweep (req/s)', value: n(r.bestRps), ceiling: r.bareServerRps ? `bare node:http JSON server: ${n(r.bareServerRps)}` : undefined, ratio: r.bareServerRps ? n(r.bestRps / r.bareServerRps, 2) : undefined, target: `≥ ${n(r.target)} req/s`, met: r.met }],
   'importers-200k': (r) =>
     ['otel-genai', 'litellm', 'openrouter', 'portkey'].map((f) => {
