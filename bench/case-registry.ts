@@ -42,7 +42,7 @@ export const BENCH_CASES: readonly BenchCase[] = [
   { name: 'azure-all-strategies', what: 'the Azure LLM 2023 code trace (8,819 requests) through all ten strategies, to summary-ready DuckDB', target: '<= 2 s', run: azureAll },
   { name: 'report-1m-rows', what: 'writeReport for ~1.2M attempt rows over 4 strategies (summary, comparisons with 1,000 resamples, 7 charts as vega-lite + SVG + PNG, HTML)', target: '<= 3 s', run: reportGeneration },
   { name: 'compare-100k', what: 'compareRuns between two runs of 100,000 requests, 1,000 bootstrap resamples', target: '<= 2 s', run: compare100k },
-  { name: 'stream-10m-rss', what: 'a 10M-request JSONL trace streamed through simulate in a child process: its peak RSS', target: '<= 300 MB', run: streamRss },
+  { name: 'stream-10m-rss', what: 'a 10M-request JSONL trace streamed through simulate in a child process (the built package): its peak RSS', target: '<= 300 MB', run: streamRss },
   { name: 'decide-cost', what: 'tinybench: mean and p99 of one decide() call, every registered strategy', target: 'p99 <= 5 us', run: decideCost },
   { name: 'serve-vs-proxy', what: 'routebench serve --strategy fallback against a bare node:http + undici proxy in front of an instant mock: req/s at 50 connections, added latency at concurrency 1, streaming TTFT', target: 'serve >= 0.85 of the proxy req/s; added p50 <= proxy + 10 us', run: (c) => benchServeVsProxy(c.runs, c.tiny ? TINY_SERVE : undefined) },
   { name: 'msw-replay-100-targets', what: 'replayScenario over msw, 100 perfect targets, open-loop 2,500 req/s for 5 s: completed req/s, latency, generator lag', target: '>= 2,000 req/s', run: (c) => mswReplayCase(c.runs, c.tmp, c.env, c.tiny) },

@@ -1,9 +1,8 @@
 /**
  * Whole-feature cases: a real trace through every strategy, report generation, comparison, a
- * 10M-request trace streamed in a child process (peak RSS), and decision cost per strategy.
+ * 10M-request trace streamed in a child process (peak RSS; stream-process.ts), and decision cost per strategy.
  * Each takes the case context: `tiny` shrinks every size for the smoke test (no targets judged).
  */
-import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { once } from 'node:events';
@@ -17,6 +16,7 @@ import { benchCompare } from './compare-case.js';
 import { benchDecideCost, CONTENT_INSPECTION, DECIDE_P99_TARGET_US } from './decide-cost.js';
 import type { CaseContext } from './case-registry.js';
 import { freshDb, gc, median, range, round, stat } from './util.js';
+import { streamChild } from './stream-process.js';
 
 export const STREAM_RSS_TARGET_MB = 300;
 
@@ -95,10 +95,8 @@ export async function streamRss(ctx: CaseContext): Promise<Record<string, unknow
   mkdirSync(cache, { recursive: true });
   const trace = path.join(cache, `trace-${n}.jsonl`);
   await ensureTrace(trace, n);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(ctx.root, 'bench/stream-child.ts'), trace, freshDb(ctx.tmp, 'stream')], { cwd: ctx.root, encoding: 'utf8', maxBuffer: 1 << 20, timeout: 900_000 });
-  if (child.status !== 0) throw new Error(`stream child failed (${child.status ?? child.signal}): ${child.stderr}`);
-  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as { requests: number; ms: number; requestsPerS: number; peakRssMb: number };
-  return { requests: r.requests, traceBytes: statSync(trace).size, seconds: round(r.ms / 1000, 1), requestsPerS: round(r.requestsPerS), peakRssMb: round(r.peakRssMb), target: STREAM_RSS_TARGET_MB, met: r.peakRssMb <= STREAM_RSS_TARGET_MB };
+  const r = streamChild(ctx, trace);
+  return { code: r.code, requests: r.requests, traceBytes: statSync(trace).size, seconds: round(r.ms / 1000, 1), requestsPerS: round(r.requestsPerS), peakRssMb: round(r.peakRssMb), target: STREAM_RSS_TARGET_MB, met: r.peakRssMb <= STREAM_RSS_TARGET_MB };
 }
 
 export async function decideCost(ctx: CaseContext): Promise<Record<string, unknown>> {

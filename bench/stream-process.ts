@@ -1,0 +1,62 @@
+/**
+ * The child process of `stream-10m-rss`: simulate streams a trace into a fresh DuckDB file and the
+ * child reports its peak RSS. The full bench runs it as users run routebench, the built package
+ * (dist/) in a fresh plain `node` process, from a .mjs file written to the bench's temporary
+ * folder: from the sources, tsx's loader thread and source maps add ~30 MB of their own (2M
+ * requests here: 388 MB from the sources, 359 MB built). `--tiny` (npm test's smoke run) runs the
+ * sources through tsx (stream-child.ts). Bounded: 15 minutes.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { traceScenario } from './cases.js';
+import type { CaseContext } from './case-registry.js';
+import { ensureBuilt, freshDb } from './util.js';
+
+/** argv: root URL, scenario file, database. Prints { requests, ms, requestsPerS, peakRssMb }. */
+const BUILT_STREAM = `
+import { readFileSync } from 'node:fs';
+const [, , root, file, db] = process.argv;
+const dist = (rel) => import(new URL('dist/' + rel, root).href);
+const { parseScenario } = await dist('scenario/load-scenario.js');
+const { openStore } = await dist('store/open-store.js');
+const { runScenario } = await dist('runner/run-scenario.js');
+const store = await openStore(db);
+const t0 = performance.now();
+const result = await runScenario(parseScenario(readFileSync(file, 'utf8'), file), {
+  store,
+  env: { wallClock: () => new Date(), monotonicMs: () => performance.now(), harnessVersion: 'bench', gitCommit: null, host: {} },
+});
+const ms = performance.now() - t0;
+store.close();
+const requests = result.runs[0].requests;
+process.stdout.write(JSON.stringify({ requests, ms, requestsPerS: (requests / ms) * 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\\n');
+`;
+
+export interface StreamRun {
+  requests: number;
+  ms: number;
+  requestsPerS: number;
+  peakRssMb: number;
+  code: string;
+}
+
+/** One streamed simulate of `trace` in a child process. */
+export function streamChild(ctx: CaseContext, trace: string): StreamRun {
+  const db = freshDb(ctx.tmp, 'stream');
+  let args: string[];
+  if (ctx.tiny) args = ['--import', 'tsx', path.join(ctx.root, 'bench/stream-child.ts'), trace, db];
+  else {
+    ensureBuilt(ctx.root);
+    const script = path.join(ctx.tmp, 'stream-child.mjs');
+    const file = path.join(ctx.tmp, 'stream.yaml');
+    writeFileSync(script, BUILT_STREAM);
+    writeFileSync(file, traceScenario(trace));
+    args = [script, pathToFileURL(`${ctx.root}${path.sep}`).href, file, db];
+  }
+  const child = spawnSync(process.execPath, args, { cwd: ctx.root, encoding: 'utf8', maxBuffer: 1 << 20, timeout: 900_000 });
+  if (child.status !== 0) throw new Error(`stream child failed (${child.status ?? child.signal}): ${child.stderr}`);
+  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as Omit<StreamRun, 'code'>;
+  return { ...r, code: ctx.tiny ? 'sources (tsx)' : 'built package (dist/), a plain node process' };
+}
