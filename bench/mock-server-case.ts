@@ -11,10 +11,11 @@
  * with the OpenAI dialect's own `chat.completion`, built once (serve-mock-child.ts: no routing, no
  * profile, no timers). Target ≥ 20,000 req/s.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { hasTaskset, MOCK_BENCH_SCENARIO, startMockServerProcess } from './mock-server-process.js';
+import { nodeCommand, nodeJson } from './util.js';
 
 export const MOCK_SERVER_TARGET_RPS = 20_000;
 export const CONNECTIONS = [10, 50, 100];
@@ -39,31 +40,24 @@ export interface MockServerRun {
 }
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** `node --import tsx <file> args`, under `taskset -c <cpu>` when pinning. */
-function command(cpu: number | undefined, file: string, args: string[]): [string, string[]] {
-  const node = [process.execPath, '--import', 'tsx', `${benchDir}${file}`, ...args];
-  return cpu === undefined ? [node[0]!, node.slice(1)] : ['taskset', ['-c', String(cpu), ...node]];
+/** One autocannon point (autocannon-point.ts, in a child pinned to `cpu` when given): a warm-up, then `durationS` measured. */
+export function autocannonPoint(url: string, connections: number, o: { warmupS: number; durationS: number; cpu?: number }): PointResult {
+  const point = { url, body: BODY, connections, warmupS: o.warmupS, durationS: o.durationS };
+  return nodeJson<PointResult>(['--import', 'tsx', `${benchDir}autocannon-point.ts`, JSON.stringify(point)], { cwd: root, cpu: o.cpu, timeoutMs: (o.warmupS + o.durationS + 30) * 1000, what: `autocannon at ${connections} connections` });
 }
 
 /** autocannon once at each connection count against `url` (pinned to cpu 0 when pinning). */
 function sweep(url: string, pinned: boolean, o: { warmupS?: number; durationS?: number; connections?: number[] }): PointResult[] {
-  const points: PointResult[] = [];
-  for (const connections of o.connections ?? CONNECTIONS) {
-    const point = { url, body: BODY, connections, warmupS: o.warmupS ?? 2, durationS: o.durationS ?? 5 };
-    const [c, a] = command(pinned ? 0 : undefined, 'autocannon-point.ts', [JSON.stringify(point)]);
-    const r = spawnSync(c, a, { encoding: 'utf8', timeout: (point.warmupS + point.durationS + 30) * 1000 });
-    if (r.status !== 0) throw new Error(`autocannon at ${connections} connections failed (exit ${r.status}): ${r.stderr.slice(-500)}`);
-    points.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as PointResult);
-  }
-  return points;
+  return (o.connections ?? CONNECTIONS).map((connections) => autocannonPoint(url, connections, { warmupS: o.warmupS ?? 2, durationS: o.durationS ?? 5, cpu: pinned ? 0 : undefined }));
 }
 
 /** The ceiling: the same sweep against a bare node:http JSON server (serve-mock-child.ts) on the same cpu. */
 export async function benchBareServer(o: { warmupS?: number; durationS?: number; connections?: number[] } = {}): Promise<PointResult[]> {
   const pinned = hasTaskset();
-  const [cmd, args] = command(pinned ? 1 : undefined, 'serve-mock-child.ts', []);
-  const server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
+  const [cmd, args] = nodeCommand(['--import', 'tsx', `${benchDir}serve-mock-child.ts`], pinned ? 1 : undefined);
+  const server = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
   const killer = setTimeout(() => server.kill('SIGKILL'), 120_000);
   try {
     const first = await createInterface({ input: server.stdout! })[Symbol.asyncIterator]().next();

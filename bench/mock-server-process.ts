@@ -1,11 +1,12 @@
 /**
  * `routebench mock-server` in its own process, as users run it, for the cases that put load on it
- * (mock-server-json, mock-server-replay-stream, record-5k; `record` itself too): the built CLI (`node bin/routebench.js`,
- * dist/ built first when older than src/) on full runs, the sources through tsx in the smoke run.
- * From the sources, tsx's transform wraps every function the server creates per request in a
- * naming helper: about a third more CPU per request than the installed CLI (15k against 20k req/s
- * measured here), which the bench would otherwise report as the mock's. Pinned to `cpu` under taskset when given. The scenario is written to a
- * temporary file; the server's own `GET /_routebench/stats` gives its requests and CPU.
+ * (mock-server-json, mock-server-replay-stream, record-5k; `record` itself too): the built CLI
+ * (`node bin/routebench.js`, dist/ built first when older than src/) on full runs, the sources
+ * through tsx in the smoke run. From the sources, tsx's transform wraps every function the server
+ * creates per request in a naming helper: about a third more CPU per request than the installed
+ * CLI (15k against 20k req/s measured here), which the bench would otherwise report as the mock's.
+ * Pinned to `cpu` under taskset when given. The scenario is written to a temporary file; the
+ * server's own `GET /_routebench/stats` gives its requests and CPU.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt } from './util.js';
+import { ensureBuilt, nodeCommand } from './util.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -56,9 +57,9 @@ export interface CliProcess {
 export async function startCliProcess(args: string[], o: { cpu?: number; tiny: boolean }): Promise<CliProcess> {
   if (!o.tiny) ensureBuilt(root);
   const cli = o.tiny ? ['--import', 'tsx', 'test/helpers/cli-entry.ts'] : ['bin/routebench.js'];
-  const node = [process.execPath, ...cli, ...args];
   const pinned = o.cpu !== undefined && hasTaskset();
-  const child = pinned ? spawn('taskset', ['-c', String(o.cpu), ...node], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] }) : spawn(node[0]!, node.slice(1), { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [cmd, a] = nodeCommand([...cli, ...args], pinned ? o.cpu : undefined);
+  const child = spawn(cmd, a, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const killer = setTimeout(() => child.kill('SIGKILL'), 600_000);
   const stop = async () => {
     clearTimeout(killer);

@@ -16,9 +16,18 @@ const TARGETS = 100;
 const RATE = 2500;
 const SECONDS = 5;
 
+/** Every request's prompt and output length. */
+export const REPLAY_TOKENS = { input: 200, output: 16 } as const;
+
+/** The scenario's targets: t000, t001, … alternating OpenAI and Anthropic. */
+export function mswReplayTargets(targets: number): { id: string; dialect: 'openai' | 'anthropic'; model: string }[] {
+  return Array.from({ length: targets }, (_, i) => ({ id: `t${String(i).padStart(3, '0')}`, dialect: i % 2 ? 'anthropic' : 'openai', model: i % 2 ? 'claude-3-5-haiku' : 'gpt-4o-mini' }));
+}
+
 export function mswReplayScenario(targets = TARGETS, rate = RATE, seconds = SECONDS, stream = 0): string {
-  const ids = Array.from({ length: targets }, (_, i) => `t${String(i).padStart(3, '0')}`);
-  const lines = ids.map((id, i) => `  ${id}: { provider: ${i % 2 ? 'anthropic' : 'openai'}, model: ${i % 2 ? 'claude-3-5-haiku' : 'gpt-4o-mini'}, mock: { profile: perfect, ttft_ms: { p50: 2, p99: 2 }, tokens_per_s: { p50: 20000, p99: 20000 } } }`);
+  const all = mswReplayTargets(targets);
+  const ids = all.map((t) => t.id);
+  const lines = all.map((t) => `  ${t.id}: { provider: ${t.dialect}, model: ${t.model}, mock: { profile: perfect, ttft_ms: { p50: 2, p99: 2 }, tokens_per_s: { p50: 20000, p99: 20000 } } }`);
   // round-robin takes at most 30 members: round-robin over groups of 25, each a round-robin.
   const groups: string[] = [];
   for (let i = 0; i < ids.length; i += 25) groups.push(`{ use: round-robin, options: { targets: [${ids.slice(i, i + 25).join(', ')}] } }`);
@@ -29,8 +38,8 @@ traffic:
   synthetic:
     arrival: { process: poisson, rate_per_s: ${rate} }
     duration: ${seconds}s
-    input_tokens: { dist: constant, value: 200 }
-    output_tokens: { dist: constant, value: 16 }
+    input_tokens: { dist: constant, value: ${REPLAY_TOKENS.input} }
+    output_tokens: { dist: constant, value: ${REPLAY_TOKENS.output} }
     stream: ${stream}
 targets:
 ${lines.join('\n')}

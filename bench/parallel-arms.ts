@@ -4,12 +4,8 @@
  * threads inherit the process's flags, and `--input-type` fails a worker): the scenario on 1 or N
  * workers, and the machine's own ceiling for two workers. Bounded: 10 minutes each.
  */
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { CaseContext } from './case-registry.js';
-import { freshDb } from './util.js';
+import { freshDb, nodeJson, rootUrl, scriptFile } from './util.js';
 
 /**
  * One arm in a fresh plain `node` process on the built modules (dist/), run from a .mjs file: argv root URL, database,
@@ -79,21 +75,13 @@ if (!isMainThread) {
 
 /** 2 × (one job alone) ÷ (two copies at once), each job started in its own worker as routebench's are. */
 export function machineScaling(ctx: CaseContext, file: string, labels: string[]): number {
-  const root = pathToFileURL(`${ctx.root}${path.sep}`).href;
-  const script = path.join(ctx.tmp, 'scaling-arm.mjs');
-  writeFileSync(script, SCALING_ARM);
-  const r = spawnSync(process.execPath, [script, root, file, labels.join(',')], { cwd: ctx.root, encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`scaling arm failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
-  const { aloneS, bothS } = JSON.parse(r.stdout.trim().split('\n').pop()!) as { aloneS: number; bothS: number };
+  const script = scriptFile(ctx.tmp, 'scaling-arm', SCALING_ARM);
+  const { aloneS, bothS } = nodeJson<{ aloneS: number; bothS: number }>([script, rootUrl(ctx.root), file, labels.join(',')], { cwd: ctx.root, timeoutMs: 600_000, what: 'scaling arm' });
   return (2 * aloneS) / bothS;
 }
 
 /** One arm on the built package, in its own process (bounded: 10 minutes). */
 export function builtArm(ctx: CaseContext, file: string, workers: number): ArmResult {
-  const root = pathToFileURL(`${ctx.root}${path.sep}`).href;
-  const script = path.join(ctx.tmp, 'parallel-arm.mjs');
-  writeFileSync(script, BUILT_ARM);
-  const r = spawnSync(process.execPath, [script, root, freshDb(ctx.tmp, 'parallel'), file, String(workers)], { cwd: ctx.root, encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0) throw new Error(`parallel arm (--workers ${workers}) failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as ArmResult;
+  const script = scriptFile(ctx.tmp, 'parallel-arm', BUILT_ARM);
+  return nodeJson<ArmResult>([script, rootUrl(ctx.root), freshDb(ctx.tmp, 'parallel'), file, String(workers)], { cwd: ctx.root, timeoutMs: 600_000, what: `parallel arm (--workers ${workers})` });
 }

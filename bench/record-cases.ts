@@ -9,33 +9,14 @@
  *
  * `calibrate-1m`: calibrate() over a generated trace of 1,000,000 observed calls. Target ≤ 10 s.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { calibrate } from '../src/calibrate/calibrate.js';
 import type { CaseContext } from './case-registry.js';
 import { writeObservedTrace } from './observed-trace.js';
 import { hasTaskset, MOCK_BENCH_SCENARIO, startCliProcess, startMockServerProcess } from './mock-server-process.js';
-import { median, round, stat } from './util.js';
-
-const benchDir = fileURLToPath(new URL('.', import.meta.url));
-const BODY = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 16, messages: [{ role: 'user', content: 'Say hello in five words.' }] });
-
-function child(cpu: number | undefined, file: string, args: string[]): ChildProcess {
-  const node = [process.execPath, '--import', 'tsx', `${benchDir}${file}`, ...args];
-  const [cmd, a] = cpu === undefined ? [node[0]!, node.slice(1)] : ['taskset', ['-c', String(cpu), ...node]];
-  const p = spawn(cmd, a as string[], { stdio: ['pipe', 'pipe', 'inherit'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
-  setTimeout(() => p.kill('SIGKILL'), 180_000).unref();
-  return p;
-}
-
-async function point(cpu: number | undefined, url: string, connections: number, durationS: number): Promise<{ rps: number; p99Ms: number; non2xx: number }> {
-  const p = child(cpu, 'autocannon-point.ts', [JSON.stringify({ url, body: BODY, connections, warmupS: Math.min(2, durationS), durationS })]);
-  const line = await createInterface({ input: p.stdout! })[Symbol.asyncIterator]().next();
-  return JSON.parse(line.value as string) as { rps: number; p99Ms: number; non2xx: number };
-}
+import { autocannonPoint } from './mock-server-case.js';
+import { median, nodeJson, round, scriptFile, stat } from './util.js';
 
 /**
  * The TTFT client, in its own plain `node` process (pinned to cpu 0 with the load generator when
@@ -70,12 +51,7 @@ agent.destroy();
 `;
 
 function ttftPairs(ctx: CaseContext, cpu: number | undefined, directUrl: string, throughUrl: string, n: number): { d: number[]; t: number[] } {
-  const script = path.join(ctx.tmp, 'ttft-client.mjs');
-  writeFileSync(script, TTFT_CLIENT);
-  const node = [process.execPath, script, directUrl, throughUrl, String(n)];
-  const r = cpu === undefined ? spawnSync(node[0]!, node.slice(1), { encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 24 }) : spawnSync('taskset', ['-c', String(cpu), ...node], { encoding: 'utf8', timeout: 300_000, maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`TTFT client failed (${r.status ?? r.signal}): ${r.stderr.slice(-1000)}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { d: number[]; t: number[] };
+  return nodeJson([scriptFile(ctx.tmp, 'ttft-client', TTFT_CLIENT), directUrl, throughUrl, String(n)], { cwd: ctx.root, cpu, timeoutMs: 300_000, what: 'TTFT client' });
 }
 
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
@@ -94,8 +70,9 @@ export async function recordThroughput(ctx: CaseContext): Promise<Record<string,
       const direct: number[] = [];
       const through: number[] = [];
       for (let r = 0; r < ctx.runs; r++) {
-        direct.push((await point(pinned ? 0 : undefined, `${mockUrl}/t/o/v1/chat/completions`, 50, durationS)).rps);
-        through.push((await point(pinned ? 0 : undefined, `${recUrl}/v1/chat/completions`, 50, durationS)).rps);
+        const point = { warmupS: Math.min(2, durationS), durationS, cpu: pinned ? 0 : undefined };
+        direct.push(autocannonPoint(`${mockUrl}/t/o/v1/chat/completions`, 50, point).rps);
+        through.push(autocannonPoint(`${recUrl}/v1/chat/completions`, 50, point).rps);
       }
       const n = ctx.tiny ? 20 : 2000; // p99 is then the 20th largest of 2,000: one stall of the shared VM does not move it
       const { d, t } = ttftPairs(ctx, pinned ? 0 : undefined, `${mockUrl}/t/o/v1/chat/completions`, `${recUrl}/v1/chat/completions`, n);

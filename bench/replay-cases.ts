@@ -5,7 +5,6 @@
  * [min, max] ranges, its `target` and whether it was `met`, plus the load average before and after
  * (the machine is shared: read the numbers with it).
  */
-import os from 'node:os';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
 import type { RunEnvironment } from '../src/runner/run-environment.js';
@@ -14,16 +13,12 @@ import { benchBareServer, benchMockServer, CONNECTIONS, MOCK_SERVER_TARGET_RPS, 
 import { benchMswReplay, mswReplayScenario, MSW_REPLAY_TARGET_RPS, type MswReplayResult } from './msw-replay-case.js';
 import { startMockServerProcess } from './mock-server-process.js';
 import { bareStreamCeiling, type StreamCeiling } from './stream-ceiling.js';
+import { gc, loadAverage, median, round, stat } from './util.js';
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
-const stat = (xs: number[], d = 0) => ({ median: round(median(xs), d), range: [round(Math.min(...xs), d), round(Math.max(...xs), d)] });
-const load = () => os.loadavg().map((x) => round(x, 2));
-const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 export async function mswReplayCase(runs: number, tmp: string, env: RunEnvironment, tiny = false): Promise<Record<string, unknown>> {
   const size = tiny ? { targets: 4, rate: 100, seconds: 0.5 } : { targets: 100, rate: 2500, seconds: 5 };
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const db = path.join(tmp, 'msw-replay.duckdb');
   const fresh = () => {
     rmSync(db, { force: true });
@@ -47,7 +42,7 @@ export async function mswReplayCase(runs: number, tmp: string, env: RunEnvironme
     p99LatencyMs: stat(rs.map((r) => r.p99LatencyMs), 1),
     p99LagMs: stat(rs.map((r) => r.p99LagMs), 2),
     maxLagMs: stat(rs.map((r) => r.maxLagMs), 1),
-    loadAverage: { before: loadBefore, after: load() },
+    loadAverage: { before: loadBefore, after: loadAverage() },
     target: MSW_REPLAY_TARGET_RPS,
     met: rps.median >= MSW_REPLAY_TARGET_RPS,
   };
@@ -55,7 +50,7 @@ export async function mswReplayCase(runs: number, tmp: string, env: RunEnvironme
 
 export async function mockServerCase(runs: number, tiny = false): Promise<Record<string, unknown>> {
   const sizes = tiny ? { warmupS: 0, durationS: 1, connections: [10] } : { connections: CONNECTIONS };
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const rs: MockServerRun[] = [];
   const bare: { rps: number }[][] = [];
   // Arms alternate run by run (mock first, then bare; then bare first) so load hits both alike.
@@ -81,7 +76,7 @@ export async function mockServerCase(runs: number, tiny = false): Promise<Record
     serverCeilingRps: ceilings.length > 0 ? stat(ceilings) : null,
     serverRequests: rs.map((r) => r.stats.requests),
     serverRssMb: rs.map((r) => r.serverRssMb),
-    loadAverage: { before: loadBefore, after: load() },
+    loadAverage: { before: loadBefore, after: loadAverage() },
     target: MOCK_SERVER_TARGET_RPS,
     met: best >= MOCK_SERVER_TARGET_RPS,
   };
@@ -89,7 +84,7 @@ export async function mockServerCase(runs: number, tiny = false): Promise<Record
 
 export async function generatorLagCase(runs: number, tiny = false): Promise<Record<string, unknown>> {
   const [rate, seconds] = tiny ? [200, 0.5] : [1000, 10];
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const byProcess: Record<string, unknown> = {};
   let met = true;
   for (const p of ['constant', 'poisson'] as const) {
@@ -102,7 +97,7 @@ export async function generatorLagCase(runs: number, tiny = false): Promise<Reco
     met &&= p99.median <= LAG_P99_TARGET_MS;
     byProcess[p] = { requests: rs[0]!.requests, p50Ms: stat(rs.map((r) => r.p50Ms), 3), p99Ms: p99, maxMs: stat(rs.map((r) => r.maxMs), 2), cpuShare: stat(rs.map((r) => r.cpuShare), 3) };
   }
-  return { ratePerS: rate, seconds, ...byProcess, loadAverage: { before: loadBefore, after: load() }, target: LAG_P99_TARGET_MS, met };
+  return { ratePerS: rate, seconds, ...byProcess, loadAverage: { before: loadBefore, after: loadAverage() }, target: LAG_P99_TARGET_MS, met };
 }
 
 export const STREAM_REPLAY_TARGET_RPS = 5000;
@@ -121,8 +116,8 @@ const CEILING_CONNECTIONS = 50;
  * requests closed loop (stream-ceiling.ts): what the mock server gives any client here, and the
  * client CPU per call with nothing of routebench's.
  */
-export async function mockServerStreamCase(runs: number, tmp: string, env: RunEnvironment, tiny = false, root = process.cwd()): Promise<Record<string, unknown>> {
-  const loadBefore = load();
+export async function mockServerStreamCase(runs: number, tmp: string, env: RunEnvironment, tiny: boolean, root: string): Promise<Record<string, unknown>> {
+  const loadBefore = loadAverage();
   const size = tiny ? { targets: 4, rate: 100, seconds: 0.5, stream: 1 } : { targets: 8, rate: STREAM_REPLAY_TARGET_RPS, seconds: 5, stream: 1 };
   const db = path.join(tmp, 'stream-replay.duckdb');
   const fresh = () => {
@@ -136,14 +131,13 @@ export async function mockServerStreamCase(runs: number, tmp: string, env: RunEn
     await benchMswReplay(fresh(), env, { ...size, seconds: Math.min(size.seconds, 1) }, 'mock-server', server.url); // warm-up: discarded
     const rs: (MswReplayResult & { serverCpuMs: number })[] = [];
     const bare: StreamCeiling[] = [];
-    const targets = Array.from({ length: size.targets }, (_, i) => ({ id: `t${String(i).padStart(3, '0')}`, dialect: i % 2 ? ('anthropic' as const) : ('openai' as const), model: i % 2 ? 'claude-3-5-haiku' : 'gpt-4o-mini' }));
     // Run by run: routebench's replay, then the bare client against the same server (stream-ceiling.ts).
     for (let i = 0; i < runs; i++) {
       gc();
       const before = await serverCpuMs();
       const r = await benchMswReplay(fresh(), env, size, 'mock-server', server.url);
       rs.push({ ...r, serverCpuMs: (await serverCpuMs()) - before });
-      bare.push(await bareStreamCeiling({ root, tmp, mockUrl: server.url, targets, connections: CEILING_CONNECTIONS, seconds: size.seconds }));
+      bare.push(bareStreamCeiling({ root, tmp, mockUrl: server.url, targets: size.targets, connections: CEILING_CONNECTIONS, seconds: size.seconds }));
     }
     const rps = stat(rs.map((r) => r.completedPerS));
     const lag = stat(rs.map((r) => r.p99LagMs), 2);
@@ -170,7 +164,7 @@ export async function mockServerStreamCase(runs: number, tmp: string, env: RunEn
       },
       overBareClient: round(rps.median / ceiling.median, 2),
       clientCpuOverBare: round(median(rs.map((r) => r.cpuMs / r.requests)) / median(bare.map((b) => b.cpuUsPerCall / 1000)), 1),
-      loadAverage: { before: loadBefore, after: load() },
+      loadAverage: { before: loadBefore, after: loadAverage() },
       target: STREAM_REPLAY_TARGET_RPS,
       lagTargetMs: STREAM_REPLAY_LAG_P99_MS,
       met: rps.median >= STREAM_REPLAY_TARGET_RPS * 0.99 && lag.median <= STREAM_REPLAY_LAG_P99_MS,

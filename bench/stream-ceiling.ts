@@ -10,12 +10,10 @@
  * cannot complete more, and its CPU per call over the bare client's is the harness's own cost.
  * Bounded: the run's seconds plus 60 s.
  */
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { dialects } from '../src/providers/dialects/index.js';
 import { formatMarker } from '../src/providers/request-marker.js';
+import { mswReplayTargets, REPLAY_TOKENS } from './msw-replay-case.js';
+import { nodeJson, rootUrl, scriptFile } from './util.js';
 
 /**
  * argv: root URL, JSON { origin, templates: [{ path, headers, body }], connections, seconds }.
@@ -59,24 +57,14 @@ export interface StreamCeiling {
   bytesPerCall: number;
 }
 
-/** The bare client against `mockUrl` for `seconds`, over `targets` (id → dialect), as the bench scenario's replay sends. */
-export async function bareStreamCeiling(o: { root: string; tmp: string; mockUrl: string; targets: { id: string; dialect: 'openai' | 'anthropic'; model: string }[]; connections: number; seconds: number }): Promise<StreamCeiling> {
-  const templates = o.targets.map((t) => {
-    const marker = formatMarker({ request: 0, attempt: 0, run: 'ceiling', inputTokens: 200, cachedTokens: 0, outputTokens: 16 });
-    const enc = dialects[t.dialect].encodeRequest({ model: t.model, inputTokens: 200, cachedTokens: 0, maxOutputTokens: 16, outputTokens: 16, stream: true, marker });
+/** The bare client against `mockUrl` for `seconds`, over the bench scenario's `targets` (msw-replay-case.ts), as its replay sends. */
+export function bareStreamCeiling(o: { root: string; tmp: string; mockUrl: string; targets: number; connections: number; seconds: number }): StreamCeiling {
+  const templates = mswReplayTargets(o.targets).map((t) => {
+    const { input, output } = REPLAY_TOKENS;
+    const marker = formatMarker({ request: 0, attempt: 0, run: 'ceiling', inputTokens: input, cachedTokens: 0, outputTokens: output });
+    const enc = dialects[t.dialect].encodeRequest({ model: t.model, inputTokens: input, cachedTokens: 0, maxOutputTokens: output, outputTokens: output, stream: true, marker });
     return { path: `/t/${t.id}${enc.path}`, headers: { 'content-type': 'application/json', ...enc.headers }, body: JSON.stringify(enc.body) };
   });
-  const script = path.join(o.tmp, 'bare-stream-client.mjs');
-  writeFileSync(script, BARE_CLIENT);
   const spec = JSON.stringify({ origin: o.mockUrl, templates, connections: o.connections, seconds: o.seconds });
-  const child = spawn(process.execPath, [script, pathToFileURL(`${o.root}${path.sep}`).href, spec], { cwd: o.root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const killer = setTimeout(() => child.kill('SIGKILL'), (o.seconds + 60) * 1000);
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  clearTimeout(killer);
-  if (code !== 0) throw new Error(`bare streaming client failed (exit ${code}): ${err.slice(-2000)}`);
-  return JSON.parse(out.trim().split('\n').pop()!) as StreamCeiling;
+  return nodeJson<StreamCeiling>([scriptFile(o.tmp, 'bare-stream-client', BARE_CLIENT), rootUrl(o.root), spec], { cwd: o.root, timeoutMs: (o.seconds + 60) * 1000, what: 'bare streaming client' });
 }

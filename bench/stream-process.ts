@@ -6,13 +6,11 @@
  * requests here: 388 MB from the sources, 359 MB built). `--tiny` (npm test's smoke run) runs the
  * sources through tsx (stream-child.ts). Bounded: 15 minutes.
  */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { traceScenario } from './cases.js';
 import type { CaseContext } from './case-registry.js';
-import { ensureBuilt, freshDb } from './util.js';
+import { ensureBuilt, freshDb, nodeJson, rootUrl, scriptFile } from './util.js';
 
 /** argv: root URL, scenario file, database. Prints { requests, ms, requestsPerS, peakRssMb }. */
 const BUILT_STREAM = `
@@ -49,14 +47,10 @@ export function streamChild(ctx: CaseContext, trace: string): StreamRun {
   if (ctx.tiny) args = ['--import', 'tsx', path.join(ctx.root, 'bench/stream-child.ts'), trace, db];
   else {
     ensureBuilt(ctx.root);
-    const script = path.join(ctx.tmp, 'stream-child.mjs');
     const file = path.join(ctx.tmp, 'stream.yaml');
-    writeFileSync(script, BUILT_STREAM);
     writeFileSync(file, traceScenario(trace));
-    args = [script, pathToFileURL(`${ctx.root}${path.sep}`).href, file, db];
+    args = [scriptFile(ctx.tmp, 'stream-child', BUILT_STREAM), rootUrl(ctx.root), file, db];
   }
-  const child = spawnSync(process.execPath, args, { cwd: ctx.root, encoding: 'utf8', maxBuffer: 1 << 20, timeout: 900_000 });
-  if (child.status !== 0) throw new Error(`stream child failed (${child.status ?? child.signal}): ${child.stderr}`);
-  const r = JSON.parse(child.stdout.trim().split('\n').pop()!) as Omit<StreamRun, 'code'>;
+  const r = nodeJson<Omit<StreamRun, 'code'>>(args, { cwd: ctx.root, timeoutMs: 900_000, what: 'stream child' });
   return { ...r, code: ctx.tiny ? 'sources (tsx)' : 'built package (dist/), a plain node process' };
 }

@@ -1,8 +1,9 @@
 /** Small helpers every bench case shares: statistics over runs, fresh database files, GC, load average. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 export const range = (xs: number[]) => [Math.min(...xs), Math.max(...xs)];
@@ -34,3 +35,32 @@ export function ensureBuilt(root: string): void {
   const r = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8', shell: process.platform === 'win32', timeout: 300_000 });
   if (r.status !== 0) throw new Error(`npm run build failed: ${r.stderr.slice(-2000)}`);
 }
+
+/** `node <args>`, under `taskset -c <cpu>` when `cpu` is given: [command, its arguments]. */
+export function nodeCommand(args: string[], cpu?: number): [string, string[]] {
+  return cpu === undefined ? [process.execPath, args] : ['taskset', ['-c', String(cpu), process.execPath, ...args]];
+}
+
+/**
+ * Runs `node <args>` in `cwd` to its end (killed after `timeoutMs`) and returns the JSON of its last
+ * line of output; `what` names it in the error when it fails.
+ */
+export function nodeJson<T>(args: string[], o: { cwd: string; timeoutMs: number; what: string; cpu?: number }): T {
+  const [cmd, a] = nodeCommand(args, o.cpu);
+  const r = spawnSync(cmd, a, { cwd: o.cwd, encoding: 'utf8', timeout: o.timeoutMs, maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${o.what} failed (${r.status ?? r.signal}): ${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+}
+
+/**
+ * A plain-JavaScript module for a child process (no TypeScript loader: it runs as an installed
+ * routebench would), written to `<dir>/<name>.mjs`; returns its path.
+ */
+export function scriptFile(dir: string, name: string, text: string): string {
+  const file = path.join(dir, `${name}.mjs`);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** The repository root as a file: URL ending in a separator, for a script that imports `dist/` from it. */
+export const rootUrl = (root: string) => pathToFileURL(`${root}${path.sep}`).href;

@@ -91,8 +91,9 @@ interface Runner {
 /**
  * Caps a file database at WRITE_MEMORY_LIMIT for the write phase; returns how to lift the cap
  * (back to the limit it had, or to DuckDB's default when a statement lifted the soft cap while
- * rows were written), synchronously, so that no statement after the writer closes runs under it. SET, not RESET: in DuckDB 1.5 `RESET memory_limit` changes what current_setting()
- * shows but leaves the buffer pool at the lower limit (pragma_database_size() shows it).
+ * rows were written), synchronously, so that no statement after the writer closes runs under it.
+ * SET, not RESET: in DuckDB 1.5 `RESET memory_limit` changes what current_setting() shows but
+ * leaves the buffer pool at the lower limit (pragma_database_size() shows it).
  * Nothing for an in-memory database (its tables live in the buffer pool) or when
  * ROUTEBENCH_DUCKDB_MEMORY set a limit of its own.
  */
