@@ -85,6 +85,26 @@ describe('scheduleArrivals', () => {
     expect(last).toEqual([1, 2]);
   });
 
+  // A client that is behind sent its whole backlog in one synchronous burst: no reply was read and
+  // no keep-alive connection freed in between, so each call opened a connection of its own.
+  it('lets the event loop turn once before each request that is already due (a backlog is not one burst)', async () => {
+    let turns = 0;
+    let stop = false;
+    const turn = () => {
+      turns++;
+      if (!stop) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const at: number[] = [];
+    try {
+      await scheduleArrivals(batches([req(0, 0), req(1, 1)], [req(2, 2), req(3, 3)]), { realAt: (ms) => ms - 1e9, arrive: () => at.push(turns) }, () => performance.now());
+    } finally {
+      stop = true;
+    }
+    expect(at).toHaveLength(4);
+    for (let i = 1; i < at.length; i++) expect(at[i]).toBeGreaterThan(at[i - 1]!);
+  });
+
   it('stops at an abort, even in the middle of a long wait', async () => {
     const ctl = new AbortController();
     const seen: number[] = [];
