@@ -79,14 +79,37 @@ export function sortProblems(problems: readonly Problem[]): Problem[] {
 }
 
 /**
+ * DuckDB's messages when its buffer pool cannot grow: its own "Out of Memory Error", and the
+ * appender's, which lose that prefix ("Failed to append: could not allocate block of size …").
+ */
+const DUCKDB_OUT_OF_MEMORY = /Out of Memory Error|could not allocate block of size|failed to pin block of size|failed to allocate data of size/i;
+
+export const isDuckdbOutOfMemory = (e: unknown): boolean => e instanceof Error && DUCKDB_OUT_OF_MEMORY.test(e.message);
+
+/**
+ * DuckDB ran out of memory: under the user's ROUTEBENCH_DUCKDB_MEMORY (raise or unset it), or
+ * without it, the machine's (DuckDB's default limit is 80% of RAM). Only DuckDB's first line is
+ * kept: the rest is its advice for SQL users (SET threads, SET memory_limit), which a routebench
+ * user cannot act on.
+ */
+function duckdbOutOfMemory(err: Error, env: Record<string, string | undefined>): HarnessError {
+  const first = (err.message.split('\n')[0] ?? '').replace(/^(Failed to append: )?(Failed to commit: )?/, '');
+  const limit = env.ROUTEBENCH_DUCKDB_MEMORY;
+  if (limit)
+    return environmentError('DUCKDB_OUT_OF_MEMORY', `DuckDB ran out of memory under ROUTEBENCH_DUCKDB_MEMORY=${limit}: ${first}`, 'raise ROUTEBENCH_DUCKDB_MEMORY (the default suite needs 128MB) or unset it, and run again; runs that finished before are kept', err);
+  return environmentError('DUCKDB_OUT_OF_MEMORY', `DuckDB ran out of memory: ${first}`, 'free memory on this machine, or set ROUTEBENCH_DUCKDB_MEMORY (e.g. 512MB) below what is free so DuckDB spills to disk instead, and run again', err);
+}
+
+/**
  * What a failed write or listen means to the user, from a Node errno code or a DuckDB I/O error
  * message: a full disk, a file-size or quota limit, no permission, a read-only file system, a busy
  * port or an address this machine does not have. Returns undefined for anything else (a bug).
  */
-export function environmentFailure(e: unknown, where?: string): HarnessError | undefined {
+export function environmentFailure(e: unknown, where?: string, env: Record<string, string | undefined> = process.env): HarnessError | undefined {
   if (e instanceof HarnessError || !(e instanceof Error)) return undefined;
   const err = e as NodeJS.ErrnoException & { address?: string; port?: number; hostname?: string };
   const text = `${err.code ?? ''} ${err.message}`;
+  if (DUCKDB_OUT_OF_MEMORY.test(err.message)) return duckdbOutOfMemory(err, env);
   const at = where ?? err.path ?? (err.address !== undefined ? `${err.address}${err.port !== undefined ? `:${err.port}` : ''}` : undefined);
   const on = at ? ` (${at})` : '';
   const file = /Could not (?:write|read|open|truncate|sync|create)[^"]*"([^"]+)"/.exec(err.message)?.[1];

@@ -8,7 +8,7 @@
  * negative) are missing values. Each target gets a scenario id (letters, digits, `_`, `-`);
  * names that would collide as ids (`a/b` and `a-b`) get distinct ones (`a-b`, `a-b-2`).
  */
-import { inputError } from '../errors.js';
+import { inputError, isDuckdbOutOfMemory } from '../errors.js';
 import type { Store } from '../store/open-store.js';
 
 export interface ObservedLoad {
@@ -60,6 +60,7 @@ export async function loadObserved(store: Store, files: readonly string[]): Prom
       recorded: 'STRUCT(ok BOOLEAN, status INTEGER, latency_ms DOUBLE, ttft_ms DOUBLE, error_kind VARCHAR, target VARCHAR, retry_after_ms DOUBLE, tokens_estimated BOOLEAN, attempts JSON, client_closed BOOLEAN)'
     })`);
   } catch (e) {
+    if (isDuckdbOutOfMemory(e)) throw e; // not the file's fault: the CLI says what it is (exit 4)
     const msg = (e as Error).message.split('\n')[0] ?? '';
     throw inputError('BAD_TRACE', `could not read ${files.join(', ')}: ${msg}`, [], 'calibrate reads routebench JSONL traces with observed outcomes (from `routebench record` or `routebench import`)');
   }

@@ -5,7 +5,7 @@ import type { Io } from './io.js';
 
 export function reportError(failure: unknown, io: Io): number {
   // A full disk, a file-size limit, no permission, a busy port: the environment, said plainly (exit 4).
-  const e = environmentFailure(failure) ?? failure;
+  const e = environmentFailure(failure, undefined, io.env) ?? failure;
   if (e instanceof HarnessError) {
     if (e.problems.length > 0) {
       for (const p of e.problems) io.err(`${formatProblem(p)}\n`);

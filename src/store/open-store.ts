@@ -38,6 +38,11 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** Create the schema if missing (default true for writable stores). */
   create?: boolean;
+  /**
+   * Ignore ROUTEBENCH_DUCKDB_MEMORY: for the one bookkeeping update after DuckDB ran out of memory
+   * under it (marking this process's runs `error`), which would fail under the same limit.
+   */
+  uncapped?: boolean;
 }
 
 export async function openStore(file: string, opts: OpenOptions = {}): Promise<Store> {
@@ -51,16 +56,17 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
       throw environmentFailure(e, path.dirname(path.resolve(file))) ?? e;
     }
   }
+  const env = opts.uncapped ? { ...process.env, ROUTEBENCH_DUCKDB_MEMORY: undefined } : process.env;
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file, { threads: '2', ...duckdbMemorySettings(file), ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
+    instance = await DuckDBInstance.create(file, { threads: '2', ...duckdbMemorySettings(file, env), ...(opts.readOnly ? { access_mode: 'READ_ONLY' } : {}) });
   } catch (e) {
     throw openError(file, e);
   }
   const first = await instance.connect();
   let cap: SoftCap | undefined;
   try {
-    cap = await softCap(first, file);
+    cap = await softCap(first, file, env);
   } catch (e) {
     first.closeSync();
     instance.closeSync();

@@ -71,6 +71,28 @@ describe.skipIf(process.platform === 'win32')('runs never left running', () => {
     }
   }, 120_000);
 
+  // It was an "internal error ... this is a bug" (exit 1) with DuckDB's advice for SQL users, and
+  // the runs stayed `running`: marking them failed under the same limit.
+  it('DuckDB out of memory under ROUTEBENCH_DUCKDB_MEMORY: exit 4, what to change, every run ended as error', async () => {
+    const db = path.join(dir, 'oom.duckdb');
+    const file = scenario('oom', 50_000);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'run', file, '--db', db, '--out', path.join(dir, 'reports')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ROUTEBENCH_DUCKDB_MEMORY: '8MB' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr.replace(/^\[.*\n/gm, '')).toMatch(/^error: DuckDB ran out of memory under ROUTEBENCH_DUCKDB_MEMORY=8MB: .*\nhint: raise ROUTEBENCH_DUCKDB_MEMORY \(the default suite needs 128MB\) or unset it, and run again; runs that finished before are kept\n$/);
+    expect(code).toBe(4);
+    const runs = await statuses(db);
+    expect(runs).toHaveLength(3);
+    for (const r of runs) {
+      expect(r.status).toBe('error');
+      expect(r.error).toMatch(/^DuckDB ran out of memory under ROUTEBENCH_DUCKDB_MEMORY=8MB: /);
+    }
+  }, 120_000);
+
   it('a second Ctrl-C exits at once (130) and marks the runs it cut short interrupted', async () => {
     const db = path.join(dir, 'twice.duckdb');
     const file = scenario('twice', 3_000_000);

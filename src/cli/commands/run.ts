@@ -191,7 +191,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
     }
   } catch (e) {
     // A full disk or a bug mid-run: no run of this process may stay 'running'.
-    await endUnfinishedRuns(store, controller.signal.aborted ? 'interrupted' : 'error', failureNote(e), () => openStore(args.db));
+    await endUnfinishedRuns(store, controller.signal.aborted ? 'interrupted' : 'error', failureNote(e), () => openStore(args.db, { uncapped: true }));
     throw e;
   } finally {
     progress.done();
