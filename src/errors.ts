@@ -133,5 +133,8 @@ export function environmentFailure(e: unknown, where?: string, env: Record<strin
     return environmentError('NO_PERMISSION', `permission denied: cannot write ${target ?? 'here'}`, 'choose a location you can write to with --db / --out, or fix its permissions', e);
   if (err.code === 'ENOTDIR' || err.code === 'EISDIR')
     return environmentError('NOT_A_FOLDER', `${target ?? 'a path'}: ${err.code === 'ENOTDIR' ? 'a part of this path is a file, not a folder' : 'is a folder, not a file'}`, 'choose another path with --db / --out', e);
+  // mkdir of a folder (record --out, report folders) where a file of that name already is
+  if (err.code === 'EEXIST' && err.syscall === 'mkdir')
+    return environmentError('NOT_A_FOLDER', `${target ?? 'a path'}: is a file, not a folder`, 'choose another path with --db / --out', e);
   return undefined;
 }

@@ -93,4 +93,14 @@ describe('routebench record usage errors', () => {
     expect(await within(exited, 20_000, 'exit')).toBe(2);
     expect(io.err).toMatch(/detectors\.api_key is flag, which would write credentials to the trace/);
   });
+
+  it('an --out that is a file is the environment (exit 4, a plain message), not an internal error; the file is unchanged', async () => {
+    const file = join(dir, 'not-a-folder.txt');
+    writeFileSync(file, 'my notes\n');
+    const { io, exited } = startCli(['--openai', 'http://127.0.0.1:1', '--port', '0', '--out', file]);
+    expect(await within(exited, 20_000, 'exit')).toBe(4);
+    expect(io.err).toContain(`${file}: is a file, not a folder`);
+    expect(io.err).not.toMatch(/internal error|this is a bug/);
+    expect(readFileSync(file, 'utf8')).toBe('my notes\n');
+  });
 });
