@@ -13,6 +13,7 @@ import { loadScenario } from '../../scenario/load-scenario.js';
 import { planScenario } from '../../engine/plan-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
 import type { Io } from '../io.js';
+import { checkPositiveNumber } from '../option-checks.js';
 
 export interface BacktestArgs {
   scenario: string;
@@ -36,6 +37,8 @@ export function backtestBuilder(y: Argv): Argv<BacktestArgs> {
 }
 
 export async function backtestHandler(args: BacktestArgs, io: Io): Promise<number> {
+  checkPositiveNumber('success-pp', args['success-pp'], '1');
+  checkPositiveNumber('latency-pct', args['latency-pct'], '10');
   const loaded = await loadScenario(args.scenario);
   const sc = loaded.scenario;
   const label = args.strategy ?? sc.backtest?.strategy;
