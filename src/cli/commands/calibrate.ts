@@ -3,7 +3,7 @@
  * incidents it went through from traces with observed outcomes (recorded or imported). Writes the
  * calibration file a scenario includes with `calibration:`, and a fit report beside it.
  */
-import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, environmentFailure } from '../../errors.js';
@@ -29,16 +29,46 @@ export function calibrateBuilder(y: Argv): Argv<CalibrateArgs> {
     .option('json', { type: 'boolean', default: false, describe: 'print the fit as JSON' }) as unknown as Argv<CalibrateArgs>;
 }
 
-/** Writes `text` to `file` atomically (temp file in the same folder, then rename). */
+/** Writes `text` to `file` atomically (temp file in the same folder, then rename); a failed write leaves no temp file. */
 function writeAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
   try {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const tmp = `${file}.tmp-${process.pid}`;
     writeFileSync(tmp, text);
     renameSync(tmp, file);
   } catch (e) {
+    rmSync(tmp, { force: true });
     throw environmentFailure(e, file) ?? e;
   }
+}
+
+/** How each file calibrate writes begins: an existing file that begins otherwise is not ours to replace. */
+const OWN_START: readonly [RegExp, string][] = [
+  [/\.report\.md$/, '# Calibration fit report'],
+  [/\.report\.html$/, '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>routebench calibration fit report</title>'],
+  [/$/, '# Written by routebench calibrate'],
+];
+
+/** Refuses (exit 2, before any work) an output that is a folder, or an existing non-empty file calibrate did not write. */
+function checkOutput(file: string): void {
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    return; // not there (or not reachable: the write says why)
+  }
+  if (st.isDirectory()) throw inputError('BAD_OPTION', `-o ${file} is a folder; -o names the calibration file to write`, [], `e.g. -o ${path.join(file, 'calibration.yaml')}`);
+  if (st.size === 0) return;
+  const start = OWN_START.find(([re]) => re.test(file))![1];
+  const fd = openSync(file, 'r');
+  const head = Buffer.alloc(start.length);
+  try {
+    readSync(fd, head, 0, start.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString('utf8') !== start)
+    throw inputError('BAD_OPTION', `${file} exists and was not written by routebench calibrate; it was left untouched`, [], 'write the calibration elsewhere with -o, or remove that file first');
 }
 
 export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<number> {
@@ -48,6 +78,7 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
   const inputs = new Set(args.traces.map((t) => path.resolve(t)));
   const clash = [args.output, reportFile].find((f) => inputs.has(path.resolve(f)));
   if (clash !== undefined) throw inputError('BAD_OPTION', `calibrate would overwrite its input ${clash}`, [], 'write the calibration elsewhere, e.g. -o calibration.yaml');
+  for (const f of [args.output, reportFile, reportFile.replace(/\.md$/, '.html')]) checkOutput(f);
   const c = await calibrate(args.traces, { bucketMs });
   writeAtomic(args.output, calibrationYaml(c, args.traces.map((t) => path.basename(t)).join(', ')));
   writeAtomic(reportFile, fitReport(c));
