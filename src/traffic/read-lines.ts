@@ -4,7 +4,7 @@
  * longer than a cap (a 50 MB prompt on one line should be a clear error, not an OOM).
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { inputError } from '../errors.js';
 
 export interface Line {
@@ -14,7 +14,7 @@ export interface Line {
 
 export const MAX_LINE_BYTES = 2 * 1024 * 1024;
 
-/** Fails early with a clear message when the file is missing or not a file. */
+/** Fails early with a clear message when the file is missing, not a file, or compressed. */
 export async function assertReadableFile(file: string, what: string): Promise<void> {
   try {
     const s = await stat(file);
@@ -24,6 +24,31 @@ export async function assertReadableFile(file: string, what: string): Promise<vo
       throw inputError('TRACE_MISSING', `${what} ${file} does not exist`, [{ file, path: '', message: `${what} not found` }], 'paths in a scenario are relative to the scenario file');
     throw e;
   }
+  await assertNotCompressed(file, what);
+}
+
+/** Magic numbers of the compressed formats logs and traces are shipped in, and the command that opens each. */
+const COMPRESSED: readonly [number[], string, string][] = [
+  [[0x1f, 0x8b], 'gzip', 'gunzip -k'],
+  [[0x28, 0xb5, 0x2f, 0xfd], 'zstd', 'zstd -d'],
+  [[0x42, 0x5a, 0x68], 'bzip2', 'bunzip2 -k'],
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'xz', 'unxz -k'],
+  [[0x50, 0x4b, 0x03, 0x04], 'zip', 'unzip'],
+];
+
+/** A compressed file read as text fails as "not valid UTF-8" or "NUL byte" at line 1: say what it is instead. */
+async function assertNotCompressed(file: string, what: string): Promise<void> {
+  const fh = await open(file, 'r');
+  const head = Buffer.alloc(6);
+  let n: number;
+  try {
+    n = (await fh.read(head, 0, 6, 0)).bytesRead;
+  } finally {
+    await fh.close();
+  }
+  const hit = COMPRESSED.find(([magic]) => n >= magic.length && magic.every((b, i) => head[i] === b));
+  if (hit)
+    throw inputError('TRACE_COMPRESSED', `${what} ${file} is ${hit[1]}-compressed`, [{ file, line: 1, col: 1, path: '', message: `${hit[1]}-compressed; routebench reads the uncompressed text` }], `decompress it first: ${hit[2]} ${file}`);
 }
 
 /** Yields arrays of lines (one array per read chunk) to keep per-line overhead low. */

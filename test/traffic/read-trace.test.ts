@@ -292,6 +292,17 @@ describe('encoding and line handling', () => {
     expect(e.problems[0]).toMatchObject({ file, line: 1 });
   });
 
+  it.each(['routebench', 'azure', 'otel-genai', 'litellm'])('a gzip-compressed trace read as %s is said to be gzip, with the command that opens it (not "not valid UTF-8 ... iconv")', async (format) => {
+    const { gzipSync } = await import('node:zlib');
+    const file = tmp.write('trace.jsonl.gz', gzipSync(lines(rbLine({ arrival_ms: 0 }), rbLine({ arrival_ms: 1 }))));
+    const e = await harnessError(collect({ file, format }));
+    expect(e.code).toBe('TRACE_COMPRESSED');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe(`trace ${file} is gzip-compressed`);
+    expect(e.hint).toBe(`decompress it first: gunzip -k ${file}`);
+    expect(e.problems[0]).toMatchObject({ file, line: 1 });
+  });
+
   it('refuses invalid UTF-8 on the first line with line 1', async () => {
     const file = tmp.write('latin1.jsonl', Buffer.from(`${rbLine({ arrival_ms: 0, tags: { user: 'zoë' } })}\n`, 'latin1'));
     const e = await harnessError(collect({ file, format: 'routebench' }));
