@@ -10,6 +10,7 @@
  */
 import { inputError, isDuckdbOutOfMemory } from '../errors.js';
 import type { Store } from '../store/open-store.js';
+import { firstBadLine, readableTraces } from './trace-files.js';
 
 export interface ObservedLoad {
   rows: number;
@@ -53,7 +54,16 @@ export function targetIds(names: readonly string[]): Map<string, string> {
 }
 
 export async function loadObserved(store: Store, files: readonly string[]): Promise<ObservedLoad> {
-  const list = `[${files.map(quote).join(', ')}]`;
+  const readable = await readableTraces(files);
+  try {
+    return await load(store, readable.files, readable.paths);
+  } finally {
+    readable.cleanup();
+  }
+}
+
+async function load(store: Store, files: readonly string[], paths: readonly string[]): Promise<ObservedLoad> {
+  const list = `[${paths.map(quote).join(', ')}]`;
   try {
     await store.run(`CREATE OR REPLACE TEMP TABLE obs_raw AS SELECT * FROM read_json(${list}, format = 'newline_delimited', columns = {
       arrival_ms: 'DOUBLE', route: 'VARCHAR', input_tokens: 'BIGINT', output_tokens: 'BIGINT', cached_tokens: 'BIGINT', stream: 'BOOLEAN', dialect: 'VARCHAR',
@@ -61,6 +71,8 @@ export async function loadObserved(store: Store, files: readonly string[]): Prom
     })`);
   } catch (e) {
     if (isDuckdbOutOfMemory(e)) throw e; // not the file's fault: the CLI says what it is (exit 4)
+    const located = await firstBadLine(files);
+    if (located) throw located;
     const msg = (e as Error).message.split('\n')[0] ?? '';
     throw inputError('BAD_TRACE', `could not read ${files.join(', ')}: ${msg}`, [], 'calibrate reads routebench JSONL traces with observed outcomes (from `routebench record` or `routebench import`)');
   }

@@ -68,3 +68,59 @@ describe('calibrate -o', () => {
     expect(readdirSync(folder)).toEqual([]);
   });
 });
+
+describe('calibrate on a trace a user has been at', () => {
+  const sample = readFileSync('fixtures/traces/own-traffic-sample.jsonl', 'utf8').split('\n').slice(0, 200);
+  const write = (name: string, text: string | Buffer) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  const calibrateIo = async (inputs: string[], out: string) => {
+    const io = memoryIo();
+    const code = await runCli(['calibrate', ...inputs, '-o', join(dir, out)], io);
+    return { code, io };
+  };
+
+  it.each([
+    ['a truncated last line (a copy cut short)', [...sample.slice(0, 199), sample[199]!.slice(0, 100)].join('\n'), 200, /not valid JSON/],
+    ['a line that is not JSON', [...sample.slice(0, 50), 'not json', ...sample.slice(50)].join('\n'), 51, /not valid JSON/],
+    ['an unfinished object (DuckDB reads on into the next lines)', [sample[0], '{"a":', ...sample.slice(1)].join('\n'), 2, /not valid JSON/],
+    ['a recorded.ok that is not a boolean', [...sample.slice(0, 50), '{"arrival_ms": 5, "recorded": {"ok": "maybe"}}', ...sample.slice(50)].join('\n'), 51, /recorded\.ok must be true or false, got "maybe"/],
+    ['a non-numeric arrival_ms', [sample[0], '{"arrival_ms": "10:00", "recorded": {"ok": true}}', ...sample.slice(1)].join('\n'), 2, /arrival_ms must be a number, got "10:00"/],
+  ])('%s is reported at its own line, file:line (exit 2)', async (_what, text, line, problem) => {
+    const file = write(`bad-${line}-${text.length}.jsonl`, `${text}\n`);
+    const { code, io } = await calibrateIo([file], `bad-${line}.yaml`);
+    expect(code).toBe(2);
+    expect(io.stderr).toContain(`${file}:${line}:1  row ${line}  `);
+    expect(io.stderr).toMatch(problem);
+    expect(existsSync(join(dir, `bad-${line}.yaml`))).toBe(false);
+  });
+
+  it('a UTF-8 BOM (as Windows tools write) calibrates exactly as the same trace without it', async () => {
+    const plain = write('plain.jsonl', `${sample.join('\n')}\n`);
+    const bom = write('bom.jsonl', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(plain)]));
+    const a = await calibrateIo([plain], 'plain-cal.yaml');
+    const b = await calibrateIo([bom], 'bom-cal.yaml');
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const body = (f: string) => readFileSync(join(dir, f), 'utf8').replace(/^# Written by .*\n/, '');
+    expect(body('bom-cal.yaml')).toBe(body('plain-cal.yaml'));
+  });
+
+  it('a folder stands for the .jsonl files routebench record wrote into it; a missing trace is named (exit 2)', async () => {
+    const rec = join(dir, 'recorded');
+    mkdirSync(rec);
+    writeFileSync(join(rec, 'record-1.jsonl'), `${sample.slice(0, 120).join('\n')}\n`);
+    writeFileSync(join(rec, 'record-2.jsonl'), `${sample.slice(120).join('\n')}\n`);
+    writeFileSync(join(rec, 'notes.txt'), 'not a trace\n');
+    const folder = await calibrateIo([rec], 'folder-cal.yaml');
+    const files = await calibrateIo([join(rec, 'record-1.jsonl'), join(rec, 'record-2.jsonl')], 'files-cal.yaml');
+    expect([folder.code, files.code]).toEqual([0, 0]);
+    expect(folder.io.stdout).toMatch(/from 200 observed calls/);
+    const body = (f: string) => readFileSync(join(dir, f), 'utf8').replace(/^# Written by .*\n/, '');
+    expect(body('folder-cal.yaml')).toBe(body('files-cal.yaml'));
+    const missing = await calibrateIo([join(dir, 'no-such.jsonl')], 'missing-cal.yaml');
+    expect(missing.code).toBe(2);
+    expect(missing.io.stderr).toContain(`${join(dir, 'no-such.jsonl')}  trace not found`);
+  });
+});
