@@ -170,6 +170,9 @@ function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
   }
 }
 
+/** Epoch ms of 2000-01-01: no GenAI span started before it. */
+const YEAR_2000_MS = 946_684_800_000;
+
 /** The row of one span; undefined for spans that are not model calls. */
 function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined {
   const a = attributes(span?.attributes, SPAN_ATTRS);
@@ -181,6 +184,9 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
   const start = unixNanoMs(span.startTimeUnixNano);
   const end = unixNanoMs(span.endTimeUnixNano);
   if (start === undefined) return `startTimeUnixNano must be unix nanoseconds, got ${JSON.stringify(span.startTimeUnixNano)}`;
+  // seconds or milliseconds written where nanoseconds belong read as 1970 (and a latency of ~0)
+  if (start < YEAR_2000_MS)
+    return `startTimeUnixNano must be unix nanoseconds, got ${JSON.stringify(span.startTimeUnixNano)} (${new Date(start).toISOString()}: seconds or milliseconds? multiply to nanoseconds)`;
   if (end === undefined || end < start) return `endTimeUnixNano must be unix nanoseconds ≥ startTimeUnixNano, got ${JSON.stringify(span.endTimeUnixNano)}`;
   const latency = end - start;
 

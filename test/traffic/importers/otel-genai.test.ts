@@ -124,6 +124,16 @@ describe('otel-genai malformed input', () => {
     expect(skipped.rows.map((r) => r.arrival_ms)).toEqual([0]);
   });
 
+  it('refuses a time in seconds or milliseconds where nanoseconds belong (it read as 1970, every span at the same instant with ~0 latency)', async () => {
+    const file = tmp.write('units.jsonl', [request(span(`${S}`, `${S + 2}`)), request(span(`${S}000`, `${S + 2}000`)), request(span(`${S + 4}000000000`, `${S + 5}000000000`)), ''].join('\n'));
+    const skipped = await importRows(file, 'otel-genai', tmp.path('out.jsonl'), { onBadRow: 'skip' });
+    expect(skipped.stats.skippedSamples).toEqual([
+      `${file}:1: resourceSpans[0].scopeSpans[0].spans[0]: startTimeUnixNano must be unix nanoseconds, got "${S}" (1970-01-01T00:00:01.772Z: seconds or milliseconds? multiply to nanoseconds)`,
+      `${file}:2: resourceSpans[0].scopeSpans[0].spans[0]: startTimeUnixNano must be unix nanoseconds, got "${S}000" (1970-01-01T00:29:32.359Z: seconds or milliseconds? multiply to nanoseconds)`,
+    ]);
+    expect(skipped.rows.map((r) => [r.arrival_ms, (r.recorded as { latency_ms: number }).latency_ms])).toEqual([[0, 1000]]);
+  });
+
   it('puts spans back in start order within the window, and reports one that starts too far before', async () => {
     const inWindow = tmp.write('w.jsonl', [request(span(`${S + 300}000000000`, `${S + 301}000000000`)), request(span(`${S + 10}000000000`, `${S + 400}000000000`))].join('\n'));
     expect((await importRows(inWindow, 'otel-genai', tmp.path('o.jsonl'))).rows.map((r) => (r.recorded as { latency_ms: number }).latency_ms)).toEqual([390_000, 1000]);
