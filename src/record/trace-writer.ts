@@ -38,6 +38,8 @@ export class TraceWriter {
   private pendingBytes = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly stamp: string;
+  /** Sequence number of the last file name tried. */
+  private seq = 0;
 
   constructor(private readonly o: TraceWriterOptions) {
     mkdirSync(o.dir, { recursive: true });
@@ -88,8 +90,18 @@ export class TraceWriter {
       fsyncSync(this.fd);
       closeSync(this.fd);
     }
-    const path = join(this.o.dir, `record-${this.stamp}-${String(this.files.length + 1).padStart(3, '0')}.jsonl`);
-    this.fd = openSync(path, 'wx');
+    // Another recorder started in the same second with the same folder (two apps, one default
+    // --out) owns that name: take the next free number rather than fail (and lose) this call's row.
+    let path: string;
+    for (;;) {
+      path = join(this.o.dir, `record-${this.stamp}-${String(++this.seq).padStart(3, '0')}.jsonl`);
+      try {
+        this.fd = openSync(path, 'wx');
+        break;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EEXIST') throw e;
+      }
+    }
     this.current = { path, rows: 0, bytes: 0 };
     this.files.push(this.current);
     this.openedAt = this.o.now();

@@ -1,0 +1,59 @@
+/**
+ * Two recorders writing into one folder (two apps started together, both with the default --out):
+ * their file names carry the same start second, and neither may lose a call to the other's file.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRecorder } from '../../src/record/recorder.js';
+
+const COMPLETION = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } });
+
+let upstream: Server;
+let upstreamUrl: string;
+let dir: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rb-record-same-folder-'));
+  upstream = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(COMPLETION);
+    });
+  });
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => upstream?.close(r));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('two recorders, one folder, the same start second', () => {
+  it('each writes every call it relayed, to a file of its own', async () => {
+    const out = join(dir, 'recorded');
+    const start = Date.UTC(2026, 11, 6, 15, 30, 0);
+    const recorder = (app: string) =>
+      startRecorder({ upstreams: { openai: { name: app, url: upstreamUrl } }, host: '127.0.0.1', port: 0, dir: out, tagHeaders: [], now: () => performance.now(), wallClock: () => start });
+    const a = await recorder('app-a');
+    const b = await recorder('app-b');
+    const call = (url: string, model: string) =>
+      fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.text());
+    await call(a.url, 'from-a');
+    await call(b.url, 'from-b');
+    await call(a.url, 'from-a');
+    const [sa, sb] = [await a.stop(1000), await b.stop(1000)];
+    expect([sa.calls, sb.calls]).toEqual([2, 1]);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(['record-20261206T153000Z-001.jsonl', 'record-20261206T153000Z-002.jsonl']);
+    const routes = files.map((f) => readFileSync(join(out, f), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { route: string }).route));
+    expect(routes).toEqual([['from-a', 'from-a'], ['from-b']]);
+    expect([...sa.files, ...sb.files].map((f) => [f.path, f.rows])).toEqual([
+      [join(out, files[0]!), 2],
+      [join(out, files[1]!), 1],
+    ]);
+  });
+});
