@@ -18,6 +18,9 @@ export interface RecordSummary {
   p50TtftMs: number | null;
   durationMs: number;
   files: WrittenFile[];
+  /** Calls relayed whose rows could not be written (the folder gone, the disk full, ...), and why the first could not. */
+  lostRows?: number;
+  writeError?: string;
 }
 
 const bump = (m: Record<string, number>, k: string) => {

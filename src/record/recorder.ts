@@ -45,6 +45,8 @@ export interface RecorderOptions {
   now: () => number;
   /** Epoch ms. */
   wallClock: () => number;
+  /** Told once, at the first row that cannot be written; calls are still relayed. */
+  onWriteError?: (e: unknown) => void;
 }
 
 export interface Recorder {
@@ -67,7 +69,7 @@ const dialectOf = (path: string): DialectName | undefined => (/\/chat\/completio
 export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
   const t0 = o.now();
   const k = o.timeScale ?? 1;
-  const writer = new TraceWriter({ dir: o.dir, startedAtMs: o.wallClock(), rotateBytes: o.rotateBytes, rotateMs: o.rotateMs, now: o.now });
+  const writer = new TraceWriter({ dir: o.dir, startedAtMs: o.wallClock(), rotateBytes: o.rotateBytes, rotateMs: o.rotateMs, now: o.now, onError: o.onWriteError });
   const stats = new RecordStats();
   const maxBody = o.maxBodyBytes ?? 32 * 1024 * 1024;
   const upstreams = Object.entries(o.upstreams).map(([dialect, u]) => {
@@ -236,7 +238,9 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       done.clear();
       closed = true;
       writer.close();
-      return stats.summary(writer.files, (o.now() - t0) * k);
+      const summary = stats.summary(writer.files, (o.now() - t0) * k);
+      if (writer.lostRows === 0 && writer.failure === undefined) return summary;
+      return { ...summary, lostRows: writer.lostRows, writeError: writer.failure instanceof Error ? writer.failure.message : String(writer.failure) };
     },
   };
 }

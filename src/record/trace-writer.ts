@@ -18,6 +18,8 @@ export interface TraceWriterOptions {
   rotateMs?: number;
   /** Monotonic ms, for rotation by age. */
   now: () => number;
+  /** Told of the first row that could not be written. */
+  onError?: (e: unknown) => void;
 }
 
 export interface WrittenFile {
@@ -48,9 +50,22 @@ export class TraceWriter {
     this.timer.unref();
   }
 
-  /** Appends one line (with its newline). */
+  /** Rows that could not be written (the folder gone, the disk full, ...); the first failure is `failure`. */
+  lostRows = 0;
+  failure: unknown;
+
+  /**
+   * Appends one line (with its newline). Never throws: a row that cannot be written is counted in
+   * `lostRows` (the first error kept in `failure`, and given to `onError`), and the next row tries
+   * again (a new file in a re-created folder, space freed), so the calls being relayed never stop.
+   */
   write(line: string): void {
-    if (this.fd < 0 || this.due()) this.rotate();
+    try {
+      if (this.fd < 0 || this.due()) this.rotate();
+    } catch (e) {
+      this.fail(e, 1);
+      return;
+    }
     const bytes = Buffer.byteLength(line);
     this.pending.push(line);
     this.pendingBytes += bytes;
@@ -59,24 +74,48 @@ export class TraceWriter {
     if (this.pendingBytes >= FLUSH_BYTES) this.flush();
   }
 
-  /** Writes buffered rows to the file. */
+  /** Writes buffered rows to the file; rows that cannot be are lost (counted), not thrown. */
   flush(): void {
     if (this.pending.length === 0 || this.fd < 0) return;
     const text = this.pending.join('');
+    const rows = this.pending.length;
+    const bytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
-    writeSync(this.fd, text);
+    try {
+      writeSync(this.fd, text);
+    } catch (e) {
+      this.current!.rows -= rows;
+      this.current!.bytes -= bytes;
+      this.fail(e, rows);
+    }
   }
 
   /** Flushes, fsyncs and closes the open file. */
   close(): void {
     clearInterval(this.timer);
     this.flush();
-    if (this.fd >= 0) {
-      fsyncSync(this.fd);
-      closeSync(this.fd);
-      this.fd = -1;
+    this.closeFile();
+  }
+
+  private closeFile(): void {
+    if (this.fd < 0) return;
+    const fd = this.fd;
+    this.fd = -1;
+    try {
+      fsyncSync(fd);
+    } catch (e) {
+      this.fail(e, 0);
+    } finally {
+      closeSync(fd);
     }
+  }
+
+  private fail(e: unknown, rows: number): void {
+    this.lostRows += rows;
+    if (this.failure !== undefined) return;
+    this.failure = e;
+    this.o.onError?.(e);
   }
 
   private due(): boolean {
@@ -87,9 +126,9 @@ export class TraceWriter {
   private rotate(): void {
     if (this.fd >= 0) {
       this.flush();
-      fsyncSync(this.fd);
-      closeSync(this.fd);
+      this.closeFile();
     }
+    mkdirSync(this.o.dir, { recursive: true }); // removed while recording: made again
     // Another recorder started in the same second with the same folder (two apps, one default
     // --out) owns that name: take the next free number rather than fail (and lose) this call's row.
     let path: string;

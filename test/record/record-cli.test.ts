@@ -74,6 +74,29 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('routebench record stopped by %s',
   });
 });
 
+describe('routebench record when its folder cannot be written', () => {
+  it('says so at the first lost row, prints the summary at Ctrl-C and exits 4 naming how many calls were not written', async () => {
+    const out = join(dir, 'replaced');
+    const { child, io, exited } = startCli(['--openai', `mock=${mock.url}/t/slow`, '--port', '0', '--out', out, '--rotate-mb', '0.000001']);
+    try {
+      const url = await waitFor(() => /record on (http:\/\/127\.0\.0\.1:\d+)/.exec(io.out)?.[1], 20_000, `record to start (stderr: ${io.err})`);
+      expect((await call(url, 0)).status).toBe(200);
+      rmSync(out, { recursive: true });
+      writeFileSync(out, 'not a folder\n');
+      expect((await call(url, 2)).status).toBe(200);
+      await waitFor(() => (io.err.includes('cannot write the trace') ? true : undefined), 10_000, 'the write error');
+      child.kill('SIGINT');
+      expect(await within(exited, 20_000, 'exit')).toBe(4);
+      expect(io.err).toMatch(/error: cannot write the trace in .*EEXIST.*; calls are still relayed but not recorded/);
+      expect(io.out).toMatch(/recorded 2 calls/);
+      expect(io.err).toMatch(/error: 1 of 2 recorded calls could not be written to /);
+      expect(io.err).not.toMatch(/internal error|this is a bug/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
 describe('routebench record usage errors', () => {
   it.each([
     [[], /record needs an upstream/],

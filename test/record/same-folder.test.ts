@@ -1,10 +1,11 @@
 /**
- * Two recorders writing into one folder (two apps started together, both with the default --out):
- * their file names carry the same start second, and neither may lose a call to the other's file.
+ * The recorder's folder under other hands: two recorders writing into one folder (two apps
+ * started together, both with the default --out), whose file names carry the same start second,
+ * and a folder removed or replaced while recording. No call may be lost without being counted.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,5 +56,29 @@ describe('two recorders, one folder, the same start second', () => {
       [join(out, files[0]!), 2],
       [join(out, files[1]!), 1],
     ]);
+  });
+});
+
+describe('the folder replaced while recording', () => {
+  it('rows that cannot be written are counted and said once, calls go on being relayed, and writing resumes when the folder can be made again', async () => {
+    const out = join(dir, 'replaced');
+    const errors: string[] = [];
+    // rotateBytes 1: every row opens a new file, so each one meets the folder as it is then
+    const rec = await startRecorder({ upstreams: { openai: { name: 'up', url: upstreamUrl } }, host: '127.0.0.1', port: 0, dir: out, tagHeaders: [], rotateBytes: 1, now: () => performance.now(), wallClock: () => Date.UTC(2026, 11, 6, 16), onWriteError: (e) => errors.push((e as Error).message) });
+    const call = (model: string) =>
+      fetch(`${rec.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.status);
+    expect(await call('one')).toBe(200);
+    rmSync(out, { recursive: true });
+    writeFileSync(out, 'someone put a file here\n');
+    expect([await call('two'), await call('three')]).toEqual([200, 200]);
+    rmSync(out);
+    expect(await call('four')).toBe(200);
+    const summary = await rec.stop(1000);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/EEXIST/);
+    expect(summary.lostRows).toBe(2);
+    expect(summary.writeError).toMatch(/EEXIST/);
+    const files = readdirSync(out);
+    expect(files.map((f) => (JSON.parse(readFileSync(join(out, f), 'utf8')) as { route: string }).route)).toEqual(['four']);
   });
 });

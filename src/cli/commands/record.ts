@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { parse as parseYaml } from 'yaml';
 import { portOption } from './common-options.js';
-import { ExitCode, inputError } from '../../errors.js';
+import { environmentError, ExitCode, inputError } from '../../errors.js';
 import { compilePolicy, dlpPolicySchema, type CompiledPolicy } from '../../dlp/policy.js';
 import { startRecorder, type RecordUpstream } from '../../record/recorder.js';
 import type { RecordSummary } from '../../record/record-stats.js';
@@ -142,6 +142,7 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
     timeScale: args['time-scale'],
     now: () => performance.now(),
     wallClock: () => Date.now(),
+    onWriteError: (e) => io.err(`error: cannot write the trace in ${args.out}: ${(e as Error).message ?? String(e)}; calls are still relayed but not recorded until it can be written again\n`),
   });
   const targets = [openai && `  /v1/chat/completions → ${openai.url}`, anthropic && `  /v1/messages         → ${anthropic.url}`].filter(Boolean).join('\n');
   const banner = `routebench record on ${rec.url} → ${args.out} (prompts: ${args['store-text'] ? 'redacted text' : 'hash and lengths only'}; Ctrl-C to stop)\n${targets}\n`;
@@ -156,5 +157,7 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
   const summary = await rec.stop(args.grace * 1000);
   if (args.json) io.out(`${JSON.stringify(summary)}\n`);
   else io.out(summaryText(summary));
+  if (summary.lostRows !== undefined)
+    throw environmentError('TRACE_NOT_WRITTEN', `${summary.lostRows.toLocaleString('en-US')} of ${summary.calls.toLocaleString('en-US')} recorded calls could not be written to ${args.out}: ${summary.writeError ?? 'unknown error'}`, 'keep the --out folder in place and writable while recording (space, permissions), and record again');
   return ExitCode.ok;
 }
