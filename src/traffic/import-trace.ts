@@ -28,8 +28,8 @@ export function toTraceLine(r: TrafficRequest): string {
 
 /**
  * Writes the trace to a temporary file beside `outFile` and renames it into place only when every
- * row was converted: a failed import (a bad row, a full disk, Ctrl-C) leaves an existing `outFile`
- * as it was and no partial file behind (rename within one folder is atomic on POSIX:
+ * row was converted and there is at least one: a failed import (a bad row, a full disk, Ctrl-C,
+ * no request at all) leaves an existing `outFile` as it was and no partial file behind (rename within one folder is atomic on POSIX:
  * https://pubs.opengroup.org/onlinepubs/9799919799/functions/rename.html).
  */
 export async function importTrace(opts: TraceOptions, outFile: string, control: { signal?: AbortSignal } = {}): Promise<TrafficStats> {
@@ -64,6 +64,8 @@ export async function importTrace(opts: TraceOptions, outFile: string, control: 
       await once(out, 'close').catch(() => undefined);
     }
     if (failure) throw environmentFailure(failure, outFile) ?? failure;
+    // No request (a window or filter that kept none): a failed import too, so outFile stays as it was.
+    if (stats.rows === 0) return stats;
     renameSync(tmp, outFile);
     done = true;
   } finally {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -199,12 +199,33 @@ describe('routebench import: errors', () => {
     expect(r.stderr).toContain('trace not found');
   });
 
-  it('no requests produced → exit 2 with a warning', async () => {
+  it('no requests produced → exit 2, and an earlier output is left as it was (it was replaced by an empty file)', async () => {
     const out = tmp.path('x.jsonl');
+    expect((await cli('import', azureSlice, '--format', 'azure', '-o', out, '--limit', '2')).code).toBe(0);
+    const before = readFileSync(out, 'utf8');
     const r = await cli('import', azureSlice, '--format', 'azure', '-o', out, '--start', '2h');
     expect(r.code).toBe(2);
-    expect(r.stdout).toBe(`wrote 0 requests to ${out}\n`);
-    expect(r.stderr).toBe(`warning: ${azureSlice} produced no requests\n`);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`error: ${azureSlice} produced no requests; ${out} was not written\n`);
+    expect(readFileSync(out, 'utf8')).toBe(before);
+    expect(readdirSync(tmp.path('.')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it.each([
+    ['the input itself', (input: string) => input, (input: string) => `import would overwrite its input ${input}`],
+    ['a file of the user', () => 'notes.md', (_: string, out: string) => `${out} exists and is not a routebench trace; it was left untouched`],
+    ['a folder', () => 'folder', (_: string, out: string) => `-o ${out} is a folder; -o names the trace file to write`],
+  ])('-o naming %s is refused (exit 2) and nothing is changed', async (_what, name, message) => {
+    const input = tmp.write('spend.csv', readFileSync(azureSlice, 'utf8'));
+    const out = name(input) === input ? input : tmp.path(name(input));
+    if (name(input) === 'notes.md') tmp.write('notes.md', 'my notes\n');
+    if (name(input) === 'folder') mkdirSync(out);
+    const before = existsSync(out) && !statSync(out).isDirectory() ? readFileSync(out, 'utf8') : undefined;
+    const r = await cli('import', input, '--format', 'azure', '-o', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message(input, out));
+    if (before !== undefined) expect(readFileSync(out, 'utf8')).toBe(before);
+    expect(readdirSync(tmp.path('.')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   // BUG (src/traffic/read-trace.ts:100 with src/cli/commands/import.ts:32,61: no validation): the limit is checked

@@ -1,4 +1,6 @@
 /** `routebench import <input> --format azure|mooncake|burstgpt -o trace.jsonl`: convert a public trace. */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
 import type { Argv } from 'yargs';
 import { seedOption } from './common-options.js';
 import { ExitCode, inputError } from '../../errors.js';
@@ -38,6 +40,48 @@ export function importBuilder(y: Argv): Argv<ImportArgs> {
     .option('on-bad-row', { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'what a malformed row does' }) as unknown as Argv<ImportArgs>;
 }
 
+/** The first line of a file (up to 64 KiB), or undefined when it cannot be read. */
+function firstLine(file: string): string | undefined {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(65_536);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      const text = buf.subarray(0, n).toString('utf8').replace(/^\ufeff/, '');
+      return text.slice(0, (text.indexOf('\n') + 1 || text.length + 1) - 1);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refuses (exit 2, before reading anything) an output that is the input, a folder, or an existing
+ * file that is not a routebench trace: the import replaces its output, and those are the user's.
+ */
+function checkOutput(input: string, output: string): void {
+  if (path.resolve(input) === path.resolve(output)) throw inputError('BAD_OPTION', `import would overwrite its input ${input}`, [], 'write the trace elsewhere, e.g. -o traces/imported.jsonl');
+  let st;
+  try {
+    st = statSync(output);
+  } catch {
+    return;
+  }
+  if (st.isDirectory()) throw inputError('BAD_OPTION', `-o ${output} is a folder; -o names the trace file to write`, [], `e.g. -o ${path.join(output, 'imported.jsonl')}`);
+  if (st.size === 0) return;
+  const line = firstLine(output);
+  let row: unknown;
+  try {
+    row = line === undefined ? undefined : JSON.parse(line);
+  } catch {
+    row = undefined;
+  }
+  if (!(typeof row === 'object' && row !== null && 'arrival_ms' in row))
+    throw inputError('BAD_OPTION', `${output} exists and is not a routebench trace; it was left untouched`, [], 'write the trace elsewhere with -o, or remove that file first');
+}
+
 export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   const duration = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
@@ -54,6 +98,7 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
     if (i <= 0) throw inputError('BAD_OPTION', `--tag "${t}" must look like key=value`);
     tags[t.slice(0, i)] = t.slice(i + 1);
   }
+  checkOutput(args.input, args.output);
   const controller = new AbortController();
   const off = io.onInterrupt(() => controller.abort());
   let stats;
@@ -82,10 +127,10 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   } finally {
     off();
   }
-  io.out(`wrote ${stats.rows.toLocaleString('en-US')} requests to ${args.output}${stats.skippedRows ? ` (${stats.skippedRows} bad rows skipped)` : ''}\n`);
   if (stats.rows === 0) {
-    io.err(`warning: ${args.input} produced no requests\n`);
+    io.err(`error: ${args.input} produced no requests${stats.skippedRows ? ` (${stats.skippedRows} bad rows skipped)` : ''}; ${args.output} was not written\n`);
     return ExitCode.usage;
   }
+  io.out(`wrote ${stats.rows.toLocaleString('en-US')} requests to ${args.output}${stats.skippedRows ? ` (${stats.skippedRows} bad rows skipped)` : ''}\n`);
   return ExitCode.ok;
 }

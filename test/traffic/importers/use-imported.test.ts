@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.js';
@@ -32,12 +32,12 @@ describe('routebench import --format <log source>', () => {
     expect(ok).toMatchObject({ code: 0, stdout: `wrote 3 requests to ${out}\n` });
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
 
-    writeFileSync(out, 'previous contents\n');
+    const previous = readFileSync(out, 'utf8'); // an earlier import (a file that is not a trace is refused before reading)
     const bad = tmp.write('bad.jsonl', `${readFileSync(logFixture('portkey/logs.jsonl'), 'utf8')}{"created_at": "soon"}\n`);
     const failed = await cli('import', bad, '--format', 'portkey', '-o', out);
     expect(failed.code).toBe(2);
     expect(failed.stderr).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:1 +row 5 +created_at must be an ISO time such as "2026-03-01T10:00:00.123Z", got "soon"\n`));
-    expect(readFileSync(out, 'utf8')).toBe('previous contents\n');
+    expect(readFileSync(out, 'utf8')).toBe(previous);
     expect(readdirSync(tmp.dir).sort()).toEqual(['bad.jsonl', 'portkey.jsonl']);
   });
 });
