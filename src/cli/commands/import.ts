@@ -1,4 +1,4 @@
-/** `routebench import <input> --format azure|mooncake|burstgpt -o trace.jsonl`: convert a public trace. */
+/** `routebench import <input> --format <format> -o trace.jsonl`: convert a public trace or a gateway's logs. */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';

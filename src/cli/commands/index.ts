@@ -88,7 +88,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     usage: 'import <input>',
-    describe: 'convert an Azure, Mooncake or BurstGPT trace to routebench JSONL',
+    describe: 'convert a public trace (Azure, Mooncake, BurstGPT) or your gateway logs (OTel GenAI, LiteLLM, OpenRouter, Portkey) to routebench JSONL',
     load: () => import('./import.js').then((m) => ({ builder: m.importBuilder, handler: m.importHandler })),
   },
   {
