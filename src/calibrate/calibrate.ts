@@ -5,6 +5,8 @@
  * target's everyday error rate.
  */
 import { openStore } from '../store/open-store.js';
+import { inputError } from '../errors.js';
+import { formatDuration } from '../scenario/duration.js';
 import { bucketWidth, detectIncidents, type DetectedIncident } from './incidents.js';
 import { fitTarget, type TargetFit } from './fit-target.js';
 import { loadObserved } from './observed-table.js';
@@ -25,12 +27,19 @@ export interface Calibration {
   incidents: DetectedIncident[];
 }
 
+/** The most incident buckets a span may have (a year at 30 s; ~100 MB while they are looked at). */
+const MAX_BUCKETS = 1_100_000;
+
 export async function calibrate(files: readonly string[], o: { bucketMs?: number } = {}): Promise<Calibration> {
   const store = await openStore(':memory:');
   try {
     const load = await loadObserved(store, files);
     const [busiest] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM obs GROUP BY target ORDER BY 1 DESC LIMIT 1`);
     const bucketMs = o.bucketMs ?? bucketWidth(load.spanMs, busiest?.n);
+    // Incidents are looked for in every bucket of the span: a span of years at 5-minute buckets (a
+    // row far from the rest, arrival_ms written in ns) took gigabytes, or failed inside DuckDB.
+    if (load.spanMs / bucketMs > MAX_BUCKETS)
+      throw inputError('TRACE_SPAN', `${files.join(', ')}: the calls span ${formatDuration(Math.round(load.spanMs))}, ${Math.ceil(load.spanMs / bucketMs).toLocaleString('en-US')} incident buckets of ${formatDuration(bucketMs)}`, [], `look for a row far from the others or arrival_ms in other units (arrival_ms is ms from the start; the earliest and latest: jq -s 'map(.arrival_ms) | [min, max]'); or give a wider --bucket (at most ${MAX_BUCKETS.toLocaleString('en-US')} buckets)`);
     const incidents: DetectedIncident[] = [];
     const targets: TargetFit[] = [];
     for (const target of load.targets) {

@@ -48,7 +48,8 @@ const SIGNIFICANT = -4;
 export function bucketWidth(spanMs: number, calls = Infinity): number {
   const raw = Math.min(Math.max(spanMs / 240, (20 * spanMs) / calls, 1000), 300_000);
   const pow = 10 ** Math.floor(Math.log10(raw));
-  return [1, 2, 5, 10].map((m) => m * pow).find((w) => w >= raw)!;
+  // rounded up to 1, 2 or 5 × a power of ten, but never past 5 min (300 s rounded up was 500 s)
+  return Math.min([1, 2, 5, 10].map((m) => m * pow).find((w) => w >= raw)!, 300_000);
 }
 
 /** Runs of flagged buckets (a one-bucket gap is bridged). */

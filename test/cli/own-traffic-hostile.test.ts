@@ -124,3 +124,25 @@ describe('calibrate on a trace a user has been at', () => {
     expect(missing.io.stderr).toContain(`${join(dir, 'no-such.jsonl')}  trace not found`);
   });
 });
+
+describe('calibrate on a trace whose times are far apart', () => {
+  const row = (arrival: number, ok: boolean) => JSON.stringify({ arrival_ms: arrival, route: 'm', input_tokens: 10, output_tokens: 5, recorded: { ok, status: ok ? 200 : 500, latency_ms: 100, target: 'x' } });
+
+  it('a span of incident buckets past the bound (arrival_ms in other units) is exit 2 naming the span, not an internal error', async () => {
+    const file = join(dir, 'ns-as-ms.jsonl');
+    writeFileSync(file, `${Array.from({ length: 40 }, (_, i) => row(i * 1e15, i % 7 !== 0)).join('\n')}\n`);
+    const io = memoryIo();
+    expect(await runCli(['calibrate', file, '-o', join(dir, 'ns-as-ms.yaml')], io)).toBe(2);
+    expect(io.stderr).toMatch(/the calls span [\dhms]+, [\d,]+ incident buckets of 5m/);
+    expect(io.stderr).not.toMatch(/internal error|this is a bug/);
+  });
+
+  it('a long recording gets buckets of at most 5 minutes, as documented (a 2-day span had 8m20s buckets)', async () => {
+    // 2 days, a call every 10 s: the raw width is the span / 240 = 12 min, capped at 5 min
+    const file = join(dir, 'two-days.jsonl');
+    writeFileSync(file, `${Array.from({ length: 17_281 }, (_, i) => row(i * 10_000, i % 50 !== 0)).join('\n')}\n`);
+    const io = memoryIo();
+    expect(await runCli(['calibrate', file, '-o', join(dir, 'two-days.yaml'), '--json'], io)).toBe(0);
+    expect((JSON.parse(io.stdout) as { bucketMs: number }).bucketMs).toBe(300_000);
+  });
+});
