@@ -118,8 +118,15 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
     );
   out.push('', '| target | share recorded | share simulated |', '| --- | ---: | ---: |');
   for (const s of b.shares) out.push(`| ${s.target} | ${(s.recorded * 100).toFixed(1)}% | ${(s.simulated * 100).toFixed(1)}% |`);
-  const worst = b.overTime.filter((t) => t.recorded !== null && t.simulated !== null && t.n >= 20).reduce((m, t) => Math.max(m, Math.abs(t.recorded! - t.simulated!)), 0);
-  out.push('', `Success over time (${b.bucketMs / 1000} s buckets with 20+ calls): the largest gap is ${(worst * 100).toFixed(1)} pp.`, '');
+  const compared = b.overTime.filter((t) => t.recorded !== null && t.simulated !== null && t.n >= 20);
+  const worst = compared.reduce((m, t) => Math.max(m, Math.abs(t.recorded! - t.simulated!)), 0);
+  out.push(
+    '',
+    compared.length === 0
+      ? `Success over time: no ${b.bucketMs / 1000} s bucket holds 20+ recorded calls, too few to compare (a longer or busier recording is needed).`
+      : `Success over time (${b.bucketMs / 1000} s buckets with 20+ calls): the largest gap is ${(worst * 100).toFixed(1)} pp.`,
+    '',
+  );
   return out.join('\n');
 }
 
