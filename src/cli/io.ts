@@ -14,9 +14,10 @@ export interface Io {
   env: Readonly<Record<string, string | undefined>>;
   /**
    * Ctrl-C: the run command subscribes to stop gracefully. A second Ctrl-C exits at once, after
-   * `onForce` (if given) had up to FORCE_GRACE_MS to record what it can (runs marked interrupted).
+   * `onForce` (if given) had up to FORCE_GRACE_MS to record what it can (runs marked interrupted;
+   * `forceNote` says what it does instead, for commands without runs).
    */
-  onInterrupt(handler: () => void, onForce?: () => Promise<void>): () => void;
+  onInterrupt(handler: () => void, onForce?: () => Promise<void>, forceNote?: string): () => void;
 }
 
 /** How long a second Ctrl-C waits for `onForce` before exiting anyway. */
@@ -51,13 +52,13 @@ export function processIo(): Io {
     interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
     colour: colourWanted(Boolean(process.stdout.isTTY) && Boolean(process.stderr.isTTY), process.env),
     env: process.env,
-    onInterrupt(handler, onForce) {
+    onInterrupt(handler, onForce, forceNote) {
       let count = 0;
       const listener = () => {
         count++;
         if (count === 1) handler();
         else if (count === 2) {
-          err(onForce ? '\nsecond Ctrl-C: exiting now; unfinished runs are marked interrupted (press again to skip even that)\n' : '\nsecond Ctrl-C: exiting now\n');
+          err(onForce ? `\nsecond Ctrl-C: exiting now; ${forceNote ?? 'unfinished runs are marked interrupted'} (press again to skip even that)\n` : '\nsecond Ctrl-C: exiting now\n');
           const exit = () => process.exit(130);
           setTimeout(exit, FORCE_GRACE_MS).unref();
           void (onForce?.() ?? Promise.resolve()).catch(() => undefined).finally(exit);

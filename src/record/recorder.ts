@@ -54,6 +54,8 @@ export interface Recorder {
   readonly stats: RecordStats;
   /** Stops accepting calls, lets open ones finish for up to `graceMs`, then closes the files. */
   stop(graceMs: number): Promise<RecordSummary>;
+  /** Ends the grace period of a stop in progress now (a second Ctrl-C): open calls are cut, and recorded as cut. */
+  hurry(): void;
 }
 
 /** A call that is not recorded (not a dialect path, refused): only its place in the order. */
@@ -209,6 +211,9 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
   return {
     url: `http://${host}:${addr.port}`,
     stats,
+    hurry() {
+      drained?.();
+    },
     async stop(graceMs) {
       stopping = true;
       server.close();

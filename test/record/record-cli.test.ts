@@ -4,7 +4,7 @@
  * are usage errors (exit 2) with a plain message.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,33 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('routebench record stopped by %s',
   });
 });
 
+describe('routebench record stopped by a second Ctrl-C', () => {
+  it('cuts the open call at once, still writes its row (client_closed) and the summary, and exits 130', async () => {
+    const out = join(dir, 'twice');
+    const { child, io, exited } = startCli(['--openai', `mock=${mock.url}/t/slow`, '--port', '0', '--out', out, '--grace', '60']);
+    try {
+      const url = await waitFor(() => /record on (http:\/\/127\.0\.0\.1:\d+)/.exec(io.out)?.[1], 20_000, `record to start (stderr: ${io.err})`);
+      const before = mock.service.hits.since(0).length;
+      // 600 ms to the first token, then 2,000 tokens at 200/s: open for ~10 s, far longer than this test waits
+      const open = fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 2000, stream: true, messages: [{ role: 'user', content: 'long' }] }) })
+        .then((r) => r.text())
+        .catch(() => 'cut');
+      await waitFor(() => (mock.service.hits.since(0).length > before ? true : undefined), 10_000, 'the call to reach the mock');
+      child.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 200));
+      child.kill('SIGINT');
+      expect(await within(exited, 8_000, 'record to exit well before its 60 s grace')).toBe(130);
+      await open;
+      expect(io.err).toContain('second Ctrl-C: exiting now; open calls are cut and recorded as cut');
+      expect(io.out).toMatch(/recorded 1 calls in [\d.]+ s: 0 ok, 1 streamed/);
+      const rows = readdirSync(out).flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l) as { recorded: { ok: boolean; client_closed?: boolean } });
+      expect(rows.map((r) => [r.recorded.ok, r.recorded.client_closed])).toEqual([[false, true]]);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
 describe('routebench record when its folder cannot be written', () => {
   it('says so at the first lost row, prints the summary at Ctrl-C and exits 4 naming how many calls were not written', async () => {
     const out = join(dir, 'replaced');
@@ -81,6 +108,8 @@ describe('routebench record when its folder cannot be written', () => {
     try {
       const url = await waitFor(() => /record on (http:\/\/127\.0\.0\.1:\d+)/.exec(io.out)?.[1], 20_000, `record to start (stderr: ${io.err})`);
       expect((await call(url, 0)).status).toBe(200);
+      // the first row on disk (rows are written when the call has ended, and flushed within 200 ms)
+      await waitFor(() => (existsSync(out) && readdirSync(out).some((f) => readFileSync(join(out, f), 'utf8').length > 0) ? true : undefined), 10_000, 'the first row');
       rmSync(out, { recursive: true });
       writeFileSync(out, 'not a folder\n');
       expect((await call(url, 2)).status).toBe(200);

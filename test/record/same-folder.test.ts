@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecorder } from '../../src/record/recorder.js';
+import { waitFor } from '../helpers/mock-servers.js';
 
 const COMPLETION = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } });
 
@@ -68,6 +69,8 @@ describe('the folder replaced while recording', () => {
     const call = (model: string) =>
       fetch(`${rec.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.status);
     expect(await call('one')).toBe(200);
+    // the first row on disk (written when the call has ended, flushed within 200 ms) before the folder goes
+    await waitFor(() => (readdirSync(out).some((f) => readFileSync(join(out, f), 'utf8').length > 0) ? true : undefined), 10_000, 'the first row');
     rmSync(out, { recursive: true });
     writeFileSync(out, 'someone put a file here\n');
     expect([await call('two'), await call('three')]).toEqual([200, 200]);

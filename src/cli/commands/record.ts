@@ -148,15 +148,31 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
   const banner = `routebench record on ${rec.url} → ${args.out} (prompts: ${args['store-text'] ? 'redacted text' : 'hash and lengths only'}; Ctrl-C to stop)\n${targets}\n`;
   if (args.json) io.err(banner);
   else io.out(banner);
+  // Ctrl-C stops (open calls get --grace to finish); a second one cuts them now, and the rows of
+  // every call, cut ones included, are still written and summed up before the exit (130).
+  let stopped: Promise<RecordSummary> | undefined;
+  let printed = false;
+  const print = (summary: RecordSummary) => {
+    if (printed) return;
+    printed = true;
+    if (args.json) io.out(`${JSON.stringify(summary)}\n`);
+    else io.out(summaryText(summary));
+  };
+  let off = () => {};
   await new Promise<void>((resolve) => {
-    const off = io.onInterrupt(() => {
-      off();
-      resolve();
-    });
+    off = io.onInterrupt(
+      () => resolve(),
+      async () => {
+        rec.hurry();
+        if (stopped) print(await stopped);
+      },
+      'open calls are cut and recorded as cut',
+    );
   });
-  const summary = await rec.stop(args.grace * 1000);
-  if (args.json) io.out(`${JSON.stringify(summary)}\n`);
-  else io.out(summaryText(summary));
+  stopped = rec.stop(args.grace * 1000);
+  const summary = await stopped;
+  off();
+  print(summary);
   if (summary.lostRows !== undefined)
     throw environmentError('TRACE_NOT_WRITTEN', `${summary.lostRows.toLocaleString('en-US')} of ${summary.calls.toLocaleString('en-US')} recorded calls could not be written to ${args.out}: ${summary.writeError ?? 'unknown error'}`, 'keep the --out folder in place and writable while recording (space, permissions), and record again');
   return ExitCode.ok;
