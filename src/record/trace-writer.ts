@@ -5,7 +5,7 @@
  * call. File names carry the recording's start and a sequence number:
  * `record-20261206T153000Z-001.jsonl`.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface TraceWriterOptions {
@@ -77,6 +77,8 @@ export class TraceWriter {
   /** Writes buffered rows to the file; rows that cannot be are lost (counted), not thrown. */
   flush(): void {
     if (this.pending.length === 0 || this.fd < 0) return;
+    this.reopenIfRemoved();
+    if (this.fd < 0) return;
     const text = this.pending.join('');
     const rows = this.pending.length;
     const bytes = this.pendingBytes;
@@ -109,6 +111,35 @@ export class TraceWriter {
     } finally {
       closeSync(fd);
     }
+  }
+
+  /**
+   * The open file was removed (its folder cleaned up while recording): the rows already in it are
+   * gone (counted as lost), and the buffered ones go to a new file in the folder made again.
+   */
+  private reopenIfRemoved(): void {
+    let removed = false;
+    try {
+      removed = fstatSync(this.fd).nlink === 0;
+    } catch {
+      return;
+    }
+    if (!removed) return;
+    const gone = this.current!;
+    closeSync(this.fd);
+    this.fd = -1;
+    this.files.splice(this.files.indexOf(gone), 1);
+    this.fail(new Error(`${gone.path} was removed while recording`), gone.rows - this.pending.length);
+    try {
+      this.rotate();
+    } catch (e) {
+      this.fail(e, this.pending.length);
+      this.pending = [];
+      this.pendingBytes = 0;
+      return;
+    }
+    this.current!.rows = this.pending.length;
+    this.current!.bytes = this.pendingBytes;
   }
 
   private fail(e: unknown, rows: number): void {

@@ -85,3 +85,22 @@ describe('the folder replaced while recording', () => {
     expect(files.map((f) => (JSON.parse(readFileSync(join(out, f), 'utf8')) as { route: string }).route)).toEqual(['four']);
   });
 });
+
+describe('the folder removed while recording', () => {
+  it('the rows in the removed file are counted as lost (not listed as written), and the next ones go to a new file', async () => {
+    const out = join(dir, 'removed');
+    const errors: string[] = [];
+    const rec = await startRecorder({ upstreams: { openai: { name: 'up', url: upstreamUrl } }, host: '127.0.0.1', port: 0, dir: out, tagHeaders: [], now: () => performance.now(), wallClock: () => Date.UTC(2026, 11, 6, 17), onWriteError: (e) => errors.push((e as Error).message) });
+    const call = (model: string) =>
+      fetch(`${rec.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.status);
+    expect([await call('one'), await call('two')]).toEqual([200, 200]);
+    await waitFor(() => (readdirSync(out).some((f) => readFileSync(join(out, f), 'utf8').split('\n').length > 2) ? true : undefined), 10_000, 'both rows on disk');
+    rmSync(out, { recursive: true });
+    expect(await call('three')).toBe(200);
+    const summary = await rec.stop(1000);
+    expect(errors).toEqual([`${join(out, 'record-20261206T170000Z-001.jsonl')} was removed while recording`]);
+    expect(summary.lostRows).toBe(2);
+    expect(summary.files.map((f) => [f.path, f.rows])).toEqual([[join(out, 'record-20261206T170000Z-002.jsonl'), 1]]);
+    expect(readFileSync(join(out, 'record-20261206T170000Z-002.jsonl'), 'utf8')).toMatch(/^\{"arrival_ms":[\d.]+,"route":"three"/);
+  });
+});

@@ -142,7 +142,7 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
     timeScale: args['time-scale'],
     now: () => performance.now(),
     wallClock: () => Date.now(),
-    onWriteError: (e) => io.err(`error: cannot write the trace in ${args.out}: ${(e as Error).message ?? String(e)}; calls are still relayed but not recorded until it can be written again\n`),
+    onWriteError: (e) => io.err(`error: cannot write the trace in ${args.out}: ${(e as Error).message ?? String(e)}; calls are still relayed; rows that cannot be written are counted, and said again when recording stops\n`),
   });
   const targets = [openai && `  /v1/chat/completions → ${openai.url}`, anthropic && `  /v1/messages         → ${anthropic.url}`].filter(Boolean).join('\n');
   const banner = `routebench record on ${rec.url} → ${args.out} (prompts: ${args['store-text'] ? 'redacted text' : 'hash and lengths only'}; Ctrl-C to stop)\n${targets}\n`;
