@@ -132,6 +132,9 @@ describe('routebench record usage errors', () => {
     [['--openai', 'not a url'], /--openai "not a url" is not an http\(s\) URL/],
     [['--openai', 'http://127.0.0.1:1', '--host', '0.0.0.0'], /--host 0\.0\.0\.0 is not a loopback address/],
     [['--openai', 'http://127.0.0.1:1', '--dlp', 'p.yaml'], /--dlp applies to --store-text/],
+    [['--openai', 'http://127.0.0.1:1', '--port', '0', '--tag-header', '=team'], /--tag-header "=team" must be header\[=tag\]/],
+    [['--openai', 'http://127.0.0.1:1', '--port', '0', '--tag-header', 'x-team='], /--tag-header "x-team=" must be header\[=tag\]/],
+    [['--openai', 'http://127.0.0.1:1', '--port', '0', '--tag-header', 'x team=team'], /--tag-header "x team=team" must be header\[=tag\]/],
   ])('%j exits 2', async (args, message) => {
     const { io, exited } = startCli(args as string[]);
     expect(await within(exited, 20_000, 'exit')).toBe(2);

@@ -127,6 +127,10 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
     const [header, tag] = h.split('=', 2) as [string, string | undefined];
     return { header: header.trim().toLowerCase(), tag: (tag ?? header.replace(/^x-/i, '')).trim() };
   });
+  // an HTTP field name (RFC 9110 token) and a tag name: anything else would never match, or write an empty tag
+  const unusable = args['tag-header'].find((h, i) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(tagHeaders[i]!.header) || !/^[\w.-]+$/.test(tagHeaders[i]!.tag) || h.split('=').length > 2);
+  if (unusable !== undefined)
+    throw inputError('BAD_OPTION', `--tag-header ${JSON.stringify(unusable)} must be header[=tag]: an HTTP header name, and a tag name of letters, digits, _, . or -`, [], 'e.g. --tag-header x-project=project');
   const secret = tagHeaders.find((t) => CREDENTIAL_HEADERS.test(t.header));
   if (secret) throw inputError('BAD_OPTION', `--tag-header ${secret.header}: that header carries credentials, and tags are written to the trace and the summary`, [], 'tag by a header that names the caller, e.g. --tag-header x-project=project');
   const rec = await startRecorder({
