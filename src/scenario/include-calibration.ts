@@ -36,7 +36,7 @@ export function includeCalibration(scenario: YamlSource, file: string): Included
     return problem(`cannot read ${rel}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (paths are relative to the scenario)' : (e as Error).message}`);
   }
   if (text.trim() === '') return problem(`${rel} is empty (a calibration file has targets and incidents, as routebench calibrate writes it)`);
-  const calFile = path.join(path.dirname(file), rel);
+  const calFile = path.isAbsolute(rel) ? rel : path.join(path.dirname(file), rel);
   const calSource = parseYamlSource(text, calFile);
   if (calSource.value === undefined || calSource.problems.length > 0) return { value, text: '', problems: calSource.problems };
   const cal = calSource.value;

@@ -27,6 +27,14 @@ const include = (calibration: string, value: Record<string, unknown> = {}) => {
 };
 
 describe('calibration: includes', () => {
+  it('a problem in a calibration file given by an absolute path is located in that file (its path was joined onto the scenario folder again)', () => {
+    const abs = join(dir, 'cal.yaml');
+    writeFileSync(abs, 'targetz: {}\n');
+    const source = { value: { calibration: abs }, problems: [], locate: () => ({ line: 3, col: 14 }) };
+    const r = includeCalibration(source, scenario);
+    expect(r.problems).toEqual([expect.objectContaining({ file: abs, line: 1, path: 'targetz' })]);
+  });
+
   it('a key calibrate never writes is a problem naming it, not silently dropped', () => {
     const r = include('targetz:\n  a: { provider: openai, model: gpt-4o-mini }\n');
     expect(r.problems).toHaveLength(1);
