@@ -130,7 +130,9 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       if (open.size === 0) drained?.();
     };
     const relay = new RelayCall(res, dialects[dialect ?? 'openai'], stream, o.now, finished);
-    up.pool.dispatch({ path: `${up.base}${path}`, method: (req.method ?? 'GET') as 'POST', headers, body: raw.length > 0 ? raw : undefined }, relay);
+    // an upstream given as the SDKs' base URL (https://api.openai.com/v1) and an app calling /v1/...: one /v1, not two
+    const upstreamPath = up.base.endsWith('/v1') && path.startsWith('/v1/') ? `${up.base.slice(0, -3)}${path}` : `${up.base}${path}`;
+    up.pool.dispatch({ path: upstreamPath, method: (req.method ?? 'GET') as 'POST', headers, body: raw.length > 0 ? raw : undefined }, relay);
   };
 
   const recordedCall = (dialect: DialectName, body: Record<string, unknown>, req: IncomingMessage, r: RelayResult, arrival: number, stream: boolean, upstream: string): RecordedCall => {

@@ -1,0 +1,54 @@
+/**
+ * The upstream URL as users copy it: with or without the `/v1` the SDKs put in their base URL
+ * (OPENAI_BASE_URL=https://api.openai.com/v1, OpenRouter's https://openrouter.ai/api/v1). The app
+ * calls the recorder at /v1/...; the upstream must get one /v1, not /v1/v1 (a 404 on every call).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRecorder } from '../../src/record/recorder.js';
+
+const COMPLETION = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } });
+
+let upstream: Server;
+let origin: string;
+let dir: string;
+const seen: string[] = [];
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'rb-record-path-'));
+  upstream = createServer((req, res) => {
+    seen.push(req.url!);
+    req.resume();
+    req.on('end', () => {
+      const known = req.url!.endsWith('/v1/chat/completions') && !req.url!.includes('/v1/v1/');
+      res.writeHead(known ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(known ? COMPLETION : '{"error":{"message":"not found"}}');
+    });
+  });
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => upstream?.close(r));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the upstream path', () => {
+  it.each([
+    ['', '/v1/chat/completions'],
+    ['/v1', '/v1/chat/completions'],
+    ['/api', '/api/v1/chat/completions'],
+    ['/api/v1/', '/api/v1/chat/completions'],
+  ])('upstream %j: the app calling /v1/chat/completions reaches %s', async (base, expected) => {
+    const rec = await startRecorder({ upstreams: { openai: { name: 'up', url: `${origin}${base}` } }, host: '127.0.0.1', port: 0, dir: join(dir, `r${seen.length}`), tagHeaders: [], now: () => performance.now(), wallClock: () => Date.now() });
+    const before = seen.length;
+    const status = await fetch(`${rec.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.status);
+    const summary = await rec.stop(1000);
+    expect(seen.slice(before)).toEqual([expected]);
+    expect(status).toBe(200);
+    expect(summary.ok).toBe(1);
+  });
+});
