@@ -3,7 +3,7 @@
  * option values, output paths that are not what the command writes, malformed trace lines. Each
  * must end in its documented exit code with a plain message, and leave the user's files as they were.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,19 @@ describe('calibrate -o', () => {
     expect(await runCli(['calibrate', sample, '-o', out], memoryIo())).toBe(0);
     expect(await runCli(['calibrate', sample, '-o', out, '--bucket', '2s'], memoryIo())).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^# Written by routebench calibrate/);
+  });
+
+  it('an -o calibrate cannot write is exit 4 with a hint naming -o (not --db / --out, which calibrate does not have)', async () => {
+    let folder = '/sys'; // root ignores modes: a pseudo file system
+    if (process.getuid?.() !== 0) {
+      folder = join(dir, 'read-only');
+      mkdirSync(folder);
+      chmodSync(folder, 0o555);
+    }
+    const io = memoryIo();
+    expect(await runCli(['calibrate', sample, '-o', join(folder, 'cal.yaml')], io)).toBe(4);
+    expect(io.stderr).toMatch(/hint: .*with -o/);
+    expect(io.stderr).not.toMatch(/--db|--out/);
   });
 
   it('-o naming a folder is a usage error (exit 2) that names the fix, and leaves no temp file beside it', async () => {

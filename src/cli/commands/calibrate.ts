@@ -6,7 +6,7 @@
 import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode, environmentFailure } from '../../errors.js';
+import { ExitCode, environmentFailure, HarnessError } from '../../errors.js';
 import { calibrate } from '../../calibrate/calibrate.js';
 import { calibrationYaml } from '../../calibrate/calibration-yaml.js';
 import { fitReport } from '../../calibrate/fit-report.js';
@@ -38,7 +38,9 @@ function writeAtomic(file: string, text: string): void {
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw environmentFailure(e, file) ?? e;
+    const env = environmentFailure(e, file);
+    // the generic hint names --db / --out, which calibrate does not have
+    throw env ? new HarnessError(env.code, env.message, { hint: (env.hint ?? '').replace(/--db \/ --out|--db|--out/g, '-o'), exitCode: env.exitCode, cause: e }) : e;
   }
 }
 
