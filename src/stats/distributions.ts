@@ -5,9 +5,12 @@
  * for proportions (Wilson, Newcombe) are in wilson.ts.
  */
 
-/** Standard normal CDF, via the Chebyshev fit of erfc in Numerical Recipes (fractional error < 1.2e-7). */
+/**
+ * Standard normal CDF, via the Chebyshev fit of erfc in Numerical Recipes (fractional error < 1.2e-7):
+ * Φ(z) = 1 − erfc(z/√2)/2, the fit taken at x = |z|/√2 (t = 1/(1 + x/2), exp(−x² + …) with x² = z²/2).
+ */
 export function normalCdf(z: number): number {
-  const t = 1 / (1 + 0.5 * Math.abs(z));
+  const t = 1 / (1 + (0.5 * Math.abs(z)) / Math.SQRT2);
   const y =
     t *
     Math.exp(
