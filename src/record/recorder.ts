@@ -146,7 +146,8 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
     return {
       arrivalMs: (arrival - t0) * k,
       dialect,
-      route: typeof body.model === 'string' ? body.model : '',
+      // a trace row needs a route: Azure OpenAI names the deployment in the path, not the body; a body that is not JSON names none
+      route: typeof body.model === 'string' && body.model !== '' ? body.model : (/\/deployments\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? 'unknown'),
       stream,
       tags,
       inputTokens: usage?.input ?? estimateTokens(body),

@@ -5,11 +5,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRecorder } from '../../src/record/recorder.js';
+import { readTrace } from '../../src/traffic/read-trace.js';
+import { newTrafficStats } from '../../src/traffic/traffic-request.js';
 
 const COMPLETION = JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hello' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 } });
 
@@ -50,5 +52,22 @@ describe('the upstream path', () => {
     expect(seen.slice(before)).toEqual([expected]);
     expect(status).toBe(200);
     expect(summary.ok).toBe(1);
+  });
+});
+
+describe('a call whose body names no model', () => {
+  it('is written with a route the trace reader accepts: the Azure deployment from the path, else "unknown" (it was "", and the recording failed validation)', async () => {
+    const out = join(dir, 'no-model');
+    const rec = await startRecorder({ upstreams: { openai: { name: 'up', url: origin } }, host: '127.0.0.1', port: 0, dir: out, tagHeaders: [], now: () => performance.now(), wallClock: () => Date.now() });
+    const post = (path: string, body: string) => fetch(`${rec.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.text());
+    await post('/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21', JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }));
+    await post('/v1/chat/completions', 'not json');
+    await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }));
+    await rec.stop(1000);
+    const file = join(out, readdirSync(out)[0]!);
+    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { route: string }).route)).toEqual(['gpt4o-prod', 'unknown', 'gpt-4o-mini']);
+    const routes: string[] = [];
+    for await (const batch of readTrace({ file, format: 'routebench' }, newTrafficStats())) routes.push(...batch.map((r) => r.route));
+    expect(routes).toEqual(['gpt4o-prod', 'unknown', 'gpt-4o-mini']);
   });
 });
