@@ -147,7 +147,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       arrivalMs: (arrival - t0) * k,
       dialect,
       // a trace row needs a route: Azure OpenAI names the deployment in the path, not the body; a body that is not JSON names none
-      route: typeof body.model === 'string' && body.model !== '' ? body.model : (/\/deployments\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? 'unknown'),
+      route: typeof body.model === 'string' && body.model !== '' ? body.model : (/\/deployments\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? 'default'),
       stream,
       tags,
       inputTokens: usage?.input ?? estimateTokens(body),

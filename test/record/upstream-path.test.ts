@@ -56,7 +56,7 @@ describe('the upstream path', () => {
 });
 
 describe('a call whose body names no model', () => {
-  it('is written with a route the trace reader accepts: the Azure deployment from the path, else "unknown" (it was "", and the recording failed validation)', async () => {
+  it('is written with a route the trace reader accepts: the Azure deployment from the path, else "default" as importers write it (it was "", and the recording failed validation)', async () => {
     const out = join(dir, 'no-model');
     const rec = await startRecorder({ upstreams: { openai: { name: 'up', url: origin } }, host: '127.0.0.1', port: 0, dir: out, tagHeaders: [], now: () => performance.now(), wallClock: () => Date.now() });
     const post = (path: string, body: string) => fetch(`${rec.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.text());
@@ -65,9 +65,9 @@ describe('a call whose body names no model', () => {
     await post('/v1/chat/completions', JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }));
     await rec.stop(1000);
     const file = join(out, readdirSync(out)[0]!);
-    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { route: string }).route)).toEqual(['gpt4o-prod', 'unknown', 'gpt-4o-mini']);
+    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { route: string }).route)).toEqual(['gpt4o-prod', 'default', 'gpt-4o-mini']);
     const routes: string[] = [];
     for await (const batch of readTrace({ file, format: 'routebench' }, newTrafficStats())) routes.push(...batch.map((r) => r.route));
-    expect(routes).toEqual(['gpt4o-prod', 'unknown', 'gpt-4o-mini']);
+    expect(routes).toEqual(['gpt4o-prod', 'default', 'gpt-4o-mini']);
   });
 });
