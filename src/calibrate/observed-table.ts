@@ -53,19 +53,20 @@ export function targetIds(names: readonly string[]): Map<string, string> {
   return ids;
 }
 
-export async function loadObserved(store: Store, files: readonly string[]): Promise<ObservedLoad> {
+/** `skipBadRows`: leave out the lines that cannot be read (the scenario's `on_bad_row: skip`) instead of failing at the first. */
+export async function loadObserved(store: Store, files: readonly string[], o: { skipBadRows?: boolean } = {}): Promise<ObservedLoad> {
   const readable = await readableTraces(files);
   try {
-    return await load(store, readable.files, readable.paths);
+    return await load(store, readable.files, readable.paths, o.skipBadRows === true);
   } finally {
     readable.cleanup();
   }
 }
 
-async function load(store: Store, files: readonly string[], paths: readonly string[]): Promise<ObservedLoad> {
+async function load(store: Store, files: readonly string[], paths: readonly string[], skipBadRows: boolean): Promise<ObservedLoad> {
   const list = `[${paths.map(quote).join(', ')}]`;
   try {
-    await store.run(`CREATE OR REPLACE TEMP TABLE obs_raw AS SELECT * FROM read_json(${list}, format = 'newline_delimited', columns = {
+    await store.run(`CREATE OR REPLACE TEMP TABLE obs_raw AS SELECT * FROM read_json(${list}, format = 'newline_delimited',${skipBadRows ? ' ignore_errors = true,' : ''} columns = {
       arrival_ms: 'DOUBLE', route: 'VARCHAR', input_tokens: 'BIGINT', output_tokens: 'BIGINT', cached_tokens: 'BIGINT', stream: 'BOOLEAN', dialect: 'VARCHAR',
       recorded: 'STRUCT(ok BOOLEAN, status INTEGER, latency_ms DOUBLE, ttft_ms DOUBLE, error_kind VARCHAR, target VARCHAR, retry_after_ms DOUBLE, tokens_estimated BOOLEAN, attempts JSON, client_closed BOOLEAN)'
     })`);

@@ -65,8 +65,8 @@ export function rateDifferencePp(xRec: number, nRec: number, xSim: number, nSim:
   return { difference: d.delta * 100, ci: [d.lo * 100, d.hi * 100] };
 }
 
-export async function backtest(store: Store, runNo: number, traceFiles: readonly string[], prices: ReadonlyMap<string, Price>, tolerance: BacktestTolerance): Promise<Backtest> {
-  const load = await loadObserved(store, traceFiles);
+export async function backtest(store: Store, runNo: number, traceFiles: readonly string[], prices: ReadonlyMap<string, Price>, tolerance: BacktestTolerance, o: { skipBadRows?: boolean } = {}): Promise<Backtest> {
+  const load = await loadObserved(store, traceFiles, o);
   await store.run(`CREATE OR REPLACE TEMP TABLE bt_prices (target VARCHAR, input DOUBLE, output DOUBLE, cached_input DOUBLE)`);
   for (const [target, p] of prices) await store.run(`INSERT INTO bt_prices VALUES ($t, $i, $o, $c)`, { t: target, i: p.input, o: p.output, c: p.cached_input });
   const rec = await recordedAggregates(store);
@@ -137,7 +137,7 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
  */
 export async function scenarioBacktest(
   store: Store,
-  loaded: { scenario: { backtest?: { strategy: string; success_pp: number; latency_pct: number }; traffic: { trace?: { format?: string } } } },
+  loaded: { scenario: { backtest?: { strategy: string; success_pp: number; latency_pct: number }; traffic: { trace?: { format?: string; on_bad_row?: string } } } },
   plan: { tracePath?: string; targets: readonly { id: string; price: Price }[] },
   runs: readonly { strategy: string; runNo: number }[],
   override: Partial<BacktestTolerance> & { strategy?: string } = {},
@@ -147,6 +147,6 @@ export async function scenarioBacktest(
   const run = runs.find((r) => r.strategy === strategy);
   if (strategy === undefined || !run || !plan.tracePath || (loaded.scenario.traffic.trace?.format ?? 'routebench') !== 'routebench') return undefined;
   const tolerance = { successPp: override.successPp ?? block?.success_pp ?? 1, latencyPct: override.latencyPct ?? block?.latency_pct ?? 10 };
-  const result = await backtest(store, run.runNo, [plan.tracePath], new Map(plan.targets.map((t) => [t.id, t.price])), tolerance);
+  const result = await backtest(store, run.runNo, [plan.tracePath], new Map(plan.targets.map((t) => [t.id, t.price])), tolerance, { skipBadRows: loaded.scenario.traffic.trace?.on_bad_row === 'skip' });
   return { strategy, result, markdown: backtestMarkdown(result, strategy) };
 }

@@ -92,6 +92,22 @@ export const scenarioSchema = z.strictObject({
     .default({ attempt_timeout: 60_000, max_attempts: 20 }),
   thresholds: thresholdsSchema.default({}),
   load: loadSchema.optional().meta({ description: 'Arms and sweeps for `routebench load` (ignored by run and replay).' }),
+}).superRefine((sc, ctx) => {
+  // A backtest block that cannot run would silently gate nothing (`run` skips it): say so here.
+  const bt = sc.backtest;
+  if (!bt) return;
+  if (!(bt.strategy in sc.strategies))
+    ctx.addIssue({ code: 'custom', path: ['backtest', 'strategy'], message: `no strategy "${bt.strategy}" (have ${Object.keys(sc.strategies).join(', ')})` });
+  const trace = sc.traffic.trace;
+  if (!trace || (trace.format ?? 'routebench') !== 'routebench') {
+    ctx.addIssue({ code: 'custom', path: ['backtest'], message: 'a backtest compares a recording with its simulation: traffic.trace must be a routebench JSONL trace with observed outcomes (record one, or convert logs with routebench import)' });
+    return;
+  }
+  // the recorded side is the whole file: a window, a limit or a speed-up would compare other traffic
+  for (const key of ['start', 'end', 'limit'] as const)
+    if (trace[key] !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['traffic', 'trace', key], message: `the backtest compares the whole recording; cut it instead (routebench import <trace> --format routebench --start/--end/--limit -o part.jsonl)` });
+  if (trace.speedup !== 1) ctx.addIssue({ code: 'custom', path: ['traffic', 'trace', 'speedup'], message: 'the backtest replays the recording at the pace it was recorded' });
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;

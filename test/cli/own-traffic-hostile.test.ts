@@ -5,7 +5,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
@@ -157,5 +157,40 @@ describe('calibrate on a trace whose times are far apart', () => {
     const io = memoryIo();
     expect(await runCli(['calibrate', file, '-o', join(dir, 'two-days.yaml'), '--json'], io)).toBe(0);
     expect((JSON.parse(io.stdout) as { bucketMs: number }).bucketMs).toBe(300_000);
+  });
+});
+
+describe('a scenario backtest block that cannot compare what it says', () => {
+  const own = readFileSync('scenarios/own-traffic.yaml', 'utf8')
+    .replace('../fixtures/calibration/own-traffic.yaml', resolve('fixtures/calibration/own-traffic.yaml'));
+  const scenario = (name: string, trace: string, edit: (y: string) => string = (y) => y) => {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, edit(own.replace('trace: { path: ../fixtures/traces/own-traffic-sample.jsonl }', `trace: { path: ${trace} }`)));
+    return file;
+  };
+  const sample = resolve('fixtures/traces/own-traffic-sample.jsonl');
+
+  it.each([
+    ['a strategy name with a typo (run then skipped the backtest and exited 0)', (y: string) => y.replace('backtest: { strategy: deployed', 'backtest: { strategy: deploy'), `${sample}`, /backtest\.strategy {2}no strategy "deploy" \(have deployed, retries, cross-fallback\)/],
+    ['a trace limit (the simulation replayed 500 requests, the recorded side all 1,085)', (y: string) => y, `${sample}, limit: 500`, /traffic\.trace\.limit {2}the backtest compares the whole recording/],
+    ['a speed-up', (y: string) => y, `${sample}, speedup: 2`, /traffic\.trace\.speedup {2}the backtest replays the recording at the pace it was recorded/],
+  ])('%s is a problem validate reports (exit 2)', async (what, edit, trace, problem) => {
+    const file = scenario(`bt-${what.length}`, trace, edit);
+    const io = memoryIo();
+    expect(await runCli(['validate', file], io)).toBe(2);
+    expect(io.stdout + io.stderr).toMatch(problem);
+  });
+
+  it('on_bad_row: skip leaves the bad line out of the recorded side too (the backtest refused the trace the simulation read)', async () => {
+    const lines = readFileSync(sample, 'utf8').split('\n').slice(0, 200);
+    const trace = join(dir, 'one-bad-line.jsonl');
+    writeFileSync(trace, `${[...lines.slice(0, 50), 'not json', ...lines.slice(50)].join('\n')}\n`);
+    const file = scenario('skip-bad', `${trace}, on_bad_row: skip`);
+    const io = memoryIo();
+    const code = await runCli(['backtest', file, '--db', join(dir, 'skip.duckdb'), '--out', join(dir, 'skip-report'), '--json'], io);
+    expect([0, 3]).toContain(code);
+    const bt = JSON.parse(io.stdout) as { rows: { metric: string; recorded: number }[] };
+    // 191 of the 200 good rows succeeded (counted independently: a JSON parse of the sample's first 200 lines)
+    expect(bt.rows.find((r) => r.metric === 'success rate')!.recorded).toBeCloseTo(191 / 200, 12);
   });
 });
