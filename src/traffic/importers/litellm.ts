@@ -38,6 +38,7 @@ function spendRow(v: unknown): TraceRow | string {
   const meta = objectOf(o.metadata) ?? {};
 
   const duration = numberOf(o.request_duration_ms);
+  if (duration !== undefined && duration < 0) return `request_duration_ms must be a number of ms ≥ 0, got ${JSON.stringify(o.request_duration_ms)}`;
   const latency = duration ?? (ok || end > start ? end - start : undefined);
   const firstChunk = isoMs(o.completionStartTime);
   const streamed = firstChunk === undefined || !ok ? undefined : firstChunk < end;

@@ -26,7 +26,7 @@ function generationRow(v: unknown): TraceRow | string {
   const created = isoMs(g.created_at);
   if (created === undefined) return `created_at must be an ISO time such as "2026-03-01T10:00:00.123456+00:00", got ${JSON.stringify(g.created_at)}`;
   const latency = g.latency === null || g.latency === undefined ? undefined : numberOf(g.latency);
-  if (latency === undefined && g.latency !== null && g.latency !== undefined) return `latency must be a number of ms, got ${JSON.stringify(g.latency)}`;
+  if ((latency === undefined && g.latency !== null && g.latency !== undefined) || (latency !== undefined && latency < 0)) return `latency must be a number of ms ≥ 0, got ${JSON.stringify(g.latency)}`;
   const inputRaw = g.native_tokens_prompt ?? g.tokens_prompt;
   const outputRaw = g.native_tokens_completion ?? g.tokens_completion;
   const input = inputRaw === null || inputRaw === undefined ? 0 : countOf(inputRaw);

@@ -43,7 +43,7 @@ function logRow(v: unknown): TraceRow | string {
   if (output === undefined) return `res_units must be a whole number ≥ 0, got ${JSON.stringify(outputRaw)}`;
   const latencyRaw = given(o.response_time);
   const latency = latencyRaw === undefined ? undefined : numberOf(latencyRaw);
-  if (latency === undefined && latencyRaw !== undefined) return `response_time must be a number of ms, got ${JSON.stringify(latencyRaw)}`;
+  if ((latency === undefined && latencyRaw !== undefined) || (latency !== undefined && latency < 0)) return `response_time must be a number of ms ≥ 0, got ${JSON.stringify(latencyRaw)}`;
 
   const success = boolOf(o.is_success);
   const ok = success ?? (status === undefined || (status >= 200 && status < 300));

@@ -57,7 +57,7 @@ describe('openrouter importer', () => {
     expect(stats.rows).toBe(1);
     expect(stats.skippedSamples).toEqual([
       `${file}:2: created_at must be an ISO time such as "2026-03-01T10:00:00.123456+00:00", got undefined`,
-      `${file}:3: latency must be a number of ms, got "fast"`,
+      `${file}:3: latency must be a number of ms ≥ 0, got "fast"`,
       `${file}:4: provider_responses[1].status must be an HTTP status, got "boom"`,
       `${file}:5: created_at must be an ISO time such as "2026-03-01T10:00:00.123456+00:00", got undefined`,
     ]);
@@ -179,5 +179,19 @@ describe('portkey importer', () => {
       `${file}:4: req_units must be a whole number ≥ 0, got 1.5`,
       `${file}:5: each line must be a Portkey log (a JSON object)`,
     ]);
+  });
+});
+
+describe('a negative duration in a log', () => {
+  it.each([
+    ['litellm', { request_id: 'r', startTime: '2026-03-01T10:00:00Z', endTime: '2026-03-01T10:00:01Z', status: 'success', model: 'm', prompt_tokens: 1, completion_tokens: 1, request_duration_ms: -500 }, 'request_duration_ms must be a number of ms ≥ 0, got -500'],
+    ['openrouter', { id: 'g', created_at: '2026-03-01T10:00:00Z', model: 'm', latency: -100, tokens_prompt: 1, tokens_completion: 1 }, 'latency must be a number of ms ≥ 0, got -100'],
+    ['portkey', { id: 'l', created_at: '2026-03-01T10:00:00Z', is_success: 1, ai_model: 'm', ai_org: 'o', response_time: -100 }, 'response_time must be a number of ms ≥ 0, got -100'],
+  ])('%s: is a malformed row, not an imported latency_ms below 0', async (format, record, message) => {
+    const ok = { ...record, request_duration_ms: undefined, latency: undefined, response_time: undefined };
+    const file = tmp.write(`neg-${format}.jsonl`, `${JSON.stringify(ok)}\n${JSON.stringify(record)}\n`);
+    const { stats, rows } = await importRows(file, format, tmp.path('out.jsonl'), { onBadRow: 'skip' });
+    expect(stats.skippedSamples).toEqual([`${file}:2: ${message}`]);
+    expect(rows).toHaveLength(1);
   });
 });
