@@ -86,7 +86,11 @@ async function load(store: Store, files: readonly string[], paths: readonly stri
       ${time('recorded.retry_after_ms')} AS retry_after_ms, coalesce(recorded.tokens_estimated, false) AS tokens_estimated,
       -- upstream attempts: a count (routebench serve's x-routebench-attempts) or a list (gateway logs that record them)
       CASE json_type(recorded.attempts) WHEN 'ARRAY' THEN json_array_length(recorded.attempts)::INTEGER
-        WHEN 'UBIGINT' THEN recorded.attempts::INTEGER WHEN 'BIGINT' THEN recorded.attempts::INTEGER END AS attempts
+        WHEN 'UBIGINT' THEN recorded.attempts::INTEGER WHEN 'BIGINT' THEN recorded.attempts::INTEGER END AS attempts,
+      -- a failover is an attempt on another target: retries on one target are not (as the simulated side counts it);
+      -- a bare count cannot tell them apart, so more than one attempt counts
+      CASE json_type(recorded.attempts) WHEN 'ARRAY' THEN len(list_distinct(json_extract_string(recorded.attempts, '$[*].target'))) > 1
+        WHEN 'UBIGINT' THEN recorded.attempts::INTEGER > 1 WHEN 'BIGINT' THEN recorded.attempts::INTEGER > 1 END AS failover
     -- calls the app hung up on say nothing about the provider
     FROM obs_raw WHERE recorded IS NOT NULL AND recorded.ok IS NOT NULL AND isfinite(arrival_ms) AND NOT coalesce(recorded.client_closed, false)`);
   const [c] = await store.all<{ rows: number; all_rows: number; span: number | null }>(

@@ -21,7 +21,7 @@ export interface SideAggregates {
 export async function recordedAggregates(store: Store): Promise<SideAggregates> {
   const [r] = await store.all<SideAggregates>(`
     SELECT count(*)::INTEGER AS requests, avg(ok::INTEGER) AS success_rate,
-      CASE WHEN count(attempts) > 0 THEN avg((attempts > 1)::INTEGER) END AS failover_rate,
+      CASE WHEN count(failover) > 0 THEN avg(failover::INTEGER) END AS failover_rate,
       quantile_cont(latency_ms, 0.5) FILTER (WHERE ok) AS p50_latency_ms, quantile_cont(latency_ms, 0.95) FILTER (WHERE ok) AS p95_latency_ms,
       quantile_cont(ttft_ms, 0.5) FILTER (WHERE ok AND stream) AS p50_ttft_ms, quantile_cont(ttft_ms, 0.95) FILTER (WHERE ok AND stream) AS p95_ttft_ms,
       sum(CASE WHEN ok THEN ((input_tokens - cached_tokens) * p.input + cached_tokens * p.cached_input + output_tokens * p.output) / 1e6 ELSE 0 END)
