@@ -5,6 +5,7 @@
  * (e.g. GET /v1/models) are relayed and not recorded. Prompts are kept as a hash and lengths
  * unless `storeText` gives a redaction policy.
  */
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
@@ -67,6 +68,16 @@ const SKIPPED = Symbol('skipped') as unknown as RecordedCall;
 // gzip, and a compressed body read as text was recorded as invalid_response).
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'expect', 'accept-encoding']);
 const dialectOf = (path: string): DialectName | undefined => (/\/chat\/completions(\?|$)/.test(path) ? 'openai' : /\/v1\/messages(\?|$)/.test(path) ? 'anthropic' : undefined);
+
+/**
+ * A header value as its sender wrote it: Node reads header bytes as Latin-1, so a UTF-8 value
+ * (`x-team: équipe`) arrives as `Ã©quipe`; bytes that are valid UTF-8 are read as UTF-8.
+ */
+function headerText(v: string): string {
+  if (!/[^\x00-\x7f]/.test(v)) return v;
+  const bytes = Buffer.from(v, 'latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : v;
+}
 
 export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
   const t0 = o.now();
@@ -140,7 +151,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
     const tags: Record<string, string> = {};
     for (const { header, tag } of o.tagHeaders) {
       const v = req.headers[header];
-      if (typeof v === 'string' && v !== '') tags[tag] = v;
+      if (typeof v === 'string' && v !== '') tags[tag] = headerText(v);
     }
     const served = servedBy(r.headers, r.jsonBody);
     return {

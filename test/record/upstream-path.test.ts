@@ -71,3 +71,18 @@ describe('a call whose body names no model', () => {
     expect(routes).toEqual(['gpt4o-prod', 'default', 'gpt-4o-mini']);
   });
 });
+
+describe('a tag header in UTF-8', () => {
+  it('is written as the app sent it (Node reads header bytes as Latin-1: "équipe" was written "Ã©quipe")', async () => {
+    const out = join(dir, 'utf8-tag');
+    const rec = await startRecorder({ upstreams: { openai: { name: 'up', url: origin } }, host: '127.0.0.1', port: 0, dir: out, tagHeaders: [{ header: 'x-team', tag: 'team' }, { header: 'x-site', tag: 'site' }], now: () => performance.now(), wallClock: () => Date.now() });
+    // the UTF-8 bytes of the value, as an HTTP client sends them (fetch takes a byte string)
+    const utf8 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+    await fetch(`${rec.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-team': utf8('équipe-日本'), 'x-site': 'caf\u00e9' }, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.text());
+    const summary = await rec.stop(1000);
+    const row = JSON.parse(readFileSync(join(out, readdirSync(out)[0]!), 'utf8')) as { tags: Record<string, string> };
+    // x-site carries one Latin-1 byte (0xE9), not UTF-8: kept as Latin-1 reads it
+    expect(row.tags).toEqual({ team: 'équipe-日本', site: 'café' });
+    expect(summary.byTag.team).toEqual({ 'équipe-日本': 1 });
+  });
+});
