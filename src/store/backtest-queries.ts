@@ -3,7 +3,8 @@
  * `obs`, priced with the scenario's target prices in table `bt_prices`) and what the simulation of
  * the deployed strategy did (the `requests` view of one run), as the same aggregates: success
  * rate, failover rate, latency and TTFT quantiles of successful requests, cost per 1k successful
- * requests, the share each target served, and success per time bucket.
+ * requests (every billed call over the successful ones, on both sides), the share each target
+ * served, and success per time bucket.
  */
 import type { Store } from './open-store.js';
 
@@ -24,7 +25,9 @@ export async function recordedAggregates(store: Store): Promise<SideAggregates> 
       CASE WHEN count(failover) > 0 THEN avg(failover::INTEGER) END AS failover_rate,
       quantile_cont(latency_ms, 0.5) FILTER (WHERE ok) AS p50_latency_ms, quantile_cont(latency_ms, 0.95) FILTER (WHERE ok) AS p95_latency_ms,
       quantile_cont(ttft_ms, 0.5) FILTER (WHERE ok AND stream) AS p50_ttft_ms, quantile_cont(ttft_ms, 0.95) FILTER (WHERE ok AND stream) AS p95_ttft_ms,
-      sum(CASE WHEN ok THEN ((input_tokens - cached_tokens) * p.input + cached_tokens * p.cached_input + output_tokens * p.output) / 1e6 ELSE 0 END)
+      -- the billing rule of the simulated side (engine/billing.ts observedOutput): a call is billed
+      -- when it was answered or produced output before it failed (a cut stream); an error with no output is free
+      sum(CASE WHEN ok OR output_tokens > 0 THEN ((input_tokens - cached_tokens) * p.input + cached_tokens * p.cached_input + output_tokens * p.output) / 1e6 ELSE 0 END)
         / nullif(count(*) FILTER (WHERE ok), 0) * 1000 AS cost_per_1k_ok_usd
     FROM obs LEFT JOIN bt_prices p ON p.target = obs.target_id`);
   return r!;

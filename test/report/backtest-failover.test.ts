@@ -58,4 +58,23 @@ describe('recorded failover rate', () => {
       store.close();
     }
   });
+
+  // The simulated side bills a call that failed after producing output (a cut stream: input + the
+  // output so far), as providers do; the recorded side counted only the successful calls.
+  it('recorded cost per 1k ok bills a call that failed after output started, not one that failed before', async () => {
+    const file = join(dir, 'billing.jsonl');
+    const call = (t: number, ok: boolean, out: number, kind?: string) =>
+      JSON.stringify({ arrival_ms: t, route: 'm', input_tokens: 1000, cached_tokens: 200, output_tokens: out, recorded: { ok, status: ok ? 200 : kind === 'truncated' ? 200 : 500, latency_ms: 100, target: 'b', ...(kind ? { error_kind: kind } : {}) } });
+    writeFileSync(file, [call(0, true, 100), call(10, true, 300), call(20, false, 40, 'truncated'), call(30, false, 0, 'server_error')].join('\n') + '\n');
+    const store = await openStore(':memory:');
+    try {
+      await loadObserved(store, [file]);
+      await store.run(`CREATE TEMP TABLE bt_prices AS SELECT 'b' AS target, 2.0 AS input, 8.0 AS output, 0.5 AS cached_input`);
+      // per call: 800 × $2/M + 200 × $0.5/M = $0.0017 of prompt; output at $8/M
+      const billed = 0.0017 * 3 + (100 + 300 + 40) * 8e-6; // the 500 with no output is free
+      expect((await recordedAggregates(store)).cost_per_1k_ok_usd).toBeCloseTo((billed / 2) * 1000, 12);
+    } finally {
+      store.close();
+    }
+  });
 });
