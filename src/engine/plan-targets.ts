@@ -85,7 +85,9 @@ export function planTargets(loaded: LoadedScenario, seed: number, defaultTimeout
     if (typeof t.price === 'object') price = { ...t.price, cached_input: t.price.cached_input ?? t.price.input };
     else {
       const key = t.price ?? t.model;
-      const found = prices[key];
+      // A vendor-prefixed name, as OpenRouter and LiteLLM write models (openai/gpt-4o-mini), takes
+      // the price of the model after the last "/" when the table has no entry for the whole name.
+      const found = prices[key] ?? (key.includes('/') ? prices[key.slice(key.lastIndexOf('/') + 1)] : undefined);
       if (found) price = found;
       else
         problems.push(

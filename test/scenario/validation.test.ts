@@ -99,6 +99,16 @@ describe('scenario validation', () => {
     ]);
   });
 
+  it('prices a vendor-prefixed model name (openai/gpt-4o-mini, as OpenRouter logs write it) by the name after the last "/"', () => {
+    const loaded = parseScenario(valid.replace('model: gpt-4o-mini', 'model: openai/gpt-4o-mini'), 'ok.yaml');
+    const plan = planScenario(loaded);
+    // fixtures/prices.yaml: gpt-4o-mini is $0.15 in, $0.075 cached, $0.60 out per 1M tokens
+    expect(plan.targets[0]!.price).toEqual({ input: 0.15, cached_input: 0.075, output: 0.6, source: 'https://openai.com/api/pricing/', as_of: '2025-06' });
+    expect(problems(valid.replace('model: gpt-4o-mini', 'model: openai/my-finetune'))).toEqual([
+      'bad.yaml:5:33  targets.a.model  no price for "openai/my-finetune" in the price table; set targets.a.price to a known key or to {input, output, cached_input} in USD per 1M tokens',
+    ]);
+  });
+
   it('rejects a model with no price and a missing trace file', () => {
     expect(problems(valid.replace('model: gpt-4o-mini', 'model: my-finetune'))).toEqual([
       'bad.yaml:5:33  targets.a.model  no price for "my-finetune" in the price table; set targets.a.price to a known key or to {input, output, cached_input} in USD per 1M tokens',
