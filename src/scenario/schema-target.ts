@@ -80,7 +80,7 @@ export const targetSchema = z.strictObject({
   price: z
     .union([z.string().min(1), priceSchema])
     .optional()
-    .meta({ description: 'A key of the price table (default: the model name), or an inline price.' }),
+    .meta({ description: 'A key of the price table (default: the model name; for a vendor-prefixed name such as openai/gpt-4o-mini, the name after the last "/" when the table has none for the whole name), or an inline price.' }),
   context_window: z.number().int().positive().optional().meta({ description: 'Requests with more input tokens fail with context_length.' }),
   timeout: positiveDurationSchema.optional().meta({ description: 'Default per-attempt timeout for this target, e.g. "30s".' }),
   via: z.string().min(1).optional().meta({ description: 'Name of a gateway (scenario `gateways`) this target is reached through.' }),
