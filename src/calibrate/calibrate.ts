@@ -16,6 +16,8 @@ export interface Calibration {
   files: string[];
   calls: number;
   unobserved: number;
+  /** Calls a gateway answered from its cache, left out. */
+  cacheHits: number;
   spanMs: number;
   /** Width of the time buckets incidents are found in (their resolution, unless refined). */
   bucketMs: number;
@@ -52,7 +54,7 @@ export async function calibrate(files: readonly string[], o: { bucketMs?: number
       const excluded = found.length === 0 ? 'false' : found.map((i) => `(t_ms >= ${i.startMs - i.resolutionMs} AND t_ms < ${i.startMs + i.durationMs + i.resolutionMs})`).join(' OR ');
       targets.push(await fitTarget(store, target, excluded, rateLimit));
     }
-    return { files: [...files], calls: load.rows, unobserved: load.unobserved, spanMs: load.spanMs, bucketMs, callsPerBucket: load.spanMs > 0 ? ((busiest?.n ?? 0) * bucketMs) / load.spanMs : (busiest?.n ?? 0), ids: Object.fromEntries(load.ids), targets, incidents: incidents.sort((a, b) => a.startMs - b.startMs || (a.target < b.target ? -1 : 1)) };
+    return { files: [...files], calls: load.rows, unobserved: load.unobserved, cacheHits: load.cacheHits, spanMs: load.spanMs, bucketMs, callsPerBucket: load.spanMs > 0 ? ((busiest?.n ?? 0) * bucketMs) / load.spanMs : (busiest?.n ?? 0), ids: Object.fromEntries(load.ids), targets, incidents: incidents.sort((a, b) => a.startMs - b.startMs || (a.target < b.target ? -1 : 1)) };
   } finally {
     store.close();
   }

@@ -24,11 +24,17 @@ function qq(name: string, d: DistributionFit | undefined, unit: string): string[
   return out;
 }
 
+/** What the fit left out of the file's rows, e.g. " (12 rows without an outcome and 40 calls answered from a gateway's cache left out)". */
+function leftOut(c: Calibration): string {
+  const parts = [c.unobserved > 0 ? `${c.unobserved} row${c.unobserved === 1 ? '' : 's'} without an outcome` : '', c.cacheHits > 0 ? `${c.cacheHits} call${c.cacheHits === 1 ? '' : 's'} answered from a gateway's cache` : ''].filter((p) => p !== '');
+  return parts.length === 0 ? '' : ` (${parts.join(' and ')} left out)`;
+}
+
 export function fitReport(c: Calibration): string {
   const out = [
     '# Calibration fit report',
     '',
-    `${c.calls.toLocaleString('en-US')} observed calls over ${formatDuration(Math.round(c.spanMs))} from ${c.files.join(', ')}${c.unobserved > 0 ? ` (${c.unobserved} rows without an outcome left out)` : ''}.`,
+    `${c.calls.toLocaleString('en-US')} observed calls over ${formatDuration(Math.round(c.spanMs))} from ${c.files.join(', ')}${leftOut(c)}.`,
     `Incidents were looked for in ${formatDuration(c.bucketMs)} buckets; outage edges are refined call by call.`,
     '',
   ];

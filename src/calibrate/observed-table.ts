@@ -14,8 +14,10 @@ import { firstBadLine, readableTraces } from './trace-files.js';
 
 export interface ObservedLoad {
   rows: number;
-  /** Rows with no observed outcome (left out). */
+  /** Rows with no observed outcome, or that the app hung up on (left out). */
   unobserved: number;
+  /** Calls a gateway answered from its cache (left out: they say nothing about a provider). */
+  cacheHits: number;
   targets: string[];
   /** Target name → its id in the calibration file and the backtest. */
   ids: Map<string, string>;
@@ -68,7 +70,7 @@ async function load(store: Store, files: readonly string[], paths: readonly stri
   try {
     await store.run(`CREATE OR REPLACE TEMP TABLE obs_raw AS SELECT * FROM read_json(${list}, format = 'newline_delimited',${skipBadRows ? ' ignore_errors = true,' : ''} columns = {
       arrival_ms: 'DOUBLE', route: 'VARCHAR', input_tokens: 'BIGINT', output_tokens: 'BIGINT', cached_tokens: 'BIGINT', stream: 'BOOLEAN', dialect: 'VARCHAR',
-      recorded: 'STRUCT(ok BOOLEAN, status INTEGER, latency_ms DOUBLE, ttft_ms DOUBLE, error_kind VARCHAR, target VARCHAR, retry_after_ms DOUBLE, tokens_estimated BOOLEAN, attempts JSON, client_closed BOOLEAN)'
+      recorded: 'STRUCT(ok BOOLEAN, status INTEGER, latency_ms DOUBLE, ttft_ms DOUBLE, error_kind VARCHAR, target VARCHAR, retry_after_ms DOUBLE, tokens_estimated BOOLEAN, attempts JSON, client_closed BOOLEAN, cache_hit BOOLEAN)'
     })`);
   } catch (e) {
     if (isDuckdbOutOfMemory(e)) throw e; // not the file's fault: the CLI says what it is (exit 4)
@@ -91,15 +93,18 @@ async function load(store: Store, files: readonly string[], paths: readonly stri
       -- a bare count cannot tell them apart, so more than one attempt counts
       CASE json_type(recorded.attempts) WHEN 'ARRAY' THEN len(list_distinct(json_extract_string(recorded.attempts, '$[*].target'))) > 1
         WHEN 'UBIGINT' THEN recorded.attempts::INTEGER > 1 WHEN 'BIGINT' THEN recorded.attempts::INTEGER > 1 END AS failover
-    -- calls the app hung up on say nothing about the provider
-    FROM obs_raw WHERE recorded IS NOT NULL AND recorded.ok IS NOT NULL AND isfinite(arrival_ms) AND NOT coalesce(recorded.client_closed, false)`);
-  const [c] = await store.all<{ rows: number; all_rows: number; span: number | null }>(
-    `SELECT (SELECT count(*) FROM obs)::INTEGER AS rows, (SELECT count(*) FROM obs_raw)::INTEGER AS all_rows, (SELECT max(t_ms) FROM obs) AS span`,
+    -- calls the app hung up on, and calls a gateway answered from its cache, say nothing about the provider
+    FROM obs_raw WHERE recorded IS NOT NULL AND recorded.ok IS NOT NULL AND isfinite(arrival_ms) AND NOT coalesce(recorded.client_closed, false)
+      AND NOT coalesce(recorded.cache_hit, false)`);
+  const [c] = await store.all<{ rows: number; all_rows: number; cache_hits: number; span: number | null }>(
+    `SELECT (SELECT count(*) FROM obs)::INTEGER AS rows, (SELECT count(*) FROM obs_raw)::INTEGER AS all_rows,
+       (SELECT count(*) FROM obs_raw WHERE coalesce(recorded.cache_hit, false) AND NOT coalesce(recorded.client_closed, false) AND recorded.ok IS NOT NULL)::INTEGER AS cache_hits,
+       (SELECT max(t_ms) FROM obs) AS span`,
   );
   if (!c || c.rows === 0) throw inputError('NO_OUTCOMES', `${files.join(', ')} has no rows with an observed outcome ("recorded")`, [], 'record traffic with `routebench record`, or import logs that carry outcomes');
   const targets = (await store.all<{ target: string }>(`SELECT DISTINCT target FROM obs ORDER BY target`)).map((r) => r.target);
   const ids = targetIds(targets);
   const pairs = [...ids].map(([n, id]) => `(${quote(n)}, ${quote(id)})`).join(', ');
   await store.run(`CREATE OR REPLACE TEMP TABLE obs AS SELECT o.*, m.id AS target_id FROM obs o JOIN (VALUES ${pairs}) AS m(name, id) ON o.target = m.name`);
-  return { rows: c.rows, unobserved: c.all_rows - c.rows, targets, ids, spanMs: c.span ?? 0 };
+  return { rows: c.rows, unobserved: c.all_rows - c.rows - c.cache_hits, cacheHits: c.cache_hits, targets, ids, spanMs: c.span ?? 0 };
 }

@@ -97,6 +97,7 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
     const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%`).join(', ') || 'no errors';
     io.out(`  ${c.ids[t.target]}: ${t.calls.toLocaleString('en-US')} calls; ${fits || 'no latency data'}; ${errs}\n`);
   }
+  if (c.cacheHits > 0) io.out(`  ${c.cacheHits.toLocaleString('en-US')} call${c.cacheHits === 1 ? '' : 's'} answered from a gateway's cache left out (they say nothing about a provider)\n`);
   if (args.bucket !== undefined && c.callsPerBucket < 20)
     io.err(`note: --bucket ${args.bucket} holds about ${c.callsPerBucket.toFixed(1)} calls of the busiest target: too few to tell an incident from bad luck, so incidents may be missed and counted as everyday errors (leave --bucket out for a width with ~20)\n`);
   for (const i of c.incidents) io.out(`  incident: ${c.ids[i.target]} ${i.kind} from ${Math.round(i.startMs / 1000)} s for ${Math.round(i.durationMs / 1000)} s (±${Math.max(1, Math.round(i.resolutionMs / 1000))} s, log10 p ${i.log10P.toFixed(0)})\n`);
