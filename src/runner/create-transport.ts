@@ -11,6 +11,7 @@ import { MockService } from '../providers/mock/mock-service.js';
 import { mockHandlers } from '../providers/mock/msw-handlers.js';
 import { startMockServer } from '../providers/mock/mock-http-server.js';
 import { httpTransport } from '../transport/http-transport.js';
+import { mockBase, startRemoteRun } from '../transport/remote-mock.js';
 import type { ProviderCall, Transport } from '../transport/transport.js';
 import type { Generation } from '../engine/billing.js';
 
@@ -49,13 +50,11 @@ export async function createTransport(plan: ScenarioPlan, o: TransportOptions): 
       startRun = async (key, scale) => svc.startRun(key, scale);
       generation = generationIn(svc);
     } else {
-      const base = url.replace(/\/+$/, '');
-      startRun = async (key, scale) => {
-        const res = await fetch(`${base}/_routebench/runs/${encodeURIComponent(key)}?scale=${scale}`, { method: 'POST' }).catch((e: unknown) => {
-          throw environmentError('MOCK_UNREACHABLE', `cannot reach the mock server at ${base}: ${(e as Error).message}`, 'start it with `routebench mock-server --scenario <file> --port N`, or drop --mock-url to start one in-process');
-        });
-        await res.body?.cancel();
-      };
+      const base = (url = mockBase(url));
+      const ids = plan.targets.map((t) => t.id);
+      // Checked before any run is recorded: a wrong, stopped or other-scenario mock is refused up front.
+      await startRemoteRun(base, 'routebench-check', o.timeScale, ids);
+      startRun = (key, scale) => startRemoteRun(base, key, scale, ids);
     }
     const base = url.replace(/\/+$/, '');
     const lookupGeneration = generation ? undefined : remoteGeneration(base);

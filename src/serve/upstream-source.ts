@@ -9,6 +9,7 @@ import { createMocks, type ScenarioPlan } from '../engine/plan-scenario.js';
 import type { TargetPlan } from '../engine/plan-targets.js';
 import { startMockServer } from '../providers/mock/mock-http-server.js';
 import { MockService } from '../providers/mock/mock-service.js';
+import { mockBase, startRemoteRun } from '../transport/remote-mock.js';
 import { createUpstreams, type UpstreamSet } from './upstreams.js';
 
 export type UpstreamKind = 'mock-server' | 'live';
@@ -50,17 +51,9 @@ export async function openUpstreams(plan: ScenarioPlan, o: UpstreamSourceOptions
     };
     return { set, where: `${server.url} (in-process mock)`, mockUrl: server.url, mock, close };
   }
-  let base: string;
-  try {
-    base = new URL(o.mockUrl).href.replace(/\/+$/, '');
-  } catch {
-    throw inputError('BAD_OPTION', `--mock-url is not a URL: "${o.mockUrl}"`, [], 'give the URL `routebench mock-server` printed, e.g. http://127.0.0.1:7070');
-  }
+  const base = mockBase(o.mockUrl);
   // Start serve's own run on the mock: fresh mock state, its clock from now, at this time scale.
-  const res = await fetch(`${base}/_routebench/runs/${encodeURIComponent(o.runKey)}?scale=${o.timeScale}`, { method: 'POST' }).catch((e: unknown) => {
-    throw environmentError('MOCK_UNREACHABLE', `cannot reach the mock server at ${base}: ${(e as Error).message}`, 'start it with `routebench mock-server --scenario <file> --port N`, or drop --mock-url to start one in-process');
-  });
-  await res.body?.cancel();
+  await startRemoteRun(base, o.runKey, o.timeScale, plan.targets.map((t) => t.id));
   const set = createUpstreams(plan.targets, { baseUrl: (t) => `${base}/t/${t.id}`, model: (t) => t.model, live: false });
   return { set, where: base, mockUrl: base, close: () => set.close() };
 }

@@ -70,7 +70,7 @@ describe('serve edge cases', () => {
 
   it("forwards the mock's control endpoints: a replay through serve starts its run and reads the hit log there", async () => {
     const start = await fetch(`${slow.url}/_routebench/runs/ctl?scale=1`, { method: 'POST' });
-    expect([start.status, await start.json()]).toEqual([200, { ok: true }]);
+    expect([start.status, await start.json()]).toEqual([200, { ok: true, targets: slow.mock!.targetIds() }]);
     expect(slow.mock!.hits.since(0, 'ctl')).toEqual([]);
     const marker = { 'x-routebench-request': '5', 'x-routebench-attempt': '0', 'x-routebench-run': 'ctl', 'x-routebench-tokens': '10,0,2' };
     await client(slow).chat.completions.create(chat, { headers: marker });

@@ -4,7 +4,7 @@
  * prints what a live run would cost at most, without sending anything.
  */
 import type { Argv } from 'yargs';
-import { ExitCode } from '../../errors.js';
+import { ExitCode, inputError } from '../../errors.js';
 import { planScenario } from '../../engine/plan-scenario.js';
 import { replayScenario, estimateCost } from '../../runner/run-replay.js';
 import { SpendCap } from '../../runner/spend-cap.js';
@@ -33,6 +33,9 @@ export function replayBuilder(y: Argv): Argv<ReplayArgs> {
 }
 
 export async function replayHandler(args: ReplayArgs, io: Io): Promise<number> {
+  // Not ignored: without this, a mock server named by URL would silently go unused (msw is the default).
+  if (args['mock-url'] !== undefined && args.transport !== 'mock-server')
+    throw inputError('BAD_OPTION', `--mock-url is for --transport mock-server, not ${args.transport}`, [], `replay … --transport mock-server --mock-url ${args['mock-url']}`);
   if (args['dry-run']) return dryRun(args, io);
   // One spend ledger for the whole invocation: every scenario and strategy counts against the same cap.
   const spendCap = args['max-cost-usd'] !== undefined ? new SpendCap(args['max-cost-usd']) : undefined;

@@ -96,7 +96,8 @@ export async function startMockServer(service: MockService, opts: MockServerOpti
     const run = req.method === 'POST' && pathname.startsWith('/_routebench/') ? /^\/_routebench\/runs\/([\w.-]+)$/.exec(pathname) : null;
     if (run) {
       service.startRun(run[1]!, Number(query().get('scale') ?? 1) || 1);
-      return json(res, 200, { ok: true });
+      // The targets served, so a client can tell a mock started for another scenario (remote-mock.ts).
+      return json(res, 200, { ok: true, targets: service.targetIds() });
     }
     if (req.method !== 'POST') return json(res, 404, { error: { type: 'not_found_error', message: `routebench mock: no route ${req.method} ${pathname}` } });
     // A POST served: counted when its reply is over (sent, or the client went away).

@@ -109,6 +109,11 @@ export class MockService {
     this.runs.delete(runKey);
   }
 
+  /** The ids of the targets this service mocks, in scenario order. */
+  targetIds(): string[] {
+    return this.targets.map((t) => t.id);
+  }
+
   knows(targetId: string): boolean {
     return this.byId.has(targetId);
   }
