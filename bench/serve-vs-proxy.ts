@@ -16,12 +16,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, nodeCommand, nodeJson, range, round } from './util.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const here = (f: string) => path.join(root, 'bench', f);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const range = (xs: number[]) => [Math.min(...xs), Math.max(...xs)];
-const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 
 const SCENARIO = `name: serve-bench
 seed: 1
@@ -43,8 +41,8 @@ const TICK_HZ = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).s
 
 /** Starts `bench/<script>` with tsx, pinned to `cpu`; resolves with the URL it prints first. */
 function start(script: string, args: string[], cpu: number): Promise<{ proc: ChildProcess; url: string }> {
-  const cmd = [process.execPath, '--import', 'tsx', here(script), ...args];
-  const proc = pinned ? spawn('taskset', ['-c', String(cpu), ...cmd], { cwd: root }) : spawn(cmd[0]!, cmd.slice(1), { cwd: root });
+  const [cmd, a] = nodeCommand(['--import', 'tsx', here(script), ...args], pinned ? cpu : undefined);
+  const proc = spawn(cmd, a, { cwd: root });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
@@ -64,10 +62,7 @@ function start(script: string, args: string[], cpu: number): Promise<{ proc: Chi
 
 /** Runs the load generator once (pinned with the mock) and returns its JSON answer; bounded to 5 minutes. */
 function load<T>(spec: Record<string, unknown>): T {
-  const cmd = [process.execPath, '--import', 'tsx', here('serve-load-child.ts'), JSON.stringify(spec)];
-  const r = pinned ? spawnSync('taskset', ['-c', '0', ...cmd], { cwd: root, encoding: 'utf8', timeout: 300_000 }) : spawnSync(cmd[0]!, cmd.slice(1), { cwd: root, encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) throw new Error(`load generator failed (${r.status ?? r.signal}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as T;
+  return nodeJson<T>(['--import', 'tsx', here('serve-load-child.ts'), JSON.stringify(spec)], { cwd: root, timeoutMs: 300_000, what: 'load generator', cpu: pinned ? 0 : undefined });
 }
 
 type Round = Record<string, { p50: number; p99: number }>;
