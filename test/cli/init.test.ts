@@ -3,7 +3,7 @@
  * name or named on the command line: the scaffolded scenario validates and runs, its strategy is
  * the team's config, the workflow uses the action, and nothing is overwritten without --force.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,18 @@ describe('routebench init', () => {
     expect(forced.code).toBe(0);
     expect(forced.out).toContain('overwrote  scenarios/fallback.yaml');
     expect(readFileSync(scenario, 'utf8')).toContain('name: fallback');
+  });
+
+  it('a file where a folder goes (.github), or a --dir that is a file: exit 4 naming it, nothing half-scaffolded', async () => {
+    const dir = repo('in-the-way');
+    writeFileSync(path.join(dir, '.github'), 'a file\n');
+    const r = await cli('init', '--dir', dir);
+    expect([r.code, r.err]).toEqual([4, 'error: routebench init cannot write .github/workflows/routebench.yml: .github is a file, not a folder; nothing was written\nhint: move it away, or scaffold elsewhere with --dir\n']);
+    expect(readdirSync(dir)).toEqual(['.github']);
+    const file = path.join(dir, '.github');
+    const onFile = await cli('init', '--dir', file);
+    expect(onFile.code).toBe(4);
+    expect(onFile.err).toContain('hint: choose another path with --dir\n');
   });
 
   it('refuses a named file that is not that kind of config', async () => {

@@ -4,16 +4,16 @@
  * LiteLLM or OpenRouter config by its usual file names, or takes the one named. Never overwrites
  * a file without --force: it lists the files in the way and exits 2.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode, inputError } from '../../errors.js';
+import { environmentError, ExitCode, inputError } from '../../errors.js';
 import { findGatewayConfigs, GATEWAY_KINDS, looksLike, readConfigObject, type GatewayKind } from '../../init/find-gateway-config.js';
 import { gatewayPlan } from '../../init/gateway-targets.js';
 import { scaffoldFiles, type ScaffoldInput } from '../../init/scaffold.js';
 import { packageRoot } from '../../package-files.js';
 import { defaultPrices } from '../../providers/prices.js';
-import type { Io } from '../io.js';
+import { ensureWritableFolder, type Io } from '../io.js';
 
 export interface InitArgs {
   portkey?: string;
@@ -89,6 +89,13 @@ export function initHandler(args: InitArgs, io: Io): number {
   if (existing.length > 0 && !args.force) {
     throw inputError('INIT_EXISTS', `routebench init would overwrite ${existing.length === 1 ? 'a file that exists' : `${existing.length} files that exist`}: ${existing.map((f) => f.path).join(', ')}`, [], 'move them away, or run again with --force to overwrite them');
   }
+  // Checked before the first write, so a folder that cannot be written or a path in the way
+  // leaves nothing half-scaffolded (it wrote the scenario, then failed on the workflow).
+  ensureWritableFolder(root, '--dir');
+  for (const f of files) {
+    const blocked = inTheWay(root, f.path);
+    if (blocked) throw environmentError('NOT_A_FOLDER', `routebench init cannot write ${f.path}: ${blocked}; nothing was written`, 'move it away, or scaffold elsewhere with --dir');
+  }
   for (const f of files) {
     const full = path.join(root, f.path);
     mkdirSync(path.dirname(full), { recursive: true });
@@ -102,4 +109,18 @@ export function initHandler(args: InitArgs, io: Io): number {
       `next:\n  npx routebench validate ${scenario}\n  npx routebench run ${scenario}\n  git add scenarios traces .github/workflows/routebench.yml\n`,
   );
   return ExitCode.ok;
+}
+
+/** What stands where `rel` (a '/'-separated path under root) goes: a file where a folder must be, or a folder where the file must be. */
+function inTheWay(root: string, rel: string): string | undefined {
+  const parts = rel.split('/');
+  let at = root;
+  for (const [i, part] of parts.entries()) {
+    at = path.join(at, part);
+    if (!existsSync(at)) return undefined;
+    const folder = statSync(at).isDirectory();
+    const last = i === parts.length - 1;
+    if (folder === last) return `${parts.slice(0, i + 1).join('/')} is ${folder ? 'a folder' : 'a file'}, not ${folder ? 'a file' : 'a folder'}`;
+  }
+  return undefined;
 }
