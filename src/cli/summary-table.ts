@@ -1,5 +1,5 @@
 /** The terminal rendering of a scenario summary: an aligned table and the thresholds that failed. */
-import { fmt } from '../report/summary-markdown.js';
+import { fmt, trafficRequests } from '../report/summary-markdown.js';
 import type { SummaryJson } from '../report/write-summary.js';
 import { harnessLine, harnessWarnings, lagWarnings } from '../report/lag-check.js';
 import { verdictLines } from '../report/verdict.js';
@@ -23,7 +23,7 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const out = [
-    `${s.scenario}: ${(s.strategies[0]?.requests ?? 0).toLocaleString('en-US')} requests, ${s.traffic}${s.interrupted ? ' (INTERRUPTED)' : ''}`,
+    `${s.scenario}: ${trafficRequests(s.strategies).toLocaleString('en-US')} requests, ${s.traffic}${s.interrupted ? ' (INTERRUPTED)' : ''}`,
     line(header),
     ...rows.map(line),
     `cost: ${BILLING_NOTE}`,

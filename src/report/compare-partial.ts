@@ -30,13 +30,19 @@ export interface PartialSide {
 const describeStatus = (status: string) =>
   status === 'running' ? 'running (still running, or abandoned: its process is gone)' : status === 'abandoned' ? 'abandoned (its process ended before the run finished)' : status;
 
+/** How a run an abort_on_fail threshold stopped is named where partial runs are listed. */
+const STOPPED_EARLY = 'thresholds_failed, stopped early by an abort_on_fail threshold';
+
+/** A run that did not finish, or that an abort_on_fail threshold stopped before the end of the traffic. */
+export const isPartial = (info: Pick<RunInfo, 'status' | 'stoppedEarly'>): boolean => PARTIAL_STATUSES.has(info.status) || info.stoppedEarly === true;
+
 export function partialSides(base: RunInfo, cand: RunInfo): PartialSide[] {
   return [
     { role: 'baseline' as const, info: base },
     { role: 'candidate' as const, info: cand },
   ]
-    .filter((s) => PARTIAL_STATUSES.has(s.info.status))
-    .map((s) => ({ role: s.role, runId: s.info.runId, status: s.info.status }));
+    .filter((s) => isPartial(s.info))
+    .map((s) => ({ role: s.role, runId: s.info.runId, status: s.info.stoppedEarly ? STOPPED_EARLY : s.info.status }));
 }
 
 /** Refuses partial runs unless allowed: exit 2, naming each. */
@@ -47,7 +53,7 @@ export function refusePartial(partial: readonly PartialSide[]): void {
     'RUN_PARTIAL',
     `${which}: a run that did not finish covers only part of the traffic, so its numbers are not comparable with a complete run`,
     [],
-    'compare runs with status ok or thresholds_failed (re-run the scenario), or pass --allow-partial to compare only the common traffic window',
+    'compare runs that saw all the traffic (status ok, or thresholds_failed without an abort_on_fail stop; re-run the scenario), or pass --allow-partial to compare only the common traffic window',
   );
 }
 
@@ -79,7 +85,7 @@ export async function commonWindow(
   cand: { store: Store; info: RunInfo },
   partial: readonly PartialSide[],
 ): Promise<number> {
-  const sides = [base, cand].filter((s) => PARTIAL_STATUSES.has(s.info.status));
+  const sides = [base, cand].filter((s) => isPartial(s.info));
   let until = Infinity;
   for (const s of sides) until = Math.min(until, await partialWindowEnd(s.store, s.info.runNo, s.info.strategyUse));
   for (const s of [base, cand]) {

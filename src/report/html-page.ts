@@ -6,7 +6,7 @@
 import type { SummaryRow } from '../store/queries.js';
 import { harnessWarnings, lagWarnings } from './lag-check.js';
 import { BILLING_NOTE } from './billing-note.js';
-import { fmt } from './summary-markdown.js';
+import { fmt, trafficRequests } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
 import { scriptJson, vendorScripts } from './vendor-scripts.js';
 import { strategyColour } from './charts/palette.js';
@@ -112,7 +112,7 @@ export function reportHtml(p: ReportPage): string {
 <script>${vega}</script><script>${vegaLite}</script><script>${vegaEmbed}</script>
 </head><body><main>
 <h1>${esc(p.scenario)}</h1>
-<p class="meta">run group <code>${esc(p.runGroup)}</code> · ${esc(fmt.int(p.rows[0]?.requests ?? 0))} requests · ${esc(p.traffic)}</p>
+<p class="meta">run group <code>${esc(p.runGroup)}</code> · ${esc(fmt.int(trafficRequests(p.rows)))} requests · ${esc(p.traffic)}</p>
 ${p.description ? `<p class="desc">${esc(p.description)}</p>` : ''}
 <h2>Summary</h2>
 ${lagWarnings(p.rows).map((w) => `<p class="warn"><strong>Lag:</strong> ${esc(w)}.</p>`).join('\n')}

@@ -7,6 +7,7 @@
  */
 import { inputError } from '../errors.js';
 import { nearest } from '../scenario/suggest.js';
+import { stoppedByAbort } from './thresholds.js';
 import type { Store } from '../store/open-store.js';
 import { allRunIds, recentRunIds, runById, runByNo, type RunRecord } from '../store/comparison-queries.js';
 
@@ -22,6 +23,8 @@ export interface RunInfo {
   strategyUse: string;
   seed: number;
   status: string;
+  /** An abort_on_fail threshold stopped it (status thresholds_failed): it covers part of the traffic. */
+  stoppedEarly?: boolean;
   /** Where the run was read from (a DuckDB file, ':memory:' or an export folder). */
   source: string;
 }
@@ -36,6 +39,7 @@ const toInfo = (r: RunRecord, store: Store): RunInfo => ({
   strategyUse: r.strategy_use,
   seed: r.seed,
   status: r.status,
+  stoppedEarly: r.status === 'thresholds_failed' && stoppedByAbort(r.error),
   source: store.file,
 });
 

@@ -4,7 +4,7 @@
  * plain sentences. Shared by the suite page (suite-page.ts) and the PR comment (pr-comment.ts).
  * Pure: summary JSON in, rows and text out.
  */
-import { fmt } from './summary-markdown.js';
+import { fmt, trafficRequests } from './summary-markdown.js';
 import type { Verdict, VerdictEntry } from './verdict.js';
 import type { SummaryJson } from './write-summary.js';
 
@@ -59,7 +59,7 @@ export function suiteRow(e: SuiteEntry): SuiteRow {
   return {
     scenario: e.scenario,
     href: e.href,
-    requests: only?.requests ?? 0,
+    requests: trafficRequests(j.strategies),
     strategies: j.strategies.length,
     mostAvailable: v ? `${v.most_available.strategy} (${fmt.pct(v.most_available.success_rate)})` : only ? `${only.strategy} (${fmt.pct(only.success_rate)}), the only one` : '–',
     cheapestPassing: !v

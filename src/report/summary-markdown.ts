@@ -33,6 +33,12 @@ export const fmt = {
   clock: (ms: number) => formatDuration(Math.round(ms / 1000) * 1000),
 };
 
+/**
+ * The scenario's request count: the largest run's (every strategy sees the same traffic; a run an
+ * abort_on_fail threshold stopped holds fewer, and may come first).
+ */
+export const trafficRequests = (rows: readonly Pick<SummaryRow, 'requests'>[]): number => rows.reduce((m, r) => Math.max(m, r.requests), 0);
+
 const COLUMNS: [string, (r: SummaryRow) => string][] = [
   ['strategy', (r) => `**${r.strategy}**${r.strategy !== r.strategy_use ? ` (${r.strategy_use})` : ''}`],
   ['success', (r) => fmt.pct(r.success_rate)],
@@ -51,7 +57,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   const out: string[] = [];
   out.push(`# ${s.scenario}`, '');
   if (s.description) out.push(s.description.trim(), '');
-  const requests = s.rows[0]?.requests ?? 0;
+  const requests = trafficRequests(s.rows);
   out.push(`Run group \`${s.runGroup}\` · ${fmt.int(requests)} requests · ${s.traffic}${s.skippedRows ? ` · ${fmt.int(s.skippedRows)} bad trace rows skipped` : ''}`, '');
   if (s.interrupted) out.push('> **Interrupted**: only requests that finished before Ctrl-C are counted.', '');
   for (const w of lagWarnings(s.rows)) out.push(`> **Lag**: ${w}.`, '');

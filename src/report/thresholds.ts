@@ -1,6 +1,7 @@
 /** Evaluates a run's thresholds (scenario-wide plus per strategy) in SQL. */
 import { compare, parseThreshold, type ThresholdExpr } from '../scenario/threshold-expr.js';
 import type { ThresholdsSpec } from '../scenario/schema.js';
+import { formatDuration } from '../scenario/duration.js';
 import type { Store } from '../store/open-store.js';
 import { metricValues } from '../store/queries.js';
 
@@ -56,6 +57,20 @@ export async function evaluateThresholds(store: Store, runNo: number, spec: Thre
     };
   });
 }
+
+const STOPPED_BY = 'of traffic by abort_on_fail';
+
+/**
+ * The run note (runs.error) of a run an abort_on_fail threshold stopped: when, by which threshold,
+ * and what its figures cover. Its status stays thresholds_failed (exit 3).
+ */
+export function abortNote(t: ThresholdResult, atMs: number): string {
+  const actual = t.actual === null ? 'no data' : `actual ${+t.actual.toPrecision(6)}`;
+  return `stopped at ${formatDuration(Math.round(atMs / 1000) * 1000)} ${STOPPED_BY} ${t.metric} ${t.threshold} (${actual}): its figures cover the requests that finished by then, not the whole traffic`;
+}
+
+/** Whether a run's note says an abort_on_fail threshold stopped it (it then covers part of the traffic). */
+export const stoppedByAbort = (note: string | null | undefined): boolean => note?.includes(STOPPED_BY) ?? false;
 
 /** Stores a run's threshold results (so reports of merged or exported runs can show them). */
 export async function saveThresholdResults(store: Store, runNo: number, results: readonly ThresholdResult[]): Promise<void> {

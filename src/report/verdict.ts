@@ -7,7 +7,7 @@
 import type { SummaryRow } from '../store/queries.js';
 import type { StrategyCosts } from './costs-section.js';
 import { newcombeDiff } from '../stats/wilson.js';
-import { fmt } from './summary-markdown.js';
+import { fmt, trafficRequests } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
 
 export interface VerdictEntry {
@@ -34,7 +34,11 @@ export interface Verdict {
 }
 
 export function verdict(rows: readonly SummaryRow[], thresholds: ReadonlyMap<string, readonly ThresholdResult[]>, costs: readonly StrategyCosts[]): Verdict | undefined {
-  const complete = rows.filter((r) => r.status === 'ok' || r.status === 'thresholds_failed');
+  // Every strategy of a scenario sees the same traffic, so a run with fewer requests than the
+  // group's largest did not see all of it: an abort_on_fail threshold stopped it (status
+  // thresholds_failed). Its cost covers part of the traffic and would read as the cheapest.
+  const finished = rows.filter((r) => r.status === 'ok' || r.status === 'thresholds_failed');
+  const complete = finished.filter((r) => r.requests === trafficRequests(finished));
   if (complete.length < 2) return undefined;
   const monthly = new Map(costs.map((c) => [c.strategy, c.monthlyTotalUsd]));
   const entries: VerdictEntry[] = complete.map((r) => ({

@@ -9,7 +9,7 @@ import type { ScenarioPlan, StrategyPlan } from '../engine/plan-scenario.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
 import type { Store } from '../store/open-store.js';
 import { createRun, finishRun, type RunStatus } from '../store/run-records.js';
-import { evaluateThresholds, saveThresholdResults, type ThresholdResult } from '../report/thresholds.js';
+import { abortNote, evaluateThresholds, saveThresholdResults, type ThresholdResult } from '../report/thresholds.js';
 import type { RunEnvironment } from './run-environment.js';
 
 export interface RunResult {
@@ -85,6 +85,9 @@ export async function concludeRun(
   o: { failure?: unknown; interrupted: boolean; skippedRows: number; trafficMs: number; wallMs: number; finishedAt: Date; note?: string },
 ): Promise<RunResult> {
   let status: RunStatus = o.failure ? 'error' : o.interrupted ? 'interrupted' : 'ok';
+  // A run an abort_on_fail threshold stopped saw the traffic up to the stop only: its traffic span
+  // (which monthly costs scale by) ends there, and its note says so wherever its figures are shown.
+  const stopNote = r.aborted ? abortNote(r.aborted, r.abortedAtMs ?? o.trafficMs) : undefined;
   await finishRun(
     store,
     r.runNo,
@@ -94,10 +97,10 @@ export async function concludeRun(
       requests: r.rows.requests,
       attemptRows: r.rows.rows,
       skippedRows: o.skippedRows,
-      trafficMs: o.trafficMs,
+      trafficMs: r.aborted ? (r.abortedAtMs ?? o.trafficMs) : o.trafficMs,
       wallMs: o.wallMs,
       finishedAt: o.finishedAt,
-      error: o.failure ? failureNote(o.failure) : o.note,
+      error: o.failure ? failureNote(o.failure) : [o.note, stopNote].filter((x) => x !== undefined).join('; ') || undefined,
     },
   );
   const result: RunResult = { runNo: r.runNo, runId: r.runId, strategy: r.strategy.label, status, requests: r.rows.requests, attemptRows: r.rows.rows, thresholds: [], abortedAtMs: r.aborted ? r.abortedAtMs : undefined };

@@ -15,9 +15,11 @@ export interface RunRecord {
   strategy_use: string;
   seed: number;
   status: string;
+  /** The run's note: why it failed or stopped early (null for most runs). */
+  error: string | null;
 }
 
-const RUN_COLUMNS = 'run_no, run_id, run_group, scenario, scenario_hash, strategy, strategy_use, seed, status';
+const RUN_COLUMNS = 'run_no, run_id, run_group, scenario, scenario_hash, strategy, strategy_use, seed, status, error';
 
 /** The run with this run_no, if any. */
 export async function runByNo(store: Store, runNo: number): Promise<RunRecord | undefined> {
