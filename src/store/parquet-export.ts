@@ -8,7 +8,7 @@
  * Rows keep their insertion order within each run (ORDER BY run_no, rowid on export; run_no,
  * file_row_number on load), so a run's rows are laid out as in the file it came from.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { environmentFailure, ExitCode, HarnessError, inputError, type Problem } from '../errors.js';
 import { harnessVersion } from '../runner/run-environment.js';
@@ -47,7 +47,24 @@ export async function runTables(store: Store): Promise<string[]> {
   return rows.map((r) => r.t);
 }
 
-/** Writes the selected runs of `store` to `dir` (created if needed); existing export files there are replaced. */
+/**
+ * Refuses (exit 2, nothing written) a folder where the export would replace files that no earlier
+ * `routebench export` wrote: any of `names` there without a routebench meta.json beside them.
+ */
+function refuseForeignFiles(dir: string, names: readonly string[]): void {
+  const there = names.filter((n) => existsSync(path.join(dir, n)));
+  if (there.length === 0) return;
+  let format: unknown;
+  try {
+    format = (JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as { format?: unknown }).format;
+  } catch {
+    format = undefined;
+  }
+  if (format !== EXPORT_FORMAT)
+    throw inputError('EXPORT_NOT_OURS', `${dir} holds files that routebench export did not write (${there.join(', ')}); they were left untouched`, [], 'export to a new or empty folder with --parquet, or to one an earlier `routebench export` wrote');
+}
+
+/** Writes the selected runs of `store` to `dir` (created if needed); an earlier export's files there are replaced, anyone else's are refused. */
 export async function exportRuns(store: Store, dir: string, select: RunSelection): Promise<ExportResult> {
   const runs = await selectRuns(store, select);
   const runNos = runs.map((r) => Math.trunc(r.run_no)).join(', ');
@@ -57,6 +74,11 @@ export async function exportRuns(store: Store, dir: string, select: RunSelection
     throw new HarnessError('EXPORT_UNWRITABLE', `cannot create ${dir}: ${(e as Error).message}`, { exitCode: ExitCode.environment, hint: 'choose a writable folder with --parquet <dir>', cause: e });
   }
   const tables = await runTables(store);
+  const metaFile = path.join(dir, 'meta.json');
+  refuseForeignFiles(dir, [...tables.map((t) => `${t}.parquet`), 'meta.json']);
+  // meta.json goes first and comes back last: an export cut short (Ctrl-C, a full disk) has none,
+  // so it is refused as incomplete instead of pairing the old meta.json with new tables.
+  rmSync(metaFile, { force: true });
   const files: string[] = [];
   for (const table of tables) {
     const file = parquetFile(dir, table);
@@ -66,7 +88,6 @@ export async function exportRuns(store: Store, dir: string, select: RunSelection
   }
   const [{ n }] = await store.all<{ n: number }>(`SELECT count(*)::BIGINT AS n FROM attempts WHERE run_no IN (${runNos})`);
   const meta: ExportMeta = { format: EXPORT_FORMAT, schema_version: SCHEMA_VERSION, routebench_version: harnessVersion(), tables, runs: runs.length, attempt_rows: n, run_ids: runs.map((r) => r.run_id) };
-  const metaFile = path.join(dir, 'meta.json');
   writeFileSync(metaFile, `${JSON.stringify(meta, null, 2)}\n`);
   files.push(metaFile);
   return { runs: runs.length, attemptRows: n, files };

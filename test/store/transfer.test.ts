@@ -139,6 +139,22 @@ describe('Parquet export', () => {
     const notDuck = await caught(openSource(text));
     expect([notDuck.code, notDuck.exitCode]).toEqual(['SOURCE_INVALID', 2]);
   });
+
+  it("refuses to replace files that no export wrote (exit 2, bytes unchanged); an earlier export's are replaced", async () => {
+    const theirs = mkdtempSync(path.join(dir, 'theirs-'));
+    writeFileSync(path.join(theirs, 'runs.parquet'), 'my own runs\n');
+    writeFileSync(path.join(theirs, 'meta.json'), '{"mine": true}\n');
+    const refused = await caught(exportFrom(dbFile, theirs, { runGroup: 'g1' }));
+    expect([refused.code, refused.exitCode]).toEqual(['EXPORT_NOT_OURS', 2]);
+    expect(refused.message).toContain('(runs.parquet, meta.json)');
+    expect([readFileSync(path.join(theirs, 'runs.parquet'), 'utf8'), readFileSync(path.join(theirs, 'meta.json'), 'utf8')]).toEqual(['my own runs\n', '{"mine": true}\n']);
+    const again = path.join(dir, 'again');
+    await exportFrom(dbFile, again, { runGroup: 'g1' });
+    await exportFrom(dbFile, again, { runGroup: 'g2' });
+    const meta = JSON.parse(readFileSync(path.join(again, 'meta.json'), 'utf8')) as { run_ids: string[] };
+    const g2 = JSON.parse(readFileSync(path.join(exportG2, 'meta.json'), 'utf8')) as { run_ids: string[] };
+    expect(meta.run_ids).toEqual(g2.run_ids);
+  });
 });
 
 /** Opens a source, exports from it and closes it. */
