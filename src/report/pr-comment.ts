@@ -11,7 +11,10 @@
  */
 import type { Store } from '../store/open-store.js';
 import { runGroupFacts } from '../store/report-queries.js';
+import { HarnessError } from '../errors.js';
 import { resolvePairs } from './compare-pairs.js';
+import { commonWindow, partialSides } from './compare-partial.js';
+import { fmt } from './summary-markdown.js';
 import { compareRuns, type ComparisonRow } from './compare-runs.js';
 import { delta, interval } from './comparison-markdown.js';
 import { checkRegressionBudget, type BudgetCheck, type BudgetEntry } from './regression-budget.js';
@@ -25,6 +28,8 @@ export interface PairChange {
   strategy: string;
   rows: ComparisonRow[];
   budget: BudgetCheck[];
+  /** Set when a run did not see all the traffic: only requests scheduled before this were compared. */
+  untilMs?: number;
 }
 
 export interface BaseComparison {
@@ -49,8 +54,21 @@ export async function compareWithBase(base: Store, head: Store, opts: { budget: 
       changed.add(candidate.scenario);
       continue;
     }
-    const rows = await compareRuns({ store: base, runNo: baseline.runNo }, { store: head, runNo: candidate.runNo }, { resamples: opts.resamples, seed: opts.seed });
-    changes.push({ scenario: candidate.scenario, strategy: candidate.strategy, rows, budget: opts.budget.length ? checkRegressionBudget(opts.budget, rows).checks : [] });
+    // A run that did not see all the traffic (interrupted, or stopped by abort_on_fail) is compared
+    // over the common traffic window only, as in the report (compare-partial.ts).
+    const partial = partialSides(baseline, candidate);
+    let untilMs: number | undefined;
+    if (partial.length > 0) {
+      try {
+        untilMs = await commonWindow({ store: base, info: baseline }, { store: head, info: candidate }, partial);
+      } catch (e) {
+        if (e instanceof HarnessError && e.code === 'NO_COMMON_WINDOW') continue;
+        throw e;
+      }
+    }
+    const rows = await compareRuns({ store: base, runNo: baseline.runNo }, { store: head, runNo: candidate.runNo }, { resamples: opts.resamples, seed: opts.seed, untilMs });
+    const change: PairChange = { scenario: candidate.scenario, strategy: candidate.strategy, rows, budget: opts.budget.length ? checkRegressionBudget(opts.budget, rows).checks : [] };
+    changes.push(untilMs === undefined ? change : { ...change, untilMs });
   }
   const group = pairs[0]?.baseline.runGroup;
   const facts = group ? await runGroupFacts(base, group) : { commit: null };
@@ -78,7 +96,8 @@ const shortLabel = (r: ComparisonRow) => r.label.replace(/ latency$/, '').replac
 
 function changeLine(c: PairChange): string {
   const parts = c.rows.filter(significant).map((r) => `${shortLabel(r)} ${delta(r)} ${interval(r)} ${r.verdict === 'win' ? '✅ win' : '🔻 loss'}`);
-  return `- **${c.scenario} / ${c.strategy}**: ${parts.join('; ')}`;
+  const window = c.untilMs === undefined ? '' : ` (requests before ${fmt.clock(c.untilMs)} only: a run did not finish)`;
+  return `- **${c.scenario} / ${c.strategy}**${window}: ${parts.join('; ')}`;
 }
 
 function budgetLine(b: BaseComparison): string {
