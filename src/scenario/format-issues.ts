@@ -89,7 +89,7 @@ export function issuesToProblems(
     let message = issue.message;
     if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
       const expected = issue.expected === 'record' ? 'object' : issue.expected;
-      message = actual === undefined ? `required ${expected} is missing` : `expected ${expected === 'object' || expected === 'array' ? 'an' : 'a'} ${expected}, got ${JSON.stringify(actual)}`;
+      message = actual === undefined ? `required ${expected} is missing` : `expected ${expected === 'object' || expected === 'array' ? 'an' : 'a'} ${expected}, got ${brief(actual)}`;
     }
     if (issue.code === 'invalid_value' && typeof actual === 'string') {
       const values = issue.values.map(String);
@@ -108,6 +108,14 @@ export function issuesToProblems(
 }
 
 const NON_ASCII = /[^\x20-\x7e]/;
+
+/** A value as JSON, cut to a readable length: a whole file read as one string (prose, binary) stays one short line. */
+function brief(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  if (json.length <= 80) return json;
+  if (typeof value === 'string') return `${JSON.stringify(value.slice(0, 50)).slice(0, -1)}…" (${value.length.toLocaleString('en-US')} characters)`;
+  return `${json.slice(0, 60)}… (${json.length.toLocaleString('en-US')} characters of JSON)`;
+}
 
 /**
  * Names (scenario, target, strategy, gateway ids) are ASCII: they become run ids, file names of

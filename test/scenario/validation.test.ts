@@ -47,6 +47,12 @@ describe('scenario validation', () => {
     expect(problems(valid.replace('strategies:', 'seed: 1\nseed: 2\nstrategies:'))).toEqual([expect.stringMatching(/^bad\.yaml:8:1 {2}Map keys must be unique \("seed" first defined at line 7\)/)]);
   });
 
+  it('a file that is prose or binary (one long string) is one short line, not the whole file echoed', () => {
+    const prose = `${'notes about our routing '.repeat(200)}\n`;
+    expect(problems(prose)).toEqual(['bad.yaml:1:1  expected an object, got "notes about our routing notes about our routing no…" (4,799 characters)']);
+    expect(problems('seed: hello\nname: x\n').join('\n')).toContain('seed  expected a number, got "hello"');
+  });
+
   it('lists every schema problem at once, with path and a did-you-mean', () => {
     const yaml = valid
       .replace('rate_per_s: 1', 'rate_per_s: -5')
