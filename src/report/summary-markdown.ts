@@ -22,7 +22,8 @@ export interface SummaryInput {
 }
 
 export const fmt = {
-  pct: (v: number | null) => (v === null ? '–' : `${(v * 100).toFixed(v >= 0.9995 && v < 1 ? 3 : 2)}%`),
+  /** A share in percent; above 99.95% with three decimals, and never "100.000%" for a share below 1 (one failure in 200k+). */
+  pct: (v: number | null) => (v === null ? '–' : v >= 0.99999 && v < 1 ? `${(Math.floor(v * 1e5) / 1e3).toFixed(3)}%` : `${(v * 100).toFixed(v >= 0.9995 && v < 1 ? 3 : 2)}%`),
   /** Milliseconds with sub-millisecond precision for small values (overheads). */
   fineMs: (v: number | null) => (v === null ? '–' : Math.abs(v) < 10 ? `${v.toFixed(2)} ms` : `${Math.round(v).toLocaleString('en-US')} ms`),
   ms: (v: number | null) => (v === null ? '–' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v).toLocaleString('en-US')} ms`),
