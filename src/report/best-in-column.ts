@@ -12,7 +12,7 @@
  * Pure: summary rows and threshold results in, the eligible runs and the rule in words out.
  */
 import type { SummaryRow } from '../store/queries.js';
-import { fmt } from './summary-markdown.js';
+import { fmt, trafficRequests } from './summary-markdown.js';
 import { newcombeDiff } from '../stats/wilson.js';
 import type { ThresholdResult } from './thresholds.js';
 
@@ -25,7 +25,9 @@ export interface Eligibility {
 type Row = Pick<SummaryRow, 'run_no' | 'run_id' | 'strategy' | 'requests' | 'successes' | 'success_rate'>;
 
 export function eligibleForBest(rows: readonly Row[], thresholds: ReadonlyMap<string, readonly ThresholdResult[]>): Eligibility {
-  const withData = rows.filter((r) => r.requests > 0);
+  // Only runs that saw all the traffic: one an abort_on_fail threshold stopped (or an interrupted
+  // one) holds fewer requests, and its latency and cost cover part of the traffic.
+  const withData = rows.filter((r) => r.requests > 0 && r.requests === trafficRequests(rows));
   const successThresholds = (r: Row) => (thresholds.get(r.run_id) ?? []).filter((t) => t.metric === 'success_rate');
   const declared = [...new Set(withData.flatMap((r) => successThresholds(r).map((t) => t.threshold)))];
   const best = [...withData].sort((a, b) => b.success_rate - a.success_rate)[0];

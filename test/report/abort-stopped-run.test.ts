@@ -14,6 +14,7 @@ import { runInfo } from '../../src/report/run-identity.js';
 import { commonWindow, partialSides } from '../../src/report/compare-partial.js';
 import { compareRuns } from '../../src/report/compare-runs.js';
 import { summaryMarkdown } from '../../src/report/summary-markdown.js';
+import { eligibleForBest } from '../../src/report/best-in-column.js';
 
 describe('a run stopped by abort_on_fail', () => {
   it('is noted, spans the traffic up to the stop, is left out of the answer and compared over the common window only', async () => {
@@ -72,6 +73,8 @@ describe('a run stopped by abort_on_fail', () => {
     const cheaperComplete = cost(run('fallback')) < cost(run('only-b')) ? 'fallback' : 'only-b';
     expect(v.cheapest.strategy).toBe(cheaperComplete);
     expect(v.most_available.strategy).not.toBe('single');
+    // nor does it compete for "best in column" (its latency and cost cover part of the traffic)
+    expect(eligibleForBest(srows, thresholds).runNos).toEqual([run('fallback'), run('only-b')]);
     const md = summaryMarkdown({ scenario: 't', runGroup: 'g', traffic: 'x', rows: srows, thresholds, errors: [], reasons: [], skippedRows: 0, interrupted: false });
     expect(md).toContain('· 60,000 requests ·');
     expect(md).toContain('> **Note**: single: stopped at ');

@@ -21,6 +21,11 @@ describe('eligibleForBest', () => {
     expect(e.rule).toBe('that meet the success-rate threshold (> 0.99)');
   });
 
+  it('leaves out a run that saw part of the traffic (an abort_on_fail stop on latency: 400 of 1000 requests, all answered)', () => {
+    const rows = [row(1, 'single', 400, 400), row(2, 'fallback', 999), row(3, 'hedge', 998)];
+    expect(eligibleForBest(rows, new Map()).runNos).toEqual([2, 3]);
+  });
+
   it('judges a strategy without a threshold of its own by the most available (thresholds on some strategies only)', () => {
     const rows = [row(1, 'single', 906), row(2, 'fallback', 998), row(3, 'cheapest', 999), row(4, 'weighted', 926)];
     const e = eligibleForBest(rows, new Map([['r2', [threshold(true)]]]));
