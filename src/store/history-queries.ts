@@ -39,8 +39,11 @@ export async function historyGroups(store: Store, scenario: string, limit: numbe
 export async function historyRows(store: Store, scenario: string, limit: number): Promise<HistoryRow[]> {
   const groups = await historyGroups(store, scenario, limit);
   if (groups.length === 0) return [];
+  // Runs that saw all the traffic: one an abort_on_fail threshold stopped holds fewer requests than
+  // the group's others (every strategy sees the same traffic), and its figures cover part of it.
   const runs = await store.all<{ run_no: number }>(
-    `SELECT run_no FROM runs WHERE scenario = $s AND status IN ('ok', 'thresholds_failed') AND list_contains($groups::VARCHAR[], run_group)`,
+    `SELECT run_no FROM runs r WHERE scenario = $s AND status IN ('ok', 'thresholds_failed') AND list_contains($groups::VARCHAR[], run_group)
+       AND requests = (SELECT max(o.requests) FROM runs o WHERE o.scenario = r.scenario AND o.run_group = r.run_group AND o.status IN ('ok', 'thresholds_failed'))`,
     { s: scenario, groups: JSON.stringify(groups.map((g) => g.run_group)) },
   );
   if (runs.length === 0) return [];

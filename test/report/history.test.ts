@@ -60,6 +60,21 @@ describe('history', () => {
     }
   });
 
+  it('leaves out a run an abort_on_fail threshold stopped (it saw part of the traffic)', async () => {
+    const own = await openStore(':memory:');
+    const strategies = `  single:
+    use: single
+    options: { target: a }
+    thresholds:
+      success_rate: [{ threshold: '> 0.9', abort_on_fail: true, delay_abort_eval: 1m }]
+  fallback: { use: fallback, options: { targets: [a, b] } }`;
+    const ran = await runYaml(twoTargetYaml({ rate: 100, count: 40_000, a: '{ profile: perfect }', incidents: '[{ kind: outage, targets: [a], start: 1m, duration: 1h }]', strategies }), { store: own, runGroup: 'g-0' });
+    expect(ran.result.runs.map((r) => [r.strategy, r.requests < 40_000])).toEqual([['single', true], ['fallback', false]]);
+    const rows = await historyRows(own, 't', 10);
+    expect(rows.map((r) => [r.strategy, r.requests])).toEqual([['fallback', 40_000]]);
+    own.close();
+  }, 60_000);
+
   it('draws the budget after each run group and rings the values beyond it', async () => {
     const budget = parseRegressionBudget(['success_rate=0.1pp', 'p95_latency_ms=5%', 'cost=2%']);
     expect(budgetLimit(0.99, 'success_rate', budget)).toBeCloseTo(0.989, 12);
