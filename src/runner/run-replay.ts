@@ -8,6 +8,7 @@
 import { inputError } from '../errors.js';
 import { AttemptRows } from '../engine/attempt-rows.js';
 import { costUsd } from '../engine/billing.js';
+import { checkTimeScale } from '../engine/time-scale.js';
 import { planScenario, type PlanOptions } from '../engine/plan-scenario.js';
 import { ReplayRun } from '../engine/replay.js';
 import { scheduleArrivals } from '../engine/arrival-scheduler.js';
@@ -48,7 +49,7 @@ export function estimateCost(req: TrafficRequest, price: { input: number; output
 
 export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions): Promise<ScenarioResult> {
   const plan = planScenario(loaded, opts);
-  if (!(opts.timeScale > 0)) throw inputError('BAD_OPTION', `--time-scale must be greater than 0, got ${opts.timeScale}`);
+  checkTimeScale(opts.timeScale);
   if (opts.transport === 'live' && !(opts.maxCostUsd! > 0))
     throw inputError('LIVE_NEEDS_CAP', 'a live replay spends real money: give --max-cost-usd <USD> (a hard cap), or use --dry-run to see the projected cost', [], 'replay --transport live --max-cost-usd 5');
   const { store, env } = opts;

@@ -6,6 +6,7 @@
  */
 import { inputError } from '../errors.js';
 import { planScenario } from '../engine/plan-scenario.js';
+import { checkTimeScale } from '../engine/time-scale.js';
 import type { DialectName } from '../providers/canonical.js';
 import type { MockService } from '../providers/mock/mock-service.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
@@ -61,7 +62,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
   if (!LOOPBACK.test(host) && !o.allowRemote)
     throw inputError('REMOTE_HOST', `--host ${host} is not a loopback address: serve would accept requests from other machines`, [], 'keep the default 127.0.0.1, or add --allow-remote if you mean it');
   const timeScale = o.timeScale ?? 1;
-  if (!(timeScale > 0)) throw inputError('BAD_OPTION', `--time-scale must be greater than 0, got ${timeScale}`);
+  checkTimeScale(timeScale);
   const labels = Object.keys(o.loaded.scenario.strategies);
   if (!labels.includes(o.strategy))
     throw inputError('UNKNOWN_STRATEGY', `${o.loaded.file} has no strategy "${o.strategy}"; its strategies: ${labels.join(', ')}`, [], `give --strategy ${labels[0] ?? '<label>'}`);

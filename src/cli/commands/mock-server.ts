@@ -7,6 +7,7 @@ import type { Argv } from 'yargs';
 import { portOption, seedOption } from './common-options.js';
 import { ExitCode, inputError } from '../../errors.js';
 import { createMocks, planScenario } from '../../engine/plan-scenario.js';
+import { checkTimeScale } from '../../engine/time-scale.js';
 import { assertLoopbackHost, startMockServer } from '../../providers/mock/mock-http-server.js';
 import { MockService } from '../../providers/mock/mock-service.js';
 import { formatStats } from '../../providers/mock/server-stats.js';
@@ -35,7 +36,7 @@ export function mockServerBuilder(y: Argv): Argv<MockServerArgs> {
 }
 
 export async function mockServerHandler(args: MockServerArgs, io: Io): Promise<number> {
-  if (!(args['time-scale'] > 0)) throw inputError('BAD_OPTION', `--time-scale must be greater than 0, got ${args['time-scale']}`);
+  checkTimeScale(args['time-scale']);
   const maxBodyBytes = Math.floor(args['max-body-mb'] * 1024 * 1024);
   if (!(maxBodyBytes >= 1)) throw inputError('BAD_OPTION', `--max-body-mb must be greater than 0, got ${args['max-body-mb']}`);
   // Before the scenario is read: a refused --host is a usage error whatever the scenario says.
