@@ -58,7 +58,7 @@ export function compareBuilder(y: Argv): Argv<CompareArgs> {
       type: 'boolean',
       default: false,
       describe:
-        'compare a run that did not finish (interrupted, error, running, abandoned; refused by default, exit 2) over the common traffic window only: requests scheduled before its first incomplete one, in both runs',
+        'compare a run that did not finish (interrupted, error, running, abandoned) or that an abort_on_fail threshold stopped (refused by default, exit 2) over the common traffic window only: requests scheduled before its first incomplete one, in both runs',
     })
     .option('json', { type: 'boolean', default: false, describe: 'print the comparison as JSON' })
     .option('out', { type: 'string', describe: 'also write <out>/compare/<baseline>..<candidate>.md and .json' }) as unknown as Argv<CompareArgs>;
