@@ -104,8 +104,11 @@ export function checkRegressionBudget(entries: readonly BudgetEntry[], rows: rea
     if (!row) throw new Error(`no comparison row for ${entry.metric}`);
     const regression = regressionSize(entry, row);
     const budget = `${show(entry.amount)}${unitText(entry.unit)}`;
-    if (regression === null || row.verdict === null)
-      return { entry, verdict: row.verdict, regression, exceeded: false, reason: `no data to judge ${entry.metric} (budget ${budget})` };
+    if (regression === null) return { entry, verdict: row.verdict, regression, exceeded: false, reason: `no data to judge ${entry.metric} (budget ${budget})` };
+    // Both values exist but there is no interval: a quantile with fewer than 10 values beyond it
+    // (p99 needs 1,000 successful requests). The budget cannot fail: say so, not "no data".
+    if (row.verdict === null)
+      return { entry, verdict: null, regression, exceeded: false, reason: `not judged: too few values for a 95% interval (${row.n.baseline} and ${row.n.candidate}; a percentile needs 10 beyond it on each side), so this budget cannot fail; worse by ${show(regression)}${unitText(entry.unit)} (budget ${budget})` };
     const size = `${show(regression)}${unitText(entry.unit)}`;
     const significant = row.verdict === 'loss';
     const over = regression > entry.amount;

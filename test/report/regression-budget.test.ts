@@ -105,4 +105,12 @@ describe('regression budget evaluation', () => {
     expect(exceeded).toBe(false);
     expect(checks[0]!.reason).toBe('no data to judge p99_latency_ms (budget 5%)');
   });
+
+  it('says a budget cannot fail when both values exist but there is no interval (p99 of 866 requests), rather than "no data"', () => {
+    const few: ComparisonRow = { ...row('p99_latency_ms', 1000, 200, 0, 0), ci: null, verdict: null, n: { baseline: 866, candidate: 866 } };
+    const { checks, exceeded } = checkRegressionBudget([p99!], [few]);
+    expect(exceeded).toBe(false);
+    expect(checks[0]!.regression).toBeCloseTo(20, 12);
+    expect(checks[0]!.reason).toBe('not judged: too few values for a 95% interval (866 and 866; a percentile needs 10 beyond it on each side), so this budget cannot fail; worse by 20% (budget 5%)');
+  });
 });
