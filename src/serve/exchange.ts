@@ -10,7 +10,7 @@ import type { DialectName } from '../providers/canonical.js';
 import type { RequestState } from '../engine/engine-attempt.js';
 import type { Tags, TrafficRequest } from '../traffic/traffic-request.js';
 import type { IncomingFields } from './incoming.js';
-import { headerSafe, type ServeError } from './serve-errors.js';
+import { headerSafe, serveError, type ServeError } from './serve-errors.js';
 import type { UpstreamCall } from './upstream-call.js';
 
 /** What an upstream attempt captured, as far as relaying it goes. */
@@ -23,6 +23,8 @@ export interface Captured {
   readonly chunks: Buffer[];
   /** How the upstream response ended: cleanly, by a reset, or cut by the attempt timeout. */
   readonly ending: 'end' | 'reset' | 'timeout' | 'cancelled' | undefined;
+  /** The upstream refused the connection (nothing listens there: a stopped mock server, a provider down). */
+  readonly refused?: boolean;
 }
 
 /** Hop-by-hop and framing headers: never relayed (the client connection has its own). */
@@ -146,6 +148,8 @@ export class Exchange implements TrafficRequest {
     const c = this.winner ?? this.last;
     if (c === undefined) return this.answer(own.ownAnswer(this, reason, undefined));
     if (c.ending === 'timeout') return this.answer(own.ownAnswer(this, reason, c), c.targetId);
+    // Nothing to mirror: no connection was made. A gateway answers 502, naming what it could not reach.
+    if (c.refused === true) return this.answer(serveError(this.dialect, 'unreachable', `cannot reach the upstream of target ${c.targetId}: connection refused (${reason})`), c.targetId);
     if (c.ending !== 'end' || c.status === 0) {
       this.res.destroy(); // the upstream reset the connection: so does serve, and the client sees the same network error
       return;

@@ -7,9 +7,9 @@
  */
 import type { DialectName } from '../providers/canonical.js';
 
-export type ServeErrorKind = 'invalid_request' | 'not_found' | 'too_large' | 'no_target' | 'timeout' | 'internal';
+export type ServeErrorKind = 'invalid_request' | 'not_found' | 'too_large' | 'no_target' | 'timeout' | 'internal' | 'unreachable';
 
-const STATUS: Record<ServeErrorKind, number> = { invalid_request: 400, not_found: 404, too_large: 413, no_target: 503, timeout: 504, internal: 500 };
+const STATUS: Record<ServeErrorKind, number> = { invalid_request: 400, not_found: 404, too_large: 413, no_target: 503, timeout: 504, internal: 500, unreachable: 502 };
 
 const OPENAI_TYPE: Record<ServeErrorKind, string> = {
   invalid_request: 'invalid_request_error',
@@ -18,6 +18,7 @@ const OPENAI_TYPE: Record<ServeErrorKind, string> = {
   no_target: 'service_unavailable_error',
   timeout: 'timeout',
   internal: 'server_error',
+  unreachable: 'server_error',
 };
 
 const ANTHROPIC_TYPE: Record<ServeErrorKind, string> = {
@@ -27,6 +28,7 @@ const ANTHROPIC_TYPE: Record<ServeErrorKind, string> = {
   no_target: 'api_error',
   timeout: 'timeout_error',
   internal: 'api_error',
+  unreachable: 'api_error',
 };
 
 export interface ServeError {

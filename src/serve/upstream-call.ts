@@ -46,6 +46,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
   headers: IncomingHttpHeaders | undefined;
   readonly chunks: Buffer[] = [];
   ending: Captured['ending'] = undefined;
+  refused = false;
   /** Its stream reached the client: chunks are written through. */
   committed = false;
   end: CallEnd = 'error';
@@ -157,6 +158,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
     this.ending = why === undefined ? 'reset' : why === 'timeout' ? 'timeout' : 'cancelled';
     this.end = why ?? 'error';
     if (why === undefined) this.outcome = { ok: false, status: this.status, kind: 'connection_reset', retryable: true, message: err.message };
+    this.refused = this.status === 0 && (err as NodeJS.ErrnoException).code === 'ECONNREFUSED';
     if (this.committed) this.exchange.res.destroy();
     this.settle();
   }
