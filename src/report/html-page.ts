@@ -117,6 +117,10 @@ ${p.description ? `<p class="desc">${esc(p.description)}</p>` : ''}
 <h2>Summary</h2>
 ${lagWarnings(p.rows).map((w) => `<p class="warn"><strong>Lag:</strong> ${esc(w)}.</p>`).join('\n')}
 ${harnessWarnings(p.rows).map((w) => `<p class="warn"><strong>Harness:</strong> ${esc(w)}.</p>`).join('\n')}
+${p.rows
+  .filter((r) => r.note)
+  .map((r) => `<p class="warn"><strong>${r.status === 'error' ? 'Failed' : r.status === 'interrupted' ? 'Stopped' : 'Note'}:</strong> ${esc(r.strategy)}: ${esc(r.note)}.</p>`)
+  .join('\n')}
 ${summaryTable(p)}
 ${p.costsHtml ?? ''}
 <h2>Compared with the baseline</h2>

@@ -15,6 +15,7 @@ import { commonWindow, partialSides } from '../../src/report/compare-partial.js'
 import { compareRuns } from '../../src/report/compare-runs.js';
 import { summaryMarkdown } from '../../src/report/summary-markdown.js';
 import { eligibleForBest } from '../../src/report/best-in-column.js';
+import { reportHtml } from '../../src/report/html-page.js';
 
 describe('a run stopped by abort_on_fail', () => {
   it('is noted, spans the traffic up to the stop, is left out of the answer and compared over the common window only', async () => {
@@ -78,6 +79,10 @@ describe('a run stopped by abort_on_fail', () => {
     const md = summaryMarkdown({ scenario: 't', runGroup: 'g', traffic: 'x', rows: srows, thresholds, errors: [], reasons: [], skippedRows: 0, interrupted: false });
     expect(md).toContain('· 60,000 requests ·');
     expect(md).toContain('> **Note**: single: stopped at ');
+    // the HTML page says it too (it showed no run note at all: a spend cap, a failure or this stop)
+    const html = reportHtml({ scenario: 't', runGroup: 'g', traffic: 'x', rows: srows, winners: [], bestRule: '', thresholds, charts: [], errors: [], reasons: [], incidents: [], footer: '' });
+    expect(html).toMatch(/<p class="warn"><strong>Note:<\/strong> single: stopped at \d+m\d+s of traffic by abort_on_fail success_rate &gt; 0\.9 /);
+    expect(html).toContain('· 60,000 requests ·');
 
     // Compared over the common window: requests scheduled before the first request number the
     // stopped run never wrote (in flight at the stop), in both runs.
