@@ -68,7 +68,7 @@ export function interval(r: ComparisonRow): string {
 }
 
 const verdictCell = (r: ComparisonRow) =>
-  r.judged === false ? `context: ${r.note ?? 'not judged'}` : r.verdict === null ? 'no data' : r.verdict === 'tie' ? 'tie' : `**${r.verdict}**`;
+  r.judged === false ? `context: ${r.note ?? 'not judged'}` : r.verdict === null ? (r.delta === null ? 'no data' : 'not judged') : r.verdict === 'tie' ? 'tie' : `**${r.verdict}**`;
 
 /** One line: better, worse, mixed or no significant difference, naming the metrics (context rows left out). */
 export function overallVerdict(all: readonly ComparisonRow[]): string {
