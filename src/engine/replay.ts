@@ -30,6 +30,8 @@ export interface ReplayParts {
   realNow: () => number;
   /** Live runs: every attempt reserves its worst-case cost first; one that does not fit is not sent. */
   spendGate?: SpendGate;
+  /** Called once, at the first harness fault (so the runner stops sending instead of replaying to the end). */
+  onFailure?: (e: unknown) => void;
 }
 
 /** The part of the spend cap (runner/spend-cap.ts) the engine uses. */
@@ -117,7 +119,10 @@ export class ReplayRun implements MachineDriver {
     this.parts.transport.send(call, controller.signal).then(
       (res) => this.settled(att, res),
       (e: unknown) => {
-        this.failure ??= e;
+        if (this.failure === undefined) {
+          this.failure = e;
+          this.parts.onFailure?.(e);
+        }
         this.settled(att, { outcome: 'error', status: 0, errorKind: 'connection_reset', retryable: true, sentAt: this.parts.realNow(), endAt: this.parts.realNow(), tokensReceived: 0, detail: String(e) });
       },
     );

@@ -97,10 +97,10 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
       try {
         const built = sp.build();
         const runKey = `r${runNo}-${runId.slice(-4)}`.replace(/[^\w.-]/g, '');
-        run = new ReplayRun({ router: built.router, slotCount: built.slotCount, targets: plan.targets, maxAttempts: plan.defaults.maxAttempts, rows, transport, runKey, timeScale: opts.timeScale, realNow: opts.realNow, spendGate: cap });
+        const stop = new AbortController();
+        run = new ReplayRun({ router: built.router, slotCount: built.slotCount, targets: plan.targets, maxAttempts: plan.defaults.maxAttempts, rows, transport, runKey, timeScale: opts.timeScale, realNow: opts.realNow, spendGate: cap, onFailure: () => stop.abort() });
         const replay = run;
         await transport.startRun?.(runKey, opts.timeScale);
-        const stop = new AbortController();
         const onAbort = () => stop.abort();
         opts.signal?.addEventListener('abort', onAbort);
         replay.start(t0);

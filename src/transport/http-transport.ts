@@ -11,6 +11,7 @@ import { formatMarker, markerHeaders } from '../providers/request-marker.js';
 import type { TargetPlan } from '../engine/plan-targets.js';
 import type { CallResult, ProviderCall, Transport } from './transport.js';
 import { redact } from './redact.js';
+import { environmentError } from '../errors.js';
 import { callGuard } from './call-guard.js';
 import { FIRST_BYTE_HEADER, GENERATION_HEADER } from '../providers/mock/mock-service.js';
 import type { Generation } from '../engine/billing.js';
@@ -68,6 +69,8 @@ export function httpTransport(o: HttpTransportOptions): Transport {
         const headers = { 'content-type': 'application/json', ...enc.headers, ...markerHeaders(fields), ...(o.auth?.(target) ?? {}) };
         res = await http.post(`${o.baseUrl(target)}${enc.path}`, headers, JSON.stringify(enc.body), both);
       } catch (e) {
+        // The loopback mock server is the harness, not a provider: nothing listening there means it stopped.
+        if (o.name === 'mock-server' && !signal.aborted && refused(e)) throw mockGone(o.baseUrl(target), e);
         const r = ended(e);
         if (r.outcome !== 'aborted' && o.lookupGeneration) r.generation = await o.lookupGeneration(call).catch(() => undefined);
         return r;
@@ -150,6 +153,18 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       return finish(out, { firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
     },
   };
+}
+
+/** A connection refused (undici's error, or fetch's TypeError with it as the cause). */
+function refused(e: unknown): boolean {
+  for (let at = e, depth = 0; at !== null && typeof at === 'object' && depth < 4; at = (at as { cause?: unknown }).cause, depth++)
+    if ((at as NodeJS.ErrnoException).code === 'ECONNREFUSED') return true;
+  return false;
+}
+
+function mockGone(targetUrl: string, cause: unknown): Error {
+  const server = targetUrl.replace(/\/t\/[^/]*$/, '');
+  return environmentError('MOCK_GONE', `the mock server at ${server} stopped answering (connection refused) during the replay`, 'keep `routebench mock-server` running until the replay ends (or drop --mock-url to start one in-process), and run again; the run was marked error', cause);
 }
 
 /** The mock's generation header (`<TTFT ms|->,<tokens per ms>,<output tokens>`); undefined when absent or malformed. */

@@ -10,8 +10,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
+import { HarnessError } from '../../src/errors.js';
+import { replayScenario } from '../../src/runner/run-replay.js';
+import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { openStore } from '../../src/store/open-store.js';
-import { rawServer, serveScenario, within } from '../helpers/mock-servers.js';
+import { testEnv } from '../helpers/run-yaml.js';
+import { rawServer, serveScenario, waitFor, within } from '../helpers/mock-servers.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-remote-mock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,6 +102,31 @@ describe('--mock-url that is not the mock server of this scenario', () => {
       expect(mine.service.hits.size).toBe(4);
     } finally {
       await mine.close();
+    }
+  });
+});
+
+describe('the mock server stops during a replay', () => {
+  it('the replay stops with exit 4 (MOCK_GONE), the run marked error, instead of replaying the rest into refused connections', async () => {
+    const count = 2000;
+    const yaml = MINE.replace('count: 4', `count: ${count}`);
+    const mock = await serveScenario(yaml, { scale: 20 });
+    const store = await openStore(':memory:');
+    try {
+      const loaded = parseScenario(yaml, path.join(dir, 'gone.yaml'));
+      const pending = replayScenario(loaded, { store, env: testEnv, transport: 'mock-server', mockUrl: mock.url, timeScale: 20, realNow: () => performance.now(), processEnv: {} });
+      const failed = pending.then(() => undefined, (e: unknown) => e);
+      await waitFor(() => (mock.service.hits.size >= 5 ? true : undefined), 10_000, '5 hits at the mock');
+      await mock.close();
+      const e = (await within(failed, 20_000, 'replay after the mock stopped')) as HarnessError;
+      expect(e).toBeInstanceOf(HarnessError);
+      expect([e.code, e.exitCode, e.message]).toEqual(['MOCK_GONE', 4, `the mock server at ${mock.url} stopped answering (connection refused) during the replay`]);
+      const runs = await store.all<{ status: string; requests: number }>('SELECT status, requests FROM runs');
+      expect(runs.map((r) => r.status)).toEqual(['error']);
+      expect(Number(runs[0]!.requests)).toBeLessThan(count);
+    } finally {
+      store.close();
+      await mock.close().catch(() => undefined);
     }
   });
 });
