@@ -51,11 +51,15 @@ export interface GatewayEndpoint {
 export function resolveGatewayEndpoint(spec: Pick<GatewayEndpointSpec, 'url' | 'url_env' | 'dialect' | 'headers'>, scenarioDir: string, env: Readonly<Record<string, string | undefined>>): GatewayEndpoint | undefined {
   const baseUrl = spec.url ?? (spec.url_env ? env[spec.url_env] : undefined);
   if (baseUrl === undefined || baseUrl === '') return undefined;
+  let protocol: string;
   try {
-    new URL(baseUrl);
+    protocol = new URL(baseUrl).protocol;
   } catch {
     throw inputError('BAD_GATEWAY_URL', `${spec.url_env ?? 'url'} is not a URL: "${baseUrl}"`, [], 'give a base URL such as http://127.0.0.1:8787/v1');
   }
+  // Checked here, not at the first request: the HTTP clients throw on another scheme (an internal error mid-run).
+  if (protocol !== 'http:' && protocol !== 'https:')
+    throw inputError('BAD_GATEWAY_URL', `${spec.url_env ?? 'url'} must be an http:// or https:// URL, got "${baseUrl}"`, [], 'give a base URL such as http://127.0.0.1:8787/v1');
   const headers: Record<string, string> = {};
   const secrets: string[] = [];
   for (const [name, v] of Object.entries(spec.headers)) {

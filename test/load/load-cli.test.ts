@@ -54,6 +54,14 @@ describe('routebench load', () => {
     expect(io.stdout).not.toContain('mock server');
   });
 
+  it('refuses a gateway URL that is not http(s) before anything runs (exit 2), not an internal error mid-run', async () => {
+    const file = scenario('ftp', '    direct: { target: a }\n    gw: { url_env: GW_URL }');
+    const io = memoryIo({ GW_URL: 'ftp://127.0.0.1:8787/v1' });
+    expect(await runCli(['load', file, ...args('ftp')], io)).toBe(2);
+    expect(io.stderr).toBe('error: GW_URL must be an http:// or https:// URL, got "ftp://127.0.0.1:8787/v1"\nhint: give a base URL such as http://127.0.0.1:8787/v1\n');
+    expect(io.stdout).not.toContain('mock server');
+  });
+
   it('says which load: problems a scenario has, located, before starting anything', async () => {
     const shape = scenario('bad-shape', '    both: { target: a, url: "http://127.0.0.1:1/v1" }');
     let io = memoryIo();
