@@ -53,7 +53,7 @@ export async function createTransport(plan: ScenarioPlan, o: TransportOptions): 
       const base = (url = mockBase(url));
       const ids = plan.targets.map((t) => t.id);
       // Checked before any run is recorded: a wrong, stopped or other-scenario mock is refused up front.
-      await startRemoteRun(base, 'routebench-check', o.timeScale, ids);
+      await startRemoteRun(base, 'routebench-check', o.timeScale, ids, { check: true });
       startRun = (key, scale) => startRemoteRun(base, key, scale, ids);
     }
     const base = url.replace(/\/+$/, '');

@@ -53,7 +53,7 @@ export async function openUpstreams(plan: ScenarioPlan, o: UpstreamSourceOptions
   }
   const base = mockBase(o.mockUrl);
   // Start serve's own run on the mock: fresh mock state, its clock from now, at this time scale.
-  await startRemoteRun(base, o.runKey, o.timeScale, plan.targets.map((t) => t.id));
+  await startRemoteRun(base, o.runKey, o.timeScale, plan.targets.map((t) => t.id), { check: true });
   const set = createUpstreams(plan.targets, { baseUrl: (t) => `${base}/t/${t.id}`, model: (t) => t.model, live: false });
   return { set, where: base, mockUrl: base, close: () => set.close() };
 }

@@ -26,7 +26,8 @@ export function mockBase(mockUrl: string): string {
  * Starts `runKey` at time scale `scale` on the mock server at `base`. Unreachable: exit 4. Not a
  * routebench mock server, or one that lacks some of `targetIds`: exit 2.
  */
-export async function startRemoteRun(base: string, runKey: string, scale: number, targetIds: readonly string[]): Promise<void> {
+export async function startRemoteRun(base: string, runKey: string, scale: number, targetIds: readonly string[], o: { check?: boolean } = {}): Promise<void> {
+  if (o.check) await checkStats(base);
   const res = await fetch(`${base}/_routebench/runs/${encodeURIComponent(runKey)}?scale=${scale}`, { method: 'POST' }).catch((e: unknown) => {
     throw environmentError('MOCK_UNREACHABLE', `cannot reach the mock server at ${base}: ${(e as Error).message}`, START_HINT);
   });
@@ -50,5 +51,24 @@ export async function startRemoteRun(base: string, runKey: string, scale: number
       `the mock server at ${base} does not serve target${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of this scenario (it serves ${[...served].join(', ') || 'none'})`,
       [],
       'start the mock server with this scenario: `routebench mock-server --scenario <this scenario> --port N`',
+    );
+}
+
+/**
+ * `GET /_routebench/stats`, which only a mock server answers: `routebench serve` forwards a run
+ * start to its own mock, so a serve URL given as --mock-url passes that check, yet it has no
+ * `/t/<target>/` routes and every call would fail.
+ */
+async function checkStats(base: string): Promise<void> {
+  const res = await fetch(`${base}/_routebench/stats`).catch((e: unknown) => {
+    throw environmentError('MOCK_UNREACHABLE', `cannot reach the mock server at ${base}: ${(e as Error).message}`, START_HINT);
+  });
+  const body = (await res.json().catch(() => undefined)) as { requests?: unknown } | undefined;
+  if (!res.ok || typeof body?.requests !== 'number')
+    throw inputError(
+      'NOT_A_MOCK',
+      `--mock-url ${base} is not a routebench mock server: GET /_routebench/stats answered HTTP ${res.status}${res.ok ? ' without its counters' : ''}`,
+      [],
+      'give the URL `routebench mock-server` printed (not the one of `routebench serve`, which has no per-target routes)',
     );
 }

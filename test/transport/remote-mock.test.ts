@@ -13,6 +13,7 @@ import { runCli } from '../../src/cli/main.js';
 import { HarnessError } from '../../src/errors.js';
 import { replayScenario } from '../../src/runner/run-replay.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
+import { startServe } from '../../src/serve/start-serve.js';
 import { openStore } from '../../src/store/open-store.js';
 import { testEnv } from '../helpers/run-yaml.js';
 import { rawServer, serveScenario, waitFor, within } from '../helpers/mock-servers.js';
@@ -82,6 +83,19 @@ describe('--mock-url that is not the mock server of this scenario', () => {
       expect(other.service.hits.size).toBe(0);
     } finally {
       await other.close();
+    }
+  });
+
+  it('the URL of a routebench serve (it forwards run starts to its own mock, but has no /t/<target> routes): exit 2', async () => {
+    const serve = await startServe({ loaded: parseScenario(MINE, file), strategy: 'one', port: 0, realNow: () => performance.now(), env: {} });
+    const db = path.join(dir, 'serve.duckdb');
+    try {
+      const replay = await cli(['replay', file, '--transport', 'mock-server', '--mock-url', serve.url, '--db', db, '--out', path.join(dir, 'r4'), '--time-scale', '20']);
+      expect([replay.code, replay.stderr]).toEqual([2, expect.stringContaining(`--mock-url ${serve.url} is not a routebench mock server: GET /_routebench/stats answered HTTP 404`)]);
+      expect(await runsIn(db)).toBe(0);
+      expect(serve.counters.requests).toBe(0);
+    } finally {
+      await serve.close();
     }
   });
 
