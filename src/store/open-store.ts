@@ -7,7 +7,7 @@
  * is refused untouched (exit 2); schema changes run in one transaction and only when the file's
  * recorded DDL differs from this routebench's, so opening an up-to-date file writes nothing.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { environmentError, environmentFailure, HarnessError, ExitCode, inputError } from '../errors.js';
@@ -47,6 +47,9 @@ export interface OpenOptions {
 
 export async function openStore(file: string, opts: OpenOptions = {}): Promise<Store> {
   const memory = file === ':memory:';
+  // Said plainly (exit 2) rather than as DuckDB's "IO Error: Could not read from file …: Is a directory" (exit 4).
+  if (!memory && existsSync(file) && statSync(file).isDirectory())
+    throw inputError('DB_IS_FOLDER', `--db ${file} is a folder; it names a results file`, [], `give a file path, e.g. --db ${path.join(file, 'routebench.duckdb')}`);
   if (!memory && opts.readOnly && !existsSync(file))
     throw inputError('DB_MISSING', `no results file at ${file}`, [], 'run `routebench run` first (it creates the file), or point --db at an existing results file');
   if (!memory && !opts.readOnly) {
