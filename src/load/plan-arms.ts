@@ -95,9 +95,26 @@ function parsePids(given: readonly string[], externals: string[], file: string, 
       problems.push({ file, path: '', message: `--pid ${g}: give a process id, or arm=pid` });
       continue;
     }
+    const pid = Number(m[2]);
+    // Its CPU and RSS are read from /proc/<pid> during the run: a pid that is not running would give none, silently.
+    if (!processRuns(pid)) {
+      problems.push({ file, path: '', message: `--pid ${g}: no process ${pid} is running; give your gateway's process id (e.g. from \`pgrep -f <gateway>\`)` });
+      continue;
+    }
     const names = m[1] ? [m[1]] : externals;
     if (m[1] && !externals.includes(m[1])) problems.push({ file, path: '', message: `--pid ${g}: ${m[1]} is not an external arm (external arms: ${externals.join(', ') || 'none'})` });
-    for (const n of names) out.set(n, Number(m[2]));
+    for (const n of names) out.set(n, pid);
   }
   return out;
+}
+
+/** Whether a process with this id exists (signal 0 checks without signalling; EPERM: it exists, owned by someone else). */
+function processRuns(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid < 1) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -62,6 +62,16 @@ describe('routebench load', () => {
     expect(io.stdout).not.toContain('mock server');
   });
 
+  it('refuses a --pid that no running process has (exit 2, before anything runs): its CPU and RSS would silently be missing', async () => {
+    const file = scenario('pid', '    direct: { target: a }\n    gw: { url: "http://127.0.0.1:9/v1" }');
+    for (const pid of ['gw=0', 'gw=99999999']) {
+      const io = memoryIo();
+      expect(await runCli(['load', file, ...args('pid'), '--pid', pid], io)).toBe(2);
+      expect(io.stderr).toContain(`--pid ${pid}: no process ${pid.slice(3)} is running`);
+      expect(io.stdout).not.toContain('mock server');
+    }
+  });
+
   it('says which load: problems a scenario has, located, before starting anything', async () => {
     const shape = scenario('bad-shape', '    both: { target: a, url: "http://127.0.0.1:1/v1" }');
     let io = memoryIo();
