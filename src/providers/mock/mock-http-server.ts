@@ -95,7 +95,10 @@ export async function startMockServer(service: MockService, opts: MockServerOpti
     }
     const run = req.method === 'POST' && pathname.startsWith('/_routebench/') ? /^\/_routebench\/runs\/([\w.-]+)$/.exec(pathname) : null;
     if (run) {
-      service.startRun(run[1]!, Number(query().get('scale') ?? 1) || 1);
+      const scale = Number(query().get('scale') ?? 1);
+      // A negative, zero or infinite scale would run the mocks' clock backwards, frozen or instant.
+      if (!(scale > 0 && Number.isFinite(scale))) return json(res, 400, { error: { type: 'invalid_request_error', message: `routebench mock: scale must be a finite number above 0, got ${query().get('scale')}` } });
+      service.startRun(run[1]!, scale);
       // The targets served, so a client can tell a mock started for another scenario (remote-mock.ts).
       return json(res, 200, { ok: true, targets: service.targetIds() });
     }

@@ -62,6 +62,7 @@ describe('routebench mock server routes', () => {
 
   it('POST /_routebench/runs/<run>?scale= starts a run on its own time scale; hits filter by ?since= and ?run=', async () => {
     expect((await fetch(`${mock.url}/_routebench/runs/slow.run-1?scale=2`, { method: 'POST' })).status).toBe(200);
+    for (const bad of ['-5', '0', 'abc', '1e400']) expect((await fetch(`${mock.url}/_routebench/runs/bad?scale=${bad}`, { method: 'POST' })).status).toBe(400);
     const slow = await post(mock.url, 'o', marker({ run: 'slow.run-1' }));
     const fast = await post(mock.url, 'o', marker({ run: 'fast-run' }));
     // perfect: 100 ms TTFT + 12 tokens at 100 tok/s = 220 ms of scenario time, sent as openai-processing-ms (real ms)
