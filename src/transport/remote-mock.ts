@@ -19,6 +19,9 @@ export function mockBase(mockUrl: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw inputError('BAD_OPTION', `--mock-url must be an http:// URL, got "${mockUrl}"`, [], 'give the URL `routebench mock-server` printed, e.g. http://127.0.0.1:7070');
+  // The banner also prints per-target URLs (…/t/<target>/v1/…): the server's own URL is wanted.
+  if (/^\/t\//.test(url.pathname))
+    throw inputError('BAD_OPTION', `--mock-url ${mockUrl} is the URL of one target; give the mock server's own URL, ${url.origin}`, [], `--mock-url ${url.origin}`);
   return url.href.replace(/\/+$/, '');
 }
 

@@ -102,6 +102,8 @@ describe('--mock-url that is not the mock server of this scenario', () => {
   it('not a URL, or a --mock-url the transport would ignore: exit 2', async () => {
     const notUrl = await cli(['replay', file, '--transport', 'mock-server', '--mock-url', 'localhost7070', '--db', path.join(dir, 'u.duckdb')]);
     expect([notUrl.code, notUrl.stderr]).toEqual([2, expect.stringContaining('--mock-url is not a URL: "localhost7070"')]);
+    const target = await cli(['replay', file, '--transport', 'mock-server', '--mock-url', 'http://127.0.0.1:7070/t/a/v1/chat/completions', '--db', path.join(dir, 't.duckdb')]);
+    expect([target.code, target.stderr]).toEqual([2, expect.stringContaining("is the URL of one target; give the mock server's own URL, http://127.0.0.1:7070")]);
     const ignored = await cli(['replay', file, '--mock-url', 'http://127.0.0.1:7070', '--db', path.join(dir, 'i.duckdb')]);
     expect([ignored.code, ignored.stderr]).toEqual([2, expect.stringContaining('--mock-url is for --transport mock-server, not msw')]);
   });
