@@ -19,14 +19,17 @@ const firstContent = stream.events.findIndex((e) => e.data.includes('"content":"
 const head = stream.events.slice(0, firstContent + 1).map((e) => e.data).join('');
 const rest = stream.events.slice(firstContent + 1).map((e) => e.data).join('');
 
+let requests = 0;
 const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
+    // The control routes serve checks a --mock-url by: a run start answers ok, stats counts calls.
     if (req.url?.startsWith('/_routebench/')) {
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end('{"ok":true}');
+      return void res.end(req.url.startsWith('/_routebench/stats') ? JSON.stringify({ requests }) : '{"ok":true}');
     }
+    requests++;
     if (!Buffer.concat(chunks).includes('"stream":true')) {
       res.writeHead(200, jsonHeaders);
       return void res.end(json.body);
