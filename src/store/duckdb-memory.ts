@@ -21,6 +21,7 @@
  */
 import { DuckDBPendingResultState, type DuckDBConnection } from '@duckdb/node-api';
 import os from 'node:os';
+import { isDuckdbOutOfMemory } from '../errors.js';
 import path from 'node:path';
 
 /** The buffer pool's cap while rows are appended: a few row groups and the appender's buffer. */
@@ -63,7 +64,7 @@ export async function retryWithoutCap<T>(cap: SoftCap | undefined, con: DuckDBCo
   try {
     return await op();
   } catch (e) {
-    if (!cap || cap.lifted || !/Out of Memory/i.test((e as Error)?.message ?? '')) throw e;
+    if (!cap || cap.lifted || !isDuckdbOutOfMemory(e)) throw e;
     cap.lifted = true;
     await con.run(`SET memory_limit = '${cap.uncapped}'`);
     return op();
