@@ -74,6 +74,20 @@ export function parseTags(header: string): Tags {
   return tags;
 }
 
+/**
+ * What the provider answers a body without a usable `model`, in its own words: serve puts each
+ * target's model into the body it forwards, so without this check a request the real API refuses
+ * with a 400 would be answered. OpenAI: "you must provide a model parameter"
+ * (https://platform.openai.com/docs/api-reference/chat/create, `model` required); Anthropic:
+ * "model: Field required" (https://docs.anthropic.com/en/api/messages, `model` required).
+ */
+export function modelProblem(dialect: 'openai' | 'anthropic', body: Record<string, unknown>): string | undefined {
+  const m = body.model;
+  if (typeof m === 'string' && m !== '') return undefined;
+  if (dialect === 'openai') return 'you must provide a model parameter';
+  return m === undefined ? 'model: Field required' : 'model: Input should be a valid string';
+}
+
 /** About 4 characters a token over message contents (strings and text parts) and the Anthropic `system`. */
 export function estimateTokens(body: { messages?: unknown; system?: unknown }): number {
   return Math.ceil((textLength(body.messages) + textLength(body.system)) / 4);

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { environmentError } from '../errors.js';
 import type { DialectName } from '../providers/canonical.js';
 import { Exchange } from './exchange.js';
-import { readIncoming } from './incoming.js';
+import { modelProblem, readIncoming } from './incoming.js';
 import type { ServeDriver } from './serve-driver.js';
 import { serveError, type ServeError } from './serve-errors.js';
 
@@ -93,6 +93,8 @@ export async function startServeServer(driver: ServeDriver, o: ServeServerOption
       return void reply(p.res, serveError(p.dialect, 'invalid_request', 'the request body is not JSON'));
     }
     if (json === null || typeof json !== 'object' || Array.isArray(json)) return void reply(p.res, serveError(p.dialect, 'invalid_request', 'the request body must be a JSON object'));
+    const noModel = modelProblem(p.dialect, json as Record<string, unknown>);
+    if (noModel !== undefined) return void reply(p.res, serveError(p.dialect, 'invalid_request', noModel));
     const fields = readIncoming(this.headers, json as Record<string, unknown>, text);
     const ex = new Exchange(p.dialect, raw, json as Record<string, unknown>, fields, fields.index ?? seq++, fields.runKey ?? o.runKey, driver.now(), this.headers, p.res);
     (p.res as Res)[EXCHANGE] = ex;
