@@ -5,7 +5,7 @@
  * Pure: summary JSON in, rows and text out.
  */
 import { fmt, trafficRequests } from './summary-markdown.js';
-import type { Verdict, VerdictEntry } from './verdict.js';
+import { verdictCost, type Verdict, type VerdictEntry } from './verdict.js';
 import type { SummaryJson } from './write-summary.js';
 
 export interface SuiteEntry {
@@ -34,7 +34,7 @@ export interface SuiteRow {
   incomplete: string[];
 }
 
-const cost = (v: Verdict, e: VerdictEntry) => (v.cost_basis === 'month' ? `${fmt.usd(e.cost_usd)}/month` : fmt.usd(e.cost_usd));
+const cost = (v: Verdict, e: VerdictEntry) => verdictCost(v, e);
 const pp = (x: number) => `${(x * 100).toFixed(Math.abs(x) < 0.001 ? 3 : 2)} pp`;
 
 /** What choosing the cheapest strategy costs in availability and thresholds, against the most available. */
@@ -46,8 +46,10 @@ export function givesUp(v: Verdict): string {
   const lost = m.success_rate - c.success_rate;
   if (lost > 0) parts.push(`${pp(lost)} success vs ${m.strategy}${v.tied_with_most_available.includes(c.strategy) ? ' (not significant)' : ''}`);
   if (c.failed.length > 0) parts.push(`fails ${c.failed.join(', ')}`);
-  const saved = m.cost_usd - c.cost_usd;
-  const head = `${c.strategy} (${cost(v, c)}${saved > 0 && m.cost_usd > 0 ? `, ${((saved / m.cost_usd) * 100).toFixed(0)}% cheaper` : ''})`;
+  // "Cheaper" per successful request, as the cheapest is chosen (see verdict.ts).
+  const [pc, pm] = [c.cost_per_1k_ok_usd, m.cost_per_1k_ok_usd];
+  const saved = pc !== null && pm !== null && pm > 0 ? (pm - pc) / pm : 0;
+  const head = `${c.strategy} (${cost(v, c)}${saved > 0 ? `, ${(saved * 100).toFixed(0)}% cheaper per success` : ''})`;
   return parts.length > 0 ? `${head}: ${parts.join('; ')}` : `${head}: nothing measurable`;
 }
 

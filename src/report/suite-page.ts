@@ -95,7 +95,7 @@ ${banner(rows)}
 <tbody>
 ${body}
 </tbody></table>
-<p class="note">Most available: the highest success rate. Cheapest meeting every threshold: lowest cost among the strategies that pass all their thresholds. What the cheapest gives up: the cheapest strategy overall against the most available, in percentage points of success (significance by the 95% Newcombe interval) and thresholds it fails. Cost is the monthly total with gateway fees where the scenario declares gateways, else the replayed traffic's provider spend. Each scenario's page has the full comparison with confidence intervals and every chart.</p>
+<p class="note">Most available: the highest success rate. Cheapest meeting every threshold: lowest cost per successful request (per 1k ok) among the strategies that pass all their thresholds; a strategy that spends less because fewer requests succeed is not cheaper. What the cheapest gives up: the cheapest strategy overall against the most available, in percentage points of success (significance by the 95% Newcombe interval) and thresholds it fails. Cost is the monthly total with gateway fees where the scenario declares gateways, else the replayed traffic's provider spend. Each scenario's page has the full comparison with confidence intervals and every chart.</p>
 ${p.base ? baseSection(p.base) : ''}
 <p class="note">${esc(p.footer)}</p>
 </main></body></html>

@@ -71,7 +71,10 @@ describe('a run stopped by abort_on_fail', () => {
     const srows = await summary(store, runNos);
     const thresholds = new Map(await Promise.all(srows.map(async (r) => [r.run_id, await loadThresholdResults(store, r.run_no)] as const)));
     const v = verdict(srows, thresholds, [])!;
-    const cheaperComplete = cost(run('fallback')) < cost(run('only-b')) ? 'fallback' : 'only-b';
+    // "cheapest" is per successful request
+    const oks = (n: number) => [...perRun.get(n)!.values()].filter((q) => q.ok).length;
+    const perOk = (n: number) => cost(n) / oks(n);
+    const cheaperComplete = perOk(run('fallback')) < perOk(run('only-b')) ? 'fallback' : 'only-b';
     expect(v.cheapest.strategy).toBe(cheaperComplete);
     expect(v.most_available.strategy).not.toBe('single');
     // nor does it compete for "best in column" (its latency and cost cover part of the traffic)

@@ -17,7 +17,7 @@ import type { Verdict } from '../../src/report/verdict.js';
 import type { SummaryJson } from '../../src/report/write-summary.js';
 import type { ComparisonRow } from '../../src/report/compare-runs.js';
 
-const entry = (strategy: string, success_rate: number, cost_usd: number, failed: string[] = []) => ({ strategy, success_rate, requests: 1000, successes: success_rate * 1000, cost_usd, failed });
+const entry = (strategy: string, success_rate: number, cost_usd: number, failed: string[] = []) => ({ strategy, success_rate, requests: 1000, successes: success_rate * 1000, cost_usd, cost_per_1k_ok_usd: cost_usd / success_rate, failed });
 
 function summary(scenario: string, verdict: Verdict | undefined, failedThreshold = false): SummaryJson {
   const t = (passed: boolean) => ({ metric: 'success_rate', threshold: '> 0.99', actual: 0.95, passed, abortOnFail: false });
@@ -36,10 +36,12 @@ const verdict: Verdict = {
 
 describe('the answer per scenario', () => {
   it('says what the cheapest gives up against the most available', () => {
-    expect(givesUp(verdict)).toBe('single ($6.00, 40% cheaper): 9.30 pp success vs fallback; fails success_rate > 0.99');
+    // per 1k ok: single $6 / 906 × 1000 = $6.6225, fallback $10 / 999 × 1000 = $10.0100: 34% less per success
+    // (40% less in total, 6 of those points from answering 9.3 pp fewer requests)
+    expect(givesUp(verdict)).toBe('single ($6.00, $6.62 per 1k ok, 34% cheaper per success): 9.30 pp success vs fallback; fails success_rate > 0.99');
     expect(givesUp({ ...verdict, cheapest: verdict.most_available })).toBe('nothing: fallback is also the most available');
     const row = suiteRow({ scenario: 's', runGroup: 's-1', href: 's/s-1/index.html', json: summary('s', verdict, true), commit: null, startedAt: null });
-    expect(row).toMatchObject({ mostAvailable: 'fallback (99.90%)', cheapestPassing: 'hedge ($8.00)', thresholdsTotal: 5, thresholdsFailed: ['single: success_rate > 0.99'] });
+    expect(row).toMatchObject({ mostAvailable: 'fallback (99.90%)', cheapestPassing: 'hedge ($8.00, $8.02 per 1k ok)', thresholdsTotal: 5, thresholdsFailed: ['single: success_rate > 0.99'] });
   });
 
   it('renders the suite page with links and a failing banner', () => {
