@@ -16,6 +16,7 @@ import { formatSummaryTable } from '../summary-table.js';
 import { selectRuns } from '../run-selection.js';
 import { commonOptions, type CommonArgs, seedOption } from './common-options.js';
 import { checkPositiveInteger } from '../option-checks.js';
+import { discardResultsFile, freshResultsFile, holdsNoRun } from '../fresh-results-file.js';
 
 export interface RunArgs extends CommonArgs {
   paths: string[];
@@ -92,7 +93,9 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
   const [{ openStore }, { writeReport }] = await Promise.all([import('../../store/open-store.js'), import('../../report/write-report.js')]);
   ensureWritableFolder(args.out, '--out');
   const { endUnfinishedRuns, failureNote } = await import('../../runner/run-bookkeeping.js');
+  const fresh = freshResultsFile(args.db);
   const store = await openStore(args.db);
+  let emptyFresh = false;
   const controller = new AbortController();
   const unsubscribe = io.onInterrupt(
     () => {
@@ -197,13 +200,16 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
     progress.done();
     unsubscribe();
     await pool?.close();
+    // A results file this command created and wrote no run into is not left behind (fresh-results-file.ts).
+    emptyFresh = fresh !== undefined && (await holdsNoRun(store));
     store.close();
+    if (emptyFresh) discardResultsFile(fresh!);
     if (args.junit) {
       mkdirSync(path.dirname(path.resolve(args.junit)), { recursive: true });
       writeFileSync(args.junit, junitXml(junit));
     }
   }
   if (args.json) io.out(`${JSON.stringify({ scenarios: jsonOut }, null, 2)}\n`);
-  else if (!args.quiet) io.out(`results: ${args.db}\n`);
+  else if (!args.quiet) io.out(emptyFresh ? `results: none written (no run), ${args.db} not created\n` : `results: ${args.db}\n`);
   return code;
 }
