@@ -24,6 +24,12 @@ export interface Detector {
   readonly pattern: RegExp;
   /** Accepts or rejects one match; may return a label. `false` rejects. */
   validate?(match: RegExpExecArray): boolean | string;
+  /**
+   * Instead of `validate`: the spans inside one match that are findings (offsets relative to the
+   * match, non-overlapping), for a detector whose match is a run that may hold its value among
+   * other text (a card number followed by its expiry date).
+   */
+  refine?(match: RegExpExecArray): readonly { start: number; end: number; label?: string }[];
 }
 
 /** Defines a detector; the pattern is forced global so `exec` walks every match. */
@@ -40,6 +46,10 @@ function findAll(detector: Detector, text: string): Finding[] {
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     if (m[0].length === 0) {
       re.lastIndex++;
+      continue;
+    }
+    if (detector.refine) {
+      for (const r of detector.refine(m)) out.push(r.label === undefined ? { detector: detector.name, start: m.index + r.start, end: m.index + r.end } : { detector: detector.name, start: m.index + r.start, end: m.index + r.end, label: r.label });
       continue;
     }
     const verdict = detector.validate ? detector.validate(m) : true;

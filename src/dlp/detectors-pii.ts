@@ -3,7 +3,7 @@
  * prefix), IBANs (MOD 97-10) and national identifiers that carry a check digit (Dutch BSN,
  * Spanish DNI/NIE, Brazilian CPF, Swedish personnummer) plus the US SSN by structure alone.
  */
-import { bsnValid, cpfValid, dniValid, ibanValid, luhnValid, ssnStructureValid } from './checksums.js';
+import { bsnValid, cpfValid, dniValid, IBAN_LENGTHS, ibanValid, luhnValid, ssnStructureValid } from './checksums.js';
 import { defineDetector } from './detector.js';
 
 const digitsOf = (s: string): string => s.replace(/\D/g, '');
@@ -27,25 +27,77 @@ function cardIssuer(d: string): string | undefined {
   if (p4 >= 3528 && p4 <= 3589 && n >= 16 && n <= 19) return 'jcb';
   if ((p2 === 36 || p2 === 38 || (p4 >= 3000 && p4 <= 3059)) && n === 14) return 'diners';
   if (p2 === 62 && n >= 16 && n <= 19) return 'unionpay';
+  if ([5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763].includes(p4) && n >= 13) return 'maestro';
+  if (p4 >= 2200 && p4 <= 2204 && n >= 16 && n <= 19) return 'mir';
   return undefined;
+}
+
+/** A candidate card: consecutive digit groups of a run holding 13-19 digits, Luhn-valid, a known issuer. */
+function cardsInRun(run: string): { start: number; end: number; label: string }[] {
+  const groups: { start: number; end: number }[] = [];
+  for (const g of run.matchAll(/\d+/g)) groups.push({ start: g.index, end: g.index + g[0].length });
+  const found: { first: number; last: number; label: string; digits: number }[] = [];
+  for (let i = 0; i < groups.length; i++) {
+    let digits = '';
+    for (let j = i; j < groups.length; j++) {
+      digits += run.slice(groups[j]!.start, groups[j]!.end);
+      if (digits.length > 19) break;
+      if (digits.length < 13 || !luhnValid(digits)) continue;
+      const label = cardIssuer(digits);
+      if (label !== undefined) found.push({ first: i, last: j, label, digits: digits.length });
+    }
+  }
+  // the longest, then the first: one card per group (at most 19 groups to check per candidate)
+  found.sort((a, b) => b.digits - a.digits || a.first - b.first);
+  const taken = new Uint8Array(groups.length);
+  const kept: { start: number; end: number; label: string }[] = [];
+  for (const f of found) {
+    if (taken.subarray(f.first, f.last + 1).includes(1)) continue;
+    taken.fill(1, f.first, f.last + 1);
+    kept.push({ start: groups[f.first]!.start, end: groups[f.last]!.end, label: f.label });
+  }
+  return kept.sort((a, b) => a.start - b.start);
 }
 
 export const paymentCard = defineDetector({
   name: 'payment_card',
-  description: 'payment card numbers: 13-19 digits, a known issuer prefix and a valid Luhn check digit',
+  description: 'payment card numbers: 13-19 digits (in groups split by single spaces or dashes), a known issuer prefix and a valid Luhn check digit',
   priority: 30,
-  pattern: /(?<![\w-])\d(?:[ -]?\d){12,18}(?!\w)/,
-  validate(m) {
-    const d = digitsOf(m[0]);
-    return luhnValid(d) ? (cardIssuer(d) ?? false) : false;
+  // A run of digit groups; the card is looked for inside it, so one followed by its expiry or CVV
+  // ("4111 1111 1111 1111 12/27", "… 1111 123") or after another number is still found. A last
+  // group that runs into a word or a 20th digit is no group.
+  pattern: /(?<![\w-])\d{1,19}(?:[ -]\d{1,19})*/,
+  refine(m) {
+    const next = m.input.charCodeAt(m.index + m[0].length);
+    const cut = next === next && /\w/.test(String.fromCharCode(next)) ? m[0].replace(/[ -]?\d+$/, '') : m[0];
+    return cut.length === 0 ? [] : cardsInRun(cut);
   },
 });
 
+/**
+ * One alternative per IBAN length: the countries of that length, two check digits, then exactly
+ * the rest of the length in groups of four (a single space between groups, or none). Matching the
+ * country's length, not the longest run, keeps an IBAN followed by a short word ("BE68 5390 0754
+ * 7034 EUR") or by another IBAN from being read as one longer, invalid number.
+ */
+function ibanPattern(): RegExp {
+  const byLength = new Map<number, string[]>();
+  for (const [country, n] of Object.entries(IBAN_LENGTHS)) byLength.set(n, [...(byLength.get(n) ?? []), country]);
+  const alternatives = [...byLength.entries()]
+    .sort((a, b) => b[0] - a[0])
+    .map(([n, countries]) => {
+      const rest = n - 4;
+      const tail = rest % 4 === 0 ? '' : ` ?[A-Z0-9]{${rest % 4}}`;
+      return `(?:${countries.join('|')})\\d{2}(?: ?[A-Z0-9]{4}){${Math.floor(rest / 4)}}${tail}`;
+    });
+  return new RegExp(`(?<![A-Za-z0-9])(?:${alternatives.join('|')})(?![A-Za-z0-9])`);
+}
+
 export const iban = defineDetector({
   name: 'iban',
-  description: 'IBANs: country code, check digits, the country’s length, MOD 97-10 = 1',
+  description: 'IBANs: country code, check digits, the country’s length (SWIFT IBAN Registry), MOD 97-10 = 1',
   priority: 30,
-  pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?(?![A-Za-z0-9])/,
+  pattern: ibanPattern(),
   validate: (m) => ibanValid(m[0].replace(/ /g, '')),
 });
 

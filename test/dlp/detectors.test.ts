@@ -45,6 +45,33 @@ describe('built-in detectors', () => {
     expect(found('see scikit-learn, sk-learn, version 10.2.3, on 2024-05-10')).toEqual([]);
   });
 
+  it('a card among other numbers: followed by its expiry or CVV, after an order number, Maestro and Mir', () => {
+    // The run of digit groups used to be taken whole: 18 or 19 digits failed Luhn and the card was missed.
+    expect(found('card 4111 1111 1111 1111 12/27 cvv 123')).toEqual([['payment_card', '4111 1111 1111 1111', 'visa']]);
+    expect(found('card 4111 1111 1111 1111 123')).toEqual([['payment_card', '4111 1111 1111 1111', 'visa']]);
+    expect(found('order 12 5555-5555-5555-4444 ok')).toEqual([['payment_card', '5555-5555-5555-4444', 'mastercard']]);
+    expect(found('two cards 4111111111111111 378282246310005')).toEqual([
+      ['payment_card', '4111111111111111', 'visa'],
+      ['payment_card', '378282246310005', 'amex'],
+    ]);
+    expect(found('maestro 6759 6498 2643 8453, mir 2200 0000 0000 0004')).toEqual([
+      ['payment_card', '6759 6498 2643 8453', 'maestro'],
+      ['payment_card', '2200 0000 0000 0004', 'mir'],
+    ]);
+    expect(found('4111111111111111abc 41111111111111111111 1 2 3')).toEqual([]); // runs into a word; 20 digits
+  });
+
+  it('an IBAN is read at its country\'s length: followed by a word or another IBAN, and every registry country', () => {
+    expect(found('IBAN BE68 5390 0754 7034 EUR')).toEqual([['iban', 'BE68 5390 0754 7034', '']]);
+    expect(found('IBAN PL61 1090 1014 0000 0712 1981 2874 PLN')).toEqual([['iban', 'PL61 1090 1014 0000 0712 1981 2874', '']]);
+    expect(found('from BE68539007547034 DE89370400440532013000 ok')).toEqual([
+      ['iban', 'BE68539007547034', ''],
+      ['iban', 'DE89370400440532013000', ''],
+    ]);
+    // SWIFT IBAN Registry examples of countries the detector did not know
+    for (const v of ['RS35260005601001611379', 'GI75NWBK000000007099453', 'JO94CBJO0010000000000131000302', 'ME25505000012345678951', 'VA59001123000012345678']) expect(found(`to ${v}.`), v).toEqual([['iban', v, '']]);
+  });
+
   it('a card number is one card, not also a phone number', () => {
     expect(found('5555-5555-5555-4444').map(([d]) => d)).toEqual(['payment_card']);
   });
