@@ -38,25 +38,25 @@ export async function createTransport(plan: ScenarioPlan, o: TransportOptions): 
     return { ...http, generation: generationIn(svc), startRun: async (key, scale) => svc.startRun(key, scale), close: async () => server.close() };
   }
   if (o.kind === 'mock-server') {
-    let url = o.mockUrl;
+    // The server's origin without a trailing slash: ours, or the running one given (mockBase checks it).
+    let base: string;
     let stop: (() => Promise<void>) | undefined;
     let startRun: (key: string, scale: number) => Promise<void>;
     let generation: Transport['generation'];
-    if (url === undefined) {
+    if (o.mockUrl === undefined) {
       const svc = service();
       const server = await startMockServer(svc);
-      url = server.url;
+      base = server.url.replace(/\/+$/, '');
       stop = server.close;
       startRun = async (key, scale) => svc.startRun(key, scale);
       generation = generationIn(svc);
     } else {
-      const base = (url = mockBase(url));
+      const remote = (base = mockBase(o.mockUrl));
       const ids = plan.targets.map((t) => t.id);
       // Checked before any run is recorded: a wrong, stopped or other-scenario mock is refused up front.
-      await startRemoteRun(base, 'routebench-check', o.timeScale, ids, { check: true });
-      startRun = (key, scale) => startRemoteRun(base, key, scale, ids);
+      await startRemoteRun(remote, 'routebench-check', o.timeScale, ids, { check: true });
+      startRun = (key, scale) => startRemoteRun(remote, key, scale, ids);
     }
-    const base = url.replace(/\/+$/, '');
     const lookupGeneration = generation ? undefined : remoteGeneration(base);
     // undici's dispatcher, not fetch: the client's CPU per call bounds the rate a replay can offer.
     const http = httpTransport({ name: 'mock-server', baseUrl: (t) => `${base}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale, lookupGeneration, client: 'undici' });
@@ -83,15 +83,24 @@ function remoteGeneration(base: string) {
 const generationIn = (svc: MockService): Transport['generation'] => (call) => svc.generation(call.runKey, call.request.index, call.target.id, call.attemptOnTarget);
 
 function liveTransport(plan: ScenarioPlan, o: TransportOptions): Transport {
+  const keys = liveKeys(plan, o.env);
+  const auth = (t: TargetPlan): Record<string, string> => (t.dialect === 'anthropic' ? { 'x-api-key': keys.get(t.id)! } : { authorization: `Bearer ${keys.get(t.id)!}` });
+  return httpTransport({ name: 'live', baseUrl: (t) => t.live!.baseUrl, auth, realNow: o.realNow, timeScale: 1, secrets: [...keys.values()] });
+}
+
+/**
+ * What a live replay needs before it sends anything: a `live:` block on every target (exit 2) and
+ * each block's key variable set (exit 4). The keys by target id. `replay --dry-run` checks the same.
+ */
+export function liveKeys(plan: Pick<ScenarioPlan, 'targets'>, env: Readonly<Record<string, string | undefined>>): Map<string, string> {
   const missing = plan.targets.filter((t) => !t.live).map((t) => t.id);
   if (missing.length > 0)
-    throw inputError('LIVE_TARGETS', `replay --transport live needs targets.<id>.live {base_url, api_key_env} for every target; missing for ${missing.join(', ')}`);
+    throw inputError('LIVE_TARGETS', `replay --transport live needs targets.<id>.live {base_url, api_key_env} for every target; missing for ${missing.join(', ')}`, [], 'add to each target e.g. live: { base_url: https://api.openai.com, api_key_env: OPENAI_API_KEY } (the real API, and the variable holding its key)');
   const keys = new Map<string, string>();
   for (const t of plan.targets) {
-    const value = o.env[t.live!.apiKeyEnv];
+    const value = env[t.live!.apiKeyEnv];
     if (!value) throw environmentError('KEY_MISSING', `environment variable ${t.live!.apiKeyEnv} (the API key of target ${t.id}) is not set`, `export ${t.live!.apiKeyEnv}=… before a live run; mock transports need no keys`);
     keys.set(t.id, value);
   }
-  const auth = (t: TargetPlan): Record<string, string> => (t.dialect === 'anthropic' ? { 'x-api-key': keys.get(t.id)! } : { authorization: `Bearer ${keys.get(t.id)!}` });
-  return httpTransport({ name: 'live', baseUrl: (t) => t.live!.baseUrl, auth, realNow: o.realNow, timeScale: 1, secrets: [...keys.values()] });
+  return keys;
 }
