@@ -5,8 +5,8 @@
  * loaded into memory); each side's numbers come from SQL over its own `requests` view.
  *
  * Intervals: success and failover rates by Newcombe's hybrid score interval; quantiles by the
- * seeded Beta-trick bootstrap (each run resampled independently); mean attempts by Welch; total
- * cost by a normal interval for sums; cost per 1k successful requests by the delta method. Every
+ * seeded Beta-trick bootstrap (each run resampled independently); mean attempts by Welch's t
+ * interval; total cost by a t interval for sums; cost per 1k successful requests by the delta method. Every
  * interval treats the two runs as independent samples of i.i.d. requests: see stats/ for what
  * that assumption ignores and in which direction it errs.
  */

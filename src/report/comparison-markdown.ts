@@ -104,7 +104,7 @@ export function comparisonMarkdown(rep: ComparisonReport): string {
   for (const r of rep.rows) out.push(`| ${r.label} | ${value(r.unit, r.baseline)} | ${value(r.unit, r.candidate)} | ${delta(r)} | ${interval(r)} | ${verdictCell(r)} |`);
   out.push('', `**Overall:** ${overallVerdict(rep.rows)}.`, '');
   out.push(
-    `Δ is candidate − baseline (rates in percentage points). A verdict is a win or a loss only when the 95% interval excludes 0 and the difference is more than one part per million of the larger value. Latency and TTFT percentiles count successful requests; the "(all)" rows count every request, a failure at the time it failed. Cost is judged per successful request; total cost is context, with the success difference beside it. Intervals: rates by Newcombe's hybrid score method, quantiles by ${fmt.int(rep.resamples)} seeded bootstrap resamples per run (seed ${rep.seed}), mean attempts by Welch, cost per 1k ok by the delta method; requests are treated as independent draws.`,
+    `Δ is candidate − baseline (rates in percentage points). A verdict is a win or a loss only when the 95% interval excludes 0 and the difference is more than one part per million of the larger value. Latency and TTFT percentiles count successful requests; the "(all)" rows count every request, a failure at the time it failed. Cost is judged per successful request; total cost is context, with the success difference beside it. Intervals: rates by Newcombe's hybrid score method, quantiles by ${fmt.int(rep.resamples)} seeded bootstrap resamples per run (seed ${rep.seed}), mean attempts by Welch's t, cost per 1k ok by the delta method; requests are treated as independent draws.`,
     '',
   );
   if (rep.budget && rep.budget.checks.length > 0) {

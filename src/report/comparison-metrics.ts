@@ -26,7 +26,11 @@ export type ComparisonMetric =
 /** rate: a proportion 0..1 · ms · attempts per request · usd. */
 export type MetricUnit = 'rate' | 'ms' | 'attempts' | 'usd';
 
-/** newcombe: hybrid score (wilson.ts) · bootstrap: Beta-trick quantile bootstrap · welch / normal-sum / delta-method: mean-ci.ts. */
+/**
+ * newcombe: hybrid score (wilson.ts) · bootstrap: Beta-trick quantile bootstrap · welch / normal-sum /
+ * delta-method: mean-ci.ts. `normal-sum` (total cost) is a Student t interval on the
+ * Welch–Satterthwaite degrees of freedom, as `welch` is; the name stays for JSON readers.
+ */
 export type CiMethod = 'newcombe' | 'bootstrap' | 'welch' | 'normal-sum' | 'delta-method';
 
 export interface MetricInfo {

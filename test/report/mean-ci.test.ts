@@ -20,18 +20,42 @@ function aggregates(num: number[], den: number[]): RatioAggregate {
 }
 
 describe('Welch and sum intervals', () => {
-  it('computes Welch: Δ ± z·√(s₁²/n₁ + s₂²/n₂)', () => {
+  it('computes Welch: Δ ± t(ν)·√(s₁²/n₁ + s₂²/n₂), ν by Welch–Satterthwaite', () => {
     const ci = welchDiff({ n: 100, mean: 1.2, variance: 0.25 }, { n: 400, mean: 1.1, variance: 0.16 })!;
     const se = Math.sqrt(0.25 / 100 + 0.16 / 400);
+    // ν = 0.0029² / (0.0025²/99 + 0.0004²/399) = 132.37; t₀.₉₇₅(132.37) = 1.978 (between the
+    // tables' 1.9799 at 120 and 1.9759 at 150): wider than z's 1.9600 by 0.9%
+    const half = ci.hi - ci.delta;
     expect(ci.delta).toBeCloseTo(-0.1, 12);
-    expect(ci.lo).toBeCloseTo(-0.1 - Z95 * se, 12);
-    expect(ci.hi).toBeCloseTo(-0.1 + Z95 * se, 12);
+    expect(half / se).toBeGreaterThan(1.9759);
+    expect(half / se).toBeLessThan(1.9799);
+    expect(ci.delta - ci.lo).toBeCloseTo(half, 12);
   });
 
-  it('computes totals: ΔT ± z·√(n₁s₁² + n₂s₂²), and needs two values a side', () => {
+  it('uses Student t, not z, for a small compare (5 requests a side; hand-computed)', () => {
+    // base attempts 1,2,3,4,5 and candidate 2,3,4,5,6: means 3 and 4, both s² = 2.5, so
+    // se = √(2.5/5 + 2.5/5) = 1 and ν = (0.5 + 0.5)² / (0.5²/4 + 0.5²/4) = 8, t₀.₉₇₅(8) = 2.306
+    // (tables). The normal interval [−0.96, 2.96] would call a difference this size nearly
+    // significant; the t interval is [−1.306, 3.306].
+    const ci = welchDiff({ n: 5, mean: 3, variance: 2.5 }, { n: 5, mean: 4, variance: 2.5 })!;
+    expect(ci.delta).toBe(1);
+    expect(ci.lo).toBeCloseTo(1 - 2.306, 3);
+    expect(ci.hi).toBeCloseTo(1 + 2.306, 3);
+    // two requests a side: ν = 2 at equal spread, t₀.₉₇₅(2) = 4.303
+    const two = welchDiff({ n: 2, mean: 1, variance: 2 }, { n: 2, mean: 2, variance: 2 })!;
+    expect(two.hi - two.delta).toBeCloseTo(4.303 * Math.sqrt(2), 2);
+    // no spread at all: a zero-width interval, never NaN
+    expect(welchDiff({ n: 3, mean: 1, variance: 0 }, { n: 3, mean: 1, variance: 0 })).toEqual({ delta: 0, lo: 0, hi: 0 });
+  });
+
+  it('computes totals: ΔT ± t(ν)·√(n₁s₁² + n₂s₂²), and needs two values a side', () => {
     const ci = sumDiff({ n: 100, mean: 2, variance: 1 }, { n: 100, mean: 2.5, variance: 4 })!;
     expect(ci.delta).toBeCloseTo(50, 12);
-    expect(ci.hi - ci.delta).toBeCloseTo(Z95 * Math.sqrt(100 + 400), 9);
+    // ν = 500² / (100²/99 + 400²/99) = 145.6; t₀.₉₇₅ = 1.976 (tables: 1.9799 at 120, 1.9759 at 150)
+    const half = (ci.hi - ci.delta) / Math.sqrt(100 + 400);
+    expect(half).toBeGreaterThan(1.9759);
+    expect(half).toBeLessThan(1.9799);
+    expect(half).toBeGreaterThan(Z95);
     expect(welchDiff({ n: 1, mean: 1, variance: null }, { n: 5, mean: 1, variance: 1 })).toBeNull();
   });
 });
