@@ -47,6 +47,26 @@ export async function attemptHash(store: Store, runNo: number): Promise<string> 
 }
 
 /** A two-target scenario skeleton with synthetic Poisson traffic. */
+/**
+ * Target a (perfect) down from minute 1 for an hour, b typical, `count` requests at 100/s: the
+ * outage the abort_on_fail and stopped-run tests share; `single` with a success-rate threshold that
+ * aborts after `delay` is the first strategy, `others` (YAML lines at strategy indent) follow.
+ */
+export function outageOfAYaml(o: { count: number; delay: string; others: string }): string {
+  return twoTargetYaml({
+    rate: 100,
+    count: o.count,
+    a: '{ profile: perfect }',
+    incidents: '[{ kind: outage, targets: [a], start: 1m, duration: 1h }]',
+    strategies: `  single:
+    use: single
+    options: { target: a }
+    thresholds:
+      success_rate: [{ threshold: '> 0.9', abort_on_fail: true, delay_abort_eval: ${o.delay} }]
+${o.others}`,
+  });
+}
+
 export function twoTargetYaml(o: { seed?: number; rate?: number; count?: number; a?: string; b?: string; strategies: string; incidents?: string; extra?: string }): string {
   return `
 name: t

@@ -6,7 +6,7 @@
  * rows, not with the report's SQL.
  */
 import { describe, expect, it } from 'vitest';
-import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
+import { outageOfAYaml, runYaml } from '../helpers/run-yaml.js';
 import { summary } from '../../src/store/queries.js';
 import { verdict } from '../../src/report/verdict.js';
 import { loadThresholdResults } from '../../src/report/thresholds.js';
@@ -20,17 +20,10 @@ import { reportHtml } from '../../src/report/html-page.js';
 describe('a run stopped by abort_on_fail', () => {
   it('is noted, spans the traffic up to the stop, is left out of the answer and compared over the common window only', async () => {
     const { result, store, run } = await runYaml(
-      twoTargetYaml({
-        rate: 100,
+      outageOfAYaml({
         count: 60_000,
-        a: '{ profile: perfect }',
-        incidents: '[{ kind: outage, targets: [a], start: 1m, duration: 1h }]',
-        strategies: `  single:
-    use: single
-    options: { target: a }
-    thresholds:
-      success_rate: [{ threshold: '> 0.9', abort_on_fail: true, delay_abort_eval: 2m }]
-  fallback:
+        delay: '2m',
+        others: `  fallback:
     use: fallback
     options: { targets: [a, b] }
   only-b:

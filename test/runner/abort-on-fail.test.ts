@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
+import { outageOfAYaml, runYaml } from '../helpers/run-yaml.js';
 
 describe('abort_on_fail thresholds', () => {
   it('stop the failing strategy early (after delay_abort_eval) while the others run to the end', async () => {
     const { result, store, run } = await runYaml(
-      twoTargetYaml({
-        rate: 100,
+      outageOfAYaml({
         count: 60_000,
-        a: '{ profile: perfect }',
-        incidents: '[{ kind: outage, targets: [a], start: 1m, duration: 1h }]',
-        strategies: `  single:
-    use: single
-    options: { target: a }
-    thresholds:
-      success_rate: [{ threshold: '> 0.9', abort_on_fail: true, delay_abort_eval: 3m }]
-  late:
+        delay: '3m',
+        others: `  late:
     use: single
     options: { target: a }
     thresholds:
