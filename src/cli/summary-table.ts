@@ -40,7 +40,11 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
   for (const r of s.strategies)
     if (r.p50_overhead_ms !== null)
       out.push(`${r.strategy}: the gateway added p50 ${fmt.fineMs(r.p50_overhead_ms)}, p99 ${fmt.fineMs(r.p99_overhead_ms)} of its own (client time minus upstream time minus its waits); it waited between upstream calls p50 ${fmt.fineMs(r.p50_wait_ms)}, p99 ${fmt.fineMs(r.p99_wait_ms)} (backoff, retry-after)`);
-  const failed = s.strategies.flatMap((r) =>
+  // A run stopped before the end of its traffic (Ctrl-C, the spend cap) is not judged on part of it:
+  // its status says interrupted and the exit code does not count its thresholds, so neither does this list.
+  const unjudged = s.strategies.filter((r) => r.status === 'interrupted' && r.thresholds.some((t) => !t.passed)).map((r) => r.strategy);
+  if (unjudged.length > 0) out.push(`thresholds not judged: ${unjudged.join(', ')} stopped before the end of the traffic`);
+  const failed = s.strategies.filter((r) => r.status !== 'interrupted').flatMap((r) =>
     r.thresholds
       .filter((t) => !t.passed)
       .map((t) => `  ✗ ${r.strategy}: ${t.metric} ${t.threshold} (actual ${t.actual === null ? 'no data' : +t.actual.toPrecision(6)})${t.abortedAtMs !== undefined ? `, stopped the run at ${fmt.clock(t.abortedAtMs)}` : ''}`),

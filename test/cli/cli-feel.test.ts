@@ -184,12 +184,13 @@ describe('progress', () => {
 });
 
 describe('--json: one JSON document on stdout, nothing else', () => {
-  it('replay --dry-run --json: { dry_run, scenarios: [...] }', async () => {
+  it('replay --dry-run --json: { dry_run, scenarios: [...] }, also when a live run could not start', async () => {
     const r = await cli('replay', '--example', 'quickstart', '--transport', 'live', '--dry-run', '--json', '--limit', '200');
-    expect(r.code).toBe(0);
-    const json = JSON.parse(r.out) as { dry_run: boolean; scenarios: { scenario: string; requests: number; min_cost_usd: number; max_cost_usd: number }[] };
+    expect(r.code).toBe(2); // the example's targets have no live: blocks (said on stderr and in live_problems)
+    const json = JSON.parse(r.out) as { dry_run: boolean; scenarios: { scenario: string; requests: number; min_cost_usd: number; max_cost_usd: number; live_problems: string[] }[] };
     expect(json.dry_run).toBe(true);
     expect(json.scenarios.map((s) => [s.scenario, s.requests])).toEqual([['quickstart', 200]]);
+    expect(json.scenarios[0]!.live_problems).toEqual([expect.stringMatching(/needs targets\.<id>\.live/)]);
     expect(json.scenarios[0]!.min_cost_usd).toBeLessThan(json.scenarios[0]!.max_cost_usd);
   });
 

@@ -196,11 +196,12 @@ describe('replay --transport live (against the loopback mock server)', () => {
 
   it('--dry-run prints the projected cost and sends nothing', async () => {
     const name = 'live-dry';
-    const io = memoryIo({});
+    const io = memoryIo({ [KEY_VAR]: KEY });
     const before = service.hits.size;
     const code = await runCli(replay(liveScenario(name), name, ['--dry-run']), io);
     expect(code).toBe(0);
     expect(io.stdout).toMatch(/^live-dry: 30 requests × 2 strategies; projected provider cost \$[\d.]+ to \$[\d.]+ \(every request once/);
+    expect(io.stdout).toContain('a live run also needs --max-cost-usd <USD>');
     expect(io.stdout).toMatch(/dry run: nothing was sent\n$/);
     expect(service.hits.size).toBe(before);
     expect(existsSync(paths(name).db)).toBe(false);
