@@ -39,7 +39,9 @@ const toInfo = (r: RunRecord, store: Store): RunInfo => ({
   strategyUse: r.strategy_use,
   seed: r.seed,
   status: r.status,
-  stoppedEarly: r.status === 'thresholds_failed' && stoppedByAbort(r.error),
+  // The structured signal: runs.stopped_at_ms, written when an abort_on_fail threshold stops a run.
+  // Runs written before that column have only their note to say so.
+  stoppedEarly: r.status === 'thresholds_failed' && (r.stopped_at_ms !== null ? true : stoppedByAbort(r.error)),
   source: store.file,
 });
 

@@ -69,7 +69,10 @@ export function abortNote(t: ThresholdResult, atMs: number): string {
   return `stopped at ${formatDuration(Math.round(atMs / 1000) * 1000)} ${STOPPED_BY} ${t.metric} ${t.threshold} (${actual}): its figures cover the requests that finished by then, not the whole traffic`;
 }
 
-/** Whether a run's note says an abort_on_fail threshold stopped it (it then covers part of the traffic). */
+/**
+ * Whether a run's note says an abort_on_fail threshold stopped it (it then covers part of the
+ * traffic). Only for runs written before runs.stopped_at_ms, the structured signal (run-identity.ts).
+ */
 export const stoppedByAbort = (note: string | null | undefined): boolean => note?.includes(STOPPED_BY) ?? false;
 
 /** Stores a run's threshold results (so reports of merged or exported runs can show them). */

@@ -101,6 +101,7 @@ export async function concludeRun(
       wallMs: o.wallMs,
       finishedAt: o.finishedAt,
       error: o.failure ? failureNote(o.failure) : [o.note, stopNote].filter((x) => x !== undefined).join('; ') || undefined,
+      stoppedAtMs: r.aborted ? (r.abortedAtMs ?? o.trafficMs) : undefined,
     },
   );
   const result: RunResult = { runNo: r.runNo, runId: r.runId, strategy: r.strategy.label, status, requests: r.rows.requests, attemptRows: r.rows.rows, thresholds: [], abortedAtMs: r.aborted ? r.abortedAtMs : undefined };

@@ -17,9 +17,11 @@ export interface RunRecord {
   status: string;
   /** The run's note: why it failed or stopped early (null for most runs). */
   error: string | null;
+  /** Where an abort_on_fail threshold stopped the run (ms of traffic); null when it was not stopped, or the file predates the column. */
+  stopped_at_ms: number | null;
 }
 
-const RUN_COLUMNS = 'run_no, run_id, run_group, scenario, scenario_hash, strategy, strategy_use, seed, status, error';
+const RUN_COLUMNS = 'run_no, run_id, run_group, scenario, scenario_hash, strategy, strategy_use, seed, status, error, stopped_at_ms';
 
 /** The run with this run_no, if any. */
 export async function runByNo(store: Store, runNo: number): Promise<RunRecord | undefined> {

@@ -63,7 +63,10 @@ CREATE TABLE IF NOT EXISTS runs (
   -- the process writing the run (run-owner.ts): a run left 'running' by a process that is gone is shown 'abandoned'
   owner_pid INTEGER,
   owner_host VARCHAR,
-  owner_start VARCHAR
+  owner_start VARCHAR,
+  -- traffic time (ms) at which an abort_on_fail threshold stopped the run (status thresholds_failed);
+  -- NULL for a run that went to the end of its traffic (and for runs written before the column)
+  stopped_at_ms DOUBLE
 );
 
 CREATE TABLE IF NOT EXISTS targets (

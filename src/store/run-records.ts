@@ -68,6 +68,8 @@ export interface RunOutcome {
   wallMs: number;
   finishedAt: Date;
   error?: string;
+  /** Traffic time at which an abort_on_fail threshold stopped the run (it covers the traffic up to there). */
+  stoppedAtMs?: number;
 }
 
 /** Creates the run row; the run id is unique in this file (a suffix is added on a clash). */
@@ -176,7 +178,7 @@ export async function finishRun(store: Store, runNo: number, dict: RunDictionari
 export async function setStatus(store: Store, runNo: number, o: RunOutcome): Promise<void> {
   await store.run(
     `UPDATE runs SET status = $status, requests = $requests, attempt_rows = $rows, skipped_rows = $skipped, traffic_ms = $traffic,
-       wall_ms = $wall, finished_at = make_timestamp($finished::BIGINT * 1000), error = $error WHERE run_no = $run`,
+       wall_ms = $wall, finished_at = make_timestamp($finished::BIGINT * 1000), error = $error, stopped_at_ms = $stopped WHERE run_no = $run`,
     {
       status: o.status,
       requests: o.requests,
@@ -186,6 +188,7 @@ export async function setStatus(store: Store, runNo: number, o: RunOutcome): Pro
       wall: o.wallMs,
       finished: o.finishedAt.getTime(),
       error: o.error ?? null,
+      stopped: o.stoppedAtMs ?? null,
       run: runNo,
     },
   );

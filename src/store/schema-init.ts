@@ -29,6 +29,8 @@ const ADDED_COLUMNS: readonly [table: string, column: string, type: string][] = 
   ['runs', 'owner_pid', 'INTEGER'],
   ['runs', 'owner_host', 'VARCHAR'],
   ['runs', 'owner_start', 'VARCHAR'],
+  // where an abort_on_fail threshold stopped the run: compare's structured signal of a partial run
+  ['runs', 'stopped_at_ms', 'DOUBLE'],
 ];
 
 /**
