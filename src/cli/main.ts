@@ -94,7 +94,7 @@ export async function runCli(given: readonly string[], io: Io = processIo()): Pr
     return ExitCode.usage;
   }
   if (output) (failed ? io.err : io.out)(`${output}\n`);
-  if (failed) return reportError(failed, io);
+  if (failed) return reportError(failed, io, argv[0]);
   return code;
 }
 

@@ -2,14 +2,20 @@
 import { environmentFailure, ExitCode, formatProblem, HarnessError } from '../errors.js';
 import { paint } from './colour.js';
 import type { Io } from './io.js';
+import { packagedPathHint } from './packaged-path-hint.js';
 
-export function reportError(failure: unknown, io: Io): number {
+export function reportError(failure: unknown, io: Io, command?: string): number {
   // A full disk, a file-size limit, no permission, a busy port: the environment, said plainly (exit 4).
   const e = environmentFailure(failure, undefined, io.env) ?? failure;
   if (e instanceof HarnessError) {
     if (e.problems.length > 0) {
       for (const p of e.problems) io.err(`${formatProblem(p)}\n`);
       io.err(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found.${e.hint ? ` ${e.hint}.` : ''}\n`);
+      // A docs path (fixtures/…, scenarios/…) run outside a clone: say where the package has it.
+      for (const file of new Set(e.problems.map((p) => p.file ?? ''))) {
+        const where = packagedPathHint(file, command);
+        if (where) io.err(`${paint(io).yellow('hint:')} ${where}\n`);
+      }
     } else {
       const c = paint(io);
       io.err(`${c.red('error:')} ${e.message}\n`);
