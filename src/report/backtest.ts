@@ -12,6 +12,7 @@ import type { Store } from '../store/open-store.js';
 import { recordedAggregates, simulatedAggregates, successOverTime, targetShares, type SideAggregates } from '../store/backtest-queries.js';
 import { loadObserved } from '../calibrate/observed-table.js';
 import { newcombeDiff } from '../stats/wilson.js';
+import { leftOutText, markLeftOut, type LeftOut } from './backtest-left-out.js';
 
 export interface BacktestTolerance {
   /** Largest allowed |difference| in success rate, percentage points. */
@@ -42,6 +43,10 @@ export interface Backtest {
   bucketMs: number;
   tolerance: BacktestTolerance;
   pass: boolean;
+  /** Calls each side counts: the same requests of the trace on both. */
+  requests: { recorded: number; simulated: number };
+  /** Trace rows left out of both sides (they say nothing about a provider). */
+  leftOut: LeftOut;
 }
 
 const RATES: [keyof SideAggregates, string, boolean][] = [
@@ -69,6 +74,8 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
   const load = await loadObserved(store, traceFiles, o);
   await store.run(`CREATE OR REPLACE TEMP TABLE bt_prices (target VARCHAR, input DOUBLE, output DOUBLE, cached_input DOUBLE)`);
   for (const [target, p] of prices) await store.run(`INSERT INTO bt_prices VALUES ($t, $i, $o, $c)`, { t: target, i: p.input, o: p.output, c: p.cached_input });
+  // The rows the recorded side leaves out leave the simulated side too (backtest-left-out.ts).
+  const leftOut = traceFiles.length === 1 ? await markLeftOut(store, traceFiles[0]!, o.skipBadRows ? 'skip' : 'fail') : { cacheHits: 0, clientClosed: 0, unobserved: 0 };
   const rec = await recordedAggregates(store);
   const sim = await simulatedAggregates(store, runNo);
   const rows: FidelityRow[] = [];
@@ -96,6 +103,8 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
     bucketMs,
     tolerance,
     pass: rows.every((r) => r.within !== false),
+    requests: { recorded: rec.requests, simulated: sim.requests },
+    leftOut,
   };
 }
 
@@ -107,6 +116,8 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
     `## Backtest: ${strategy} against the recording`,
     '',
     `Within tolerance: **${b.pass ? 'yes' : 'no'}** (success within ${b.tolerance.successPp} pp, p50/p95 latency and TTFT within ${b.tolerance.latencyPct}%).`,
+    '',
+    `Compared: ${b.requests.recorded.toLocaleString('en-US')} recorded calls and ${b.requests.simulated.toLocaleString('en-US')} simulated requests${leftOutText(b.leftOut) ? `; left out of both sides (they say nothing about a provider): ${leftOutText(b.leftOut)}` : ''}.`,
     ...(b.rows.some((r) => r.noise) ? ['', 'A rate marked "within noise" differs by more than the tolerance, but its 95% interval (in brackets) reaches into it: the recording is too short to tell. A longer recording narrows the interval.'] : []),
     '',
     '| measure | recorded | simulated | difference | within |',

@@ -5,6 +5,12 @@
  * rate, failover rate, latency and TTFT quantiles of successful requests, cost per 1k successful
  * requests (every billed call over the successful ones, on both sides), the share each target
  * served, and success per time bucket.
+ *
+ * Both sides count the same calls. The recorded side leaves out rows that say nothing about a
+ * provider (no recorded outcome, a call the app hung up on, one a gateway answered from its cache:
+ * observed-table.ts), but the simulation replays every row of the trace; table `bt_left_out`
+ * (request numbers, as the trace reader numbers the rows) takes the same requests out of the
+ * simulated side.
  */
 import type { Store } from './open-store.js';
 
@@ -33,13 +39,20 @@ export async function recordedAggregates(store: Store): Promise<SideAggregates> 
   return r!;
 }
 
+/** The simulated requests the recorded side also counts: the run's, less those in bt_left_out (when it exists). */
+async function simulated(store: Store, runNo: number): Promise<string> {
+  const [t] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'bt_left_out' AND temporary`);
+  const out = (t?.n ?? 0) > 0 ? ' AND request_no NOT IN (SELECT request_no FROM bt_left_out)' : '';
+  return `(SELECT * FROM requests WHERE run_no = ${Math.trunc(runNo)}${out})`;
+}
+
 export async function simulatedAggregates(store: Store, runNo: number): Promise<SideAggregates> {
   const [r] = await store.all<SideAggregates>(`
     SELECT count(*)::INTEGER AS requests, avg(success::INTEGER) AS success_rate, avg(failover::INTEGER) AS failover_rate,
       quantile_cont(latency_ms, 0.5) FILTER (WHERE success) AS p50_latency_ms, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms,
       quantile_cont(ttft_ms, 0.5) FILTER (WHERE success AND stream) AS p50_ttft_ms, quantile_cont(ttft_ms, 0.95) FILTER (WHERE success AND stream) AS p95_ttft_ms,
       exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000 AS cost_per_1k_ok_usd
-    FROM requests WHERE run_no = ${Math.trunc(runNo)}`);
+    FROM ${await simulated(store, runNo)}`);
   return r!;
 }
 
@@ -48,7 +61,7 @@ export async function targetShares(store: Store, runNo: number): Promise<{ targe
   return store.all(`
     WITH rec AS (SELECT target_id AS target, count(*) / sum(count(*)) OVER () AS share FROM obs WHERE ok GROUP BY 1),
     sim AS (SELECT t.target_id AS target, count(*) / sum(count(*)) OVER () AS share
-      FROM requests q JOIN targets t ON t.run_no = q.run_no AND t.target_no = q.served_by WHERE q.run_no = ${Math.trunc(runNo)} AND q.success GROUP BY 1)
+      FROM ${await simulated(store, runNo)} q JOIN targets t ON t.run_no = q.run_no AND t.target_no = q.served_by WHERE q.success GROUP BY 1)
     SELECT coalesce(rec.target, sim.target) AS target, coalesce(rec.share, 0) AS recorded, coalesce(sim.share, 0) AS simulated
     FROM rec FULL JOIN sim USING (target) ORDER BY target`);
 }
@@ -57,7 +70,7 @@ export async function targetShares(store: Store, runNo: number): Promise<{ targe
 export async function successOverTime(store: Store, runNo: number, bucketMs: number): Promise<{ t_ms: number; recorded: number | null; simulated: number | null; n: number }[]> {
   return store.all(`
     WITH rec AS (SELECT floor(t_ms / ${bucketMs}) * ${bucketMs} AS t_ms, avg(ok::INTEGER) AS rate, count(*) AS n FROM obs GROUP BY 1),
-    sim AS (SELECT floor((scheduled_ms - min(scheduled_ms) OVER ()) / ${bucketMs}) * ${bucketMs} AS t_ms, success FROM requests WHERE run_no = ${Math.trunc(runNo)}),
+    sim AS (SELECT floor((scheduled_ms - min(scheduled_ms) OVER ()) / ${bucketMs}) * ${bucketMs} AS t_ms, success FROM ${await simulated(store, runNo)}),
     simb AS (SELECT t_ms, avg(success::INTEGER) AS rate FROM sim GROUP BY 1)
     SELECT coalesce(rec.t_ms, simb.t_ms) AS t_ms, rec.rate AS recorded, simb.rate AS simulated, coalesce(rec.n, 0)::INTEGER AS n
     FROM rec FULL JOIN simb USING (t_ms) ORDER BY t_ms`);

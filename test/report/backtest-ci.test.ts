@@ -19,7 +19,7 @@ describe('backtest rate difference', () => {
 });
 
 describe('backtest success over time', () => {
-  const backtest = (overTime: Backtest['overTime']): Backtest => ({ rows: [], shares: [], overTime, bucketMs: 2000, tolerance: { successPp: 1, latencyPct: 10 }, pass: true });
+  const backtest = (overTime: Backtest['overTime']): Backtest => ({ rows: [], shares: [], overTime, bucketMs: 2000, tolerance: { successPp: 1, latencyPct: 10 }, pass: true, requests: { recorded: 100, simulated: 100 }, leftOut: { cacheHits: 0, clientClosed: 0, unobserved: 0 } });
 
   it('the largest gap is over buckets with 20+ recorded calls: |0.90 - 0.75| = 15.0 pp; a 12-call bucket 50 pp apart is left out', () => {
     const md = backtestMarkdown(backtest([{ t_ms: 0, recorded: 0.9, simulated: 0.75, n: 20 }, { t_ms: 2000, recorded: 1, simulated: 0.5, n: 12 }, { t_ms: 4000, recorded: 0.95, simulated: 0.9, n: 40 }]), 'deployed');
