@@ -114,6 +114,16 @@ export function summaryText(s: RecordSummary): string {
 export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
   const openai = upstream('openai', args.openai);
   const anthropic = upstream('anthropic', args.anthropic);
+  // Both on one host (a gateway, a mock server): by default each keeps its dialect in its name, or
+  // every call would be one target and calibrate would fit Anthropic calls as an OpenAI target.
+  let renamed = false;
+  if (openai && anthropic && openai.name === anthropic.name) {
+    if (openai.name !== new URL(openai.url).host || anthropic.name !== new URL(anthropic.url).host)
+      throw inputError('BAD_OPTION', `--openai and --anthropic are both named ${JSON.stringify(openai.name)}: their calls would be one target, fitted with one dialect`, [], `give them different names, e.g. --openai ${openai.name}-openai=${openai.url} --anthropic ${anthropic.name}-anthropic=${anthropic.url}`);
+    openai.name = `openai@${openai.name}`;
+    anthropic.name = `anthropic@${anthropic.name}`;
+    renamed = true;
+  }
   if (!openai && !anthropic) throw inputError('NO_UPSTREAM', 'record needs an upstream: --openai <url>, --anthropic <url>, or both', [], 'e.g. routebench record --openai https://api.openai.com');
   if (!LOOPBACK.test(args.host) && !args['allow-remote'])
     throw inputError('REMOTE_HOST', `--host ${args.host} is not a loopback address: the recorder would relay other machines' calls with your keys`, [], 'keep the default 127.0.0.1, or add --allow-remote if you mean it');
@@ -148,7 +158,8 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
     wallClock: () => Date.now(),
     onWriteError: (e) => io.err(`error: cannot write the trace in ${args.out}: ${(e as Error).message ?? String(e)}; calls are still relayed; rows that cannot be written are counted, and said again when recording stops\n`),
   });
-  const targets = [openai && `  /v1/chat/completions → ${openai.url}`, anthropic && `  /v1/messages         → ${anthropic.url}`].filter(Boolean).join('\n');
+  const as = (u: RecordUpstream) => (renamed ? ` (target ${u.name})` : '');
+  const targets = [openai && `  /v1/chat/completions → ${openai.url}${as(openai)}`, anthropic && `  /v1/messages         → ${anthropic.url}${as(anthropic)}`].filter(Boolean).join('\n');
   const banner = `routebench record on ${rec.url} → ${args.out} (prompts: ${args['store-text'] ? 'redacted text' : 'hash and lengths only'}; Ctrl-C to stop)\n${targets}\n`;
   if (args.json) io.err(banner);
   else io.out(banner);
