@@ -14,6 +14,12 @@
  * budget on p99 of a few thousand requests trips on every other run), while significance alone
  * fails on real but negligible changes that large runs detect with ease. A gate that cries wolf
  * gets disabled; this one fails only on changes that are both real and large.
+ *
+ * A metric over successful requests (latency percentiles, TTFT, cost per 1k ok) has no value on
+ * the candidate's side when none of its requests succeeded: it is worse without bound, not "no
+ * data". Its budget is exceeded when the candidate's success rate is significantly below the
+ * baseline's (the test the success-rate row already made), else it cannot be judged and says so:
+ * a candidate that answers nothing must not pass a latency or cost gate.
  */
 import { inputError, type Problem } from '../errors.js';
 import { unknownNameMessage } from '../scenario/suggest.js';
@@ -95,6 +101,23 @@ function regressionSize(entry: BudgetEntry, row: ComparisonRow): number | null {
 }
 
 const unitText = (u: BudgetUnit) => (u === 'relative' ? '%' : u === 'pp' ? ' pp' : '');
+
+/** Why a row with both values has no interval, in words that fit its method. */
+function tooFew(row: ComparisonRow): string {
+  const sizes = `${row.n.baseline} and ${row.n.candidate}`;
+  return row.method === 'bootstrap' ? `${sizes}; a percentile needs 10 beyond it on each side` : `${sizes}; the interval needs at least 2 on each side`;
+}
+
+/** The candidate lost every value of a successes-only metric the baseline has (no successful request). */
+function vanished(entry: BudgetEntry, row: ComparisonRow, rows: readonly ComparisonRow[], budget: string): BudgetCheck | undefined {
+  if (row.baseline === null || row.candidate !== null || row.n.candidate !== 0 || row.n.baseline === 0) return undefined;
+  const success = rows.find((r) => r.metric === 'success_rate');
+  if (!success || success.candidate === null || success.baseline === null) return undefined;
+  const pct = (x: number) => `${+(x * 100).toPrecision(4)}%`;
+  const what = `the candidate has no ${row.metric === 'p50_ttft_ms' ? 'successful streamed' : 'successful'} request (success ${pct(success.candidate)} against ${pct(success.baseline)}), so no ${row.label}: worse without bound`;
+  if (success.verdict === 'loss') return { entry, verdict: 'loss', regression: null, exceeded: true, reason: `${what}, and its success rate is significantly lower (95% CI excludes 0): over the ${budget} budget` };
+  return { entry, verdict: null, regression: null, exceeded: false, reason: `${what}, but too few requests to tell its success rate from the baseline's (95% CI includes 0), so this budget cannot fail (budget ${budget})` };
+}
 const show = (x: number) => (Number.isFinite(x) ? `${+x.toPrecision(3)}` : '∞');
 
 /** Evaluates each budget entry against the comparison; `exceeded` when any entry is. */
@@ -104,11 +127,11 @@ export function checkRegressionBudget(entries: readonly BudgetEntry[], rows: rea
     if (!row) throw new Error(`no comparison row for ${entry.metric}`);
     const regression = regressionSize(entry, row);
     const budget = `${show(entry.amount)}${unitText(entry.unit)}`;
-    if (regression === null) return { entry, verdict: row.verdict, regression, exceeded: false, reason: `no data to judge ${entry.metric} (budget ${budget})` };
+    if (regression === null) return vanished(entry, row, rows, budget) ?? { entry, verdict: row.verdict, regression, exceeded: false, reason: `no data to judge ${entry.metric} (budget ${budget})` };
     // Both values exist but there is no interval: a quantile with fewer than 10 values beyond it
     // (p99 needs 1,000 successful requests). The budget cannot fail: say so, not "no data".
     if (row.verdict === null)
-      return { entry, verdict: null, regression, exceeded: false, reason: `not judged: too few values for a 95% interval (${row.n.baseline} and ${row.n.candidate}; a percentile needs 10 beyond it on each side), so this budget cannot fail; worse by ${show(regression)}${unitText(entry.unit)} (budget ${budget})` };
+      return { entry, verdict: null, regression, exceeded: false, reason: `not judged: too few values for a 95% interval (${tooFew(row)}), so this budget cannot fail; worse by ${show(regression)}${unitText(entry.unit)} (budget ${budget})` };
     const size = `${show(regression)}${unitText(entry.unit)}`;
     const significant = row.verdict === 'loss';
     const over = regression > entry.amount;

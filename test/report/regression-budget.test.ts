@@ -4,6 +4,8 @@ import type { ComparisonRow } from '../../src/report/compare-runs.js';
 import { COMPARISON_METRICS, type ComparisonMetric } from '../../src/report/comparison-metrics.js';
 import { checkRegressionBudget, parseRegressionBudget, REGRESSION_GRAMMAR } from '../../src/report/regression-budget.js';
 import { verdict } from '../../src/report/stats/verdict.js';
+import { compareRuns } from '../../src/report/compare-runs.js';
+import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
 
 function parseError(specs: string[]): HarnessError {
   try {
@@ -106,11 +108,46 @@ describe('regression budget evaluation', () => {
     expect(checks[0]!.reason).toBe('no data to judge p99_latency_ms (budget 5%)');
   });
 
+  it('a candidate with no successful request exceeds a latency or cost budget when its success rate is significantly lower', () => {
+    // the candidate answered none of its 1,000 requests: p99 and cost per 1k ok have no value there
+    const gone = (metric: ComparisonMetric): ComparisonRow => ({ ...row(metric, 1000, 0, 0, 0), candidate: null, delta: null, deltaPct: null, ci: null, verdict: null, n: { baseline: 990, candidate: 0 } });
+    const success = (lo: number, hi: number): ComparisonRow => ({ ...row('success_rate', 0.99, -0.99, lo, hi) });
+    const budget = parseRegressionBudget(['p99=5%', 'cost=5%']);
+    const lost = checkRegressionBudget(budget, [success(-0.995, -0.98), gone('p99_latency_ms'), gone('cost_per_1k_usd')]);
+    expect(lost.exceeded).toBe(true);
+    expect(lost.checks.map((c) => c.exceeded)).toEqual([true, true]);
+    expect(lost.checks[0]!.reason).toBe('the candidate has no successful request (success 0% against 99%), so no p99 latency: worse without bound, and its success rate is significantly lower (95% CI excludes 0): over the 5% budget');
+    // two requests a side: the success difference is not significant, so the budget cannot fail, and says why
+    const few = checkRegressionBudget(budget, [success(-1, 0.1), { ...gone('p99_latency_ms'), n: { baseline: 2, candidate: 0 } }, { ...gone('cost_per_1k_usd'), n: { baseline: 2, candidate: 0 } }]);
+    expect(few.exceeded).toBe(false);
+    expect(few.checks[1]!.reason).toMatch(/^the candidate has no successful request .*so no cost per 1k ok: worse without bound, but too few requests to tell .*this budget cannot fail \(budget 5%\)$/);
+  });
+
+  it('names what a mean needs when it has no interval (one request a side), not what a percentile needs', () => {
+    const one: ComparisonRow = { ...row('mean_attempts', 1, 1, 0, 0), ci: null, verdict: null, n: { baseline: 1, candidate: 1 } };
+    const [check] = checkRegressionBudget(parseRegressionBudget(['attempts=10%']), [one]).checks;
+    expect(check!.reason).toBe('not judged: too few values for a 95% interval (1 and 1; the interval needs at least 2 on each side), so this budget cannot fail; worse by 100% (budget 10%)');
+  });
+
   it('says a budget cannot fail when both values exist but there is no interval (p99 of 866 requests), rather than "no data"', () => {
     const few: ComparisonRow = { ...row('p99_latency_ms', 1000, 200, 0, 0), ci: null, verdict: null, n: { baseline: 866, candidate: 866 } };
     const { checks, exceeded } = checkRegressionBudget([p99!], [few]);
     expect(exceeded).toBe(false);
     expect(checks[0]!.regression).toBeCloseTo(20, 12);
     expect(checks[0]!.reason).toBe('not judged: too few values for a 95% interval (866 and 866; a percentile needs 10 beyond it on each side), so this budget cannot fail; worse by 20% (budget 5%)');
+  });
+
+  it('end to end: a candidate whose every request fails does not pass a p99 budget (compare on real runs)', async () => {
+    const { store, run } = await runYaml(
+      twoTargetYaml({ count: 300, a: '{ profile: perfect }', incidents: '[{ kind: outage, targets: [b], start: 0s, duration: 1h }]', strategies: '  on-a: { use: single, options: { target: a } }\n  on-b: { use: single, options: { target: b } }' }),
+    );
+    // independent of the comparison: no attempt of on-b succeeded
+    const [ok] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM attempts WHERE run_no = ${run('on-b')} AND outcome = 'ok'`);
+    expect(ok!.n).toBe(0);
+    const rows = await compareRuns({ store, runNo: run('on-a') }, { store, runNo: run('on-b') }, { resamples: 200 });
+    const { exceeded, checks } = checkRegressionBudget(parseRegressionBudget(['p99=5%']), rows);
+    expect(checks[0]!.reason).toMatch(/^the candidate has no successful request \(success 0% against 100%\)/);
+    expect(exceeded).toBe(true);
+    store.close();
   });
 });
