@@ -19,7 +19,9 @@ export function formatSse(data: string, event?: string): string {
 export class SseParser {
   private buf = '';
   private event = '';
-  private data: string[] = [];
+  /** The event's data lines: the first (the usual case, no array), then any more. */
+  private data: string | undefined;
+  private moreData: string[] | undefined;
   private skipLf = false;
   private started = false;
 
@@ -33,20 +35,25 @@ export class SseParser {
       if (text.charCodeAt(0) === 10) text = text.slice(1);
       this.skipLf = false;
     }
-    const s = this.buf + text;
+    // The held text has no line end: look for them in the new text only, with indexOf (native).
+    const from = this.buf.length;
+    const s = from === 0 ? text : this.buf + text;
     let start = 0;
-    for (let i = this.buf.length; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
+    let lf = s.indexOf('\n', from);
+    let cr = s.indexOf('\r', from);
+    while (lf >= 0 || cr >= 0) {
+      let i = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr;
       this.line(s.slice(start, i), out);
-      if (c === 13) {
+      if (i === cr) {
         if (i + 1 < s.length) {
           if (s.charCodeAt(i + 1) === 10) i++;
         } else this.skipLf = true;
       }
       start = i + 1;
+      if (lf >= 0 && lf < start) lf = s.indexOf('\n', start);
+      if (cr >= 0 && cr < start) cr = s.indexOf('\r', start);
     }
-    this.buf = s.slice(start);
+    this.buf = start === 0 ? s : s.slice(start);
     return out;
   }
 
@@ -58,15 +65,15 @@ export class SseParser {
     const out: SseMessage[] = [];
     if (this.buf === '') this.line('', out);
     this.buf = '';
-    this.data = [];
+    this.data = this.moreData = undefined;
     this.event = '';
     return out;
   }
 
   private line(line: string, out: SseMessage[]): void {
     if (line === '') {
-      if (this.data.length > 0) out.push({ event: this.event, data: this.data.join('\n') });
-      this.data = [];
+      if (this.data !== undefined) out.push({ event: this.event, data: this.moreData === undefined ? this.data : [this.data, ...this.moreData].join('\n') });
+      this.data = this.moreData = undefined;
       this.event = '';
       return;
     }
@@ -75,7 +82,10 @@ export class SseParser {
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
-    if (field === 'data') this.data.push(value);
+    if (field === 'data') {
+      if (this.data === undefined) this.data = value;
+      else (this.moreData ??= []).push(value);
+    }
     else if (field === 'event') this.event = value;
     // id and retry do not matter for one-shot model streams; unknown fields are ignored per spec.
   }
