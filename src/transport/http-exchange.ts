@@ -63,11 +63,23 @@ type Controller = { abort(reason: unknown): void };
 /** A keep-alive undici Agent of its own (connections opened as calls overlap, reused after). */
 export function undiciExchange(): Exchange {
   const agent = new Agent({ keepAliveTimeout: 60_000, pipelining: 1 });
+  // A replay posts to a handful of URLs (one per target and dialect path): each is parsed once.
+  const parsed = new Map<string, { origin: string; path: string }>();
+  const split = (url: string) => {
+    let u = parsed.get(url);
+    if (u === undefined) {
+      const p = new URL(url);
+      u = { origin: p.origin, path: p.pathname + p.search };
+      if (parsed.size >= 1024) parsed.clear();
+      parsed.set(url, u);
+    }
+    return u;
+  };
   return {
     post(url, headers, body, signal) {
       return new Promise<ExchangeReply>((resolveHead, rejectHead) => {
         if (signal.aborted) return rejectHead(signal.reason);
-        const u = new URL(url);
+        const u = split(url);
         let controller: Controller | undefined;
         let reply: ExchangeReply | undefined;
         // Body chunks and the end are held until the reader attaches (the same socket read can carry
@@ -95,7 +107,7 @@ export function undiciExchange(): Exchange {
             if (ended || failed) finish();
           });
         agent.dispatch(
-          { origin: u.origin, path: u.pathname + u.search, method: 'POST', headers, body },
+          { origin: u.origin, path: u.path, method: 'POST', headers, body },
           {
             onRequestStart(c: Controller) {
               controller = c;

@@ -7,7 +7,7 @@
  */
 import { dialects } from '../providers/dialects/index.js';
 import type { CallOutcome } from '../providers/dialects/dialect.js';
-import { formatMarker, markerHeaders } from '../providers/request-marker.js';
+import { formatMarker } from '../providers/request-marker.js';
 import type { TargetPlan } from '../engine/plan-targets.js';
 import type { CallResult, ProviderCall, Transport } from './transport.js';
 import { redact } from './redact.js';
@@ -16,6 +16,7 @@ import { callGuard } from './call-guard.js';
 import { FIRST_BYTE_HEADER, GENERATION_HEADER } from '../providers/mock/mock-service.js';
 import type { Generation } from '../engine/billing.js';
 import { fetchExchange, undiciExchange, type ExchangeReply } from './http-exchange.js';
+import { utf8Chunks } from './utf8-chunks.js';
 
 export interface HttpTransportOptions {
   name: Transport['name'];
@@ -66,7 +67,8 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       };
       let res: ExchangeReply;
       try {
-        const headers = { 'content-type': 'application/json', ...enc.headers, ...markerHeaders(fields), ...(o.auth?.(target) ?? {}) };
+        // The dialect's headers carry the content type and the marker headers already.
+        const headers = o.auth === undefined ? enc.headers : { ...enc.headers, ...o.auth(target) };
         res = await http.post(`${o.baseUrl(target)}${enc.path}`, headers, JSON.stringify(enc.body), both);
       } catch (e) {
         // The loopback mock server is the harness, not a provider: nothing listening there means it stopped.
@@ -113,7 +115,7 @@ export function httpTransport(o: HttpTransportOptions): Transport {
         return finish(out, { tokensReceived: out.usage?.output ?? 0 });
       }
       const decoder = dialect.createStreamDecoder();
-      const utf8 = new TextDecoder();
+      const text = utf8Chunks();
       let tokens = 0;
       let chunks = 0;
       let maxGapMs = 0;
@@ -140,7 +142,7 @@ export function httpTransport(o: HttpTransportOptions): Transport {
           chunks++;
           if (chunks > 1) maxGapMs = Math.max(maxGapMs, now - last);
           last = now;
-          take(decoder.push(utf8.decode(value, { stream: true })));
+          take(decoder.push(text(value)));
         });
         if (both.aborted) return ended(both.reason, { status: 200, firstByteAt, firstTokenAt, tokensReceived: tokens, chunks, maxGapMs });
         take(decoder.end());
