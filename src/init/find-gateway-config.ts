@@ -26,16 +26,41 @@ const NAMES: Record<GatewayKind, RegExp> = {
   openrouter: /openrouter.*\.json$/i,
 };
 
+/** Each kind's product name with its article, for messages. */
+export const A_KIND: Record<GatewayKind, string> = { portkey: 'a Portkey', litellm: 'a LiteLLM', openrouter: 'an OpenRouter' };
+
+/** What each kind's config holds, for the message when a file named like one does not. */
+export const SHAPE: Record<GatewayKind, string> = {
+  portkey: 'expected a JSON object with targets or strategy',
+  litellm: 'expected a YAML object with model_list',
+  openrouter: 'expected an OpenRouter provider object (order, only, sort, ...)',
+};
+
 const OPENROUTER_KEYS = ['order', 'only', 'ignore', 'sort', 'allow_fallbacks', 'max_price', 'preferred_max_latency', 'preferred_min_throughput', 'data_collection', 'require_parameters', 'quantizations'];
 
 /** Reads a config file as an object, or undefined when it is not one. */
 export function readConfigObject(file: string): Record<string, unknown> | undefined {
+  const r = readConfig(file);
+  return 'object' in r ? r.object : undefined;
+}
+
+/** A config file as an object, or why it is not one (unreadable, not JSON/YAML, not an object). */
+function readConfig(file: string): { object: Record<string, unknown> } | { why: string } {
+  let v: unknown;
   try {
-    const v = parse(readFileSync(file, 'utf8')) as unknown;
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
+    v = parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (e) {
+    const first = ((e as Error).message ?? String(e)).split('\n')[0]!.replace(/:\s*$/, '');
+    return { why: `cannot be read as ${/\.json$/i.test(file) ? 'JSON' : 'YAML'} (${first})` };
   }
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? { object: v as Record<string, unknown> } : { why: 'is not an object' };
+}
+
+/** A file named like a gateway config that init did not use, and why. */
+export interface PassedOver {
+  kind: GatewayKind;
+  file: string;
+  why: string;
 }
 
 /** Does this object look like a config of that kind? */
@@ -46,8 +71,12 @@ export function looksLike(kind: GatewayKind, o: Record<string, unknown>): boolea
   return OPENROUTER_KEYS.some((k) => k in inner);
 }
 
-/** Every gateway config found in the repository, in a stable order (kind, then path). */
-export function findGatewayConfigs(root: string): FoundConfig[] {
+/**
+ * Every gateway config found in the repository, in a stable order (kind, then path). Files named
+ * like one of a kind (portkey*.json, litellm*.yaml, openrouter*.json; not the generic config.yaml)
+ * that are not usable go to `passedOver`, so init can say why it did not use them.
+ */
+export function findGatewayConfigs(root: string, passedOver: PassedOver[] = []): FoundConfig[] {
   const found: FoundConfig[] = [];
   for (const folder of FOLDERS) {
     const dir = path.join(root, folder);
@@ -65,8 +94,9 @@ export function findGatewayConfigs(root: string): FoundConfig[] {
       const rel = path.posix.join(folder === '.' ? '' : folder, name);
       const kind = GATEWAY_KINDS.find((k) => NAMES[k].test(name)) ?? (/^config\.ya?ml$/i.test(name) ? 'litellm' : undefined);
       if (!kind) continue;
-      const o = readConfigObject(path.join(dir, name));
-      if (o && looksLike(kind, o)) found.push({ kind, file: rel });
+      const r = readConfig(path.join(dir, name));
+      if ('object' in r && looksLike(kind, r.object)) found.push({ kind, file: rel });
+      else if (NAMES[kind].test(name)) passedOver.push({ kind, file: rel, why: 'why' in r ? r.why : `does not look like one (${SHAPE[kind]})` });
     }
   }
   return found.sort((a, b) => GATEWAY_KINDS.indexOf(a.kind) - GATEWAY_KINDS.indexOf(b.kind) || a.file.localeCompare(b.file));

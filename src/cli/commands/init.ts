@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { environmentError, ExitCode, inputError } from '../../errors.js';
-import { findGatewayConfigs, GATEWAY_KINDS, looksLike, readConfigObject, type GatewayKind } from '../../init/find-gateway-config.js';
+import { findGatewayConfigs, GATEWAY_KINDS, looksLike, readConfigObject, type GatewayKind, type PassedOver, A_KIND } from '../../init/find-gateway-config.js';
 import { gatewayPlan } from '../../init/gateway-targets.js';
 import { scaffoldFiles, type ScaffoldInput } from '../../init/scaffold.js';
 import { packageRoot } from '../../package-files.js';
@@ -59,7 +59,9 @@ function chosenConfig(args: InitArgs, root: string, io: Io): { kind: GatewayKind
     if (!o || !looksLike(kind, o)) throw inputError('INIT_CONFIG_KIND', `--${kind} ${args[kind]}: does not look like a ${kind} config`, [{ file: args[kind]!, path: '', message: kind === 'litellm' ? 'expected a YAML object with model_list' : kind === 'portkey' ? 'expected a JSON object with targets or strategy' : 'expected an OpenRouter provider object (order, only, sort, ...)' }]);
     return { kind, file };
   }
-  const found = findGatewayConfigs(root);
+  const passedOver: PassedOver[] = [];
+  const found = findGatewayConfigs(root, passedOver);
+  for (const p of passedOver) io.err(`passed over ${p.file}: named like ${A_KIND[p.kind]} config, but it ${p.why}; fix it, or name a config with --${p.kind} <file>\n`);
   if (found.length > 1) io.err(`found ${found.length} gateway configs (${found.map((f) => f.file).join(', ')}); using ${found[0]!.file} (name another with --${GATEWAY_KINDS.join(', --')})\n`);
   return found[0] ? { kind: found[0].kind, file: path.join(root, found[0].file) } : undefined;
 }

@@ -1,0 +1,53 @@
+/**
+ * `routebench init` finds a gateway config by its file name. A file named like one that it cannot
+ * use (portkey.json that is not valid JSON, an openrouter*.json without routing keys) was passed
+ * over in silence, with "no gateway config found": the team's broken config looked absent. Now
+ * each is named on stderr with why, and what to do; a usable config beside it is still used.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/main.js';
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'routebench-init-passed-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function init(dir: string) {
+  const io = memoryIo();
+  const code = await runCli(['init', '--dir', dir], io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+describe('init and files named like a gateway config', () => {
+  it('a portkey.json that is not JSON and an openrouter json of another shape: each named with why', async () => {
+    const dir = path.join(root, 'broken');
+    mkdirSync(path.join(dir, 'config'), { recursive: true });
+    writeFileSync(path.join(dir, 'portkey.json'), '{"strategy": {"mode": "fallback"},\n');
+    writeFileSync(path.join(dir, 'config', 'openrouter-prefs.json'), '{"theme": "dark"}\n');
+    writeFileSync(path.join(dir, 'config.yaml'), 'app: { port: 3000 }\n'); // an app's own config: not a LiteLLM one, and not said
+    const r = await init(dir);
+    expect(r.code).toBe(0);
+    const lines = r.err.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^passed over config\/openrouter-prefs\.json: named like an OpenRouter config, but it does not look like one \(expected an OpenRouter provider object/);
+    expect(lines[1]).toContain('name a config with --openrouter <file>');
+    expect(lines[0]).toMatch(/^passed over portkey\.json: named like a Portkey config, but it cannot be read as JSON \(.+\); fix it, or name a config with --portkey <file>$/);
+    expect(r.out).toContain('scaffolded a plain fallback');
+  });
+
+  it('a usable config is used; a broken one beside it is still named', async () => {
+    const dir = path.join(root, 'mixed');
+    mkdirSync(path.join(dir, 'deploy'), { recursive: true });
+    writeFileSync(path.join(dir, 'deploy', 'portkey-old.json'), '[]\n');
+    writeFileSync(
+      path.join(dir, 'portkey.json'),
+      JSON.stringify({ strategy: { mode: 'fallback' }, targets: [{ provider: 'openai', override_params: { model: 'gpt-4o-mini' } }, { provider: 'anthropic', override_params: { model: 'claude-3-5-haiku-20241022' } }] }),
+    );
+    const r = await init(dir);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('passed over deploy/portkey-old.json: named like a Portkey config, but it is not an object; fix it, or name a config with --portkey <file>\n');
+    expect(r.out).toContain('using your portkey config portkey.json');
+  });
+});
