@@ -5,7 +5,7 @@
  */
 import type { Store } from '../store/open-store.js';
 import { HarnessError } from '../errors.js';
-import { compareRuns, type ComparisonRow } from './compare-runs.js';
+import { compareRuns, DEFAULT_COMPARE_SEED, type ComparisonRow } from './compare-runs.js';
 import type { QuantileBootstrap } from './stats/bootstrap-quantile.js';
 import { commonWindow, partialSides } from './compare-partial.js';
 import { runInfo } from './run-identity.js';
@@ -23,8 +23,11 @@ export interface BaselineComparison {
 /** The metrics shown per strategy in the scenario report (the full set is in `routebench compare`). */
 const SHOWN = ['success_rate', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'cost_per_1k_usd'] as const;
 
-/** `relation`: the report's materialised requests (temp table `rq`), or the requests view. */
-export async function compareToBaseline(store: Store, runs: readonly { runNo: number; strategy: string }[], resamples: number, relation = 'requests'): Promise<BaselineComparison[]> {
+/**
+ * `relation`: the report's materialised requests (temp table `rq`), or the requests view; `seed`:
+ * the bootstrap seed (`report --seed`), as `routebench compare --seed` takes it.
+ */
+export async function compareToBaseline(store: Store, runs: readonly { runNo: number; strategy: string }[], resamples: number, relation = 'requests', seed = DEFAULT_COMPARE_SEED): Promise<BaselineComparison[]> {
   const [base, ...others] = runs;
   if (!base) return [];
   const out: BaselineComparison[] = [];
@@ -43,7 +46,7 @@ export async function compareToBaseline(store: Store, runs: readonly { runNo: nu
         throw e;
       }
     }
-    const rows = await compareRuns({ store, runNo: base.runNo }, { store, runNo: r.runNo }, { resamples, relation, untilMs, baselineCache });
+    const rows = await compareRuns({ store, runNo: base.runNo }, { store, runNo: r.runNo }, { resamples, seed, relation, untilMs, baselineCache });
     out.push(untilMs === undefined ? { strategy: r.strategy, rows } : { strategy: r.strategy, rows, untilMs });
   }
   return out;

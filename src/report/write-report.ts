@@ -35,7 +35,7 @@ export interface ReportOptions {
   png?: boolean;
   /** Bootstrap resamples for the comparisons with the baseline strategy and the shift plot (default 1000). */
   resamples?: number;
-  /** Seed of the shift plot's bootstrap draws (default 1). */
+  /** Seed of the bootstrap draws: the comparisons with the baseline strategy and the shift plot (default 1). */
   seed?: number;
   /** Add the history chart: the scenario's last `groups` run groups, with this regression budget drawn. */
   history?: { groups: number; budget: readonly BudgetEntry[] };
@@ -64,7 +64,7 @@ export async function writeReport(store: Store, req: ReportRequest, outDir: stri
   // One GROUP BY over the attempts: every figure below reads the materialised requests (`rq`).
   const prepared = await prepareReport(store, req.runs.map((r) => r.runNo));
   const { markdown: summaryMd, json, rows } = await buildSummary(store, req, 'rq');
-  const comps = await compareToBaseline(store, rows.map((r) => ({ runNo: r.run_no, strategy: r.strategy })), opts.resamples ?? 1000, 'rq');
+  const comps = await compareToBaseline(store, rows.map((r) => ({ runNo: r.run_no, strategy: r.strategy })), opts.resamples ?? 1000, 'rq', opts.seed ?? 1);
   const baseline = rows[0]?.strategy ?? '';
   const markdown = comps.length > 0 ? `${summaryMd}\n${baselineMarkdown(baseline, comps)}` : summaryMd;
   write('summary.md', markdown);
