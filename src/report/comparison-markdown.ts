@@ -78,7 +78,13 @@ export function overallVerdict(all: readonly ComparisonRow[]): string {
   const losses = named('loss');
   const ties = rows.filter((r) => r.verdict === 'tie' || r.verdict === null).length;
   const tail = ties > 0 ? `; ${ties} tie${ties === 1 ? '' : 's'} (95% CI includes 0 or too little data)` : '';
-  if (wins.length === 0 && losses.length === 0) return 'no significant difference: every 95% interval includes 0';
+  if (wins.length === 0 && losses.length === 0) {
+    // Only a claim about the intervals there are: a metric without one (no value on a side, or too few for an interval) is named.
+    const without = rows.filter((r) => r.verdict === null).map((r) => r.label);
+    return without.length === 0
+      ? 'no significant difference: every 95% interval includes 0'
+      : `no significant difference where there is a 95% interval; no interval (too little data) for ${without.join(', ')}`;
+  }
   if (losses.length === 0) return `candidate better: significantly better on ${wins.join(', ')}, worse on nothing${tail}`;
   if (wins.length === 0) return `candidate worse: significantly worse on ${losses.join(', ')}, better on nothing${tail}`;
   return `mixed: candidate better on ${wins.join(', ')}; worse on ${losses.join(', ')}${tail}`;

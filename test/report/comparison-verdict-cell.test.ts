@@ -18,3 +18,11 @@ describe('comparison table verdict cell', () => {
     expect(md(p99(null))).toContain('| p99 latency | 29.7 s | – | – | too little data | no data |');
   });
 });
+
+describe('overall line', () => {
+  it('does not say "every 95% interval includes 0" when some metric has no interval, and names them', () => {
+    const md = comparisonMarkdown({ baseline: info('a'), candidate: info('b'), rows: [p99(35_133), { ...p99(null), metric: 'p95_latency_ms', label: 'p95 latency' }], resamples: 1000, seed: 1 });
+    expect(md).not.toContain('every 95% interval includes 0');
+    expect(md).toContain('**Overall:** no significant difference where there is a 95% interval; no interval (too little data) for p99 latency, p95 latency');
+  });
+});
