@@ -80,7 +80,8 @@ export function verdict(rows: readonly SummaryRow[], thresholds: ReadonlyMap<str
 /** An entry's cost as the answer states it: its total, and per 1k successful requests (what "cheapest" ranks by). */
 export function verdictCost(v: Pick<Verdict, 'cost_basis'>, e: Pick<VerdictEntry, 'cost_usd' | 'cost_per_1k_ok_usd'>): string {
   const total = v.cost_basis === 'month' ? `${fmt.usd(e.cost_usd)}/month` : fmt.usd(e.cost_usd);
-  return `${total}, ${e.cost_per_1k_ok_usd === null ? 'no successful request' : `${fmt.usd(e.cost_per_1k_ok_usd)} per 1k ok`}`;
+  // With gateways, per 1k ok includes their fees: say so beside the summary table's provider-only column.
+  return `${total}, ${e.cost_per_1k_ok_usd === null ? 'no successful request' : `${fmt.usd(e.cost_per_1k_ok_usd)} per 1k ok${v.cost_basis === 'month' ? ' with fees' : ''}`}`;
 }
 
 /** What the answer's costs mean, for the line under it. */

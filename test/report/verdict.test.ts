@@ -36,9 +36,9 @@ describe('verdict', () => {
     expect(cheaper.cheapest.strategy).toBe('gw-cheap'); // 650/30 / 96,000 × 1000 = $0.2257
     // per 1k ok, by hand: 967/30 / 99,990 × 1000 = $0.3224; 687/30 / 99,800 × 1000 = $0.2295; 650/30 / 96,000 × 1000 = $0.2257
     expect(verdictLines(cheaper)).toEqual([
-      'most available: direct: 99.990% success, $967/month, $0.3224 per 1k ok',
-      'cheapest meeting every threshold: gw-bypass: 99.80% success, $687/month, $0.2295 per 1k ok',
-      'cheapest overall: gw-cheap: 96.00% success, $650/month, $0.2257 per 1k ok, but fails success_rate > 0.99',
+      'most available: direct: 99.990% success, $967/month, $0.3224 per 1k ok with fees',
+      'cheapest meeting every threshold: gw-bypass: 99.80% success, $687/month, $0.2295 per 1k ok with fees',
+      'cheapest overall: gw-cheap: 96.00% success, $650/month, $0.2257 per 1k ok with fees, but fails success_rate > 0.99',
     ]);
     expect(verdictMarkdown(v)).toContain('- **cheapest meeting every threshold**: gw-bypass');
   });
