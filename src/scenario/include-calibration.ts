@@ -5,7 +5,7 @@
  * calibrated incidents come after the scenario's own. The file's bytes join the scenario's hash,
  * so a run records which calibration it used.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Problem } from '../errors.js';
 import { parseYamlSource, type PathSegment, type YamlSource } from './yaml-source.js';
@@ -19,6 +19,9 @@ export interface Included {
   source?: YamlSource;
 }
 
+/** A calibration file is a few targets and incidents (with 199-value quantile tables at most). */
+const MAX_CALIBRATION_BYTES = 8 * 1024 * 1024;
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -31,6 +34,10 @@ export function includeCalibration(scenario: YamlSource, file: string): Included
   const problem = (message: string): Included => ({ value, text: '', problems: [{ file, ...at, path: 'calibration', message }] });
   let text: string;
   try {
+    // A device (/dev/zero) reads without end: a file or a pipe (read to its end) only.
+    const st = statSync(abs);
+    if (st.isDirectory() || st.isCharacterDevice() || st.isBlockDevice()) return problem(`${rel} is ${st.isDirectory() ? 'a folder' : 'a device'}, not a file; give the file routebench calibrate wrote`);
+    if (st.size > MAX_CALIBRATION_BYTES) return problem(`${rel} is ${(st.size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_CALIBRATION_BYTES / 1024 / 1024} MB limit for a calibration file`);
     text = readFileSync(abs, 'utf8');
   } catch (e) {
     return problem(`cannot read ${rel}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (paths are relative to the scenario)' : (e as Error).message}`);

@@ -95,8 +95,11 @@ export function parseScenario(text: string, file: string): LoadedScenario {
 export async function loadScenario(file: string): Promise<LoadedScenario> {
   let text: string;
   try {
-    const { size } = await stat(file);
-    if (size > MAX_SCENARIO_BYTES) throw tooLarge(file, size);
+    const st = await stat(file);
+    // A device (/dev/zero) reads without end: a file or a pipe (`<(…)`, read to its end) only.
+    if (st.isDirectory() || st.isCharacterDevice() || st.isBlockDevice())
+      throw inputError('SCENARIO_UNREADABLE', `cannot read scenario ${file}: it is ${st.isDirectory() ? 'a folder' : 'a device'}, not a file`, [{ file, path: '', message: `${st.isDirectory() ? 'a folder' : 'a device'}, not a scenario file` }]);
+    if (st.size > MAX_SCENARIO_BYTES) throw tooLarge(file, st.size);
     text = await readFile(file, 'utf8');
   } catch (e) {
     if (e instanceof HarnessError) throw e;
