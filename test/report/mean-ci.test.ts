@@ -67,6 +67,16 @@ describe('delta-method ratio interval (cost per 1k successful requests)', () => 
     expect(ratioVariance(a, 1000)).toBeCloseTo((1e6 * 1e-6) / 200, 12);
   });
 
+  it('uses Student t on the Welch–Satterthwaite df for a small compare (5 requests a side, all answered; hand-computed)', () => {
+    // every request succeeds, so the ratio is the mean cost: 2 and 3 with s² = 2.5 each, Var = 2.5/5 = 0.5
+    // a side, ν = (0.5 + 0.5)² / (0.5²/4 + 0.5²/4) = 8, t₀.₉₇₅(8) = 2.306: 1 ± 2.306 (z would give 1 ± 1.96)
+    const side = (meanNum: number): RatioAggregate => ({ n: 5, meanNum, meanDen: 1, varNum: 2.5, varDen: 0, covNumDen: 0 });
+    const ci = ratioDiff(side(2), side(3))!;
+    expect(ci.delta).toBe(1);
+    expect(ci.lo).toBeCloseTo(1 - 2.306, 3);
+    expect(ci.hi).toBeCloseTo(1 + 2.306, 3);
+  });
+
   it('has no value or interval without successes', () => {
     const none: RatioAggregate = { n: 50, meanNum: 0.01, meanDen: 0, varNum: 1e-4, varDen: 0, covNumDen: 0 };
     expect(ratioValue(none, 1000)).toBeNull();

@@ -21,12 +21,14 @@
  *   linearisation is O(1/n)), and a row-resampling bootstrap would have to move every row
  *   through JavaScript or materialise B resamples in SQL for no visible gain at these sizes.
  *     Var(R̂) ≈ scale²/n · (σ²_num/μ²_den − 2 μ_num σ_num,den/μ³_den + μ²_num σ²_den/μ⁴_den)
- *   A run with no successes has no ratio: the result is null.
+ *   A run with no successes has no ratio: the result is null. As for the means, the quantile is
+ *   Student's t on the Welch–Satterthwaite degrees of freedom of the two runs' variance terms
+ *   (each on nᵢ − 1): the normal one for large runs, wider for a compare of a few requests.
  *
  * Assumption, as for every interval here: requests are independent draws within a run and the two
  * runs are independent samples (see wilson.ts for what that ignores).
  */
-import { Z95, type DiffCi } from './verdict.js';
+import type { DiffCi } from './verdict.js';
 import { satterthwaiteDf, studentTQuantile } from '../../stats/student-t.js';
 
 /** count, avg and var_samp of one per-request column. */
@@ -96,11 +98,15 @@ export function ratioVariance(a: RatioAggregate, scale = 1): number | null {
 }
 
 /** Delta-method interval for ratio(cand) − ratio(base), e.g. cost per 1k successes with scale 1000. */
-export function ratioDiff(base: RatioAggregate, cand: RatioAggregate, scale = 1, z = Z95): DiffCi | null {
+export function ratioDiff(base: RatioAggregate, cand: RatioAggregate, scale = 1, level = 0.95): DiffCi | null {
   const rb = ratioValue(base, scale);
   const rc = ratioValue(cand, scale);
   const vb = ratioVariance(base, scale);
   const vc = ratioVariance(cand, scale);
   if (rb === null || rc === null || vb === null || vc === null) return null;
-  return interval(rc - rb, Math.sqrt(vb + vc), z);
+  const df = satterthwaiteDf([
+    { value: vb, df: base.n - 1 },
+    { value: vc, df: cand.n - 1 },
+  ]);
+  return interval(rc - rb, Math.sqrt(vb + vc), tFor(level, df));
 }
