@@ -103,16 +103,25 @@ export async function spendTagKey(store: Store, runNos: readonly number[]): Prom
  * Spend per value of a tag per time bucket. The requests are summed per tag set and bucket first
  * and the tag read once per tag set, not once per request after the join (~3× faster on the
  * default suite's largest report); the sums stay exact decimals until the last step.
+ *
+ * Every bucket from the first to the run's last gets a row for every tag value of the run, $0
+ * where it spent nothing, and one more $0 row closes the last bucket: the chart draws a step
+ * area from each row to the next, which would otherwise carry a tag's spend across the buckets
+ * where it had none (a project that only runs at night) and draw the last bucket with no width.
  */
 export async function spendPerTag(store: Store, key: string, bucketMs: number): Promise<{ run_no: number; t_ms: number; tag: string; cost_usd: number }[]> {
   return store.all(
     `WITH g AS (
-       SELECT run_no, tagset_no, floor(scheduled_ms / ${bucketMs}) * ${bucketMs} AS t_ms, sum(cost_usd::DECIMAL(38, 12)) AS c
+       SELECT run_no, tagset_no, floor(scheduled_ms / ${bucketMs})::BIGINT AS k, sum(cost_usd::DECIMAL(38, 12)) AS c
        FROM rq GROUP BY ALL),
-     tv AS (SELECT run_no, tagset_no, coalesce(tags->>$key, '(none)') AS tag FROM tagsets WHERE run_no IN (SELECT DISTINCT run_no FROM g))
-     SELECT g.run_no, g.t_ms, tv.tag, sum(g.c)::DOUBLE AS cost_usd
-     FROM g JOIN tv ON tv.run_no = g.run_no AND tv.tagset_no = g.tagset_no
-     GROUP BY ALL ORDER BY g.run_no, g.t_ms, tv.tag`,
+     tv AS (SELECT run_no, tagset_no, coalesce(tags->>$key, '(none)') AS tag FROM tagsets WHERE run_no IN (SELECT DISTINCT run_no FROM g)),
+     s AS (SELECT g.run_no, g.k, tv.tag, sum(g.c) AS c FROM g JOIN tv ON tv.run_no = g.run_no AND tv.tagset_no = g.tagset_no GROUP BY ALL),
+     grid AS (
+       SELECT r.run_no, unnest(generate_series(0, r.last + 1)) AS k, t.tag
+       FROM (SELECT run_no, max(k) AS last FROM s GROUP BY run_no) r JOIN (SELECT DISTINCT run_no, tag FROM s) t USING (run_no))
+     SELECT grid.run_no, grid.k * ${bucketMs} AS t_ms, grid.tag, coalesce(s.c, 0)::DOUBLE AS cost_usd
+     FROM grid LEFT JOIN s USING (run_no, k, tag)
+     ORDER BY grid.run_no, grid.k, grid.tag`,
     { key },
   );
 }

@@ -1,7 +1,11 @@
 /**
  * Spend per tag value per time bucket, against sums written out by hand: two tag sets share a
  * project (they differ in team), a tag set without the key counts as "(none)", costs that a
- * float sum would round (0.1 + 0.2) come out exact, and two runs stay apart.
+ * float sum would round (0.1 + 0.2) come out exact, and two runs stay apart. Every bucket up to
+ * the run's last has a row per tag value of the run, $0 where it spent nothing, and a $0 row
+ * closes the last bucket: the chart's step area runs from one row to the next, so it drew run 2's
+ * $1.50 across the empty 1000-2000 ms bucket and its last bucket with no width (checked on the
+ * rendered SVG).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/open-store.js';
@@ -24,12 +28,19 @@ describe('spendPerTag', () => {
 
   it('sums each tag value per bucket and run, exactly', async () => {
     expect(await spendPerTag(store, 'project', 1000)).toEqual([
+      { run_no: 1, t_ms: 0, tag: '(none)', cost_usd: 0 },
       { run_no: 1, t_ms: 0, tag: 'chat', cost_usd: 0.5 },
       { run_no: 1, t_ms: 0, tag: 'search', cost_usd: 0.3 }, // 0.1 + 0.2 from two tag sets; 0.30000000000000004 as doubles
       { run_no: 1, t_ms: 1000, tag: '(none)', cost_usd: 0.125 }, // a NULL cost adds nothing
+      { run_no: 1, t_ms: 1000, tag: 'chat', cost_usd: 0 },
       { run_no: 1, t_ms: 1000, tag: 'search', cost_usd: 0.25 },
+      { run_no: 1, t_ms: 2000, tag: '(none)', cost_usd: 0 }, // the end of the last bucket
+      { run_no: 1, t_ms: 2000, tag: 'chat', cost_usd: 0 },
+      { run_no: 1, t_ms: 2000, tag: 'search', cost_usd: 0 },
       { run_no: 2, t_ms: 0, tag: 'chat', cost_usd: 1.5 },
+      { run_no: 2, t_ms: 1000, tag: 'chat', cost_usd: 0 }, // no request in this bucket
       { run_no: 2, t_ms: 2000, tag: 'chat', cost_usd: 0.75 },
+      { run_no: 2, t_ms: 3000, tag: 'chat', cost_usd: 0 },
     ]);
   });
 
@@ -39,7 +50,12 @@ describe('spendPerTag', () => {
       { run_no: 1, t_ms: 0, tag: '(none)', cost_usd: 0.5 },
       { run_no: 1, t_ms: 0, tag: 'a', cost_usd: 0.1 },
       { run_no: 1, t_ms: 0, tag: 'b', cost_usd: 0.2 },
+      { run_no: 1, t_ms: 1000, tag: '(none)', cost_usd: 0 },
       { run_no: 1, t_ms: 1000, tag: 'a', cost_usd: 0.375 },
+      { run_no: 1, t_ms: 1000, tag: 'b', cost_usd: 0 },
+      { run_no: 1, t_ms: 2000, tag: '(none)', cost_usd: 0 },
+      { run_no: 1, t_ms: 2000, tag: 'a', cost_usd: 0 },
+      { run_no: 1, t_ms: 2000, tag: 'b', cost_usd: 0 },
     ]);
   });
 });
