@@ -49,9 +49,10 @@ export interface Backtest {
   leftOut: LeftOut;
 }
 
-const RATES: [keyof SideAggregates, string, boolean][] = [
-  ['success_rate', 'success rate', true],
-  ['failover_rate', 'failover rate', false],
+/** Rate, label, judged, and the count it is a share of (failover: the calls whose upstream attempts the recording knows). */
+const RATES: [keyof SideAggregates, string, boolean, 'requests' | 'failover_known'][] = [
+  ['success_rate', 'success rate', true, 'requests'],
+  ['failover_rate', 'failover rate', false, 'failover_known'],
 ];
 const RELATIVE: [keyof SideAggregates, string, boolean][] = [
   ['p50_latency_ms', 'p50 latency (ms)', true],
@@ -79,13 +80,13 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
   const rec = await recordedAggregates(store);
   const sim = await simulatedAggregates(store, runNo);
   const rows: FidelityRow[] = [];
-  for (const [key, metric, judged] of RATES) {
+  for (const [key, metric, judged, of] of RATES) {
     const [a, b] = [rec[key] as number | null, sim[key] as number | null];
     if (a === null || b === null) {
       rows.push({ metric, recorded: a, simulated: b, difference: null, unit: 'pp', within: undefined });
       continue;
     }
-    const { difference, ci } = rateDifferencePp(Math.round(a * rec.requests), rec.requests, Math.round(b * sim.requests), sim.requests);
+    const { difference, ci } = rateDifferencePp(Math.round(a * rec[of]), rec[of], Math.round(b * sim[of]), sim[of]);
     const inside = Math.abs(difference) <= tolerance.successPp;
     const reaches = ci[0] <= tolerance.successPp && ci[1] >= -tolerance.successPp;
     rows.push({ metric, recorded: a, simulated: b, difference, unit: 'pp', ci, within: judged ? inside || reaches : undefined, ...(judged && !inside && reaches ? { noise: true } : {}) });

@@ -14,6 +14,7 @@ import { runYaml } from '../helpers/run-yaml.js';
 import { scenarioBacktest } from '../../src/report/backtest.js';
 import { planScenario } from '../../src/engine/plan-scenario.js';
 import { sortedQuantile } from '../../src/report/stats/verdict.js';
+import { newcombeDiff } from '../../src/stats/wilson.js';
 
 let dir: string;
 let trace: string;
@@ -82,6 +83,35 @@ strategies:
     const lat = Float64Array.from(oks.map((q) => q.latency)).sort();
     expect(row('p50 latency (ms)').simulated).toBeCloseTo(sortedQuantile(lat, 0.5), 6);
     expect(row('p95 latency (ms)').simulated).toBeCloseTo(sortedQuantile(lat, 0.95), 6);
+    ran.store.close();
+  });
+
+  it('the recorded failover rate is a share of the calls whose upstream attempts are known, and so is its interval', async () => {
+    // 40 calls; 10 carry their upstream attempts (4 of them failovers), 30 do not say
+    const file = join(dir, 'mixed.jsonl');
+    const rows = Array.from({ length: 40 }, (_, i) => {
+      const attempts = i < 10 ? (i < 4 ? [{ target: 'q', status: 500 }, { target: 'p', status: 200 }] : [{ target: 'p', status: 200 }]) : undefined;
+      return JSON.stringify({ arrival_ms: i * 500, route: 'gpt-4o-mini', input_tokens: 200, output_tokens: 50, stream: false, recorded: { ok: true, status: 200, latency_ms: 900, target: 'p', ...(attempts ? { attempts } : {}) } });
+    });
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    const ran = await runYaml(`
+name: bt2
+seed: 3
+traffic:
+  trace: { path: ${JSON.stringify(file)} }
+targets:
+  p: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }
+backtest: { strategy: deployed }
+strategies:
+  deployed: { use: single, options: { target: p } }
+`);
+    const bt = (await scenarioBacktest(ran.store, ran.loaded, planScenario(ran.loaded, {}), ran.result.runs))!.result;
+    const failover = bt.rows.find((r) => r.metric === 'failover rate')!;
+    expect(failover.recorded).toBeCloseTo(4 / 10, 12);
+    expect(failover.simulated).toBe(0); // one target: never a failover, over all 40 requests
+    const ref = newcombeDiff(0, 40, 4, 10); // 4 of the 10 known, not 16 of 40
+    expect(failover.ci![0]).toBeCloseTo(ref.lo * 100, 9);
+    expect(failover.ci![1]).toBeCloseTo(ref.hi * 100, 9);
     ran.store.close();
   });
 });
