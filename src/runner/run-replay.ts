@@ -67,7 +67,11 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
   const skippedArms: { strategy: string; reason: string }[] = [];
   try {
     for (const sp of plan.strategies) {
-      if (opts.signal?.aborted) break;
+      // Ctrl-C before this strategy started: the ones left are not run, and the replay says it was interrupted.
+      if (opts.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
       const external = sp.use === EXTERNAL;
       if (external) {
         const why = opts.transport !== 'mock-server' ? `an external gateway's upstreams must be the mock server: use --transport mock-server, not ${opts.transport}` : externalEndpoint({ loaded, strategy: sp, processEnv: opts.processEnv });
@@ -103,6 +107,9 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
         await transport.startRun?.(runKey, opts.timeScale);
         const onAbort = () => stop.abort();
         opts.signal?.addEventListener('abort', onAbort);
+        // A Ctrl-C while the run was being set up (its record, the transport's run start) came
+        // before this listener: without this the run went on through all of its traffic.
+        if (opts.signal?.aborted) stop.abort();
         replay.start(t0);
         const arrivals = await scheduleArrivals(
           traffic.batches,

@@ -161,6 +161,11 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
         onProgress: progress.update,
       });
       progress.done();
+      if (result.runs.length === 0 && result.interrupted) {
+        code = 130;
+        note(`${result.scenario}: interrupted before its first run\n`);
+        continue;
+      }
       if (result.runs.length === 0) {
         note(`${result.scenario}: nothing to run here\n${(result.skipped ?? []).map((k) => `skipped ${k.strategy}: ${k.reason}\n`).join('')}`);
         continue;
