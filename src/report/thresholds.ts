@@ -89,9 +89,17 @@ export async function saveThresholdResults(store: Store, runNo: number, results:
     });
 }
 
+/**
+ * A run's stored threshold results. For a run an abort_on_fail threshold stopped (runs.stopped_at_ms),
+ * the stopping threshold gets its stop time back, as the run itself reported it: the first failed
+ * abort_on_fail threshold in declared order (the order the watch checks them in; with several
+ * abort thresholds of different delays failing, the stored results cannot say which came first).
+ */
 export async function loadThresholdResults(store: Store, runNo: number): Promise<ThresholdResult[]> {
-  const rows = await store.all<{ metric: string; threshold: string; actual: number | null; passed: boolean; abort_on_fail: boolean }>(
-    `SELECT metric, threshold, actual, passed, abort_on_fail FROM threshold_results WHERE run_no = ${Math.trunc(runNo)} ORDER BY rowid`,
+  const rows = await store.all<{ metric: string; threshold: string; actual: number | null; passed: boolean; abort_on_fail: boolean; stopped_at_ms: number | null }>(
+    `SELECT metric, threshold, actual, passed, abort_on_fail, (SELECT stopped_at_ms FROM runs WHERE run_no = ${Math.trunc(runNo)}) AS stopped_at_ms
+     FROM threshold_results WHERE run_no = ${Math.trunc(runNo)} ORDER BY rowid`,
   );
-  return rows.map((r) => ({ metric: r.metric, threshold: r.threshold, actual: r.actual, passed: r.passed, abortOnFail: r.abort_on_fail }));
+  const stop = rows.findIndex((r) => r.stopped_at_ms !== null && r.abort_on_fail && !r.passed);
+  return rows.map((r, i) => ({ metric: r.metric, threshold: r.threshold, actual: r.actual, passed: r.passed, abortOnFail: r.abort_on_fail, ...(i === stop ? { abortedAtMs: r.stopped_at_ms! } : {}) }));
 }

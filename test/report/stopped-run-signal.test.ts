@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
 import { runInfo } from '../../src/report/run-identity.js';
 import { partialSides } from '../../src/report/compare-partial.js';
+import { loadThresholdResults } from '../../src/report/thresholds.js';
 import { exportRuns, loadExport } from '../../src/store/parquet-export.js';
 import { openStore } from '../../src/store/open-store.js';
 
@@ -47,6 +48,10 @@ describe('a run stopped by abort_on_fail, as compare sees it', () => {
     expect(single.stopped_at_ms).toBe(stopped.abortedAtMs);
     expect(onlyB.stopped_at_ms).toBeNull();
     expect(single.n).toBeLessThan(onlyB.n);
+    // `routebench report` reads the thresholds back from the file: the stop time comes with them
+    const stored = await loadThresholdResults(store, run('single'));
+    expect(stored.map((t) => t.abortedAtMs)).toEqual(stopped.thresholds.map((t) => t.abortedAtMs));
+    expect(stored.find((t) => t.abortedAtMs !== undefined)?.abortedAtMs).toBe(stopped.abortedAtMs);
 
     // The note reworded (another version's wording, or a note of its own): still partial.
     await store.run(`UPDATE runs SET error = 'halted early by a threshold' WHERE run_no = ${run('single')}`);
