@@ -11,6 +11,7 @@ import { TextDecoder } from 'node:util';
 import type { Dispatcher } from 'undici';
 import { parseJson } from '../providers/dialects/classify.js';
 import type { CallOutcome, Dialect, StreamDecoder, StreamEvent, Usage } from '../providers/dialects/dialect.js';
+import { withUsage } from '../providers/dialects/outcome.js';
 
 /** Headers that belong to one connection, not to the message (RFC 9110 §7.6.1). */
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade']);
@@ -116,7 +117,7 @@ export class RelayCall implements Dispatcher.DispatchHandler {
     if (this.decoder) {
       this.take(this.decoder.end(), this.now());
       const o = this.streamOutcome ?? { ok: false, status: 200, kind: 'truncated', retryable: true };
-      outcome = o.ok && this.usage ? { ...o, usage: this.usage } : o;
+      outcome = o.ok && this.usage ? withUsage(o, this.usage) : o;
     } else {
       // Parsed once: the dialect reads the outcome from it, the recorder who served the call.
       const text = (this.body.length === 1 ? this.body[0]! : Buffer.concat(this.body)).toString('utf8');

@@ -10,6 +10,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { TextDecoder } from 'node:util';
 import type { Dispatcher } from 'undici';
 import type { CallOutcome, Dialect, StreamDecoder, StreamEvent, Usage } from '../providers/dialects/dialect.js';
+import { withUsage } from '../providers/dialects/outcome.js';
 import type { EngineAttempt } from '../engine/engine-attempt.js';
 import type { Captured, Exchange } from './exchange.js';
 import type { Upstream } from './upstreams.js';
@@ -142,7 +143,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
     if (this.isStream) {
       this.take(this.decoder!.end());
       const o = this.streamOutcome ?? { ok: false, status: 200, kind: 'truncated', retryable: true };
-      this.outcome = o.ok && this.usage ? { ...o, usage: this.usage } : o;
+      this.outcome = o.ok && this.usage ? withUsage(o, this.usage) : o;
       if (this.committed) this.exchange.res.end();
     } else {
       const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);

@@ -56,8 +56,17 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-const send = (res: http.ServerResponse, r: WireResponse, extra: Record<string, string> = {}) => {
-  res.writeHead(r.status, { ...r.headers, ...extra, 'content-length': String(Buffer.byteLength(r.body)) });
+/** Headers as the flat [name, value, …] list writeHead takes, with a content-length (no object spread per reply). */
+function withLength(headers: Readonly<Record<string, string>>, text: string, extra?: Readonly<Record<string, string>>): string[] {
+  const flat: string[] = [];
+  for (const k in headers) if (k !== 'content-length' && (extra === undefined || !(k in extra))) flat.push(k, headers[k]!);
+  if (extra !== undefined) for (const k in extra) flat.push(k, extra[k]!);
+  flat.push('content-length', String(Buffer.byteLength(text)));
+  return flat;
+}
+
+const send = (res: http.ServerResponse, r: WireResponse, extra?: Record<string, string>) => {
+  res.writeHead(r.status, withLength(r.headers, r.body, extra));
   res.end(r.body);
 };
 
@@ -155,7 +164,7 @@ export async function startMockServer(service: MockService, opts: MockServerOpti
           reset: () => req.socket.destroy(),
           // One write for status line, headers and body (a content-length, no chunked framing).
           whole: (status, headers, text) => {
-            res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
+            res.writeHead(status, withLength(headers, text));
             res.end(text);
           },
         },

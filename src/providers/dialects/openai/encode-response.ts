@@ -11,13 +11,15 @@ import { tokensText } from '../synth-text.js';
 import { openaiError } from './encode-error.js';
 import { usageJson } from './map-call.js';
 
-function headers(r: MockReply, contentType: string, processingMs: number): Record<string, string> {
-  return {
+function headers(r: MockReply, contentType: string, processingMs: number, stream = false): Record<string, string> {
+  const h: Record<string, string> = {
     'content-type': contentType,
     'x-request-id': r.requestId ?? `req_${r.id}`,
     'openai-version': '2020-10-01',
     'openai-processing-ms': String(Math.round(processingMs)),
   };
+  if (stream) h['cache-control'] = 'no-cache';
+  return h;
 }
 
 const durationMs = (r: MockReply) => r.ttftMs + (r.tokensPerMs > 0 ? r.outputTokens / r.tokensPerMs : 0);
@@ -46,9 +48,13 @@ export function encodeResponse(r: MockReply): WireResponse {
 export function encodeStream(r: MockReply, plan: StreamPlan = {}): WireStream {
   const s = scheduleStream(r, plan);
   const includeUsage = plan.includeUsage ?? true;
-  const base = { id: r.id, object: 'chat.completion.chunk', created: r.created ?? 0, model: r.model };
-  const chunk = (delta: Record<string, unknown>, finish: string | null) =>
-    formatSse(JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(includeUsage ? { usage: null } : {}) }));
+  const created = r.created ?? 0;
+  // Object literals, not spreads of a shared base: a spread costs microseconds on Node 20, and a
+  // stream has one chunk per delta. The keys keep the API's order: id, object, created, model, choices, usage.
+  const chunk = (delta: Record<string, unknown>, finish: string | null) => {
+    const choices = [{ index: 0, delta, logprobs: null, finish_reason: finish }];
+    return formatSse(JSON.stringify(includeUsage ? { id: r.id, object: 'chat.completion.chunk', created, model: r.model, choices, usage: null } : { id: r.id, object: 'chat.completion.chunk', created, model: r.model, choices }));
+  };
 
   const events: SseEvent[] = [{ atMs: s.startMs, data: chunk({ role: 'assistant', content: '', refusal: null }, null) }];
   for (const d of s.deltas) events.push({ atMs: d.atMs, data: chunk({ content: tokensText(d.from, d.to) }, null) });
@@ -56,7 +62,7 @@ export function encodeStream(r: MockReply, plan: StreamPlan = {}): WireStream {
     events.push({ atMs: s.endMs, data: chunk({}, r.finishReason) });
     if (includeUsage) {
       const usage = usageJson(r.inputTokens, r.cachedTokens, r.outputTokens);
-      events.push({ atMs: s.endMs, data: formatSse(JSON.stringify({ ...base, choices: [], usage })) });
+      events.push({ atMs: s.endMs, data: formatSse(JSON.stringify({ id: r.id, object: 'chat.completion.chunk', created, model: r.model, choices: [], usage })) });
     }
     events.push({ atMs: s.endMs, data: 'data: [DONE]\n\n' });
   } else if (s.end === 'error') {
@@ -66,7 +72,7 @@ export function encodeStream(r: MockReply, plan: StreamPlan = {}): WireStream {
   }
   return {
     status: 200,
-    headers: { ...headers(r, 'text/event-stream; charset=utf-8', s.startMs), 'cache-control': 'no-cache' },
+    headers: headers(r, 'text/event-stream; charset=utf-8', s.startMs, true),
     events,
     terminated: s.end === 'done',
     endMs: s.endMs,
