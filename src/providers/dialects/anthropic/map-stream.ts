@@ -62,7 +62,7 @@ export function createStreamDecoder(): StreamDecoder {
         const output = ev.usage?.output_tokens;
         // Newer servers repeat the input counts here; otherwise they come from message_start.
         const base = typeof ev.usage?.input_tokens === 'number' ? readUsage(ev.usage) : input;
-        if (typeof output === 'number' && base) out.push({ type: 'usage', usage: { ...base, output } });
+        if (typeof output === 'number' && base) out.push({ type: 'usage', usage: { input: base.input, output, cached: base.cached } });
         break;
       }
       case 'message_stop':
