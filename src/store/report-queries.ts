@@ -53,12 +53,22 @@ export async function costLatencyFront(store: Store): Promise<FrontRow[]> {
     FROM s ORDER BY run_no`);
 }
 
-/** Success rate and p95 latency per time bucket (by scheduled time). */
-export async function overTime(store: Store, bucketMs: number): Promise<{ run_no: number; t_ms: number; requests: number; success_rate: number; p95_latency_ms: number | null }[]> {
+/**
+ * Success rate and p95 latency per time bucket (by scheduled time). The chart draws a step from
+ * each bucket's start to the next one's, so each run also gets a closing row at the end of its
+ * last bucket, with that bucket's values and `requests` null: without it the last bucket (an
+ * outage in the final minutes) was drawn with no width.
+ */
+export async function overTime(store: Store, bucketMs: number): Promise<{ run_no: number; t_ms: number; requests: number | null; success_rate: number; p95_latency_ms: number | null }[]> {
   return store.all(`
-    SELECT run_no, floor(scheduled_ms / ${bucketMs}) * ${bucketMs} AS t_ms, count(*)::INTEGER AS requests,
-      avg(success::INTEGER) AS success_rate, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms
-    FROM rq GROUP BY ALL ORDER BY run_no, t_ms`);
+    WITH b AS (
+      SELECT run_no, floor(scheduled_ms / ${bucketMs}) * ${bucketMs} AS t_ms, count(*)::INTEGER AS requests,
+        avg(success::INTEGER) AS success_rate, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms
+      FROM rq GROUP BY ALL)
+    SELECT * FROM b
+    UNION ALL
+    SELECT run_no, t_ms + ${bucketMs} AS t_ms, NULL::INTEGER AS requests, success_rate, p95_latency_ms FROM b QUALIFY t_ms = max(t_ms) OVER (PARTITION BY run_no)
+    ORDER BY run_no, t_ms`);
 }
 
 /** Share of attempts per target per time bucket: where traffic (and failover) went. */
