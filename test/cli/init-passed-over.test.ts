@@ -50,4 +50,11 @@ describe('init and files named like a gateway config', () => {
     expect(r.err).toBe('passed over deploy/portkey-old.json: named like a Portkey config, but it is not an object; fix it, or name a config with --portkey <file>\n');
     expect(r.out).toContain('using your portkey config portkey.json');
   });
+
+  it('--dir elsewhere: the next steps start with cd into it (they are relative to it)', async () => {
+    const dir = path.join(root, 'elsewhere', 'repo');
+    const r = await init(dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`next:\n  cd ${path.relative(process.cwd(), dir)}\n  npx routebench validate scenarios/fallback.yaml\n`);
+  });
 });

@@ -90,6 +90,14 @@ describe('replay --dry-run', () => {
   });
 });
 
+describe('--workers', () => {
+  it('is refused by replay (exit 2): it did nothing there', async () => {
+    const r = await replay(KEYS, scenario, '--workers', '4');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--workers is for `routebench run`');
+  });
+});
+
 describe('--max-cost-usd', () => {
   it.each(['0', '-1', 'abc'])('%s: exit 2 before anything runs', async (cap) => {
     const r = await replay(KEYS, scenario, '--max-cost-usd', cap);

@@ -108,7 +108,7 @@ export function initHandler(args: InitArgs, io: Io): number {
   io.out(
     `${config ? `\nusing your ${config.kind} config ${path.relative(root, config.file) || config.file}` : '\nno gateway config found (looked for portkey*.json, litellm*.yaml, proxy_config.yaml, config.yaml with model_list, openrouter*.json); scaffolded a plain fallback'}\n` +
       `${(gateway?.plan.notes ?? []).map((n) => `note: ${n}\n`).join('')}` +
-      `next:\n  npx routebench validate ${scenario}\n  npx routebench run ${scenario}\n  git add scenarios traces .github/workflows/routebench.yml\n`,
+      `next:\n${path.resolve(root) === process.cwd() ? '' : `  cd ${path.relative(process.cwd(), root) || '.'}\n`}  npx routebench validate ${scenario}\n  npx routebench run ${scenario}\n  git add scenarios traces .github/workflows/routebench.yml\n`,
   );
   return ExitCode.ok;
 }

@@ -32,6 +32,10 @@ export async function replayHandler(args: ReplayArgs, io: Io): Promise<number> {
   // Not ignored: without this, a mock server named by URL would silently go unused (msw is the default).
   if (args['mock-url'] !== undefined && args.transport !== 'mock-server')
     throw inputError('BAD_OPTION', `--mock-url is for --transport mock-server, not ${args.transport}`, [], `replay … --transport mock-server --mock-url ${args['mock-url']}`);
+  // Not ignored: replay sends one strategy after another over real HTTP on one clock; --workers
+  // (simulate's worker threads) would do nothing here.
+  if (args.workers !== undefined)
+    throw inputError('BAD_OPTION', '--workers is for `routebench run` (simulations in worker threads); replay sends one strategy after another on the real clock', [], 'drop --workers');
   if (args['dry-run'] && args.transport !== 'live')
     throw inputError(
       'BAD_OPTION',
