@@ -67,18 +67,26 @@ export async function overTime(store: Store, bucketMs: number): Promise<{ run_no
       FROM rq GROUP BY ALL)
     SELECT * FROM b
     UNION ALL
-    SELECT run_no, t_ms + ${bucketMs} AS t_ms, NULL::INTEGER AS requests, success_rate, p95_latency_ms FROM b QUALIFY t_ms = max(t_ms) OVER (PARTITION BY run_no)
+    ${closing('b', bucketMs, 'NULL::INTEGER AS requests, success_rate, p95_latency_ms')}
     ORDER BY run_no, t_ms`);
 }
 
-/** Share of attempts per target per time bucket: where traffic (and failover) went. */
+/**
+ * The closing rows of a step chart: each run's last bucket again, at that bucket's end, so the
+ * step from it has the bucket's width (see overTime).
+ */
+const closing = (from: string, bucketMs: number, cols: string) => `SELECT run_no, t_ms + ${bucketMs} AS t_ms, ${cols} FROM ${from} QUALIFY t_ms = max(t_ms) OVER (PARTITION BY run_no)`;
+
+/** Share of attempts per target per time bucket: where traffic (and failover) went; closed as overTime is. */
 export async function targetShare(store: Store, runNos: readonly number[], bucketMs: number): Promise<{ run_no: number; t_ms: number; target: string; share: number }[]> {
   return store.all(`
-    SELECT run_no, t_ms, target, n / sum(n) OVER (PARTITION BY run_no, t_ms) AS share FROM (
-      SELECT a.run_no, floor(a.sent_ms / ${bucketMs}) * ${bucketMs} AS t_ms, t.target_id AS target, count(*) AS n
-      FROM attempts a JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
-      WHERE a.run_no IN (${list(runNos)}) AND a.outcome <> 'gave_up'
-      GROUP BY ALL)
+    WITH s AS (
+      SELECT run_no, t_ms, target, n / sum(n) OVER (PARTITION BY run_no, t_ms) AS share FROM (
+        SELECT a.run_no, floor(a.sent_ms / ${bucketMs}) * ${bucketMs} AS t_ms, t.target_id AS target, count(*) AS n
+        FROM attempts a JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
+        WHERE a.run_no IN (${list(runNos)}) AND a.outcome <> 'gave_up'
+        GROUP BY ALL))
+    SELECT * FROM s UNION ALL ${closing('s', bucketMs, 'target, share')}
     ORDER BY run_no, t_ms, target`);
 }
 
@@ -161,7 +169,7 @@ export async function winners(store: Store, eligible: readonly number[]): Promis
     FROM s ORDER BY run_no`);
 }
 
-/** Failed-request rate per time bucket split by the layer that failed: the gateway's own errors or the providers'. */
+/** Failed-request rate per time bucket split by the layer that failed: the gateway's own errors or the providers'; closed as overTime is. */
 export async function failureLayers(store: Store, bucketMs: number): Promise<{ run_no: number; t_ms: number; layer: string; rate: number }[]> {
   return store.all(`
     WITH b AS (
@@ -169,9 +177,11 @@ export async function failureLayers(store: Store, bucketMs: number): Promise<{ r
         CASE WHEN last_error IN ('gateway_error', 'payment_required', 'gateway_blocked') THEN 'gateway' ELSE 'provider' END AS layer,
         count(*) FILTER (WHERE NOT success) AS failed,
         count(*) AS n
-      FROM rq GROUP BY 1, 2, 3)
-    SELECT run_no, t_ms, layer, failed / sum(n) OVER (PARTITION BY run_no, t_ms) AS rate FROM b
-    QUALIFY failed > 0 OR layer = 'provider'
+      FROM rq GROUP BY 1, 2, 3),
+    f AS (
+      SELECT run_no, t_ms, layer, failed / sum(n) OVER (PARTITION BY run_no, t_ms) AS rate FROM b
+      QUALIFY failed > 0 OR layer = 'provider')
+    SELECT * FROM f UNION ALL ${closing('f', bucketMs, 'layer, rate')}
     ORDER BY run_no, t_ms, layer`);
 }
 
