@@ -59,6 +59,16 @@ describe('a docs path that only the installed package has', () => {
     expect(r.err).not.toContain('--example');
   });
 
+  it('import of a missing file: the hint is about the current folder, not a scenario; a packaged sample gets its path', async () => {
+    const r = await cli('import', 'nowhere.csv', '--format', 'azure', '-o', 'out.jsonl');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('nowhere.csv  trace not found\n1 problem found. the path is relative to the current folder.\n');
+    const s = await cli('import', 'fixtures/traces/own-traffic-sample.jsonl', '--format', 'routebench', '-o', 'out.jsonl');
+    expect(s.code).toBe(2);
+    expect(s.err).not.toContain('paths in a scenario');
+    givenPath(s.err, 'fixtures/traces/own-traffic-sample.jsonl');
+  });
+
   it('a path the package does not have either: no hint', async () => {
     const r = await cli('run', 'scenarios/not-an-example.yaml');
     expect(r.code).toBe(2);

@@ -1,5 +1,5 @@
 /** `routebench import <input> --format <format> -o trace.jsonl`: convert a public trace or a gateway's logs. */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { seedOption } from './common-options.js';
@@ -98,6 +98,9 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
     if (i <= 0) throw inputError('BAD_OPTION', `--tag "${t}" must look like key=value`);
     tags[t.slice(0, i)] = t.slice(i + 1);
   }
+  // Said here, for the command line: the trace reader's own hint is about paths inside a scenario.
+  if (!existsSync(args.input))
+    throw inputError('TRACE_MISSING', `${args.input} does not exist`, [{ file: args.input, path: '', message: 'trace not found' }], 'the path is relative to the current folder');
   checkOutput(args.input, args.output);
   const controller = new AbortController();
   const off = io.onInterrupt(() => controller.abort());
