@@ -38,23 +38,36 @@ export function defineDetector(d: Detector): Detector {
   return { ...d, pattern: new RegExp(d.pattern.source, flags) };
 }
 
+/** The label of a finding that covers text a detector could not scan; the policy blocks it. */
+export const UNSCANNABLE = 'unscannable';
+
 /** Every accepted match of one detector, in text order. */
 function findAll(detector: Detector, text: string): Finding[] {
   const out: Finding[] = [];
   const re = detector.pattern;
   re.lastIndex = 0;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
+  let from = 0;
+  try {
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      if (detector.refine) {
+        for (const r of detector.refine(m)) out.push(r.label === undefined ? { detector: detector.name, start: m.index + r.start, end: m.index + r.end } : { detector: detector.name, start: m.index + r.start, end: m.index + r.end, label: r.label });
+      }
+      if (m[0].length === 0) {
+        re.lastIndex++;
+        from = re.lastIndex;
+        continue;
+      }
+      from = re.lastIndex;
+      if (detector.refine) continue;
+      const verdict = detector.validate ? detector.validate(m) : true;
+      if (verdict === false) continue;
+      out.push(typeof verdict === 'string' ? { detector: detector.name, start: m.index, end: m.index + m[0].length, label: verdict } : { detector: detector.name, start: m.index, end: m.index + m[0].length });
     }
-    if (detector.refine) {
-      for (const r of detector.refine(m)) out.push(r.label === undefined ? { detector: detector.name, start: m.index + r.start, end: m.index + r.end } : { detector: detector.name, start: m.index + r.start, end: m.index + r.end, label: r.label });
-      continue;
-    }
-    const verdict = detector.validate ? detector.validate(m) : true;
-    if (verdict === false) continue;
-    out.push(typeof verdict === 'string' ? { detector: detector.name, start: m.index, end: m.index + m[0].length, label: verdict } : { detector: detector.name, start: m.index, end: m.index + m[0].length });
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // V8 ran out of regular-expression stack on a pathological text (a custom pattern over a
+    // many-megabyte token): fail closed, the rest of the text counts as this detector's finding.
+    out.push({ detector: detector.name, start: from, end: text.length, label: UNSCANNABLE });
   }
   return out;
 }
@@ -68,7 +81,8 @@ function findAll(detector: Detector, text: string): Finding[] {
  */
 export function scan(text: string, detectors: readonly Detector[]): Finding[] {
   const all: { f: Finding; priority: number }[] = [];
-  for (const d of detectors) for (const f of findAll(d, text)) all.push({ f, priority: d.priority });
+  // a text a detector could not scan goes first: nothing inside it was looked at
+  for (const d of detectors) for (const f of findAll(d, text)) all.push({ f, priority: f.label === UNSCANNABLE ? -Infinity : d.priority });
   if (all.length <= 1) return all.map((a) => a.f);
   all.sort((a, b) => a.priority - b.priority || b.f.end - b.f.start - (a.f.end - a.f.start) || a.f.start - b.f.start);
   const taken = new Uint8Array(text.length);

@@ -8,11 +8,20 @@ import { defineDetector } from './detector.js';
 
 const digitsOf = (s: string): string => s.replace(/\D/g, '');
 
+/**
+ * Email addresses (RFC 5322 dot-atom or quoted local part; RFC 6531 internationalised addresses,
+ * so letters of any script; a domain of labels and a TLD of letters, a punycode `xn--` TLD or an
+ * IP literal). The local part may hold letters, digits and `._%+'-` and may start with `_`;
+ * the rarer atext characters (`!#$&`, `*`, `/=?^` and the like) are left out, as they mostly
+ * appear in code, not addresses. Trailing punctuation ("a@b.com.") is not taken in. Lengths are
+ * bounded (64 for the local part, 127 labels): no unbounded repetition for V8 to backtrack over.
+ */
 export const email = defineDetector({
   name: 'email',
-  description: 'email addresses (local@domain.tld)',
+  description: 'email addresses (local@domain.tld; quoted local parts; any script, RFC 6531)',
   priority: 50,
-  pattern: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])/,
+  pattern:
+    /(?<![\p{L}\p{M}\p{N}._%+-])(?:[\p{L}\p{N}_][\p{L}\p{M}\p{N}._%+'-]{0,63}|"[^"\\\r\n]{1,62}")@(?:(?:[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?\.){1,127}(?:\p{L}[\p{L}\p{M}]{1,23}|xn--[a-z0-9-]{1,59})|\[\d{1,3}(?:\.\d{1,3}){3}\])(?![\p{L}\p{M}\p{N}-])/u,
 });
 
 /** Issuer prefixes and lengths (ISO/IEC 7812 IIN ranges as the card networks publish them). */
@@ -32,46 +41,40 @@ function cardIssuer(d: string): string | undefined {
   return undefined;
 }
 
-/** A candidate card: consecutive digit groups of a run holding 13-19 digits, Luhn-valid, a known issuer. */
-function cardsInRun(run: string): { start: number; end: number; label: string }[] {
-  const groups: { start: number; end: number }[] = [];
-  for (const g of run.matchAll(/\d+/g)) groups.push({ start: g.index, end: g.index + g[0].length });
-  const found: { first: number; last: number; label: string; digits: number }[] = [];
-  for (let i = 0; i < groups.length; i++) {
-    let digits = '';
-    for (let j = i; j < groups.length; j++) {
-      digits += run.slice(groups[j]!.start, groups[j]!.end);
-      if (digits.length > 19) break;
-      if (digits.length < 13 || !luhnValid(digits)) continue;
-      const label = cardIssuer(digits);
-      if (label !== undefined) found.push({ first: i, last: j, label, digits: digits.length });
-    }
+/**
+ * The card that starts at the first digit group of `ahead` (up to 19 groups read ahead of a group
+ * start): the longest run of whole groups holding 13-19 digits with a valid Luhn digit and issuer.
+ * Offsets are relative to the group start; `input` and `at` place it in the text, to see whether
+ * the last group ends there or runs on into a word or a 20th digit.
+ */
+function cardAt(ahead: string, input: string, at: number): { start: number; end: number; label: string }[] {
+  let digits = '';
+  let best: { start: number; end: number; label: string } | undefined;
+  for (let i = 0; i < ahead.length; ) {
+    let end = i;
+    while (end < ahead.length && ahead.charCodeAt(end) !== 32 && ahead.charCodeAt(end) !== 45) end++;
+    digits += ahead.slice(i, end);
+    if (digits.length > 19) break;
+    i = end + 1;
+    if (digits.length < 13 || /\w/.test(input[at + end] ?? '') || !luhnValid(digits)) continue;
+    const label = cardIssuer(digits);
+    if (label !== undefined) best = { start: 0, end, label };
   }
-  // the longest, then the first: one card per group (at most 19 groups to check per candidate)
-  found.sort((a, b) => b.digits - a.digits || a.first - b.first);
-  const taken = new Uint8Array(groups.length);
-  const kept: { start: number; end: number; label: string }[] = [];
-  for (const f of found) {
-    if (taken.subarray(f.first, f.last + 1).includes(1)) continue;
-    taken.fill(1, f.first, f.last + 1);
-    kept.push({ start: groups[f.first]!.start, end: groups[f.last]!.end, label: f.label });
-  }
-  return kept.sort((a, b) => a.start - b.start);
+  return best ? [best] : [];
 }
 
 export const paymentCard = defineDetector({
   name: 'payment_card',
   description: 'payment card numbers: 13-19 digits (in groups split by single spaces or dashes), a known issuer prefix and a valid Luhn check digit',
   priority: 30,
-  // A run of digit groups; the card is looked for inside it, so one followed by its expiry or CVV
-  // ("4111 1111 1111 1111 12/27", "… 1111 123") or after another number is still found. A last
-  // group that runs into a word or a 20th digit is no group.
-  pattern: /(?<![\w-])\d{1,19}(?:[ -]\d{1,19})*/,
-  refine(m) {
-    const next = m.input.charCodeAt(m.index + m[0].length);
-    const cut = next === next && /\w/.test(String.fromCharCode(next)) ? m[0].replace(/[ -]?\d+$/, '') : m[0];
-    return cut.length === 0 ? [] : cardsInRun(cut);
-  },
+  // A zero-width match at every digit group that starts a number or follows another group, reading
+  // up to 17 groups ahead: a card followed by its expiry or CVV ("4111 1111 1111 1111 12/27") or
+  // after another number is still found. Overlapping candidates go to the longest (scan()).
+  // Every issuer prefix starts with 2-6, and a card's first group has at least three digits (cards
+  // are written 4-4-4-4, 4-6-5, or whole). Bounded, so a megabyte of "444 444 …" does not overflow
+  // V8's regular-expression stack, and costs at most six groups read ahead per group.
+  pattern: /(?:(?<![\w-])|(?<=\d[ -]))(?=([2-6]\d{2,18}(?:[ -]\d{1,19}){0,16}))/,
+  refine: (m) => cardAt(m[1] ?? '', m.input, m.index),
 });
 
 /**
@@ -148,9 +151,9 @@ export const sePersonnummer = defineDetector({
 
 export const phone = defineDetector({
   name: 'phone',
-  description: 'phone numbers: international (+CC …, 8-15 digits, ITU-T E.164) or North American (NXX) NXX-XXXX',
+  description: 'phone numbers: international (+CC …, 8-15 digits, ITU-T E.164) or North American (NXX) NXX-XXXX, (NXX)NXX-XXXX, NXX-NXX-XXXX',
   priority: 60,
-  pattern: /(?<![\w+])(?:\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|\(?[2-9]\d{2}\)?[ .-]\d{3}[ .-]\d{4})(?![\w])/,
+  pattern: /(?<![\w+])(?:\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4})(?![\w])/,
   validate(m) {
     const n = digitsOf(m[0]).length;
     return m[0].startsWith('+') ? n >= 8 && n <= 15 : n === 10;

@@ -2,8 +2,10 @@
  * Detectors for credentials: provider API keys, JSON Web Tokens and PEM private keys. Key
  * shapes are the providers' published prefixes (OpenAI `sk-proj-`/`sk-svcacct-`/`sk-admin-`,
  * Anthropic `sk-ant-api03-`, OpenRouter `sk-or-v1-`, Google `AIza`, AWS access key ids
- * `AKIA`/`ASIA`, GitHub `ghp_`/`github_pat_`, Slack `xox?-`, Stripe `sk_live_`, Groq `gsk_`,
- * Hugging Face `hf_`); a JWT must have a base64url JSON header with `alg` (RFC 7519, 7515).
+ * `AKIA`/`ASIA` and, after `aws_secret_access_key =` or `SecretAccessKey:`, the 40-character
+ * secret access key, GitHub `ghp_`/`github_pat_`, Slack `xox?-`/`xapp-`, Stripe `sk_live_`, Groq
+ * `gsk_`, Hugging Face `hf_`, xAI `xai-`); a JWT must have a base64url JSON header with `alg`
+ * (RFC 7519, 7515).
  */
 import { defineDetector } from './detector.js';
 
@@ -16,16 +18,21 @@ const KEY_FAMILIES: readonly [label: string, re: RegExp][] = [
   ['google', /^AIza[0-9A-Za-z_-]{35}$/],
   ['aws', /^(?:AKIA|ASIA)[0-9A-Z]{16}$/],
   ['github', /^(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})$/],
-  ['slack', /^xox[abposr]-[A-Za-z0-9-]{10,}$/],
+  ['slack', /^(?:xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,})$/],
+  ['xai', /^xai-[A-Za-z0-9]{80}$/],
   ['groq', /^gsk_[A-Za-z0-9]{48,}$/],
   ['huggingface', /^hf_[A-Za-z]{30,}$/],
+  // only found after its name (below): 40 base64 characters are otherwise just text
+  ['aws_secret', /^[A-Za-z0-9/+]{40}$/],
 ];
 
 export const apiKey = defineDetector({
   name: 'api_key',
-  description: 'API keys of the major providers (OpenAI, Anthropic, OpenRouter, Google, AWS, GitHub, Slack, Stripe, Groq, Hugging Face)',
+  description: 'API keys of the major providers (OpenAI, Anthropic, OpenRouter, xAI, Google, AWS access key ids and, after their name, secret access keys, GitHub, Slack, Stripe, Groq, Hugging Face)',
   priority: 20,
-  pattern: /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{20,}|[sr]k_(?:live|test)_[A-Za-z0-9]{24,}|AIza[0-9A-Za-z_-]{35}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,}|xox[abposr]-[A-Za-z0-9-]{10,}|gsk_[A-Za-z0-9]{48,}|hf_[A-Za-z]{30,})(?![A-Za-z0-9_-])/,
+  // Bounded lengths (no provider's key is longer than 256 characters): an unbounded run over a
+  // 16 MB token overflowed V8's regular-expression stack.
+  pattern: /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{20,256}|[sr]k_(?:live|test)_[A-Za-z0-9]{24,256}|AIza[0-9A-Za-z_-]{35}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,256}|xox[abposr]-[A-Za-z0-9-]{10,256}|xapp-\d-[A-Z0-9]{1,32}-\d{1,32}-[a-f0-9]{32,128}|xai-[A-Za-z0-9]{80}|gsk_[A-Za-z0-9]{48,256}|hf_[A-Za-z]{30,256}|(?<=(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|aws_secret_key|AWS_SECRET_KEY|SecretAccessKey|secretAccessKey)["']?\s{0,8}[:=]\s{0,8}["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?![A-Za-z0-9_-])/,
   validate(m) {
     for (const [label, re] of KEY_FAMILIES) if (re.test(m[0])) return label;
     return false;
@@ -44,7 +51,7 @@ export const jwt = defineDetector({
   name: 'jwt',
   description: 'JSON Web Tokens (three base64url parts; the header must decode to JSON with "alg")',
   priority: 10,
-  pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}(?![A-Za-z0-9_-])/,
+  pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,16384}\.eyJ[A-Za-z0-9_-]{8,65536}\.[A-Za-z0-9_-]{16,8192}(?![A-Za-z0-9_-])/,
   validate(m) {
     const header = base64UrlJson(m[0].slice(0, m[0].indexOf('.')));
     return header !== null && typeof header === 'object' && typeof (header as { alg?: unknown }).alg === 'string';
@@ -57,5 +64,8 @@ export const privateKey = defineDetector({
   priority: 0,
   // The END line is looked for only up to the next BEGIN line: a stray BEGIN does not reach across
   // the text to a later key (and a text of many BEGIN lines is scanned in linear, not quadratic, time).
-  pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----(?:(?:(?!-----BEGIN )[\s\S])*?-----END \1-----|[A-Za-z0-9+/=\s:,-]*[A-Za-z0-9+/=])/,
+  // Without an END line the key runs on through base64, whitespace and the `\n` escapes of a key
+  // pasted as a JSON string (a cloud service-account file), up to its last base64 character. One
+  // character class, no alternation: V8 runs it over a 16 MB body without growing its stack.
+  pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----(?:(?:(?!-----BEGIN )[\s\S])*?-----END \1-----|[A-Za-z0-9+/=\s:,\\-]*[A-Za-z0-9+/=])/,
 });

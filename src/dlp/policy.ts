@@ -10,7 +10,7 @@
  *   applyPolicy('mail me at a@b.io about TCK-123456', policy).text; // 'mail me at a@b.io about [REDACTED:ticket]'
  */
 import { z } from 'zod';
-import { defineDetector, scan, type Detector, type Finding } from './detector.js';
+import { defineDetector, scan, UNSCANNABLE, type Detector, type Finding } from './detector.js';
 import { builtinDetectors } from './detectors.js';
 import { nestedRepetition } from './regex-safety.js';
 
@@ -84,7 +84,8 @@ export function compilePolicy(input: DlpPolicyInput = {}): CompiledPolicy {
 export function applyPolicy(text: string, policy: CompiledPolicy): DlpResult {
   const found = scan(text, policy.detectors);
   if (found.length === 0) return { text, blocked: false, findings: [] };
-  const findings = found.map((f) => ({ ...f, action: policy.actions.get(f.detector) ?? 'flag' }));
+  // text a detector could not scan is blocked whatever the rule says: a secret in it would go unseen
+  const findings = found.map((f) => ({ ...f, action: f.label === UNSCANNABLE ? 'block' : (policy.actions.get(f.detector) ?? 'flag') }));
   let out = '';
   let at = 0;
   for (const f of findings) {

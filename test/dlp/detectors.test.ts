@@ -72,6 +72,33 @@ describe('built-in detectors', () => {
     for (const v of ['RS35260005601001611379', 'GI75NWBK000000007099453', 'JO94CBJO0010000000000131000302', 'ME25505000012345678951', 'VA59001123000012345678']) expect(found(`to ${v}.`), v).toEqual([['iban', v, '']]);
   });
 
+  it('emails: a leading underscore, any script (RFC 6531), quoted local parts, punycode TLDs, IP literals', () => {
+    for (const v of ['_ops@example.com', 'josé@example.com', 'user@bücher.de', '"john doe"@example.com', 'user@example.xn--p1ai', "o'brien@example.com", 'root@[192.0.2.1]', 'ВЛАД@пример.рф'])
+      expect(found(`mail ${v}, please`), v).toEqual([['email', v, '']]);
+    expect(found('a.b+c@sub.mail.example.co.uk.')).toEqual([['email', 'a.b+c@sub.mail.example.co.uk', '']]);
+  });
+
+  it('North American numbers written (NXX)NXX-XXXX', () => {
+    expect(found('call (415)555-2671 now')).toEqual([['phone', '(415)555-2671', '']]);
+  });
+
+  it('keys: an AWS secret access key after its name, xAI, Slack app tokens', () => {
+    const aws = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    expect(found(`aws_secret_access_key = ${aws}\n`)).toEqual([['api_key', aws, 'aws_secret']]);
+    expect(found(`{"SecretAccessKey": "${aws}"}`)).toEqual([['api_key', aws, 'aws_secret']]);
+    expect(found(`plain ${aws} text`)).toEqual([]); // 40 base64 characters alone are not a key
+    const xai = `xai-${'Ab3'.repeat(26)}xy`;
+    const xapp = `xapp-1-A0123ABCDE-1234567890123-${'0123456789abcdef'.repeat(4)}`;
+    expect(found(`${xai} ${xapp}`).map(([d, , l]) => `${d}:${l}`)).toEqual(['api_key:xai', 'api_key:slack']);
+  });
+
+  it('a PEM key pasted as a JSON string (\\n escapes) is found without its END line too', () => {
+    const cut = '-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\\nVJTUt9Us8cKjMzEfYyjiWA4R4';
+    expect(found(`{"type": "service_account", "private_key": "${cut}`)).toEqual([['private_key', cut, '']]);
+    const whole = '-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----';
+    expect(found(`{"private_key": "${whole}\\n"}`)).toEqual([['private_key', whole, '']]);
+  });
+
   it('a card number is one card, not also a phone number', () => {
     expect(found('5555-5555-5555-4444').map(([d]) => d)).toEqual(['payment_card']);
   });

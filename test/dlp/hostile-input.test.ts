@@ -52,6 +52,24 @@ describe('many findings in one prompt', () => {
   });
 });
 
+describe('many-megabyte tokens', () => {
+  // Unbounded runs (`sk-[…]{20,}`, a JWT part, an email domain's labels) overflowed V8's
+  // regular-expression stack on a 16 MB token: scan() threw a RangeError out of record.
+  it('a 16 MB token is scanned without throwing', { timeout: 60_000 }, () => {
+    const big = 1 << 24;
+    for (const [name, text] of [['jwt', `eyJ${'a'.repeat(big)}`], ['api key', `sk-${'a'.repeat(big)}`], ['email domain', `a@${'b.'.repeat(big / 2)}`], ['digit groups', '1 '.repeat(big / 2)]] as const)
+      expect(() => scan(text, builtinDetectors), name).not.toThrow();
+  });
+
+  it('text a custom rule cannot scan is blocked, whatever the rule\'s action', { timeout: 60_000 }, () => {
+    const policy = compilePolicy({ custom: [{ name: 'ab', pattern: '^(?:a|b)*c', action: 'flag' }] });
+    const text = `${'a'.repeat(1 << 24)} sk-proj-${'k'.repeat(48)} x@example.com`;
+    const r = applyPolicy(text, policy);
+    expect(r.blocked).toBe(true);
+    expect(r.findings.map((f) => [f.detector, f.start, f.end, f.label, f.action])).toEqual([['ab', 0, text.length, 'unscannable', 'block']]);
+  });
+});
+
 describe('custom rules', () => {
   it('nested unbounded quantifiers are refused, naming the rule', () => {
     for (const pattern of ['(a+)+$', '(?:\\d*)*x', '(x\\w{2,})+y', '((ab)*c)+']) {
