@@ -92,7 +92,7 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
       for (const [i, req] of reqs.entries()) {
         const written = await (pending[i] ?? writeReport(store, { ...req, harnessVersion: harnessVersion() }, args.out, opts));
         rendered.push({ dir: written.dir, json: written.json });
-        note(`report: ${written.dir}/index.html (${req.runs.length} strategies)\n`);
+        note(`report: ${written.dir}/index.html (${req.runs.length} ${req.runs.length === 1 ? 'strategy' : 'strategies'})\n`);
       }
     } finally {
       await pool?.close();
