@@ -8,6 +8,7 @@
  * calibration worth reading.
  */
 import type { Price } from '../providers/canonical.js';
+import { formatDuration } from '../scenario/duration.js';
 import type { Store } from '../store/open-store.js';
 import { recordedAggregates, simulatedAggregates, successOverTime, targetShares, type SideAggregates } from '../store/backtest-queries.js';
 import { loadObserved } from '../calibrate/observed-table.js';
@@ -47,6 +48,11 @@ export interface Backtest {
   requests: { recorded: number; simulated: number };
   /** Trace rows left out of both sides (they say nothing about a provider). */
   leftOut: LeftOut;
+  /**
+   * Set when the simulated run did not see the whole recording (an abort_on_fail threshold stopped
+   * it, or it was interrupted or failed): why, in words. The backtest then does not pass.
+   */
+  partial?: string;
 }
 
 /** Rate, label, judged, and the count it is a share of (failover: the calls whose upstream attempts the recording knows). */
@@ -97,15 +103,24 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
     rows.push({ metric, recorded: a, simulated: b, difference, unit: '%', within: judged && difference !== null ? Math.abs(difference) <= tolerance.latencyPct : undefined });
   }
   const bucketMs = Math.max(1000, Math.ceil(load.spanMs / 24 / 1000) * 1000);
+  // A simulation that stopped early covers part of the recording: its figures are not the recording's.
+  const [run] = await store.all<{ status: string; stopped_at_ms: number | null }>(`SELECT status, stopped_at_ms FROM runs WHERE run_no = ${Math.trunc(runNo)}`);
+  const partial =
+    run?.stopped_at_ms !== null && run?.stopped_at_ms !== undefined
+      ? `an abort_on_fail threshold stopped the simulation at ${formatDuration(Math.round(run.stopped_at_ms / 1000) * 1000)} of the recording`
+      : run && run.status !== 'ok' && run.status !== 'thresholds_failed'
+        ? `the simulation did not finish (status ${run.status})`
+        : undefined;
   return {
     rows,
     shares: await targetShares(store, runNo),
     overTime: await successOverTime(store, runNo, bucketMs),
     bucketMs,
     tolerance,
-    pass: rows.every((r) => r.within !== false),
+    pass: partial === undefined && rows.every((r) => r.within !== false),
     requests: { recorded: rec.requests, simulated: sim.requests },
     leftOut,
+    ...(partial ? { partial } : {}),
   };
 }
 
@@ -117,6 +132,7 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
     `## Backtest: ${strategy} against the recording`,
     '',
     `Within tolerance: **${b.pass ? 'yes' : 'no'}** (success within ${b.tolerance.successPp} pp, p50/p95 latency and TTFT within ${b.tolerance.latencyPct}%).`,
+    ...(b.partial ? ['', `**Not judged**: ${b.partial}, so it covers only part of the recording and the figures below set part of a simulation against the whole recording. Backtest a run that saw all of it (without abort_on_fail on the deployed strategy).`] : []),
     '',
     `Compared: ${b.requests.recorded.toLocaleString('en-US')} recorded calls and ${b.requests.simulated.toLocaleString('en-US')} simulated requests${leftOutText(b.leftOut) ? `; left out of both sides (they say nothing about a provider): ${leftOutText(b.leftOut)}` : ''}.`,
     ...(b.rows.some((r) => r.noise) ? ['', 'A rate marked "within noise" differs by more than the tolerance, but its 95% interval (in brackets) reaches into it: the recording is too short to tell. A longer recording narrows the interval.'] : []),

@@ -114,4 +114,31 @@ strategies:
     expect(failover.ci![1]).toBeCloseTo(ref.hi * 100, 9);
     ran.store.close();
   });
+
+  it('a simulation that stopped early is not judged against the whole recording', async () => {
+    const ran = await runYaml(`
+name: bt3
+seed: 3
+traffic:
+  trace: { path: ${JSON.stringify(trace)} }
+targets:
+  p: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }
+backtest: { strategy: deployed }
+strategies:
+  deployed: { use: single, options: { target: p } }
+`);
+    const plan = planScenario(ran.loaded, {});
+    const whole = (await scenarioBacktest(ran.store, ran.loaded, plan, ran.result.runs))!;
+    expect(whole.result.partial).toBeUndefined();
+    // what the runner writes when an abort_on_fail threshold stops a run at 12 s
+    await ran.store.run(`UPDATE runs SET status = 'thresholds_failed', stopped_at_ms = 12000 WHERE run_no = ${ran.run('deployed')}`);
+    const stopped = (await scenarioBacktest(ran.store, ran.loaded, plan, ran.result.runs))!;
+    expect(stopped.result.pass).toBe(false);
+    expect(stopped.result.partial).toBe('an abort_on_fail threshold stopped the simulation at 12s of the recording');
+    expect(stopped.markdown).toContain('Within tolerance: **no**');
+    expect(stopped.markdown).toContain('**Not judged**: an abort_on_fail threshold stopped the simulation at 12s of the recording');
+    await ran.store.run(`UPDATE runs SET status = 'interrupted', stopped_at_ms = NULL WHERE run_no = ${ran.run('deployed')}`);
+    expect((await scenarioBacktest(ran.store, ran.loaded, plan, ran.result.runs))!.result.partial).toBe('the simulation did not finish (status interrupted)');
+    ran.store.close();
+  });
 });
