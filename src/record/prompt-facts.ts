@@ -3,9 +3,13 @@
  * never the text. With --store-text, the text of every message (roles kept, one line each) passes
  * through a DLP policy first: redacted spans are replaced, and a prompt the policy would block is
  * not stored at all (only the detectors that fired are).
+ *
+ * The text parts of one message are stored one per line, and scanned twice: as stored and joined
+ * without those line breaks, so a key split across two parts ("sk-proj-abc" + "def…", as a client
+ * that chunks long text sends it) is found as the one key it is.
  */
 import { hash } from 'node:crypto';
-import { applyPolicy, type CompiledPolicy } from '../dlp/policy.js';
+import { applyPolicy, type CompiledPolicy, type PolicyFinding } from '../dlp/policy.js';
 import type { PromptFacts } from './record-row.js';
 
 interface ChatBody {
@@ -13,36 +17,110 @@ interface ChatBody {
   system?: unknown;
 }
 
-/** Text of a content value: a string, or the text parts of an array of parts. */
-function textOf(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.map(textOf).filter((s) => s !== '').join('\n');
+/** The text being built, and the offsets of the line breaks put between the parts of one message. */
+interface Builder {
+  text: string;
+  seams: number[];
+}
+
+/** Appends the text of a content value: a string, or the text parts of an array of parts, one per line. */
+function addText(v: unknown, b: Builder): void {
+  if (typeof v === 'string') {
+    b.text += v;
+    return;
+  }
+  if (Array.isArray(v)) {
+    let any = false;
+    for (const part of v) {
+      const before = b.text.length;
+      const seams = b.seams.length;
+      if (any) {
+        b.text += '\n';
+        b.seams.push(before);
+      }
+      const at = b.text.length;
+      addText(part, b);
+      if (b.text.length === at) {
+        // an empty part (an image, a tool call) adds no line
+        b.text = b.text.slice(0, before);
+        b.seams.length = seams;
+      } else any = true;
+    }
+    return;
+  }
   if (v !== null && typeof v === 'object') {
     const o = v as { text?: unknown; content?: unknown };
-    if (typeof o.text === 'string') return o.text;
-    if (o.content !== undefined) return textOf(o.content);
+    if (typeof o.text === 'string') b.text += o.text;
+    else if (o.content !== undefined) addText(o.content, b);
   }
-  return '';
 }
 
 /** `role: text` per message, the Anthropic system prompt first. */
-export function promptText(body: ChatBody): { text: string; messages: number } {
-  const lines: string[] = [];
-  if (body.system !== undefined) lines.push(`system: ${textOf(body.system)}`);
+export function promptText(body: ChatBody): { text: string; messages: number; seams: number[] } {
+  const b: Builder = { text: '', seams: [] };
+  let lines = 0;
+  const line = (role: string, content: unknown) => {
+    if (lines++ > 0) b.text += '\n';
+    b.text += `${role}: `;
+    addText(content, b);
+  };
+  if (body.system !== undefined) line('system', body.system);
   const msgs = Array.isArray(body.messages) ? body.messages : [];
   for (const m of msgs) {
     const role = m !== null && typeof m === 'object' && typeof (m as { role?: unknown }).role === 'string' ? (m as { role: string }).role : 'message';
-    lines.push(`${role}: ${textOf((m as { content?: unknown } | null)?.content)}`);
+    line(role, (m as { content?: unknown } | null)?.content);
   }
-  return { text: lines.join('\n'), messages: msgs.length };
+  return { text: b.text, messages: msgs.length, seams: b.seams };
+}
+
+/**
+ * The policy over `text` and over `text` without the line breaks at `seams`: blocked if either
+ * view is, and every span either view redacts is redacted (spans of the joined view are mapped
+ * back onto the stored text, across the line breaks they include).
+ */
+function applyAcrossSeams(text: string, seams: readonly number[], policy: CompiledPolicy): { text: string; blocked: boolean; findings: PolicyFinding[] } {
+  const own = applyPolicy(text, policy);
+  if (seams.length === 0 || own.blocked) return { ...own, findings: [...own.findings] };
+  let joined = '';
+  let at = 0;
+  for (const s of seams) {
+    joined += text.slice(at, s);
+    at = s + 1;
+  }
+  joined += text.slice(at);
+  // joined offset j -> stored offset: j plus the seams removed at or before it (binary search:
+  // seam k sits at joined offset seams[k] - k, increasing in k)
+  const stored = (j: number) => {
+    let lo = 0;
+    let hi = seams.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seams[mid]! - mid <= j) lo = mid + 1;
+      else hi = mid;
+    }
+    return j + lo;
+  };
+  const across = applyPolicy(joined, policy).findings.map((f) => ({ ...f, start: stored(f.start), end: stored(f.end - 1) + 1 }));
+  const seen = new Set(own.findings.map((f) => `${f.detector}:${f.start}:${f.end}`));
+  const findings = [...own.findings, ...across.filter((f) => !seen.has(`${f.detector}:${f.start}:${f.end}`))];
+  if (findings.some((f) => f.action === 'block')) return { text, blocked: true, findings };
+  const spans = findings.filter((f) => f.action === 'redact').sort((x, y) => x.start - y.start);
+  let out = '';
+  let from = 0;
+  for (const f of spans) {
+    if (f.end <= from) continue; // inside a span already redacted
+    out += `${text.slice(from, Math.max(from, f.start))}[REDACTED:${f.detector}]`;
+    from = f.end;
+  }
+  return { text: spans.length === 0 ? text : out + text.slice(from), blocked: false, findings };
 }
 
 export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefined): PromptFacts {
-  const { text, messages } = promptText(body);
+  const { text, messages, seams } = promptText(body);
   const sha256 = hash('sha256', text, 'hex'); // one-shot (Node ≥ 20.12): no Hash object per call
   const facts: PromptFacts = { sha256, chars: text.length, messages };
   if (storeText) {
-    const r = applyPolicy(text, storeText);
+    const r = applyAcrossSeams(text, seams, storeText);
     facts.dlp = { found: [...new Set(r.findings.map((f) => f.detector))].sort(), withheld: r.blocked };
     if (!r.blocked) facts.text = r.text;
   }
