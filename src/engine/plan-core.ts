@@ -88,6 +88,14 @@ export function planWith(loaded: LoadedScenario, opts: PlanOptions, strategies: 
     tracePath = path.resolve(loaded.dir, sc.traffic.trace.path);
     traceFormat = sc.traffic.trace.format ?? defaultFormatFor(tracePath);
     if (!existsSync(tracePath)) problems.push(problemAt(loaded, ['traffic', 'trace', 'path'], `trace file not found: ${tracePath} (paths are relative to the scenario file)`));
+    else if (statSync(tracePath).isDirectory())
+      problems.push(
+        problemAt(
+          loaded,
+          ['traffic', 'trace', 'path'],
+          `${tracePath} is a folder; this names one trace file. For a recording that rotated into several files (record --out), join the files of that one recording (one start stamp in their names) in name order, e.g. cat record-20261206T153000Z-*.jsonl > recording.jsonl: their arrival_ms all count from the recording's start`,
+        ),
+      );
     else if (!statSync(tracePath).isFile()) problems.push(problemAt(loaded, ['traffic', 'trace', 'path'], `not a file: ${tracePath}`));
   }
 
