@@ -9,7 +9,8 @@
  * that chunks long text sends it) is found as the one key it is.
  */
 import { hash } from 'node:crypto';
-import { applyPolicy, type CompiledPolicy, type PolicyFinding } from '../dlp/policy.js';
+import { builtinDetectors } from '../dlp/detectors.js';
+import { applyPolicy, compilePolicy, type CompiledPolicy, type PolicyFinding } from '../dlp/policy.js';
 import type { PromptFacts } from './record-row.js';
 
 interface ChatBody {
@@ -113,6 +114,16 @@ function applyAcrossSeams(text: string, seams: readonly number[], policy: Compil
     from = f.end;
   }
   return { text: spans.length === 0 ? text : out + text.slice(from), blocked: false, findings };
+}
+
+const CREDENTIALS_ONLY = compilePolicy({ detectors: Object.fromEntries(builtinDetectors.map((d) => [d.name, ['api_key', 'jwt', 'private_key'].includes(d.name) ? 'redact' : 'off'])) });
+
+/**
+ * A value written outside the prompt (a tag header's value, the model name) with any API key,
+ * JWT or private key in it replaced by `[REDACTED:<detector>]`: always, with or without --store-text.
+ */
+export function withoutCredentials(value: string): string {
+  return applyPolicy(value, CREDENTIALS_ONLY).text;
 }
 
 export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefined): PromptFacts {

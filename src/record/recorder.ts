@@ -13,7 +13,7 @@ import type { CompiledPolicy } from '../dlp/policy.js';
 import type { DialectName } from '../providers/canonical.js';
 import { dialects } from '../providers/dialects/index.js';
 import { estimateTokens } from '../serve/incoming.js';
-import { promptFacts } from './prompt-facts.js';
+import { promptFacts, withoutCredentials } from './prompt-facts.js';
 import { traceLine, type RecordedCall } from './record-row.js';
 import { RecordStats, type RecordSummary } from './record-stats.js';
 import { RelayCall, type RelayResult } from './relay.js';
@@ -151,14 +151,14 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
     const tags: Record<string, string> = {};
     for (const { header, tag } of o.tagHeaders) {
       const v = req.headers[header];
-      if (typeof v === 'string' && v !== '') tags[tag] = headerText(v);
+      if (typeof v === 'string' && v !== '') tags[tag] = withoutCredentials(headerText(v));
     }
     const served = servedBy(r.headers, r.jsonBody);
     return {
       arrivalMs: (arrival - t0) * k,
       dialect,
       // a trace row needs a route: Azure OpenAI names the deployment in the path, not the body; a body that is not JSON names none
-      route: typeof body.model === 'string' && body.model !== '' ? body.model : (/\/deployments\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? 'default'),
+      route: withoutCredentials(typeof body.model === 'string' && body.model !== '' ? body.model : (/\/deployments\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? 'default')),
       stream,
       tags,
       inputTokens: usage?.input ?? estimateTokens(body),

@@ -169,4 +169,28 @@ describe('routebench record', () => {
     expect(everything).not.toContain(PLANTED_KEY);
     expect(everything).not.toContain('ops@example.com');
   });
+
+  it('a key in a tag header or the model name is written as [REDACTED:api_key], with or without --store-text', async () => {
+    const out = join(dir, 'tags');
+    const rec = await startRecorder({
+      upstreams: { anthropic: { name: 'anthropic', url: `${mock.url}/t/a_good` } },
+      host: '127.0.0.1',
+      port: 0,
+      dir: out,
+      tagHeaders: [{ header: 'x-project', tag: 'project' }],
+      now: () => performance.now(),
+      wallClock: () => Date.UTC(2026, 11, 6),
+    });
+    const an = new Anthropic({ apiKey: AUTH_KEY, baseURL: rec.url, maxRetries: 0, timeout: 10_000, defaultHeaders: { 'x-project': `web key=${PLANTED_KEY}` } });
+    await an.messages.create({ model: 'claude-3-5-haiku', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
+    await an.messages.create({ model: PLANTED_KEY, max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).catch(() => undefined);
+    const summary = await rec.stop(2_000);
+    const rows = rowsIn(out);
+    expect(rows.map((r) => [r.tags?.project, r.route])).toEqual([
+      ['web key=[REDACTED:api_key]', 'claude-3-5-haiku'],
+      ['web key=[REDACTED:api_key]', '[REDACTED:api_key]'],
+    ]);
+    const everything = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n') + JSON.stringify(summary);
+    expect(everything).not.toContain(PLANTED_KEY);
+  });
 });
