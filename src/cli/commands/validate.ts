@@ -48,7 +48,7 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
             problems.push({ file, path: 'traffic.trace', message: `${traffic.stats.skippedRows} bad rows in the trace (first ones above); fix them or set on_bad_row: skip` });
         }
         if (traffic.stats.rows === 0) problems.push({ file, path: 'traffic.trace', message: 'the trace has no requests (after window and limit)' });
-        requests = `, ${traffic.stats.rows.toLocaleString('en-US')} requests`;
+        requests = `, ${traffic.stats.rows.toLocaleString('en-US')} ${traffic.stats.rows === 1 ? 'request' : 'requests'}`;
       }
       const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
       if (problems.length === before) {
