@@ -49,14 +49,24 @@ export interface DlpResult {
 /** Default action of a built-in detector. */
 export const defaultAction = (name: string): DlpAction => (CREDENTIALS.has(name) ? 'block' : 'redact');
 
-/** Builds a policy; throws an Error naming the bad detector or pattern (callers add the path). */
+/** A policy that cannot be compiled: `path` is the field inside the policy (e.g. `custom[1].pattern`). */
+export class PolicyError extends Error {
+  readonly path: readonly (string | number)[];
+  constructor(path: readonly (string | number)[], message: string) {
+    super(message);
+    this.name = 'PolicyError';
+    this.path = path;
+  }
+}
+
+/** Builds a policy; throws a PolicyError naming the bad detector or pattern and its field path. */
 export function compilePolicy(input: DlpPolicyInput = {}): CompiledPolicy {
   const policy = dlpPolicySchema.parse(input);
   const known = new Map(builtinDetectors.map((d) => [d.name, d]));
   const actions = new Map<string, DlpAction>();
   const detectors: Detector[] = [];
   for (const name of Object.keys(policy.detectors ?? {})) {
-    if (!known.has(name)) throw new Error(`unknown detector "${name}"; known: ${[...known.keys()].join(', ')}`);
+    if (!known.has(name)) throw new PolicyError(['detectors', name], `unknown detector "${name}"; known: ${[...known.keys()].join(', ')}`);
   }
   for (const d of builtinDetectors) {
     const chosen = policy.detectors?.[d.name] ?? defaultAction(d.name);
@@ -64,16 +74,16 @@ export function compilePolicy(input: DlpPolicyInput = {}): CompiledPolicy {
     detectors.push(d);
     actions.set(d.name, chosen);
   }
-  for (const rule of policy.custom ?? []) {
-    if (known.has(rule.name) || actions.has(rule.name)) throw new Error(`custom rule "${rule.name}" repeats a detector name`);
+  for (const [i, rule] of (policy.custom ?? []).entries()) {
+    if (known.has(rule.name) || actions.has(rule.name)) throw new PolicyError(['custom', i, 'name'], `custom rule "${rule.name}" repeats a detector name`);
     let pattern: RegExp;
     try {
       pattern = new RegExp(rule.pattern, rule.flags ?? '');
     } catch (e) {
-      throw new Error(`custom rule "${rule.name}": ${(e as Error).message}`);
+      throw new PolicyError(['custom', i, 'pattern'], `custom rule "${rule.name}": ${(e as Error).message}`);
     }
     const unsafe = nestedRepetition(rule.pattern);
-    if (unsafe !== undefined) throw new Error(`custom rule "${rule.name}": ${unsafe}; it can take exponential time on some texts, write it without the nested repetition`);
+    if (unsafe !== undefined) throw new PolicyError(['custom', i, 'pattern'], `custom rule "${rule.name}": ${unsafe}; it can take exponential time on some texts, write it without the nested repetition`);
     detectors.push(defineDetector({ name: rule.name, description: `custom: /${rule.pattern}/`, priority: 100, pattern }));
     actions.set(rule.name, rule.action);
   }

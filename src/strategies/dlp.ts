@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { corpusPrompt } from '../dlp/corpus.js';
-import { applyPolicy, compilePolicy, dlpPolicySchema, type CompiledPolicy } from '../dlp/policy.js';
+import { applyPolicy, compilePolicy, dlpPolicySchema, PolicyError, type CompiledPolicy } from '../dlp/policy.js';
 import { memberRunner } from './member-loop.js';
 import { memberSchema } from './member-schema.js';
 import { defineStrategy, stop, wait, type DecideContext, type Trigger } from './strategy.js';
@@ -53,7 +53,7 @@ export const dlp = defineStrategy({
     try {
       policy = compilePolicy(options.policy);
     } catch (e) {
-      init.problem(['policy'], (e as Error).message);
+      init.problem(['policy', ...(e instanceof PolicyError ? e.path : [])], (e as Error).message);
       policy = compilePolicy();
     }
     const corpus = { secretShare: options.prompts.corpus.secret_share, decoyShare: options.prompts.corpus.decoy_share };

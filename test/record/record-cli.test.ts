@@ -146,7 +146,19 @@ describe('routebench record usage errors', () => {
     writeFileSync(policy, 'detectors:\n  api_key: flag\n');
     const { io, exited } = startCli(['--openai', 'http://127.0.0.1:1', '--store-text', '--dlp', policy, '--port', '0']);
     expect(await within(exited, 20_000, 'exit')).toBe(2);
-    expect(io.err).toMatch(/detectors\.api_key is flag, which would write credentials to the trace/);
+    expect(io.err).toContain(`${policy}:2:12  detectors.api_key  is flag, which would write credentials to the trace`);
+  });
+
+  it.each([
+    ['custom:\n  - { name: ok, pattern: "TCK-\\\\d+", action: redact }\n  - { name: bad, pattern: "(abc", action: redact }\n', ':3:27  custom[1].pattern  custom rule "bad": Invalid regular expression: /(abc/: Unterminated group'],
+    ['custom:\n  - { name: evil, pattern: "(a+)+$", action: redact }\n', ':2:28  custom[0].pattern  custom rule "evil": a repeated group contains an unbounded repetition'],
+    ['detectors:\n  emails: flag\n', ':2:11  detectors.emails  unknown detector "emails"'],
+  ])('a policy rule that cannot be compiled is refused at file:line with its field path (%#)', async (text, where) => {
+    const policy = join(dir, 'bad-rule.yaml');
+    writeFileSync(policy, text);
+    const { io, exited } = startCli(['--openai', 'http://127.0.0.1:1', '--store-text', '--dlp', policy, '--port', '0']);
+    expect(await within(exited, 20_000, 'exit')).toBe(2);
+    expect(io.err).toContain(`${policy}${where}`);
   });
 
   it('an --out that is a file is the environment (exit 4, a plain message), not an internal error; the file is unchanged', async () => {

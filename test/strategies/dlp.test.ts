@@ -91,7 +91,22 @@ describe('dlp wrapper', () => {
     use: dlp
     options: { inner: a, policy: { detectors: { emails: block } } }` });
     const err = await runYaml(bad).then(() => undefined, (e: unknown) => e as HarnessError);
-    expect(err?.problems.map(formatProblem)).toEqual([expect.stringMatching(/^test\/inline\.yaml:\d+:\d+ {2}strategies\.g\.options\.policy.*unknown detector "emails"/)]);
+    expect(err?.problems.map(formatProblem)).toEqual([expect.stringMatching(/^test\/inline\.yaml:\d+:\d+ {2}strategies\.g\.options\.policy\.detectors\.emails {2}unknown detector "emails"/)]);
+  });
+
+  it('reports a custom rule that cannot be compiled at its own line and field path', async () => {
+    const bad = twoTargetYaml({ strategies: `
+  g:
+    use: dlp
+    options:
+      inner: a
+      policy:
+        custom:
+          - { name: ok, pattern: 'TCK-\\d+', action: redact }
+          - { name: bad, pattern: '(abc', action: block }` });
+    const err = await runYaml(bad).then(() => undefined, (e: unknown) => e as HarnessError);
+    const line = bad.split('\n').findIndex((l) => l.includes("name: bad")) + 1;
+    expect(err?.problems.map(formatProblem)).toEqual([expect.stringMatching(new RegExp(`^test/inline\\.yaml:${line}:\\d+ {2}strategies\\.g\\.options\\.policy\\.custom\\[1\\]\\.pattern {2}custom rule "bad": Invalid regular expression`))]);
   });
 });
 

@@ -6,10 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { parse as parseYaml } from 'yaml';
 import { portOption } from './common-options.js';
 import { environmentError, ExitCode, inputError } from '../../errors.js';
-import { compilePolicy, dlpPolicySchema, type CompiledPolicy } from '../../dlp/policy.js';
+import { compilePolicy, dlpPolicySchema, PolicyError, type CompiledPolicy } from '../../dlp/policy.js';
+import { formatPath } from '../../scenario/format-issues.js';
+import { parseYamlSource } from '../../scenario/yaml-source.js';
 import { startRecorder, type RecordUpstream } from '../../record/recorder.js';
 import type { RecordSummary } from '../../record/record-stats.js';
 import type { Io } from '../io.js';
@@ -76,22 +77,31 @@ function upstream(flag: string, value: string | undefined): RecordUpstream | und
 
 function policyFrom(file: string | undefined): CompiledPolicy {
   if (file === undefined) return compilePolicy();
-  let input: unknown;
+  let text: string;
   try {
-    input = parseYaml(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
     throw inputError('BAD_POLICY', `--dlp ${file}: ${(e as Error).message}`, [], 'give a YAML or JSON file with `detectors:` and/or `custom:`');
   }
-  const parsed = dlpPolicySchema.safeParse(input ?? {});
-  if (!parsed.success) throw inputError('BAD_POLICY', `--dlp ${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+  if (text.trim() === '') return compilePolicy(); // an empty policy: the defaults
+  const source = parseYamlSource(text, file);
+  if (source.problems.length > 0) throw inputError('BAD_POLICY', `--dlp ${file} is not a readable policy`, source.problems, 'give a YAML or JSON file with `detectors:` and/or `custom:`');
+  // every problem at file:line with its field path, as a scenario's are
+  const at = (path: readonly (string | number)[], message: string) => ({ file, ...source.locate(path), path: formatPath(path), message });
+  const parsed = dlpPolicySchema.safeParse(source.value ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => at(i.path.filter((p): p is string | number => typeof p !== 'symbol'), i.message));
+    throw inputError('BAD_POLICY', `--dlp ${file}: ${problems.map((p) => `${p.path || '(top)'}: ${p.message}`).join('; ')}`, problems);
+  }
   for (const c of CREDENTIALS) {
     const a = parsed.data.detectors?.[c];
-    if (a === 'flag' || a === 'off') throw inputError('BAD_POLICY', `--dlp ${file}: detectors.${c} is ${a}, which would write credentials to the trace`, [], `record stores text only through redact or block for ${CREDENTIALS.join(', ')}`);
+    if (a === 'flag' || a === 'off') throw inputError('BAD_POLICY', `--dlp ${file}: detectors.${c} is ${a}, which would write credentials to the trace`, [at(['detectors', c], `is ${a}, which would write credentials to the trace`)], `record stores text only through redact or block for ${CREDENTIALS.join(', ')}`);
   }
   try {
     return compilePolicy(parsed.data);
   } catch (e) {
-    throw inputError('BAD_POLICY', `--dlp ${file}: ${(e as Error).message}`);
+    const path = e instanceof PolicyError ? e.path : [];
+    throw inputError('BAD_POLICY', `--dlp ${file}: ${(e as Error).message}`, [at(path, (e as Error).message)]);
   }
 }
 
