@@ -145,7 +145,8 @@ export const sePersonnummer = defineDetector({
     const d = digitsOf(m[0]).slice(-10);
     const month = Number(d.slice(2, 4));
     const day = Number(d.slice(4, 6));
-    return month >= 1 && month <= 12 && day >= 1 && day <= 91 && luhnValid(d);
+    // a coordination number (samordningsnummer, Skatteverket) adds 60 to the day: 61-91, never 32-60
+    return month >= 1 && month <= 12 && ((day >= 1 && day <= 31) || (day >= 61 && day <= 91)) && luhnValid(d);
   },
 });
 

@@ -99,6 +99,12 @@ describe('built-in detectors', () => {
     expect(found(`{"private_key": "${whole}\\n"}`)).toEqual([['private_key', whole, '']]);
   });
 
+  it('Swedish personnummer: a day of 1-31, or 61-91 for a coordination number; never 32-60', () => {
+    expect(found('pnr 811218-9876')).toEqual([['se_personnummer', '811218-9876', '']]);
+    expect(found('samordningsnummer 811278-9873')).toEqual([['se_personnummer', '811278-9873', '']]);
+    expect(found('pnr 811248-9870')).toEqual([]); // Luhn-valid, but no month has a 48th day
+  });
+
   it('a card number is one card, not also a phone number', () => {
     expect(found('5555-5555-5555-4444').map(([d]) => d)).toEqual(['payment_card']);
   });
