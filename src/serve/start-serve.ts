@@ -4,6 +4,7 @@
  * started here (default), a running `routebench mock-server` (`mockUrl`), or the live APIs.
  * The router is built once and keeps its state for the server's life.
  */
+import { EXTERNAL } from '../strategies/external.js';
 import { inputError } from '../errors.js';
 import { planScenario } from '../engine/plan-scenario.js';
 import { checkTimeScale } from '../engine/time-scale.js';
@@ -68,6 +69,16 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
     throw inputError('UNKNOWN_STRATEGY', `${o.loaded.file} has no strategy "${o.strategy}"; its strategies: ${labels.join(', ')}`, [], `give --strategy ${labels[0] ?? '<label>'}`);
   const plan = planScenario(o.loaded, { seed: o.seed, only: [o.strategy] });
   const sp = plan.strategies[0]!;
+  // An external gateway is the user's own server, not a strategy serve can run: it would answer every request 503.
+  if (sp.use === EXTERNAL) {
+    const own = labels.filter((l) => o.loaded.scenario.strategies[l]!.use !== EXTERNAL);
+    throw inputError(
+      'EXTERNAL_NOT_SERVED',
+      `strategy "${o.strategy}" of ${o.loaded.file} is an external gateway (use: external): serve runs routebench's own strategies, and your gateway is already a server`,
+      [],
+      `${own.length > 0 ? `serve one of ${own.join(', ')}, or ` : ''}point the gateway's upstreams at \`routebench mock-server --scenario ${o.loaded.file}\` and compare it with \`routebench replay --transport mock-server\``,
+    );
+  }
   const endpoints = endpointTargets(sp.options, plan.targets);
   const upstreams = await openUpstreams(plan, { kind: o.transport ?? 'mock-server', mockUrl: o.mockUrl, timeScale, realNow: o.realNow, env: o.env, runKey: SERVE_RUN_KEY });
   try {

@@ -73,6 +73,6 @@ export async function serveHandler(args: ServeArgs, io: Io): Promise<number> {
   });
   await handle.close();
   const c = handle.counters;
-  io.out(`stopped after ${c.requests} requests: ${c.ok} ok, ${c.attempts} attempts, ${c.failovers} with failover\n`);
+  io.out(`stopped after ${c.requests} ${c.requests === 1 ? 'request' : 'requests'}: ${c.ok} ok, ${c.attempts} attempts, ${c.failovers} with failover\n`);
   return ExitCode.ok;
 }
