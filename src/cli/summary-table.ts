@@ -23,7 +23,7 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const out = [
-    `${s.scenario}: ${trafficRequests(s.strategies).toLocaleString('en-US')} requests, ${s.traffic}${s.interrupted ? ' (INTERRUPTED)' : ''}`,
+    `${s.scenario}: ${trafficRequests(s.strategies).toLocaleString('en-US')} ${trafficRequests(s.strategies) === 1 ? 'request' : 'requests'}, ${s.traffic}${s.interrupted ? ' (INTERRUPTED)' : ''}`,
     line(header),
     ...rows.map(line),
     `cost: ${BILLING_NOTE}`,

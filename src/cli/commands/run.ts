@@ -1,5 +1,5 @@
 /** `routebench run [paths..]`: validate every scenario first, then run each and write its summary. */
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
@@ -63,6 +63,13 @@ export async function loadAll(files: readonly string[], args: { seed?: number; s
   return loaded;
 }
 
+/** --junit names a file to write at the end: a folder there, or a folder that cannot be written, is said before anything runs. */
+function checkJunitPath(file: string): void {
+  if (existsSync(file) && statSync(file).isDirectory())
+    throw new HarnessError('BAD_OPTION', `--junit ${file} is a folder; it names the JUnit XML file to write`, { hint: `e.g. --junit ${path.join(file, 'junit.xml')}` });
+  ensureWritableFolder(path.dirname(path.resolve(file)), '--junit');
+}
+
 /** How one scenario is executed: simulate (run) or replay. */
 export type Execute = (loaded: LoadedScenario, o: RunScenarioOptions) => Promise<ScenarioResult>;
 
@@ -92,6 +99,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
   // Loaded here, not at the top: `run --help` needs neither DuckDB nor the chart renderer.
   const [{ openStore }, { writeReport }] = await Promise.all([import('../../store/open-store.js'), import('../../report/write-report.js')]);
   ensureWritableFolder(args.out, '--out');
+  if (args.junit !== undefined) checkJunitPath(args.junit);
   const { endUnfinishedRuns, failureNote } = await import('../../runner/run-bookkeeping.js');
   const fresh = freshResultsFile(args.db);
   const store = await openStore(args.db);
