@@ -32,7 +32,7 @@ export const apiKey = defineDetector({
   priority: 20,
   // Bounded lengths (no provider's key is longer than 256 characters): an unbounded run over a
   // 16 MB token overflowed V8's regular-expression stack.
-  pattern: /(?<![A-Za-z0-9_-])(?:sk-[A-Za-z0-9_-]{20,256}|[sr]k_(?:live|test)_[A-Za-z0-9]{24,256}|AIza[0-9A-Za-z_-]{35}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,256}|xox[abposr]-[A-Za-z0-9-]{10,256}|xapp-\d-[A-Z0-9]{1,32}-\d{1,32}-[a-f0-9]{32,128}|xai-[A-Za-z0-9]{80}|gsk_[A-Za-z0-9]{48,256}|hf_[A-Za-z]{30,256}|(?<=(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|aws_secret_key|AWS_SECRET_KEY|SecretAccessKey|secretAccessKey)["']?\s{0,8}[:=]\s{0,8}["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?![A-Za-z0-9_-])/,
+  pattern: /(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))(?:sk-[A-Za-z0-9_-]{20,256}|[sr]k_(?:live|test)_[A-Za-z0-9]{24,256}|AIza[0-9A-Za-z_-]{35}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,256}|xox[abposr]-[A-Za-z0-9-]{10,256}|xapp-\d-[A-Z0-9]{1,32}-\d{1,32}-[a-f0-9]{32,128}|xai-[A-Za-z0-9]{80}|gsk_[A-Za-z0-9]{48,256}|hf_[A-Za-z]{30,256}|(?<=(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|aws_secret_key|AWS_SECRET_KEY|SecretAccessKey|secretAccessKey)["']?\s{0,8}[:=]\s{0,8}["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?![A-Za-z0-9_-])/,
   validate(m) {
     for (const [label, re] of KEY_FAMILIES) if (re.test(m[0])) return label;
     return false;
@@ -51,7 +51,7 @@ export const jwt = defineDetector({
   name: 'jwt',
   description: 'JSON Web Tokens (three base64url parts; the header must decode to JSON with "alg")',
   priority: 10,
-  pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,16384}\.eyJ[A-Za-z0-9_-]{8,65536}\.[A-Za-z0-9_-]{16,8192}(?![A-Za-z0-9_-])/,
+  pattern: /(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))eyJ[A-Za-z0-9_-]{8,16384}\.eyJ[A-Za-z0-9_-]{8,65536}\.[A-Za-z0-9_-]{16,8192}(?![A-Za-z0-9_-])/,
   validate(m) {
     const header = base64UrlJson(m[0].slice(0, m[0].indexOf('.')));
     return header !== null && typeof header === 'object' && typeof (header as { alg?: unknown }).alg === 'string';

@@ -105,6 +105,25 @@ describe('built-in detectors', () => {
     expect(found('pnr 811248-9870')).toEqual([]); // Luhn-valid, but no month has a 48th day
   });
 
+  it('values right after a \\n, \\r or \\t escape (a JSON string or log line pasted into a prompt) are found', () => {
+    // The letter of the escape made "not after a word character" fail: every value below was missed.
+    const values: [string, string][] = [
+      ['api_key', `sk-proj-${'Zq8'.repeat(16)}`],
+      ['jwt', 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U'],
+      ['payment_card', '4111111111111111'],
+      ['iban', 'DE89370400440532013000'],
+      ['us_ssn', '123-45-6789'],
+      ['es_dni', '12345678Z'],
+      ['br_cpf', '529.982.247-25'],
+      ['se_personnummer', '811218-9876'],
+      ['nl_bsn', '111222333'],
+      ['phone', '+44 20 7946 0958'],
+      ['email', 'ops@example.com'],
+    ];
+    const text = `{"env": "MODE=prod${values.map(([, v], i) => `\\${'nrt'[i % 3]}${v}`).join('')}\\n"}`;
+    expect(found(text).map(([d, v]) => [d, v])).toEqual(values);
+  });
+
   it('a card number is one card, not also a phone number', () => {
     expect(found('5555-5555-5555-4444').map(([d]) => d)).toEqual(['payment_card']);
   });
