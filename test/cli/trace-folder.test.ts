@@ -2,6 +2,7 @@
  * `traffic.trace.path` naming the folder `record --out` wrote (the natural thing after recording)
  * said only "not a file: …". It now says what to do with a recording that rotated into several
  * files, and the join it names is a trace that validates.
+ * And backtest of synthetic traffic names the missing recording first.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,4 +32,12 @@ it('a folder as traffic.trace.path: exit 2 at that line, with the join to make',
   const ok = memoryIo();
   expect(await runCli(['validate', file], ok)).toBe(0);
   expect(ok.stdout).toContain('4 requests');
+});
+
+it('backtest of a scenario without a recording says that first, not "which strategy was deployed?"', async () => {
+  const file = path.join(dir, 'synthetic.yaml');
+  writeFileSync(file, `name: syn\ntraffic: { synthetic: { arrival: { process: constant, rate_per_s: 5 }, count: 2 } }\ntargets:\n  a: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }\nstrategies:\n  one: { use: single, options: { target: a } }\n`);
+  const io = memoryIo();
+  expect(await runCli(['backtest', file], io)).toBe(2);
+  expect(io.stderr).toContain('a backtest needs traffic.trace, a routebench JSONL trace with observed outcomes');
 });

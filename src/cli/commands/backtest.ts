@@ -41,11 +41,12 @@ export async function backtestHandler(args: BacktestArgs, io: Io): Promise<numbe
   checkPositiveNumber('latency-pct', args['latency-pct'], '10');
   const loaded = await loadScenario(args.scenario);
   const sc = loaded.scenario;
+  // The recording first: for synthetic traffic, which strategy was deployed is not the question.
+  if (!sc.traffic.trace || (sc.traffic.trace.format ?? 'routebench') !== 'routebench')
+    throw inputError('NO_RECORDING', `${args.scenario}: a backtest needs traffic.trace, a routebench JSONL trace with observed outcomes`, [], 'record one with `routebench record`, or import logs with `routebench import`');
   const label = args.strategy ?? sc.backtest?.strategy;
   if (label === undefined) throw inputError('NO_BACKTEST_STRATEGY', `${args.scenario}: which strategy was deployed?`, [], 'add backtest: { strategy: <label> } to the scenario, or pass --strategy <label>');
   if (!(label in sc.strategies)) throw inputError('UNKNOWN_STRATEGY', `${args.scenario}: no strategy "${label}" (have ${Object.keys(sc.strategies).join(', ')})`);
-  if (!sc.traffic.trace || (sc.traffic.trace.format ?? 'routebench') !== 'routebench')
-    throw inputError('NO_RECORDING', `${args.scenario}: a backtest needs traffic.trace, a routebench JSONL trace with observed outcomes`, [], 'record one with `routebench record`, or import logs with `routebench import`');
   const plan = planScenario(loaded, { only: [label] });
   const [{ openStore }, { runScenario }, { scenarioBacktest }] = await Promise.all([import('../../store/open-store.js'), import('../../runner/run-scenario.js'), import('../../report/backtest.js')]);
   const store = await openStore(args.db);
