@@ -1,5 +1,5 @@
 /** Expands CLI paths (files or folders) into scenario files, sorted. */
-import { readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inputError } from '../errors.js';
 import { exampleFiles } from './commands/examples.js';
@@ -27,7 +27,7 @@ export function scenarioFiles(paths: readonly string[]): string[] {
     }
     if (st.isDirectory()) {
       const found = readdirSync(p)
-        .filter((f) => SCENARIO.test(f) && !f.endsWith('.schema.json'))
+        .filter((f) => SCENARIO.test(f) && !f.endsWith('.schema.json') && !isCalibrationFile(path.join(p, f)))
         .sort()
         .map((f) => path.join(p, f));
       if (found.length === 0) throw inputError('NO_SCENARIOS', `${p}: no scenario files (*.yaml, *.yml, *.json) in this folder`);
@@ -35,4 +35,22 @@ export function scenarioFiles(paths: readonly string[]): string[] {
     } else files.push(p);
   }
   return files;
+}
+
+/**
+ * A file `routebench calibrate` wrote (its first line says so): a scenario includes it with
+ * `calibration:`, so a folder of scenarios that holds one does not run it as a scenario.
+ */
+function isCalibrationFile(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(64);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return head.subarray(0, n).toString('utf8').startsWith('# Written by routebench calibrate');
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
