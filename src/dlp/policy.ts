@@ -90,17 +90,37 @@ export function compilePolicy(input: DlpPolicyInput = {}): CompiledPolicy {
   return { detectors, actions };
 }
 
-/** Scans `text` and applies the policy's actions. */
+const STRENGTH: Readonly<Record<DlpAction, number>> = { flag: 0, redact: 1, block: 2 };
+
+/**
+ * Scans `text` and applies the policy's actions. Where findings overlap, the higher-ranked
+ * detector names the span (a card is not also a phone number), but the strictest action still
+ * applies: a `block` rule whose match overlaps a flagged or redacted email still blocks, and a
+ * `redact` rule overlapping a flagged finding is still redacted. Such a finding is reported too.
+ */
 export function applyPolicy(text: string, policy: CompiledPolicy): DlpResult {
-  const found = scan(text, policy.detectors);
+  const overlapped: Finding[] = [];
+  const found = scan(text, policy.detectors, overlapped);
   if (found.length === 0) return { text, blocked: false, findings: [] };
   // text a detector could not scan is blocked whatever the rule says: a secret in it would go unseen
-  const findings = found.map((f) => ({ ...f, action: f.label === UNSCANNABLE ? 'block' : (policy.actions.get(f.detector) ?? 'flag') }));
+  const actionOf = (f: Finding): DlpAction => (f.label === UNSCANNABLE ? 'block' : (policy.actions.get(f.detector) ?? 'flag'));
+  const findings: PolicyFinding[] = found.map((f) => ({ ...f, action: actionOf(f) }));
+  if (overlapped.length > 0) {
+    const strength = new Int8Array(text.length).fill(-1);
+    for (const f of findings) strength.fill(STRENGTH[f.action], f.start, f.end);
+    for (const f of overlapped) {
+      const action = actionOf(f);
+      let weaker = false;
+      for (let i = f.start; i < f.end && !weaker; i++) weaker = strength[i]! < STRENGTH[action];
+      if (weaker) findings.push({ ...f, action });
+    }
+    findings.sort((a, b) => a.start - b.start || b.end - a.end);
+  }
   let out = '';
   let at = 0;
   for (const f of findings) {
-    if (f.action !== 'redact') continue;
-    out += `${text.slice(at, f.start)}[REDACTED:${f.detector}]`;
+    if (f.action !== 'redact' || f.end <= at) continue; // a redaction inside one already made
+    out += `${text.slice(at, Math.max(at, f.start))}[REDACTED:${f.detector}]`;
     at = f.end;
   }
   return { text: at === 0 ? text : out + text.slice(at), blocked: findings.some((f) => f.action === 'block'), findings };

@@ -143,6 +143,20 @@ describe('policies', () => {
     expect(applyPolicy('nothing here', custom)).toEqual({ text: 'nothing here', blocked: false, findings: [] });
   });
 
+  it('the strictest action applies where findings overlap; the higher-ranked detector still names the span', () => {
+    // A block rule whose match took in an email lost the overlap to the email (a built-in ranks
+    // higher) and the prompt went through redacted instead of blocked.
+    const block = compilePolicy({ custom: [{ name: 'confidential', pattern: 'CONFIDENTIAL: [^.]*', action: 'block' }] });
+    const r = applyPolicy('CONFIDENTIAL: merger terms from ops@example.com. Summarise.', block);
+    expect(r.blocked).toBe(true);
+    expect(r.findings.map((f) => `${f.detector}:${f.action}`)).toEqual(['confidential:block', 'email:redact']);
+    // a redact rule overlapping a flagged email is still redacted, across the whole of both
+    const redact = compilePolicy({ detectors: { email: 'flag' }, custom: [{ name: 'contact', pattern: 'contact: \\S+ \\S+', action: 'redact' }] });
+    expect(applyPolicy('contact: ops@example.com Ana Lima, thanks', redact).text).toBe('[REDACTED:contact] Lima, thanks');
+    // equal or weaker actions underneath stay hidden: a card is not also a phone number
+    expect(applyPolicy('pay 5555-5555-5555-4444 now', compilePolicy()).findings.map((f) => f.detector)).toEqual(['payment_card']);
+  });
+
   it('refuse unknown detectors and bad patterns with the name', () => {
     expect(() => compilePolicy({ detectors: { emails: 'redact' } })).toThrow(/unknown detector "emails"/);
     expect(() => compilePolicy({ custom: [{ name: 'x', pattern: '(', action: 'flag' }] })).toThrow(/custom rule "x"/);
