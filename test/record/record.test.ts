@@ -193,4 +193,40 @@ describe('routebench record', () => {
     const everything = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n') + JSON.stringify(summary);
     expect(everything).not.toContain(PLANTED_KEY);
   });
+
+  it('--store-text: planted keys in hostile places (escaped in a JSON paste, split across parts, a tool result, a system array, streamed) appear in no output', async () => {
+    const out = join(dir, 'hostile');
+    const rec = await startRecorder({
+      upstreams: { openai: { name: 'openai', url: `${mock.url}/t/o_flaky` }, anthropic: { name: 'anthropic', url: `${mock.url}/t/a_good` } },
+      host: '127.0.0.1',
+      port: 0,
+      dir: out,
+      tagHeaders: [],
+      storeText: compilePolicy(),
+      now: () => performance.now(),
+      wallClock: () => Date.UTC(2026, 11, 6),
+    });
+    const keys = [`sk-proj-${'Hx7'.repeat(16)}`, `AKIA${'Q2'.repeat(8)}`, `ghp_${'Rm5'.repeat(12)}`, `sk-ant-api03-${'Tv3_'.repeat(23)}AA`];
+    const oa = new OpenAI({ apiKey: AUTH_KEY, baseURL: `${rec.url}/v1`, maxRetries: 0, timeout: 10_000 });
+    const an = new Anthropic({ apiKey: AUTH_KEY, baseURL: rec.url, maxRetries: 0, timeout: 10_000 });
+    const calls: Promise<unknown>[] = [
+      oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `fix this: {"env": "MODE=prod\\n${keys[0]}\\nDEBUG=1"}` }] }),
+      oa.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: [{ type: 'text', text: `key ${keys[0]!.slice(0, 14)}` }, { type: 'text', text: keys[0]!.slice(14) }] }], stream: true }).then(async (s) => {
+        for await (const _ of s);
+      }),
+      an.messages.create({ model: 'claude-3-5-haiku', max_tokens: 5, system: [{ type: 'text', text: `use ${keys[1]}` }], messages: [{ role: 'user', content: 'hi' }] }),
+      an.messages.create({ model: 'claude-3-5-haiku', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: `token=${keys[2]}` }] }] }] }),
+      an.messages.stream({ model: 'claude-3-5-haiku', max_tokens: 5, messages: [{ role: 'user', content: `\t${keys[3]}` }] }).finalMessage(),
+    ];
+    await Promise.allSettled(calls);
+    const summary = await rec.stop(2_000);
+    const rows = rowsIn(out);
+    expect(rows).toHaveLength(calls.length);
+    expect(rows.map((r) => r.prompt_dlp?.withheld)).toEqual(rows.map(() => true));
+    const everything = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n') + JSON.stringify(summary);
+    for (const k of keys) {
+      expect(everything).not.toContain(k);
+      expect(everything).not.toContain(k.slice(14)); // nor the half after a split
+    }
+  });
 });
