@@ -60,12 +60,13 @@ export const jwt = defineDetector({
 
 export const privateKey = defineDetector({
   name: 'private_key',
-  description: 'PEM private keys (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted, PGP), with or without the END line',
+  description: 'PEM private keys (RSA, EC, DSA, OpenSSH, PKCS#8, encrypted, PGP), with or without the END line, and PuTTY .ppk private keys',
   priority: 0,
   // The END line is looked for only up to the next BEGIN line: a stray BEGIN does not reach across
   // the text to a later key (and a text of many BEGIN lines is scanned in linear, not quadratic, time).
   // Without an END line the key runs on through base64, whitespace and the `\n` escapes of a key
   // pasted as a JSON string (a cloud service-account file), up to its last base64 character. One
   // character class, no alternation: V8 runs it over a 16 MB body without growing its stack.
-  pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----(?:(?:(?!-----BEGIN )[\s\S])*?-----END \1-----|[A-Za-z0-9+/=\s:,\\-]*[A-Za-z0-9+/=])/,
+  // A PuTTY key file (.ppk, versions 2 and 3): from its first line through its Private-Lines block.
+  pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----(?:(?:(?!-----BEGIN )[\s\S])*?-----END \1-----|[A-Za-z0-9+/=\s:,\\-]*[A-Za-z0-9+/=])|PuTTY-User-Key-File-[23]: [^\r\n\\]{1,200}(?:(?:\r?\n|(?:\\r)?\\n)[^\r\n\\]{0,200}){0,8}?(?:\r?\n|(?:\\r)?\\n)Private-Lines: \d{1,3}(?:(?:\r?\n|(?:\\r)?\\n)(?!Private-)[A-Za-z0-9+/=]{1,80}){1,256}/,
 });

@@ -124,6 +124,15 @@ describe('built-in detectors', () => {
     expect(found(text).map(([d, v]) => [d, v])).toEqual(values);
   });
 
+  it('a PuTTY .ppk private key, as a file or pasted in a JSON string, through its Private-Lines block', () => {
+    const head = 'PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: eddsa-key-20240101\nPublic-Lines: 1\nAAAAC3NzaC1lZDI1NTE5AAAAIHhjR2V0bGJx\n';
+    const priv = 'Private-Lines: 2\nAAAAIBKcZbVnRqX1y8n0WfH4kL2pD6sT9uJ3mE5aQ7bC0dF1\nAAAAIBKcZbVnRqX1y8n0WfH4kL2pD6sT9u==';
+    const mac = '\nPrivate-MAC: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+    expect(found(`key:\n${head}${priv}${mac}\nthanks`)).toEqual([['private_key', head + priv, '']]);
+    const escaped = JSON.stringify(head + priv).slice(1, -1);
+    expect(found(`{"ppk": "${escaped}\\nPrivate-MAC: 01ab"}`)).toEqual([['private_key', escaped, '']]);
+  });
+
   it('a card number is one card, not also a phone number', () => {
     expect(found('5555-5555-5555-4444').map(([d]) => d)).toEqual(['payment_card']);
   });
