@@ -60,7 +60,7 @@ export async function openUpstreams(plan: ScenarioPlan, o: UpstreamSourceOptions
 
 function openLive(plan: ScenarioPlan, env: Readonly<Record<string, string | undefined>>): OpenedUpstreams {
   const missing = plan.targets.filter((t) => !t.live).map((t) => t.id);
-  if (missing.length > 0) throw inputError('LIVE_TARGETS', `serve --transport live needs targets.<id>.live {base_url, api_key_env} for every target; missing for ${missing.join(', ')}`);
+  if (missing.length > 0) throw inputError('LIVE_TARGETS', `serve --transport live needs targets.<id>.live {base_url, api_key_env} for every target; missing for ${missing.join(', ')}`, [], 'add to each target e.g. live: { base_url: https://api.openai.com, api_key_env: OPENAI_API_KEY } (the real API, and the variable holding its key)');
   const keys = new Map<string, string>();
   for (const t of plan.targets) {
     const value = env[t.live!.apiKeyEnv];
