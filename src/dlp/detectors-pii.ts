@@ -93,7 +93,8 @@ function ibanPattern(): RegExp {
       const tail = rest % 4 === 0 ? '' : ` ?[A-Z0-9]{${rest % 4}}`;
       return `(?:${countries.join('|')})\\d{2}(?: ?[A-Z0-9]{4}){${Math.floor(rest / 4)}}${tail}`;
     });
-  return new RegExp(`(?:(?<![A-Za-z0-9])|(?<=\\\\[nrt]))(?:${alternatives.join('|')})(?![A-Za-z0-9])`);
+  // `i`: an IBAN typed in lower case is the same IBAN (validated upper-cased)
+  return new RegExp(`(?:(?<![A-Za-z0-9])|(?<=\\\\[nrt]))(?:${alternatives.join('|')})(?![A-Za-z0-9])`, 'i');
 }
 
 export const iban = defineDetector({
@@ -101,7 +102,7 @@ export const iban = defineDetector({
   description: 'IBANs: country code, check digits, the country’s length (SWIFT IBAN Registry), MOD 97-10 = 1',
   priority: 30,
   pattern: ibanPattern(),
-  validate: (m) => ibanValid(m[0].replace(/ /g, '')),
+  validate: (m) => ibanValid(m[0].replace(/ /g, '').toUpperCase()),
 });
 
 export const usSsn = defineDetector({
@@ -124,8 +125,8 @@ export const esDni = defineDetector({
   name: 'es_dni',
   description: 'Spanish DNI and NIE numbers (control letter = number mod 23)',
   priority: 40,
-  pattern: /(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))[XYZ]?\d{7,8}-?[A-Z](?![A-Za-z0-9])/,
-  validate: (m) => dniValid(m[0].replace('-', '')),
+  pattern: /(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))[XYZxyz]?\d{7,8}-?[A-Za-z](?![A-Za-z0-9])/,
+  validate: (m) => dniValid(m[0].replace('-', '').toUpperCase()),
 });
 
 export const brCpf = defineDetector({

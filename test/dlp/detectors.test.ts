@@ -133,6 +133,15 @@ describe('built-in detectors', () => {
     expect(found(`{"ppk": "${escaped}\\nPrivate-MAC: 01ab"}`)).toEqual([['private_key', escaped, '']]);
   });
 
+  it('a DNI, NIE or IBAN typed in lower case is still found (and still checked)', () => {
+    expect(found('dni 12345678z, nie x1234567l, iban de89 3704 0044 0532 0130 00 ok')).toEqual([
+      ['es_dni', '12345678z', ''],
+      ['es_dni', 'x1234567l', ''],
+      ['iban', 'de89 3704 0044 0532 0130 00', ''],
+    ]);
+    expect(found('dni 12345678a, iban de89 3704 0044 0532 0130 01')).toEqual([]); // wrong letter, MOD 97 fails
+  });
+
   it('a card number is one card, not also a phone number', () => {
     expect(found('5555-5555-5555-4444').map(([d]) => d)).toEqual(['payment_card']);
   });
