@@ -40,9 +40,14 @@ const LEADS: Readonly<Record<string, string>> = {
   br_cpf: 'CPF', se_personnummer: 'Personnummer', nl_bsn: 'BSN', api_key: 'Config uses key', jwt: 'Session token:', private_key: 'Deploy key:\n',
 };
 
-/** How a value sits in its prompt: plain prose, quoted, bracketed, in JSON, on a line of its own. */
+/**
+ * How a value sits in its prompt: plain prose, quoted, bracketed, in JSON, on a line of its own,
+ * between `\n` escapes of a pasted JSON string, or followed by more digits (a card's expiry date).
+ */
 const WRAPS: readonly [string, string][] = [
   [' ', '.'],
+  [' "MODE=prod\\n', '\\nDEBUG=1"'],
+  [' ', ' 12/29.'],
   [' "', '"'],
   [' (', ')'],
   [' {"value":"', '"}'],
