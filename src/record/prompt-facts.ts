@@ -1,6 +1,6 @@
 /**
- * What the recorder keeps of a prompt: by default a SHA-256 of its messages and their lengths,
- * never the text. With --store-text, the text of every message (roles kept, one line each) passes
+ * What the recorder keeps of a prompt: by default a keyed SHA-256 (HMAC) of its messages and
+ * their lengths, never the text. With --store-text, the text of every message (roles kept, one line each) passes
  * through a DLP policy first: redacted spans are replaced, and a prompt the policy would block is
  * not stored at all (only the detectors that fired are).
  *
@@ -8,7 +8,7 @@
  * without those line breaks, so a key split across two parts ("sk-proj-abc" + "def…", as a client
  * that chunks long text sends it) is found as the one key it is.
  */
-import { hash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { builtinDetectors } from '../dlp/detectors.js';
 import { applyPolicy, compilePolicy, type CompiledPolicy, type PolicyFinding } from '../dlp/policy.js';
 import type { PromptFacts } from './record-row.js';
@@ -126,9 +126,13 @@ export function withoutCredentials(value: string): string {
   return applyPolicy(value, CREDENTIALS_ONLY).text;
 }
 
-export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefined): PromptFacts {
+/**
+ * `key` makes the hash an HMAC-SHA256: a plain SHA-256 of a prompt that is only a card number or
+ * an SSN ("user: 4111 …") is found again by hashing every candidate, so it would store the value.
+ */
+export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefined, key: Buffer): PromptFacts {
   const { text, messages, seams } = promptText(body);
-  const sha256 = hash('sha256', text, 'hex'); // one-shot (Node ≥ 20.12): no Hash object per call
+  const sha256 = createHmac('sha256', key).update(text).digest('hex');
   const facts: PromptFacts = { sha256, chars: text.length, messages };
   if (storeText) {
     const r = applyAcrossSeams(text, seams, storeText);

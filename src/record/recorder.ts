@@ -6,6 +6,7 @@
  * unless `storeText` gives a redaction policy.
  */
 import { isUtf8 } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
@@ -34,6 +35,12 @@ export interface RecorderOptions {
   /** Request header → tag name, e.g. x-project → project. */
   tagHeaders: readonly { header: string; tag: string }[];
   storeText?: CompiledPolicy;
+  /**
+   * Key of the prompt hash (HMAC-SHA256). Default: 32 random bytes for this recording, so equal
+   * prompts of one recording share a hash and no guess (a card number, an SSN) can be hashed to
+   * find it.
+   */
+  promptKey?: Buffer;
   rotateBytes?: number;
   rotateMs?: number;
   maxBodyBytes?: number;
@@ -82,6 +89,7 @@ function headerText(v: string): string {
 export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
   const t0 = o.now();
   const k = o.timeScale ?? 1;
+  const promptKey = o.promptKey ?? randomBytes(32);
   const writer = new TraceWriter({ dir: o.dir, startedAtMs: o.wallClock(), rotateBytes: o.rotateBytes, rotateMs: o.rotateMs, now: o.now, onError: o.onWriteError });
   const stats = new RecordStats();
   const maxBody = o.maxBodyBytes ?? 32 * 1024 * 1024;
@@ -165,7 +173,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       cachedTokens: usage?.cached ?? 0,
       outputTokens: usage?.output ?? r.streamedTokens,
       usageReported: usage !== undefined,
-      prompt: promptFacts(body, o.storeText),
+      prompt: promptFacts(body, o.storeText, promptKey),
       observed: {
         status: r.status,
         ok: r.outcome.ok && !r.clientClosed,

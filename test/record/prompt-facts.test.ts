@@ -3,25 +3,27 @@
  * (a client that chunks long text, or a paste split in two): each part alone holds no whole key,
  * so the parts are also scanned joined. Expected texts are written out by hand.
  */
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../src/dlp/policy.js';
 import { promptFacts, promptText } from '../../src/record/prompt-facts.js';
 
 const KEY = `sk-proj-${'Zq8'.repeat(16)}`;
 const policy = compilePolicy();
+const KEY_BYTES = Buffer.alloc(32, 7);
 const parts = (...texts: string[]) => ({ messages: [{ role: 'user', content: texts.map((text) => ({ type: 'text', text })) }] });
 
 describe('--store-text across message parts', () => {
   it('a key split across two text parts is withheld, with an image part between them too', () => {
     const body = { messages: [{ role: 'user', content: [{ type: 'text', text: `my key ${KEY.slice(0, 20)}` }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }, { type: 'text', text: `${KEY.slice(20)} thanks` }] }] };
     expect(promptText(body).text).toBe(`user: my key ${KEY.slice(0, 20)}\n${KEY.slice(20)} thanks`); // one line per text part, as before
-    const f = promptFacts(body, policy);
+    const f = promptFacts(body, policy, KEY_BYTES);
     expect(f.dlp).toEqual({ found: ['api_key'], withheld: true });
     expect(f.text).toBeUndefined();
   });
 
   it('a card and an email split across parts are redacted over the line break; whole ones as before', () => {
-    const f = promptFacts(parts('card 4111 1111', '1111 1111 ok', 'mail ops@exa', 'mple.com', 'card 4111 1111 1111 1111', '2024 report'), policy);
+    const f = promptFacts(parts('card 4111 1111', '1111 1111 ok', 'mail ops@exa', 'mple.com', 'card 4111 1111 1111 1111', '2024 report'), policy, KEY_BYTES);
     // joined, "ops@exa" + "mple.com" + "card …" reads as one address ending in ".comcard": the word
     // after it goes too (more is redacted, never less)
     expect(f.text).toBe('user: card [REDACTED:payment_card] ok\nmail [REDACTED:email] [REDACTED:payment_card]\n2024 report');
@@ -29,8 +31,20 @@ describe('--store-text across message parts', () => {
   });
 
   it('the hash and lengths are those of the text as stored before (one line per part)', () => {
-    const f = promptFacts({ system: [{ type: 'text', text: 'be brief' }, { type: 'text', text: 'really' }], messages: [{ role: 'user', content: 'hi' }] }, undefined);
+    const f = promptFacts({ system: [{ type: 'text', text: 'be brief' }, { type: 'text', text: 'really' }], messages: [{ role: 'user', content: 'hi' }] }, undefined, KEY_BYTES);
     expect(f.chars).toBe('system: be brief\nreally\nuser: hi'.length);
     expect(f.text).toBeUndefined();
+  });
+
+  it('the prompt hash is keyed (HMAC-SHA256): a prompt that is only a card number is not found by hashing guesses', () => {
+    // A plain SHA-256 of "user: 4111 1111 1111 1111" is found again by hashing every Luhn-valid
+    // number of the issuer's range: the trace would hold the card.
+    const body = { messages: [{ role: 'user', content: '4111 1111 1111 1111' }] };
+    const text = 'user: 4111 1111 1111 1111';
+    const f = promptFacts(body, undefined, KEY_BYTES);
+    expect(f.sha256).toBe(createHmac('sha256', KEY_BYTES).update(text).digest('hex'));
+    expect(f.sha256).not.toBe(createHash('sha256').update(text).digest('hex'));
+    expect(promptFacts(body, undefined, KEY_BYTES).sha256).toBe(f.sha256); // same key, same prompt: same hash
+    expect(promptFacts(body, undefined, Buffer.alloc(32, 8)).sha256).not.toBe(f.sha256);
   });
 });
