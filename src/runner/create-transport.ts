@@ -92,10 +92,10 @@ function liveTransport(plan: ScenarioPlan, o: TransportOptions): Transport {
  * What a live replay needs before it sends anything: a `live:` block on every target (exit 2) and
  * each block's key variable set (exit 4). The keys by target id. `replay --dry-run` checks the same.
  */
-export function liveKeys(plan: Pick<ScenarioPlan, 'targets'>, env: Readonly<Record<string, string | undefined>>): Map<string, string> {
+export function liveKeys(plan: Pick<ScenarioPlan, 'targets' | 'name'>, env: Readonly<Record<string, string | undefined>>): Map<string, string> {
   const missing = plan.targets.filter((t) => !t.live).map((t) => t.id);
   if (missing.length > 0)
-    throw inputError('LIVE_TARGETS', `replay --transport live needs targets.<id>.live {base_url, api_key_env} for every target; missing for ${missing.join(', ')}`, [], 'add to each target e.g. live: { base_url: https://api.openai.com, api_key_env: OPENAI_API_KEY } (the real API, and the variable holding its key)');
+    throw inputError('LIVE_TARGETS', `replay --transport live needs targets.<id>.live {base_url, api_key_env} for every target; scenario ${plan.name} has none for ${missing.join(', ')}`, [], 'add to each target e.g. live: { base_url: https://api.openai.com, api_key_env: OPENAI_API_KEY } (the real API, and the variable holding its key)');
   const keys = new Map<string, string>();
   for (const t of plan.targets) {
     const value = env[t.live!.apiKeyEnv];

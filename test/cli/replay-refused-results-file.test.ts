@@ -36,7 +36,7 @@ async function replay(db: string, ...extra: string[]) {
 describe('a replay refused before its first run leaves no results file', () => {
   it.each([
     { name: 'live without --max-cost-usd', extra: ['--transport', 'live'], exit: 2, message: /give --max-cost-usd/ },
-    { name: 'live without live: blocks', extra: ['--transport', 'live', '--max-cost-usd', '1'], exit: 2, message: /needs targets\.<id>\.live/ },
+    { name: 'live without live: blocks', extra: ['--transport', 'live', '--max-cost-usd', '1'], exit: 2, message: /needs targets\.<id>\.live \{base_url, api_key_env\} for every target; scenario s has none for a$/m },
   ])('$name: exit $exit, no file, no folders made for it', async ({ extra, exit, message }) => {
     const top = path.join(dir, `new-${exit}-${extra.length}`);
     const db = path.join(top, 'deeper', 'r.duckdb');
