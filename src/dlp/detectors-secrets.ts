@@ -3,8 +3,9 @@
  * shapes are the providers' published prefixes (OpenAI `sk-proj-`/`sk-svcacct-`/`sk-admin-`,
  * Anthropic `sk-ant-api03-`, OpenRouter `sk-or-v1-`, Google `AIza`, AWS access key ids
  * `AKIA`/`ASIA` and, after `aws_secret_access_key =` or `SecretAccessKey:`, the 40-character
- * secret access key, GitHub `ghp_`/`github_pat_`, Slack `xox?-`/`xapp-`, Stripe `sk_live_`, Groq
- * `gsk_`, Hugging Face `hf_`, xAI `xai-`); a JWT must have a base64url JSON header with `alg`
+ * secret access key, GitHub `ghp_`/`github_pat_`, GitLab `glpat-`, npm `npm_`, Slack `xox?-`/`xapp-`
+ * and `hooks.slack.com/services/…` webhook URLs, Stripe `sk_live_` and `whsec_`, Google OAuth
+ * `GOCSPX-`, Groq `gsk_`, Hugging Face `hf_`, xAI `xai-`); a JWT must have a base64url JSON header with `alg`
  * (RFC 7519, 7515).
  */
 import { defineDetector } from './detector.js';
@@ -18,7 +19,11 @@ const KEY_FAMILIES: readonly [label: string, re: RegExp][] = [
   ['google', /^AIza[0-9A-Za-z_-]{35}$/],
   ['aws', /^(?:AKIA|ASIA)[0-9A-Z]{16}$/],
   ['github', /^(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})$/],
-  ['slack', /^(?:xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,})$/],
+  ['slack', /^(?:xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{32,}|hooks\.slack\.com\/services\/T[A-Z0-9]{8,12}\/B[A-Z0-9]{8,12}\/[A-Za-z0-9]{24})$/],
+  ['stripe_webhook', /^whsec_[A-Za-z0-9]{32,}$/],
+  ['google_oauth', /^GOCSPX-[A-Za-z0-9_-]{28}$/],
+  ['gitlab', /^glpat-[A-Za-z0-9_-]{20}$/],
+  ['npm', /^npm_[A-Za-z0-9]{36}$/],
   ['xai', /^xai-[A-Za-z0-9]{80}$/],
   ['groq', /^gsk_[A-Za-z0-9]{48,}$/],
   ['huggingface', /^hf_[A-Za-z]{30,}$/],
@@ -28,11 +33,11 @@ const KEY_FAMILIES: readonly [label: string, re: RegExp][] = [
 
 export const apiKey = defineDetector({
   name: 'api_key',
-  description: 'API keys of the major providers (OpenAI, Anthropic, OpenRouter, xAI, Google, AWS access key ids and, after their name, secret access keys, GitHub, Slack, Stripe, Groq, Hugging Face)',
+  description: 'API keys of the major providers (OpenAI, Anthropic, OpenRouter, xAI, Google and its OAuth client secrets, AWS access key ids and, after their name, secret access keys, GitHub, GitLab, npm, Slack tokens and webhook URLs, Stripe keys and webhook secrets, Groq, Hugging Face)',
   priority: 20,
   // Bounded lengths (no provider's key is longer than 256 characters): an unbounded run over a
   // 16 MB token overflowed V8's regular-expression stack.
-  pattern: /(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))(?:sk-[A-Za-z0-9_-]{20,256}|[sr]k_(?:live|test)_[A-Za-z0-9]{24,256}|AIza[0-9A-Za-z_-]{35}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,256}|xox[abposr]-[A-Za-z0-9-]{10,256}|xapp-\d-[A-Z0-9]{1,32}-\d{1,32}-[a-f0-9]{32,128}|xai-[A-Za-z0-9]{80}|gsk_[A-Za-z0-9]{48,256}|hf_[A-Za-z]{30,256}|(?<=(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|aws_secret_key|AWS_SECRET_KEY|SecretAccessKey|secretAccessKey)["']?\s{0,8}[:=]\s{0,8}["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?![A-Za-z0-9_-])/,
+  pattern: /(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))(?:sk-[A-Za-z0-9_-]{20,256}|[sr]k_(?:live|test)_[A-Za-z0-9]{24,256}|AIza[0-9A-Za-z_-]{35}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,256}|xox[abposr]-[A-Za-z0-9-]{10,256}|xapp-\d-[A-Z0-9]{1,32}-\d{1,32}-[a-f0-9]{32,128}|hooks\.slack\.com\/services\/T[A-Z0-9]{8,12}\/B[A-Z0-9]{8,12}\/[A-Za-z0-9]{24}|whsec_[A-Za-z0-9]{32,256}|GOCSPX-[A-Za-z0-9_-]{28}|glpat-[A-Za-z0-9_-]{20}|npm_[A-Za-z0-9]{36}|xai-[A-Za-z0-9]{80}|gsk_[A-Za-z0-9]{48,256}|hf_[A-Za-z]{30,256}|(?<=(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|aws_secret_key|AWS_SECRET_KEY|SecretAccessKey|secretAccessKey)["']?\s{0,8}[:=]\s{0,8}["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?![A-Za-z0-9_-])/,
   validate(m) {
     for (const [label, re] of KEY_FAMILIES) if (re.test(m[0])) return label;
     return false;

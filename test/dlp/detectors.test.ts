@@ -142,6 +142,11 @@ describe('built-in detectors', () => {
     expect(found('dni 12345678a, iban de89 3704 0044 0532 0130 01')).toEqual([]); // wrong letter, MOD 97 fails
   });
 
+  it('keys: Slack webhook URLs, Stripe webhook secrets, Google OAuth client secrets, GitLab and npm tokens', () => {
+    const text = `post to https://hooks.slack.com/services/T0AB12CD3/B0EF45GH6/${'Xy9'.repeat(8)} now, whsec_${'a1'.repeat(16)} GOCSPX-${'b_'.repeat(14)} glpat-${'c'.repeat(20)} npm_${'D'.repeat(36)}`;
+    expect(found(text).map(([d, , l]) => `${d}:${l}`)).toEqual(['api_key:slack', 'api_key:stripe_webhook', 'api_key:google_oauth', 'api_key:gitlab', 'api_key:npm']);
+  });
+
   it('a card number is one card, not also a phone number', () => {
     expect(found('5555-5555-5555-4444').map(([d]) => d)).toEqual(['payment_card']);
   });
