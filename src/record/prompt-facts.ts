@@ -138,6 +138,7 @@ export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefine
     const r = applyAcrossSeams(text, seams, storeText);
     facts.dlp = { found: [...new Set(r.findings.map((f) => f.detector))].sort(), withheld: r.blocked };
     if (!r.blocked) facts.text = r.text;
+    if (!r.blocked && r.findings.some((f) => f.action === 'redact')) facts.redacted = true;
   }
   return facts;
 }

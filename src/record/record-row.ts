@@ -38,6 +38,8 @@ export interface PromptFacts {
   text?: string;
   /** Detectors that fired, and whether the policy withheld the text. */
   dlp?: { found: string[]; withheld: boolean };
+  /** The policy redacted part of the stored text (not written to the row; counted in the summary). */
+  redacted?: boolean;
 }
 
 export interface RecordedCall {

@@ -62,7 +62,7 @@ export class RecordStats {
     bump(this.byTarget, o.target);
     for (const [k, v] of Object.entries(c.tags)) bump((this.byTag[k] ??= {}), v);
     if (c.prompt.dlp?.withheld) this.withheld++;
-    else if (c.prompt.text !== undefined && c.prompt.text.includes('[REDACTED:')) this.redacted++;
+    else if (c.prompt.redacted) this.redacted++; // not the text's look: a prompt may quote "[REDACTED:…]" itself
   }
 
   summary(files: WrittenFile[], durationMs: number): RecordSummary {

@@ -7,6 +7,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../src/dlp/policy.js';
 import { promptFacts, promptText } from '../../src/record/prompt-facts.js';
+import type { RecordedCall } from '../../src/record/record-row.js';
+import { RecordStats } from '../../src/record/record-stats.js';
 
 const KEY = `sk-proj-${'Zq8'.repeat(16)}`;
 const policy = compilePolicy();
@@ -47,4 +49,27 @@ describe('--store-text across message parts', () => {
     expect(promptFacts(body, undefined, KEY_BYTES).sha256).toBe(f.sha256); // same key, same prompt: same hash
     expect(promptFacts(body, undefined, Buffer.alloc(32, 8)).sha256).not.toBe(f.sha256);
   });
+
+  it('the summary counts a prompt as redacted when the policy redacted it, not when its text quotes "[REDACTED:…]"', () => {
+    const stats = new RecordStats();
+    const call = (content: string): RecordedCall => ({
+      arrivalMs: 0,
+      dialect: 'openai',
+      route: 'm',
+      stream: false,
+      tags: {},
+      inputTokens: 1,
+      cachedTokens: 0,
+      outputTokens: 1,
+      usageReported: true,
+      prompt: promptFacts({ messages: [{ role: 'user', content }] }, policy, KEY_BYTES),
+      observed: { status: 200, ok: true, latencyMs: 1, target: 't' },
+    });
+    stats.add(call('the log said [REDACTED:email] there, why?')); // nothing found: stored as is
+    stats.add(call('mail ops@example.com'));
+    stats.add(call(`key ${KEY}`));
+    const s = stats.summary([], 1);
+    expect([s.textRedacted, s.textWithheld]).toEqual([1, 1]);
+  });
 });
+
