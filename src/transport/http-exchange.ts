@@ -60,6 +60,97 @@ export function fetchExchange(): Exchange {
 
 type Controller = { abort(reason: unknown): void };
 
+const ONCE = { once: true } as const;
+
+/**
+ * One call over undici's dispatcher: its handler (undici calls the on* methods) and, once the head
+ * has come, its reply. One object per call, not a dozen closures.
+ */
+class UndiciCall implements ExchangeReply {
+  status = 0;
+  headers: Record<string, string> = {};
+  private controller: Controller | undefined;
+  private replied = false;
+  // Body chunks and the end are held until the reader attaches (the same socket read can carry
+  // headers, data and the end before the awaiting caller resumes).
+  private pending: Uint8Array[] = [];
+  private onChunk: ((c: Uint8Array) => void) | undefined;
+  private ended = false;
+  private failed: { error: unknown } | undefined;
+  private settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  private readonly onAbort = () => this.controller?.abort(this.signal.reason);
+
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly resolveHead: (r: ExchangeReply) => void,
+    private readonly rejectHead: (e: unknown) => void,
+  ) {
+    signal.addEventListener('abort', this.onAbort, ONCE);
+  }
+
+  onRequestStart(c: Controller): void {
+    this.controller = c;
+    if (this.signal.aborted) c.abort(this.signal.reason);
+  }
+
+  onResponseStart(_c: unknown, status: number, raw: Record<string, string | string[]>): void {
+    if (status < 200) return; // 1xx: the real reply follows
+    const hs: Record<string, string> = {};
+    for (const k in raw) {
+      const v = raw[k]!;
+      hs[k] = typeof v === 'string' ? v : v.join(', ');
+    }
+    this.status = status;
+    this.headers = hs;
+    this.replied = true;
+    this.resolveHead(this);
+  }
+
+  onResponseData(_c: unknown, chunk: Uint8Array): void {
+    if (this.onChunk) this.onChunk(chunk);
+    else this.pending.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.ended = true;
+    this.finish();
+  }
+
+  onResponseError(_c: unknown, error: Error): void {
+    const e = this.signal.aborted ? this.signal.reason : error;
+    if (!this.replied) {
+      this.signal.removeEventListener('abort', this.onAbort);
+      return this.rejectHead(e);
+    }
+    this.failed = { error: e };
+    this.finish();
+  }
+
+  each(fn: (c: Uint8Array) => void): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.onChunk = fn;
+      this.settle = { resolve, reject };
+      const held = this.pending;
+      this.pending = [];
+      for (const c of held) fn(c);
+      if (this.ended || this.failed) this.finish();
+    });
+  }
+
+  async text(): Promise<string> {
+    const parts: Uint8Array[] = [];
+    await this.each((c) => parts.push(c));
+    return Buffer.concat(parts).toString('utf8');
+  }
+
+  private finish(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    if (!this.settle) return;
+    if (this.failed) this.settle.reject(this.failed.error);
+    else if (this.ended) this.settle.resolve();
+  }
+}
+
 /** A keep-alive undici Agent of its own (connections opened as calls overlap, reused after). */
 export function undiciExchange(): Exchange {
   const agent = new Agent({ keepAliveTimeout: 60_000, pipelining: 1 });
@@ -80,77 +171,7 @@ export function undiciExchange(): Exchange {
       return new Promise<ExchangeReply>((resolveHead, rejectHead) => {
         if (signal.aborted) return rejectHead(signal.reason);
         const u = split(url);
-        let controller: Controller | undefined;
-        let reply: ExchangeReply | undefined;
-        // Body chunks and the end are held until the reader attaches (the same socket read can carry
-        // headers, data and the end before the awaiting caller resumes).
-        let pending: Uint8Array[] = [];
-        let onChunk: ((c: Uint8Array) => void) | undefined;
-        let ended = false;
-        let failed: { error: unknown } | undefined;
-        let settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
-        const finish = () => {
-          signal.removeEventListener('abort', onAbort);
-          if (!settle) return;
-          if (failed) settle.reject(failed.error);
-          else if (ended) settle.resolve();
-        };
-        const onAbort = () => controller?.abort(signal.reason);
-        signal.addEventListener('abort', onAbort, { once: true });
-        const attach = (fn: (c: Uint8Array) => void) =>
-          new Promise<void>((resolve, reject) => {
-            onChunk = fn;
-            settle = { resolve, reject };
-            const held = pending;
-            pending = [];
-            for (const c of held) fn(c);
-            if (ended || failed) finish();
-          });
-        agent.dispatch(
-          { origin: u.origin, path: u.path, method: 'POST', headers, body },
-          {
-            onRequestStart(c: Controller) {
-              controller = c;
-              if (signal.aborted) c.abort(signal.reason);
-            },
-            onResponseStart(_c: unknown, status: number, raw: Record<string, string | string[]>) {
-              if (status < 200) return; // 1xx: the real reply follows
-              const hs: Record<string, string> = {};
-              for (const k in raw) {
-                const v = raw[k]!;
-                hs[k] = typeof v === 'string' ? v : v.join(', ');
-              }
-              reply = {
-                status,
-                headers: hs,
-                each: attach,
-                async text() {
-                  const parts: Uint8Array[] = [];
-                  await attach((c) => parts.push(c));
-                  return Buffer.concat(parts).toString('utf8');
-                },
-              };
-              resolveHead(reply);
-            },
-            onResponseData(_c: unknown, chunk: Uint8Array) {
-              if (onChunk) onChunk(chunk);
-              else pending.push(chunk);
-            },
-            onResponseEnd() {
-              ended = true;
-              finish();
-            },
-            onResponseError(_c: unknown, error: Error) {
-              const e = signal.aborted ? signal.reason : error;
-              if (!reply) {
-                signal.removeEventListener('abort', onAbort);
-                return rejectHead(e);
-              }
-              failed = { error: e };
-              finish();
-            },
-          },
-        );
+        agent.dispatch({ origin: u.origin, path: u.path, method: 'POST', headers, body }, new UndiciCall(signal, resolveHead, rejectHead));
       });
     },
     // Nothing is waited for at close: a call still open (a stalled stream) is cut.
