@@ -24,8 +24,12 @@ interface Builder {
   seams: number[];
 }
 
+/** Content nested deeper than this is no message text (and recursing into it would overflow the stack). */
+const MAX_DEPTH = 64;
+
 /** Appends the text of a content value: a string, or the text parts of an array of parts, one per line. */
-function addText(v: unknown, b: Builder): void {
+function addText(v: unknown, b: Builder, depth = 0): void {
+  if (depth > MAX_DEPTH) return;
   if (typeof v === 'string') {
     b.text += v;
     return;
@@ -40,7 +44,7 @@ function addText(v: unknown, b: Builder): void {
         b.seams.push(before);
       }
       const at = b.text.length;
-      addText(part, b);
+      addText(part, b, depth + 1);
       if (b.text.length === at) {
         // an empty part (an image, a tool call) adds no line
         b.text = b.text.slice(0, before);
@@ -52,7 +56,7 @@ function addText(v: unknown, b: Builder): void {
   if (v !== null && typeof v === 'object') {
     const o = v as { text?: unknown; content?: unknown };
     if (typeof o.text === 'string') b.text += o.text;
-    else if (o.content !== undefined) addText(o.content, b);
+    else if (o.content !== undefined) addText(o.content, b, depth + 1);
   }
 }
 

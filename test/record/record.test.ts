@@ -9,12 +9,14 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../src/dlp/policy.js';
 import { startRecorder } from '../../src/record/recorder.js';
 import { traceFormats } from '../../src/traffic/trace-formats.js';
-import { serveScenario, type ScenarioServer } from '../helpers/mock-servers.js';
+import { serveScenario, waitFor, type ScenarioServer } from '../helpers/mock-servers.js';
 
 const FAST = 'ttft_ms: { p50: 20, p99: 60 }, error_latency_ms: { p50: 5, p99: 5 }, tokens_per_s: { p50: 400, p99: 200 }';
 const YAML = `name: record-test
@@ -229,4 +231,40 @@ describe('routebench record', () => {
       expect(everything).not.toContain(k.slice(14)); // nor the half after a split
     }
   });
+
+  it('a body nested 200,000 levels deep is recorded, and the rows after it are not held back', async () => {
+    const out = join(dir, 'deep');
+    // an upstream that answers without reading the body, and without usage (so the recorder estimates the tokens)
+    const upstream = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] })));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const rec = await startRecorder({
+      upstreams: { openai: { name: 'openai', url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` } },
+      host: '127.0.0.1',
+      port: 0,
+      dir: out,
+      tagHeaders: [],
+      storeText: compilePolicy(),
+      now: () => performance.now(),
+      wallClock: () => Date.UTC(2026, 11, 6),
+    });
+    // Reading its text recursed once per level and threw: that call's row was lost, and as rows are
+    // written in arrival order, every later row waited in memory until the recorder stopped.
+    const depth = 200_000;
+    const deep = `{"model":"gpt-4o-mini","messages":[{"role":"user","content":${'['.repeat(depth)}"x"${']'.repeat(depth)}}]}`;
+    const post = (body: string) => fetch(`${rec.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${AUTH_KEY}` }, body }).then((r) => r.text());
+    await post(deep);
+    await post(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'after' }] }));
+    await waitFor(() => rec.stats.summary([], 0).calls === 2, 10_000, 'both rows written before stop');
+    await rec.stop(2_000);
+    upstream.close();
+    const rows = rowsIn(out);
+    expect(rows.map((r) => [r.prompt, r.input_tokens])).toEqual([
+      ['user: ', 2], // 'user: ' is 6 characters: ceil(6 / 4)
+      ['user: after', 2], // 'after': ceil(5 / 4), the estimate as before
+    ]);
+  });
 });
+
