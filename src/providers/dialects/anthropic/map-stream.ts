@@ -21,8 +21,9 @@ interface WireEvent {
 
 function deltaText(d: WireEvent['delta']): string {
   if (!d) return '';
-  for (const v of [d.text, d.partial_json, d.thinking]) if (typeof v === 'string') return v;
-  return '';
+  if (typeof d.text === 'string') return d.text;
+  if (typeof d.partial_json === 'string') return d.partial_json;
+  return typeof d.thinking === 'string' ? d.thinking : '';
 }
 
 export function createStreamDecoder(): StreamDecoder {
