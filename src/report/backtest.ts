@@ -127,11 +127,17 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
 const num = (v: number | null, unit: FidelityRow['unit'], metric: string) =>
   v === null ? '–' : metric.endsWith('rate') ? `${(v * 100).toFixed(2)}%` : metric.includes('USD') ? `$${v.toFixed(4)}` : Math.round(v).toLocaleString('en-US');
 
+/** The backtest's verdict in a few words, as `run` prints it: within tolerance, out of it, or not judged (and why). */
+export function backtestVerdict(b: Pick<Backtest, 'pass' | 'partial'>): string {
+  if (b.partial !== undefined) return `not judged: ${b.partial}`;
+  return b.pass ? 'within tolerance' : 'OUT OF TOLERANCE';
+}
+
 export function backtestMarkdown(b: Backtest, strategy: string): string {
   const out = [
     `## Backtest: ${strategy} against the recording`,
     '',
-    `Within tolerance: **${b.pass ? 'yes' : 'no'}** (success within ${b.tolerance.successPp} pp, p50/p95 latency and TTFT within ${b.tolerance.latencyPct}%).`,
+    `Within tolerance: **${b.partial !== undefined ? 'not judged' : b.pass ? 'yes' : 'no'}** (success within ${b.tolerance.successPp} pp, p50/p95 latency and TTFT within ${b.tolerance.latencyPct}%).`,
     ...(b.partial ? ['', `**Not judged**: ${b.partial}, so it covers only part of the recording and the figures below set part of a simulation against the whole recording. Backtest a run that saw all of it (without abort_on_fail on the deployed strategy).`] : []),
     '',
     `Compared: ${b.requests.recorded.toLocaleString('en-US')} recorded calls and ${b.requests.simulated.toLocaleString('en-US')} simulated requests${leftOutText(b.leftOut) ? `; left out of both sides (they say nothing about a provider): ${leftOutText(b.leftOut)}` : ''}.`,

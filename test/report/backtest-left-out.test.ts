@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runYaml } from '../helpers/run-yaml.js';
-import { scenarioBacktest } from '../../src/report/backtest.js';
+import { backtestVerdict, scenarioBacktest } from '../../src/report/backtest.js';
 import { planScenario } from '../../src/engine/plan-scenario.js';
 import { sortedQuantile } from '../../src/report/stats/verdict.js';
 import { newcombeDiff } from '../../src/stats/wilson.js';
@@ -135,7 +135,10 @@ strategies:
     const stopped = (await scenarioBacktest(ran.store, ran.loaded, plan, ran.result.runs))!;
     expect(stopped.result.pass).toBe(false);
     expect(stopped.result.partial).toBe('an abort_on_fail threshold stopped the simulation at 12s of the recording');
-    expect(stopped.markdown).toContain('Within tolerance: **no**');
+    expect(backtestVerdict({ pass: true })).toBe('within tolerance');
+    expect(backtestVerdict(stopped.result)).toBe('not judged: an abort_on_fail threshold stopped the simulation at 12s of the recording'); // what `run` prints, not 'OUT OF TOLERANCE'
+    expect(backtestVerdict({ pass: false })).toBe('OUT OF TOLERANCE');
+    expect(stopped.markdown).toContain('Within tolerance: **not judged**');
     expect(stopped.markdown).toContain('**Not judged**: an abort_on_fail threshold stopped the simulation at 12s of the recording');
     await ran.store.run(`UPDATE runs SET status = 'interrupted', stopped_at_ms = NULL WHERE run_no = ${ran.run('deployed')}`);
     expect((await scenarioBacktest(ran.store, ran.loaded, plan, ran.result.runs))!.result.partial).toBe('the simulation did not finish (status interrupted)');

@@ -189,12 +189,12 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
       // A scenario over a recording with a `backtest:` block: the deployed strategy against what was
       // recorded. Out of tolerance fails like a threshold (exit 3).
       if (loaded.scenario.backtest && !result.interrupted) {
-        const [{ scenarioBacktest }, { planScenario }] = await Promise.all([import('../../report/backtest.js'), import('../../engine/plan-scenario.js')]);
+        const [{ scenarioBacktest, backtestVerdict }, { planScenario }] = await Promise.all([import('../../report/backtest.js'), import('../../engine/plan-scenario.js')]);
         const bt = await scenarioBacktest(store, loaded, planScenario(loaded, { only: labels }), result.runs);
         if (bt) {
           writeFileSync(path.join(written.dir, 'backtest.md'), `# ${result.scenario}\n\n${bt.markdown}`);
           if (stepSummary) appendFileSync(stepSummary, `${bt.markdown}\n`);
-          if (!args.json && !args.quiet) io.out(`backtest of ${bt.strategy} against the recording: ${bt.result.pass ? 'within tolerance' : 'OUT OF TOLERANCE'} (${path.join(written.dir, 'backtest.md')})\n`);
+          if (!args.json && !args.quiet) io.out(`backtest of ${bt.strategy} against the recording: ${backtestVerdict(bt.result)} (${path.join(written.dir, 'backtest.md')})\n`);
           if (!bt.result.pass && code === ExitCode.ok) code = ExitCode.thresholds;
         }
       }
