@@ -90,31 +90,36 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
   for (const [i, j] of segments(flags)) {
     let startMs = i * widthMs;
     let endMs = (j + 1) * widthMs;
-    const inside = await store.all<{ kind: string | null; n: number }>(
-      `SELECT error_kind AS kind, count(*)::INTEGER AS n FROM obs WHERE target = ${t} AND t_ms >= ${startMs} AND t_ms < ${endMs} GROUP BY 1`,
-    );
-    const calls = inside.reduce((a, r) => a + r.n, 0);
-    const failed = inside.filter((r) => r.kind !== null).reduce((a, r) => a + r.n, 0);
-    const rate = failed / Math.max(1, calls);
+    const within = (from: number, to: number) =>
+      store.all<{ kind: string | null; n: number }>(`SELECT error_kind AS kind, count(*)::INTEGER AS n FROM obs WHERE target = ${t} AND t_ms >= ${from} AND t_ms < ${to} GROUP BY 1`);
+    let inside = await within(startMs, endMs);
+    const rate = inside.filter((r) => r.kind !== null).reduce((a, r) => a + r.n, 0) / Math.max(1, inside.reduce((a, r) => a + r.n, 0));
     let resolutionMs = widthMs;
     if (rate >= 0.9) {
       // Outage: edges between the last success and the first failure (and the last failure and the next success).
+      // The run of failures is followed past the flagged buckets: a failure in a neighbouring bucket, before the
+      // success that ends the run, is the outage's (its bucket held too few to be flagged on its own).
       const [edge] = await store.all<{ before: number | null; first: number | null; last: number | null; after: number | null }>(`
         WITH w AS (SELECT t_ms, ok FROM obs WHERE target = ${t} AND t_ms >= ${startMs - widthMs} AND t_ms < ${endMs + widthMs}),
-        f AS (SELECT min(t_ms) FILTER (WHERE NOT ok AND t_ms >= ${startMs}) AS first, max(t_ms) FILTER (WHERE NOT ok AND t_ms < ${endMs}) AS last FROM w)
-        SELECT (SELECT max(t_ms) FROM w, f WHERE ok AND t_ms < f.first) AS before, f.first, f.last,
-          (SELECT min(t_ms) FROM w, f WHERE ok AND t_ms > f.last) AS after FROM f`);
+        f AS (SELECT min(t_ms) FILTER (WHERE NOT ok AND t_ms >= ${startMs}) AS first, max(t_ms) FILTER (WHERE NOT ok AND t_ms < ${endMs}) AS last FROM w),
+        b AS (SELECT (SELECT max(t_ms) FROM w, f WHERE ok AND t_ms < f.first) AS before, (SELECT min(t_ms) FROM w, f WHERE ok AND t_ms > f.last) AS after FROM f)
+        SELECT b.before, (SELECT min(t_ms) FROM w, b WHERE NOT ok AND t_ms > coalesce(b.before, -1e308)) AS first,
+          (SELECT max(t_ms) FROM w, b WHERE NOT ok AND t_ms < coalesce(b.after, 1e308)) AS last, b.after FROM b`);
       if (edge?.first != null && edge.last != null) {
         const s = edge.before != null ? (edge.before + edge.first) / 2 : edge.first;
         const e = edge.after != null ? (edge.last + edge.after) / 2 : edge.last;
         resolutionMs = Math.max(edge.before != null ? edge.first - edge.before : 0, edge.after != null ? edge.after - edge.last : 0);
         startMs = s;
         endMs = e;
+        // the calls the refined window holds (a failure in a neighbouring bucket too sparse to flag is the outage's)
+        inside = await within(startMs, endMs);
       }
     }
+    const calls = inside.reduce((a, r) => a + r.n, 0);
+    const failed = inside.filter((r) => r.kind !== null).reduce((a, r) => a + r.n, 0);
     const errors: Record<string, number> = {};
     for (const r of inside) if (r.kind !== null) errors[r.kind] = r.n;
-    out.push({ target, kind: rate >= 0.9 ? 'outage' : 'error_rate', startMs, durationMs: endMs - startMs, rate, errors, calls, failed, log10P: log10UpperTail(failed, calls, p0), resolutionMs });
+    out.push({ target, kind: rate >= 0.9 ? 'outage' : 'error_rate', startMs, durationMs: endMs - startMs, rate: failed / Math.max(1, calls), errors, calls, failed, log10P: log10UpperTail(failed, calls, p0), resolutionMs });
   }
 
   // Latency cliffs: bucket median ≥ 1.5× the usual, and most of the bucket's calls above the usual median.
