@@ -26,6 +26,7 @@ import { lognormalQuantile } from '../../src/stats/distributions.js';
 import { startCommand } from '../helpers/command-process.js';
 import { runYaml } from '../helpers/run-yaml.js';
 import { driveOpenLoop } from './round-trip-driver.js';
+import { gapAround, ksExact, quantile7, readRows, robustLognormal, wilsonOracle, Z_TWO_SIDED_99, type Row } from './trace-oracle.js';
 
 const SCALE = 5;
 const SPAN_MS = 6 * 60_000; // scenario time
@@ -81,20 +82,33 @@ afterAll(() => {
 const fitOf = (id: string) => cal.targets.find((t) => t.target === id)!;
 
 describe('record → calibrate recovers the known mock', () => {
-  it('error rates: every true rate inside its 99% interval, no kind invented', () => {
+  it('error rates: every true rate inside its 99% interval, no kind invented; counts and interval as a second implementation finds them', () => {
+    const rows = readRows(trace);
+    const [out] = cal.incidents;
+    // calibrate leaves out the calls within an incident or within its resolution of its edges
+    const inIncident = (r: Row) => r.target === out!.target && r.t >= out!.startMs - out!.resolutionMs && r.t < out!.startMs + out!.durationMs + out!.resolutionMs;
     for (const id of ['oa', 'an'] as const) {
       const fit = fitOf(id);
       expect(fit.errors.map((e) => e.kind).sort(), id).toEqual(Object.keys(TRUTH[id].errors).sort());
+      const base = rows.filter((r) => r.target === id && !inIncident(r));
+      expect(fit.baselineCalls, id).toBe(base.length);
       for (const e of fit.errors) {
         const truth = TRUTH[id].errors[e.kind as keyof (typeof TRUTH)[typeof id]['errors']] as number;
-        expect(truth, `${id} ${e.kind}: ${e.rate} [${e.lo}, ${e.hi}]`).toBeGreaterThanOrEqual(e.lo);
-        expect(truth, `${id} ${e.kind}: ${e.rate} [${e.lo}, ${e.hi}]`).toBeLessThanOrEqual(e.hi);
+        const count = base.filter((r) => r.kind === e.kind).length;
+        const [lo, hi] = wilsonOracle(count, base.length, Z_TWO_SIDED_99);
+        expect([e.count, e.rate], `${id} ${e.kind}`).toEqual([count, count / base.length]);
+        expect(e.lo, `${id} ${e.kind} lo`).toBeCloseTo(lo, 12);
+        expect(e.hi, `${id} ${e.kind} hi`).toBeCloseTo(hi, 12);
+        expect(truth, `${id} ${e.kind}: ${e.rate} [${e.lo}, ${e.hi}]`).toBeGreaterThanOrEqual(lo);
+        expect(truth, `${id} ${e.kind}: ${e.rate} [${e.lo}, ${e.hi}]`).toBeLessThanOrEqual(hi);
       }
     }
   });
 
-  it('TTFT: recorded p50/p90 within 5% of what the mock drew; fitted p50/p90 within 5% of the truth beyond sampling noise', () => {
+  it('TTFT: recorded p50/p90 and fitted p50 within 5% of what the mock drew; drawn p50 and fitted p90 within 5% of the truth beyond sampling noise; fit and KS as a second implementation finds them', () => {
     const Z90 = 1.2815515655446004;
+    const rows = readRows(trace);
+    const [out] = cal.incidents;
     for (const id of ['oa', 'an'] as const) {
       const fit = fitOf(id);
       const t = TRUTH[id].ttft;
@@ -103,27 +117,57 @@ describe('record → calibrate recovers the known mock', () => {
       expect(fit.prefillTokensPerS, id).toBeUndefined();
       const got50 = upperQuantiles(fit.ttft!.fit).p50;
       const got90 = lognormalQuantile(fit.ttft!.fit, Z90);
+      // the recorded sample calibrate fits: successful streamed calls with a TTFT, outside the incident and its resolution
+      const sample = rows
+        .filter((r) => r.target === id && r.ok && r.stream && r.ttft !== undefined)
+        .filter((r) => !(r.target === out!.target && r.t >= out!.startMs - out!.resolutionMs && r.t < out!.startMs + out!.durationMs + out!.resolutionMs))
+        .map((r) => r.ttft!);
+      const oracle = robustLognormal(sample);
+      expect(fit.ttft!.n, id).toBe(sample.length);
+      expect(fit.ttft!.fit.mu, `${id} mu`).toBeCloseTo(oracle.mu, 9);
+      expect(fit.ttft!.fit.sigma, `${id} sigma`).toBeCloseTo(oracle.sigma, 9);
+      // KS from 199 quantiles is within 0.005 (one level) of the exact distance over every call
+      expect(Math.abs(fit.ttft!.ks - ksExact(sample, oracle)), `${id} KS ${fit.ttft!.ks} vs exact ${ksExact(sample, oracle)}`).toBeLessThanOrEqual(0.005 + 1 / sample.length);
       // the sample the mock drew: planned first-token times of its successful streamed replies
       const drawn = hits.filter((h) => h.target === id && h.stream && h.status === 200 && Number.isFinite(h.firstTokenMs)).map((h) => h.firstTokenMs).sort((a, b) => a - b);
       const q = (p: number) => drawn[Math.floor(p * (drawn.length - 1))]!;
       expect(drawn.length, id).toBeGreaterThan(500);
-      // what was recorded against what the mock drew (the recorder's fidelity: same sample, no sampling noise)
+      // record + calibrate against what the mock drew (same calls, no sampling noise between the two sides):
+      // the empirical quantiles and the fitted lognormal's
       const recorded = (level: number) => fit.ttft!.quantiles[Math.round(level * 200) - 1]!;
       expect(Math.abs(recorded(0.5) / q(0.5) - 1), `${id} recorded p50 ${recorded(0.5)} vs drawn ${q(0.5)}`).toBeLessThan(0.05);
       expect(Math.abs(recorded(0.9) / q(0.9) - 1), `${id} recorded p90 ${recorded(0.9)} vs drawn ${q(0.9)}`).toBeLessThan(0.05);
-      // against the true parameters: 5%, or 3 standard errors of a quantile of n lognormal draws if larger
+      expect(Math.abs(got50 / q(0.5) - 1), `${id} fitted p50 ${got50} vs drawn ${q(0.5)}`).toBeLessThan(0.05);
+      // against the true parameters: 5%, or 3 standard errors of a quantile of n lognormal draws if larger.
+      // The median is held in two steps: the fit's against the drawn sample's (above: calibrate and the
+      // recorder, no sampling noise), and the drawn sample's against the truth (the mock's draw: oa's seeded
+      // draw sits ~2 standard errors high, and a few ms of recorder lag on a busy machine pushed a direct
+      // check of the fit against the truth over the edge).
       const se = (z: number) => (sigma * Math.sqrt(1 + (z * z) / 2)) / Math.sqrt(drawn.length);
-      expect(Math.abs(Math.log(got50 / t.p50)), `${id} p50 ${got50} vs ${t.p50}`).toBeLessThan(Math.max(Math.log(1.05), 3 * se(0)));
+      expect(Math.abs(Math.log(q(0.5) / t.p50)), `${id} drawn p50 ${q(0.5)} vs ${t.p50}`).toBeLessThan(Math.max(Math.log(1.05), 3 * se(0)));
       expect(Math.abs(Math.log(got90 / (t.p50 * Math.exp(Z90 * sigma)))), `${id} p90 ${got90}`).toBeLessThan(Math.max(Math.log(1.05), 3 * se(Z90)));
     }
   });
 
-  it('the outage: one incident on oa, start and end within the detection resolution', () => {
+  it('the outage: one incident on oa, start and end within the documented resolution (the gap between two calls)', () => {
     expect(cal.incidents.map((i) => [i.target, i.kind])).toEqual([['oa', 'outage']]);
     const [i] = cal.incidents;
-    expect(Math.abs(i!.startMs - TRUTH.outage.startMs), `start ${i!.startMs} ±${i!.resolutionMs}`).toBeLessThanOrEqual(i!.resolutionMs);
-    expect(Math.abs(i!.startMs + i!.durationMs - TRUTH.outage.endMs), `end ±${i!.resolutionMs}`).toBeLessThanOrEqual(i!.resolutionMs);
-    expect(i!.errors).toEqual({ unavailable: expect.any(Number) });
+    const rows = readRows(trace);
+    // docs/calibrate.md: an outage's edges are half-way between the last success and the first failure (and back),
+    // as precise as the gap between those two calls. The gaps around the true edges, from the trace alone:
+    const any = () => true;
+    const ok = (r: Row) => r.ok;
+    const gapStart = gapAround(rows, 'oa', TRUTH.outage.startMs, ok, any);
+    const gapEnd = gapAround(rows, 'oa', TRUTH.outage.endMs, any, ok);
+    // the mock's clock starts at the first call it receives, a few real ms after the recorder's (50 ms real
+    // at --time-scale 5 is 250 ms of scenario time; a 5 s bucket is 20 times that)
+    const SKEW = 250;
+    expect(Math.abs(i!.startMs - TRUTH.outage.startMs), `start ${i!.startMs}, gap ${gapStart}`).toBeLessThanOrEqual(gapStart + SKEW);
+    expect(Math.abs(i!.startMs + i!.durationMs - TRUTH.outage.endMs), `end ${i!.startMs + i!.durationMs}, gap ${gapEnd}`).toBeLessThanOrEqual(gapEnd + SKEW);
+    // the resolution calibrate states is that gap, not a bucket (5 s here) or more
+    expect(i!.resolutionMs, `resolution vs gaps ${gapStart}, ${gapEnd}`).toBeLessThanOrEqual(Math.max(gapStart, gapEnd) + SKEW);
+    expect(i!.resolutionMs).toBeLessThan(cal.bucketMs);
+    expect(i!.errors).toEqual({ unavailable: rows.filter((r) => r.target === 'oa' && r.kind === 'unavailable').length });
     expect(i!.log10P).toBeLessThan(-10);
   });
 });
@@ -154,6 +198,24 @@ strategies:
     for (const m of ['success rate', 'p50 latency (ms)', 'p95 latency (ms)', 'p50 TTFT (ms)', 'p95 TTFT (ms)'])
       expect(by[m]!.within, `${m}: recorded ${by[m]!.recorded}, simulated ${by[m]!.simulated}`).toBe(true);
     expect(bt.pass).toBe(true);
+    // The tolerances held here, not through the backtest's own verdict (which also passes a rate 'within noise'):
+    // the recorded side from the trace's lines, the simulated success from the run's attempt rows.
+    const rows = readRows(trace);
+    const okRows = rows.filter((r) => r.ok);
+    const recSuccess = okRows.length / rows.length;
+    const attempts = await ran.store.all<{ request_no: number; outcome: string }>(`SELECT request_no, outcome::VARCHAR AS outcome FROM attempts WHERE run_no = ${ran.run('deployed')}`);
+    const served = new Set(attempts.filter((a) => a.outcome === 'ok').map((a) => a.request_no));
+    const simSuccess = served.size / new Set(attempts.map((a) => a.request_no)).size;
+    expect(by['success rate']!.recorded).toBeCloseTo(recSuccess, 12);
+    expect(by['success rate']!.simulated).toBeCloseTo(simSuccess, 12);
+    expect(Math.abs(simSuccess - recSuccess) * 100, `success recorded ${recSuccess}, simulated ${simSuccess}`).toBeLessThanOrEqual(1);
+    const sorted = (v: number[]) => v.sort((a, b) => a - b);
+    const latency = sorted(okRows.map((r) => r.latency!));
+    const ttft = sorted(okRows.filter((r) => r.stream && r.ttft !== undefined).map((r) => r.ttft!));
+    for (const [m, rec] of [['p50 latency (ms)', quantile7(latency, 0.5)], ['p95 latency (ms)', quantile7(latency, 0.95)], ['p50 TTFT (ms)', quantile7(ttft, 0.5)], ['p95 TTFT (ms)', quantile7(ttft, 0.95)]] as const) {
+      expect(by[m]!.recorded, m).toBeCloseTo(rec, 6);
+      expect(Math.abs(by[m]!.simulated! / rec - 1), `${m}: recorded ${rec}, simulated ${by[m]!.simulated}`).toBeLessThanOrEqual(0.1);
+    }
     await ran.store.close();
   });
 });
