@@ -75,6 +75,23 @@ describe('a recording through routebench serve', () => {
     expect(by['success rate']!.within).toBe(true);
     expect(by['failover rate']!.recorded).not.toBeNull();
     expect(Math.abs(by['failover rate']!.difference!), `failover ${by['failover rate']!.recorded} vs ${by['failover rate']!.simulated}`).toBeLessThan(5);
+    // both sides' rates as a second implementation finds them: the recorded ones from the trace's lines
+    // (a failover is a call serve tried twice: the backup is only ever a failover), the simulated ones
+    // from the run's attempt rows (a request that tried more than one target)
+    const attempts = await ran.store.all<{ request_no: number; target_no: number | null; outcome: string }>(`SELECT request_no, target_no, outcome::VARCHAR AS outcome FROM attempts WHERE run_no = ${ran.run('fallback')} AND outcome <> 'gave_up'`);
+    const perRequest = new Map<number, { targets: Set<number | null>; ok: boolean }>();
+    for (const a of attempts) {
+      const r = perRequest.get(a.request_no) ?? { targets: new Set(), ok: false };
+      r.targets.add(a.target_no);
+      r.ok ||= a.outcome === 'ok';
+      perRequest.set(a.request_no, r);
+    }
+    const sim = [...perRequest.values()];
+    const rec = { success: rows.filter((r) => r.recorded.ok).length / rows.length, failover: rows.filter((r) => r.recorded.attempts === 2).length / rows.length };
+    expect(by['success rate']!.recorded).toBeCloseTo(rec.success, 12);
+    expect(by['failover rate']!.recorded).toBeCloseTo(rec.failover, 12);
+    expect(by['success rate']!.simulated).toBeCloseTo(sim.filter((r) => r.ok).length / sim.length, 12);
+    expect(by['failover rate']!.simulated).toBeCloseTo(sim.filter((r) => r.targets.size > 1).length / sim.length, 12);
     await ran.store.close();
   });
 });
