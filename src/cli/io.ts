@@ -1,7 +1,7 @@
 /** Where the CLI writes: real streams in production, buffers in tests. */
 import { existsSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { environmentFailure, HarnessError } from '../errors.js';
+import { environmentFailure, ExitCode, HarnessError } from '../errors.js';
 import { colourWanted } from './colour.js';
 
 export interface Io {
@@ -89,6 +89,10 @@ export function ensureWritableFolder(dir: string, flag: string): void {
   } catch (e) {
     const plain = environmentFailure(e, at);
     if (plain) throw new HarnessError(plain.code, `${flag} ${dir}: ${plain.message}`, { exitCode: plain.exitCode, hint: plain.hint?.replace('--db / --out', flag), cause: e });
+    // A folder that exists but takes no new entries (a pseudo file system such as /proc answers ENOENT):
+    // said here, before Node's recursive mkdir, which loops without end on such a folder.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new HarnessError('NOT_WRITABLE', `${flag} ${dir}: nothing can be created in ${at}`, { exitCode: ExitCode.environment, hint: `choose another path with ${flag}`, cause: e });
     throw e;
   }
 }

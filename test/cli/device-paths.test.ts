@@ -2,7 +2,9 @@
  * A scenario or calibration path that names a device: `calibration: /dev/zero` made validate read
  * without end until Node aborted (std::bad_alloc, no message, exit 134). A device or a folder is
  * now a located problem (exit 2); a pipe (`validate <(…)`, `… | validate /dev/stdin`) is still read to its end.
- * Run as a process: the old code's failure is a crash, which must not take the test runner along.
+ * Also --db / --out under a folder that takes no new entries (/proc): --db looped in Node's
+ * recursive mkdir at 100% CPU without end, --out was an 'internal error' (exit 1); now exit 4.
+ * Run as a process: the old code's failures are a crash and a hang, which must not take the test runner along.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,4 +71,14 @@ describe.skipIf(!existsSync('/dev/zero'))('paths that name a device', () => {
     const piped = execFileSync('bash', ['-c', 'cat "$1" | "$2" --import tsx test/helpers/cli-entry.ts validate /dev/stdin', 'sh', plain, process.execPath], { encoding: 'utf8' });
     expect(piped).toMatch(/^ok {2}\/dev\/stdin \(1 strategy, 1 target\)/);
   }, 90_000);
+
+  it.skipIf(!existsSync('/proc/self'))('--db and --out under /proc (takes no new entries): exit 4 at once; --db spun the CPU without end in a recursive mkdir', async () => {
+    const scen = path.join(dir, 'plain-run.yaml');
+    writeFileSync(scen, scenario('x').replace(/^calibration: .*\n/m, ''));
+    for (const [flag, value] of [['--db', '/proc/routebench-test/r.duckdb'], ['--out', '/proc/routebench-test']] as const) {
+      const r = await cli(['run', scen, flag, value]);
+      expect(r.code).toBe(4);
+      expect(r.err).toMatch(new RegExp(`^error: ${flag} /proc/routebench-test: nothing can be created in /proc\\nhint: choose another path with ${flag}\\n$`));
+    }
+  }, 150_000);
 });

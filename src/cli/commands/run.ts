@@ -101,6 +101,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
   ensureWritableFolder(args.out, '--out');
   if (args.junit !== undefined) checkJunitPath(args.junit);
   const { endUnfinishedRuns, failureNote } = await import('../../runner/run-bookkeeping.js');
+  if (args.db !== ':memory:') ensureWritableFolder(path.dirname(path.resolve(args.db)), '--db');
   const fresh = freshResultsFile(args.db);
   const store = await openStore(args.db);
   let emptyFresh = false;
