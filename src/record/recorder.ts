@@ -86,19 +86,6 @@ function headerText(v: string): string {
   return isUtf8(bytes) ? bytes.toString('utf8') : v;
 }
 
-/**
- * Input tokens of a call whose answer gave no usage: ~4 characters a token. A body nested
- * thousands of levels deep overflows the estimate's recursion; its prompt text (depth-limited) is
- * counted instead, so the call is still recorded and the rows after it are not held back.
- */
-function safeEstimate(body: Record<string, unknown>, promptChars: number): number {
-  try {
-    return estimateTokens(body);
-  } catch (e) {
-    if (e instanceof RangeError) return Math.ceil(promptChars / 4);
-    throw e;
-  }
-}
 
 export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
   const t0 = o.now();
@@ -184,7 +171,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       route: withoutCredentials(typeof body.model === 'string' && body.model !== '' ? body.model : (/\/deployments\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? 'default')),
       stream,
       tags,
-      inputTokens: usage?.input ?? safeEstimate(body, prompt.chars),
+      inputTokens: usage?.input ?? estimateTokens(body),
       cachedTokens: usage?.cached ?? 0,
       outputTokens: usage?.output ?? r.streamedTokens,
       usageReported: usage !== undefined,

@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { readMarker } from '../providers/request-marker.js';
 import type { Tags } from '../traffic/traffic-request.js';
+import { estimatePromptTokens } from '../providers/prompt-size.js';
 
 export interface IncomingFields {
   /** From the client's marker; undefined for unmarked requests (serve numbers them itself). */
@@ -88,20 +89,7 @@ export function modelProblem(dialect: 'openai' | 'anthropic', body: Record<strin
   return m === undefined ? 'model: Field required' : 'model: Input should be a valid string';
 }
 
-/** About 4 characters a token over message contents (strings and text parts) and the Anthropic `system`. */
+/** About 4 characters a token over message contents (strings and text parts) and the Anthropic `system` (prompt-size.ts). */
 export function estimateTokens(body: { messages?: unknown; system?: unknown }): number {
-  return Math.ceil((textLength(body.messages) + textLength(body.system)) / 4);
-}
-
-/** Characters of text in a content value: a string, an array of them or of parts, a part's `content`/`text`. */
-function textLength(v: unknown): number {
-  if (typeof v === 'string') return v.length;
-  let n = 0;
-  if (Array.isArray(v)) for (const x of v) n += textLength(x);
-  else if (v !== null && typeof v === 'object') {
-    const o = v as { content?: unknown; text?: unknown };
-    if (o.content !== undefined) n += textLength(o.content);
-    if (o.text !== undefined) n += textLength(o.text);
-  }
-  return n;
+  return estimatePromptTokens(body);
 }

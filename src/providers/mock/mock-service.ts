@@ -13,6 +13,7 @@ import { readMarker, type HeaderSource } from '../request-marker.js';
 import type { TrafficRequest } from '../../traffic/traffic-request.js';
 import { newDraw, type MockTarget } from './mock-model.js';
 import { HitLog, type Hit } from './hit-log.js';
+import { estimatePromptTokens } from '../prompt-size.js';
 
 /** What the service needs to know of a target (the engine's MockTargetInfo has it). */
 export interface MockTargetInfo {
@@ -152,7 +153,7 @@ export class MockService {
       index,
       arrivalMs: 0,
       route: '',
-      inputTokens: marker?.inputTokens ?? estimateTokens(req.body),
+      inputTokens: marker?.inputTokens ?? estimatePromptTokens(req.body),
       cachedTokens: marker?.cachedTokens ?? 0,
       outputTokens: marker?.outputTokens ?? body.max_completion_tokens ?? body.max_tokens ?? 16,
       stream,
@@ -275,18 +276,4 @@ function pickHeaders(h: HeaderSource): Record<string, string> {
     if (typeof v === 'string') out[name] = v;
   }
   return out;
-}
-
-/** For clients that send no routebench marker (an SDK, a gateway's own probes): about 4 characters per token. */
-function estimateTokens(body: unknown): number {
-  const messages = (body as { messages?: unknown; system?: unknown } | null)?.messages;
-  let chars = 0;
-  const visit = (v: unknown) => {
-    if (typeof v === 'string') chars += v.length;
-    else if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k === 'content' || k === 'text') visit(x);
-  };
-  visit(messages);
-  visit((body as { system?: unknown } | null)?.system);
-  return Math.ceil(chars / 4);
 }

@@ -15,6 +15,7 @@ import { anthropicNotJson, anthropicTooLarge, anthropicUnknownPath, checkAnthrop
 import { checkOpenAIBody, encodeOpenAIRequestError, openaiNotJson, openaiTooLarge, openaiUnknownPath } from '../dialects/openai/check-request.js';
 import { dialects } from '../dialects/index.js';
 import { readMarker, type HeaderSource } from '../request-marker.js';
+import { estimatePromptTokens } from '../prompt-size.js';
 
 export interface GateTarget {
   dialect: 'openai' | 'anthropic';
@@ -77,15 +78,3 @@ export class RequestGate {
   }
 }
 
-/** About 4 characters per token over the message contents and the system prompt (what the mock bills an unmarked request). */
-export function estimatePromptTokens(body: unknown): number {
-  let chars = 0;
-  const visit = (v: unknown) => {
-    if (typeof v === 'string') chars += v.length;
-    else if (Array.isArray(v)) for (const x of v) visit(x);
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (k === 'content' || k === 'text') visit(x);
-  };
-  visit((body as { messages?: unknown } | null)?.messages);
-  visit((body as { system?: unknown } | null)?.system);
-  return Math.ceil(chars / 4);
-}
