@@ -24,25 +24,33 @@ function headers(r: MockReply, contentType: string, processingMs: number, stream
 
 const durationMs = (r: MockReply) => r.ttftMs + (r.tokensPerMs > 0 ? r.outputTokens / r.tokensPerMs : 0);
 
+/** JSON text of a number as JSON.stringify writes it (null for NaN and ±Infinity). */
+const num = (n: number) => (Number.isFinite(n) ? String(n) : 'null');
+
+/** The JSON string of the first `n` output tokens, the last few hundred lengths kept (a mock answers the same lengths again and again). */
+const contents = new Map<number, string>();
+function contentJson(n: number): string {
+  let text = contents.get(n);
+  if (text === undefined) {
+    text = JSON.stringify(tokensText(0, n));
+    if (contents.size >= 256) contents.delete(contents.keys().next().value!);
+    contents.set(n, text);
+  }
+  return text;
+}
+
+/**
+ * The `chat.completion` body, written as text: the same bytes as JSON.stringify of the object (keys
+ * in the API's order; test/providers/dialects/openai-json-text.test.ts compares them), at a
+ * fraction of the cost per reply, which bounds the mock server's replies per second.
+ */
+export function completionJson(r: MockReply): string {
+  const u = `{"prompt_tokens":${num(r.inputTokens)},"completion_tokens":${num(r.outputTokens)},"total_tokens":${num(r.inputTokens + r.outputTokens)},"prompt_tokens_details":{"cached_tokens":${num(r.cachedTokens)},"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}`;
+  return `{"id":${JSON.stringify(r.id)},"object":"chat.completion","created":${num(r.created ?? 0)},"model":${JSON.stringify(r.model)},"choices":[{"index":0,"message":{"role":"assistant","content":${contentJson(r.outputTokens)},"refusal":null,"annotations":[]},"logprobs":null,"finish_reason":${JSON.stringify(r.finishReason)}}],"usage":${u},"service_tier":"default","system_fingerprint":null}`;
+}
+
 export function encodeResponse(r: MockReply): WireResponse {
-  const body = {
-    id: r.id,
-    object: 'chat.completion',
-    created: r.created ?? 0,
-    model: r.model,
-    choices: [
-      {
-        index: 0,
-        message: { role: 'assistant', content: tokensText(0, r.outputTokens), refusal: null, annotations: [] },
-        logprobs: null,
-        finish_reason: r.finishReason,
-      },
-    ],
-    usage: usageJson(r.inputTokens, r.cachedTokens, r.outputTokens),
-    service_tier: 'default',
-    system_fingerprint: null,
-  };
-  return { status: 200, headers: headers(r, 'application/json', durationMs(r)), body: JSON.stringify(body) };
+  return { status: 200, headers: headers(r, 'application/json', durationMs(r)), body: completionJson(r) };
 }
 
 export function encodeStream(r: MockReply, plan: StreamPlan = {}): WireStream {
