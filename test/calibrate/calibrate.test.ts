@@ -196,6 +196,13 @@ ${DEPLOYED}`;
       expect(by[m]!.recorded, m).toBeCloseTo(rec, 6);
       expect(Math.abs(by[m]!.simulated! / rec - 1), `${m}: recorded ${rec}, simulated ${by[m]!.simulated}`).toBeLessThanOrEqual(0.1);
     }
+    // the verdict itself: a tolerance just under a measure's difference fails it (and the backtest), just over passes it
+    for (const m of ['p50 latency (ms)', 'p95 latency (ms)', 'p50 TTFT (ms)', 'p95 TTFT (ms)']) {
+      const d = Math.abs(by[m]!.simulated! / by[m]!.recorded! - 1) * 100;
+      const under = await backtest(ran.store, ran.run('deployed'), [trace], prices, { successPp: 1, latencyPct: d * 0.99 });
+      const over = await backtest(ran.store, ran.run('deployed'), [trace], prices, { successPp: 1, latencyPct: d * 1.01 });
+      expect([under.rows.find((r) => r.metric === m)!.within, under.pass, over.rows.find((r) => r.metric === m)!.within], `${m} differs by ${d}%`).toEqual([false, false, true]);
+    }
     expect(bt.shares.map((s) => s.target)).toEqual(['a', 'b']);
     for (const s of bt.shares) expect(Math.abs(s.recorded - s.simulated)).toBeLessThan(0.02);
     await ran.store.close();
