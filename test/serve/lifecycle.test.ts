@@ -98,7 +98,7 @@ describe('serve lifecycle', () => {
       expect((await post(url)).headers.get('x-routebench-target')).toBe('o_good');
       child.kill('SIGINT');
       expect(await within(exited, 10_000, 'serve to exit')).toBe(0);
-      expect(out).toMatch(/stopped after 1 requests: 1 ok, 2 attempts, 1 with failover/);
+      expect(out).toMatch(/stopped after 1 request: 1 ok, 2 attempts, 1 with failover/);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
