@@ -83,7 +83,8 @@ export function ensureWritableFolder(dir: string, flag: string): void {
   let at = path.resolve(dir);
   while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
   try {
-    if (!statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is a file`), { code: 'ENOTDIR', path: at });
+    // The folder itself a file: said as such (EEXIST on mkdir); a file further up: a part of the path is a file.
+    if (!statSync(at).isDirectory()) throw Object.assign(new Error(`${at} is a file`), at === path.resolve(dir) ? { code: 'EEXIST', syscall: 'mkdir', path: at } : { code: 'ENOTDIR', path: at });
     // A real write, not access(2): root passes access() on read-only mounts and pseudo file systems.
     rmdirSync(mkdtempSync(path.join(at, '.routebench-probe-')));
   } catch (e) {

@@ -81,4 +81,19 @@ describe.skipIf(!existsSync('/dev/zero'))('paths that name a device', () => {
       expect(r.err).toMatch(new RegExp(`^error: ${flag} /proc/routebench-test: nothing can be created in /proc\\nhint: choose another path with ${flag}\\n$`));
     }
   }, 150_000);
+
+  it.skipIf(!existsSync('/proc/self'))('calibrate -o, import -o, record --out and backtest --out under /proc: exit 4 at once (they reached the same endless mkdir)', async () => {
+    const trace = path.join(dir, 'rec.jsonl');
+    writeFileSync(trace, '{"arrival_ms":0,"route":"m","input_tokens":1,"output_tokens":1,"recorded":{"ok":true,"status":200,"latency_ms":5,"target":"a"}}\n');
+    const cases: [string[], string][] = [
+      [['calibrate', trace, '-o', '/proc/routebench-test/c.yaml'], '-o /proc/routebench-test'],
+      [['import', trace, '--format', 'routebench', '-o', '/proc/routebench-test/t.jsonl'], '-o /proc/routebench-test'],
+      [['record', '--openai', 'http://127.0.0.1:1', '--port', '0', '--out', '/proc/routebench-test'], '--out /proc/routebench-test'],
+    ];
+    for (const [args, said] of cases) {
+      const r = await cli(args);
+      expect([args[0], r.code]).toEqual([args[0], 4]);
+      expect(r.err).toContain(`error: ${said}: nothing can be created in /proc`);
+    }
+  }, 150_000);
 });

@@ -12,7 +12,7 @@ import { ExitCode, inputError } from '../../errors.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import { planScenario } from '../../engine/plan-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
-import type { Io } from '../io.js';
+import { ensureWritableFolder, type Io } from '../io.js';
 import { checkPositiveNumber } from '../option-checks.js';
 
 export interface BacktestArgs {
@@ -39,6 +39,7 @@ export function backtestBuilder(y: Argv): Argv<BacktestArgs> {
 export async function backtestHandler(args: BacktestArgs, io: Io): Promise<number> {
   checkPositiveNumber('success-pp', args['success-pp'], '1');
   checkPositiveNumber('latency-pct', args['latency-pct'], '10');
+  ensureWritableFolder(args.out, '--out');
   const loaded = await loadScenario(args.scenario);
   const sc = loaded.scenario;
   // The recording first: for synthetic traffic, which strategy was deployed is not the question.

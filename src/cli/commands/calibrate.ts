@@ -12,7 +12,7 @@ import { calibrationYaml } from '../../calibrate/calibration-yaml.js';
 import { fitReport } from '../../calibrate/fit-report.js';
 import { parseDuration } from '../../scenario/duration.js';
 import { inputError } from '../../errors.js';
-import type { Io } from '../io.js';
+import { ensureWritableFolder, type Io } from '../io.js';
 
 export interface CalibrateArgs {
   traces: string[];
@@ -81,6 +81,7 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
   const clash = [args.output, reportFile].find((f) => inputs.has(path.resolve(f)));
   if (clash !== undefined) throw inputError('BAD_OPTION', `calibrate would overwrite its input ${clash}`, [], 'write the calibration elsewhere, e.g. -o calibration.yaml');
   for (const f of [args.output, reportFile, reportFile.replace(/\.md$/, '.html')]) checkOutput(f);
+  ensureWritableFolder(path.dirname(path.resolve(args.output)), '-o');
   const c = await calibrate(args.traces, { bucketMs });
   writeAtomic(args.output, calibrationYaml(c, args.traces.map((t) => path.basename(t)).join(', ')));
   writeAtomic(reportFile, fitReport(c));

@@ -13,7 +13,7 @@ import { formatPath } from '../../scenario/format-issues.js';
 import { parseYamlSource } from '../../scenario/yaml-source.js';
 import { startRecorder, type RecordUpstream } from '../../record/recorder.js';
 import type { RecordSummary } from '../../record/record-stats.js';
-import type { Io } from '../io.js';
+import { ensureWritableFolder, type Io } from '../io.js';
 
 export interface RecordArgs {
   openai?: string;
@@ -122,6 +122,7 @@ export function summaryText(s: RecordSummary): string {
 }
 
 export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
+  ensureWritableFolder(args.out, '--out');
   const openai = upstream('openai', args.openai);
   const anthropic = upstream('anthropic', args.anthropic);
   // Both on one host (a gateway, a mock server): by default each keeps its dialect in its name, or
