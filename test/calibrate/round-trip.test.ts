@@ -91,6 +91,8 @@ describe('record → calibrate recovers the known mock', () => {
       const fit = fitOf(id);
       expect(fit.errors.map((e) => e.kind).sort(), id).toEqual(Object.keys(TRUTH[id].errors).sort());
       const base = rows.filter((r) => r.target === id && !inIncident(r));
+      // the recording covers both dialects (oa: Chat Completions, an: Messages), each streamed and not
+      expect([true, false].map((stream) => base.filter((r) => r.stream === stream && r.ok).length > 300), id).toEqual([true, true]);
       expect(fit.baselineCalls, id).toBe(base.length);
       for (const e of fit.errors) {
         const truth = TRUTH[id].errors[e.kind as keyof (typeof TRUTH)[typeof id]['errors']] as number;
