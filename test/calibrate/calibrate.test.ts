@@ -207,6 +207,42 @@ ${DEPLOYED}`;
     for (const s of bt.shares) expect(Math.abs(s.recorded - s.simulated)).toBeLessThan(0.02);
     await ran.store.close();
   });
+  it('a success rate off by more than the tolerance, beyond its 95% interval, fails the backtest (hand-checked verdict)', async () => {
+    // what-if: a's everyday server errors at 6% instead of the calibrated 2%, so the simulation succeeds ~2 pp less often
+    writeFileSync(join(dir, 'calibration.yaml'), calibrationYaml(cal, 'recorded.jsonl'));
+    const scenarioFile = join(dir, 'worse.yaml');
+    const yaml = `name: worse
+traffic: { trace: { path: recorded.jsonl } }
+calibration: calibration.yaml
+targets: { a: { mock: { errors: { server_error: 0.06, rate_limited: 0.01 } } } }
+${DEPLOYED}`;
+    writeFileSync(scenarioFile, yaml);
+    const ran = await runYaml(yaml, {}, scenarioFile);
+    const prices = new Map(planScenario(ran.loaded).targets.map((t) => [t.id, t.price]));
+    const rows = readRows(trace);
+    const attempts = await ran.store.all<{ request_no: number; outcome: string }>(`SELECT request_no, outcome::VARCHAR AS outcome FROM attempts WHERE run_no = ${ran.run('deployed')}`);
+    const [xs, ns] = [new Set(attempts.filter((a) => a.outcome === 'ok').map((a) => a.request_no)).size, new Set(attempts.map((a) => a.request_no)).size];
+    const [xr, nr] = [rows.filter((r) => r.ok).length, rows.length];
+    // Newcombe's hybrid score interval of simulated − recorded, from two 95% Wilson intervals
+    const Z95 = 1.959963984540054;
+    const [ps, pr] = [xs / ns, xr / nr];
+    const [[ls, us], [lr, ur]] = [wilsonOracle(xs, ns, Z95), wilsonOracle(xr, nr, Z95)];
+    const d = (ps - pr) * 100;
+    const ci = [d - Math.hypot(ps - ls, ur - pr) * 100, d + Math.hypot(us - ps, pr - lr) * 100];
+    expect(d, 'the what-if must land between 1 and 3 pp below the recording').toBeLessThan(-1);
+    expect(d).toBeGreaterThan(-3);
+    expect(ci[1], 'and its interval clear of the 1 pp tolerance').toBeLessThan(-1);
+    const bt = await backtest(ran.store, ran.run('deployed'), [trace], prices, { successPp: 1, latencyPct: 10 });
+    const row = bt.rows.find((r) => r.metric === 'success rate')!;
+    expect(row.difference!).toBeCloseTo(d, 9);
+    expect(row.ci![0]).toBeCloseTo(ci[0]!, 9);
+    expect(row.ci![1]).toBeCloseTo(ci[1]!, 9);
+    expect([row.within, row.noise, bt.pass]).toEqual([false, undefined, false]);
+    // with a tolerance just over the difference it passes
+    const wide = await backtest(ran.store, ran.run('deployed'), [trace], prices, { successPp: Math.abs(d) * 1.01, latencyPct: 10 });
+    expect(wide.rows.find((r) => r.metric === 'success rate')!.within).toBe(true);
+    await ran.store.close();
+  });
 });
 
 describe('calibrate and backtest commands', () => {
