@@ -96,7 +96,7 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
         writer.append(batch);
         return batch;
       });
-      const t0 = opts.realNow();
+      let t0 = opts.realNow();
       let run: ReplayRun | undefined;
       try {
         const built = sp.build();
@@ -110,6 +110,10 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
         // A Ctrl-C while the run was being set up (its record, the transport's run start) came
         // before this listener: without this the run went on through all of its traffic.
         if (opts.signal?.aborted) stop.abort();
+        // The run's clock starts now, set up and with the mock's clock started: the setup (the
+        // transport's run start is an HTTP round trip, the first in the process loads fetch) counted
+        // as lag for the first arrivals (~140 ms warm, ~600 ms cold at 5,000 req/s).
+        t0 = opts.realNow();
         replay.start(t0);
         const arrivals = await scheduleArrivals(
           traffic.batches,
