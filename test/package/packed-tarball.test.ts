@@ -184,7 +184,7 @@ describe('the packed tarball in an empty project', { timeout: TIMEOUT }, () => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
-    expect(out).toMatch(/stopped after 1 requests/);
+    expect(out).toMatch(/stopped after 1 request: /);
   });
 
   it('load: a short sweep, arms direct and routebench serve; --json prints JSON only, exit 0', () => {

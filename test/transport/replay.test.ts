@@ -264,7 +264,7 @@ strategies: { s: { use: single, options: { target: a } } }
     expect(hits.map((h) => [h.target, h.status])).toEqual([['b', 200]]);
     io.interrupt();
     expect(await within(running, 5000, 'mock-server after Ctrl-C')).toBe(0);
-    expect(io.stdout).toMatch(/stopped after 1 requests\n$/);
+    expect(io.stdout).toMatch(/stopped after 1 request\n$/);
     expect(io.stderr).toBe('');
     await expect(fetch(`${url}/_routebench/health`)).rejects.toThrow();
   });

@@ -57,6 +57,6 @@ export async function mockServerHandler(args: MockServerArgs, io: Io): Promise<n
   const stats = server.stats();
   await server.close();
   io.out(`stats: ${formatStats(stats)}\n`);
-  io.out(`stopped after ${service.hits.size} requests\n`);
+  io.out(`stopped after ${service.hits.size} ${service.hits.size === 1 ? 'request' : 'requests'}\n`);
   return ExitCode.ok;
 }
