@@ -13,7 +13,7 @@ import { Pool } from 'undici';
 import type { CompiledPolicy } from '../dlp/policy.js';
 import type { DialectName } from '../providers/canonical.js';
 import { dialects } from '../providers/dialects/index.js';
-import { estimateTokens } from '../serve/incoming.js';
+import { estimatePromptTokens } from '../providers/prompt-size.js';
 import { promptFacts, withoutCredentials } from './prompt-facts.js';
 import { traceLine, type RecordedCall } from './record-row.js';
 import { RecordStats, type RecordSummary } from './record-stats.js';
@@ -85,7 +85,6 @@ function headerText(v: string): string {
   const bytes = Buffer.from(v, 'latin1');
   return isUtf8(bytes) ? bytes.toString('utf8') : v;
 }
-
 
 export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
   const t0 = o.now();
@@ -171,7 +170,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       route: withoutCredentials(typeof body.model === 'string' && body.model !== '' ? body.model : (/\/deployments\/([^/?]+)\//.exec(req.url ?? '')?.[1] ?? 'default')),
       stream,
       tags,
-      inputTokens: usage?.input ?? estimateTokens(body),
+      inputTokens: usage?.input ?? estimatePromptTokens(body),
       cachedTokens: usage?.cached ?? 0,
       outputTokens: usage?.output ?? r.streamedTokens,
       usageReported: usage !== undefined,

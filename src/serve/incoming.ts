@@ -55,7 +55,7 @@ export function readIncoming(headers: IncomingHttpHeaders, body: Record<string, 
     index: marker?.request,
     runKey: marker?.run,
     route: typeof b.model === 'string' ? b.model : '',
-    inputTokens: marker?.inputTokens ?? estimateTokens(b),
+    inputTokens: marker?.inputTokens ?? estimatePromptTokens(b),
     cachedTokens: marker?.cachedTokens ?? 0,
     outputTokens: marker?.outputTokens ?? whole(b.max_completion_tokens) ?? whole(b.max_tokens) ?? DEFAULT_OUTPUT_TOKENS,
     stream: b.stream === true,
@@ -87,9 +87,4 @@ export function modelProblem(dialect: 'openai' | 'anthropic', body: Record<strin
   if (typeof m === 'string' && m !== '') return undefined;
   if (dialect === 'openai') return 'you must provide a model parameter';
   return m === undefined ? 'model: Field required' : 'model: Input should be a valid string';
-}
-
-/** About 4 characters a token over message contents (strings and text parts) and the Anthropic `system` (prompt-size.ts). */
-export function estimateTokens(body: { messages?: unknown; system?: unknown }): number {
-  return estimatePromptTokens(body);
 }

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMocks } from '../../src/engine/plan-scenario.js';
 import { newDraw } from '../../src/providers/mock/mock-model.js';
 import { markerHeaders } from '../../src/providers/request-marker.js';
-import { estimateTokens, parseTags, readIncoming } from '../../src/serve/incoming.js';
+import { parseTags, readIncoming } from '../../src/serve/incoming.js';
+import { estimatePromptTokens } from '../../src/providers/prompt-size.js';
 import type { ServeHandle } from '../../src/serve/start-serve.js';
 import { planYaml, within } from '../helpers/mock-servers.js';
 import { SERVE_YAML, startTestServe } from './serve-scenario.js';
@@ -75,7 +76,7 @@ describe('reading a client request', () => {
     expect(f).toMatchObject({ index: undefined, runKey: undefined, route: 'm', inputTokens: 2, cachedTokens: 0, outputTokens: 77, stream: true, tags: { project: 'web', team: 'growth' } });
     expect(readIncoming({}, { messages: [] })).toMatchObject({ outputTokens: 16, stream: false, tags: {} });
     expect(parseTags('a=1,b=')).toEqual({ a: '1', b: '' });
-    expect(estimateTokens({ messages: [{ content: 'x'.repeat(9) }] })).toBe(3);
+    expect(estimatePromptTokens({ messages: [{ content: 'x'.repeat(9) }] })).toBe(3);
   });
 
   it('prefers the marker (headers, then the first user message) over estimates', () => {
