@@ -6,7 +6,8 @@
  *
  * Intervals: success and failover rates by Newcombe's hybrid score interval; quantiles by the
  * seeded Beta-trick bootstrap (each run resampled independently); mean attempts by Welch's t
- * interval; total cost by a t interval for sums; cost per 1k successful requests by the delta method. Every
+ * interval; total cost by a t interval for sums; cost per 1k successful requests by the delta method
+ * (each with a variance floor, so a run whose requests all look alike is not taken as certain). Every
  * interval treats the two runs as independent samples of i.i.d. requests: see stats/ for what
  * that assumption ignores and in which direction it errs.
  */
@@ -106,7 +107,8 @@ function row(metric: ComparisonMetric, baseline: number | null, candidate: numbe
   };
 }
 
-const attempts = (a: RunAggregates): MeanAggregate => ({ n: a.requests, mean: a.mean_attempts, variance: a.var_attempts });
+/** Attempts are whole numbers: the variance floor's step is one attempt (stats/mean-ci.ts). */
+const attempts = (a: RunAggregates): MeanAggregate => ({ n: a.requests, mean: a.mean_attempts, variance: a.var_attempts, step: 1 });
 const cost = (a: RunAggregates): MeanAggregate => ({ n: a.requests, mean: a.mean_cost, variance: a.var_cost });
 const costPerSuccess = (a: RunAggregates): RatioAggregate => ({
   n: a.requests,

@@ -25,6 +25,17 @@
  *   Student's t on the Welch–Satterthwaite degrees of freedom of the two runs' variance terms
  *   (each on nᵢ − 1): the normal one for large runs, wider for a compare of a few requests.
  *
+ * NO SPREAD IS NOT NO UNCERTAINTY. Every request of a small run can take the same number of
+ * attempts (or cost the same): the sample variance is then 0 and the t interval collapses to a
+ * point, which called two replays of 2 requests (1,1 against 2,2 attempts) a certain loss. A run
+ * that shows no departure in n requests only bounds the share of requests that depart: by
+ * Wilson's score interval for 0 of n, at most p = z²/(n + z²) of them (0.66 at n = 2, 0.0038 at
+ * n = 1,000). A share q departing by one step d gives the variance q(1 − q)·d², and the largest the
+ * sample cannot rule out is at q = min(p, ½). Each side's variance is at least that (`spreadFloor`), with d = 1 for a
+ * count (attempts are whole numbers) and d = the side's mean for cost (a request that cost nothing,
+ * or twice as much). A sample that does vary keeps its own variance once it exceeds the floor,
+ * which at the sizes of a simulated run it does by orders of magnitude.
+ *
  * Assumption, as for every interval here: requests are independent draws within a run and the two
  * runs are independent samples (see wilson.ts for what that ignores).
  */
@@ -37,6 +48,11 @@ export interface MeanAggregate {
   mean: number | null;
   /** Sample variance (n − 1 denominator); null when n < 2. */
   variance: number | null;
+  /**
+   * The smallest departure a value can make, for the variance floor (see spreadFloor): 1 for a
+   * count such as attempts; default |mean| (a value that could be 0 or twice the mean, as cost).
+   */
+  step?: number;
 }
 
 /** Aggregates for a ratio Σnum / Σden over the same n requests. */
@@ -50,7 +66,22 @@ export interface RatioAggregate {
   covNumDen: number | null;
 }
 
-const usable = (a: MeanAggregate): a is { n: number; mean: number; variance: number } => a.n >= 2 && a.mean !== null && a.variance !== null;
+const usable = (a: MeanAggregate): a is { n: number; mean: number; variance: number; step?: number } => a.n >= 2 && a.mean !== null && a.variance !== null;
+
+/**
+ * The least variance to credit n values with (module comment): q(1 − q)·step², with q = min(p, ½)
+ * and p = z²/(n + z²) the Wilson upper bound on the share of departing values when none of n
+ * departed, z the normal quantile of `level`. 0.25·step² up to n = 3, 0.0038·step² at n = 1,000.
+ */
+export function spreadFloor(n: number, step: number, level = 0.95): number {
+  const z = tFor(level, Infinity);
+  const q = Math.min(0.5, (z * z) / (n + z * z));
+  return q * (1 - q) * step * step;
+}
+
+/** A side's variance, at least its floor. */
+const floored = (a: { n: number; mean: number; variance: number; step?: number }, level: number) =>
+  Math.max(a.variance, spreadFloor(a.n, a.step ?? Math.abs(a.mean), level));
 
 function interval(delta: number, se: number, z: number): DiffCi | null {
   if (!Number.isFinite(delta) || !Number.isFinite(se)) return null;
@@ -67,8 +98,8 @@ const tFor = (level: number, df: number) => studentTQuantile((1 + level) / 2, df
 export function welchDiff(base: MeanAggregate, cand: MeanAggregate, level = 0.95): DiffCi | null {
   if (!usable(base) || !usable(cand)) return null;
   const terms = [
-    { value: base.variance / base.n, df: base.n - 1 },
-    { value: cand.variance / cand.n, df: cand.n - 1 },
+    { value: floored(base, level) / base.n, df: base.n - 1 },
+    { value: floored(cand, level) / cand.n, df: cand.n - 1 },
   ];
   return interval(cand.mean - base.mean, Math.sqrt(terms[0]!.value + terms[1]!.value), tFor(level, satterthwaiteDf(terms)));
 }
@@ -77,8 +108,8 @@ export function welchDiff(base: MeanAggregate, cand: MeanAggregate, level = 0.95
 export function sumDiff(base: MeanAggregate, cand: MeanAggregate, level = 0.95): DiffCi | null {
   if (!usable(base) || !usable(cand)) return null;
   const terms = [
-    { value: base.n * base.variance, df: base.n - 1 },
-    { value: cand.n * cand.variance, df: cand.n - 1 },
+    { value: base.n * floored(base, level), df: base.n - 1 },
+    { value: cand.n * floored(cand, level), df: cand.n - 1 },
   ];
   return interval(cand.n * cand.mean - base.n * base.mean, Math.sqrt(terms[0]!.value + terms[1]!.value), tFor(level, satterthwaiteDf(terms)));
 }
@@ -88,11 +119,18 @@ export function ratioValue(a: RatioAggregate, scale = 1): number | null {
   return a.n > 0 && a.meanDen > 0 ? (scale * a.meanNum) / a.meanDen : null;
 }
 
-/** Delta-method variance of the ratio estimate of one run. */
-export function ratioVariance(a: RatioAggregate, scale = 1): number | null {
+/**
+ * Delta-method variance of the ratio estimate of one run. The numerator's and the denominator's
+ * variances are floored as the means' are (module comment): the numerator with step |μ_num| (a
+ * request that cost nothing), the denominator, a 0/1 success indicator, with step 1. Raising the
+ * variances with the covariance kept leaves the covariance matrix positive semi-definite.
+ */
+export function ratioVariance(a: RatioAggregate, scale = 1, level = 0.95): number | null {
   if (a.n < 2 || !(a.meanDen > 0) || a.varNum === null || a.varDen === null || a.covNumDen === null) return null;
   const r = a.meanNum / a.meanDen;
-  const v = (a.varNum - 2 * r * a.covNumDen + r * r * a.varDen) / (a.meanDen * a.meanDen);
+  const varNum = Math.max(a.varNum, spreadFloor(a.n, Math.abs(a.meanNum), level));
+  const varDen = Math.max(a.varDen, spreadFloor(a.n, 1, level));
+  const v = (varNum - 2 * r * a.covNumDen + r * r * varDen) / (a.meanDen * a.meanDen);
   // The quadratic form is a variance and cannot be negative; clamp floating-point noise.
   return (scale * scale * Math.max(0, v)) / a.n;
 }
@@ -101,8 +139,8 @@ export function ratioVariance(a: RatioAggregate, scale = 1): number | null {
 export function ratioDiff(base: RatioAggregate, cand: RatioAggregate, scale = 1, level = 0.95): DiffCi | null {
   const rb = ratioValue(base, scale);
   const rc = ratioValue(cand, scale);
-  const vb = ratioVariance(base, scale);
-  const vc = ratioVariance(cand, scale);
+  const vb = ratioVariance(base, scale, level);
+  const vc = ratioVariance(cand, scale, level);
   if (rb === null || rc === null || vb === null || vc === null) return null;
   const df = satterthwaiteDf([
     { value: vb, df: base.n - 1 },
