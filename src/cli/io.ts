@@ -79,7 +79,7 @@ export function processIo(): Io {
  * written, before any work whose results go there: a read-only --out is said at once (exit 4),
  * not after an hour of simulation. Leaves nothing behind.
  */
-export function ensureWritableFolder(dir: string, flag: string): void {
+export function ensureWritableFolder(dir: string, flag: string, shown = dir): void {
   let at = path.resolve(dir);
   while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
   try {
@@ -89,13 +89,22 @@ export function ensureWritableFolder(dir: string, flag: string): void {
     rmdirSync(mkdtempSync(path.join(at, '.routebench-probe-')));
   } catch (e) {
     const plain = environmentFailure(e, at);
-    if (plain) throw new HarnessError(plain.code, `${flag} ${dir}: ${plain.message}`, { exitCode: plain.exitCode, hint: plain.hint?.replace('--db / --out', flag), cause: e });
+    if (plain) throw new HarnessError(plain.code, `${flag} ${shown}: ${plain.message}`, { exitCode: plain.exitCode, hint: plain.hint?.replace('--db / --out', flag), cause: e });
     // A folder that exists but takes no new entries (a pseudo file system such as /proc answers ENOENT):
     // said here, before Node's recursive mkdir, which loops without end on such a folder.
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new HarnessError('NOT_WRITABLE', `${flag} ${dir}: nothing can be created in ${at}`, { exitCode: ExitCode.environment, hint: `choose another path with ${flag}`, cause: e });
+      throw new HarnessError('NOT_WRITABLE', `${flag} ${shown}: nothing can be created in ${at}`, { exitCode: ExitCode.environment, hint: `choose another path with ${flag}`, cause: e });
     throw e;
   }
+}
+
+/**
+ * The same check for a file option (--db, --junit, -o, --pr-comment): its folder must take new
+ * entries. The message names the file as given. DuckDB's ':memory:' and '-' (stdout) pass.
+ */
+export function ensureWritableFileFolder(file: string, flag: string): void {
+  if (file === ':memory:' || file === '-') return;
+  ensureWritableFolder(path.dirname(path.resolve(file)), flag, file);
 }
 
 /** An Io that records output (for tests). */

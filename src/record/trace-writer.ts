@@ -5,8 +5,9 @@
  * call. File names carry the recording's start and a sequence number:
  * `record-20261206T153000Z-001.jsonl`.
  */
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolders } from '../make-folders.js';
 
 export interface TraceWriterOptions {
   dir: string;
@@ -44,7 +45,7 @@ export class TraceWriter {
   private seq = 0;
 
   constructor(private readonly o: TraceWriterOptions) {
-    mkdirSync(o.dir, { recursive: true });
+    makeFolders(o.dir);
     this.stamp = new Date(o.startedAtMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     this.timer = setInterval(() => this.flush(), 200);
     this.timer.unref();
@@ -159,7 +160,7 @@ export class TraceWriter {
       this.flush();
       this.closeFile();
     }
-    mkdirSync(this.o.dir, { recursive: true }); // removed while recording: made again
+    makeFolders(this.o.dir); // removed while recording: made again
     // Another recorder started in the same second with the same folder (two apps, one default
     // --out) owns that name: take the next free number rather than fail (and lose) this call's row.
     let path: string;

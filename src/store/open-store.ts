@@ -7,7 +7,7 @@
  * is refused untouched (exit 2); schema changes run in one transaction and only when the file's
  * recorded DDL differs from this routebench's, so opening an up-to-date file writes nothing.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { environmentError, environmentFailure, HarnessError, ExitCode, inputError } from '../errors.js';
@@ -16,6 +16,7 @@ import { initialise, inTransaction, schemaHash } from './schema-init.js';
 import { notOurs, recogniseFile } from './recognise-file.js';
 import { settleAbandonedRuns } from './abandoned-runs.js';
 import { duckdbMemorySettings, retryWithoutCap, softCap, type SoftCap } from './duckdb-memory.js';
+import { makeFolders } from '../make-folders.js';
 
 export interface Store {
   readonly file: string;
@@ -54,7 +55,7 @@ export async function openStore(file: string, opts: OpenOptions = {}): Promise<S
     throw inputError('DB_MISSING', `no results file at ${file}`, [], 'run `routebench run` first (it creates the file), or point --db at an existing results file');
   if (!memory && !opts.readOnly) {
     try {
-      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      makeFolders(path.dirname(path.resolve(file)), '--db');
     } catch (e) {
       throw environmentFailure(e, path.dirname(path.resolve(file))) ?? e;
     }

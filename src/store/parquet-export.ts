@@ -8,13 +8,14 @@
  * Rows keep their insertion order within each run (ORDER BY run_no, rowid on export; run_no,
  * file_row_number on load), so a run's rows are laid out as in the file it came from.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { environmentFailure, ExitCode, HarnessError, inputError, type Problem } from '../errors.js';
 import { harnessVersion } from '../runner/run-environment.js';
 import { SCHEMA_VERSION } from './ddl.js';
 import type { Store } from './open-store.js';
 import { CORE_TABLES, selectRuns, sqlList, sqlString, type RunSelection } from './select-runs.js';
+import { makeFolders } from '../make-folders.js';
 
 export const EXPORT_FORMAT = 'routebench-parquet';
 
@@ -69,7 +70,7 @@ export async function exportRuns(store: Store, dir: string, select: RunSelection
   const runs = await selectRuns(store, select);
   const runNos = runs.map((r) => Math.trunc(r.run_no)).join(', ');
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir, '--parquet');
   } catch (e) {
     throw new HarnessError('EXPORT_UNWRITABLE', `cannot create ${dir}: ${(e as Error).message}`, { exitCode: ExitCode.environment, hint: 'choose a writable folder with --parquet <dir>', cause: e });
   }

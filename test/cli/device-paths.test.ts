@@ -78,7 +78,7 @@ describe.skipIf(!existsSync('/dev/zero'))('paths that name a device', () => {
     for (const [flag, value] of [['--db', '/proc/routebench-test/r.duckdb'], ['--out', '/proc/routebench-test']] as const) {
       const r = await cli(['run', scen, flag, value]);
       expect(r.code).toBe(4);
-      expect(r.err).toMatch(new RegExp(`^error: ${flag} /proc/routebench-test: nothing can be created in /proc\\nhint: choose another path with ${flag}\\n$`));
+      expect(r.err).toBe(`error: ${flag} ${value}: nothing can be created in /proc\nhint: choose another path with ${flag}\n`);
     }
   }, 150_000);
 
@@ -86,8 +86,8 @@ describe.skipIf(!existsSync('/dev/zero'))('paths that name a device', () => {
     const trace = path.join(dir, 'rec.jsonl');
     writeFileSync(trace, '{"arrival_ms":0,"route":"m","input_tokens":1,"output_tokens":1,"recorded":{"ok":true,"status":200,"latency_ms":5,"target":"a"}}\n');
     const cases: [string[], string][] = [
-      [['calibrate', trace, '-o', '/proc/routebench-test/c.yaml'], '-o /proc/routebench-test'],
-      [['import', trace, '--format', 'routebench', '-o', '/proc/routebench-test/t.jsonl'], '-o /proc/routebench-test'],
+      [['calibrate', trace, '-o', '/proc/routebench-test/c.yaml'], '-o /proc/routebench-test/c.yaml'],
+      [['import', trace, '--format', 'routebench', '-o', '/proc/routebench-test/t.jsonl'], '-o /proc/routebench-test/t.jsonl'],
       [['record', '--openai', 'http://127.0.0.1:1', '--port', '0', '--out', '/proc/routebench-test'], '--out /proc/routebench-test'],
     ];
     for (const [args, said] of cases) {

@@ -5,15 +5,16 @@
  * table, writes it to <out>/<scenario>/backtest.md and .json, and exits 3 when a measure is out
  * of tolerance: what-if strategies on a calibration that fails its backtest are not worth reading.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, inputError } from '../../errors.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import { planScenario } from '../../engine/plan-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
-import { ensureWritableFolder, type Io } from '../io.js';
+import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
 import { checkPositiveNumber } from '../option-checks.js';
+import { makeFolders } from '../../make-folders.js';
 
 export interface BacktestArgs {
   scenario: string;
@@ -40,6 +41,7 @@ export async function backtestHandler(args: BacktestArgs, io: Io): Promise<numbe
   checkPositiveNumber('success-pp', args['success-pp'], '1');
   checkPositiveNumber('latency-pct', args['latency-pct'], '10');
   ensureWritableFolder(args.out, '--out');
+  ensureWritableFileFolder(args.db, '--db');
   const loaded = await loadScenario(args.scenario);
   const sc = loaded.scenario;
   // The recording first: for synthetic traffic, which strategy was deployed is not the question.
@@ -59,7 +61,7 @@ export async function backtestHandler(args: BacktestArgs, io: Io): Promise<numbe
     const bt = done.result;
     const md = done.markdown;
     const dir = path.join(args.out, sc.name);
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
     writeFileSync(path.join(dir, 'backtest.md'), `# ${sc.name}\n\n${md}`);
     writeFileSync(path.join(dir, 'backtest.json'), `${JSON.stringify({ scenario: sc.name, strategy: label, run_group: result.runGroup, ...bt }, null, 2)}\n`);
     if (args.json) io.out(`${JSON.stringify({ scenario: sc.name, strategy: label, ...bt })}\n`);

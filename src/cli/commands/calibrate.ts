@@ -3,7 +3,7 @@
  * incidents it went through from traces with observed outcomes (recorded or imported). Writes the
  * calibration file a scenario includes with `calibration:`, and a fit report beside it.
  */
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, environmentFailure, HarnessError } from '../../errors.js';
@@ -12,7 +12,8 @@ import { calibrationYaml } from '../../calibrate/calibration-yaml.js';
 import { fitReport } from '../../calibrate/fit-report.js';
 import { parseDuration } from '../../scenario/duration.js';
 import { inputError } from '../../errors.js';
-import { ensureWritableFolder, type Io } from '../io.js';
+import { ensureWritableFileFolder, type Io } from '../io.js';
+import { makeFolders } from '../../make-folders.js';
 
 export interface CalibrateArgs {
   traces: string[];
@@ -33,7 +34,7 @@ export function calibrateBuilder(y: Argv): Argv<CalibrateArgs> {
 function writeAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
-    mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    makeFolders(path.dirname(path.resolve(file)), '-o');
     writeFileSync(tmp, text);
     renameSync(tmp, file);
   } catch (e) {
@@ -81,7 +82,7 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
   const clash = [args.output, reportFile].find((f) => inputs.has(path.resolve(f)));
   if (clash !== undefined) throw inputError('BAD_OPTION', `calibrate would overwrite its input ${clash}`, [], 'write the calibration elsewhere, e.g. -o calibration.yaml');
   for (const f of [args.output, reportFile, reportFile.replace(/\.md$/, '.html')]) checkOutput(f);
-  ensureWritableFolder(path.dirname(path.resolve(args.output)), '-o');
+  ensureWritableFileFolder(args.output, '-o');
   const c = await calibrate(args.traces, { bucketMs });
   writeAtomic(args.output, calibrationYaml(c, args.traces.map((t) => path.basename(t)).join(', ')));
   writeAtomic(reportFile, fitReport(c));

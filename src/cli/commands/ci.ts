@@ -19,7 +19,7 @@ import { githubApi, GitHubHttpError } from '../../ci/github-api.js';
 import { failedThresholds, jobSummary, type BaselineState, type CommentState } from '../../ci/job-summary.js';
 import { readSummaries } from '../../ci/read-results.js';
 import { upsertComment } from '../../ci/upsert-comment.js';
-import type { Io } from '../io.js';
+import { ensureWritableFileFolder, type Io } from '../io.js';
 
 export interface CiArgs {
   action: 'summary' | 'comment' | 'baseline';
@@ -55,6 +55,8 @@ export function ciBuilder(y: Argv): Argv<CiArgs> {
 }
 
 export async function ciHandler(args: CiArgs, io: Io): Promise<number> {
+  // Every file this step writes: a folder that takes no new entries is said before anything is written.
+  for (const [flag, file] of [['--out', args.out], ['--append', args.append], ['--github-output', args['github-output']]] as const) if (file !== undefined) ensureWritableFileFolder(file, flag);
   if (args.action === 'summary') return summary(args, io);
   const repo = args.repo ?? io.env.GITHUB_REPOSITORY;
   if (!repo || !/^[\w.-]+\/[\w.-]+$/.test(repo)) throw inputError('CI_REPO', `no repository given${repo ? ` ("${repo}" is not owner/name)` : ''}`, [], 'pass --repo owner/name, or run inside GitHub Actions (GITHUB_REPOSITORY)');

@@ -7,7 +7,7 @@
  * larger than its budget. A run that did not finish is refused (exit 2) unless --allow-partial,
  * which compares only the common traffic window and says so (report/compare-partial.ts).
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { seedOption } from './common-options.js';
@@ -20,7 +20,8 @@ import { commonWindow, partialSides, refusePartial } from '../../report/compare-
 import type { Store } from '../../store/open-store.js';
 import { olderFileNote, openForReading } from '../../store/read-older.js';
 import { openSource } from '../../store/transfer-runs.js';
-import type { Io } from '../io.js';
+import { ensureWritableFolder, type Io } from '../io.js';
+import { makeFolders } from '../../make-folders.js';
 
 export interface CompareArgs {
   baseline?: string;
@@ -83,6 +84,7 @@ export async function compareHandler(args: CompareArgs, io: Io): Promise<number>
   const budget = parseRegressionBudget(args['max-regression'] ?? []);
   const baseFile = args['baseline-db'] ?? args.db;
   const candFile = args['candidate-db'] ?? args.db;
+  if (args.out) ensureWritableFolder(args.out, '--out');
   const stores: Store[] = [];
   try {
     const baseStore = await openSide(baseFile, io);
@@ -113,7 +115,7 @@ export async function compareHandler(args: CompareArgs, io: Io): Promise<number>
       let written: string | undefined;
       if (args.out) {
         const dir = path.join(args.out, 'compare');
-        mkdirSync(dir, { recursive: true });
+        makeFolders(dir);
         const stem = path.join(dir, `${fileSafe(baseline.runId)}..${fileSafe(candidate.runId)}`);
         writeFileSync(`${stem}.md`, markdown);
         writeFileSync(`${stem}.json`, `${JSON.stringify(json, null, 2)}\n`);

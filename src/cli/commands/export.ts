@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { exportRuns, openSource } from '../../store/transfer-runs.js';
-import type { Io } from '../io.js';
+import { ensureWritableFolder, type Io } from '../io.js';
 
 export interface ExportArgs {
   parquet: string;
@@ -26,6 +26,7 @@ export function exportBuilder(y: Argv): Argv<ExportArgs> {
 }
 
 export async function exportHandler(args: ExportArgs, io: Io): Promise<number> {
+  ensureWritableFolder(args.parquet, '--parquet');
   const store = await openSource(args.db);
   try {
     const result = await exportRuns(store, args.parquet, { runGroup: args['run-group'], scenario: args.scenario, runIds: args['run-id'] });

@@ -7,7 +7,7 @@ import { ExitCode, inputError } from '../../errors.js';
 import { parseDuration } from '../../scenario/duration.js';
 import { importTrace } from '../../traffic/import-trace.js';
 import { traceFormats } from '../../traffic/trace-formats.js';
-import { ensureWritableFolder, type Io } from '../io.js';
+import { ensureWritableFileFolder, type Io } from '../io.js';
 
 export interface ImportArgs {
   input: string;
@@ -102,7 +102,7 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   if (!existsSync(args.input))
     throw inputError('TRACE_MISSING', `${args.input} does not exist`, [{ file: args.input, path: '', message: 'trace not found' }], 'the path is relative to the current folder');
   checkOutput(args.input, args.output);
-  ensureWritableFolder(path.dirname(path.resolve(args.output)), '-o');
+  ensureWritableFileFolder(args.output, '-o');
   const controller = new AbortController();
   const off = io.onInterrupt(() => controller.abort());
   let stats;

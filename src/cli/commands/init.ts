@@ -4,7 +4,7 @@
  * LiteLLM or OpenRouter config by its usual file names, or takes the one named. Never overwrites
  * a file without --force: it lists the files in the way and exits 2.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { environmentError, ExitCode, inputError } from '../../errors.js';
@@ -14,6 +14,7 @@ import { scaffoldFiles, type ScaffoldInput } from '../../init/scaffold.js';
 import { packageRoot } from '../../package-files.js';
 import { defaultPrices } from '../../providers/prices.js';
 import { ensureWritableFolder, type Io } from '../io.js';
+import { makeFolders } from '../../make-folders.js';
 
 export interface InitArgs {
   portkey?: string;
@@ -100,7 +101,7 @@ export function initHandler(args: InitArgs, io: Io): number {
   }
   for (const f of files) {
     const full = path.join(root, f.path);
-    mkdirSync(path.dirname(full), { recursive: true });
+    makeFolders(path.dirname(full), '--dir');
     writeFileSync(full, f.content);
     io.out(`${existing.includes(f) ? 'overwrote' : 'created'}  ${f.path}\n`);
   }

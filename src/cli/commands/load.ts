@@ -20,7 +20,7 @@ import { runGroupName } from '../../runner/run-bookkeeping.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import { openStore } from '../../store/open-store.js';
-import type { Io } from '../io.js';
+import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
 import { formatLoadTable } from '../load-table.js';
 import { commonOptions, type CommonArgs, portOption, seedOption } from './common-options.js';
 
@@ -70,6 +70,8 @@ export async function loadHandler(args: LoadArgs, io: Io): Promise<number> {
   for (const s of arms.skipped) note(`${s.arm}: skipped, ${s.reason}\n`);
   if (arms.arms.length === 0) throw inputError('NO_ARMS', `${args.scenario}: no arm left to load`, [], 'set the variables the skipped arms name, or add a direct arm');
 
+  ensureWritableFolder(args.out, '--out');
+  ensureWritableFileFolder(args.db, '--db');
   if (args.pin) pinSelf();
   const env = systemEnvironment(loaded.dir);
   const startedAt = env.wallClock();

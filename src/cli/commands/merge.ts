@@ -6,7 +6,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { mergeSources } from '../../store/transfer-runs.js';
-import type { Io } from '../io.js';
+import { ensureWritableFileFolder, type Io } from '../io.js';
 
 export interface MergeArgs {
   sources: string[];
@@ -20,6 +20,7 @@ export function mergeBuilder(y: Argv): Argv<MergeArgs> {
 }
 
 export async function mergeHandler(args: MergeArgs, io: Io): Promise<number> {
+  ensureWritableFileFolder(args.db, '--db');
   const results = await mergeSources(args.db, args.sources);
   const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
   for (const r of results) {

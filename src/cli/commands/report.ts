@@ -3,7 +3,7 @@
  * per scenario, the suite page (<out>/index.html), optionally the history chart (--history N) and
  * the pull-request comment (--pr-comment FILE, against --base results).
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { seedOption } from './common-options.js';
@@ -18,8 +18,9 @@ import { compareWithBase, prCommentMarkdown, type BaseComparison } from '../../r
 import { parseRegressionBudget } from '../../report/regression-budget.js';
 import { DEFAULT_COMPARE_SEED, DEFAULT_RESAMPLES } from '../../report/compare-runs.js';
 import { harnessVersion } from '../../runner/run-environment.js';
-import { ensureWritableFolder, type Io } from '../io.js';
+import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
 import { checkPositiveInteger } from '../option-checks.js';
+import { makeFolders } from '../../make-folders.js';
 
 export interface ReportArgs {
   db: string;
@@ -70,6 +71,7 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
   checkPositiveInteger('workers', args.workers);
   const given = parseRegressionBudget(args['max-regression'] ?? []);
   ensureWritableFolder(args.out, '--out');
+  if (args['pr-comment'] !== undefined) ensureWritableFileFolder(args['pr-comment'], '--pr-comment');
   // An older results file is read through an up-to-date copy in memory; the file is not altered.
   const store = await openForReading(args.db);
   let base: Store | undefined;
@@ -109,7 +111,7 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
       const md = prCommentMarkdown({ answers: entries, base: comparison, reportUrl: args['report-url'] });
       if (args['pr-comment'] === '-') io.out(md);
       else {
-        mkdirSync(path.dirname(path.resolve(args['pr-comment'])), { recursive: true });
+        makeFolders(path.dirname(path.resolve(args['pr-comment'])), '--pr-comment');
         writeFileSync(args['pr-comment'], md);
         note(`pr comment: ${args['pr-comment']} (${md.split('\n').length - 1} lines)\n`);
       }

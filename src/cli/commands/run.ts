@@ -1,5 +1,5 @@
 /** `routebench run [paths..]`: validate every scenario first, then run each and write its summary. */
-import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
@@ -8,7 +8,7 @@ import { checkScenario } from '../check-scenario.js';
 import type { RunScenarioOptions, ScenarioResult } from '../../runner/run-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
 import { junitXml, type JunitScenario } from '../../report/junit.js';
-import { ensureWritableFolder, type Io } from '../io.js';
+import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
 import { colourSummary, paint } from '../colour.js';
 import { progressReporter, progressTotal } from '../progress.js';
 import { selectedScenarioFiles } from '../scenario-paths.js';
@@ -17,6 +17,7 @@ import { selectRuns } from '../run-selection.js';
 import { commonOptions, type CommonArgs, seedOption } from './common-options.js';
 import { checkPositiveInteger } from '../option-checks.js';
 import { discardResultsFile, freshResultsFile, holdsNoRun } from '../fresh-results-file.js';
+import { makeFolders } from '../../make-folders.js';
 
 export interface RunArgs extends CommonArgs {
   paths: string[];
@@ -67,7 +68,7 @@ export async function loadAll(files: readonly string[], args: { seed?: number; s
 function checkJunitPath(file: string): void {
   if (existsSync(file) && statSync(file).isDirectory())
     throw new HarnessError('BAD_OPTION', `--junit ${file} is a folder; it names the JUnit XML file to write`, { hint: `e.g. --junit ${path.join(file, 'junit.xml')}` });
-  ensureWritableFolder(path.dirname(path.resolve(file)), '--junit');
+  ensureWritableFileFolder(file, '--junit');
 }
 
 /** How one scenario is executed: simulate (run) or replay. */
@@ -101,7 +102,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
   ensureWritableFolder(args.out, '--out');
   if (args.junit !== undefined) checkJunitPath(args.junit);
   const { endUnfinishedRuns, failureNote } = await import('../../runner/run-bookkeeping.js');
-  if (args.db !== ':memory:') ensureWritableFolder(path.dirname(path.resolve(args.db)), '--db');
+  ensureWritableFileFolder(args.db, '--db');
   const fresh = freshResultsFile(args.db);
   const store = await openStore(args.db);
   let emptyFresh = false;
@@ -219,7 +220,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
     store.close();
     if (emptyFresh) discardResultsFile(fresh!);
     if (args.junit) {
-      mkdirSync(path.dirname(path.resolve(args.junit)), { recursive: true });
+      makeFolders(path.dirname(path.resolve(args.junit)), '--junit');
       writeFileSync(args.junit, junitXml(junit));
     }
   }
