@@ -68,7 +68,8 @@ export function planWith(loaded: LoadedScenario, opts: PlanOptions, strategies: 
   const labels = allLabels.filter((l) => !opts.only || opts.only.includes(l));
   const strategyPlans: StrategyPlan[] = labels.map((label) => {
     const spec = sc.strategies[label]!;
-    const env = { loaded, targets, seed, label, defaults, problems, strategies };
+    const traffic = sc.traffic.trace ? ({ kind: 'trace', format: sc.traffic.trace.format ?? defaultFormatFor(sc.traffic.trace.path) } as const) : ({ kind: 'synthetic' } as const);
+    const env = { loaded, targets, seed, label, defaults, traffic, problems, strategies };
     buildRouter(spec, ['strategies', label], env); // validates once, collecting problems
     const quiet = { ...env, problems: [] as Problem[] };
     return {

@@ -27,6 +27,8 @@ export interface StrategyEnv {
   seed: number;
   label: string;
   defaults: { attemptTimeoutMs: number; maxAttempts: number };
+  /** The scenario's traffic, for strategies that read what a trace carries (dlp `prompts: trace`). */
+  traffic?: StrategyInit['traffic'];
   problems: Problem[];
   /** The definitions of (at least) every strategy the spec names (registry.ts loads them). */
   strategies: Readonly<Record<string, StrategyDef>>;
@@ -55,6 +57,7 @@ export function buildRouter(spec: { use: string; options?: unknown }, path: read
       targets: env.targets,
       rng: new Rng(combineSeeds(env.seed, hashString(`strategy:${env.label}:${formatPath(at)}`))),
       defaults: env.defaults,
+      traffic: env.traffic,
       resolveTarget(id, p) {
         const index = targetIds.indexOf(id);
         if (index < 0) {

@@ -1,6 +1,8 @@
 /**
- * What the recorder keeps of a prompt: by default a keyed SHA-256 (HMAC) of its messages and
- * their lengths, never the text. With --store-text, the text of every message (roles kept, one line each) passes
+ * What the recorder keeps of a prompt: by default a keyed SHA-256 (HMAC) of its messages, their
+ * lengths, and the names of the DLP detectors that fire on it (every built-in one, and the
+ * --dlp policy's custom rules, run as `flag`: names only, never values or offsets), never the text.
+ * With --store-text, the text of every message (roles kept, one line each) passes
  * through a DLP policy first: redacted spans are replaced, and a prompt the policy would block is
  * not stored at all (only the detectors that fired are).
  *
@@ -9,8 +11,10 @@
  * that chunks long text sends it) is found as the one key it is.
  */
 import { createHmac } from 'node:crypto';
+import type { Detector } from '../dlp/detector.js';
 import { builtinDetectors } from '../dlp/detectors.js';
 import { applyPolicy, compilePolicy, type CompiledPolicy, type PolicyFinding } from '../dlp/policy.js';
+import { promptFindings } from '../dlp/prompt-findings.js';
 import type { PromptFacts } from './record-row.js';
 
 interface ChatBody {
@@ -83,16 +87,21 @@ export function promptText(body: ChatBody): { text: string; messages: number; se
  * view is, and every span either view redacts is redacted (spans of the joined view are mapped
  * back onto the stored text, across the line breaks they include).
  */
-function applyAcrossSeams(text: string, seams: readonly number[], policy: CompiledPolicy): { text: string; blocked: boolean; findings: PolicyFinding[] } {
-  const own = applyPolicy(text, policy);
-  if (seams.length === 0 || own.blocked) return { ...own, findings: [...own.findings] };
+/** `text` without the line breaks at `seams` (put between the text parts of one message). */
+function joinSeams(text: string, seams: readonly number[]): string {
   let joined = '';
   let at = 0;
   for (const s of seams) {
     joined += text.slice(at, s);
     at = s + 1;
   }
-  joined += text.slice(at);
+  return joined + text.slice(at);
+}
+
+function applyAcrossSeams(text: string, seams: readonly number[], policy: CompiledPolicy): { text: string; blocked: boolean; findings: PolicyFinding[] } {
+  const own = applyPolicy(text, policy);
+  if (seams.length === 0 || own.blocked) return { ...own, findings: [...own.findings] };
+  const joined = joinSeams(text, seams);
   // joined offset j -> stored offset: j plus the seams removed at or before it (binary search:
   // seam k sits at joined offset seams[k] - k, increasing in k)
   const stored = (j: number) => {
@@ -134,13 +143,28 @@ export function withoutCredentials(value: string): string {
  * `key` makes the hash an HMAC-SHA256: a plain SHA-256 of a prompt that is only a card number or
  * an SSN ("user: 4111 …") is found again by hashing every candidate, so it would store the value.
  */
+/** The detectors whose findings a recording keeps: every built-in one, and the storing policy's custom rules. */
+const factDetectors = new WeakMap<CompiledPolicy, readonly Detector[]>();
+function detectorsFor(policy: CompiledPolicy | undefined): readonly Detector[] {
+  if (policy === undefined) return builtinDetectors;
+  let ds = factDetectors.get(policy);
+  if (ds === undefined) {
+    const builtin = new Set(builtinDetectors.map((d) => d.name));
+    ds = [...builtinDetectors, ...policy.detectors.filter((d) => !builtin.has(d.name))];
+    factDetectors.set(policy, ds);
+  }
+  return ds;
+}
+
 export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefined, key: Buffer): PromptFacts {
   const { text, messages, seams } = promptText(body);
   const sha256 = createHmac('sha256', key).update(text).digest('hex');
   const facts: PromptFacts = { sha256, chars: text.length, messages };
+  // every detector, as `flag`: which fired (names only), whatever the storing policy does with them
+  facts.dlp = promptFindings(text, detectorsFor(storeText), seams.length === 0 ? [] : [joinSeams(text, seams)]);
   if (storeText) {
     const r = applyAcrossSeams(text, seams, storeText);
-    facts.dlp = { found: [...new Set(r.findings.map((f) => f.detector))].sort(), withheld: r.blocked };
+    facts.dlp = { ...facts.dlp, withheld: r.blocked };
     if (!r.blocked) facts.text = r.text;
     if (!r.blocked && r.findings.some((f) => f.action === 'redact')) facts.redacted = true;
   }

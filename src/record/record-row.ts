@@ -1,11 +1,13 @@
 /**
  * One recorded call as a routebench trace row: what the app asked for (arrival, model, stream,
- * tags, token counts, a hash and the lengths of its prompt) and what it observed (status, error
+ * tags, token counts, a hash and the lengths of its prompt, the names of the DLP detectors that
+ * fired on it) and what it observed (status, error
  * kind, TTFT, the longest inter-chunk gap, total latency, which target served it, the upstream's
  * request id). The row is a valid line of the `routebench` trace format: `import`, `run` and
  * `calibrate` read it as they read any trace.
  */
 import type { DialectName } from '../providers/canonical.js';
+import type { PromptDlp } from '../dlp/prompt-findings.js';
 import type { Tags } from '../traffic/traffic-request.js';
 
 export interface ObservedCall {
@@ -36,8 +38,11 @@ export interface PromptFacts {
   messages: number;
   /** Only with --store-text: the prompt after the redaction policy; absent when the policy blocked it. */
   text?: string;
-  /** Detectors that fired, and whether the policy withheld the text. */
-  dlp?: { found: string[]; withheld: boolean };
+  /**
+   * Detectors that fired on the prompt (every built-in one and the policy's custom rules, run as
+   * `flag`; names only), and with --store-text whether the policy withheld the text.
+   */
+  dlp?: PromptDlp & { withheld?: boolean };
   /** The policy redacted part of the stored text (not written to the row; counted in the summary). */
   redacted?: boolean;
 }

@@ -1,7 +1,8 @@
 /**
  * The DLP section of a summary: for each run of a `dlp` wrapper, how many requests its policy
  * blocked, rewrote (redacted) or flagged, and per detector how often it fired, with recall and
- * precision against the seeded corpus's planted values (counted per request).
+ * precision against the seeded corpus's planted values (counted per request); a run on the
+ * trace's own findings (`prompts: trace`) has counts only.
  */
 import type { Store } from '../store/open-store.js';
 import { dlpDetectors, dlpVerdicts, type DlpDetectorRow, type DlpVerdictRow } from '../store/dlp-queries.js';
@@ -35,10 +36,17 @@ export function dlpMarkdown(sections: readonly DlpSection[]): string {
   for (const s of sections) {
     const v = s.verdicts;
     out.push(`**${s.strategy}**: of ${v.requests.toLocaleString('en-US')} requests the policy blocked ${share(v.blocked, v.requests)}, rewrote ${share(v.redacted, v.requests)} and flagged ${share(v.flagged, v.requests)}.`, '');
-    out.push('| detector | fired on | true pos. | false pos. | missed | recall | precision |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const d of s.detectors) out.push(`| ${d.detector} | ${d.fired.toLocaleString('en-US')} | ${d.true_positives} | ${d.false_positives} | ${d.false_negatives} | ${pct(d.recall)} | ${pct(d.precision)} |`);
+    if (v.labelled) {
+      out.push('| detector | fired on | true pos. | false pos. | missed | recall | precision |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+      for (const d of s.detectors) out.push(`| ${d.detector} | ${d.fired.toLocaleString('en-US')} | ${d.true_positives} | ${d.false_positives} | ${d.false_negatives} | ${pct(d.recall)} | ${pct(d.precision)} |`);
+    } else {
+      out.push('| detector | fired on |', '| --- | ---: |');
+      for (const d of s.detectors) out.push(`| ${d.detector} | ${d.fired.toLocaleString('en-US')} |`);
+      out.push('', "The findings are the trace's own (recorded or imported prompt_dlp): the traffic's prompts carry no planted labels, so recall and precision cannot be measured on them; they need the seeded corpus (prompts: { corpus: {...} }).");
+    }
     out.push('');
   }
-  out.push('Recall and precision are counted per request against the values planted in the seeded prompt corpus: a detector that fires on a request where its kind was planted is a true positive.', '');
+  if (sections.some((s) => s.verdicts.labelled))
+    out.push('Recall and precision are counted per request against the values planted in the seeded prompt corpus: a detector that fires on a request where its kind was planted is a true positive.', '');
   return out.join('\n');
 }

@@ -3,7 +3,8 @@
  * first row (`dlp <verdict>; found=<detectors>; planted=<detectors>`): requests blocked,
  * rewritten and flagged per run, and per detector how often it fired and, on a seeded corpus,
  * its recall and precision counted per request (a detector that fires on a request where it was
- * planted is a true positive for that request).
+ * planted is a true positive for that request). A run whose prompts came from the trace
+ * (`found=…; from=trace`) has no planted labels: its scores are NULL.
  */
 import type { Store } from './open-store.js';
 
@@ -14,6 +15,8 @@ export interface DlpVerdictRow {
   redacted: number;
   flagged: number;
   passed: number;
+  /** The prompts carried planted labels (the seeded corpus), so detectors can be scored. */
+  labelled: boolean;
 }
 
 export interface DlpDetectorRow {
@@ -21,9 +24,10 @@ export interface DlpDetectorRow {
   detector: string;
   /** Requests on which the detector fired. */
   fired: number;
-  true_positives: number;
-  false_positives: number;
-  false_negatives: number;
+  /** Null without planted labels (`prompts: trace`): only the seeded corpus can be scored. */
+  true_positives: number | null;
+  false_positives: number | null;
+  false_negatives: number | null;
   recall: number | null;
   precision: number | null;
 }
@@ -35,7 +39,9 @@ const TAGGED = (runNos: readonly number[]) => `
   SELECT run_no, request_no,
     regexp_extract(reason, '^dlp (\\w+);', 1) AS verdict,
     regexp_extract(reason, 'found=([a-z0-9_,]*)', 1) AS found,
-    regexp_extract(reason, 'planted=([a-z0-9_,]*)', 1) AS planted
+    regexp_extract(reason, 'planted=([a-z0-9_,]*)', 1) AS planted,
+    -- prompts: trace has no planted labels (found=…; from=trace)
+    reason LIKE '%; planted=%' AS labelled
   FROM (
     -- the first dlp row of each request (arg_min, not row_number() ... WHERE k = 1: on DuckDB
     -- 1.5.6 that form, under these FILTER aggregates, failed with an internal cast error when no
@@ -51,7 +57,8 @@ export async function dlpVerdicts(store: Store, runNos: readonly number[]): Prom
       count(*) FILTER (WHERE verdict = 'block')::INTEGER AS blocked,
       count(*) FILTER (WHERE verdict = 'redact')::INTEGER AS redacted,
       count(*) FILTER (WHERE verdict = 'flag')::INTEGER AS flagged,
-      count(*) FILTER (WHERE verdict = 'pass')::INTEGER AS passed
+      count(*) FILTER (WHERE verdict = 'pass')::INTEGER AS passed,
+      bool_and(labelled) AS labelled
     FROM (${TAGGED(runNos)}) GROUP BY run_no ORDER BY run_no`);
 }
 
@@ -59,17 +66,18 @@ export async function dlpDetectors(store: Store, runNos: readonly number[]): Pro
   return store.all(`
     WITH t AS (${TAGGED(runNos)}),
     pairs AS (
-      SELECT run_no, request_no, d AS detector, true AS found, list_contains(string_split(planted, ','), d) AS planted
+      SELECT run_no, request_no, d AS detector, true AS found, list_contains(string_split(planted, ','), d) AS planted, labelled
         FROM t, unnest(string_split(found, ',')) AS u(d) WHERE d <> ''
       UNION ALL
-      SELECT run_no, request_no, d, false, true
+      SELECT run_no, request_no, d, false, true, labelled
         FROM t, unnest(string_split(planted, ',')) AS u(d) WHERE d <> '' AND NOT list_contains(string_split(found, ','), d))
+    -- without planted labels (prompts: trace) there is nothing to score against: NULL, not 0
     SELECT run_no, detector,
       count(*) FILTER (WHERE found)::INTEGER AS fired,
-      count(*) FILTER (WHERE found AND planted)::INTEGER AS true_positives,
-      count(*) FILTER (WHERE found AND NOT planted)::INTEGER AS false_positives,
-      count(*) FILTER (WHERE NOT found AND planted)::INTEGER AS false_negatives,
-      count(*) FILTER (WHERE found AND planted) / nullif(count(*) FILTER (WHERE planted), 0) AS recall,
-      count(*) FILTER (WHERE found AND planted) / nullif(count(*) FILTER (WHERE found), 0) AS precision
+      CASE WHEN bool_and(labelled) THEN count(*) FILTER (WHERE found AND planted)::INTEGER END AS true_positives,
+      CASE WHEN bool_and(labelled) THEN count(*) FILTER (WHERE found AND NOT planted)::INTEGER END AS false_positives,
+      CASE WHEN bool_and(labelled) THEN count(*) FILTER (WHERE NOT found AND planted)::INTEGER END AS false_negatives,
+      CASE WHEN bool_and(labelled) THEN count(*) FILTER (WHERE found AND planted) / nullif(count(*) FILTER (WHERE planted), 0) END AS recall,
+      CASE WHEN bool_and(labelled) THEN count(*) FILTER (WHERE found AND planted) / nullif(count(*) FILTER (WHERE found), 0) END AS precision
     FROM pairs GROUP BY ALL ORDER BY run_no, detector`);
 }

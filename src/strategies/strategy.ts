@@ -111,6 +111,8 @@ export interface StrategyInit {
   /** This strategy's own seeded stream (independent of traffic and mocks). */
   readonly rng: Rng;
   readonly defaults: { readonly attemptTimeoutMs: number; readonly maxAttempts: number };
+  /** The scenario's traffic: synthetic, or a trace of this format (undefined where no scenario is planned). */
+  readonly traffic?: { readonly kind: 'synthetic' } | { readonly kind: 'trace'; readonly format: string };
   /** Index of a target id; an unknown id is recorded as a problem at `path` (relative to options). */
   resolveTarget(id: string, path: readonly PathSegment[]): number;
   /** A member: a target id or a nested strategy, created with its own slots. */

@@ -23,6 +23,7 @@ export function toTraceLine(r: TrafficRequest): string {
   if (r.dialect !== undefined) row.dialect = r.dialect;
   if (r.id !== undefined) row.id = r.id;
   if (r.recorded !== undefined) row.recorded = r.recorded;
+  if (r.promptDlp !== undefined) row.prompt_dlp = r.promptDlp;
   return JSON.stringify(row);
 }
 

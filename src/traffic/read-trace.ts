@@ -82,6 +82,7 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
       tags: extraTags ? { ...extraTags, ...row.tags } : (row.tags ?? EMPTY_TAGS),
       dialect: row.dialect,
       recorded: row.recorded,
+      promptDlp: row.promptDlp,
     });
     index++;
     stats.rows++;

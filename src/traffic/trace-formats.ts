@@ -4,7 +4,7 @@
  * OpenRouter, Portkey) live in ./importers, one file each. Each parser turns one line into a TraceRow or an
  * error message; the reader adds file:line and applies the bad-row policy.
  */
-import type { RecordedOutcome, Tags } from './traffic-request.js';
+import type { PromptDlp, RecordedOutcome, Tags } from './traffic-request.js';
 import { parseAzureTime, splitCsvLine } from './csv.js';
 import type { DialectName } from '../providers/canonical.js';
 import { otelGenai } from './importers/otel-genai.js';
@@ -24,6 +24,8 @@ export interface TraceRow {
   tags?: Tags;
   dialect?: DialectName;
   recorded?: RecordedOutcome;
+  /** DLP detectors that fired on the prompt (names only). */
+  promptDlp?: PromptDlp;
 }
 
 /** Parses one data line; returns a message on failure. */
@@ -55,7 +57,7 @@ const countError = (field: string, v: unknown) => `${field} must be a whole numb
 
 const routebench: TraceFormat = {
   name: 'routebench',
-  description: 'routebench JSONL: {"arrival_ms", "route", "input_tokens", "output_tokens", "cached_tokens"?, "stream"?, "tags"?, "id"?, "recorded"?}',
+  description: 'routebench JSONL: {"arrival_ms", "route", "input_tokens", "output_tokens", "cached_tokens"?, "stream"?, "tags"?, "id"?, "recorded"?, "prompt_dlp"?}',
   hasHeader: false,
   createParser: () => (text) => {
     let row: Record<string, unknown>;
@@ -65,7 +67,7 @@ const routebench: TraceFormat = {
       return `not valid JSON (${(e as Error).message})`;
     }
     if (row === null || typeof row !== 'object' || Array.isArray(row)) return 'each line must be a JSON object';
-    const { arrival_ms, route, input_tokens, output_tokens, cached_tokens = 0, stream, tags, id, recorded, dialect } = row;
+    const { arrival_ms, route, input_tokens, output_tokens, cached_tokens = 0, stream, tags, id, recorded, dialect, prompt_dlp } = row;
     if (typeof arrival_ms !== 'number' || !Number.isFinite(arrival_ms) || arrival_ms < 0) return `arrival_ms must be a number ≥ 0, got ${JSON.stringify(arrival_ms)}`;
     if (route !== undefined && (typeof route !== 'string' || route === '')) return `route must be a non-empty string, got ${JSON.stringify(route)}`;
     if (!isCount(input_tokens)) return countError('input_tokens', input_tokens);
@@ -78,6 +80,8 @@ const routebench: TraceFormat = {
     if (dialect !== undefined && dialect !== 'openai' && dialect !== 'anthropic') return `dialect must be "openai" or "anthropic", got ${JSON.stringify(dialect)}`;
     if (recorded !== undefined && (recorded === null || typeof recorded !== 'object' || typeof (recorded as RecordedOutcome).ok !== 'boolean'))
       return 'recorded must be an object with at least {"ok": true|false}';
+    const promptDlp = prompt_dlp === undefined ? undefined : promptDlpOf(prompt_dlp);
+    if (typeof promptDlp === 'string') return promptDlp;
     return {
       timeMs: arrival_ms,
       id,
@@ -89,9 +93,20 @@ const routebench: TraceFormat = {
       tags: tags as Tags | undefined,
       dialect: dialect as DialectName | undefined,
       recorded: recorded as RecordedOutcome | undefined,
+      promptDlp,
     };
   },
 };
+
+const DETECTOR_NAMES = (v: unknown) => Array.isArray(v) && v.every((d) => typeof d === 'string' && /^[a-z][a-z0-9_]*$/.test(d));
+
+/** `prompt_dlp` of a row: `{"found": [names], "overlapped"?: [names], "withheld"?: bool}`; only the names are kept. */
+function promptDlpOf(v: unknown): PromptDlp | string {
+  const o = v as { found?: unknown; overlapped?: unknown } | null;
+  if (o === null || typeof o !== 'object' || Array.isArray(o) || !DETECTOR_NAMES(o.found) || (o.overlapped !== undefined && !DETECTOR_NAMES(o.overlapped)))
+    return `prompt_dlp must be {"found": [detector names], "overlapped"?: [detector names]}, got ${JSON.stringify(v).slice(0, 120)}`;
+  return o.overlapped === undefined || (o.overlapped as string[]).length === 0 ? { found: o.found as string[] } : { found: o.found as string[], overlapped: o.overlapped as string[] };
+}
 
 const azure: TraceFormat = {
   name: 'azure',

@@ -3,6 +3,9 @@
  * both produce these, in arrival order, in batches; the engine never sees where they came from.
  */
 import type { DialectName } from '../providers/canonical.js';
+import type { PromptDlp } from '../dlp/prompt-findings.js';
+
+export type { PromptDlp };
 
 export type Tags = Readonly<Record<string, string>>;
 
@@ -65,6 +68,12 @@ export interface TrafficRequest {
   /** Wire dialect of the call, where the trace says (recordings, imported logs). */
   readonly dialect?: DialectName;
   readonly recorded?: RecordedOutcome;
+  /**
+   * The DLP detectors that fired on the original prompt (names only), where the trace says: rows
+   * of `routebench record`, and imported logs whose records carry the prompt text (scanned at
+   * import, the text not kept). Read by the `dlp` wrapper's `prompts: trace`.
+   */
+  readonly promptDlp?: PromptDlp;
 }
 
 /** How many requests travel together between the traffic reader and the engine. */

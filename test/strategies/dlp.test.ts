@@ -56,7 +56,7 @@ describe('dlp wrapper', () => {
     const guarded = ran.run('guarded');
     const want = expected();
     const [v] = await dlpVerdicts(ran.store, [guarded]);
-    expect(v).toEqual({ run_no: guarded, requests: COUNT, blocked: want.verdicts.block, redacted: want.verdicts.redact, flagged: want.verdicts.flag, passed: want.verdicts.pass });
+    expect(v).toEqual({ run_no: guarded, requests: COUNT, blocked: want.verdicts.block, redacted: want.verdicts.redact, flagged: want.verdicts.flag, passed: want.verdicts.pass, labelled: true });
     expect(want.verdicts.block).toBeGreaterThan(100); // the corpus plants credentials
     const rows = await dlpDetectors(ran.store, [guarded]);
     for (const [d, s] of want.det) {

@@ -6,12 +6,15 @@
  * row from the proxy's failure hook. Failure rows are written with `startTime` = `endTime` = the
  * time of writing, so they carry no latency (unless `request_duration_ms` is there).
  * `completionStartTime` is the first chunk of a stream and equals `endTime` otherwise, so TTFT and
- * the stream flag are read from it.
+ * the stream flag are read from it. Where the row holds the prompt (`messages`, stored only with
+ * `store_prompts_in_spend_logs`), it is scanned by the DLP detectors and only the names of those
+ * that fired are kept (`prompt_dlp`).
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { Tags } from '../traffic-request.js';
 import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, someKey, str } from './fields.js';
 import { at, logFormat } from './log-format.js';
+import { promptDlpOf } from './prompt-dlp.js';
 
 type Row = Record<string, unknown>;
 
@@ -85,6 +88,8 @@ function spendRow(v: unknown): TraceRow | string {
     tags: someKey(tags) ? (tags as Tags) : undefined,
     dialect: dialectOf(provider),
     recorded,
+    // the prompt, where the proxy stored it (`store_prompts_in_spend_logs`; else `{}`): scanned, not kept
+    promptDlp: o.messages === undefined || o.messages === '' ? undefined : promptDlpOf(o.messages),
   };
 }
 

@@ -7,11 +7,15 @@
  * Both attribute generations are read: `gen_ai.system` and `gen_ai.provider.name`,
  * `gen_ai.usage.prompt_tokens`/`completion_tokens` and `input_tokens`/`output_tokens`. Model-call
  * spans under a model-call span of the same export request are its attempts, not rows.
+ * Where the producer captured the prompt (`gen_ai.input.messages`, `gen_ai.system_instructions`,
+ * the older `gen_ai.prompt`, OpenLLMetry's `gen_ai.prompt.<i>.content`), it is scanned by the DLP
+ * detectors and only the names of those that fired are kept (`prompt_dlp`).
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { RecordedAttempt, RecordedOutcome, Tags } from '../traffic-request.js';
 import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, someKey, str, unixNanoMs } from './fields.js';
 import { at, logFormat } from './log-format.js';
+import { promptDlpOf } from './prompt-dlp.js';
 
 const MODEL_CALLS = new Set(['chat', 'text_completion', 'generate_content']);
 /** Provider values renamed with `gen_ai.provider.name` (semantic conventions v1.37), so old and new producers name one target. */
@@ -49,6 +53,10 @@ const TTFC = slot('gen_ai.response.time_to_first_chunk');
 const TTFT_SERVER = slot('gen_ai.server.time_to_first_token');
 const MS_TO_FIRST_CHUNK = slot('ai.response.msToFirstChunk');
 const COMPLETION_START = slot('langfuse.observation.completion_start_time');
+// The prompt, where the producer captures content (opt-in everywhere): scanned for DLP findings, not kept.
+const INPUT_MESSAGES = slot('gen_ai.input.messages');
+const SYSTEM_INSTRUCTIONS = slot('gen_ai.system_instructions');
+const PROMPT = slot('gen_ai.prompt');
 const SLOT = new Map<string, number>(WANTED.map((k, i) => [k, i]));
 
 /** A span's (or resource's) wanted attribute values, by slot: `a[SYSTEM]`. */
@@ -74,15 +82,24 @@ function value(v: unknown): unknown {
   if (o.doubleValue !== undefined) return numberOf(o.doubleValue);
   if (o.boolValue !== undefined) return o.boolValue;
   if (o.arrayValue !== undefined) return ((o.arrayValue as { values?: unknown[] } | null)?.values ?? []).map(value);
+  if (o.kvlistValue !== undefined) {
+    const out: Record<string, unknown> = {};
+    for (const kv of (o.kvlistValue as { values?: { key?: unknown; value?: unknown }[] } | null)?.values ?? []) if (typeof kv?.key === 'string') out[kv.key] = value(kv.value);
+    return out;
+  }
   return undefined;
 }
 
 /** Scratch slots, reused: a span's are read before the next span's are decoded, a resource's while its spans are. */
 const SPAN_ATTRS: Attrs = new Array<unknown>(WANTED.length).fill(undefined);
 const RESOURCE_ATTRS: Attrs = new Array<unknown>(WANTED.length).fill(undefined);
+/** A span's OpenLLMetry prompt attributes (`gen_ai.prompt.<i>.content`), reused as SPAN_ATTRS is. */
+const PROMPT_PARTS: unknown[] = [];
+const isPromptPart = (key: string) => key.startsWith('gen_ai.prompt.') && key.endsWith('.content');
 
 /** Decodes the wanted attributes of `list` into `out` (cleared first); NO_ATTRS when there are none. */
 function attributes(list: unknown, out: Attrs): Attrs {
+  if (out === SPAN_ATTRS) PROMPT_PARTS.length = 0;
   if (!Array.isArray(list) || list.length === 0) return NO_ATTRS;
   out.fill(undefined);
   for (let i = 0; i < list.length; i++) {
@@ -90,6 +107,7 @@ function attributes(list: unknown, out: Attrs): Attrs {
     if (kv === null || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
     const slot = SLOT.get(kv.key);
     if (slot !== undefined) out[slot] = value(kv.value);
+    else if (out === SPAN_ATTRS && isPromptPart(kv.key)) PROMPT_PARTS.push(value(kv.value));
   }
   return out;
 }
@@ -225,6 +243,7 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
   const user = str(a[USER_ID]) ?? str(a[GEN_AI_USER]);
   if (user !== undefined) tags.user = user;
   const stream = boolOf(a[STREAM] ?? a[IS_STREAMING] ?? a[LLM_IS_STREAMING]);
+  const promptDlp = a[INPUT_MESSAGES] === undefined && a[SYSTEM_INSTRUCTIONS] === undefined && a[PROMPT] === undefined && PROMPT_PARTS.length === 0 ? undefined : promptDlpOf(a[SYSTEM_INSTRUCTIONS], a[INPUT_MESSAGES], a[PROMPT], PROMPT_PARTS);
   return {
     timeMs: start,
     id: typeof span.spanId === 'string' && span.spanId !== '' ? span.spanId : undefined,
@@ -236,6 +255,7 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
     tags: someKey(tags) ? (tags as Tags) : undefined,
     dialect: dialectOf(provider),
     recorded,
+    promptDlp,
   };
 }
 
