@@ -96,14 +96,14 @@ export async function buildCharts(store: Store, strategies: ReadonlyMap<number, 
   if (shift.length > 0) charts.push({ id: 'latency-shift', title: `Latency vs ${baseline} by quantile`, spec: latencyShiftChart(shift, baseline, labels, SHIFT_QUANTILES.map(quantileName)) });
   charts.push(
     { id: 'cost-vs-latency', title: 'Cost vs p95 latency and success rate', spec: costVsLatencyChart(front as never, labels, tieBands(inputs.comparisons)) },
-    { id: 'over-time', title: 'Availability and p95 over time', spec: overTimeChart(label(await overTime(store, bucketMs)), incidents, labels, spanMs) },
-    { id: 'target-share', title: 'Share of attempts per target', spec: targetShareChart(label(await targetShare(store, runNos, bucketMs)), labels, targets, spanMs) },
+    { id: 'over-time', title: 'Availability and p95 over time', spec: overTimeChart(label(await overTime(store, bucketMs)), incidents, labels, spanMs, bucketMs) },
+    { id: 'target-share', title: 'Share of attempts per target', spec: targetShareChart(label(await targetShare(store, runNos, bucketMs)), labels, targets, spanMs, bucketMs) },
     { id: 'attempts', title: 'Attempts per request', spec: attemptsChart(label(await attemptsHistogram(store)), labels) },
     { id: 'error-kinds', title: 'Faults by kind', spec: errorKindsChart(label(await errorKinds(store, runNos)), labels) },
   );
   const viaGateway = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM targets WHERE via IS NOT NULL AND run_no IN (${runNos.join(', ')})`);
   if ((viaGateway[0]?.n ?? 0) > 0)
-    charts.push({ id: 'failure-layers', title: 'Failed requests by layer', spec: failureLayersChart(label(await failureLayers(store, bucketMs)), labels, spanMs) });
+    charts.push({ id: 'failure-layers', title: 'Failed requests by layer', spec: failureLayersChart(label(await failureLayers(store, bucketMs)), labels, spanMs, bucketMs) });
   const budgets = await budgetUse(store, runNos, bucketMs);
   if (budgets.length > 0)
     charts.push({ id: 'budget-use', title: 'Budgets', spec: budgetUseChart(label(budgets), label(await budgetEvents(store, runNos)), spanMs) });

@@ -54,40 +54,47 @@ export async function costLatencyFront(store: Store): Promise<FrontRow[]> {
 }
 
 /**
- * Success rate and p95 latency per time bucket (by scheduled time). The chart draws a step from
- * each bucket's start to the next one's, so each run also gets a closing row at the end of its
- * last bucket, with that bucket's values and `requests` null: without it the last bucket (an
- * outage in the final minutes) was drawn with no width.
+ * Success rate and p95 latency per time bucket (by scheduled time), one row per bucket from each
+ * run's first to its last, empty buckets included: `requests` 0 (the truth), success rate and p95
+ * null (there is none). The chart draws each bucket as a step of the bucket's width and leaves a
+ * gap where a value is null (report/charts/step-points.ts), instead of joining the buckets on
+ * either side of a quiet stretch.
  */
-export async function overTime(store: Store, bucketMs: number): Promise<{ run_no: number; t_ms: number; requests: number | null; success_rate: number; p95_latency_ms: number | null }[]> {
+export async function overTime(store: Store, bucketMs: number): Promise<{ run_no: number; t_ms: number; requests: number; success_rate: number | null; p95_latency_ms: number | null }[]> {
   return store.all(`
     WITH b AS (
-      SELECT run_no, floor(scheduled_ms / ${bucketMs}) * ${bucketMs} AS t_ms, count(*)::INTEGER AS requests,
+      SELECT run_no, floor(scheduled_ms / ${bucketMs})::BIGINT AS k, count(*)::INTEGER AS requests,
         avg(success::INTEGER) AS success_rate, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms
-      FROM rq GROUP BY ALL)
-    SELECT * FROM b
-    UNION ALL
-    ${closing('b', bucketMs, 'NULL::INTEGER AS requests, success_rate, p95_latency_ms')}
-    ORDER BY run_no, t_ms`);
+      FROM rq GROUP BY ALL),
+    grid AS (SELECT run_no, unnest(generate_series(min(k), max(k))) AS k FROM b GROUP BY run_no)
+    SELECT grid.run_no, (grid.k * ${bucketMs})::DOUBLE AS t_ms, coalesce(b.requests, 0)::INTEGER AS requests, b.success_rate, b.p95_latency_ms
+    FROM grid LEFT JOIN b USING (run_no, k)
+    ORDER BY grid.run_no, grid.k`);
 }
 
 /**
- * The closing rows of a step chart: each run's last bucket again, at that bucket's end, so the
- * step from it has the bucket's width (see overTime).
+ * Share of attempts per target per time bucket: where traffic (and failover) went. Every target of
+ * the run has a row in every bucket from the run's first to its last: its share, 0 where it got no
+ * attempt while others did (the truth; without the row the stacked step area carried the target's
+ * last share across the buckets it missed), and null where the bucket had no attempt at all
+ * (nothing to share: a gap, see report/charts/step-points.ts). Sorted by run, target, time.
  */
-const closing = (from: string, bucketMs: number, cols: string) => `SELECT run_no, t_ms + ${bucketMs} AS t_ms, ${cols} FROM ${from} QUALIFY t_ms = max(t_ms) OVER (PARTITION BY run_no)`;
-
-/** Share of attempts per target per time bucket: where traffic (and failover) went; closed as overTime is. */
-export async function targetShare(store: Store, runNos: readonly number[], bucketMs: number): Promise<{ run_no: number; t_ms: number; target: string; share: number }[]> {
+export async function targetShare(store: Store, runNos: readonly number[], bucketMs: number): Promise<{ run_no: number; t_ms: number; target: string; share: number | null }[]> {
   return store.all(`
-    WITH s AS (
-      SELECT run_no, t_ms, target, n / sum(n) OVER (PARTITION BY run_no, t_ms) AS share FROM (
-        SELECT a.run_no, floor(a.sent_ms / ${bucketMs}) * ${bucketMs} AS t_ms, t.target_id AS target, count(*) AS n
-        FROM attempts a JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
-        WHERE a.run_no IN (${list(runNos)}) AND a.outcome <> 'gave_up'
-        GROUP BY ALL))
-    SELECT * FROM s UNION ALL ${closing('s', bucketMs, 'target, share')}
-    ORDER BY run_no, t_ms, target`);
+    WITH c AS (
+      SELECT a.run_no, floor(a.sent_ms / ${bucketMs})::BIGINT AS k, t.target_id AS target, count(*) AS n
+      FROM attempts a JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
+      WHERE a.run_no IN (${list(runNos)}) AND a.outcome <> 'gave_up'
+      GROUP BY ALL),
+    s AS (SELECT run_no, k, target, n / sum(n) OVER (PARTITION BY run_no, k) AS share FROM c),
+    busy AS (SELECT DISTINCT run_no, k FROM c),
+    grid AS (
+      SELECT r.run_no, unnest(generate_series(r.first, r.last)) AS k, t.target
+      FROM (SELECT run_no, min(k) AS first, max(k) AS last FROM c GROUP BY run_no) r JOIN (SELECT DISTINCT run_no, target FROM c) t USING (run_no))
+    SELECT grid.run_no, (grid.k * ${bucketMs})::DOUBLE AS t_ms, grid.target,
+      CASE WHEN busy.k IS NULL THEN NULL ELSE coalesce(s.share, 0)::DOUBLE END AS share
+    FROM grid LEFT JOIN s USING (run_no, k, target) LEFT JOIN busy USING (run_no, k)
+    ORDER BY grid.run_no, grid.target, grid.k`);
 }
 
 /** Requests by number of attempts (4 = four or more). */
@@ -169,20 +176,30 @@ export async function winners(store: Store, eligible: readonly number[]): Promis
     FROM s ORDER BY run_no`);
 }
 
-/** Failed-request rate per time bucket split by the layer that failed: the gateway's own errors or the providers'; closed as overTime is. */
-export async function failureLayers(store: Store, bucketMs: number): Promise<{ run_no: number; t_ms: number; layer: string; rate: number }[]> {
+/**
+ * Failed-request rate per time bucket split by the layer that failed: the gateway's own errors or
+ * the providers'. The provider layer always, and the gateway layer where the run has any gateway
+ * failure, get a row in every bucket from the run's first to its last: the rate, 0 in a bucket with
+ * requests and no such failure (without that row the stacked step area carried the last rate
+ * across it), null in a bucket without requests (a gap, see report/charts/step-points.ts). Sorted
+ * by run, layer, time.
+ */
+export async function failureLayers(store: Store, bucketMs: number): Promise<{ run_no: number; t_ms: number; layer: string; rate: number | null }[]> {
   return store.all(`
     WITH b AS (
-      SELECT run_no, floor(scheduled_ms / ${bucketMs}) * ${bucketMs} AS t_ms,
+      SELECT run_no, floor(scheduled_ms / ${bucketMs})::BIGINT AS k,
         CASE WHEN last_error IN ('gateway_error', 'payment_required', 'gateway_blocked') THEN 'gateway' ELSE 'provider' END AS layer,
         count(*) FILTER (WHERE NOT success) AS failed,
         count(*) AS n
       FROM rq GROUP BY 1, 2, 3),
-    f AS (
-      SELECT run_no, t_ms, layer, failed / sum(n) OVER (PARTITION BY run_no, t_ms) AS rate FROM b
-      QUALIFY failed > 0 OR layer = 'provider')
-    SELECT * FROM f UNION ALL ${closing('f', bucketMs, 'layer, rate')}
-    ORDER BY run_no, t_ms, layer`);
+    busy AS (SELECT run_no, k, sum(n) AS n FROM b GROUP BY ALL),
+    layers AS (SELECT DISTINCT run_no, layer FROM b WHERE failed > 0 OR layer = 'provider'),
+    grid AS (
+      SELECT r.run_no, unnest(generate_series(r.first, r.last)) AS k, l.layer
+      FROM (SELECT run_no, min(k) AS first, max(k) AS last FROM b GROUP BY run_no) r JOIN layers l USING (run_no))
+    SELECT grid.run_no, (grid.k * ${bucketMs})::DOUBLE AS t_ms, grid.layer, coalesce(b.failed, 0) / busy.n AS rate
+    FROM grid LEFT JOIN busy USING (run_no, k) LEFT JOIN b USING (run_no, k, layer)
+    ORDER BY grid.run_no, grid.layer, grid.k`);
 }
 
 /**

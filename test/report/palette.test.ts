@@ -59,7 +59,7 @@ describe('strategy colours', () => {
     const point = { p95_latency_ms: 100, cost_per_1k_usd: 1, success_rate: 0.99, pareto: true };
     walk(latencyShiftChart([{ strategy: 'fallback', quantile: 'p50', p: 0.5, baseline_ms: 1, candidate_ms: 2, delta_ms: 1, lo_ms: 0, hi_ms: 2, verdict: 'tie' }], 'single', strategies, ['p50']));
     walk(costVsLatencyChart(strategies.map((strategy) => ({ strategy, ...point })), strategies, null));
-    walk(overTimeChart([], [], strategies, 60_000));
+    walk(overTimeChart([], [], strategies, 60_000, 1000));
     expect(scales.length).toBeGreaterThanOrEqual(5);
     for (const s of scales) expect(s).toEqual(expected);
     expect(new Set(strategyRange(Array.from({ length: 20 }, (_, i) => `s${i}`))).size).toBe(20);

@@ -1,13 +1,18 @@
-/** End-to-end failures over time per strategy, the gateway's own failures stacked on the providers'. */
+/**
+ * End-to-end failures over time per strategy, the gateway's own failures stacked on the providers'.
+ * A bucket without requests is a gap (step-points.ts), not a 0% failure rate.
+ */
 import { CONFIG, timeAxis, WIDTH, withTime, type Row, type Spec } from './chart-common.js';
+import { stepPoints } from './step-points.js';
 
-export function failureLayersChart(rows: readonly Row[], strategies: readonly string[], spanMs: number): Spec {
+/** `rows`: every layer of a strategy in every bucket, sorted by strategy, layer, t_ms (store/report-queries.ts failureLayers). */
+export function failureLayersChart(rows: readonly Row[], strategies: readonly string[], spanMs: number, bucketMs: number): Spec {
   const axis = timeAxis(spanMs);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Failed requests by layer', subtitle: "share of requests that failed, by whose fault: the gateway's own or the providers'" },
     config: CONFIG,
-    data: { values: withTime(rows, axis) },
+    data: { values: withTime(stepPoints(rows, 'rate', bucketMs, ['strategy', 'layer']), axis) },
     facet: { row: { field: 'strategy', type: 'nominal', title: null, sort: [...strategies], header: { labelAngle: 0, labelAlign: 'left', labelFontWeight: 'bold' } } },
     spec: {
       width: WIDTH,

@@ -1,16 +1,21 @@
-/** Success rate and p95 latency over time per strategy, incident windows shaded. */
+/**
+ * Success rate and p95 latency over time per strategy, incident windows shaded. A bucket without
+ * requests has no success rate and a bucket without successes no p95: both are gaps in their line
+ * (step-points.ts), never a line joined across them.
+ */
 import { CONFIG, HEIGHT, incidentLayer, strategyColor, timeAxis, WIDTH, withTime, type Incident, type Row, type Spec } from './chart-common.js';
+import { stepPoints } from './step-points.js';
 
-export function overTimeChart(rows: readonly Row[], incidents: readonly Incident[], strategies: readonly string[], spanMs: number): Spec {
+/** `rows`: one per strategy and bucket (empty buckets included), sorted by strategy then t_ms. */
+export function overTimeChart(rows: readonly Row[], incidents: readonly Incident[], strategies: readonly string[], spanMs: number, bucketMs: number): Spec {
   const axis = timeAxis(spanMs);
-  const values = withTime(rows, axis);
   const panel = (field: string, title: string, format: string, scale: Record<string, unknown>) => ({
     width: WIDTH,
     height: HEIGHT,
     layer: [
       incidentLayer(incidents, axis),
       {
-        data: { values },
+        data: { values: withTime(stepPoints(rows, field, bucketMs), axis) },
         mark: { type: 'line' as const, strokeWidth: 1.6, interpolate: 'step-after' as const },
         encoding: {
           x: { field: axis.field, type: 'quantitative' as const, title: axis.title },
