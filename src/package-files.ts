@@ -36,6 +36,21 @@ export function ownModuleFile(rel: string): string {
   return path.join(packageRoot(), FROM_SOURCE ? 'src' : 'dist', `${rel}${FROM_SOURCE ? '.ts' : '.js'}`);
 }
 
+/** The prefix of a worker entry bundled on its own into dist/cli/ by `npm run build` (scripts/bundle-cli.ts). */
+export const BUNDLED_WORKER_PREFIX = 'worker-';
+
+/**
+ * The file a worker thread of one of routebench's own modules starts: its own bundle in dist/cli/
+ * when the build made one (fewer modules to load in every worker), else ownModuleFile(rel).
+ */
+export function ownWorkerFile(rel: string): string {
+  if (!FROM_SOURCE) {
+    const bundled = path.join(packageRoot(), 'dist', 'cli', `${BUNDLED_WORKER_PREFIX}${path.basename(rel)}.js`);
+    if (existsSync(bundled)) return bundled;
+  }
+  return ownModuleFile(rel);
+}
+
 /** The scenario JSON Schema shipped in the package. */
 export function scenarioSchemaPath(): string {
   return path.join(packageRoot(), 'scenarios', 'scenario.schema.json');

@@ -86,7 +86,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('the packed tarball in an empty project', { timeout: TIMEOUT }, () => {
   it('ships what it needs and nothing of the repository around it', () => {
     const root = path.join(project, 'node_modules', 'routebench');
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/routebench.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cli/routebench-cli.js', 'scenarios/quickstart.yaml', 'scenarios/scenario.schema.json', 'fixtures/prices.yaml'])
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/routebench.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/cli/routebench-cli.js', 'dist/cli/worker-sim-worker.js', 'scenarios/quickstart.yaml', 'scenarios/scenario.schema.json', 'fixtures/prices.yaml'])
       expect(existsSync(path.join(root, f)), f).toBe(true);
     for (const f of ['src', 'test', 'bench', 'tsconfig.json']) expect(existsSync(path.join(root, f)), f).toBe(false);
     expect(readFileSync(path.join(root, 'LICENSE'), 'utf8')).toContain('Apache License');
@@ -132,8 +132,9 @@ describe('the packed tarball in an empty project', { timeout: TIMEOUT }, () => {
     const validate = routebench('validate');
     expect(validate.status, show(validate)).toBe(0);
     expect(validate.stdout).toContain('ok  scenarios/fallback.yaml');
-    for (const db of ['a', 'b']) {
-      const run = routebench('run', '--limit', '500', '--db', `results/${db}.duckdb`, '--json');
+    // a on the main thread, b in two worker threads (the simulate worker's own bundle, dist/cli/worker-sim-worker.js)
+    for (const [db, workers] of [['a', '1'], ['b', '2']] as const) {
+      const run = routebench('run', '--limit', '500', '--db', `results/${db}.duckdb`, '--workers', workers, '--json');
       expect(run.status, show(run)).toBe(0);
       const json = JSON.parse(run.stdout) as { scenarios: { strategies: { requests: number }[] }[] };
       expect(json.scenarios[0]!.strategies.map((s) => s.requests)).toEqual([500, 500]);
@@ -142,7 +143,7 @@ describe('the packed tarball in an empty project', { timeout: TIMEOUT }, () => {
     expect(compare.status, show(compare)).toBe(0);
     const pairs = JSON.parse(compare.stdout) as { overall: string }[];
     expect(pairs).toHaveLength(2);
-    // same scenario, same seed: nothing differs
+    // same scenario, same seed, 1 or 2 workers: nothing differs
     for (const p of pairs) expect(p.overall).toContain('no significant difference');
     const report = routebench('report', '--db', 'results/a.duckdb', '--out', 'rendered');
     expect(report.status, show(report)).toBe(0);
