@@ -6,7 +6,7 @@
 import type { SummaryRow } from '../store/queries.js';
 import { harnessWarnings, lagWarnings } from './lag-check.js';
 import { BILLING_NOTE } from './billing-note.js';
-import { fmt, trafficRequests } from './summary-markdown.js';
+import { anyThin, fmt, quantileCell, THIN_NOTE, thinQuantile, trafficRequests } from './summary-markdown.js';
 import type { ThresholdResult } from './thresholds.js';
 import { scriptJson, vendorScripts } from './vendor-scripts.js';
 import { strategyColour } from './charts/palette.js';
@@ -75,10 +75,12 @@ function summaryTable(p: ReportPage): string {
   const rows = p.rows.map((r) => {
     const w = win.get(r.run_no);
     const failed = (p.thresholds.get(r.run_id) ?? []).filter((t) => !t.passed).length;
-    return `<tr><td><span class="sw" style="background:${strategyColour(strategies, r.strategy)}"></span><b>${esc(r.strategy)}</b>${r.strategy !== r.strategy_use ? ` <span class="note">(${esc(r.strategy_use)})</span>` : ''}</td>${cell(fmt.pct(r.success_rate), w?.success_rate)}${cell(fmt.ms(r.p50_latency_ms), w?.p50)}${cell(fmt.ms(r.p95_latency_ms), w?.p95)}${cell(fmt.ms(r.p99_latency_ms), w?.p99)}${cell(fmt.ms(r.p50_ttft_ms), w?.ttft)}${cell(fmt.num(r.mean_attempts, 3), w?.attempts)}${cell(fmt.pct(r.failover_rate), undefined)}${cell(fmt.usd(r.total_cost_usd), undefined)}${cell(fmt.usd(r.cost_per_1k_usd), w?.cost)}<td${r.status !== 'ok' ? ' class="fail"' : ''}>${esc(r.status)}${failed ? ` (${failed})` : ''}</td></tr>`;
+    // a run without requests has no success rate, mean or failover rate (0 of 0 is not 0%)
+    const none = r.requests === 0;
+    return `<tr><td><span class="sw" style="background:${strategyColour(strategies, r.strategy)}"></span><b>${esc(r.strategy)}</b>${r.strategy !== r.strategy_use ? ` <span class="note">(${esc(r.strategy_use)})</span>` : ''}</td>${cell(none ? '–' : fmt.pct(r.success_rate), w?.success_rate)}${cell(fmt.ms(r.p50_latency_ms), w?.p50)}${cell(quantileCell(r.p95_latency_ms, 0.95, r.successes), w?.p95 && !thinQuantile(0.95, r.successes))}${cell(quantileCell(r.p99_latency_ms, 0.99, r.successes), w?.p99 && !thinQuantile(0.99, r.successes))}${cell(fmt.ms(r.p50_ttft_ms), w?.ttft)}${cell(none ? '–' : fmt.num(r.mean_attempts, 3), w?.attempts)}${cell(none ? '–' : fmt.pct(r.failover_rate), undefined)}${cell(fmt.usd(r.total_cost_usd), undefined)}${cell(fmt.usd(r.cost_per_1k_usd), w?.cost)}<td${r.status !== 'ok' ? ' class="fail"' : ''}>${esc(r.status)}${failed ? ` (${failed})` : ''}</td></tr>`;
   });
   return `<table id="summary"><thead><tr><th>strategy</th><th>success</th><th>p50</th><th>p95</th><th>p99</th><th>TTFT p50</th><th>attempts</th><th>failover</th><th>cost</th><th>per 1k ok</th><th>status</th></tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="note">Green: the best value in its column among the strategies ${esc(p.bestRule)}; a strategy that drops requests does not win on latency or cost for it. Latency and TTFT from the scheduled send time, successful requests only. Failover: share of requests that touched more than one target (failover or hedge). Cost includes failed attempts as providers bill them. ${esc(BILLING_NOTE)}</p>`;
+<p class="note">Green: the best value in its column among the strategies ${esc(p.bestRule)}; a strategy that drops requests does not win on latency or cost for it. Latency and TTFT from the scheduled send time, successful requests only. Failover: share of requests that touched more than one target (failover or hedge). Cost includes failed attempts as providers bill them. ${esc(BILLING_NOTE)}</p>${anyThin(p.rows) ? `\n<p class="note">${esc(THIN_NOTE)}</p>` : ''}`;
 }
 
 function thresholdsTable(p: ReportPage): string {

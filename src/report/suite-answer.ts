@@ -49,7 +49,9 @@ export function givesUp(v: Verdict): string {
   // "Cheaper" per successful request, as the cheapest is chosen (see verdict.ts).
   const [pc, pm] = [c.cost_per_1k_ok_usd, m.cost_per_1k_ok_usd];
   const saved = pc !== null && pm !== null && pm > 0 ? (pm - pc) / pm : 0;
-  const head = `${c.strategy} (${cost(v, c)}${saved > 0 ? `, ${(saved * 100).toFixed(0)}% cheaper per success` : ''})`;
+  // a saving under 0.5% rounds to "0% cheaper", which reads as no saving at all
+  const cheaper = saved >= 0.005 ? `, ${(saved * 100).toFixed(0)}% cheaper per success` : saved > 0 ? ', under 1% cheaper per success' : '';
+  const head = `${c.strategy} (${cost(v, c)}${cheaper})`;
   return parts.length > 0 ? `${head}: ${parts.join('; ')}` : `${head}: nothing measurable`;
 }
 

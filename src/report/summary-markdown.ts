@@ -40,15 +40,38 @@ export const fmt = {
  */
 export const trafficRequests = (rows: readonly Pick<SummaryRow, 'requests'>[]): number => rows.reduce((m, r) => Math.max(m, r.requests), 0);
 
+/**
+ * True when fewer than 1/(1 − p) requests succeeded (20 for p95, 100 for p99): none lies beyond the
+ * p-quantile, and quantile_cont's figure is interpolated among the slowest few, close to the
+ * maximum rather than an estimate of the percentile. The summary marks it (THIN_MARK) and it
+ * never counts as the best in its column.
+ */
+export const thinQuantile = (p: number, successes: number): boolean => successes > 0 && successes * (1 - p) < 1;
+
+export const THIN_MARK = '*';
+
+/** The footnote under a summary table with a marked percentile. */
+export const THIN_NOTE = `${THIN_MARK} fewer than 20 successful requests (p95) or 100 (p99): none lies beyond the percentile, so the figure is interpolated among the slowest few and is close to their maximum, not an estimate of the percentile.`;
+
+/** A latency percentile of the summary, marked when too few requests succeeded for it. */
+export const quantileCell = (v: number | null, p: number, successes: number): string => `${fmt.ms(v)}${v !== null && thinQuantile(p, successes) ? THIN_MARK : ''}`;
+
+/** A per-request share or mean; '–' for a run without requests (0 of 0 is no rate, not 0%). */
+const perRequest = (r: SummaryRow, v: number, f: (v: number) => string): string => (r.requests === 0 ? '–' : f(v));
+
+/** Whether any row of the summary has a marked percentile. */
+export const anyThin = (rows: readonly SummaryRow[]): boolean =>
+  rows.some((r) => (r.p95_latency_ms !== null && thinQuantile(0.95, r.successes)) || (r.p99_latency_ms !== null && thinQuantile(0.99, r.successes)));
+
 const COLUMNS: [string, (r: SummaryRow) => string][] = [
   ['strategy', (r) => `**${r.strategy}**${r.strategy !== r.strategy_use ? ` (${r.strategy_use})` : ''}`],
-  ['success', (r) => fmt.pct(r.success_rate)],
+  ['success', (r) => perRequest(r, r.success_rate, fmt.pct)],
   ['p50', (r) => fmt.ms(r.p50_latency_ms)],
-  ['p95', (r) => fmt.ms(r.p95_latency_ms)],
-  ['p99', (r) => fmt.ms(r.p99_latency_ms)],
+  ['p95', (r) => quantileCell(r.p95_latency_ms, 0.95, r.successes)],
+  ['p99', (r) => quantileCell(r.p99_latency_ms, 0.99, r.successes)],
   ['TTFT p50', (r) => fmt.ms(r.p50_ttft_ms)],
-  ['attempts', (r) => fmt.num(r.mean_attempts, 3)],
-  ['failover', (r) => fmt.pct(r.failover_rate)],
+  ['attempts', (r) => perRequest(r, r.mean_attempts, (v) => fmt.num(v, 3))],
+  ['failover', (r) => perRequest(r, r.failover_rate, fmt.pct)],
   ['cost', (r) => fmt.usd(r.total_cost_usd)],
   ['per 1k ok', (r) => fmt.usd(r.cost_per_1k_usd)],
   ['status', (r) => r.status],
@@ -70,6 +93,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   for (const r of s.rows) if (r.note) out.push(`> **${r.status === 'error' ? 'Failed' : r.status === 'interrupted' ? 'Stopped' : 'Note'}**: ${r.strategy}: ${r.note}.`, '');
   out.push(`| ${COLUMNS.map(([h]) => h).join(' | ')} |`, `|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const r of s.rows) out.push(`| ${COLUMNS.map(([, f]) => f(r)).join(' | ')} |`);
+  if (anyThin(s.rows)) out.push('', THIN_NOTE.replace(THIN_MARK, `\\${THIN_MARK}`));
   for (const r of s.rows)
     if (r.p50_overhead_ms !== null)
       out.push('', `${r.strategy} is an external gateway: it added p50 ${fmt.fineMs(r.p50_overhead_ms)}, p99 ${fmt.fineMs(r.p99_overhead_ms)} per request of its own time (client time minus time in upstream calls, read from the mock server's log, minus the waits it chose between them), and waited p50 ${fmt.fineMs(r.p50_wait_ms)}, p99 ${fmt.fineMs(r.p99_wait_ms)} between upstream calls (backoff, retry-after).`);
