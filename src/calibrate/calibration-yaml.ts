@@ -8,6 +8,7 @@ import { formatDuration } from '../scenario/duration.js';
 import type { Calibration } from './calibrate.js';
 import { lowerQuantiles, upperQuantiles, type DistributionFit, type TargetFit } from './fit-target.js';
 import type { DetectedIncident } from './incidents.js';
+import { count } from '../plural.js';
 
 const round = (v: number, digits = 3) => +v.toPrecision(digits);
 const ms = (v: number) => Math.max(1, Math.round(v));
@@ -62,7 +63,7 @@ export function calibrationYaml(c: Calibration, generatedFrom: string): string {
   for (const t of c.targets) {
     const id = c.ids[t.target]!;
     targets[id] = { provider: t.dialect === 'anthropic' ? 'anthropic' : 'openai', model: t.model || id, dialect: t.dialect, mock: mockBlock(t) };
-    notes.push(`#   ${id} (${t.calls} calls): ${fitNote('TTFT', t.ttft)}; ${fitNote('tokens/s', t.tokensPerS)}`);
+    notes.push(`#   ${id} (${count(t.calls, 'call')}): ${fitNote('TTFT', t.ttft)}; ${fitNote('tokens/s', t.tokensPerS)}`);
   }
   const counts = new Map<string, number>();
   const incidents = c.incidents.map((i) => {

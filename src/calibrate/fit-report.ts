@@ -8,6 +8,7 @@ import { formatDuration } from '../scenario/duration.js';
 import { ksCritical99, lognormalQuantile, normalQuantile } from '../stats/distributions.js';
 import type { Calibration } from './calibrate.js';
 import { KS_TOLERANCE, LEVELS, type DistributionFit } from './fit-target.js';
+import { count } from '../plural.js';
 
 const QQ_LEVELS = [0.05, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
 
@@ -15,7 +16,7 @@ function qq(name: string, d: DistributionFit | undefined, unit: string): string[
   if (!d) return [`${name}: no data.`, ''];
   const limit = Math.max(KS_TOLERANCE, ksCritical99(d.n));
   const verdict = d.model === 'lognormal' ? `the lognormal fits (KS D = ${d.ks.toFixed(3)} ≤ ${limit.toFixed(3)})` : `the lognormal does **not** fit (KS D = ${d.ks.toFixed(3)} > ${limit.toFixed(3)}); the empirical quantiles below are the truth`;
-  const out = [`${name} (${d.n.toLocaleString('en-US')} calls): ${verdict}.`, '', `| quantile | observed (${unit}) | fitted (${unit}) |`, '| ---: | ---: | ---: |'];
+  const out = [`${name} (${count(d.n, 'call')}): ${verdict}.`, '', `| quantile | observed (${unit}) | fitted (${unit}) |`, '| ---: | ---: | ---: |'];
   for (const q of QQ_LEVELS) {
     const i = LEVELS.findIndex((l) => Math.abs(l - q) < 1e-9);
     out.push(`| p${+(q * 100).toFixed(1)} | ${d.quantiles[i]!.toFixed(1)} | ${lognormalQuantile(d.fit, normalQuantile(q)).toFixed(1)} |`);
@@ -39,7 +40,7 @@ export function fitReport(c: Calibration): string {
     '',
   ];
   for (const t of c.targets) {
-    out.push(`## ${c.ids[t.target]}`, '', `${t.calls.toLocaleString('en-US')} calls (${t.baselineCalls.toLocaleString('en-US')} outside incidents), model ${t.model}, ${t.dialect} dialect.`, '');
+    out.push(`## ${c.ids[t.target]}`, '', `${count(t.calls, 'call')} (${t.baselineCalls.toLocaleString('en-US')} outside incidents), model ${t.model}, ${t.dialect} dialect.`, '');
     if (t.latencyOnly) out.push('No streamed calls: TTFT and generation cannot be told apart, so the whole latency is fitted as TTFT.', '');
     out.push(...qq('TTFT (prefill removed)', t.ttft, 'ms'));
     out.push(t.prefillTokensPerS === undefined ? 'TTFT does not grow measurably with the prompt (no prefill rate fitted).' : `TTFT grows with the prompt: ${Math.round(t.prefillTokensPerS).toLocaleString('en-US')} input tokens/s of prefill.`, '');

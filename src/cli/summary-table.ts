@@ -4,6 +4,7 @@ import type { SummaryJson } from '../report/write-summary.js';
 import { harnessLine, harnessWarnings, lagWarnings } from '../report/lag-check.js';
 import { verdictLines } from '../report/verdict.js';
 import { BILLING_NOTE } from '../report/billing-note.js';
+import { count } from '../plural.js';
 
 export function formatSummaryTable(s: SummaryJson, dir: string): string {
   const header = ['strategy', 'success', 'p50', 'p95', 'p99', 'ttft p50', 'attempts', 'failover', 'cost', '$/1k ok', 'status'];
@@ -28,7 +29,7 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
     ...rows.map(line),
     `cost: ${BILLING_NOTE}`,
   ];
-  if (s.skipped_rows > 0) out.push(`${s.skipped_rows.toLocaleString('en-US')} bad trace rows skipped`);
+  if (s.skipped_rows > 0) out.push(`${count(s.skipped_rows, 'bad trace row')} skipped`);
   for (const w of lagWarnings(s.strategies)) out.push(`warning: ${w}`);
   for (const w of harnessWarnings(s.strategies)) out.push(`warning: ${w}`);
   for (const r of s.strategies) {

@@ -7,6 +7,7 @@
 import { environmentError } from '../errors.js';
 import type { ArmRequest } from './arm-request.js';
 import { ChildFailed, moduleCommand, nodeCommand, spawnReady } from './child-process.js';
+import { count } from '../plural.js';
 
 export interface ClosedLevel {
   connections: number;
@@ -95,7 +96,7 @@ export async function runClosedSweep(req: ArmRequest, levels: readonly ClosedLev
   o.signal?.removeEventListener('abort', stop);
   await child.stop(1000);
   if (!o.signal?.aborted && !failure && results.length < levels.length)
-    throw environmentError('AUTOCANNON_FAILED', `the autocannon process stopped after ${results.length} of ${levels.length} levels${child.stderrTail() ? `: ${child.stderrTail().split('\n')[0]}` : ''}`, 'run with fewer connections, or check the arm by hand with curl');
+    throw environmentError('AUTOCANNON_FAILED', `the autocannon process stopped after ${results.length} of ${count(levels.length, 'level')}${child.stderrTail() ? `: ${child.stderrTail().split('\n')[0]}` : ''}`, 'run with fewer connections, or check the arm by hand with curl');
   if (failure) throw environmentError('AUTOCANNON_FAILED', `autocannon failed against ${req.url}: ${failure}`, 'check the arm URL and that the server accepts POST requests');
   return results;
 }

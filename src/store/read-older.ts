@@ -6,6 +6,7 @@
  * every table's rows inserted by column name, columns the file lacks left NULL, exactly as a
  * writable open would migrate it. The file itself is attached read-only and never written.
  */
+import { count } from '../plural.js';
 import { openStore, type Store } from './open-store.js';
 
 const COLUMNS = `SELECT table_name, column_name FROM information_schema.columns WHERE table_catalog = current_database() AND table_schema = 'main'`;
@@ -28,7 +29,7 @@ export async function missingColumns(store: Store): Promise<string[]> {
 
 /** What `report` and `compare` say when they read `file` through an up-to-date copy. */
 export function olderFileNote(file: string, migrated: readonly string[]): string {
-  return `${file} predates ${migrated.length} column(s) of this routebench (${migrated.slice(0, 3).join(', ')}${migrated.length > 3 ? ', ...' : ''}): read through an up-to-date copy in memory, the file is unchanged\n`;
+  return `${file} predates ${count(migrated.length, 'column')} of this routebench (${migrated.slice(0, 3).join(', ')}${migrated.length > 3 ? ', ...' : ''}): read through an up-to-date copy in memory, the file is unchanged\n`;
 }
 
 /** `file` opened read-only, or, when it predates columns the queries need, an up-to-date copy of it in memory. */

@@ -9,6 +9,7 @@ import { ERROR_KINDS, KIND_RETRYABLE, type ErrorKind } from '../providers/canoni
 import { memberRunner } from './member-loop.js';
 import { errorKindListSchema, memberSchema } from './member-schema.js';
 import { defineStrategy, stop, wait } from './strategy.js';
+import { count } from '../plural.js';
 
 interface RetryState {
   tries: number;
@@ -40,7 +41,7 @@ export const retry = defineStrategy({
     const notRetried = Object.fromEntries(ERROR_KINDS.map((k) => [k, `retry: ${k} is not retried`])) as Record<ErrorKind, string>;
     const backoffReason = Array.from({ length: n + 1 }, (_, i) => `retry: backoff before try ${i + 1} of ${n}`);
     const retryAfterReason = Array.from({ length: n + 1 }, (_, i) => `retry: waiting retry-after before try ${i + 1} of ${n}`);
-    const gaveUp = `retry: gave up after ${n} tries`;
+    const gaveUp = `retry: gave up after ${count(n, 'try')}`;
     return {
       observe: runner.observe,
       decide(ctx) {

@@ -78,7 +78,7 @@ describe('replay --dry-run', () => {
   it('live with a key variable unset: the projection, then exit 4 naming the variable', async () => {
     const r = await replay({ RB_DRY_KEY_A: 'k-a' }, scenario, '--transport', 'live', '--dry-run', '--max-cost-usd', '1');
     expect(r.code).toBe(4);
-    expect(r.out).toMatch(/^live: 2 requests × 1 strategies; projected provider cost/);
+    expect(r.out).toMatch(/^live: 2 requests × 1 strategy; projected provider cost/);
     expect(r.err).toContain(`a live run would stop here: ${scenario}: environment variable RB_DRY_KEY_B (the API key of target b) is not set`);
   });
 

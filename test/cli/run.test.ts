@@ -121,7 +121,7 @@ describe('routebench run', () => {
     s.close();
     const skip = memoryIo();
     expect(await runCli(['run', path.join(dir, 'badrow.yaml'), '--db', db, '--out', path.join(dir, 'reports'), '--on-bad-row', 'skip'], skip)).toBe(0);
-    expect(skip.stdout).toContain('1 bad trace rows skipped');
+    expect(skip.stdout).toContain('1 bad trace row skipped');
   });
 
   it('an empty trace is refused before any run is created', async () => {

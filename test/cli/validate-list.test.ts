@@ -42,7 +42,7 @@ describe('routebench validate', () => {
     const io = memoryIo();
     expect(await runCli(['validate', file], io)).toBe(2);
     expect(io.stderr).toContain(`${path.join(dir, 't.jsonl')}  2: input_tokens must be a whole number ≥ 0, got "many"`);
-    expect(io.stderr).toContain(`${file}  traffic.trace  1 bad rows in the trace (first ones above); fix them or set on_bad_row: skip`);
+    expect(io.stderr).toContain(`${file}  traffic.trace  1 bad row in the trace (first ones above); fix them or set on_bad_row: skip`);
   });
 
   it('a missing path is a clear error', async () => {

@@ -41,7 +41,7 @@ describe('validate lists every problem, and says ok only when there is none', ()
     const r = await validate(bad, good);
     expect(r.code).toBe(2);
     expect(r.out).toBe(`ok  ${good} (1 strategy, 1 target)\n`);
-    expect(r.err).toContain(`${bad}  traffic.trace  1 bad rows in the trace (first ones above); fix them or set on_bad_row: skip`);
+    expect(r.err).toContain(`${bad}  traffic.trace  1 bad row in the trace (first ones above); fix them or set on_bad_row: skip`);
   });
 
   it('schema problems do not hide the plan problems of the rest of the file', async () => {

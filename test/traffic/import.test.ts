@@ -187,7 +187,7 @@ describe('routebench import: errors', () => {
     const input = tmp.write('bad.csv', 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,4808,10\n2023-11-16 18:17:04.0781490,lots,27\n2023-11-16 18:17:05.0000000,10,1\n');
     const out = tmp.path('x.jsonl');
     const r = await cli('import', input, '--format', 'azure', '-o', out, '--on-bad-row', 'skip');
-    expect(r).toEqual({ code: 0, stdout: `wrote 2 requests to ${out} (1 bad rows skipped)\n`, stderr: '' });
+    expect(r).toEqual({ code: 0, stdout: `wrote 2 requests to ${out} (1 bad row skipped)\n`, stderr: '' });
     expect(outputLines(out).map((l) => l.input_tokens)).toEqual([4808, 10]);
   });
 

@@ -14,6 +14,7 @@ import { parseDuration } from '../../scenario/duration.js';
 import { inputError } from '../../errors.js';
 import { ensureWritableFileFolder, type Io } from '../io.js';
 import { makeFolders } from '../../make-folders.js';
+import { count } from '../../plural.js';
 
 export interface CalibrateArgs {
   traces: string[];
@@ -93,13 +94,13 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
     io.out(`${JSON.stringify({ ...c, output: args.output, report: reportFile, page: pageFile })}\n`);
     return ExitCode.ok;
   }
-  io.out(`calibrated ${c.targets.length} target${c.targets.length === 1 ? '' : 's'} from ${c.calls.toLocaleString('en-US')} observed calls → ${args.output} (fit report: ${reportFile}, with charts: ${pageFile})\n`);
+  io.out(`calibrated ${count(c.targets.length, 'target')} from ${count(c.calls, 'observed call')} → ${args.output} (fit report: ${reportFile}, with charts: ${pageFile})\n`);
   for (const t of c.targets) {
     const fits = [t.ttft && `TTFT ${t.ttft.model} (KS ${t.ttft.ks.toFixed(3)})`, t.tokensPerS && `tokens/s ${t.tokensPerS.model} (KS ${t.tokensPerS.ks.toFixed(3)})`].filter(Boolean).join(', ');
     const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%`).join(', ') || 'no errors';
-    io.out(`  ${c.ids[t.target]}: ${t.calls.toLocaleString('en-US')} calls; ${fits || 'no latency data'}; ${errs}\n`);
+    io.out(`  ${c.ids[t.target]}: ${count(t.calls, 'call')}; ${fits || 'no latency data'}; ${errs}\n`);
   }
-  if (c.cacheHits > 0) io.out(`  ${c.cacheHits.toLocaleString('en-US')} call${c.cacheHits === 1 ? '' : 's'} answered from a gateway's cache left out (they say nothing about a provider)\n`);
+  if (c.cacheHits > 0) io.out(`  ${count(c.cacheHits, 'call')} answered from a gateway's cache left out (they say nothing about a provider)\n`);
   if (args.bucket !== undefined && c.callsPerBucket < 20)
     io.err(`note: --bucket ${args.bucket} holds about ${c.callsPerBucket.toFixed(1)} calls of the busiest target: too few to tell an incident from bad luck, so incidents may be missed and counted as everyday errors (leave --bucket out for a width with ~20)\n`);
   for (const i of c.incidents) io.out(`  incident: ${c.ids[i.target]} ${i.kind} from ${Math.round(i.startMs / 1000)} s for ${Math.round(i.durationMs / 1000)} s (±${Math.max(1, Math.round(i.resolutionMs / 1000))} s, log10 p ${i.log10P.toFixed(0)})\n`);

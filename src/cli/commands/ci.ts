@@ -20,6 +20,7 @@ import { failedThresholds, jobSummary, type BaselineState, type CommentState } f
 import { readSummaries } from '../../ci/read-results.js';
 import { upsertComment } from '../../ci/upsert-comment.js';
 import { ensureWritableFileFolder, type Io } from '../io.js';
+import { count } from '../../plural.js';
 
 export interface CiArgs {
   action: 'summary' | 'comment' | 'baseline';
@@ -87,7 +88,7 @@ function summary(args: CiArgs, io: Io): number {
   if (args.append) appendFileSync(args.append, md);
   if (args['github-output']) appendFileSync(args['github-output'], `scenarios=${scenarios.length}\nfailed-thresholds=${failedThresholds(scenarios)}\n`);
   if (!args.out) io.out(md);
-  else io.out(`job summary: ${args.out} (${md.split('\n').length - 1} lines)\n`);
+  else io.out(`job summary: ${args.out} (${count(md.split('\n').length - 1, 'line')})\n`);
   return ExitCode.ok;
 }
 

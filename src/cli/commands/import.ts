@@ -8,6 +8,7 @@ import { parseDuration } from '../../scenario/duration.js';
 import { importTrace } from '../../traffic/import-trace.js';
 import { traceFormats } from '../../traffic/trace-formats.js';
 import { ensureWritableFileFolder, type Io } from '../io.js';
+import { count } from '../../plural.js';
 
 export interface ImportArgs {
   input: string;
@@ -132,9 +133,9 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
     off();
   }
   if (stats.rows === 0) {
-    io.err(`error: ${args.input} produced no requests${stats.skippedRows ? ` (${stats.skippedRows} bad rows skipped)` : ''}; ${args.output} was not written\n`);
+    io.err(`error: ${args.input} produced no requests${stats.skippedRows ? ` (${count(stats.skippedRows, 'bad row')} skipped)` : ''}; ${args.output} was not written\n`);
     return ExitCode.usage;
   }
-  io.out(`wrote ${stats.rows.toLocaleString('en-US')} requests to ${args.output}${stats.skippedRows ? ` (${stats.skippedRows} bad rows skipped)` : ''}\n`);
+  io.out(`wrote ${count(stats.rows, 'request')} to ${args.output}${stats.skippedRows ? ` (${count(stats.skippedRows, 'bad row')} skipped)` : ''}\n`);
   return ExitCode.ok;
 }

@@ -23,6 +23,7 @@ import { openStore } from '../../store/open-store.js';
 import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
 import { formatLoadTable } from '../load-table.js';
 import { commonOptions, type CommonArgs, portOption, seedOption } from './common-options.js';
+import { count } from '../../plural.js';
 
 export interface LoadArgs extends CommonArgs {
   scenario: string;
@@ -105,8 +106,8 @@ export async function loadHandler(args: LoadArgs, io: Io): Promise<number> {
         },
         onArm: (arm, what) => say(`${arm}: ${what}`),
         onGenerator: (samples) => say(`generator alone: send lag p99 ${samples.map((x) => `${fmtLatencyMs(x.lagP99Ms)} at ${fmtRps(x.rate)}`).join(', ')}`),
-        onPoint: (p) => say(`  ${p.arm} ${p.loop} ${pointLabel(p)}: ${fmtRps(p.achieved_rps)} ok, p99 ${fmtLatencyMs(p.p99_ms)}, ${p.errors} errors${p.dropped ? `, ${p.dropped} dropped` : ''}${p.loop === 'open' ? `, lag p99 ${fmtLatencyMs(p.lag_p99_ms)}` : ''}`),
-        onOverhead: (arm, c) => say(`  ${arm} overhead c=${c.concurrency} ${c.stream ? 'stream' : 'plain'}: ${c.pairs} pairs${c.stopped ? ` (stopped: ${c.stopped.replace('_', ' ')})` : ''}`),
+        onPoint: (p) => say(`  ${p.arm} ${p.loop} ${pointLabel(p)}: ${fmtRps(p.achieved_rps)} ok, p99 ${fmtLatencyMs(p.p99_ms)}, ${count(p.errors, 'error')}${p.dropped ? `, ${p.dropped} dropped` : ''}${p.loop === 'open' ? `, lag p99 ${fmtLatencyMs(p.lag_p99_ms)}` : ''}`),
+        onOverhead: (arm, c) => say(`  ${arm} overhead c=${c.concurrency} ${c.stream ? 'stream' : 'plain'}: ${count(c.pairs, 'pair')}${c.stopped ? ` (stopped: ${c.stopped.replace('_', ' ')})` : ''}`),
       },
     });
     const summary = buildLoadSummary(result, { scenario: plan.name, description: loaded.scenario.description, host: env.host, loadAverage });
@@ -119,7 +120,7 @@ export async function loadHandler(args: LoadArgs, io: Io): Promise<number> {
     const failed = result.arms.filter((a) => a.status === 'failed');
     if (failed.length > 0) {
       for (const a of failed) io.err(`error: arm ${a.name} failed: ${a.note}\n`);
-      io.err(`${failed.length} of ${result.arms.length} arms failed; their rows are missing from the report\n`);
+      io.err(`${failed.length} of ${count(result.arms.length, 'arm')} failed; their rows are missing from the report\n`);
       return ExitCode.environment;
     }
     return ExitCode.ok;

@@ -4,6 +4,7 @@
  * and is written as a trace row with what was observed. Ctrl-C (or SIGTERM) stops it: open calls
  * finish (up to --grace), the files are flushed, and a summary says what was recorded.
  */
+import { count } from '../../plural.js';
 import { readFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
 import { portOption } from './common-options.js';
@@ -109,14 +110,14 @@ export function summaryText(s: RecordSummary): string {
   const ms = (v: number | null) => (v === null ? '–' : `${Math.round(v).toLocaleString('en-US')} ms`);
   const list = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ') || 'none';
   const lines = [
-    `recorded ${s.calls.toLocaleString('en-US')} calls in ${(s.durationMs / 1000).toFixed(1)} s: ${s.ok.toLocaleString('en-US')} ok, ${s.streamed.toLocaleString('en-US')} streamed`,
+    `recorded ${count(s.calls, 'call')} in ${(s.durationMs / 1000).toFixed(1)} s: ${s.ok.toLocaleString('en-US')} ok, ${s.streamed.toLocaleString('en-US')} streamed`,
     `  by dialect: ${list(s.byDialect)}`,
     `  by target: ${list(s.byTarget)}`,
     `  failures: ${list(s.byErrorKind)}`,
     `  latency p50 ${ms(s.p50LatencyMs)}, p95 ${ms(s.p95LatencyMs)}; TTFT p50 ${ms(s.p50TtftMs)} (successful calls)`,
     ...Object.entries(s.byTag).map(([tag, m]) => `  tag ${tag}: ${list(m)}`),
     ...(s.textWithheld + s.textRedacted > 0 ? [`  prompt text: ${s.textRedacted} redacted, ${s.textWithheld} withheld by the policy`] : []),
-    ...s.files.map((f) => `  ${f.path}: ${f.rows.toLocaleString('en-US')} rows`),
+    ...s.files.map((f) => `  ${f.path}: ${count(f.rows, 'row')}`),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -16,6 +16,7 @@ import { selectedScenarioFiles } from '../scenario-paths.js';
 import { checkPositiveInteger } from '../option-checks.js';
 import { loadAll } from './run.js';
 import type { ReplayArgs } from './replay.js';
+import { count } from '../../plural.js';
 
 interface Projection {
   scenario: string;
@@ -56,7 +57,7 @@ export async function dryRun(args: ReplayArgs, io: Io): Promise<number> {
     json.push({ scenario: plan.name, requests, strategies, min_cost_usd: low * strategies, max_cost_usd: high * strategies, live_problems });
     if (!args.json)
       io.out(
-        `${plan.name}: ${requests.toLocaleString('en-US')} requests × ${strategies} strategies; projected provider cost ${fmt.usd(low * strategies)} to ${fmt.usd(high * strategies)} (every request once, at the cheapest or the priciest target; retries and hedges add to it)\n`,
+        `${plan.name}: ${count(requests, 'request')} × ${count(strategies, 'strategy')}; projected provider cost ${fmt.usd(low * strategies)} to ${fmt.usd(high * strategies)} (every request once, at the cheapest or the priciest target; retries and hedges add to it)\n`,
       );
   }
   const cap = args['max-cost-usd'];

@@ -21,6 +21,7 @@ import { harnessVersion } from '../../runner/run-environment.js';
 import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
 import { checkPositiveInteger } from '../option-checks.js';
 import { makeFolders } from '../../make-folders.js';
+import { count } from '../../plural.js';
 
 export interface ReportArgs {
   db: string;
@@ -113,7 +114,7 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
       else {
         makeFolders(path.dirname(path.resolve(args['pr-comment'])), '--pr-comment');
         writeFileSync(args['pr-comment'], md);
-        note(`pr comment: ${args['pr-comment']} (${md.split('\n').length - 1} lines)\n`);
+        note(`pr comment: ${args['pr-comment']} (${count(md.split('\n').length - 1, 'line')})\n`);
       }
     }
     if (comparison?.changes.some((c) => c.budget.some((b) => b.exceeded))) code = ExitCode.thresholds;

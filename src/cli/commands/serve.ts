@@ -9,6 +9,7 @@ import { ExitCode } from '../../errors.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import { startServe } from '../../serve/start-serve.js';
 import type { Io } from '../io.js';
+import { count } from '../../plural.js';
 
 export interface ServeArgs {
   scenario: string;
@@ -73,6 +74,6 @@ export async function serveHandler(args: ServeArgs, io: Io): Promise<number> {
   });
   await handle.close();
   const c = handle.counters;
-  io.out(`stopped after ${c.requests} ${c.requests === 1 ? 'request' : 'requests'}: ${c.ok} ok, ${c.attempts} attempts, ${c.failovers} with failover\n`);
+  io.out(`stopped after ${count(c.requests, 'request')}: ${c.ok.toLocaleString('en-US')} ok, ${count(c.attempts, 'attempt')}, ${c.failovers.toLocaleString('en-US')} with failover\n`);
   return ExitCode.ok;
 }

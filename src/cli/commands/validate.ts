@@ -10,6 +10,7 @@ import { checkScenario } from '../check-scenario.js';
 import { paint } from '../colour.js';
 import type { Io } from '../io.js';
 import { selectedScenarioFiles } from '../scenario-paths.js';
+import { count } from '../../plural.js';
 
 export interface ValidateArgs {
   paths: string[];
@@ -45,7 +46,7 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
         if (traffic.stats.skippedRows > 0) {
           for (const sample of traffic.stats.skippedSamples) problems.push({ file: plan.tracePath, path: '', message: sample.slice(plan.tracePath.length + 1) });
           if (loaded.scenario.traffic.trace?.on_bad_row !== 'skip')
-            problems.push({ file, path: 'traffic.trace', message: `${traffic.stats.skippedRows} bad rows in the trace (first ones above); fix them or set on_bad_row: skip` });
+            problems.push({ file, path: 'traffic.trace', message: `${count(traffic.stats.skippedRows, 'bad row')} in the trace (first ones above); fix them or set on_bad_row: skip` });
         }
         if (traffic.stats.rows === 0) problems.push({ file, path: 'traffic.trace', message: 'the trace has no requests (after window and limit)' });
         requests = `, ${traffic.stats.rows.toLocaleString('en-US')} ${traffic.stats.rows === 1 ? 'request' : 'requests'}`;

@@ -8,6 +8,8 @@
  * the limit. Clock and CPU counter are injected (performance.now / process.cpuUsage in production).
  */
 
+import { count } from '../../plural.js';
+
 export interface MockServerStats {
   requests: number;
   cpu_ms: number;
@@ -66,5 +68,5 @@ const cpuMicros = (u: { user: number; system: number }) => u.user + u.system;
 export function formatStats(s: MockServerStats): string {
   const n = (x: number) => x.toLocaleString('en-US');
   const ceiling = s.ceiling_rps === null ? `no ceiling estimate before ${n(CEILING_MIN_REQUESTS)} requests` : `ceiling ≈ ${n(s.ceiling_rps)} req/s per CPU core`;
-  return `${n(s.requests)} requests in ${(s.uptime_ms / 1000).toFixed(1)} s, ${n(s.cpu_ms)} ms CPU, ${s.in_flight} in flight; ${ceiling}`;
+  return `${count(s.requests, 'request')} in ${(s.uptime_ms / 1000).toFixed(1)} s, ${n(s.cpu_ms)} ms CPU, ${s.in_flight} in flight; ${ceiling}`;
 }

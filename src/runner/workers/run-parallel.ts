@@ -22,6 +22,7 @@ import { concludeRun, createRunRecord, runGroupName, type RunResult } from '../r
 import { runScenario, type RunScenarioOptions, type ScenarioResult } from '../run-scenario.js';
 import { runPool, type PoolJob } from './worker-pool.js';
 import type { JobResult } from './simulate-job.js';
+import { count } from '../../plural.js';
 
 export interface SuiteItem {
   loaded: LoadedScenario;
@@ -94,7 +95,7 @@ export async function runSuiteParallel(items: readonly SuiteItem[], opts: Parall
     onJobDone: (_i, r: JobResult) => {
       requests += r.runs.reduce((sum, x) => sum + x.requests, 0);
       runsDone += r.runs.length;
-      opts.onProgress?.({ scenario: `${runsTotal} runs on ${Math.min(opts.workers, jobs.length)} workers`, requests, trafficMs: r.trafficMs, runsDone, runsTotal });
+      opts.onProgress?.({ scenario: `${count(runsTotal, 'run')} on ${count(Math.min(opts.workers, jobs.length), 'worker')}`, requests, trafficMs: r.trafficMs, runsDone, runsTotal });
     },
   });
   writer.flush();

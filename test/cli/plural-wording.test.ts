@@ -1,0 +1,68 @@
+/**
+ * A count and its noun agree in what the CLI prints: `serve` said "1 attempts", a replay dry run
+ * "1 requests × 1 strategies", import "(1 bad rows skipped)", validate "1 bad rows in the trace".
+ * The helper (src/plural.ts) against hand-written English, then two commands end to end.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { memoryIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/main.js';
+import { count, pluralOf } from '../../src/plural.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-plural-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('count', () => {
+  it.each([
+    [0, 'request', '0 requests'],
+    [1, 'request', '1 request'],
+    [2, 'strategy', '2 strategies'],
+    [1, 'strategy', '1 strategy'],
+    [3, 'day', '3 days'],
+    [2, 'match', '2 matches'],
+    [2, 'bad row', '2 bad rows'],
+    [12345, 'call', '12,345 calls'],
+  ])('%i %s → %s', (n, noun, said) => expect(count(n, noun)).toBe(said));
+  it('an irregular plural is given', () => expect([count(1, 'child', 'children'), count(4, 'child', 'children')]).toEqual(['1 child', '4 children']));
+  it('pluralOf', () => expect(['key', 'policy', 'box', 'pass'].map(pluralOf)).toEqual(['keys', 'policies', 'boxes', 'passes']));
+});
+
+const scenario = path.join(dir, 'one.yaml');
+writeFileSync(
+  scenario,
+  `name: one
+traffic: { trace: { path: one.jsonl } }
+targets:
+  a: { provider: openai, model: gpt-4o-mini, price: { input: 1, output: 2 }, live: { base_url: "http://127.0.0.1:9", api_key_env: RB_PLURAL_KEY }, mock: { profile: perfect } }
+strategies:
+  only: { use: single, options: { target: a } }
+`,
+);
+writeFileSync(path.join(dir, 'one.jsonl'), '{"arrival_ms":0,"input_tokens":1000,"output_tokens":500}\n');
+
+describe('one of each, said in the singular', () => {
+  it('replay --dry-run: "1 request × 1 strategy"', async () => {
+    const io = memoryIo({ RB_PLURAL_KEY: 'k' });
+    expect(await runCli(['replay', scenario, '--transport', 'live', '--dry-run', '--max-cost-usd', '1', '--db', path.join(dir, 'r.duckdb'), '--out', path.join(dir, 'reports')], io)).toBe(0);
+    expect(io.stdout).toMatch(/^one: 1 request × 1 strategy; projected provider cost/);
+  });
+
+  it('serve, stopped after one call that took one attempt: "1 request: 1 ok, 1 attempt, 0 with failover"', async () => {
+    const io = memoryIo();
+    const running = runCli(['serve', '--scenario', scenario, '--strategy', 'only', '--port', '0'], io);
+    let url: string | undefined;
+    for (let i = 0; i < 1000 && !url; i++) {
+      url = /on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*upstream: /.exec(io.stdout)?.[1];
+      if (!url) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(url).toBeDefined();
+    const res = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], max_tokens: 4 }) });
+    expect(res.status).toBe(200);
+    await res.text();
+    io.interrupt();
+    expect(await running).toBe(0);
+    expect(io.stdout).toContain('stopped after 1 request: 1 ok, 1 attempt, 0 with failover\n');
+  }, 60_000);
+});
