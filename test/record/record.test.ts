@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../src/dlp/policy.js';
-import { startRecorder } from '../../src/record/recorder.js';
+import { startRecorder, type RecorderOptions } from '../../src/record/recorder.js';
 import { traceFormats } from '../../src/traffic/trace-formats.js';
 import { serveScenario, waitFor, type ScenarioServer } from '../helpers/mock-servers.js';
 
@@ -55,6 +55,23 @@ interface Row {
   prompt_dlp?: { found: string[]; withheld: boolean };
   recorded: { ok: boolean; status: number; error_kind?: string; latency_ms: number; ttft_ms?: number; chunks?: number; target: string; request_id?: string };
 }
+
+/** The loopback mock's flaky OpenAI target and its good Anthropic target, as recorder upstreams. */
+const openaiUpstream = () => ({ openai: { name: 'openai', url: `${mock.url}/t/o_flaky` } });
+const anthropicUpstream = () => ({ anthropic: { name: 'anthropic', url: `${mock.url}/t/a_good` } });
+
+/**
+ * A recorder on a free loopback port writing to folder `name` of this test's directory, with the
+ * clocks every test here uses; `o` gives the upstreams and what differs (tag headers, --store-text).
+ */
+async function recordTo(name: string, o: Pick<RecorderOptions, 'upstreams'> & Partial<RecorderOptions>) {
+  const out = join(dir, name);
+  const rec = await startRecorder({ host: '127.0.0.1', port: 0, dir: out, tagHeaders: [], now: () => performance.now(), wallClock: () => Date.UTC(2026, 11, 6), ...o });
+  return { rec, out };
+}
+
+/** Every byte the recorder wrote to `out`, and `extra` (its summary) as JSON: where a planted secret must not appear. */
+const everythingIn = (out: string, extra?: unknown) => readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n') + (extra === undefined ? '' : JSON.stringify(extra));
 
 const rowsIn = (d: string): Row[] =>
   readdirSync(d)
@@ -98,16 +115,7 @@ async function drive(url: string) {
 
 describe('routebench record', () => {
   it('writes one row per call, matching the mock hit log and the usage the SDKs saw', async () => {
-    const out = join(dir, 'plain');
-    const rec = await startRecorder({
-      upstreams: { openai: { name: 'openai', url: `${mock.url}/t/o_flaky` }, anthropic: { name: 'anthropic', url: `${mock.url}/t/a_good` } },
-      host: '127.0.0.1',
-      port: 0,
-      dir: out,
-      tagHeaders: [{ header: 'x-project', tag: 'project' }],
-      now: () => performance.now(),
-      wallClock: () => Date.UTC(2026, 11, 6),
-    });
+    const { rec, out } = await recordTo('plain', { upstreams: { ...openaiUpstream(), ...anthropicUpstream() }, tagHeaders: [{ header: 'x-project', tag: 'project' }] });
     const before = mock.service.hits.since(0).length;
     const usage = await drive(rec.url);
     const summary = await rec.stop(2_000);
@@ -139,24 +147,14 @@ describe('routebench record', () => {
     for (const f of readdirSync(out)) for (const line of readFileSync(join(out, f), 'utf8').trim().split('\n')) expect(parse(line)).toMatchObject({ recorded: { ok: expect.any(Boolean) } });
     expect(rows.some((r) => r.recorded.error_kind === 'rate_limited')).toBe(true);
     expect(rows.some((r) => r.recorded.error_kind === 'server_error')).toBe(true);
-    const everything = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n') + JSON.stringify(summary);
+    const everything = everythingIn(out, summary);
     expect(everything).not.toContain(PLANTED_KEY);
     expect(everything).not.toContain(AUTH_KEY);
     expect(everything).not.toContain('ops@example.com');
   });
 
   it('--store-text keeps prompts only through the redaction policy: a prompt with a key is withheld, an email redacted', async () => {
-    const out = join(dir, 'text');
-    const rec = await startRecorder({
-      upstreams: { anthropic: { name: 'anthropic', url: `${mock.url}/t/a_good` } },
-      host: '127.0.0.1',
-      port: 0,
-      dir: out,
-      tagHeaders: [],
-      storeText: compilePolicy(),
-      now: () => performance.now(),
-      wallClock: () => Date.UTC(2026, 11, 6),
-    });
+    const { rec, out } = await recordTo('text', { upstreams: anthropicUpstream(), storeText: compilePolicy() });
     const an = new Anthropic({ apiKey: AUTH_KEY, baseURL: rec.url, maxRetries: 0, timeout: 10_000 });
     await an.messages.create({ model: 'claude-3-5-haiku', max_tokens: 5, messages: [{ role: 'user', content: `deploy with ${PLANTED_KEY}` }] });
     await an.messages.create({ model: 'claude-3-5-haiku', max_tokens: 5, system: 'be brief', messages: [{ role: 'user', content: 'write to ops@example.com' }] });
@@ -167,22 +165,13 @@ describe('routebench record', () => {
     expect(redacted!.prompt).toBe('system: be brief\nuser: write to [REDACTED:email]');
     expect(redacted!.prompt_dlp).toEqual({ found: ['email'], withheld: false });
     expect([summary.textWithheld, summary.textRedacted]).toEqual([1, 1]);
-    const everything = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    const everything = everythingIn(out);
     expect(everything).not.toContain(PLANTED_KEY);
     expect(everything).not.toContain('ops@example.com');
   });
 
   it('a key in a tag header or the model name is written as [REDACTED:api_key], with or without --store-text', async () => {
-    const out = join(dir, 'tags');
-    const rec = await startRecorder({
-      upstreams: { anthropic: { name: 'anthropic', url: `${mock.url}/t/a_good` } },
-      host: '127.0.0.1',
-      port: 0,
-      dir: out,
-      tagHeaders: [{ header: 'x-project', tag: 'project' }],
-      now: () => performance.now(),
-      wallClock: () => Date.UTC(2026, 11, 6),
-    });
+    const { rec, out } = await recordTo('tags', { upstreams: anthropicUpstream(), tagHeaders: [{ header: 'x-project', tag: 'project' }] });
     const an = new Anthropic({ apiKey: AUTH_KEY, baseURL: rec.url, maxRetries: 0, timeout: 10_000, defaultHeaders: { 'x-project': `web key=${PLANTED_KEY}` } });
     await an.messages.create({ model: 'claude-3-5-haiku', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] });
     await an.messages.create({ model: PLANTED_KEY, max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }).catch(() => undefined);
@@ -192,22 +181,11 @@ describe('routebench record', () => {
       ['web key=[REDACTED:api_key]', 'claude-3-5-haiku'],
       ['web key=[REDACTED:api_key]', '[REDACTED:api_key]'],
     ]);
-    const everything = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n') + JSON.stringify(summary);
-    expect(everything).not.toContain(PLANTED_KEY);
+    expect(everythingIn(out, summary)).not.toContain(PLANTED_KEY);
   });
 
   it('--store-text: planted keys in hostile places (escaped in a JSON paste, split across parts, a tool result, a system array, streamed) appear in no output', async () => {
-    const out = join(dir, 'hostile');
-    const rec = await startRecorder({
-      upstreams: { openai: { name: 'openai', url: `${mock.url}/t/o_flaky` }, anthropic: { name: 'anthropic', url: `${mock.url}/t/a_good` } },
-      host: '127.0.0.1',
-      port: 0,
-      dir: out,
-      tagHeaders: [],
-      storeText: compilePolicy(),
-      now: () => performance.now(),
-      wallClock: () => Date.UTC(2026, 11, 6),
-    });
+    const { rec, out } = await recordTo('hostile', { upstreams: { ...openaiUpstream(), ...anthropicUpstream() }, storeText: compilePolicy() });
     const keys = [`sk-proj-${'Hx7'.repeat(16)}`, `AKIA${'Q2'.repeat(8)}`, `ghp_${'Rm5'.repeat(12)}`, `sk-ant-api03-${'Tv3_'.repeat(23)}AA`];
     const oa = new OpenAI({ apiKey: AUTH_KEY, baseURL: `${rec.url}/v1`, maxRetries: 0, timeout: 10_000 });
     const an = new Anthropic({ apiKey: AUTH_KEY, baseURL: rec.url, maxRetries: 0, timeout: 10_000 });
@@ -225,7 +203,7 @@ describe('routebench record', () => {
     const rows = rowsIn(out);
     expect(rows).toHaveLength(calls.length);
     expect(rows.map((r) => r.prompt_dlp?.withheld)).toEqual(rows.map(() => true));
-    const everything = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('\n') + JSON.stringify(summary);
+    const everything = everythingIn(out, summary);
     for (const k of keys) {
       expect(everything).not.toContain(k);
       expect(everything).not.toContain(k.slice(14)); // nor the half after a split
@@ -233,23 +211,13 @@ describe('routebench record', () => {
   });
 
   it('a body nested 200,000 levels deep is recorded, and the rows after it are not held back', async () => {
-    const out = join(dir, 'deep');
     // an upstream that answers without reading the body, and without usage (so the recorder estimates the tokens)
     const upstream = createServer((req, res) => {
       req.resume();
       req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] })));
     });
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const rec = await startRecorder({
-      upstreams: { openai: { name: 'openai', url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` } },
-      host: '127.0.0.1',
-      port: 0,
-      dir: out,
-      tagHeaders: [],
-      storeText: compilePolicy(),
-      now: () => performance.now(),
-      wallClock: () => Date.UTC(2026, 11, 6),
-    });
+    const { rec, out } = await recordTo('deep', { upstreams: { openai: { name: 'openai', url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` } }, storeText: compilePolicy() });
     // Reading its text recursed once per level and threw: that call's row was lost, and as rows are
     // written in arrival order, every later row waited in memory until the recorder stopped.
     const depth = 200_000;

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runYaml } from '../helpers/run-yaml.js';
+import { runYaml, type Ran } from '../helpers/run-yaml.js';
 import { backtestVerdict, scenarioBacktest } from '../../src/report/backtest.js';
 import { planScenario } from '../../src/engine/plan-scenario.js';
 import { sortedQuantile } from '../../src/report/stats/verdict.js';
@@ -36,22 +36,27 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('backtest: rows left out of the recorded side leave the simulated side too', () => {
-  it('counts the same 67 requests on both sides and says what it left out', async () => {
-    const yaml = `
-name: bt
+/** The backtest scenario every test here runs: one target p (mock `profile`) and the deployed single strategy over `tracePath`. */
+const backtestYaml = (name: string, tracePath: string, profile: 'flaky' | 'perfect') => `
+name: ${name}
 seed: 3
 traffic:
-  trace: { path: ${JSON.stringify(trace)} }
+  trace: { path: ${JSON.stringify(tracePath)} }
 targets:
-  p: { provider: openai, model: gpt-4o-mini, mock: { profile: flaky } }
+  p: { provider: openai, model: gpt-4o-mini, mock: { profile: ${profile} } }
 backtest: { strategy: deployed }
 strategies:
   deployed: { use: single, options: { target: p } }
 `;
-    const ran = await runYaml(yaml);
+
+/** Runs the scenario's backtest as `run` does: the fidelity result and its Markdown. */
+const runBacktest = async (ran: Ran) => (await scenarioBacktest(ran.store, ran.loaded, planScenario(ran.loaded, {}), ran.result.runs))!;
+
+describe('backtest: rows left out of the recorded side leave the simulated side too', () => {
+  it('counts the same 67 requests on both sides and says what it left out', async () => {
+    const ran = await runYaml(backtestYaml('bt', trace, 'flaky'));
     const runNo = ran.run('deployed');
-    const done = (await scenarioBacktest(ran.store, ran.loaded, planScenario(ran.loaded, {}), ran.result.runs))!;
+    const done = await runBacktest(ran);
     const bt = done.result;
 
     // the simulation sent all 80; the backtest compares the 67 provider calls on each side
@@ -94,18 +99,8 @@ strategies:
       return JSON.stringify({ arrival_ms: i * 500, route: 'gpt-4o-mini', input_tokens: 200, output_tokens: 50, stream: false, recorded: { ok: true, status: 200, latency_ms: 900, target: 'p', ...(attempts ? { attempts } : {}) } });
     });
     writeFileSync(file, `${rows.join('\n')}\n`);
-    const ran = await runYaml(`
-name: bt2
-seed: 3
-traffic:
-  trace: { path: ${JSON.stringify(file)} }
-targets:
-  p: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }
-backtest: { strategy: deployed }
-strategies:
-  deployed: { use: single, options: { target: p } }
-`);
-    const bt = (await scenarioBacktest(ran.store, ran.loaded, planScenario(ran.loaded, {}), ran.result.runs))!.result;
+    const ran = await runYaml(backtestYaml('bt2', file, 'perfect'));
+    const bt = (await runBacktest(ran)).result;
     const failover = bt.rows.find((r) => r.metric === 'failover rate')!;
     expect(failover.recorded).toBeCloseTo(4 / 10, 12);
     expect(failover.simulated).toBe(0); // one target: never a failover, over all 40 requests
@@ -116,23 +111,12 @@ strategies:
   });
 
   it('a simulation that stopped early is not judged against the whole recording', async () => {
-    const ran = await runYaml(`
-name: bt3
-seed: 3
-traffic:
-  trace: { path: ${JSON.stringify(trace)} }
-targets:
-  p: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }
-backtest: { strategy: deployed }
-strategies:
-  deployed: { use: single, options: { target: p } }
-`);
-    const plan = planScenario(ran.loaded, {});
-    const whole = (await scenarioBacktest(ran.store, ran.loaded, plan, ran.result.runs))!;
+    const ran = await runYaml(backtestYaml('bt3', trace, 'perfect'));
+    const whole = await runBacktest(ran);
     expect(whole.result.partial).toBeUndefined();
     // what the runner writes when an abort_on_fail threshold stops a run at 12 s
     await ran.store.run(`UPDATE runs SET status = 'thresholds_failed', stopped_at_ms = 12000 WHERE run_no = ${ran.run('deployed')}`);
-    const stopped = (await scenarioBacktest(ran.store, ran.loaded, plan, ran.result.runs))!;
+    const stopped = await runBacktest(ran);
     expect(stopped.result.pass).toBe(false);
     expect(stopped.result.partial).toBe('an abort_on_fail threshold stopped the simulation at 12s of the recording');
     expect(backtestVerdict({ pass: true })).toBe('within tolerance');
@@ -141,7 +125,7 @@ strategies:
     expect(stopped.markdown).toContain('Within tolerance: **not judged**');
     expect(stopped.markdown).toContain('**Not judged**: an abort_on_fail threshold stopped the simulation at 12s of the recording');
     await ran.store.run(`UPDATE runs SET status = 'interrupted', stopped_at_ms = NULL WHERE run_no = ${ran.run('deployed')}`);
-    expect((await scenarioBacktest(ran.store, ran.loaded, plan, ran.result.runs))!.result.partial).toBe('the simulation did not finish (status interrupted)');
+    expect((await runBacktest(ran)).result.partial).toBe('the simulation did not finish (status interrupted)');
     ran.store.close();
   });
 });
