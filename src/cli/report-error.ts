@@ -3,6 +3,7 @@ import { environmentFailure, ExitCode, formatProblem, HarnessError } from '../er
 import { paint } from './colour.js';
 import type { Io } from './io.js';
 import { packagedPathHint } from './packaged-path-hint.js';
+import { count } from '../plural.js';
 
 export function reportError(failure: unknown, io: Io, command?: string): number {
   // A full disk, a file-size limit, no permission, a busy port: the environment, said plainly (exit 4).
@@ -10,7 +11,9 @@ export function reportError(failure: unknown, io: Io, command?: string): number 
   if (e instanceof HarnessError) {
     if (e.problems.length > 0) {
       for (const p of e.problems) io.err(`${formatProblem(p)}\n`);
-      io.err(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found.${e.hint ? ` ${e.hint}.` : ''}\n`);
+      io.err(`${count(e.problems.length, 'problem')} found.\n`);
+      // On its own line, as every other command's hint (it was glued onto the count).
+      if (e.hint) io.err(`${paint(io).yellow('hint:')} ${e.hint}\n`);
       // A docs path (fixtures/…, scenarios/…) run outside a clone: say where the package has it.
       for (const file of new Set(e.problems.map((p) => p.file ?? ''))) {
         const where = packagedPathHint(file, command);

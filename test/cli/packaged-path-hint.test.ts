@@ -62,7 +62,8 @@ describe('a docs path that only the installed package has', () => {
   it('import of a missing file: the hint is about the current folder, not a scenario; a packaged sample gets its path', async () => {
     const r = await cli('import', 'nowhere.csv', '--format', 'azure', '-o', 'out.jsonl');
     expect(r.code).toBe(2);
-    expect(r.err).toBe('nowhere.csv  trace not found\n1 problem found. the path is relative to the current folder.\n');
+    // the hint on its own line (it was glued onto "1 problem found."), naming the folder it is relative to
+    expect(r.err).toBe(`nowhere.csv  trace not found\n1 problem found.\nhint: the path is relative to the current folder, ${process.cwd()}\n`);
     const s = await cli('import', 'fixtures/traces/own-traffic-sample.jsonl', '--format', 'routebench', '-o', 'out.jsonl');
     expect(s.code).toBe(2);
     expect(s.err).not.toContain('paths in a scenario');

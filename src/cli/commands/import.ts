@@ -101,7 +101,7 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   }
   // Said here, for the command line: the trace reader's own hint is about paths inside a scenario.
   if (!existsSync(args.input))
-    throw inputError('TRACE_MISSING', `${args.input} does not exist`, [{ file: args.input, path: '', message: 'trace not found' }], 'the path is relative to the current folder');
+    throw inputError('TRACE_MISSING', `${args.input} does not exist`, [{ file: args.input, path: '', message: 'trace not found' }], path.isAbsolute(args.input) ? 'check the path' : `the path is relative to the current folder, ${process.cwd()}`);
   checkOutput(args.input, args.output);
   ensureWritableFileFolder(args.output, '-o');
   const controller = new AbortController();
