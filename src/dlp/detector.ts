@@ -22,6 +22,13 @@ export interface Detector {
   readonly priority: number;
   /** A global (`g`) regular expression; a fresh lastIndex is used for every scan. */
   readonly pattern: RegExp;
+  /**
+   * A cheap expression that every match of `pattern` contains (a literal, a digit run, no
+   * lookbehind): a text without one is not scanned. The detectors' patterns start with a
+   * lookbehind (a value must not run on from a word), which V8 tries at every character: 5-10 us
+   * per 1,000 characters each, against 0.1-2 us for a gate.
+   */
+  readonly gate?: RegExp;
   /** Accepts or rejects one match; may return a label. `false` rejects. */
   validate?(match: RegExpExecArray): boolean | string;
   /**
@@ -35,7 +42,9 @@ export interface Detector {
 /** Defines a detector; the pattern is forced global so `exec` walks every match. */
 export function defineDetector(d: Detector): Detector {
   const flags = d.pattern.flags.includes('g') ? d.pattern.flags : `${d.pattern.flags}g`;
-  return { ...d, pattern: new RegExp(d.pattern.source, flags) };
+  // a gate is used with test(), which a `g` or `y` flag would make start at the last match's end
+  const gate = d.gate === undefined ? undefined : new RegExp(d.gate.source, d.gate.flags.replace(/[gy]/g, ''));
+  return { ...d, pattern: new RegExp(d.pattern.source, flags), gate };
 }
 
 /** The label of a finding that covers text a detector could not scan; the policy blocks it. */
@@ -44,6 +53,7 @@ export const UNSCANNABLE = 'unscannable';
 /** Every accepted match of one detector, in text order. */
 function findAll(detector: Detector, text: string): Finding[] {
   const out: Finding[] = [];
+  if (detector.gate !== undefined && !detector.gate.test(text)) return out;
   const re = detector.pattern;
   re.lastIndex = 0;
   let from = 0;

@@ -20,6 +20,7 @@ export const email = defineDetector({
   name: 'email',
   description: 'email addresses (local@domain.tld; quoted local parts; any script, RFC 6531)',
   priority: 50,
+  gate: /@/,
   pattern:
     /(?:(?<![\p{L}\p{M}\p{N}._%+\\-])|(?<=\\[nrt]))(?:[\p{L}\p{N}_][\p{L}\p{M}\p{N}._%+'-]{0,63}|"[^"\\\r\n]{1,62}")@(?:(?:[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?\.){1,127}(?:\p{L}[\p{L}\p{M}]{1,23}|xn--[a-z0-9-]{1,59})|\[\d{1,3}(?:\.\d{1,3}){3}\])(?![\p{L}\p{M}\p{N}-])/u,
 });
@@ -73,6 +74,7 @@ export const paymentCard = defineDetector({
   // Every issuer prefix starts with 2-6, and a card's first group has at least three digits (cards
   // are written 4-4-4-4, 4-6-5, or whole). Bounded, so a megabyte of "444 444 …" does not overflow
   // V8's regular-expression stack, and costs at most six groups read ahead per group.
+  gate: /\d(?:[ -]?\d){12}/,
   pattern: /(?:(?<![\w-])|(?<=\d[ -])|(?<=\\[nrt]))(?=([2-6]\d{2,18}(?:[ -]\d{1,19}){0,16}))/,
   refine: (m) => cardAt(m[1] ?? '', m.input, m.index),
 });
@@ -101,6 +103,7 @@ export const iban = defineDetector({
   name: 'iban',
   description: 'IBANs: country code, check digits, the country’s length (SWIFT IBAN Registry), MOD 97-10 = 1',
   priority: 30,
+  gate: /[A-Za-z]{2}\d{2}/,
   pattern: ibanPattern(),
   validate: (m) => ibanValid(m[0].replace(/ /g, '').toUpperCase()),
 });
@@ -109,6 +112,7 @@ export const usSsn = defineDetector({
   name: 'us_ssn',
   description: 'US Social Security numbers written AAA-GG-SSSS (structure only: SSNs have no check digit)',
   priority: 40,
+  gate: /\d{3}-\d{2}-\d{4}/,
   pattern: /(?:(?<![\w-])|(?<=\\[nrt]))\d{3}-\d{2}-\d{4}(?![\w-])/,
   validate: (m) => ssnStructureValid(digitsOf(m[0])),
 });
@@ -117,6 +121,7 @@ export const nlBsn = defineDetector({
   name: 'nl_bsn',
   description: 'Dutch citizen service numbers (BSN, 9 digits, 11-proof)',
   priority: 45,
+  gate: /\d{9}|\d{4}\.\d{2}\.\d{3}/,
   pattern: /(?:(?<![\w.-])|(?<=\\[nrt]))(?:\d{9}|\d{4}\.\d{2}\.\d{3})(?![\w]|[.-]\d)/,
   validate: (m) => bsnValid(digitsOf(m[0])),
 });
@@ -125,6 +130,7 @@ export const esDni = defineDetector({
   name: 'es_dni',
   description: 'Spanish DNI and NIE numbers (control letter = number mod 23)',
   priority: 40,
+  gate: /\d{7}-?[A-Za-z]/,
   pattern: /(?:(?<![A-Za-z0-9])|(?<=\\[nrt]))[XYZxyz]?\d{7,8}-?[A-Za-z](?![A-Za-z0-9])/,
   validate: (m) => dniValid(m[0].replace('-', '').toUpperCase()),
 });
@@ -133,6 +139,7 @@ export const brCpf = defineDetector({
   name: 'br_cpf',
   description: 'Brazilian CPF numbers (NNN.NNN.NNN-NN, two mod-11 check digits)',
   priority: 40,
+  gate: /\d{3}\.\d{3}\.\d{3}-\d{2}/,
   pattern: /(?:(?<![\w.-])|(?<=\\[nrt]))\d{3}\.\d{3}\.\d{3}-\d{2}(?![\w]|[.-]\d)/,
   validate: (m) => cpfValid(digitsOf(m[0])),
 });
@@ -141,6 +148,7 @@ export const sePersonnummer = defineDetector({
   name: 'se_personnummer',
   description: 'Swedish personal identity numbers (YYMMDD-NNNN or YYYYMMDD-NNNN, Luhn over the last ten digits)',
   priority: 40,
+  gate: /\d{6}[-+]\d{4}/,
   pattern: /(?:(?<![\w-])|(?<=\\[nrt]))(?:19|20)?\d{6}[-+]\d{4}(?![\w-])/,
   validate(m) {
     const d = digitsOf(m[0]).slice(-10);
@@ -155,6 +163,7 @@ export const phone = defineDetector({
   name: 'phone',
   description: 'phone numbers: international (+CC …, 8-15 digits, ITU-T E.164) or North American (NXX) NXX-XXXX, (NXX)NXX-XXXX, NXX-NXX-XXXX',
   priority: 60,
+  gate: /\+[1-9]|\d{3}[ .-]\d{4}/,
   pattern: /(?:(?<![\w+])|(?<=\\[nrt]))(?:\+[1-9]\d{0,2}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}|(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])\d{3}[ .-]\d{4})(?![\w])/,
   validate(m) {
     const n = digitsOf(m[0]).length;

@@ -37,6 +37,7 @@ export const apiKey = defineDetector({
   priority: 20,
   // Bounded lengths (no provider's key is longer than 256 characters): an unbounded run over a
   // 16 MB token overflowed V8's regular-expression stack.
+  gate: /sk-|[sr]k_(?:live|test)_|AIza|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abposr]-|xapp-|hooks\.slack\.com|whsec_|GOCSPX-|glpat-|npm_|xai-|gsk_|hf_|secret/i,
   pattern: /(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))(?:sk-[A-Za-z0-9_-]{20,256}|[sr]k_(?:live|test)_[A-Za-z0-9]{24,256}|AIza[0-9A-Za-z_-]{35}|(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,256}|xox[abposr]-[A-Za-z0-9-]{10,256}|xapp-\d-[A-Z0-9]{1,32}-\d{1,32}-[a-f0-9]{32,128}|hooks\.slack\.com\/services\/T[A-Z0-9]{8,12}\/B[A-Z0-9]{8,12}\/[A-Za-z0-9]{24}|whsec_[A-Za-z0-9]{32,256}|GOCSPX-[A-Za-z0-9_-]{28}|glpat-[A-Za-z0-9_-]{20}|npm_[A-Za-z0-9]{36}|xai-[A-Za-z0-9]{80}|gsk_[A-Za-z0-9]{48,256}|hf_[A-Za-z]{30,256}|(?<=(?:aws_secret_access_key|AWS_SECRET_ACCESS_KEY|aws_secret_key|AWS_SECRET_KEY|SecretAccessKey|secretAccessKey)["']?\s{0,8}[:=]\s{0,8}["']?)[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?![A-Za-z0-9_-])/,
   validate(m) {
     for (const [label, re] of KEY_FAMILIES) if (re.test(m[0])) return label;
@@ -56,6 +57,7 @@ export const jwt = defineDetector({
   name: 'jwt',
   description: 'JSON Web Tokens (three base64url parts; the header must decode to JSON with "alg")',
   priority: 10,
+  gate: /eyJ/,
   pattern: /(?:(?<![A-Za-z0-9_-])|(?<=\\[nrt]))eyJ[A-Za-z0-9_-]{8,16384}\.eyJ[A-Za-z0-9_-]{8,65536}\.[A-Za-z0-9_-]{16,8192}(?![A-Za-z0-9_-])/,
   validate(m) {
     const header = base64UrlJson(m[0].slice(0, m[0].indexOf('.')));
@@ -73,5 +75,6 @@ export const privateKey = defineDetector({
   // pasted as a JSON string (a cloud service-account file), up to its last base64 character. One
   // character class, no alternation: V8 runs it over a 16 MB body without growing its stack.
   // A PuTTY key file (.ppk, versions 2 and 3): from its first line through its Private-Lines block.
+  gate: /-----BEGIN|PuTTY-User/,
   pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----(?:(?:(?!-----BEGIN )[\s\S])*?-----END \1-----|[A-Za-z0-9+/=\s:,\\-]*[A-Za-z0-9+/=])|PuTTY-User-Key-File-[23]: [^\r\n\\]{1,200}(?:(?:\r?\n|(?:\\r)?\\n)[^\r\n\\]{0,200}){0,8}?(?:\r?\n|(?:\\r)?\\n)Private-Lines: \d{1,3}(?:(?:\r?\n|(?:\\r)?\\n)(?!Private-)[A-Za-z0-9+/=]{1,80}){1,256}/,
 });
