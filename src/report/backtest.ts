@@ -35,6 +35,11 @@ export interface FidelityRow {
   within: boolean | undefined;
   /** Outside the tolerance, but the interval reaches into it: the samples are too small to tell. */
   noise?: boolean;
+  /**
+   * A percentile with fewer than 1/(1 − p) values on a side (2 for p50, 20 for p95): none lies
+   * beyond it, the figure is interpolated among the largest few, and the row is not judged.
+   */
+  few?: boolean;
 }
 
 export interface Backtest {
@@ -60,13 +65,17 @@ const RATES: [keyof SideAggregates, string, boolean, 'requests' | 'failover_know
   ['success_rate', 'success rate', true, 'requests'],
   ['failover_rate', 'failover rate', false, 'failover_known'],
 ];
-const RELATIVE: [keyof SideAggregates, string, boolean][] = [
-  ['p50_latency_ms', 'p50 latency (ms)', true],
-  ['p95_latency_ms', 'p95 latency (ms)', true],
-  ['p50_ttft_ms', 'p50 TTFT (ms)', true],
-  ['p95_ttft_ms', 'p95 TTFT (ms)', true],
+/** Measure, label, judged, and for a percentile its p and the count it is over. */
+const RELATIVE: [keyof SideAggregates, string, boolean, { p: number; of: 'successes' | 'streamed_successes' }?][] = [
+  ['p50_latency_ms', 'p50 latency (ms)', true, { p: 0.5, of: 'successes' }],
+  ['p95_latency_ms', 'p95 latency (ms)', true, { p: 0.95, of: 'successes' }],
+  ['p50_ttft_ms', 'p50 TTFT (ms)', true, { p: 0.5, of: 'streamed_successes' }],
+  ['p95_ttft_ms', 'p95 TTFT (ms)', true, { p: 0.95, of: 'streamed_successes' }],
   ['cost_per_1k_ok_usd', 'cost per 1k ok (USD)', false],
 ];
+
+/** Fewer than 1/(1 − p) values: none lies beyond the p-quantile (n·(1 − p) < 1). */
+const fewFor = (p: number, n: number) => n * (1 - p) < 1;
 
 /**
  * simulated − recorded rate in percentage points, with Newcombe's 95% interval (hybrid score, for
@@ -97,10 +106,11 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
     const reaches = ci[0] <= tolerance.successPp && ci[1] >= -tolerance.successPp;
     rows.push({ metric, recorded: a, simulated: b, difference, unit: 'pp', ci, within: judged ? inside || reaches : undefined, ...(judged && !inside && reaches ? { noise: true } : {}) });
   }
-  for (const [key, metric, judged] of RELATIVE) {
+  for (const [key, metric, judged, q] of RELATIVE) {
     const [a, b] = [rec[key] as number | null, sim[key] as number | null];
     const difference = a === null || b === null || a === 0 ? null : ((b - a) / a) * 100;
-    rows.push({ metric, recorded: a, simulated: b, difference, unit: '%', within: judged && difference !== null ? Math.abs(difference) <= tolerance.latencyPct : undefined });
+    const few = q !== undefined && difference !== null && (fewFor(q.p, rec[q.of]) || fewFor(q.p, sim[q.of]));
+    rows.push({ metric, recorded: a, simulated: b, difference, unit: '%', within: judged && difference !== null && !few ? Math.abs(difference) <= tolerance.latencyPct : undefined, ...(few ? { few: true } : {}) });
   }
   const bucketMs = Math.max(1000, Math.ceil(load.spanMs / 24 / 1000) * 1000);
   // A simulation that stopped early covers part of the recording: its figures are not the recording's.
@@ -142,13 +152,14 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
     '',
     `Compared: ${b.requests.recorded.toLocaleString('en-US')} recorded calls and ${b.requests.simulated.toLocaleString('en-US')} simulated requests${leftOutText(b.leftOut) ? `; left out of both sides (they say nothing about a provider): ${leftOutText(b.leftOut)}` : ''}.`,
     ...(b.rows.some((r) => r.noise) ? ['', 'A rate marked "within noise" differs by more than the tolerance, but its 95% interval (in brackets) reaches into it: the recording is too short to tell. A longer recording narrows the interval.'] : []),
+    ...(b.rows.some((r) => r.few) ? ['', 'A percentile marked "too few calls" has fewer successful calls on a side than it needs to have one beyond it (2 for p50, 20 for p95): its figure is interpolated among the largest few, so it is not judged. A longer recording gives it.'] : []),
     '',
     '| measure | recorded | simulated | difference | within |',
     '| --- | ---: | ---: | ---: | :---: |',
   ];
   for (const r of b.rows)
     out.push(
-      `| ${r.metric} | ${num(r.recorded, r.unit, r.metric)} | ${num(r.simulated, r.unit, r.metric)} | ${r.difference === null ? '–' : `${r.difference >= 0 ? '+' : ''}${r.difference.toFixed(2)} ${r.unit}`}${r.ci ? ` [${r.ci[0].toFixed(2)}, ${r.ci[1].toFixed(2)}]` : ''} | ${r.within === undefined ? '' : r.noise ? 'within noise' : r.within ? 'yes' : '**no**'} |`,
+      `| ${r.metric} | ${num(r.recorded, r.unit, r.metric)} | ${num(r.simulated, r.unit, r.metric)} | ${r.difference === null ? '–' : `${r.difference >= 0 ? '+' : ''}${r.difference.toFixed(2)} ${r.unit}`}${r.ci ? ` [${r.ci[0].toFixed(2)}, ${r.ci[1].toFixed(2)}]` : ''} | ${r.few ? 'too few calls' : r.within === undefined ? '' : r.noise ? 'within noise' : r.within ? 'yes' : '**no**'} |`,
     );
   out.push('', '| target | share recorded | share simulated |', '| --- | ---: | ---: |');
   for (const s of b.shares) out.push(`| ${s.target} | ${(s.recorded * 100).toFixed(1)}% | ${(s.simulated * 100).toFixed(1)}% |`);

@@ -16,6 +16,10 @@ import type { Store } from './open-store.js';
 
 export interface SideAggregates {
   requests: number;
+  /** Successful calls: what the latency quantiles are over. */
+  successes: number;
+  /** Successful streamed calls: what the TTFT quantiles are over. */
+  streamed_successes: number;
   /** Calls whose failover is known (the recording logs their upstream attempts): the failover rate's denominator. */
   failover_known: number;
   success_rate: number;
@@ -29,7 +33,8 @@ export interface SideAggregates {
 
 export async function recordedAggregates(store: Store): Promise<SideAggregates> {
   const [r] = await store.all<SideAggregates>(`
-    SELECT count(*)::INTEGER AS requests, avg(ok::INTEGER) AS success_rate, count(failover)::INTEGER AS failover_known,
+    SELECT count(*)::INTEGER AS requests, count(*) FILTER (WHERE ok)::INTEGER AS successes, count(*) FILTER (WHERE ok AND stream)::INTEGER AS streamed_successes,
+      avg(ok::INTEGER) AS success_rate, count(failover)::INTEGER AS failover_known,
       CASE WHEN count(failover) > 0 THEN avg(failover::INTEGER) END AS failover_rate,
       quantile_cont(latency_ms, 0.5) FILTER (WHERE ok) AS p50_latency_ms, quantile_cont(latency_ms, 0.95) FILTER (WHERE ok) AS p95_latency_ms,
       quantile_cont(ttft_ms, 0.5) FILTER (WHERE ok AND stream) AS p50_ttft_ms, quantile_cont(ttft_ms, 0.95) FILTER (WHERE ok AND stream) AS p95_ttft_ms,
@@ -50,7 +55,8 @@ async function simulated(store: Store, runNo: number): Promise<string> {
 
 export async function simulatedAggregates(store: Store, runNo: number): Promise<SideAggregates> {
   const [r] = await store.all<SideAggregates>(`
-    SELECT count(*)::INTEGER AS requests, count(*)::INTEGER AS failover_known, avg(success::INTEGER) AS success_rate, avg(failover::INTEGER) AS failover_rate,
+    SELECT count(*)::INTEGER AS requests, count(*) FILTER (WHERE success)::INTEGER AS successes, count(*) FILTER (WHERE success AND stream)::INTEGER AS streamed_successes,
+      count(*)::INTEGER AS failover_known, avg(success::INTEGER) AS success_rate, avg(failover::INTEGER) AS failover_rate,
       quantile_cont(latency_ms, 0.5) FILTER (WHERE success) AS p50_latency_ms, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms,
       quantile_cont(ttft_ms, 0.5) FILTER (WHERE success AND stream) AS p50_ttft_ms, quantile_cont(ttft_ms, 0.95) FILTER (WHERE success AND stream) AS p95_ttft_ms,
       exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000 AS cost_per_1k_ok_usd

@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runYaml, type Ran } from '../helpers/run-yaml.js';
-import { backtestVerdict, scenarioBacktest } from '../../src/report/backtest.js';
-import { planScenario } from '../../src/engine/plan-scenario.js';
+import { runYaml } from '../helpers/run-yaml.js';
+import { backtestYaml, runBacktest } from './backtest-scenario.js';
+import { backtestVerdict } from '../../src/report/backtest.js';
 import { sortedQuantile } from '../../src/report/stats/verdict.js';
 import { newcombeDiff } from '../../src/stats/wilson.js';
 
@@ -35,22 +35,6 @@ beforeAll(() => {
   writeFileSync(trace, `${rows.join('\n')}\n`);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The backtest scenario every test here runs: one target p (mock `profile`) and the deployed single strategy over `tracePath`. */
-const backtestYaml = (name: string, tracePath: string, profile: 'flaky' | 'perfect') => `
-name: ${name}
-seed: 3
-traffic:
-  trace: { path: ${JSON.stringify(tracePath)} }
-targets:
-  p: { provider: openai, model: gpt-4o-mini, mock: { profile: ${profile} } }
-backtest: { strategy: deployed }
-strategies:
-  deployed: { use: single, options: { target: p } }
-`;
-
-/** Runs the scenario's backtest as `run` does: the fidelity result and its Markdown. */
-const runBacktest = async (ran: Ran) => (await scenarioBacktest(ran.store, ran.loaded, planScenario(ran.loaded, {}), ran.result.runs))!;
 
 describe('backtest: rows left out of the recorded side leave the simulated side too', () => {
   it('counts the same 67 requests on both sides and says what it left out', async () => {
