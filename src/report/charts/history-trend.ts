@@ -37,6 +37,15 @@ export function historyTrendChart(rows: readonly HistoryRow[], strategies: reado
   const labelOf = new Map(groups.map((g, i) => [g, groupLabel(rows.find((r) => r.run_group === g)!, i)]));
   const domain = [...strategies, ...[...new Set(rows.map((r) => r.strategy))].filter((s) => !strategies.includes(s)).sort()];
   const points: Row[] = rows.map((r) => ({ ...r, group: labelOf.get(r.run_group) }));
+  // A strategy missing from a run group between two it ran in (left out: stopped early, or not in
+  // that version of the scenario) gets a point without values: the line breaks there instead of
+  // joining its neighbours as if the missing group lay on the straight line between them.
+  for (const s of domain) {
+    const at = groups.map((g) => rows.some((r) => r.strategy === s && r.run_group === g));
+    const [first, last] = [at.indexOf(true), at.lastIndexOf(true)];
+    for (let i = first + 1; i < last; i++)
+      if (!at[i]) points.push({ strategy: s, run_group: groups[i], group: labelOf.get(groups[i]!), success_rate: null, p95_latency_ms: null, cost_per_1k_usd: null });
+  }
   const limits: Row[] = [];
   for (const p of PANELS)
     for (const s of domain) {
