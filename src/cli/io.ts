@@ -89,7 +89,9 @@ export function ensureWritableFolder(dir: string, flag: string, shown = dir): vo
     rmdirSync(mkdtempSync(path.join(at, '.routebench-probe-')));
   } catch (e) {
     const plain = environmentFailure(e, at);
-    if (plain) throw new HarnessError(plain.code, `${flag} ${shown}: ${plain.message}`, { exitCode: plain.exitCode, hint: plain.hint?.replace('--db / --out', flag), cause: e });
+    // "--out x: x: is a file" says the path once: "--out x: is a file, not a folder".
+    const said = path.resolve(shown) === at && plain?.message.startsWith(`${at}: `) ? plain.message.slice(at.length + 2) : plain?.message;
+    if (plain) throw new HarnessError(plain.code, `${flag} ${shown}: ${said}`, { exitCode: plain.exitCode, hint: plain.hint?.replace('--db / --out', flag), cause: e });
     // A folder that exists but takes no new entries (a pseudo file system such as /proc answers ENOENT):
     // said here, before Node's recursive mkdir, which loops without end on such a folder.
     if ((e as NodeJS.ErrnoException).code === 'ENOENT')

@@ -16,10 +16,11 @@ import type { Argv } from 'yargs';
 import { environmentError, ExitCode, inputError } from '../../errors.js';
 import { findBaselineArtifact } from '../../ci/find-baseline.js';
 import { githubApi, GitHubHttpError } from '../../ci/github-api.js';
-import { failedThresholds, jobSummary, type BaselineState, type CommentState } from '../../ci/job-summary.js';
+import { COMMENT_MARKER, failedThresholds, jobSummary, type BaselineState, type CommentState } from '../../ci/job-summary.js';
 import { readSummaries } from '../../ci/read-results.js';
 import { upsertComment } from '../../ci/upsert-comment.js';
 import { ensureWritableFileFolder, type Io } from '../io.js';
+import { refuseForeignOutput } from '../own-output.js';
 import { count } from '../../plural.js';
 
 export interface CiArgs {
@@ -58,6 +59,8 @@ export function ciBuilder(y: Argv): Argv<CiArgs> {
 export async function ciHandler(args: CiArgs, io: Io): Promise<number> {
   // Every file this step writes: a folder that takes no new entries is said before anything is written.
   for (const [flag, file] of [['--out', args.out], ['--append', args.append], ['--github-output', args['github-output']]] as const) if (file !== undefined) ensureWritableFileFolder(file, flag);
+  // --out replaces its file (--append and --github-output add to theirs): someone else's is refused, untouched.
+  if (args.out !== undefined) refuseForeignOutput(args.out, { flag: '--out', what: 'a job summary', starts: [COMMENT_MARKER], example: 'summary.md' });
   if (args.action === 'summary') return summary(args, io);
   const repo = args.repo ?? io.env.GITHUB_REPOSITORY;
   if (!repo || !/^[\w.-]+\/[\w.-]+$/.test(repo)) throw inputError('CI_REPO', `no repository given${repo ? ` ("${repo}" is not owner/name)` : ''}`, [], 'pass --repo owner/name, or run inside GitHub Actions (GITHUB_REPOSITORY)');

@@ -9,6 +9,7 @@ import type { RunScenarioOptions, ScenarioResult } from '../../runner/run-scenar
 import { systemEnvironment } from '../../runner/run-environment.js';
 import { junitXml, type JunitScenario } from '../../report/junit.js';
 import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
+import { refuseForeignOutput } from '../own-output.js';
 import { colourSummary, paint } from '../colour.js';
 import { progressReporter, progressTotal } from '../progress.js';
 import { selectedScenarioFiles } from '../scenario-paths.js';
@@ -68,6 +69,7 @@ export async function loadAll(files: readonly string[], args: { seed?: number; s
 function checkJunitPath(file: string): void {
   if (existsSync(file) && statSync(file).isDirectory())
     throw new HarnessError('BAD_OPTION', `--junit ${file} is a folder; it names the JUnit XML file to write`, { hint: `e.g. --junit ${path.join(file, 'junit.xml')}` });
+  refuseForeignOutput(file, { flag: '--junit', what: 'JUnit XML', starts: ['<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="routebench"'], example: 'junit.xml' });
   ensureWritableFileFolder(file, '--junit');
 }
 
