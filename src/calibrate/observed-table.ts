@@ -80,7 +80,10 @@ async function load(store: Store, files: readonly string[], paths: readonly stri
     throw inputError('BAD_TRACE', `could not read ${files.join(', ')}: ${msg}`, [], 'calibrate reads routebench JSONL traces with observed outcomes (from `routebench record` or `routebench import`)');
   }
   await store.run(`CREATE OR REPLACE TEMP TABLE obs AS
-    SELECT arrival_ms - min(arrival_ms) OVER () AS t_ms, route, coalesce(dialect, 'openai') AS dialect, coalesce(input_tokens, 0) AS input_tokens,
+    -- time from the trace's first row, observed or not, as the simulation counts it (read-trace.ts):
+    -- counted from the first observed call, every incident landed early when the trace opened with
+    -- rows that say nothing about a provider (no outcome, cache hits, calls the app hung up on)
+    SELECT arrival_ms - (SELECT min(arrival_ms) FROM obs_raw WHERE isfinite(arrival_ms)) AS t_ms, route, coalesce(dialect, 'openai') AS dialect, coalesce(input_tokens, 0) AS input_tokens,
       least(coalesce(cached_tokens, 0), coalesce(input_tokens, 0)) AS cached_tokens, coalesce(output_tokens, 0) AS output_tokens,
       coalesce(stream, false) AS stream, recorded.ok AS ok, coalesce(recorded.status, 0) AS status,
       CASE WHEN recorded.ok THEN NULL ELSE coalesce(recorded.error_kind, 'server_error') END AS error_kind,

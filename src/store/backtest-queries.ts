@@ -74,11 +74,16 @@ export async function targetShares(store: Store, runNo: number): Promise<{ targe
     FROM rec FULL JOIN sim USING (target) ORDER BY target`);
 }
 
-/** Success rate per time bucket on both sides (recorded time from the first call, simulated from the first request). */
+/**
+ * Success rate per time bucket on both sides, both counted from the trace's first row: recorded
+ * time as calibrate counts it (observed-table.ts), simulated from the run's first request, left
+ * out or not (the first row need not be a call the backtest compares).
+ */
 export async function successOverTime(store: Store, runNo: number, bucketMs: number): Promise<{ t_ms: number; recorded: number | null; simulated: number | null; n: number }[]> {
+  const run = Math.trunc(runNo);
   return store.all(`
     WITH rec AS (SELECT floor(t_ms / ${bucketMs}) * ${bucketMs} AS t_ms, avg(ok::INTEGER) AS rate, count(*) AS n FROM obs GROUP BY 1),
-    sim AS (SELECT floor((scheduled_ms - min(scheduled_ms) OVER ()) / ${bucketMs}) * ${bucketMs} AS t_ms, success FROM ${await simulated(store, runNo)}),
+    sim AS (SELECT floor((scheduled_ms - (SELECT min(scheduled_ms) FROM attempts WHERE run_no = ${run})) / ${bucketMs}) * ${bucketMs} AS t_ms, success FROM ${await simulated(store, runNo)}),
     simb AS (SELECT t_ms, avg(success::INTEGER) AS rate FROM sim GROUP BY 1)
     SELECT coalesce(rec.t_ms, simb.t_ms) AS t_ms, rec.rate AS recorded, simb.rate AS simulated, coalesce(rec.n, 0)::INTEGER AS n
     FROM rec FULL JOIN simb USING (t_ms) ORDER BY t_ms`);
