@@ -204,7 +204,12 @@ export async function failureLayers(store: Store, bucketMs: number): Promise<{ r
 
 /**
  * Share of each budget used over time, within its calendar period (budgets from the options of
- * `budget` strategies), for the budget chart.
+ * `budget` strategies), for the budget chart. One row per budget and bucket from the start of the
+ * traffic to one past the run's last attempt: the share used so far in the bucket's period. A
+ * bucket without spend repeats the period's share so far, or 0 after a period boundary; without
+ * those rows the step line carried the last period's total across a quiet start of the next
+ * (a project that spends nothing at night on a daily budget), began only at the first spend, and
+ * drew the last bucket with no width.
  */
 export async function budgetUse(store: Store, runNos: readonly number[], bucketMs: number): Promise<{ run_no: number; budget: string; t_ms: number; used: number }[]> {
   return store.all(`
@@ -218,15 +223,20 @@ export async function budgetUse(store: Store, runNos: readonly number[], bucketM
         CASE WHEN json_type(j->'scope') = 'OBJECT' THEN j->'scope'->>'tag' END AS tag, j->'scope'->>'value' AS value, cal
       FROM b),
     spend AS (
-      SELECT bud.run_no, bud.budget, bud.limit_usd, bud.unit, bud.cal, floor(a.end_ms / ${bucketMs}) * ${bucketMs} AS t_ms, exact_sum(a.cost_usd) AS usd
+      SELECT bud.run_no, bud.budget, floor(a.end_ms / ${bucketMs})::BIGINT AS k, exact_sum(a.cost_usd) AS usd
       FROM bud JOIN attempts a ON a.run_no = bud.run_no
       JOIN tagsets ts ON ts.run_no = a.run_no AND ts.tagset_no = a.tagset_no
-      WHERE bud.tag IS NULL OR json_extract_string(ts.tags, '$."' || bud.tag || '"') = bud.value
-      GROUP BY ALL)
-    SELECT run_no, budget, t_ms, sum(usd) OVER (
+      WHERE a.end_ms IS NOT NULL AND (bud.tag IS NULL OR json_extract_string(ts.tags, '$."' || bud.tag || '"') = bud.value)
+      GROUP BY ALL),
+    last AS (SELECT run_no, max(floor(end_ms / ${bucketMs}))::BIGINT AS k FROM attempts WHERE run_no IN (SELECT run_no FROM bud) GROUP BY run_no),
+    grid AS (
+      SELECT bud.run_no, bud.budget, bud.limit_usd, bud.unit, bud.cal, unnest(generate_series(0, last.k + 1)) AS k
+      FROM bud JOIN last USING (run_no)),
+    g AS (SELECT grid.*, grid.k * ${bucketMs} AS t_ms, coalesce(spend.usd, 0) AS usd FROM grid LEFT JOIN spend USING (run_no, budget, k))
+    SELECT run_no, budget, t_ms::DOUBLE AS t_ms, sum(usd) OVER (
         PARTITION BY run_no, budget, CASE WHEN unit = 'total' THEN NULL ELSE date_trunc(unit, cal + to_milliseconds(t_ms::BIGINT)) END
-        ORDER BY t_ms) / limit_usd AS used
-    FROM spend ORDER BY run_no, budget, t_ms`);
+        ORDER BY k) / limit_usd AS used
+    FROM g ORDER BY run_no, budget, t_ms`);
 }
 
 /** Requests a budget blocked, and attempts it downgraded, per run. */
