@@ -140,6 +140,7 @@ export function withoutCredentials(value: string): string {
 }
 
 /**
+ * `rules`: the policy whose custom rules run for `dlp` besides the built-in detectors (default: the storing policy).
  * `key` makes the hash an HMAC-SHA256: a plain SHA-256 of a prompt that is only a card number or
  * an SSN ("user: 4111 …") is found again by hashing every candidate, so it would store the value.
  */
@@ -156,12 +157,12 @@ function detectorsFor(policy: CompiledPolicy | undefined): readonly Detector[] {
   return ds;
 }
 
-export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefined, key: Buffer): PromptFacts {
+export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefined, key: Buffer, rules: CompiledPolicy | undefined = storeText): PromptFacts {
   const { text, messages, seams } = promptText(body);
   const sha256 = createHmac('sha256', key).update(text).digest('hex');
   const facts: PromptFacts = { sha256, chars: text.length, messages };
   // every detector, as `flag`: which fired (names only), whatever the storing policy does with them
-  facts.dlp = promptFindings(text, detectorsFor(storeText), seams.length === 0 ? [] : [joinSeams(text, seams)]);
+  facts.dlp = promptFindings(text, detectorsFor(rules), seams.length === 0 ? [] : [joinSeams(text, seams)]);
   if (storeText) {
     const r = applyAcrossSeams(text, seams, storeText);
     facts.dlp = { ...facts.dlp, withheld: r.blocked };

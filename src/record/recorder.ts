@@ -36,6 +36,11 @@ export interface RecorderOptions {
   tagHeaders: readonly { header: string; tag: string }[];
   storeText?: CompiledPolicy;
   /**
+   * A DLP policy whose custom rules run on every prompt too, for `prompt_dlp` (names only), with
+   * or without storeText. Default: storeText. The built-in detectors always run.
+   */
+  dlpRules?: CompiledPolicy;
+  /**
    * Key of the prompt hash (HMAC-SHA256). Default: 32 random bytes for this recording, so equal
    * prompts of one recording share a hash and no guess (a card number, an SSN) can be hashed to
    * find it.
@@ -162,7 +167,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       if (typeof v === 'string' && v !== '') tags[tag] = withoutCredentials(headerText(v));
     }
     const served = servedBy(r.headers, r.jsonBody);
-    const prompt = promptFacts(body, o.storeText, promptKey);
+    const prompt = promptFacts(body, o.storeText, promptKey, o.dlpRules);
     return {
       arrivalMs: (arrival - t0) * k,
       dialect,

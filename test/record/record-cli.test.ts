@@ -92,7 +92,7 @@ describe('routebench record stopped by a second Ctrl-C', () => {
       expect(await within(exited, 8_000, 'record to exit well before its 60 s grace')).toBe(130);
       await open;
       expect(io.err).toContain('second Ctrl-C: exiting now; open calls are cut and recorded as cut');
-      expect(io.out).toMatch(/recorded 1 calls in [\d.]+ s: 0 ok, 1 streamed/);
+      expect(io.out).toMatch(/recorded 1 call in [\d.]+ s: 0 ok, 1 streamed/);
       const rows = readdirSync(out).flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l) as { recorded: { ok: boolean; client_closed?: boolean } });
       expect(rows.map((r) => [r.recorded.ok, r.recorded.client_closed])).toEqual([[false, true]]);
     } finally {
@@ -116,10 +116,36 @@ describe('routebench record when its folder cannot be written', () => {
       await waitFor(() => (io.err.includes('cannot write the trace') ? true : undefined), 10_000, 'the write error');
       child.kill('SIGINT');
       expect(await within(exited, 20_000, 'exit')).toBe(4);
-      expect(io.err).toMatch(/error: cannot write the trace in .*EEXIST.*; calls are still relayed; rows that cannot be written are counted/);
+      expect(io.err).toMatch(/error: cannot write the trace in .*(EEXIST|ENOTDIR).*; calls are still relayed; rows that cannot be written are counted/);
       expect(io.out).toMatch(/recorded 2 calls/);
       expect(io.err).toMatch(/error: 1 of 2 recorded calls could not be written to /);
       expect(io.err).not.toMatch(/internal error|this is a bug/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('routebench record --dlp without --store-text', () => {
+  it("records the names of the detectors that fired, the policy's custom rules among them, and no text", async () => {
+    const out = join(dir, 'dlp-names');
+    const policy = join(dir, 'names.yaml');
+    // api_key: flag is refused only where text is stored
+    writeFileSync(policy, 'detectors:\n  api_key: flag\ncustom:\n  - { name: ticket, pattern: "TCK-\\\\d{6}", action: redact }\n');
+    const { child, io, exited } = startCli(['--openai', `mock=${mock.url}/t/slow`, '--port', '0', '--out', out, '--dlp', policy]);
+    try {
+      const url = await waitFor(() => /record on (http:\/\/127\.0\.0\.1:\d+)/.exec(io.out)?.[1], 20_000, `record to start (stderr: ${io.err})`);
+      const r = await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 5, messages: [{ role: 'user', content: 'ticket TCK-123456 for ana.lima@example.com' }] }) });
+      expect(r.status).toBe(200);
+      await r.text();
+      child.kill('SIGINT');
+      expect(await within(exited, 10_000, 'record to exit')).toBe(0);
+      const text = readdirSync(out).map((f) => readFileSync(join(out, f), 'utf8')).join('');
+      const rows = text.trim().split('\n').map((l) => JSON.parse(l) as { prompt?: string; prompt_dlp?: unknown });
+      expect(rows.map((x) => [x.prompt, x.prompt_dlp])).toEqual([[undefined, { found: ['email', 'ticket'] }]]);
+      expect(text).not.toContain('TCK-123456');
+      expect(text).not.toContain('ana.lima');
+      expect(io.out).toContain('hash and lengths only');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
@@ -131,7 +157,7 @@ describe('routebench record usage errors', () => {
     [[], /record needs an upstream/],
     [['--openai', 'not a url'], /--openai "not a url" is not an http\(s\) URL/],
     [['--openai', 'http://127.0.0.1:1', '--host', '0.0.0.0'], /--host 0\.0\.0\.0 is not a loopback address/],
-    [['--openai', 'http://127.0.0.1:1', '--dlp', 'p.yaml'], /--dlp applies to --store-text/],
+    [['--openai', 'http://127.0.0.1:1', '--dlp', 'no-such-policy.yaml'], /--dlp no-such-policy\.yaml: ENOENT/],
     [['--openai', 'http://127.0.0.1:1', '--port', '0', '--tag-header', '=team'], /--tag-header "=team" must be header\[=tag\]/],
     [['--openai', 'http://127.0.0.1:1', '--port', '0', '--tag-header', 'x-team='], /--tag-header "x-team=" must be header\[=tag\]/],
     [['--openai', 'http://127.0.0.1:1', '--port', '0', '--tag-header', 'x team=team'], /--tag-header "x team=team" must be header\[=tag\]/],

@@ -49,7 +49,7 @@ export function recordBuilder(y: Argv): Argv<RecordArgs> {
     .option('out', { type: 'string', default: 'traces/recorded', describe: 'folder for the trace files' })
     .option('tag-header', { type: 'string', array: true, default: [], describe: 'request header to keep as a tag: header[=tag], e.g. x-project=project (repeatable)' })
     .option('store-text', { type: 'boolean', default: false, describe: 'store prompt text, after the redaction policy (default: only a SHA-256 and lengths)' })
-    .option('dlp', { type: 'string', describe: 'redaction policy file (YAML/JSON: detectors, custom) for --store-text' })
+    .option('dlp', { type: 'string', describe: 'DLP policy file (YAML/JSON: detectors, custom): what --store-text redacts or withholds; its custom rules are also recorded in prompt_dlp' })
     .option('rotate-mb', { type: 'number', default: 64, describe: 'start a new file past this size' })
     .option('rotate-minutes', { type: 'number', describe: 'start a new file after this many minutes' })
     .option('max-body-mb', { type: 'number', default: 32, describe: 'largest request body relayed (413 above)' })
@@ -76,7 +76,8 @@ function upstream(flag: string, value: string | undefined): RecordUpstream | und
   return { name: named ? value.slice(0, eq) : u.host, url };
 }
 
-function policyFrom(file: string | undefined): CompiledPolicy {
+/** `storing`: the policy guards stored text (--store-text), so it may not let credentials through. */
+function policyFrom(file: string | undefined, storing: boolean): CompiledPolicy {
   if (file === undefined) return compilePolicy();
   let text: string;
   try {
@@ -94,7 +95,7 @@ function policyFrom(file: string | undefined): CompiledPolicy {
     const problems = parsed.error.issues.map((i) => at(i.path.filter((p): p is string | number => typeof p !== 'symbol'), i.message));
     throw inputError('BAD_POLICY', `--dlp ${file}: ${problems.map((p) => `${p.path || '(top)'}: ${p.message}`).join('; ')}`, problems);
   }
-  for (const c of CREDENTIALS) {
+  for (const c of storing ? CREDENTIALS : []) {
     const a = parsed.data.detectors?.[c];
     if (a === 'flag' || a === 'off') throw inputError('BAD_POLICY', `--dlp ${file}: detectors.${c} is ${a}, which would write credentials to the trace`, [at(['detectors', c], `is ${a}, which would write credentials to the trace`)], `record stores text only through redact or block for ${CREDENTIALS.join(', ')}`);
   }
@@ -144,7 +145,8 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
     if (v !== undefined && !(Number.isFinite(v) && (open ? v > min : v >= min)))
       throw inputError('BAD_OPTION', `--${flag} ${v} must be a number ${open ? '>' : '≥'} ${min}`, [], `e.g. --${flag} ${flag === 'grace' ? 30 : flag === 'time-scale' ? 1 : 64}`);
   }
-  if (args.dlp !== undefined && !args['store-text']) throw inputError('BAD_OPTION', '--dlp applies to --store-text: without it no text is stored', [], 'add --store-text, or drop --dlp');
+  // without --store-text, --dlp only adds its custom rules to the detectors recorded in prompt_dlp
+  const policy = args.dlp !== undefined || args['store-text'] ? policyFrom(args.dlp, args['store-text']) : undefined;
   const tagHeaders = args['tag-header'].map((h) => {
     const [header, tag] = h.split('=', 2) as [string, string | undefined];
     return { header: header.trim().toLowerCase(), tag: (tag ?? header.replace(/^x-/i, '')).trim() };
@@ -161,7 +163,8 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
     port: args.port,
     dir: args.out,
     tagHeaders,
-    storeText: args['store-text'] ? policyFrom(args.dlp) : undefined,
+    storeText: args['store-text'] ? policy : undefined,
+    dlpRules: policy,
     rotateBytes: args['rotate-mb'] * 1024 * 1024,
     rotateMs: args['rotate-minutes'] === undefined ? undefined : args['rotate-minutes'] * 60_000,
     maxBodyBytes: args['max-body-mb'] * 1024 * 1024,
