@@ -86,14 +86,15 @@ export function rateDifferencePp(xRec: number, nRec: number, xSim: number, nSim:
   return { difference: d.delta * 100, ci: [d.lo * 100, d.hi * 100] };
 }
 
-export async function backtest(store: Store, runNo: number, traceFiles: readonly string[], prices: ReadonlyMap<string, Price>, tolerance: BacktestTolerance, o: { skipBadRows?: boolean } = {}): Promise<Backtest> {
-  const load = await loadObserved(store, traceFiles, o);
-  await store.run(`CREATE OR REPLACE TEMP TABLE bt_prices (target VARCHAR, input DOUBLE, output DOUBLE, cached_input DOUBLE)`);
-  for (const [target, p] of prices) await store.run(`INSERT INTO bt_prices VALUES ($t, $i, $o, $c)`, { t: target, i: p.input, o: p.output, c: p.cached_input });
-  // The rows the recorded side leaves out leave the simulated side too (backtest-left-out.ts).
-  const leftOut = traceFiles.length === 1 ? await markLeftOut(store, traceFiles[0]!, o.skipBadRows ? 'skip' : 'fail') : { cacheHits: 0, clientClosed: 0, unobserved: 0 };
-  const rec = await recordedAggregates(store);
-  const sim = await simulatedAggregates(store, runNo);
+/**
+ * Differences in floating point are not exact (0.89 − 0.90 is −0.010000000000000009, 1,357.95 is
+ * 10.000000000000004% over 1,234.5): a difference equal to the tolerance is within it, so the
+ * comparison allows this much rounding noise (far below anything the table shows).
+ */
+const ROUNDING = 1e-9;
+
+/** The fidelity rows of the two sides' aggregates, each judged against the tolerance. */
+export function fidelityRows(rec: SideAggregates, sim: SideAggregates, tolerance: BacktestTolerance): FidelityRow[] {
   const rows: FidelityRow[] = [];
   for (const [key, metric, judged, of] of RATES) {
     const [a, b] = [rec[key] as number | null, sim[key] as number | null];
@@ -102,16 +103,29 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
       continue;
     }
     const { difference, ci } = rateDifferencePp(Math.round(a * rec[of]), rec[of], Math.round(b * sim[of]), sim[of]);
-    const inside = Math.abs(difference) <= tolerance.successPp;
-    const reaches = ci[0] <= tolerance.successPp && ci[1] >= -tolerance.successPp;
+    const tol = tolerance.successPp + ROUNDING;
+    const inside = Math.abs(difference) <= tol;
+    const reaches = ci[0] <= tol && ci[1] >= -tol;
     rows.push({ metric, recorded: a, simulated: b, difference, unit: 'pp', ci, within: judged ? inside || reaches : undefined, ...(judged && !inside && reaches ? { noise: true } : {}) });
   }
   for (const [key, metric, judged, q] of RELATIVE) {
     const [a, b] = [rec[key] as number | null, sim[key] as number | null];
     const difference = a === null || b === null || a === 0 ? null : ((b - a) / a) * 100;
     const few = q !== undefined && difference !== null && (fewFor(q.p, rec[q.of]) || fewFor(q.p, sim[q.of]));
-    rows.push({ metric, recorded: a, simulated: b, difference, unit: '%', within: judged && difference !== null && !few ? Math.abs(difference) <= tolerance.latencyPct : undefined, ...(few ? { few: true } : {}) });
+    rows.push({ metric, recorded: a, simulated: b, difference, unit: '%', within: judged && difference !== null && !few ? Math.abs(difference) <= tolerance.latencyPct + ROUNDING : undefined, ...(few ? { few: true } : {}) });
   }
+  return rows;
+}
+
+export async function backtest(store: Store, runNo: number, traceFiles: readonly string[], prices: ReadonlyMap<string, Price>, tolerance: BacktestTolerance, o: { skipBadRows?: boolean } = {}): Promise<Backtest> {
+  const load = await loadObserved(store, traceFiles, o);
+  await store.run(`CREATE OR REPLACE TEMP TABLE bt_prices (target VARCHAR, input DOUBLE, output DOUBLE, cached_input DOUBLE)`);
+  for (const [target, p] of prices) await store.run(`INSERT INTO bt_prices VALUES ($t, $i, $o, $c)`, { t: target, i: p.input, o: p.output, c: p.cached_input });
+  // The rows the recorded side leaves out leave the simulated side too (backtest-left-out.ts).
+  const leftOut = traceFiles.length === 1 ? await markLeftOut(store, traceFiles[0]!, o.skipBadRows ? 'skip' : 'fail') : { cacheHits: 0, clientClosed: 0, unobserved: 0 };
+  const rec = await recordedAggregates(store);
+  const sim = await simulatedAggregates(store, runNo);
+  const rows = fidelityRows(rec, sim, tolerance);
   const bucketMs = Math.max(1000, Math.ceil(load.spanMs / 24 / 1000) * 1000);
   // A simulation that stopped early covers part of the recording: its figures are not the recording's.
   const [run] = await store.all<{ status: string; stopped_at_ms: number | null }>(`SELECT status, stopped_at_ms FROM runs WHERE run_no = ${Math.trunc(runNo)}`);
