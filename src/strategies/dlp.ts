@@ -45,7 +45,7 @@ const names = (xs: readonly { detector: string }[]): string => [...new Set(xs.ma
 
 export const dlp = defineStrategy({
   name: 'dlp',
-  summary: 'wrapper: a DLP scan of each prompt before routing (block, redact or flag per detector), with recall and precision on a seeded corpus',
+  summary: 'wrapper: a DLP scan of each prompt before routing (block, redact or flag per detector): on a seeded corpus, with recall and precision, or on the detectors recorded for each request of the trace (prompts: trace)',
   options: z.strictObject({
     inner: memberSchema.meta({ description: 'Target id or nested strategy that routes what the scan lets through.' }),
     policy: dlpPolicySchema.default({}).meta({ description: 'detectors: {name: redact|block|flag|off}; custom: [{name, pattern, flags?, action}]. Default: credentials block, personal data redact.' }),
