@@ -1,5 +1,5 @@
 /** The terminal rendering of a scenario summary: an aligned table and the thresholds that failed. */
-import { fmt, trafficRequests } from '../report/summary-markdown.js';
+import { anyThin, fmt, quantileCell, THIN_NOTE, trafficRequests } from '../report/summary-markdown.js';
 import type { SummaryJson } from '../report/write-summary.js';
 import { harnessLine, harnessWarnings, lagWarnings } from '../report/lag-check.js';
 import { verdictLines } from '../report/verdict.js';
@@ -10,13 +10,13 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
   const header = ['strategy', 'success', 'p50', 'p95', 'p99', 'ttft p50', 'attempts', 'failover', 'cost', '$/1k ok', 'status'];
   const rows = s.strategies.map((r) => [
     r.strategy,
-    fmt.pct(r.success_rate),
+    r.requests === 0 ? '–' : fmt.pct(r.success_rate),
     fmt.ms(r.p50_latency_ms),
-    fmt.ms(r.p95_latency_ms),
-    fmt.ms(r.p99_latency_ms),
+    quantileCell(r.p95_latency_ms, 0.95, r.successes),
+    quantileCell(r.p99_latency_ms, 0.99, r.successes),
     fmt.ms(r.p50_ttft_ms),
-    fmt.num(r.mean_attempts, 3),
-    fmt.pct(r.failover_rate),
+    r.requests === 0 ? '–' : fmt.num(r.mean_attempts, 3),
+    r.requests === 0 ? '–' : fmt.pct(r.failover_rate),
     fmt.usd(r.total_cost_usd),
     fmt.usd(r.cost_per_1k_usd),
     r.status,
@@ -28,6 +28,7 @@ export function formatSummaryTable(s: SummaryJson, dir: string): string {
     line(header),
     ...rows.map(line),
     `cost: ${BILLING_NOTE}`,
+    ...(anyThin(s.strategies) ? [THIN_NOTE] : []),
   ];
   if (s.skipped_rows > 0) out.push(`${count(s.skipped_rows, 'bad trace row')} skipped`);
   for (const w of lagWarnings(s.strategies)) out.push(`warning: ${w}`);

@@ -4,7 +4,9 @@
  * success rate. Thresholds worked out by hand: n·(1 − p) < 1.
  */
 import { describe, expect, it } from 'vitest';
+import { formatSummaryTable } from '../../src/cli/summary-table.js';
 import { reportHtml } from '../../src/report/html-page.js';
+import type { SummaryJson } from '../../src/report/write-summary.js';
 import { summaryMarkdown, thinQuantile } from '../../src/report/summary-markdown.js';
 import type { SummaryRow } from '../../src/store/queries.js';
 
@@ -19,6 +21,8 @@ const row = (over: Partial<SummaryRow>): SummaryRow => ({
 const markdown = (rows: SummaryRow[]) => summaryMarkdown({ scenario: 's', runGroup: 'g', traffic: 't', rows, thresholds: new Map(), errors: [], reasons: [], skippedRows: 0, interrupted: false });
 const html = (rows: SummaryRow[], winners: Parameters<typeof reportHtml>[0]['winners'] = []) =>
   reportHtml({ scenario: 's', runGroup: 'g', traffic: 't', rows, winners, bestRule: 'with requests', thresholds: new Map(), charts: [], errors: [], reasons: [], incidents: [], footer: '' });
+const terminal = (rows: SummaryRow[]) =>
+  formatSummaryTable({ scenario: 's', run_group: 'g', traffic: 't', interrupted: false, skipped_rows: 0, strategies: rows.map((r) => ({ ...r, thresholds: [] })), errors: [], top_reasons: [], costs: [], skipped: [], dlp: [] } as SummaryJson, 'reports/s');
 /** The cells of the summary row of a strategy in the Markdown table. */
 const mdCells = (md: string, strategy: string) => md.split('\n').find((l) => l.startsWith(`| **${strategy}**`))!.split(' | ');
 
@@ -44,6 +48,14 @@ describe('percentiles of too few successful requests', () => {
     expect([mid[3], mid[4]]).toEqual(['900 ms', '1,200 ms*']);
   });
 
+  it('marks them in the terminal table too', () => {
+    const out = terminal([row({ strategy: 'few', successes: 19, requests: 20, success_rate: 0.95 })]);
+    const line = out.split('\n').find((l) => l.startsWith('few'))!;
+    expect(line).toMatch(/900 ms\*\s+1,200 ms\*/);
+    expect(out).toContain('* fewer than 20 successful requests (p95) or 100 (p99)');
+    expect(terminal([row({ strategy: 'many' })])).not.toContain('fewer than 20 successful requests');
+  });
+
   it('never paints a marked percentile green in the HTML summary', () => {
     const w = { run_no: 1, success_rate: true, p50: true, p95: true, p99: true, ttft: true, attempts: true, cost: true };
     const page = html([row({ successes: 50, requests: 50 })], [w]);
@@ -60,6 +72,9 @@ describe('a run without requests', () => {
     expect(cells[1]).toBe('–');
     expect(cells[6]).toBe('–');
     expect(cells[7]).toBe('–');
+    const line = terminal([empty]).split('\n').find((l) => l.startsWith('empty'))!;
+    expect(line).not.toContain('0.00%');
+    expect(line.split(/\s+/).filter((c) => c === '–')).toHaveLength(8);
     const page = html([empty]);
     const tr = /<tr><td><span class="sw"[^]*?<\/tr>/.exec(page)![0];
     expect(tr).not.toContain('0.00%');
