@@ -12,6 +12,7 @@ import { ExitCode, inputError } from '../../errors.js';
 import { loadScenario } from '../../scenario/load-scenario.js';
 import { planScenario } from '../../engine/plan-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
+import { discardResultsFile, freshResultsFile, holdsNoRun } from '../fresh-results-file.js';
 import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
 import { checkPositiveNumber } from '../option-checks.js';
 import { makeFolders } from '../../make-folders.js';
@@ -52,10 +53,30 @@ export async function backtestHandler(args: BacktestArgs, io: Io): Promise<numbe
   if (!(label in sc.strategies)) throw inputError('UNKNOWN_STRATEGY', `${args.scenario}: no strategy "${label}" (have ${Object.keys(sc.strategies).join(', ')})`);
   const plan = planScenario(loaded, { only: [label] });
   const [{ openStore }, { runScenario }, { scenarioBacktest }] = await Promise.all([import('../../store/open-store.js'), import('../../runner/run-scenario.js'), import('../../report/backtest.js')]);
+  const { endUnfinishedRuns, failureNote } = await import('../../runner/run-bookkeeping.js');
+  const fresh = freshResultsFile(args.db);
   const store = await openStore(args.db);
+  // Ctrl-C as in `run`: the simulation stops after its current batch, the run is kept marked
+  // interrupted (it ended without a word, exit 130, its run left 'running'); a second one exits at once.
+  const controller = new AbortController();
+  const off = io.onInterrupt(
+    () => {
+      io.err('\nCtrl-C: stopping after the current batch; no backtest will be written (press again to exit now)\n');
+      controller.abort();
+    },
+    async () => void (await endUnfinishedRuns(store, 'interrupted', 'stopped by a second Ctrl-C before the run finished')),
+  );
   try {
     const env = systemEnvironment(path.dirname(path.resolve(args.scenario)));
-    const result = await runScenario(loaded, { store, env, only: [label] });
+    const result = await runScenario(loaded, { store, env, only: [label], signal: controller.signal }).catch(async (e: unknown) => {
+      await endUnfinishedRuns(store, controller.signal.aborted ? 'interrupted' : 'error', failureNote(e));
+      throw e;
+    });
+    if (result.interrupted || controller.signal.aborted) {
+      const kept = result.runs.length > 0 ? `the run is kept in ${args.db}, marked interrupted` : 'no run had started';
+      io.err(`${sc.name}: interrupted; ${kept}. No backtest was written: it compares the whole recording\n`);
+      return 130;
+    }
     const done = await scenarioBacktest(store, loaded, plan, result.runs, { strategy: label, successPp: args['success-pp'], latencyPct: args['latency-pct'] });
     if (!done) throw inputError('NO_BACKTEST_RUN', `${args.scenario}: strategy "${label}" did not run`, [], 'check the strategy label');
     const bt = done.result;
@@ -68,6 +89,10 @@ export async function backtestHandler(args: BacktestArgs, io: Io): Promise<numbe
     else io.out(`${md}\nwritten to ${path.join(dir, 'backtest.md')}\n`);
     return bt.pass ? ExitCode.ok : ExitCode.thresholds;
   } finally {
+    off();
+    // A results file this command created and wrote no run into is not left behind.
+    const emptyFresh = fresh !== undefined && (await holdsNoRun(store));
     store.close();
+    if (emptyFresh) discardResultsFile(fresh);
   }
 }
