@@ -72,7 +72,7 @@ export function calibrationYaml(c: Calibration, generatedFrom: string): string {
     return incidentBlock(i, c.ids[i.target]!, n);
   });
   const header = [
-    `# Written by routebench calibrate from ${generatedFrom}: ${c.calls} observed calls over ${formatDuration(Math.round(c.spanMs))}.`,
+    `# Written by routebench calibrate from ${generatedFrom}: ${count(c.calls, 'observed call')} over ${formatDuration(Math.round(c.spanMs))}.`,
     '# Use it from a scenario with `calibration: <this file>`; re-run calibrate rather than editing by hand.',
     '# Fit quality (lognormal used where KS D <= 0.05 or within sampling noise; otherwise the empirical quantiles, *_quantiles*):',
     ...notes,

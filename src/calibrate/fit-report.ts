@@ -35,7 +35,7 @@ export function fitReport(c: Calibration): string {
   const out = [
     '# Calibration fit report',
     '',
-    `${c.calls.toLocaleString('en-US')} observed calls over ${formatDuration(Math.round(c.spanMs))} from ${c.files.join(', ')}${leftOut(c)}.`,
+    `${count(c.calls, 'observed call')} over ${formatDuration(Math.round(c.spanMs))} from ${c.files.join(', ')}${leftOut(c)}.`,
     `Incidents were looked for in ${formatDuration(c.bucketMs)} buckets; outage edges are refined call by call.`,
     '',
   ];
