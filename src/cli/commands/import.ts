@@ -104,6 +104,7 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
     throw inputError('TRACE_MISSING', `${args.input} does not exist`, [{ file: args.input, path: '', message: 'trace not found' }], path.isAbsolute(args.input) ? 'check the path' : `the path is relative to the current folder, ${process.cwd()}`);
   checkOutput(args.input, args.output);
   ensureWritableFileFolder(args.output, '-o');
+  const existed = existsSync(args.output);
   const controller = new AbortController();
   const off = io.onInterrupt(() => controller.abort());
   let stats;
@@ -127,7 +128,7 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
     );
   } catch (e) {
     if (!controller.signal.aborted) throw e;
-    io.err(`\ninterrupted: ${args.output} was left as it was\n`);
+    io.err(`\ninterrupted: ${args.output} ${existed ? 'was left as it was' : 'was not written'}\n`);
     return 130;
   } finally {
     off();
