@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
+import { outageOfAYaml, runYaml } from '../helpers/run-yaml.js';
 import { runInfo } from '../../src/report/run-identity.js';
 import { partialSides } from '../../src/report/compare-partial.js';
 import { loadThresholdResults } from '../../src/report/thresholds.js';
@@ -22,21 +22,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('a run stopped by abort_on_fail, as compare sees it', () => {
   it('is partial by runs.stopped_at_ms, whatever its note says', async () => {
     const { result, store, run } = await runYaml(
-      twoTargetYaml({
-        // abort thresholds are checked every 8 traffic batches (32,768 requests), so past the 2m delay
-        rate: 100,
-        count: 40_000,
-        a: '{ profile: perfect }',
-        incidents: '[{ kind: outage, targets: [a], start: 1m, duration: 1h }]',
-        strategies: `  single:
-    use: single
-    options: { target: a }
-    thresholds:
-      success_rate: [{ threshold: '> 0.9', abort_on_fail: true, delay_abort_eval: 2m }]
-  only-b:
-    use: single
-    options: { target: b }`,
-      }),
+      // abort thresholds are checked every 8 traffic batches (32,768 requests), so past the 2m delay
+      outageOfAYaml({ count: 40_000, delay: '2m', others: '  only-b:\n    use: single\n    options: { target: b }' }),
     );
     const stopped = result.runs.find((r) => r.strategy === 'single')!;
     expect(stopped.abortedAtMs).toBeGreaterThanOrEqual(120_000);
