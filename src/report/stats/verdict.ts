@@ -9,8 +9,8 @@
  *
  * And only when the difference is practically non-zero: |Δ| larger than PRACTICAL_TOLERANCE of
  * the larger of the two values. Two runs whose requests all cost the same differ in cost per
- * success by floating-point rounding (−8.9e-16 USD), with a zero-width interval that "excludes"
- * 0; that is not a difference between strategies.
+ * success by floating-point rounding (−8.9e-16 USD); that is not a difference between strategies,
+ * whatever the interval (mean-ci.ts floors its variance, so it is no longer zero-width) says.
  */
 
 /** Whether a smaller or a larger value of a metric is better. */
