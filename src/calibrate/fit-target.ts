@@ -4,11 +4,11 @@
  * the slope of median TTFT across prompt-size bands), output tokens per second (lognormal, slow
  * tail), error rates per kind (calls inside detected incidents left out), error latency, and the
  * retry-after waits of 429/529 answers. Each distribution says how well the lognormal holds
- * (Kolmogorov-Smirnov distance D from 199 quantiles) and keeps the empirical quantiles.
+ * (Kolmogorov-Smirnov distance D, exact up to EXACT_KS_MAX calls) and keeps the empirical quantiles.
  */
 import type { Store } from '../store/open-store.js';
 import type { RateLimitFit } from './rate-limits.js';
-import { ksCritical99, ksDistance, lognormalCdf, Z99, Z995, type LognormalFit } from '../stats/distributions.js';
+import { ksCritical99, ksDistance, ksDistanceSorted, lognormalCdf, Z99, Z995, type LognormalFit } from '../stats/distributions.js';
 import { wilson } from '../stats/wilson.js';
 
 /** Quantile levels kept for KS distances and the fit report: 0.5%, 1%, …, 99.5%. */
@@ -72,7 +72,8 @@ async function distribution(store: Store, valueSql: string, fromWhere: string): 
   const [r] = await store.all<{ n: number; mu: number | null; iqr: number | null }>(`
     SELECT count(*)::INTEGER AS n, median(ln(v)) AS mu, quantile_cont(ln(v), 0.75) - quantile_cont(ln(v), 0.25) AS iqr
     FROM (${sample}) WHERE v > 0`);
-  if (!r || r.n < 2 || r.mu === null) return undefined;
+  // One call is a fit too (a point mass at its value): left out, the target got the mock profile's 100 ms.
+  if (!r || r.n < 1 || r.mu === null) return undefined;
   // The 199 quantiles from one sort (quantile_cont over a list of levels is far slower), interpolated
   // between order statistics as quantile_cont does (type 7).
   const at = LEVELS.map((q) => (r.n - 1) * q);
@@ -87,8 +88,31 @@ async function distribution(store: Store, valueSql: string, fromWhere: string): 
     return lo + (h - Math.floor(h)) * (hi - lo);
   });
   const fit = { mu: r.mu, sigma: (r.iqr ?? 0) / IQR_SIGMAS };
-  const ks = ksDistance(LEVELS, quantiles, (x) => lognormalCdf(fit, x));
+  const ks = await ksOf(store, sample, r.n, fit, quantiles);
   return { n: r.n, fit, ks, model: ksAccepts(ks, r.n) ? 'lognormal' : 'empirical', quantiles };
+}
+
+/** Up to this many values the KS distance is computed over every one of them (exact). */
+export const EXACT_KS_MAX = 20_000;
+
+/**
+ * The KS distance of the sample from its fit. A fit with σ = 0 (half the calls or more took the
+ * same time) is a point mass at e^μ: D is the share of calls on one side of it, counted exactly
+ * (from quantiles it read as 0.995 for identical calls, a step CDF against every level). Otherwise
+ * every value up to EXACT_KS_MAX of them, beyond that the 199 quantiles (within 0.005 of exact).
+ */
+async function ksOf(store: Store, sample: string, n: number, fit: LognormalFit, quantiles: number[]): Promise<number> {
+  if (fit.sigma === 0) {
+    const [c] = await store.all<{ below: number; above: number }>(`
+      WITH s AS (SELECT v FROM (${sample}) WHERE v > 0), m AS (SELECT median(ln(v)) AS mu FROM s)
+      SELECT count(*) FILTER (WHERE ln(v) < mu)::INTEGER AS below, count(*) FILTER (WHERE ln(v) > mu)::INTEGER AS above FROM s, m`);
+    return Math.max(c?.below ?? 0, c?.above ?? 0) / n;
+  }
+  if (n <= EXACT_KS_MAX) {
+    const sorted = (await store.all<{ v: number }>(`SELECT v FROM (${sample}) WHERE v > 0 ORDER BY v`)).map((x) => x.v);
+    return ksDistanceSorted(sorted, (x) => lognormalCdf(fit, x));
+  }
+  return ksDistance(LEVELS, quantiles, (x) => lognormalCdf(fit, x));
 }
 
 /** Width of the normal's interquartile range in standard deviations. */

@@ -43,6 +43,21 @@ export function ksDistance(levels: readonly number[], values: readonly number[],
   return d;
 }
 
+/**
+ * Exact Kolmogorov-Smirnov distance of a sample, sorted ascending, from a continuous CDF:
+ * max over i of i/n − F(xᵢ) and F(xᵢ) − (i−1)/n (ties included: at a run of equal values the first
+ * term peaks at its last, the second at its first).
+ */
+export function ksDistanceSorted(sorted: readonly number[], cdf: (x: number) => number): number {
+  const n = sorted.length;
+  let d = 0;
+  for (let i = 0; i < n; i++) {
+    const f = cdf(sorted[i]!);
+    d = Math.max(d, (i + 1) / n - f, f - i / n);
+  }
+  return d;
+}
+
 /** The 1% critical value of the one-sample KS statistic for n observations (asymptotic). */
 export const ksCritical99 = (n: number): number => 1.6276 / Math.sqrt(Math.max(n, 1));
 
