@@ -46,6 +46,8 @@ export interface PlanOptions {
   seed?: number;
   /** Only these strategy labels (for sharding or `--strategy`). */
   only?: readonly string[];
+  /** Requests arrive live (serve), not from the scenario's traffic: each carries its own prompt. */
+  live?: boolean;
 }
 
 /**
@@ -68,7 +70,11 @@ export function planWith(loaded: LoadedScenario, opts: PlanOptions, strategies: 
   const labels = allLabels.filter((l) => !opts.only || opts.only.includes(l));
   const strategyPlans: StrategyPlan[] = labels.map((label) => {
     const spec = sc.strategies[label]!;
-    const traffic = sc.traffic.trace ? ({ kind: 'trace', format: sc.traffic.trace.format ?? defaultFormatFor(sc.traffic.trace.path) } as const) : ({ kind: 'synthetic' } as const);
+    const traffic = opts.live
+      ? ({ kind: 'live' } as const)
+      : sc.traffic.trace
+        ? ({ kind: 'trace', format: sc.traffic.trace.format ?? defaultFormatFor(sc.traffic.trace.path) } as const)
+        : ({ kind: 'synthetic' } as const);
     const env = { loaded, targets, seed, label, defaults, traffic, problems, strategies };
     buildRouter(spec, ['strategies', label], env); // validates once, collecting problems
     const quiet = { ...env, problems: [] as Problem[] };

@@ -88,7 +88,7 @@ export function promptText(body: ChatBody): { text: string; messages: number; se
  * back onto the stored text, across the line breaks they include).
  */
 /** `text` without the line breaks at `seams` (put between the text parts of one message). */
-function joinSeams(text: string, seams: readonly number[]): string {
+export function joinSeams(text: string, seams: readonly number[]): string {
   let joined = '';
   let at = 0;
   for (const s of seams) {

@@ -8,7 +8,9 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { DialectName } from '../providers/canonical.js';
 import type { RequestState } from '../engine/engine-attempt.js';
-import type { Tags, TrafficRequest } from '../traffic/traffic-request.js';
+import { promptFindings } from '../dlp/prompt-findings.js';
+import { joinSeams, promptText } from '../record/prompt-facts.js';
+import type { PromptDlp, Tags, TrafficRequest } from '../traffic/traffic-request.js';
 import type { IncomingFields } from './incoming.js';
 import { headerSafe, serveError, type ServeError } from './serve-errors.js';
 import type { UpstreamCall } from './upstream-call.js';
@@ -69,6 +71,7 @@ export class Exchange implements TrafficRequest {
   nextOpen: Exchange | undefined = undefined;
   private altModel: string | undefined;
   private altBody: string | undefined;
+  private dlp: PromptDlp | undefined;
 
   constructor(
     readonly dialect: DialectName,
@@ -98,6 +101,18 @@ export class Exchange implements TrafficRequest {
       if (typeof v === 'string') (passed ??= []).push(name, v);
     }
     this.passed = passed;
+  }
+
+  /**
+   * The DLP detectors that fire on this call's prompt, as `routebench record` would write them:
+   * scanned on first use only (a `dlp` strategy with `prompts: trace`), so other strategies pay nothing.
+   */
+  get promptDlp(): PromptDlp {
+    if (this.dlp === undefined) {
+      const { text, seams } = promptText(this.json);
+      this.dlp = promptFindings(text, undefined, seams.length === 0 ? [] : [joinSeams(text, seams)]);
+    }
+    return this.dlp;
   }
 
   /** The request body for a target serving `model`: the client's bytes when the model is the same. */

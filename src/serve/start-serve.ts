@@ -67,7 +67,7 @@ export async function startServe(o: ServeOptions): Promise<ServeHandle> {
   const labels = Object.keys(o.loaded.scenario.strategies);
   if (!labels.includes(o.strategy))
     throw inputError('UNKNOWN_STRATEGY', `${o.loaded.file} has no strategy "${o.strategy}"; its strategies: ${labels.join(', ')}`, [], `give --strategy ${labels[0] ?? '<label>'}`);
-  const plan = planScenario(o.loaded, { seed: o.seed, only: [o.strategy] });
+  const plan = planScenario(o.loaded, { seed: o.seed, only: [o.strategy], live: true });
   const sp = plan.strategies[0]!;
   // An external gateway is the user's own server, not a strategy serve can run: it would answer every request 503.
   if (sp.use === EXTERNAL) {

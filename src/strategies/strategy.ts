@@ -111,8 +111,11 @@ export interface StrategyInit {
   /** This strategy's own seeded stream (independent of traffic and mocks). */
   readonly rng: Rng;
   readonly defaults: { readonly attemptTimeoutMs: number; readonly maxAttempts: number };
-  /** The scenario's traffic: synthetic, or a trace of this format (undefined where no scenario is planned). */
-  readonly traffic?: { readonly kind: 'synthetic' } | { readonly kind: 'trace'; readonly format: string };
+  /**
+   * Where requests come from: the scenario's synthetic traffic, a trace of this format, or live
+   * calls (serve) (undefined where no scenario is planned).
+   */
+  readonly traffic?: { readonly kind: 'synthetic' | 'live' } | { readonly kind: 'trace'; readonly format: string };
   /** Index of a target id; an unknown id is recorded as a problem at `path` (relative to options). */
   resolveTarget(id: string, path: readonly PathSegment[]): number;
   /** A member: a target id or a nested strategy, created with its own slots. */
