@@ -40,7 +40,7 @@ describe('compare on an older results file', () => {
     expect(current.stderr).toBe('');
     const fromOlder = await compare(older);
     expect(fromOlder.code, fromOlder.stderr).toBe(0);
-    expect(fromOlder.stderr).toMatch(/older\.duckdb predates 2 column\(s\) of this routebench \(attempts\.max_gap_ms, runs\.strategy_index\).*the file is unchanged/);
+    expect(fromOlder.stderr).toMatch(/older\.duckdb predates 2 columns of this routebench \(attempts\.max_gap_ms, runs\.strategy_index\).*the file is unchanged/);
     // The same comparison; only the file named as each run's source differs.
     expect(fromOlder.stdout).toBe(current.stdout.replaceAll(file, older));
     expect(fromOlder.stdout).toMatch(/^# single → fallback\n/);

@@ -38,7 +38,7 @@ describe('an older results file', () => {
     const io = memoryIo();
     const code = await runCli(['report', '--db', older, '--out', path.join(dir, 'reports'), '--no-images', '--resamples', '200'], io);
     expect(code, io.stderr).toBe(0);
-    expect(io.stdout).toMatch(/predates \d+ column\(s\) of this routebench .*the file is unchanged/);
+    expect(io.stdout).toMatch(/predates \d+ columns? of this routebench .*the file is unchanged/);
     expect(readFileSync(path.join(dir, 'reports', 't', 't-1', 'index.html'), 'utf8')).toContain('<h1>t</h1>');
     expect(sha(older)).toBe(before);
   }, 120_000);
