@@ -13,6 +13,8 @@ export interface RecordSummary {
   /** Calls whose text the DLP policy withheld or redacted (only with --store-text). */
   textWithheld: number;
   textRedacted: number;
+  /** Calls on whose prompt each DLP detector fired (prompt_dlp.found). */
+  byDetector: Record<string, number>;
   p50LatencyMs: number | null;
   p95LatencyMs: number | null;
   p50TtftMs: number | null;
@@ -46,6 +48,7 @@ export class RecordStats {
   private readonly byTarget: Record<string, number> = {};
   private readonly byErrorKind: Record<string, number> = {};
   private readonly byTag: Record<string, Record<string, number>> = {};
+  private readonly byDetector: Record<string, number> = {};
   private readonly latencies: number[] = [];
   private readonly ttfts: number[] = [];
 
@@ -61,6 +64,7 @@ export class RecordStats {
     bump(this.byDialect, c.dialect);
     bump(this.byTarget, o.target);
     for (const [k, v] of Object.entries(c.tags)) bump((this.byTag[k] ??= {}), v);
+    for (const d of c.prompt.dlp?.found ?? []) bump(this.byDetector, d);
     if (c.prompt.dlp?.withheld) this.withheld++;
     else if (c.prompt.redacted) this.redacted++; // not the text's look: a prompt may quote "[REDACTED:…]" itself
   }
@@ -76,6 +80,7 @@ export class RecordStats {
       byTag: this.byTag,
       textWithheld: this.withheld,
       textRedacted: this.redacted,
+      byDetector: this.byDetector,
       p50LatencyMs: quantile([...this.latencies], 0.5),
       p95LatencyMs: quantile([...this.latencies], 0.95),
       p50TtftMs: quantile([...this.ttfts], 0.5),

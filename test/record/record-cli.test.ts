@@ -146,6 +146,7 @@ describe('routebench record --dlp without --store-text', () => {
       expect(text).not.toContain('TCK-123456');
       expect(text).not.toContain('ana.lima');
       expect(io.out).toContain('hash and lengths only');
+      expect(io.out).toContain('  DLP detectors fired on: email 1, ticket 1 (prompt_dlp: names only)');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

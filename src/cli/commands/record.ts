@@ -117,6 +117,7 @@ export function summaryText(s: RecordSummary): string {
     `  failures: ${list(s.byErrorKind)}`,
     `  latency p50 ${ms(s.p50LatencyMs)}, p95 ${ms(s.p95LatencyMs)}; TTFT p50 ${ms(s.p50TtftMs)} (successful calls)`,
     ...Object.entries(s.byTag).map(([tag, m]) => `  tag ${tag}: ${list(m)}`),
+    `  DLP detectors fired on: ${list(s.byDetector)} (prompt_dlp: names only)`,
     ...(s.textWithheld + s.textRedacted > 0 ? [`  prompt text: ${s.textRedacted} redacted, ${s.textWithheld} withheld by the policy`] : []),
     ...s.files.map((f) => `  ${f.path}: ${count(f.rows, 'row')}`),
   ];
