@@ -42,8 +42,10 @@ export function mockBlock(t: TargetFit): Record<string, unknown> {
 }
 
 function incidentBlock(i: DetectedIncident, id: string, n: number): Record<string, unknown> {
-  const start = Math.max(0, Math.round(i.startMs));
-  const out: Record<string, unknown> = { name: `observed-${id}-${n}`, kind: i.kind, targets: [id], start: formatDuration(start), duration: formatDuration(Math.max(1, Math.round(i.durationMs))) };
+  // whole ms outward: rounded, an edge at a call (an outage from the first call on, at 0.6 ms) left that call outside
+  const start = Math.max(0, Math.floor(i.startMs));
+  const end = Math.ceil(i.startMs + i.durationMs);
+  const out: Record<string, unknown> = { name: `observed-${id}-${n}`, kind: i.kind, targets: [id], start: formatDuration(start), duration: formatDuration(Math.max(1, end - start)) };
   if (i.kind === 'error_rate') out.rate = round(i.rate ?? 0);
   if (i.kind !== 'latency' && i.errors) {
     const kinds = Object.keys(i.errors).filter((k) => k !== 'timeout' && k !== 'gateway_blocked' && k !== 'gateway_error');

@@ -107,7 +107,8 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
           (SELECT max(t_ms) FROM w, b WHERE NOT ok AND t_ms < coalesce(b.after, 1e308)) AS last, b.after FROM b`);
       if (edge?.first != null && edge.last != null) {
         const s = edge.before != null ? (edge.before + edge.first) / 2 : edge.first;
-        const e = edge.after != null ? (edge.last + edge.after) / 2 : edge.last;
+        // a recording that ends in the outage: it lasted at least to the last failure, which the window (end exclusive) must hold
+        const e = edge.after != null ? (edge.last + edge.after) / 2 : edge.last + 1;
         resolutionMs = Math.max(edge.before != null ? edge.first - edge.before : 0, edge.after != null ? edge.after - edge.last : 0);
         startMs = s;
         endMs = e;

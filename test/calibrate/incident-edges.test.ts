@@ -1,0 +1,67 @@
+/**
+ * Incidents at the very start and the very end of a recording, checked by hand and through the
+ * simulation. An outage the recording ends in has no success after it: its window ended at the
+ * last failure's time, exclusive, so that failure was not the incident's (299 of 300 calls) and
+ * the simulation answered it. An outage edge written to the file was rounded to the nearest ms,
+ * so a first failure at 5.6 ms (no success before it) sat outside the incident the scenario read.
+ * Calls every 100 ms for 600 s; the expected windows and failed requests are those numbers.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { calibrate } from '../../src/calibrate/calibrate.js';
+import { calibrationYaml } from '../../src/calibrate/calibration-yaml.js';
+import { runYaml } from '../helpers/run-yaml.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rb-incident-edges-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const row = (t: number, target: string, down: boolean, i: number) => {
+  const ttft = 400 * (1 + 0.3 * Math.sin(i * 12.9898));
+  const recorded = down ? { ok: false, status: 503, error_kind: 'unavailable', latency_ms: 20, target } : { ok: true, status: 200, latency_ms: ttft + 500, ttft_ms: ttft, target };
+  return JSON.stringify({ arrival_ms: t, route: 'gpt-4o-mini', input_tokens: 100, output_tokens: down ? 0 : 50, stream: true, recorded });
+};
+
+/** Calibrates `lines`, simulates every row on target x from the calibration, and returns the failed request numbers. */
+async function roundTrip(name: string, lines: string[]) {
+  const file = join(dir, `${name}.jsonl`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const cal = await calibrate([file]);
+  writeFileSync(join(dir, `${name}.cal.yaml`), calibrationYaml(cal, `${name}.jsonl`));
+  const text = `name: ${name}\ntraffic: { trace: { path: ${name}.jsonl } }\ncalibration: ${name}.cal.yaml\nstrategies:\n  deployed: { use: single, options: { target: x } }\n`;
+  const ran = await runYaml(text, {}, join(dir, `${name}.yaml`));
+  try {
+    const failed = await ran.store.all<{ request_no: number }>(`SELECT request_no FROM requests WHERE run_no = ${ran.run('deployed')} AND NOT success ORDER BY request_no`);
+    return { cal, failed: failed.map((f) => f.request_no) };
+  } finally {
+    ran.store.close();
+  }
+}
+
+const range = (from: number, n: number) => Array.from({ length: n }, (_, k) => from + k);
+
+describe('incidents at the edges of a recording', () => {
+  it('an outage the recording ends in holds its last failure, and the simulation fails all 300 calls', async () => {
+    const lines = Array.from({ length: 6000 }, (_, i) => row(i * 100, 'x', i * 100 >= 570_000, i));
+    const { cal, failed } = await roundTrip('ends-down', lines);
+    expect(cal.incidents).toHaveLength(1);
+    const [o] = cal.incidents;
+    // from half-way between the last success (569,900) and the first failure (570,000) to just past the last failure (599,900)
+    expect([o!.kind, o!.startMs, o!.calls, o!.failed]).toEqual(['outage', 569_950, 300, 300]);
+    expect(o!.startMs + o!.durationMs).toBeGreaterThan(599_900);
+    expect(o!.startMs + o!.durationMs).toBeLessThanOrEqual(599_901);
+    expect(cal.targets[0]!.errors).toEqual([]);
+    expect(failed).toEqual(range(5700, 300));
+  });
+
+  it('an outage from the first call on, at fractional times after another target\'s first call, holds its first failure', async () => {
+    // y answers at 0 ms; x's calls come at 5.6 + 100·i ms and fail for the first 30 s (the file's start: 5 ms, whole ms outward)
+    const lines = [row(0, 'y', false, 0), ...Array.from({ length: 3000 }, (_, i) => row(5.6 + i * 100, 'x', i < 300, i))];
+    const { cal, failed } = await roundTrip('starts-down', lines);
+    const o = cal.incidents.find((i) => i.target === 'x')!;
+    expect([o.kind, o.startMs, o.calls, o.failed]).toEqual(['outage', 5.6, 300, 300]);
+    // the simulation: row 0 is y's call (sent to x here, before the outage's first failure), rows 1-300 are x's failures
+    expect(failed).toEqual(range(1, 300));
+  });
+});
