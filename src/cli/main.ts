@@ -13,6 +13,7 @@ import { paint } from './colour.js';
 import { processIo, type Io } from './io.js';
 import { reportError } from './report-error.js';
 import { suggestCommand, suggestOptions } from './did-you-mean.js';
+import { refuseEmptyPaths } from './empty-paths.js';
 
 const EPILOGUE = `Exit codes: 0 ok · 1 internal bug · 2 invalid input (every problem listed) · 3 thresholds failed or regression budget exceeded · 4 environment (locked DB, missing file system access) · 130 interrupted.
 Docs: README.md and docs/ (shipped in the package too: node_modules/routebench/docs/)`;
@@ -52,6 +53,7 @@ export async function runCli(given: readonly string[], io: Io = processIo()): Pr
       (args) => {
         running = (async () => {
           try {
+            refuseEmptyPaths(args, commandName(spec));
             code = await (loaded ?? (await load())).handler(args, io);
           } catch (e) {
             failed = e;
