@@ -112,3 +112,13 @@ describe('failure layers with an empty bucket', () => {
     for (const piece of pieces.slice(1)) expect(height(piece)).toBe(0);
   });
 });
+
+describe('step points with a sub-millisecond bucket', () => {
+  it('treats k·0.2 ms as the bucket after (k − 1)·0.2 ms despite rounding (6 × 0.2 = 1.2000000000000002, 5 × 0.2 + 0.2 = 1.2)', () => {
+    const rows = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => ({ strategy: 's', t_ms: k * 0.2, v: k }));
+    expect(rows[6]!.t_ms).not.toBe(rows[5]!.t_ms + 0.2); // the premise
+    const points = stepPoints(rows, 'v', 0.2);
+    // one point per bucket and one closing point: no spurious closing or break inside the run
+    expect(points.map((p) => p.v)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 7]);
+  });
+});

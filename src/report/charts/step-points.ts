@@ -33,7 +33,8 @@ export function stepPoints<T extends Row>(rows: readonly T[], field: string, buc
     const t = r.t_ms as number;
     out.push(r);
     const next = rows[i + 1];
-    if (same(next, r) && has(next) && (next!.t_ms as number) === t + bucketMs) continue;
+    // the next bucket (t_ms = k·bucket from SQL; compared with a tolerance, a sub-millisecond width being inexact)
+    if (same(next, r) && has(next) && Math.abs((next!.t_ms as number) - (t + bucketMs)) < bucketMs / 2) continue;
     out.push({ ...r, t_ms: t + bucketMs });
     // a later bucket of this series has a value: break the line in between
     let j = i + 1;
