@@ -10,10 +10,11 @@
 import type { Price } from '../providers/canonical.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Store } from '../store/open-store.js';
-import { recordedAggregates, simulatedAggregates, successOverTime, targetShares, type SideAggregates } from '../store/backtest-queries.js';
+import { recordedAggregates, simulatedAggregates, successOverTime, targetShares, unpricedTargets, type SideAggregates } from '../store/backtest-queries.js';
 import { loadObserved } from '../calibrate/observed-table.js';
 import { newcombeDiff } from '../stats/wilson.js';
 import { leftOutText, markLeftOut, type LeftOut } from './backtest-left-out.js';
+import { count } from '../plural.js';
 
 export interface BacktestTolerance {
   /** Largest allowed |difference| in success rate, percentage points. */
@@ -53,6 +54,8 @@ export interface Backtest {
   requests: { recorded: number; simulated: number };
   /** Trace rows left out of both sides (they say nothing about a provider). */
   leftOut: LeftOut;
+  /** Recorded targets the scenario has no target for: no price, so the recorded cost is not known. */
+  unpriced?: { target: string; calls: number }[];
   /**
    * Set when the simulated run did not see the whole recording (an abort_on_fail threshold stopped
    * it, or it was interrupted or failed): why, in words. The backtest then does not pass.
@@ -144,6 +147,7 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
     pass: partial === undefined && rows.every((r) => r.within !== false),
     requests: { recorded: rec.requests, simulated: sim.requests },
     leftOut,
+    unpriced: await unpricedTargets(store),
     ...(partial ? { partial } : {}),
   };
 }
@@ -177,6 +181,10 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
     );
   out.push('', '| target | share recorded | share simulated |', '| --- | ---: | ---: |');
   for (const s of b.shares) out.push(`| ${s.target} | ${(s.recorded * 100).toFixed(1)}% | ${(s.simulated * 100).toFixed(1)}% |`);
+  if (b.unpriced && b.unpriced.length > 0) {
+    const list = b.unpriced.map((u) => `${u.target} (${count(u.calls, 'call')})`).join(', ');
+    out.push('', `The recording has calls to ${list}, which the scenario has no target for: the deployed strategy cannot send there, and without a price the recorded cost is not known (–). Calibrate this recording, or declare ${b.unpriced.length === 1 ? 'that target' : 'those targets'} in the scenario.`);
+  }
   const compared = b.overTime.filter((t) => t.recorded !== null && t.simulated !== null && t.n >= 20);
   const worst = compared.reduce((m, t) => Math.max(m, Math.abs(t.recorded! - t.simulated!)), 0);
   out.push(

@@ -39,11 +39,18 @@ export async function recordedAggregates(store: Store): Promise<SideAggregates> 
       quantile_cont(latency_ms, 0.5) FILTER (WHERE ok) AS p50_latency_ms, quantile_cont(latency_ms, 0.95) FILTER (WHERE ok) AS p95_latency_ms,
       quantile_cont(ttft_ms, 0.5) FILTER (WHERE ok AND stream) AS p50_ttft_ms, quantile_cont(ttft_ms, 0.95) FILTER (WHERE ok AND stream) AS p95_ttft_ms,
       -- the billing rule of the simulated side (engine/billing.ts observedOutput): a call is billed
-      -- when it was answered or produced output before it failed (a cut stream); an error with no output is free
-      sum(CASE WHEN ok OR output_tokens > 0 THEN ((input_tokens - cached_tokens) * p.input + cached_tokens * p.cached_input + output_tokens * p.output) / 1e6 ELSE 0 END)
-        / nullif(count(*) FILTER (WHERE ok), 0) * 1000 AS cost_per_1k_ok_usd
+      -- when it was answered or produced output before it failed (a cut stream); an error with no output is free.
+      -- A billed call to a target the scenario has no price for makes the cost unknown (summed without it, it read low)
+      CASE WHEN count(*) FILTER (WHERE (ok OR output_tokens > 0) AND p.target IS NULL) = 0 THEN
+        sum(CASE WHEN ok OR output_tokens > 0 THEN ((input_tokens - cached_tokens) * p.input + cached_tokens * p.cached_input + output_tokens * p.output) / 1e6 ELSE 0 END)
+          / nullif(count(*) FILTER (WHERE ok), 0) * 1000 END AS cost_per_1k_ok_usd
     FROM obs LEFT JOIN bt_prices p ON p.target = obs.target_id`);
   return r!;
+}
+
+/** Recorded targets the scenario has no target (so no price) for, with their calls. */
+export async function unpricedTargets(store: Store): Promise<{ target: string; calls: number }[]> {
+  return store.all(`SELECT target_id AS target, count(*)::INTEGER AS calls FROM obs WHERE target_id NOT IN (SELECT target FROM bt_prices) GROUP BY 1 ORDER BY 1`);
 }
 
 /** The simulated requests the recorded side also counts: the run's, less those in bt_left_out (when it exists). */
