@@ -9,8 +9,14 @@ const SCENARIO = /\.(ya?ml|json)$/i;
 /** Scenario files from paths, or from --example names when given (explicit paths beside them too). */
 export function selectedScenarioFiles(args: { paths: readonly string[]; example?: readonly string[] }, defaultPaths: readonly string[] = ['scenarios/']): string[] {
   if (!args.example || args.example.length === 0) return scenarioFiles(args.paths);
-  const explicit = args.paths.join('\0') === defaultPaths.join('\0') ? [] : scenarioFiles(args.paths);
-  return [...explicit, ...exampleFiles(args.example)];
+  // --example takes every word after it (`run --example quickstart my.yaml`): a word that is a
+  // path, not a name (a slash, a scenario extension), is the scenario file it looks like.
+  const looksLikePath = (w: string) => /[\\/]|\.(ya?ml|json)$/i.test(w);
+  const names = args.example.filter((w) => !looksLikePath(w));
+  const swallowed = args.example.filter(looksLikePath);
+  const given = args.paths.join('\0') === defaultPaths.join('\0') ? [] : args.paths;
+  const explicit = [...given, ...swallowed].length > 0 ? scenarioFiles([...given, ...swallowed]) : [];
+  return [...explicit, ...(names.length > 0 ? exampleFiles(names) : [])];
 }
 
 export function scenarioFiles(paths: readonly string[]): string[] {
