@@ -30,7 +30,9 @@ export function reportError(failure: unknown, io: Io, command?: string): number 
   const err = e as Error;
   // yargs reports a bad option value (our coerce checks included) as a YError: a usage error.
   if (err?.name === 'YError') {
-    io.err(`error: ${err.message}\nrun \`routebench --help\` for usage\n`);
+    // the command's own help, as for the usage errors main.ts words itself
+    const help = command && /^[a-z][a-z-]*$/.test(command) ? `routebench ${command} --help` : 'routebench --help';
+    io.err(`error: ${err.message}\nrun \`${help}\` for usage\n`);
     return ExitCode.usage;
   }
   io.err(`${paint(io).red('internal error:')} ${err?.message ?? String(e)}\n`);

@@ -80,7 +80,7 @@ const CASES: [string, number, () => string[], RegExp][] = [
   ['merge a good and a foreign source', 2, () => ['merge', at('good.duckdb'), at('foreign.duckdb'), '--db', at('merged.duckdb')], UNTOUCHED],
   ['report on a file that is not DuckDB', 2, () => ['report', '--db', at('notes.txt')], /error: .*notes\.txt is not a DuckDB database, so not a routebench results file; it was left untouched\nhint: /],
   ['report on a missing file', 2, () => ['report', '--db', at('missing.duckdb')], /error: no results file at .*missing\.duckdb\nhint: run `routebench run` first \(it creates the file\), or point --db at an existing results file/],
-  ['run with --seed abc', 2, () => ['run', at('s.yaml'), '--seed', 'abc', '--db', at('x.duckdb'), '--out', at('r')], /error: --seed must be a whole number from 0 to 4294967295, got something that is not a number\nrun `routebench --help` for usage/],
+  ['run with --seed abc', 2, () => ['run', at('s.yaml'), '--seed', 'abc', '--db', at('x.duckdb'), '--out', at('r')], /error: --seed must be a whole number from 0 to 4294967295, got something that is not a number\nrun `routebench run --help` for usage/],
   ['serve with --port 99999', 2, () => ['serve', '--scenario', at('s.yaml'), '--strategy', 'single', '--port', '99999'], /error: --port must be a port number from 0 to 65535, got 99999/],
   ['mock-server with --port 99999', 2, () => ['mock-server', '--scenario', at('s.yaml'), '--port', '99999'], /error: --port must be a port number from 0 to 65535, got 99999/],
   // 192.0.2.1 is TEST-NET-1 (RFC 5737): documentation only, never an address of this machine.
