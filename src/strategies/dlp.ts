@@ -27,9 +27,9 @@ import { memberSchema } from './member-schema.js';
 import { defineStrategy, stop, wait, type DecideContext, type Trigger } from './strategy.js';
 
 /** Trace formats whose rows can carry `prompt_dlp`: routebench JSONL (record, import) and the importers that read prompts. */
-const TRACE_FORMATS_WITH_FINDINGS = ['routebench', 'otel-genai', 'litellm'];
+const TRACE_FORMATS_WITH_FINDINGS = ['routebench', 'otel-genai', 'litellm', 'portkey'];
 const HOW_TO_RECORD =
-  'record the traffic with `routebench record` (every row then carries prompt_dlp), or import logs that hold the prompts (otel-genai with content capture on, litellm with store_prompts_in_spend_logs); or use prompts: { corpus: {...} }';
+  'record the traffic with `routebench record` (every row then carries prompt_dlp), or import logs that hold the prompts (otel-genai with content capture on, litellm with store_prompts_in_spend_logs, portkey exports with request); or use prompts: { corpus: {...} }';
 
 interface DlpState {
   /** `dlp <verdict>; found=…; planted=…` for this request. */

@@ -206,5 +206,7 @@ export function merged(rows: TraceRow[]): TraceRow {
     tags: tags as Tags | undefined,
     dialect: last.dialect,
     recorded,
+    // the client's prompt, as its first log's request body holds it
+    promptDlp: rows.find((r) => r.promptDlp !== undefined)?.promptDlp,
   };
 }

@@ -13,6 +13,7 @@ import type { SourcedRow, TraceFormat, TraceRow } from '../trace-formats.js';
 import type { Tags } from '../traffic-request.js';
 import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, someKey, str } from './fields.js';
 import { logFormat } from './log-format.js';
+import { promptDlpOf } from './prompt-dlp.js';
 import { ChainMerger } from './portkey-chains.js';
 
 type Row = Record<string, unknown>;
@@ -92,6 +93,8 @@ function logRow(v: unknown): TraceRow | string {
     tags: someKey(tags) ? (tags as Tags) : undefined,
     dialect: dialectOf(provider),
     recorded,
+    // the prompt, where the export holds the request body (`request` asked for): scanned, not kept
+    promptDlp: body.messages === undefined && body.system === undefined && body.prompt === undefined ? undefined : promptDlpOf(body.system, body.messages, body.prompt),
   };
 }
 

@@ -91,4 +91,26 @@ describe('prompt DLP findings at import', () => {
       expect(b.text).not.toContain(v);
     }
   });
+
+  it('portkey: the request body of an export with `request` (object or flattened JSON text); a fallback chain keeps its first log\'s', async () => {
+    const log = (id: string, trace: string, at: string, ok: boolean, extra: Record<string, unknown>) => ({
+      id, trace_id: trace, created_at: at, is_success: ok ? 1 : 0, ai_org: 'openai', ai_model: 'gpt-4o-mini', req_units: 10, res_units: ok ? 5 : 0,
+      response_status_code: ok ? 200 : 503, response_time: 100, mode: 'FALLBACK', ...extra,
+    });
+    const file = tmp.write(
+      'portkey.jsonl',
+      [
+        log('p1', 't1', '2026-03-01T12:00:00.000Z', true, { mode: 'SINGLE', request: { body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: `deploy ${KEY}` }] } } }),
+        // a fallback chain: both logs carry the client's prompt; one request
+        log('p2', 't2', '2026-03-01T12:00:01.000Z', false, { last_used_option_index: 0, 'request.body': JSON.stringify({ messages: [{ role: 'user', content: `SSN ${SSN}` }] }) }),
+        log('p3', 't2', '2026-03-01T12:00:01.200Z', true, { last_used_option_index: 1, 'request.body': JSON.stringify({ messages: [{ role: 'user', content: `SSN ${SSN}` }] }) }),
+        log('p4', 't4', '2026-03-01T12:00:02.000Z', true, { mode: 'SINGLE' }),
+      ]
+        .map((x) => JSON.stringify(x))
+        .join('\n'),
+    );
+    const { rows, text } = await importRows(file, 'portkey', tmp.path('p.jsonl'));
+    expect(rows.map((r) => [r.id, r.prompt_dlp])).toEqual([['p1', { found: ['api_key'] }], ['p2', { found: ['us_ssn'] }], ['p4', undefined]]);
+    for (const v of VALUES) expect(text).not.toContain(v);
+  });
 });
