@@ -55,11 +55,14 @@ export function targetIds(names: readonly string[]): Map<string, string> {
   return ids;
 }
 
-/** `skipBadRows`: leave out the lines that cannot be read (the scenario's `on_bad_row: skip`) instead of failing at the first. */
-export async function loadObserved(store: Store, files: readonly string[], o: { skipBadRows?: boolean } = {}): Promise<ObservedLoad> {
+/**
+ * `skipBadRows`: leave out the lines that cannot be read (the scenario's `on_bad_row: skip`) instead
+ * of failing at the first. `shownAs`: the names messages give the files (a copy read in place of the trace).
+ */
+export async function loadObserved(store: Store, files: readonly string[], o: { skipBadRows?: boolean; shownAs?: readonly string[] } = {}): Promise<ObservedLoad> {
   const readable = await readableTraces(files);
   try {
-    return await load(store, readable.files, readable.paths, o.skipBadRows === true);
+    return await load(store, o.shownAs ? [...o.shownAs] : readable.files, readable.paths, o.skipBadRows === true);
   } finally {
     readable.cleanup();
   }

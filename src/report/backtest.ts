@@ -7,6 +7,9 @@
  * success over time. Only a backtest within tolerance makes what-if strategies on the same
  * calibration worth reading.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Price } from '../providers/canonical.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Store } from '../store/open-store.js';
@@ -121,11 +124,20 @@ export function fidelityRows(rec: SideAggregates, sim: SideAggregates, tolerance
 }
 
 export async function backtest(store: Store, runNo: number, traceFiles: readonly string[], prices: ReadonlyMap<string, Price>, tolerance: BacktestTolerance, o: { skipBadRows?: boolean } = {}): Promise<Backtest> {
-  const load = await loadObserved(store, traceFiles, o);
+  // The rows the recorded side leaves out leave the simulated side too (backtest-left-out.ts). With
+  // on_bad_row: skip the recorded side is the rows the simulation's reader took, not the file.
+  const readDir = o.skipBadRows && traceFiles.length === 1 ? mkdtempSync(join(tmpdir(), 'routebench-backtest-')) : undefined;
+  let load: Awaited<ReturnType<typeof loadObserved>>;
+  let leftOut: LeftOut;
+  try {
+    const readRows = readDir === undefined ? undefined : join(readDir, 'read.jsonl');
+    leftOut = traceFiles.length === 1 ? await markLeftOut(store, traceFiles[0]!, o.skipBadRows ? 'skip' : 'fail', { readRows }) : { cacheHits: 0, clientClosed: 0, unobserved: 0 };
+    load = await loadObserved(store, readRows === undefined ? traceFiles : [readRows], { shownAs: traceFiles });
+  } finally {
+    if (readDir !== undefined) rmSync(readDir, { recursive: true, force: true });
+  }
   await store.run(`CREATE OR REPLACE TEMP TABLE bt_prices (target VARCHAR, input DOUBLE, output DOUBLE, cached_input DOUBLE)`);
   for (const [target, p] of prices) await store.run(`INSERT INTO bt_prices VALUES ($t, $i, $o, $c)`, { t: target, i: p.input, o: p.output, c: p.cached_input });
-  // The rows the recorded side leaves out leave the simulated side too (backtest-left-out.ts).
-  const leftOut = traceFiles.length === 1 ? await markLeftOut(store, traceFiles[0]!, o.skipBadRows ? 'skip' : 'fail') : { cacheHits: 0, clientClosed: 0, unobserved: 0 };
   const rec = await recordedAggregates(store);
   const sim = await simulatedAggregates(store, runNo);
   const rows = fidelityRows(rec, sim, tolerance);
