@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newcombeDiff, wilson } from '../../src/stats/wilson.js';
+import { newcombeDiff, wilson, wilsonCc } from '../../src/stats/wilson.js';
 
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
@@ -65,5 +65,34 @@ describe("Newcombe's hybrid score interval for p₁ − p₂ (method 10)", () =>
     expect(same.hi).toBeGreaterThan(0);
     const better = newcombeDiff(1998, 2000, 1900, 2000);
     expect(better.lo).toBeGreaterThan(0);
+  });
+});
+
+describe('Wilson with continuity correction, and Newcombe below 10 requests a side (method 11)', () => {
+  // Newcombe, "Two-sided confidence intervals for the single proportion", Table II, method 4.
+  it.each([
+    [81, 263, 0.2535, 0.3682],
+    [15, 148, 0.0598, 0.1644],
+    [0, 20, 0, 0.2005],
+    [1, 29, 0.0018, 0.1963],
+  ])('%i/%i → [%f, %f]', (x, n, lo, hi) => {
+    const ci = wilsonCc(x, n);
+    expect([r4(ci.lo), r4(ci.hi)]).toEqual([lo, hi]);
+  });
+
+  it('does not call 0 of 2 against 2 of 2 significant (Fisher\'s exact test: p = 1/6 one-sided, 1/3 two-sided)', () => {
+    // continuity-corrected limits, by the formulas above: 2/2 → [0.1979, 1], 0/2 → [0, 0.8021];
+    // L = 1 − √((1 − 0.1979)² + 0.8021²) = −0.1344 (method 10 gave +0.0700: a "loss" from 4 requests)
+    const d = newcombeDiff(2, 2, 0, 2);
+    expect(r4(d.lo)).toBe(-0.1344);
+    expect(d.hi).toBe(1);
+    // 5 of 5 against 0 of 5 is significant either way (Fisher: p = 0.008 two-sided): [0.2405, 1]
+    expect(r4(newcombeDiff(5, 5, 0, 5).lo)).toBe(0.2405);
+    // 9 a side uses the corrected limits (method 10 would give 0.5769, and [0.0957, 0.7804] for 7/9 − 2/9),
+    // 10 a side the plain ones (example (h) of the table above)
+    expect(r4(newcombeDiff(9, 9, 0, 9).lo)).toBe(0.4751);
+    const mid = newcombeDiff(7, 9, 2, 9);
+    expect([r4(mid.lo), r4(mid.hi)]).toEqual([0.024, 0.814]);
+    expect(r4(newcombeDiff(10, 10, 0, 10).lo)).toBe(0.6075);
   });
 });
