@@ -100,7 +100,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
     if (st.isDirectory() || st.isCharacterDevice() || st.isBlockDevice())
       throw inputError('SCENARIO_UNREADABLE', `cannot read scenario ${file}: it is ${st.isDirectory() ? 'a folder' : 'a device'}, not a file`, [{ file, path: '', message: `${st.isDirectory() ? 'a folder' : 'a device'}, not a scenario file` }]);
     if (st.size > MAX_SCENARIO_BYTES) throw tooLarge(file, st.size);
-    text = await readFile(file, 'utf8');
+    text = scenarioText(await readFile(file), file);
   } catch (e) {
     if (e instanceof HarnessError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -110,6 +110,38 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return parseScenario(text, file);
+}
+
+/**
+ * The bytes of a scenario as text. A binary file (a NUL byte) or one that is not UTF-8 (a Latin-1
+ * or UTF-16 export) is one located problem; it was decoded with replacement characters and
+ * reported as "expected an object, got" a few thousand characters of them.
+ */
+function scenarioText(bytes: Buffer, file: string): string {
+  const fail = (at: number, message: string) => {
+    let line = 1;
+    for (let i = bytes.indexOf(10); i !== -1 && i < at; i = bytes.indexOf(10, i + 1)) line++;
+    return inputError('SCENARIO_NOT_TEXT', `${file}:${line}: ${message}`, [{ file, line, col: 1, path: '', message }]);
+  };
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) throw fail(nul, 'a binary file (or UTF-16), not a scenario: give a YAML or JSON text file');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    let at = 0;
+    // the first byte that does not decode: the longest prefix that does
+    for (let lo = 0, hi = bytes.length; lo < hi; ) {
+      const mid = (lo + hi + 1) >> 1;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+        lo = mid;
+        at = mid;
+      } catch {
+        hi = mid - 1;
+      }
+    }
+    throw fail(at, 'not valid UTF-8 (a Latin-1 or UTF-16 export?); save it as UTF-8, e.g. `iconv -f latin1 -t utf-8`');
+  }
 }
 
 /** A located problem for a path inside the scenario. */

@@ -110,7 +110,7 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
       if (parse === undefined) {
         const created = format.createParser(splitCsvLine(text));
         if (typeof created === 'string')
-          throw inputError('TRACE_HEADER', `${opts.file}:${lineNo}: ${created}`, [{ file: opts.file, line: lineNo, col: 1, path: 'header', message: created }], `is this really a ${format.name} trace? (${format.description})`);
+          throw inputError('TRACE_HEADER', `${opts.file}:${lineNo}: ${created}`, [{ file: opts.file, line: lineNo, col: 1, path: 'header', message: created }], `is this really ${/^[aeiou]/i.test(format.name) ? 'an' : 'a'} ${format.name} trace? (${format.description})`);
         parse = created;
         continue;
       }

@@ -2,6 +2,7 @@
  * A count and its noun agree in what the CLI prints: `serve` said "1 attempts", a replay dry run
  * "1 requests × 1 strategies", import "(1 bad rows skipped)", validate "1 bad rows in the trace".
  * The helper (src/plural.ts) against hand-written English, then two commands end to end.
+ * Also the article: "is this really a azure trace?".
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -65,4 +66,10 @@ describe('one of each, said in the singular', () => {
     expect(await running).toBe(0);
     expect(io.stdout).toContain('stopped after 1 request: 1 ok, 1 attempt, 0 with failover\n');
   }, 60_000);
+
+  it('import of a file that is not an Azure trace: "is this really an azure trace?"', async () => {
+    const io = memoryIo();
+    expect(await runCli(['import', scenario, '--format', 'azure', '-o', path.join(dir, 'az.jsonl')], io)).toBe(2);
+    expect(io.stderr).toContain('hint: is this really an azure trace?');
+  });
 });
