@@ -35,7 +35,7 @@ const MAX_BUCKETS = 1_100_000;
 export async function calibrate(files: readonly string[], o: { bucketMs?: number } = {}): Promise<Calibration> {
   const store = await openStore(':memory:');
   try {
-    const load = await loadObserved(store, files);
+    const load = await loadObserved(store, files, { oneTimeline: true });
     const [busiest] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM obs GROUP BY target ORDER BY 1 DESC LIMIT 1`);
     const bucketMs = o.bucketMs ?? bucketWidth(load.spanMs, busiest?.n);
     // Incidents are looked for in every bucket of the span: a span of years at 5-minute buckets (a

@@ -58,20 +58,22 @@ export function targetIds(names: readonly string[]): Map<string, string> {
 /**
  * `skipBadRows`: leave out the lines that cannot be read (the scenario's `on_bad_row: skip`) instead
  * of failing at the first. `shownAs`: the names messages give the files (a copy read in place of the trace).
+ * `oneTimeline`: refuse files that are not one recording cut in pieces (oneTimeline below).
  */
-export async function loadObserved(store: Store, files: readonly string[], o: { skipBadRows?: boolean; shownAs?: readonly string[] } = {}): Promise<ObservedLoad> {
+export async function loadObserved(store: Store, files: readonly string[], o: { skipBadRows?: boolean; shownAs?: readonly string[]; oneTimeline?: boolean } = {}): Promise<ObservedLoad> {
   const readable = await readableTraces(files);
   try {
-    return await load(store, o.shownAs ? [...o.shownAs] : readable.files, readable.paths, o.skipBadRows === true);
+    return await load(store, o.shownAs ? [...o.shownAs] : readable.files, readable.paths, o.skipBadRows === true, o.oneTimeline === true);
   } finally {
     readable.cleanup();
   }
 }
 
-async function load(store: Store, files: readonly string[], paths: readonly string[], skipBadRows: boolean): Promise<ObservedLoad> {
+async function load(store: Store, files: readonly string[], paths: readonly string[], skipBadRows: boolean, checkTimeline: boolean): Promise<ObservedLoad> {
   const list = `[${paths.map(quote).join(', ')}]`;
+  const several = checkTimeline && (paths.length > 1 || paths.some((p) => /[*?[{]/.test(p)));
   try {
-    await store.run(`CREATE OR REPLACE TEMP TABLE obs_raw AS SELECT * FROM read_json(${list}, format = 'newline_delimited',${skipBadRows ? ' ignore_errors = true,' : ''} columns = {
+    await store.run(`CREATE OR REPLACE TEMP TABLE obs_raw AS SELECT * FROM read_json(${list}, format = 'newline_delimited',${skipBadRows ? ' ignore_errors = true,' : ''}${several ? ' filename = true,' : ''} columns = {
       arrival_ms: 'DOUBLE', route: 'VARCHAR', input_tokens: 'BIGINT', output_tokens: 'BIGINT', cached_tokens: 'BIGINT', stream: 'BOOLEAN', dialect: 'VARCHAR',
       recorded: 'STRUCT(ok BOOLEAN, status INTEGER, latency_ms DOUBLE, ttft_ms DOUBLE, error_kind VARCHAR, target VARCHAR, retry_after_ms DOUBLE, tokens_estimated BOOLEAN, attempts JSON, client_closed BOOLEAN, cache_hit BOOLEAN)'
     })`);
@@ -82,6 +84,7 @@ async function load(store: Store, files: readonly string[], paths: readonly stri
     const msg = (e as Error).message.split('\n')[0] ?? '';
     throw inputError('BAD_TRACE', `could not read ${files.join(', ')}: ${msg}`, [], 'calibrate reads routebench JSONL traces with observed outcomes (from `routebench record` or `routebench import`)');
   }
+  if (several) await oneTimeline(store, files, paths);
   await store.run(`CREATE OR REPLACE TEMP TABLE obs AS
     -- time from the trace's first row, observed or not, as the simulation counts it (read-trace.ts):
     -- counted from the first observed call, every incident landed early when the trace opened with
@@ -113,4 +116,35 @@ async function load(store: Store, files: readonly string[], paths: readonly stri
   const pairs = [...ids].map(([n, id]) => `(${quote(n)}, ${quote(id)})`).join(', ');
   await store.run(`CREATE OR REPLACE TEMP TABLE obs AS SELECT o.*, m.id AS target_id FROM obs o JOIN (VALUES ${pairs}) AS m(name, id) ON o.target = m.name`);
   return { rows: c.rows, unobserved: c.all_rows - c.rows - c.cache_hits, cacheHits: c.cache_hits, targets, ids, spanMs: c.span ?? 0 };
+}
+
+/**
+ * Files read together must be one recording cut in pieces: each starts at or after the last
+ * arrival of the one before (in the order given; a folder's files in name order). Each recording
+ * counts arrival_ms from its own start, so two recordings in one folder (a second `record` run
+ * with the same --out), or logs imported one by one, would be laid over each other: their
+ * incidents diluted, their load added up. Refused, naming the two files.
+ */
+async function oneTimeline(store: Store, files: readonly string[], paths: readonly string[]): Promise<void> {
+  const spans = await store.all<{ filename: string; first: number; last: number }>(
+    `SELECT filename, min(arrival_ms) AS first, max(arrival_ms) AS last FROM obs_raw WHERE isfinite(arrival_ms) GROUP BY filename`,
+  );
+  const position = (f: string) => {
+    const i = paths.indexOf(f);
+    return i >= 0 ? i : paths.length;
+  };
+  spans.sort((a, b) => position(a.filename) - position(b.filename) || (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0));
+  const shown = (f: string) => files[paths.indexOf(f)] ?? f;
+  for (let i = 1; i < spans.length; i++) {
+    const [a, b] = [spans[i - 1]!, spans[i]!];
+    if (b.first < a.last) {
+      const message = `starts at ${b.first.toLocaleString('en-US')} ms, before ${shown(a.filename)} ends (${a.last.toLocaleString('en-US')} ms): not one recording cut in pieces, so calibrated together their calls would be laid over each other`;
+      throw inputError(
+        'TRACE_OVERLAP',
+        `${shown(b.filename)}: arrival_ms ${message}`,
+        [{ file: shown(b.filename), path: 'arrival_ms', message }],
+        'each recording counts arrival_ms from its own start: calibrate one recording at a time (its files share the name prefix record-<start>-, e.g. traces/recorded/record-20261206T153000Z-*.jsonl)',
+      );
+    }
+  }
 }
