@@ -3,8 +3,10 @@
  * and `run --junit` overwrote whatever file was there (a user's notes, another tool's XML) at the
  * end of the work. Now an existing file that routebench did not write is refused before any work
  * (exit 2) and left byte for byte; the command's own earlier output is replaced as before.
+ * Likewise the suite page (index.html, index.md, index.json) that run, replay and report write
+ * into --out: `--out .` in a website folder replaced its index.html.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,4 +61,27 @@ describe('a file in the way that routebench did not write', () => {
     expect((await cli(['ci', 'summary', '--reports', at('reports'), '--out', empty])).code).toBe(0);
     expect(readFileSync(empty, 'utf8')).toMatch(/^<!-- routebench -->\n/);
   });
+});
+
+describe('an --out folder whose index page is someone else\'s', () => {
+  it.each([
+    ['index.html', '<!doctype html><title>My site</title>\n'],
+    ['index.md', '# My notes\n'],
+  ])('%s there: report and run exit 2 before any work, the file left as it was', async (name, mine) => {
+    const site = at(`site-${name}`);
+    mkdirSync(site);
+    writeFileSync(path.join(site, name), mine);
+    const report = await cli(['report', '--db', at('r.duckdb'), '--out', site]);
+    expect(report.err).toBe(`error: --out ${site} holds an ${name} that routebench did not write; it was left untouched\nhint: give --out a new folder, or one routebench wrote its reports to (e.g. --out reports)\n`);
+    expect(report.code).toBe(2);
+    const run = await cli(['run', at('s.yaml'), '--db', at(`site-${name}.duckdb`), '--out', site]);
+    expect(run.code).toBe(2);
+    expect(existsSync(at(`site-${name}.duckdb`))).toBe(false);
+    expect(readFileSync(path.join(site, name), 'utf8')).toBe(mine);
+  }, 60_000);
+
+  it('its own reports folder is written again', async () => {
+    expect((await cli(['report', '--db', at('r.duckdb'), '--out', at('reports')])).code).toBe(0);
+    expect((await cli(['run', at('s.yaml'), '--db', at('r.duckdb'), '--out', at('reports'), '--quiet'])).code).toBe(0);
+  }, 60_000);
 });

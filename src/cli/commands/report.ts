@@ -19,7 +19,7 @@ import { parseRegressionBudget } from '../../report/regression-budget.js';
 import { DEFAULT_COMPARE_SEED, DEFAULT_RESAMPLES } from '../../report/compare-runs.js';
 import { harnessVersion } from '../../runner/run-environment.js';
 import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
-import { refuseForeignOutput } from '../own-output.js';
+import { refuseForeignOutput, refuseForeignSuite } from '../own-output.js';
 import { checkPositiveInteger } from '../option-checks.js';
 import { makeFolders } from '../../make-folders.js';
 import { count } from '../../plural.js';
@@ -73,6 +73,7 @@ export async function reportHandler(args: ReportArgs, io: Io): Promise<number> {
   checkPositiveInteger('workers', args.workers);
   const given = parseRegressionBudget(args['max-regression'] ?? []);
   ensureWritableFolder(args.out, '--out');
+  refuseForeignSuite(args.out);
   if (args['pr-comment'] !== undefined && args['pr-comment'] !== '-') {
     refuseForeignOutput(args['pr-comment'], { flag: '--pr-comment', what: 'the PR comment', starts: ['## routebench'], example: 'pr-comment.md' });
     ensureWritableFileFolder(args['pr-comment'], '--pr-comment');

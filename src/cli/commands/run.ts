@@ -9,7 +9,7 @@ import type { RunScenarioOptions, ScenarioResult } from '../../runner/run-scenar
 import { systemEnvironment } from '../../runner/run-environment.js';
 import { junitXml, type JunitScenario } from '../../report/junit.js';
 import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
-import { refuseForeignOutput } from '../own-output.js';
+import { refuseForeignOutput, refuseForeignSuite } from '../own-output.js';
 import { colourSummary, paint } from '../colour.js';
 import { progressReporter, progressTotal } from '../progress.js';
 import { selectedScenarioFiles } from '../scenario-paths.js';
@@ -102,6 +102,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
   // Loaded here, not at the top: `run --help` needs neither DuckDB nor the chart renderer.
   const [{ openStore }, { writeReport }] = await Promise.all([import('../../store/open-store.js'), import('../../report/write-report.js')]);
   ensureWritableFolder(args.out, '--out');
+  refuseForeignSuite(args.out);
   if (args.junit !== undefined) checkJunitPath(args.junit);
   const { endUnfinishedRuns, failureNote } = await import('../../runner/run-bookkeeping.js');
   ensureWritableFileFolder(args.db, '--db');
