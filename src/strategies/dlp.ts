@@ -32,7 +32,7 @@ const HOW_TO_RECORD =
   'record the traffic with `routebench record` (every row then carries prompt_dlp), or import logs that hold the prompts (otel-genai with content capture on, litellm with store_prompts_in_spend_logs, portkey exports with request); or use prompts: { corpus: {...} }';
 
 interface DlpState {
-  /** `dlp <verdict>; found=…; planted=…` for this request. */
+  /** `dlp <verdict>; found=…; planted=…` (corpus) or `dlp <verdict>; found=…; from=trace` for this request. */
   tag: string;
   blocked: boolean;
   /** The scan's wait is over and the inner strategy has seen the request arrive. */
