@@ -70,7 +70,7 @@ interface OtlpSpan {
   startTimeUnixNano?: unknown;
   endTimeUnixNano?: unknown;
   attributes?: unknown;
-  events?: { name?: unknown; timeUnixNano?: unknown }[];
+  events?: { name?: unknown; timeUnixNano?: unknown; attributes?: unknown }[];
   status?: { code?: unknown; message?: unknown };
 }
 
@@ -243,7 +243,11 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
   const user = str(a[USER_ID]) ?? str(a[GEN_AI_USER]);
   if (user !== undefined) tags.user = user;
   const stream = boolOf(a[STREAM] ?? a[IS_STREAMING] ?? a[LLM_IS_STREAMING]);
-  const promptDlp = a[INPUT_MESSAGES] === undefined && a[SYSTEM_INSTRUCTIONS] === undefined && a[PROMPT] === undefined && PROMPT_PARTS.length === 0 ? undefined : promptDlpOf(a[SYSTEM_INSTRUCTIONS], a[INPUT_MESSAGES], a[PROMPT], PROMPT_PARTS);
+  const eventPrompt = promptEvent(span);
+  const promptDlp =
+    a[INPUT_MESSAGES] === undefined && a[SYSTEM_INSTRUCTIONS] === undefined && a[PROMPT] === undefined && PROMPT_PARTS.length === 0 && eventPrompt === undefined
+      ? undefined
+      : promptDlpOf(a[SYSTEM_INSTRUCTIONS], a[INPUT_MESSAGES], a[PROMPT], PROMPT_PARTS, eventPrompt);
   return {
     timeMs: start,
     id: typeof span.spanId === 'string' && span.spanId !== '' ? span.spanId : undefined,
@@ -257,6 +261,16 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
     recorded,
     promptDlp,
   };
+}
+
+/** The `gen_ai.prompt` attribute of a `gen_ai.content.prompt` span event (the older GenAI conventions), if any. */
+function promptEvent(span: OtlpSpan): unknown {
+  if (!Array.isArray(span.events)) return undefined;
+  for (const e of span.events) {
+    if (e?.name !== 'gen_ai.content.prompt' || !Array.isArray(e.attributes)) continue;
+    for (const kv of e.attributes as { key?: unknown; value?: unknown }[]) if (kv?.key === 'gen_ai.prompt') return value(kv.value);
+  }
+  return undefined;
 }
 
 /** TTFT in ms from the span start, from whichever form the producer records. */

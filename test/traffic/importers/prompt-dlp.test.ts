@@ -35,7 +35,7 @@ const span = (n: number, extra: { key: string; value: unknown }[]) => ({
 });
 
 describe('prompt DLP findings at import', () => {
-  it('otel-genai: gen_ai.input.messages (JSON text and structured), system instructions, gen_ai.prompt, gen_ai.prompt.<i>.content', async () => {
+  it('otel-genai: gen_ai.input.messages (JSON text and structured), system instructions, gen_ai.prompt, gen_ai.prompt.<i>.content, the gen_ai.content.prompt event', async () => {
     const spans = [
       span(1, [
         { key: 'gen_ai.system_instructions', value: str(JSON.stringify([{ type: 'text', content: `escalate to ${MAIL}` }])) },
@@ -55,10 +55,12 @@ describe('prompt DLP findings at import', () => {
         },
       ]),
       span(6, [{ key: 'gen_ai.input.messages', value: str('[{"role":"user","parts":[{"type":"text","content":"nothing to see"}]}]') }]),
+      // the older conventions: the prompt on a span event
+      { ...span(7, []), events: [{ name: 'gen_ai.content.prompt', timeUnixNano: '1772359207000000000', attributes: [{ key: 'gen_ai.prompt', value: str(JSON.stringify([{ role: 'user', content: `mail ${MAIL}` }])) }] }] },
     ];
     const file = tmp.write('spans.jsonl', `${JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans }] }] })}\n`);
     const { rows, text } = await importRows(file, 'otel-genai', tmp.path('out.jsonl'));
-    expect(rows.map((r) => r.prompt_dlp)).toEqual([{ found: ['email', 'payment_card'] }, { found: ['api_key'] }, { found: ['us_ssn'] }, undefined, { found: ['iban'] }, { found: [] }]);
+    expect(rows.map((r) => r.prompt_dlp)).toEqual([{ found: ['email', 'payment_card'] }, { found: ['api_key'] }, { found: ['us_ssn'] }, undefined, { found: ['iban'] }, { found: [] }, { found: ['email'] }]);
     for (const v of VALUES) expect(text).not.toContain(v);
     expect(text).not.toContain('nothing to see');
   });
