@@ -4,6 +4,9 @@
  * last failure's time, exclusive, so that failure was not the incident's (299 of 300 calls) and
  * the simulation answered it. An outage edge written to the file was rounded to the nearest ms,
  * so a first failure at 5.6 ms (no success before it) sat outside the incident the scenario read.
+ * An outage that does not fill its first and last bucket (30 s from 102.5 s in 5 s buckets: 300
+ * of the 350 calls in the flagged buckets) was an error_rate incident at 86% over 35 s, not an
+ * outage with call-precise edges, and one shorter than a bucket likewise.
  * Calls every 100 ms for 600 s; the expected windows and failed requests are those numbers.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,5 +66,26 @@ describe('incidents at the edges of a recording', () => {
     expect([o.kind, o.startMs, o.calls, o.failed]).toEqual(['outage', 5.6, 300, 300]);
     // the simulation: row 0 is y's call (sent to x here, before the outage's first failure), rows 1-300 are x's failures
     expect(failed).toEqual(range(1, 300));
+  });
+
+  it('an outage that does not fill its buckets, or is shorter than one, gets call-precise edges; an error rate keeps its buckets', async () => {
+    // down 102.5-132.5 s (buckets of 5 s: it starts and ends mid-bucket) and 200.95-202.95 s (inside one bucket);
+    // from 300 s to 360 s three calls in ten fail (an error rate, not an outage)
+    const lines = Array.from({ length: 6000 }, (_, i) => {
+      const t = i * 100;
+      const down = (t >= 102_500 && t < 132_500) || (t >= 201_000 && t < 203_000) || (t >= 300_000 && t < 360_000 && [0, 3, 7].includes(i % 10));
+      return row(t, 'x', down, i);
+    });
+    const { cal, failed } = await roundTrip('mid-bucket', lines);
+    expect(cal.bucketMs).toBe(5000);
+    expect(cal.incidents.map((o) => [o.kind, o.startMs, o.startMs + o.durationMs, o.failed, o.calls])).toEqual([
+      ['outage', 102_450, 132_450, 300, 300],
+      ['outage', 200_950, 202_950, 20, 20],
+      ['error_rate', 300_000, 360_000, 180, 600],
+    ]);
+    expect(cal.incidents[2]!.rate).toBeCloseTo(0.3, 12);
+    // the simulation fails exactly the outages' calls (the error rate's are drawn at 30%, not at these rows)
+    const outageRows = [...range(1025, 300), ...range(2010, 20)];
+    expect(failed.filter((r) => r < 3000)).toEqual(outageRows);
   });
 });
