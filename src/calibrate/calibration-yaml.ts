@@ -41,12 +41,18 @@ export function mockBlock(t: TargetFit): Record<string, unknown> {
   return mock;
 }
 
-function incidentBlock(i: DetectedIncident, id: string, n: number): Record<string, unknown> {
+/**
+ * `baseline`: the share of calls the target's mock fails outside incidents. The mock draws those
+ * failures inside an error_rate incident too (on the calls the incident spares), so the incident
+ * gets the rate that, with them, fails the share observed in its window: (r − b) / (1 − b).
+ * Written as observed, a 40% window over a 10% baseline was simulated at 46%.
+ */
+function incidentBlock(i: DetectedIncident, id: string, n: number, baseline = 0): Record<string, unknown> {
   // whole ms outward: rounded, an edge at a call (an outage from the first call on, at 0.6 ms) left that call outside
   const start = Math.max(0, Math.floor(i.startMs));
   const end = Math.ceil(i.startMs + i.durationMs);
   const out: Record<string, unknown> = { name: `observed-${id}-${n}`, kind: i.kind, targets: [id], start: formatDuration(start), duration: formatDuration(Math.max(1, end - start)) };
-  if (i.kind === 'error_rate') out.rate = round(i.rate ?? 0);
+  if (i.kind === 'error_rate') out.rate = round(baseline < 1 ? Math.max(0, ((i.rate ?? 0) - baseline) / (1 - baseline)) : 0);
   if (i.kind !== 'latency' && i.errors) {
     const kinds = Object.keys(i.errors).filter((k) => k !== 'timeout' && k !== 'gateway_blocked' && k !== 'gateway_error');
     if (kinds.length === 1) out.error = kinds[0];
@@ -62,16 +68,19 @@ const fitNote = (what: string, d: DistributionFit | undefined) =>
 export function calibrationYaml(c: Calibration, generatedFrom: string): string {
   const targets: Record<string, unknown> = {};
   const notes: string[] = [];
+  const baseline = new Map<string, number>();
   for (const t of c.targets) {
     const id = c.ids[t.target]!;
-    targets[id] = { provider: t.dialect === 'anthropic' ? 'anthropic' : 'openai', model: t.model || id, dialect: t.dialect, mock: mockBlock(t) };
+    const mock = mockBlock(t);
+    baseline.set(t.target, Object.values((mock.errors ?? {}) as Record<string, number>).reduce((a, r) => a + r, 0));
+    targets[id] = { provider: t.dialect === 'anthropic' ? 'anthropic' : 'openai', model: t.model || id, dialect: t.dialect, mock };
     notes.push(`#   ${id} (${count(t.calls, 'call')}): ${fitNote('TTFT', t.ttft)}; ${fitNote('tokens/s', t.tokensPerS)}`);
   }
   const counts = new Map<string, number>();
   const incidents = c.incidents.map((i) => {
     const n = (counts.get(i.target) ?? 0) + 1;
     counts.set(i.target, n);
-    return incidentBlock(i, c.ids[i.target]!, n);
+    return incidentBlock(i, c.ids[i.target]!, n, baseline.get(i.target));
   });
   const header = [
     `# Written by routebench calibrate from ${generatedFrom}: ${count(c.calls, 'observed call')} over ${formatDuration(Math.round(c.spanMs))}.`,

@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/calibrate/calibrate.js';
 import { calibrationYaml } from '../../src/calibrate/calibration-yaml.js';
 import { runYaml } from '../helpers/run-yaml.js';
+import { wilsonOracle } from './trace-oracle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rb-incident-edges-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -87,5 +88,35 @@ describe('incidents at the edges of a recording', () => {
     // the simulation fails exactly the outages' calls (the error rate's are drawn at 30%, not at these rows)
     const outageRows = [...range(1025, 300), ...range(2010, 20)];
     expect(failed.filter((r) => r < 3000)).toEqual(outageRows);
+  });
+
+  it('an error-rate incident over an everyday error rate is simulated at the share observed in its window, not that plus the baseline', async () => {
+    // a call every 20 ms for 1,000 s; one call in ten fails everywhere, and from 300 s to 400 s three more in ten: 40% there
+    const lines = Array.from({ length: 50_000 }, (_, i) => {
+      const t = i * 20;
+      return row(t, 'x', i % 10 === 5 || (t >= 300_000 && t < 400_000 && [0, 3, 7].includes(i % 10)), i);
+    });
+    const file = join(dir, 'over-baseline.jsonl');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const cal = await calibrate([file]);
+    expect(cal.incidents.map((o) => [o.kind, o.failed, o.calls])).toEqual([['error_rate', 2000, 5000]]);
+    expect(cal.targets[0]!.errors.map((e) => [e.kind, e.rate])).toEqual([['unavailable', 0.1]]);
+    // the mock fails the everyday 10% of the calls the incident spares: (0.4 − 0.1) / (1 − 0.1) = 1/3
+    const yaml = calibrationYaml(cal, 'over-baseline.jsonl');
+    expect(yaml).toMatch(/kind: error_rate\n(.*\n)*?\s+rate: 0\.333\n/);
+    writeFileSync(join(dir, 'over-baseline.cal.yaml'), yaml);
+    const text = `name: over-baseline\ntraffic: { trace: { path: over-baseline.jsonl } }\ncalibration: over-baseline.cal.yaml\nstrategies:\n  deployed: { use: single, options: { target: x } }\n`;
+    const ran = await runYaml(text, {}, join(dir, 'over-baseline.yaml'));
+    try {
+      const [w] = await ran.store.all<{ n: number; failed: number }>(
+        `SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE NOT success)::INTEGER AS failed FROM requests WHERE run_no = ${ran.run('deployed')} AND scheduled_ms >= 300000 AND scheduled_ms < 400000`,
+      );
+      // 0.4 is inside the 99.9% Wilson interval of the simulated share (z = 3.29: about ±0.023 at n = 5,000); 0.46 was not
+      const [lo, hi] = wilsonOracle(w!.failed, w!.n, 3.2905267314919255);
+      expect(w!.n).toBe(5000);
+      expect(lo <= 0.4 && 0.4 <= hi, `simulated ${w!.failed} / ${w!.n}, interval [${lo}, ${hi}]`).toBe(true);
+    } finally {
+      ran.store.close();
+    }
   });
 });
