@@ -112,6 +112,8 @@ export class RequestState {
   done = false;
   succeeded = false;
   stopReason = '';
+  /** The stop was a policy refusal (Decision `refused`). */
+  refused = false;
   decisions = 0;
 
   constructor(slotCount: number) {
@@ -129,6 +131,7 @@ export class RequestState {
     this.done = false;
     this.succeeded = false;
     this.stopReason = '';
+    this.refused = false;
     this.decisions = 0;
     return this;
   }

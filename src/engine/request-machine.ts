@@ -157,6 +157,7 @@ export class RequestMachine {
         return;
       case 'stop':
         state.stopReason = d.reason;
+        state.refused = d.refused === true;
         return this.stopped(state);
     }
   }

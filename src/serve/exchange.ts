@@ -37,7 +37,7 @@ const JSON_TYPE: IncomingHttpHeaders = Object.freeze({ 'content-type': 'applicat
 
 /** Makes serve's own answer when there is nothing to relay: no attempt at all, or the last one timed out. */
 export interface OwnAnswer {
-  ownAnswer(ex: Exchange, reason: string, timedOut: Captured | undefined): ServeError;
+  ownAnswer(ex: Exchange, reason: string, timedOut: Captured | undefined, refused: boolean): ServeError;
 }
 
 export class Exchange implements TrafficRequest {
@@ -156,13 +156,13 @@ export class Exchange implements TrafficRequest {
    * The request is over (not committed): relay the winner or the last failure. `own` makes serve's
    * own answer when there is nothing to relay: no attempt at all, or the last one timed out.
    */
-  finish(attempts: number, reason: string, own: OwnAnswer): void {
+  finish(attempts: number, reason: string, own: OwnAnswer, refused = false): void {
     this.attempts = attempts;
     this.reason = reason;
     if (this.committed || !this.open()) return;
     const c = this.winner ?? this.last;
-    if (c === undefined) return this.answer(own.ownAnswer(this, reason, undefined));
-    if (c.ending === 'timeout') return this.answer(own.ownAnswer(this, reason, c), c.targetId);
+    if (c === undefined) return this.answer(own.ownAnswer(this, reason, undefined, refused));
+    if (c.ending === 'timeout') return this.answer(own.ownAnswer(this, reason, c, false), c.targetId);
     // Nothing to mirror: no connection was made. A gateway answers 502, naming what it could not reach.
     if (c.refused === true) return this.answer(serveError(this.dialect, 'unreachable', `cannot reach the upstream of target ${c.targetId}: connection refused (${reason})`), c.targetId);
     if (c.ending !== 'end' || c.status === 0) {

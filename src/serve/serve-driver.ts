@@ -193,10 +193,11 @@ export class ServeDriver implements MachineDriver, CallOwner, OwnAnswer {
     if (state.succeeded) this.counters.ok++;
     if (attempts > 1 && new Set(state.sent.map((a) => a.target)).size > 1) this.counters.failovers++;
     const reason = state.stopReason !== '' ? state.stopReason : attempts > 0 ? state.sent[attempts - 1]!.reason : '';
-    ex.finish(attempts, reason, this);
+    ex.finish(attempts, reason, this, state.refused);
   }
 
-  ownAnswer(ex: Exchange, reason: string, timedOut: Captured | undefined): ServeError {
+  ownAnswer(ex: Exchange, reason: string, timedOut: Captured | undefined, refused: boolean): ServeError {
+    if (refused) return serveError(ex.dialect, 'refused', `refused by the gateway's policy: ${reason || 'no reason given'}`);
     if (timedOut !== undefined) return serveError(ex.dialect, 'timeout', `${timedOut.targetId} did not answer in time (${reason})`);
     if (!this.p.reaches[ex.dialect]) {
       const path = ex.dialect === 'openai' ? '/v1/messages' : '/v1/chat/completions';

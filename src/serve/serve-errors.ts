@@ -1,20 +1,23 @@
 /**
  * Answers `routebench serve` makes itself (no upstream answer to relay): a bad request, no target
- * of the endpoint's dialect, a strategy that sent nothing, an upstream timeout. Each is written in
- * the endpoint's dialect, in the shape the provider uses, so an SDK raises its usual error class
+ * of the endpoint's dialect, a strategy that sent nothing, a request the strategy's policy refuses
+ * (a DLP block: 422, as Merge Gateway answers one; the SDKs do not retry a 422 as they would a
+ * 503), an upstream timeout. Each is written in the endpoint's dialect, in the shape the provider
+ * uses, so an SDK raises its usual error class
  * (OpenAI `{"error":{message,type,param,code}}`, Anthropic `{"type":"error","error":{type,message}}`).
  * Also: header values made safe (routing reasons are free text; HTTP headers are not).
  */
 import type { DialectName } from '../providers/canonical.js';
 
-export type ServeErrorKind = 'invalid_request' | 'not_found' | 'too_large' | 'no_target' | 'timeout' | 'internal' | 'unreachable';
+export type ServeErrorKind = 'invalid_request' | 'not_found' | 'too_large' | 'refused' | 'no_target' | 'timeout' | 'internal' | 'unreachable';
 
-const STATUS: Record<ServeErrorKind, number> = { invalid_request: 400, not_found: 404, too_large: 413, no_target: 503, timeout: 504, internal: 500, unreachable: 502 };
+const STATUS: Record<ServeErrorKind, number> = { invalid_request: 400, not_found: 404, too_large: 413, refused: 422, no_target: 503, timeout: 504, internal: 500, unreachable: 502 };
 
 const OPENAI_TYPE: Record<ServeErrorKind, string> = {
   invalid_request: 'invalid_request_error',
   not_found: 'invalid_request_error',
   too_large: 'invalid_request_error',
+  refused: 'invalid_request_error',
   no_target: 'service_unavailable_error',
   timeout: 'timeout',
   internal: 'server_error',
@@ -25,6 +28,7 @@ const ANTHROPIC_TYPE: Record<ServeErrorKind, string> = {
   invalid_request: 'invalid_request_error',
   not_found: 'not_found_error',
   too_large: 'request_too_large',
+  refused: 'invalid_request_error',
   no_target: 'api_error',
   timeout: 'timeout_error',
   internal: 'api_error',

@@ -24,7 +24,7 @@ import { editDistance } from '../scenario/suggest.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import { memberRunner } from './member-loop.js';
 import { memberSchema } from './member-schema.js';
-import { defineStrategy, stop, wait, type DecideContext, type Trigger } from './strategy.js';
+import { defineStrategy, refuse, wait, type DecideContext, type Trigger } from './strategy.js';
 
 /** Trace formats whose rows can carry `prompt_dlp`: routebench JSONL (record, import) and the importers that read prompts. */
 const TRACE_FORMATS_WITH_FINDINGS = ['routebench', 'otel-genai', 'litellm', 'portkey'];
@@ -121,7 +121,7 @@ export const dlp = defineStrategy({
           ctx.state[slot] = st;
           if (options.scan_ms > 0) return wait(options.scan_ms, `${st.tag}; scanning`);
         }
-        if (st.blocked) return stop(st.tag);
+        if (st.blocked) return refuse(st.tag);
         const d = st.routed ? runner.decide(ctx) : asArrival(ctx);
         st.routed = true;
         if (st.noted || (d.type !== 'send' && d.type !== 'hedge')) return d.type === 'stop' && !st.noted ? { ...d, reason: `${st.tag} | ${d.reason}` } : d;

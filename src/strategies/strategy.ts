@@ -92,8 +92,12 @@ export type Decision =
   | { readonly type: 'hedge'; readonly target: number; readonly afterMs: number; readonly timeoutMs?: number; readonly firstTokenTimeoutMs?: number; readonly reason: string }
   /** Decide again after `ms`; without `ms`, when the next pending attempt ends. */
   | { readonly type: 'wait'; readonly ms?: number; readonly reason: string }
-  /** Start nothing more; the request ends when pending attempts end. */
-  | { readonly type: 'stop'; readonly reason: string };
+  /**
+   * Start nothing more; the request ends when pending attempts end. `refused`: the gateway's policy
+   * refuses the request (a DLP block), as opposed to having no target left to try; `serve` then
+   * answers 422, which SDKs do not retry, instead of 503.
+   */
+  | { readonly type: 'stop'; readonly reason: string; readonly refused?: boolean };
 
 export interface Router {
   decide(ctx: DecideContext): Decision;
@@ -155,3 +159,5 @@ export const send = (target: number, reason: string, timeoutMs?: number, firstTo
 export const hedge = (target: number, afterMs: number, reason: string, timeoutMs?: number): Decision => ({ type: 'hedge', target, afterMs, reason, timeoutMs });
 export const wait = (ms: number | undefined, reason: string): Decision => ({ type: 'wait', ms, reason });
 export const stop = (reason: string): Decision => ({ type: 'stop', reason });
+/** A stop because the gateway's policy refuses the request (see Decision). */
+export const refuse = (reason: string): Decision => ({ type: 'stop', reason, refused: true });

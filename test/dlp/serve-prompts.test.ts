@@ -32,8 +32,8 @@ const ask = async (content: string) => {
     const r = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content }], max_completion_tokens: 5 }).withResponse();
     return { status: r.response.status, reason: r.response.headers.get('x-routebench-reason') ?? '' };
   } catch (e) {
-    const err = e as { status?: number; headers?: Headers };
-    return { status: err.status ?? 0, reason: err.headers?.get('x-routebench-reason') ?? String(e) };
+    const err = e as { status?: number; headers?: Headers; constructor: { name: string } };
+    return { status: err.status ?? 0, reason: err.headers?.get('x-routebench-reason') ?? String(e), error: err.constructor.name };
   }
 };
 
@@ -42,7 +42,8 @@ describe('serve: dlp prompts: trace on live calls', () => {
     const hitsBefore = serve.mock!.hits.since(0).length;
     const key = await ask(`deploy with sk-proj-${'Zq8'.repeat(16)}`);
     expect(key.reason).toMatch(/^dlp block; found=api_key; from=trace/);
-    expect(key.status).toBe(503); // serve's own answer when no upstream was called
+    // serve's own answer when no upstream was called: a refusal the SDK does not retry (a 503 it would)
+    expect([key.status, (key as { error?: string }).error]).toEqual([422, 'UnprocessableEntityError']);
     expect(serve.mock!.hits.since(0).length).toBe(hitsBefore);
     const mail = await ask('write to ana.lima@example.com');
     expect([mail.status, mail.reason]).toEqual([200, expect.stringMatching(/^dlp flag; found=email; from=trace/)]);
