@@ -23,9 +23,11 @@ export interface RateLimitFit {
 
 export async function fitRateLimit(store: Store, target: string, excluded: string): Promise<RateLimitFit | undefined> {
   const t = `'${target.replace(/'/g, "''")}'`;
+  // minutes by load, ties in time order: ordered by load alone, which of two equally busy minutes
+  // counted as busy changed from one run to the next (DuckDB's parallel GROUP BY), and so did the fit
   const minutes = await store.all<{ n: number; r: number }>(`
     SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE error_kind = 'rate_limited')::INTEGER AS r
-    FROM obs WHERE target = ${t} AND NOT (${excluded}) GROUP BY floor(t_ms / 60000) ORDER BY 1`);
+    FROM obs WHERE target = ${t} AND NOT (${excluded}) GROUP BY floor(t_ms / 60000) ORDER BY count(*), floor(t_ms / 60000)`);
   const limited = minutes.reduce((a, m) => a + m.r, 0);
   if (limited < 20 || minutes.length < 8) return limited === 0 ? undefined : { limited, busyShare: NaN, quietShare: NaN, loadDriven: false };
   const quarter = Math.max(1, Math.floor(minutes.length / 4));
@@ -34,7 +36,8 @@ export async function fitRateLimit(store: Store, target: string, excluded: strin
   const sum = (xs: { n: number; r: number }[], k: 'n' | 'r') => xs.reduce((a, m) => a + m[k], 0);
   const quietShare = sum(quiet, 'r') / Math.max(1, sum(quiet, 'n'));
   const busyShare = sum(busy, 'r') / Math.max(1, sum(busy, 'n'));
-  const loadDriven = busyShare >= 3 * quietShare && log10UpperTail(sum(busy, 'r'), sum(busy, 'n'), Math.max(quietShare, 1e-6)) < -4;
+  // 429s can only be seen to follow load where the load varies: the busiest quarter must have had more calls
+  const loadDriven = sum(busy, 'n') > sum(quiet, 'n') && busyShare >= 3 * quietShare && log10UpperTail(sum(busy, 'r'), sum(busy, 'n'), Math.max(quietShare, 1e-6)) < -4;
   if (!loadDriven) return { limited, busyShare, quietShare, loadDriven };
   const accepted = minutes.filter((m) => m.r > 0).map((m) => m.n - m.r).sort((a, b) => a - b);
   return { limited, busyShare, quietShare, loadDriven, rpm: accepted[Math.floor(accepted.length / 2)] };
