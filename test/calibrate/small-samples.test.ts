@@ -20,7 +20,7 @@ import { planScenario } from '../../src/engine/plan-scenario.js';
 import { backtest } from '../../src/report/backtest.js';
 import { Rng } from '../../src/rng.js';
 import { runYaml } from '../helpers/run-yaml.js';
-import { ksExact, phi, robustLognormal } from './trace-oracle.js';
+import { ksExact, phi, robustLognormal, wilsonOracle, Z_TWO_SIDED_99 } from './trace-oracle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rb-small-samples-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -92,14 +92,27 @@ describe('degenerate and tiny samples', () => {
   });
 
   it.each([
-    ['lognormal, whole ms (ties)', (r: Rng) => Math.max(1, Math.round(4 * Math.exp(0.6 * r.normal())))],
-    ['bimodal', (r: Rng) => (r.next() < 0.7 ? 300 : 2000) * Math.exp(0.1 * r.normal())],
-    ['lognormal', (r: Rng) => 800 * Math.exp(0.5 * r.normal())],
-  ])('KS distance of 300 calls, %s: the exact one', async (name, draw) => {
+    ['lognormal, whole ms (ties)', (r: Rng) => Math.max(1, Math.round(4 * Math.exp(0.6 * r.normal()))), undefined],
+    ['bimodal', (r: Rng) => (r.next() < 0.7 ? 300 : 2000) * Math.exp(0.1 * r.normal()), 'empirical'],
+    ['lognormal', (r: Rng) => 800 * Math.exp(0.5 * r.normal()), 'lognormal'],
+  ] as const)('KS distance of 300 calls, %s: the exact one, and the model it picks', async (name, draw, model) => {
     const rng = new Rng(11, 5);
     const ttfts = Array.from({ length: 300 }, () => draw(rng));
     const x = (await calibrate([trace(`ks-${name.replace(/\W+/g, '-')}.jsonl`, ttfts.map((v, i) => call(i * 1000, v, v + 400)))])).targets[0]!;
     const oracle = ksExact(ttfts, robustLognormal(ttfts));
     expect(x.ttft!.ks, name).toBeCloseTo(oracle, 6);
+    // the 1% critical value for 300 calls is 1.6276/√300 = 0.094
+    if (model !== undefined) expect([x.ttft!.model, oracle > 0.094]).toEqual([model, model === 'empirical']);
+  });
+
+  it('a target whose 5 calls all failed: rate 1 with a 99% Wilson interval of width > 0 (the textbook formula)', async () => {
+    const lines = Array.from({ length: 5 }, (_, i) => JSON.stringify({ arrival_ms: i * 1000, route: 'gpt-4o-mini', input_tokens: 100, output_tokens: 0, recorded: { ok: false, status: 529, error_kind: 'overloaded', latency_ms: 80 + i, target: 'x' } }));
+    const x = (await calibrate([trace('all-failed.jsonl', lines)])).targets[0]!;
+    const [lo, hi] = wilsonOracle(5, 5, Z_TWO_SIDED_99);
+    expect(x.errors).toEqual([{ kind: 'overloaded', count: 5, rate: 1, lo: expect.closeTo(lo, 12), hi: expect.closeTo(hi, 12) }]);
+    // z²/(n + z²) = 6.635/11.635: the lower limit is 0.430, not 1
+    expect(x.errors[0]!.lo).toBeCloseTo(5 / (5 + Z_TWO_SIDED_99 ** 2), 12);
+    expect(x.ttft).toBeUndefined();
+    expect(x.errorLatency!.n).toBe(5);
   });
 });
