@@ -28,9 +28,11 @@ export function mockBlock(t: TargetFit): Record<string, unknown> {
   if (t.tokensPerS) mock.tokens_per_s = quantilesOf(t.tokensPerS, false);
   if (t.tokensPerS?.model === 'empirical') mock.tokens_per_s_quantiles = t.tokensPerS.quantiles.map((v) => round(Math.max(v, 0.001), 4));
   else if (t.latencyOnly) mock.tokens_per_s = { p50: 1e6, p99: 1e6 }; // whole latency is in ttft_ms
-  // 429s that follow load come from the limit, not from a fixed share
+  // 429s that follow load come from the limit, not from a fixed share. Timeouts are an error share
+  // too (left out, a recording with 5% timeouts was simulated at 100% success): the mock's timeout
+  // never answers, and the attempt ends at the strategy's or the target's timeout.
   const limit = t.rateLimit?.loadDriven && t.rateLimit.rpm ? t.rateLimit.rpm : undefined;
-  const errors = Object.fromEntries(t.errors.filter((e) => e.kind !== 'timeout' && e.count > 0 && !(limit && e.kind === 'rate_limited')).map((e) => [e.kind, round(e.rate, 4)]));
+  const errors = Object.fromEntries(t.errors.filter((e) => e.count > 0 && !(limit && e.kind === 'rate_limited')).map((e) => [e.kind, round(e.rate, 4)]));
   if (limit) mock.rate_limit = { rpm: limit };
   if (Object.keys(errors).length > 0) mock.errors = errors;
   if (t.errorLatency) mock.error_latency_ms = quantilesOf(t.errorLatency, true);
