@@ -56,7 +56,8 @@ function incidentBlock(i: DetectedIncident, id: string, n: number, baseline = 0)
   const out: Record<string, unknown> = { name: `observed-${id}-${n}`, kind: i.kind, targets: [id], start: formatDuration(start), duration: formatDuration(Math.max(1, end - start)) };
   if (i.kind === 'error_rate') out.rate = round(baseline < 1 ? Math.max(0, ((i.rate ?? 0) - baseline) / (1 - baseline)) : 0);
   if (i.kind !== 'latency' && i.errors) {
-    const kinds = Object.keys(i.errors).filter((k) => k !== 'timeout' && k !== 'gateway_blocked' && k !== 'gateway_error');
+    // a provider that hung (timeouts) is simulated hanging, not failing at once as `unavailable`
+    const kinds = Object.keys(i.errors).filter((k) => k !== 'gateway_blocked' && k !== 'gateway_error');
     if (kinds.length === 1) out.error = kinds[0];
     else if (kinds.length > 1) out.errors = Object.fromEntries(kinds.map((k) => [k, i.errors![k]]));
   }

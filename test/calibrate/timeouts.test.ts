@@ -49,4 +49,32 @@ describe('recorded timeouts', () => {
       ran.store.close();
     }
   });
+
+  it('an outage of timeouts is simulated as calls that hang until the attempt timeout, not as fast failures', async () => {
+    // a call every 100 ms for 300 s; from 100 s to 130 s every call timed out after 10 s
+    const lines = Array.from({ length: 3000 }, (_, i) => {
+      const t = i * 100;
+      const hung = t >= 100_000 && t < 130_000;
+      const recorded = hung ? { ok: false, status: 0, error_kind: 'timeout', latency_ms: 10_000, target: 'x' } : { ok: true, status: 200, ttft_ms: 400, latency_ms: 900, target: 'x' };
+      return JSON.stringify({ arrival_ms: t, route: 'gpt-4o-mini', input_tokens: 100, output_tokens: hung ? 0 : 50, stream: true, recorded });
+    });
+    const trace = join(dir, 'hung.jsonl');
+    writeFileSync(trace, `${lines.join('\n')}\n`);
+    const cal = await calibrate([trace]);
+    expect(cal.incidents.map((i) => [i.kind, i.startMs, i.startMs + i.durationMs, i.failed])).toEqual([['outage', 99_950, 129_950, 300]]);
+    const yaml = calibrationYaml(cal, 'hung.jsonl');
+    expect((parse(yaml) as { incidents: { error?: string }[] }).incidents[0]!.error).toBe('timeout');
+    writeFileSync(join(dir, 'hung.cal.yaml'), yaml);
+    const text = `name: hung\ntraffic: { trace: { path: hung.jsonl } }\ncalibration: hung.cal.yaml\nstrategies:\n  deployed: { use: single, options: { target: x, timeout_ms: 10000 } }\n`;
+    const ran = await runYaml(text, {}, join(dir, 'hung.yaml'));
+    try {
+      const outcomes = await ran.store.all<{ outcome: string; n: number; longest: number }>(
+        `SELECT outcome::VARCHAR AS outcome, count(*)::INTEGER AS n, max(end_ms - sent_ms) AS longest FROM attempts WHERE run_no = ${ran.run('deployed')} AND outcome <> 'gave_up' AND NOT outcome = 'ok' GROUP BY 1`,
+      );
+      // the 300 calls of the window, each ended by the strategy's 10 s timeout
+      expect(outcomes).toEqual([{ outcome: 'timeout', n: 300, longest: 10_000 }]);
+    } finally {
+      ran.store.close();
+    }
+  });
 });
