@@ -3,9 +3,8 @@
  * each strategy's options against its own schema. Problems are collected with their scenario
  * paths so `validate` can report every one at once.
  */
-import { readFileSync } from 'node:fs';
 import nodePath from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { readConfigFileAt, type ConfigFile } from '../scenario/config-file.js';
 import { formatPath, issuesToProblems } from '../scenario/format-issues.js';
 import type { LoadedScenario } from '../scenario/load-scenario.js';
 import { problemAt } from '../scenario/load-scenario.js';
@@ -39,6 +38,7 @@ const inert: Router = { decide: () => stop('invalid strategy') };
 /** Creates the router for `spec` found at `path` in the scenario (e.g. ['strategies', 'fb']). */
 export function buildRouter(spec: { use: string; options?: unknown }, path: readonly PathSegment[], env: StrategyEnv): BuiltRouter {
   let slots = 0;
+  const configs = new Map<string, ConfigFile>();
   const instantiate = (ref: { use: string; options?: unknown }, at: readonly PathSegment[]): Router => {
     const def = Object.hasOwn(env.strategies, ref.use) ? env.strategies[ref.use] : undefined;
     if (!def) {
@@ -78,20 +78,14 @@ export function buildRouter(spec: { use: string; options?: unknown }, path: read
       },
       readConfigFile(file, p) {
         const full = nodePath.resolve(env.loaded.dir ?? process.cwd(), file);
-        let text: string;
-        try {
-          text = readFileSync(full, 'utf8');
-        } catch {
-          env.problems.push(problemAt(env.loaded, [...optionsPath, ...p], `cannot read ${full} (paths are relative to the scenario file)`));
-          return undefined;
-        }
-        try {
-          return parseYaml(text, { uniqueKeys: true, maxAliasCount: 100 });
-        } catch (e) {
-          env.problems.push(problemAt(env.loaded, [...optionsPath, ...p], `${full} is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`));
-          return undefined;
-        }
+        const read = readConfigFileAt(full);
+        configs.set(file, read);
+        if (read.error === undefined) return read.value;
+        const missing = read.error.startsWith('cannot read ');
+        env.problems.push(problemAt(env.loaded, [...optionsPath, ...p], missing ? `cannot read ${full} (paths are relative to the scenario file)` : read.error));
+        return undefined;
       },
+      configWhere: (file, at) => configs.get(file)?.where(at) ?? file,
     };
     return def.create(parsed.data, init);
   };

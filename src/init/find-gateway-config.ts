@@ -4,9 +4,9 @@
  * OpenRouter provider-routing object (JSON with keys such as `order`, `sort`, `only`), by common
  * file names in the repository root and in config/, configs/, gateway/ and deploy/.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { readConfigFileAt } from '../scenario/config-file.js';
 
 export const GATEWAY_KINDS = ['portkey', 'litellm', 'openrouter'] as const;
 export type GatewayKind = (typeof GATEWAY_KINDS)[number];
@@ -46,13 +46,11 @@ export function readConfigObject(file: string): Record<string, unknown> | undefi
 
 /** A config file as an object, or why it is not one (unreadable, not JSON/YAML, not an object). */
 function readConfig(file: string): { object: Record<string, unknown> } | { why: string } {
-  let v: unknown;
-  try {
-    v = parse(readFileSync(file, 'utf8')) as unknown;
-  } catch (e) {
-    const first = ((e as Error).message ?? String(e)).split('\n')[0]!.replace(/:\s*$/, '');
-    return { why: `cannot be read as ${/\.json$/i.test(file) ? 'JSON' : 'YAML'} (${first})` };
-  }
+  const read = readConfigFileAt(path.resolve(file));
+  const bad = read.invalid;
+  if (bad !== undefined) return { why: `cannot be read as ${bad.format} (${bad.line !== undefined ? `line ${bad.line}, column ${bad.col ?? 1}: ` : ''}${bad.message})` };
+  if (read.error !== undefined) return { why: 'cannot be read' };
+  const v = read.value;
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? { object: v as Record<string, unknown> } : { why: 'is not an object' };
 }
 

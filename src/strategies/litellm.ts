@@ -65,7 +65,7 @@ export const litellm = defineStrategy({
       const file = options.config_file!;
       raw = init.readConfigFile(file, ['config_file']);
       if (raw === undefined) return inert;
-      report = (p, m) => (problems++, init.problem(['config_file'], `${file}: ${formatPath(p) || '(top level)'}: ${m}`));
+      report = (p, m) => (problems++, init.problem(['config_file'], `${init.configWhere(file, p)}: ${formatPath(p) || '(top level)'}: ${m}`));
     }
     const cfg = parseConfig(raw, report, options.allow_unsupported);
     if (cfg === undefined) return inert;

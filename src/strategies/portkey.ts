@@ -32,7 +32,9 @@ export const portkey = defineStrategy({
     const loaded = loadConfig(options, init);
     const slot = init.slot();
     if (loaded === undefined) return { decide: () => stop('portkey: invalid config') };
-    const report = (path: readonly (string | number)[], message: string) => init.problem([...loaded.at, ...path], message);
+    const file = options.config_file;
+    const report = (path: readonly (string | number)[], message: string) =>
+      init.problem([...loaded.at, ...path], file === undefined ? message : `${init.configWhere(file, path)}: ${message}`);
     const targets = createTargetMap(options.targets, init, report);
     const root = compileConfig(loaded.config, { report, resolveLeaf: targets.resolve, allowUnsupported: options.allow_unsupported });
     targets.reportUnused();

@@ -134,6 +134,8 @@ export interface StrategyInit {
    * is recorded as a problem at `path` and undefined returned. Only for `create`, never `decide`.
    */
   readConfigFile(file: string, path: readonly PathSegment[]): unknown;
+  /** `file:line:col` of the node at `at` inside a config file read with readConfigFile (the file name alone when unknown). */
+  configWhere(file: string, at: readonly PathSegment[]): string;
 }
 
 export interface StrategyDef<S extends z.ZodType = z.ZodType> {

@@ -34,6 +34,17 @@ describe('init and files named like a gateway config', () => {
     expect(lines[1]).toMatch(/^passed over config\/openrouter-prefs\.json: named like an OpenRouter config, but it does not look like one \(expected an OpenRouter provider object/);
     expect(lines[1]).toContain('name a config with --openrouter <file>');
     expect(lines[0]).toMatch(/^passed over portkey\.json: named like a Portkey config, but it cannot be read as JSON \(.+\); fix it, or name a config with --portkey <file>$/);
+    expect(lines[0]).toContain('cannot be read as JSON (line 2, column 1: ');
+    expect(r.out).toContain('scaffolded a plain fallback');
+  });
+
+  it('a portkey.json with a trailing comma is not JSON (Portkey JSON.parses its config), even though YAML would read it', async () => {
+    // The config shape is the fallback example of https://portkey.ai/docs/product/ai-gateway/fallbacks
+    const dir = path.join(root, 'comma');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'portkey.json'), '{\n  "strategy": { "mode": "fallback" },\n  "targets": [\n    { "virtual_key": "openai-virtual-key" },\n    { "virtual_key": "anthropic-virtual-key" },\n  ]\n}\n');
+    const r = await init(dir);
+    expect(r.err).toMatch(/^passed over portkey\.json: named like a Portkey config, but it cannot be read as JSON \(line 6, column 3: /);
     expect(r.out).toContain('scaffolded a plain fallback');
   });
 

@@ -87,7 +87,7 @@ describe('litellm: config validation (located problems)', () => {
     const file = path.join(dir, 'litellm.yaml');
     writeFileSync(file, 'model_list:\n  - model_name: g\n    litellm_params: { model: openai/gpt-4o-mini }\nrouter_settings:\n  routing_strategy: simple_shuffle\n');
     expect(problemsOf({ config_file: file })).toEqual([
-      `${P}.config_file: ${file}: router_settings.routing_strategy: unknown routing_strategy "simple_shuffle"; did you mean "simple-shuffle"? (known: simple-shuffle, least-busy, usage-based-routing, usage-based-routing-v2, latency-based-routing, cost-based-routing)`,
+      `${P}.config_file: ${file}:5:21: router_settings.routing_strategy: unknown routing_strategy "simple_shuffle"; did you mean "simple-shuffle"? (known: simple-shuffle, least-busy, usage-based-routing, usage-based-routing-v2, latency-based-routing, cost-based-routing)`,
     ]);
     expectProblem({ config_file: path.join(dir, 'missing.yaml') }, /config_file: cannot read .*missing\.yaml/);
   });

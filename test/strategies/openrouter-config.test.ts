@@ -54,11 +54,11 @@ describe('openrouter: validation', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'openrouter-'));
     const file = path.join(dir, 'p.json');
     writeFileSync(file, JSON.stringify({ sort: 'throughput', ordr: ['a'], order: ['zz'] }));
-    expect(problems({ provider_file: file })).toEqual([`strategies.s.options.provider_file  ${file}: provider.ordr: unknown key "ordr"; did you mean "order"?`]);
+    expect(problems({ provider_file: file })).toEqual([`strategies.s.options.provider_file  ${file}:1:29: provider.ordr: unknown key "ordr"; did you mean "order"?`]);
     writeFileSync(file, JSON.stringify({ order: ['zz'] }));
     expect(problems({ provider_file: file, provider: {} })).toEqual([
       'strategies.s.options.provider_file  give either provider or provider_file, not both',
-      `strategies.s.options.provider_file  ${file}: provider.order[0]: unknown provider slug "zz" (known: a, b, c)`,
+      `strategies.s.options.provider_file  ${file}:1:11: provider.order[0]: unknown provider slug "zz" (known: a, b, c)`,
     ]);
   });
 

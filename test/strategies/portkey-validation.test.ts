@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,10 +102,16 @@ describe('portkey config validation', () => {
     expect(problemsOf({ config: OA, config_file: 'x.json' })).toEqual([one]);
     const dir = mkdtempSync(path.join(tmpdir(), 'portkey-'));
     const file = path.join(dir, 'bad.json');
-    writeFileSync(file, JSON.stringify({ strategy: { mode: 'fallback' }, targets: [{ ...OA, retyr: { attempts: 2 } }, { ...AN, weight: 'heavy' }] }));
+    // one key per line: each problem names the line of its key's value in the file
+    writeFileSync(file, JSON.stringify({ strategy: { mode: 'fallback' }, targets: [{ ...OA, retyr: { attempts: 2 } }, { ...AN, weight: 'heavy' }] }, null, 1));
+    const at = (key: string, value: string) => {
+      const lines = readFileSync(file, 'utf8').split('\n');
+      const i = lines.findIndex((l) => l.includes(`"${key}": ${value}`));
+      return `${i + 1}:${lines[i]!.indexOf(value) + 1}`;
+    };
     expect(problemsOf({ config_file: file })).toEqual([
-      `${P}.config_file.targets[0].retyr: unknown key "retyr" in a Portkey config; did you mean "retry"?`,
-      `${P}.config_file.targets[1].weight: expected number, got "heavy"`,
+      `${P}.config_file.targets[0].retyr: ${file}:${at('retyr', '{')}: unknown key "retyr" in a Portkey config; did you mean "retry"?`,
+      `${P}.config_file.targets[1].weight: ${file}:${at('weight', '"heavy"')}: expected number, got "heavy"`,
     ]);
     writeFileSync(file, '[1, 2]');
     expect(problemsOf({ config_file: file })).toEqual([`${P}.config_file: a Portkey config is a JSON object, e.g. { "strategy": { "mode": "fallback" }, "targets": [...] }`]);

@@ -96,7 +96,7 @@ export interface ProviderSource {
 export function loadProvider(options: OpenrouterOptions, init: StrategyInit): ProviderSource {
   const file = options.provider_file;
   if (file === undefined) return { provider: options.provider ?? {}, report: (p, m) => init.problem(['provider', ...p], m) };
-  const report: Report = (p, m) => init.problem(['provider_file'], `${file}: ${formatPath(['provider', ...p])}: ${m}`);
+  const report: Report = (p, m) => init.problem(['provider_file'], `${init.configWhere(file, p)}: ${formatPath(['provider', ...p])}: ${m}`);
   if (options.provider !== undefined) init.problem(['provider_file'], 'give either provider or provider_file, not both');
   const raw = init.readConfigFile(file, ['provider_file']);
   if (raw === undefined) return { provider: {}, report };

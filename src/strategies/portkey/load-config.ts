@@ -26,19 +26,21 @@ export function loadConfig(options: { config?: unknown; config_file?: string }, 
   }
   const parsed = portkeyTargetSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) reportIssue(issue, raw, at, init);
+    const file = options.config_file;
+    const problem = (p: readonly PathSegment[], message: string) => init.problem([...at, ...p], file === undefined ? message : `${init.configWhere(file, p)}: ${message}`);
+    for (const issue of parsed.error.issues) reportIssue(issue, raw, problem);
     return undefined;
   }
   return { config: parsed.data, at };
 }
 
-function reportIssue(issue: z.core.$ZodIssue, raw: unknown, at: readonly PathSegment[], init: StrategyInit): void {
+function reportIssue(issue: z.core.$ZodIssue, raw: unknown, problem: (path: readonly PathSegment[], message: string) => void): void {
   const rel = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(portkeyTargetSchema, rel);
     for (const key of issue.keys) {
       const guess = nearest(key, known);
-      init.problem([...at, ...rel, key], `unknown key "${key}" in a Portkey config${guess ? `; did you mean "${guess}"?` : ''}`);
+      problem([...rel, key], `unknown key "${key}" in a Portkey config${guess ? `; did you mean "${guess}"?` : ''}`);
     }
     return;
   }
@@ -47,5 +49,5 @@ function reportIssue(issue: z.core.$ZodIssue, raw: unknown, at: readonly PathSeg
   let message = issue.message;
   if (issue.code === 'invalid_type') message = value === undefined ? `required ${issue.expected} is missing` : `expected ${issue.expected}, got ${JSON.stringify(value)}`;
   if (issue.code === 'invalid_value') message = `${JSON.stringify(value)} is not allowed; expected one of ${issue.values.map(String).join(', ')}`;
-  init.problem([...at, ...rel], message);
+  problem(rel, message);
 }
