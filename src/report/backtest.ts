@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Price } from '../providers/canonical.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Store } from '../store/open-store.js';
-import { recordedAggregates, simulatedAggregates, successOverTime, targetShares, unpricedTargets, type SideAggregates } from '../store/backtest-queries.js';
+import { perTarget, recordedAggregates, simulatedAggregates, successOverTime, targetShares, unpricedTargets, type SideAggregates, type TargetSide } from '../store/backtest-queries.js';
 import { loadObserved } from '../calibrate/observed-table.js';
 import { newcombeDiff } from '../stats/wilson.js';
 import { leftOutText, markLeftOut, type LeftOut } from './backtest-left-out.js';
@@ -57,6 +57,8 @@ export interface Backtest {
   requests: { recorded: number; simulated: number };
   /** Trace rows left out of both sides (they say nothing about a provider). */
   leftOut: LeftOut;
+  /** Per target, both sides (not judged): calls, success rate, p50 TTFT and latency, cost. */
+  targets?: { target: string; recorded: TargetSide | null; simulated: TargetSide | null }[];
   /** Recorded targets the scenario has no target for: no price, so the recorded cost is not known. */
   unpriced?: { target: string; calls: number }[];
   /**
@@ -153,6 +155,7 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
   return {
     rows,
     shares: await targetShares(store, runNo),
+    targets: await perTarget(store, runNo),
     overTime: await successOverTime(store, runNo, bucketMs),
     bucketMs,
     tolerance,
@@ -193,6 +196,21 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
     );
   out.push('', '| target | share recorded | share simulated |', '| --- | ---: | ---: |');
   for (const s of b.shares) out.push(`| ${s.target} | ${(s.recorded * 100).toFixed(1)}% | ${(s.simulated * 100).toFixed(1)}% |`);
+  if (b.targets && b.targets.length > 0) {
+    const pair = (r: TargetSide | null, s: TargetSide | null, f: (v: TargetSide) => number | null, show: (v: number) => string) => {
+      const one = (v: TargetSide | null) => {
+        const x = v === null ? null : f(v);
+        return x === null ? '–' : show(x);
+      };
+      return `${one(r)} / ${one(s)}`;
+    };
+    const ms = (v: number) => Math.round(v).toLocaleString('en-US');
+    out.push('', 'Per target (recorded / simulated; a simulated call is an attempt, retries and failovers each count):', '', '| target | calls | success | p50 TTFT (ms) | p50 latency (ms) | cost (USD) |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const t of b.targets)
+      out.push(
+        `| ${t.target} | ${pair(t.recorded, t.simulated, (v) => v.calls, (v) => v.toLocaleString('en-US'))} | ${pair(t.recorded, t.simulated, (v) => v.success_rate, (v) => `${(v * 100).toFixed(2)}%`)} | ${pair(t.recorded, t.simulated, (v) => v.p50_ttft_ms, ms)} | ${pair(t.recorded, t.simulated, (v) => v.p50_latency_ms, ms)} | ${pair(t.recorded, t.simulated, (v) => v.cost_usd, (v) => `$${v.toFixed(4)}`)} |`,
+      );
+  }
   if (b.unpriced && b.unpriced.length > 0) {
     const list = b.unpriced.map((u) => `${u.target} (${count(u.calls, 'call')})`).join(', ');
     out.push('', `The recording has calls to ${list}, which the scenario has no target for: the deployed strategy cannot send there, and without a price the recorded cost is not known (–). Calibrate this recording, or declare ${b.unpriced.length === 1 ? 'that target' : 'those targets'} in the scenario.`);

@@ -71,6 +71,46 @@ export async function simulatedAggregates(store: Store, runNo: number): Promise<
   return r!;
 }
 
+/** One target's calls on one side of the backtest (a simulated call is an attempt on that target). */
+export interface TargetSide {
+  calls: number;
+  success_rate: number;
+  p50_ttft_ms: number | null;
+  p50_latency_ms: number | null;
+  /** What its calls cost, USD; null on the recorded side when the scenario has no price for it. */
+  cost_usd: number | null;
+}
+
+/**
+ * Per target, both sides: calls, success rate, p50 TTFT (streamed successes) and latency
+ * (successes) from the call's start, and cost. The recorded calls are the trace's rows with that
+ * target; the simulated ones the attempts the deployed strategy sent it (retries and failovers
+ * each count), except given-up placeholders. Recorded cost follows the simulated side's billing
+ * rule (recordedAggregates).
+ */
+export async function perTarget(store: Store, runNo: number): Promise<{ target: string; recorded: TargetSide | null; simulated: TargetSide | null }[]> {
+  const rows = await store.all<{ target: string; side: 'recorded' | 'simulated' } & TargetSide>(`
+    SELECT target_id AS target, 'recorded' AS side, count(*)::INTEGER AS calls, avg(ok::INTEGER) AS success_rate,
+      quantile_cont(ttft_ms, 0.5) FILTER (WHERE ok AND stream) AS p50_ttft_ms, quantile_cont(latency_ms, 0.5) FILTER (WHERE ok) AS p50_latency_ms,
+      CASE WHEN count(p.target) > 0 THEN sum(CASE WHEN ok OR output_tokens > 0 THEN ((input_tokens - cached_tokens) * p.input + cached_tokens * p.cached_input + output_tokens * p.output) / 1e6 ELSE 0 END) END AS cost_usd
+    FROM obs LEFT JOIN bt_prices p ON p.target = obs.target_id GROUP BY 1
+    UNION ALL
+    SELECT t.target_id, 'simulated', count(*)::INTEGER, avg((a.outcome = 'ok')::INTEGER),
+      quantile_cont(a.first_token_ms - a.sent_ms, 0.5) FILTER (WHERE a.outcome = 'ok' AND a.stream), quantile_cont(a.end_ms - a.sent_ms, 0.5) FILTER (WHERE a.outcome = 'ok'),
+      exact_sum(a.cost_usd)::DOUBLE
+    FROM attempts a JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
+    WHERE a.run_no = ${Math.trunc(runNo)} AND a.outcome <> 'gave_up' AND a.request_no IN (SELECT request_no FROM ${await simulated(store, runNo)})
+    GROUP BY 1
+    ORDER BY 1, 2`);
+  const by = new Map<string, { target: string; recorded: TargetSide | null; simulated: TargetSide | null }>();
+  for (const { target, side, ...v } of rows) {
+    const entry = by.get(target) ?? { target, recorded: null, simulated: null };
+    entry[side] = v;
+    by.set(target, entry);
+  }
+  return [...by.values()];
+}
+
 /** Share of successful requests each target served, on both sides. */
 export async function targetShares(store: Store, runNo: number): Promise<{ target: string; recorded: number; simulated: number }[]> {
   return store.all(`
