@@ -9,7 +9,7 @@
 import { createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { HarnessError, inputError } from '../errors.js';
 import { readLines } from '../traffic/read-lines.js';
@@ -55,8 +55,26 @@ function expand(given: string): string[] {
   return inside;
 }
 
+/** A file named twice (`a.jsonl a.jsonl`, or a folder and a file in it) would count its calls twice. */
+function refuseTwice(given: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  const problems: { file: string; path: string; message: string }[] = [];
+  const files: string[] = [];
+  for (const g of given)
+    for (const f of expand(g)) {
+      const key = resolve(f);
+      const first = seen.get(key);
+      if (first === undefined) {
+        seen.set(key, g);
+        files.push(f);
+      } else problems.push({ file: f, path: '', message: `given twice (${first === g ? 'again' : `also through ${first}`}): its calls would count twice` });
+    }
+  if (problems.length > 0) throw inputError('TRACE_TWICE', `${problems.length === 1 ? 'a trace is' : 'traces are'} given twice`, problems, 'give each trace once (a folder stands for every .jsonl file in it)');
+  return files;
+}
+
 export async function readableTraces(given: readonly string[]): Promise<ReadableTraces> {
-  const files = given.flatMap(expand);
+  const files = refuseTwice(given);
   let dir: string | undefined;
   const paths: string[] = [];
   const cleanup = () => {

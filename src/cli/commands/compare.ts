@@ -84,6 +84,9 @@ export async function compareHandler(args: CompareArgs, io: Io): Promise<number>
   const budget = parseRegressionBudget(args['max-regression'] ?? []);
   const baseFile = args['baseline-db'] ?? args.db;
   const candFile = args['candidate-db'] ?? args.db;
+  // --all picks the pairs itself: runs named beside it were ignored without a word (and not even checked).
+  if (args.all && (args.baseline !== undefined || args.candidate !== undefined))
+    throw inputError('BAD_OPTION', `--all compares the newest run group of every scenario; it does not take runs (${[args.baseline, args.candidate].filter((x) => x !== undefined).join(', ')})`, [], 'give a baseline and a candidate, or --all, not both');
   if (args.out) ensureWritableFolder(args.out, '--out');
   const stores: Store[] = [];
   try {
