@@ -5,7 +5,8 @@
  * resolution and confidence.
  */
 import { formatDuration } from '../scenario/duration.js';
-import { ksCritical99, lognormalQuantile, normalQuantile } from '../stats/distributions.js';
+import { ksCritical99, lognormalQuantile, normalQuantile, Z995 } from '../stats/distributions.js';
+import { wilson } from '../stats/wilson.js';
 import type { Calibration } from './calibrate.js';
 import { KS_TOLERANCE, LEVELS, type DistributionFit } from './fit-target.js';
 import { count } from '../plural.js';
@@ -50,7 +51,11 @@ export function fitReport(c: Calibration): string {
       out.push('| error kind | calls | rate | 99% interval |', '| --- | ---: | ---: | --- |');
       for (const e of t.errors) out.push(`| ${e.kind} | ${e.count} | ${(e.rate * 100).toFixed(3)}% | ${(e.lo * 100).toFixed(3)}–${(e.hi * 100).toFixed(3)}% |`);
       out.push('');
-    } else out.push('No failures outside incidents.', '');
+    } else if (t.baselineCalls > 0) {
+      // none seen is not a rate of 0: the 99% Wilson interval of 0 of n still reaches z²/(n + z²)
+      const { hi } = wilson(0, t.baselineCalls, Z995);
+      out.push(`No failures outside incidents: the error rate is below ${(hi * 100).toFixed(3)}% (99% Wilson upper bound over ${count(t.baselineCalls, 'call')}).`, '');
+    } else out.push('No calls outside incidents: no everyday error rate.', '');
     const rl = t.rateLimit;
     if (rl && Number.isFinite(rl.busyShare))
       out.push(

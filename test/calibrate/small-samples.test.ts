@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/calibrate/calibrate.js';
 import { calibrationYaml } from '../../src/calibrate/calibration-yaml.js';
+import { fitReport } from '../../src/calibrate/fit-report.js';
 import { planScenario } from '../../src/engine/plan-scenario.js';
 import { backtest } from '../../src/report/backtest.js';
 import { Rng } from '../../src/rng.js';
@@ -103,6 +104,15 @@ describe('degenerate and tiny samples', () => {
     expect(x.ttft!.ks, name).toBeCloseTo(oracle, 6);
     // the 1% critical value for 300 calls is 1.6276/√300 = 0.094
     if (model !== undefined) expect([x.ttft!.model, oracle > 0.094]).toEqual([model, model === 'empirical']);
+  });
+
+  it('a target with no failures: the fit report gives the 99% upper bound of its error rate, z²/(n + z²), not 0', async () => {
+    const c = await calibrate([trace('no-failures.jsonl', Array.from({ length: 1000 }, (_, i) => call(i * 100, 400 + (i % 13), 900)))]);
+    expect(c.targets[0]!.errors).toEqual([]);
+    // 2.5758² / (1000 + 2.5758²) = 0.6591%
+    const bound = (Z_TWO_SIDED_99 ** 2 / (1000 + Z_TWO_SIDED_99 ** 2)) * 100;
+    expect(bound.toFixed(3)).toBe('0.659');
+    expect(fitReport(c)).toContain(`No failures outside incidents: the error rate is below ${bound.toFixed(3)}% (99% Wilson upper bound over 1,000 calls).`);
   });
 
   it('a target whose 5 calls all failed: rate 1 with a 99% Wilson interval of width > 0 (the textbook formula)', async () => {
