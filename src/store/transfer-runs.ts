@@ -114,8 +114,11 @@ export interface MergeResult extends ImportResult {
  */
 export async function mergeSources(targetFile: string, sources: readonly string[]): Promise<MergeResult[]> {
   const problems: Problem[] = [];
+  const seen = new Set<string>();
   for (const s of sources) {
-    if (path.resolve(s) === path.resolve(targetFile)) problems.push({ file: s, path: '', message: 'is the merge target itself' });
+    if (seen.has(path.resolve(s))) continue; // named twice: said once
+    seen.add(path.resolve(s));
+    if (path.resolve(s) === path.resolve(targetFile)) problems.push({ file: s, path: '', message: 'is the merge target itself (--db): merge it into another file, or leave it out' });
     else if (!existsSync(s)) problems.push({ file: s, path: '', message: 'no such file or folder' });
   }
   if (sources.length === 0) problems.push({ path: 'sources', message: 'no sources given' });

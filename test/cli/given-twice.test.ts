@@ -2,6 +2,7 @@
  * Inputs that contradict themselves: `calibrate a.jsonl a.jsonl` (or a folder and a file in it)
  * counted every call of that file twice (a fit from double the calls, exit 0); `compare <a> <b>
  * --all` ignored the runs it was given, unchecked, and compared everything. Both are exit 2 now.
+ * `merge r.duckdb r.duckdb --db r.duckdb` listed "is the merge target itself" twice.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -48,4 +49,16 @@ describe('compare: runs and --all together', () => {
     expect(r.err).toBe('error: --all compares the newest run group of every scenario; it does not take runs (x.one, x.two)\nhint: give a baseline and a candidate, or --all, not both\n');
     expect(r.code).toBe(2);
   });
+});
+
+describe('merge: the target among its sources, twice', () => {
+  it('one problem, saying what to do', async () => {
+    const db = at('r.duckdb');
+    writeFileSync(at('s.yaml'), 'name: s\ntraffic: { synthetic: { arrival: { process: constant, rate_per_s: 5 }, count: 3 } }\ntargets:\n  a: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }\nstrategies:\n  one: { use: single, options: { target: a } }\n');
+    expect((await cli(['run', at('s.yaml'), '--db', db, '--out', at('reports'), '--quiet'])).code).toBe(0);
+    const r = await cli(['merge', db, db, '--db', db]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(`${db}  is the merge target itself (--db): merge it into another file, or leave it out`);
+    expect(r.err).toContain('\n1 problem found.\n');
+  }, 60_000);
 });
