@@ -10,6 +10,7 @@ import { anyThin, fmt, quantileCell, THIN_NOTE, thinQuantile, trafficRequests } 
 import type { ThresholdResult } from './thresholds.js';
 import { scriptJson, vendorScripts } from './vendor-scripts.js';
 import { strategyColour } from './charts/palette.js';
+import { nounFor } from '../plural.js';
 
 export interface ChartEntry {
   id: string;
@@ -114,7 +115,7 @@ export function reportHtml(p: ReportPage): string {
 <script>${vega}</script><script>${vegaLite}</script><script>${vegaEmbed}</script>
 </head><body><main>
 <h1>${esc(p.scenario)}</h1>
-<p class="meta">run group <code>${esc(p.runGroup)}</code> · ${esc(fmt.int(trafficRequests(p.rows)))} requests · ${esc(p.traffic)}</p>
+<p class="meta">run group <code>${esc(p.runGroup)}</code> · ${esc(fmt.int(trafficRequests(p.rows)))} ${nounFor(trafficRequests(p.rows), 'request')} · ${esc(p.traffic)}</p>
 ${p.description ? `<p class="desc">${esc(p.description)}</p>` : ''}
 <h2>Summary</h2>
 ${lagWarnings(p.rows).map((w) => `<p class="warn"><strong>Lag:</strong> ${esc(w)}.</p>`).join('\n')}

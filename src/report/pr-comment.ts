@@ -19,6 +19,7 @@ import { compareRuns, type ComparisonRow } from './compare-runs.js';
 import { delta, interval } from './comparison-markdown.js';
 import { checkRegressionBudget, type BudgetCheck, type BudgetEntry } from './regression-budget.js';
 import { suiteAnswerMarkdown, suiteRow, type SuiteEntry } from './suite-answer.js';
+import { nounFor } from '../plural.js';
 
 /** Metrics a comment reports wins and losses on (the full set is in `routebench compare`). */
 export const COMMENT_METRICS = ['success_rate', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'cost_per_1k_usd'] as const;
@@ -113,7 +114,7 @@ export function prCommentMarkdown(p: PrCommentInput): string {
   const strategies = rows.reduce((a, r) => a + r.strategies, 0);
   const failed = rows.reduce((a, r) => a + r.thresholdsFailed.length, 0);
   const total = rows.reduce((a, r) => a + r.thresholdsTotal, 0);
-  const out: string[] = [`## routebench: ${rows.length} scenario${rows.length === 1 ? '' : 's'}, ${strategies} strategies`, ''];
+  const out: string[] = [`## routebench: ${rows.length} scenario${rows.length === 1 ? '' : 's'}, ${strategies} ${nounFor(strategies, 'strategy')}`, ''];
   if (!p.base) out.push('No base-branch results to compare with (the first run, or the base results expired).', '');
   else {
     const b = p.base;

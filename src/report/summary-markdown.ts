@@ -7,6 +7,7 @@ import type { SummaryRow } from '../store/queries.js';
 import { harnessLine, harnessWarnings, lagWarnings } from './lag-check.js';
 import { BILLING_NOTE } from './billing-note.js';
 import type { ThresholdResult } from './thresholds.js';
+import { nounFor } from '../plural.js';
 
 export interface SummaryInput {
   scenario: string;
@@ -82,7 +83,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   out.push(`# ${s.scenario}`, '');
   if (s.description) out.push(s.description.trim(), '');
   const requests = trafficRequests(s.rows);
-  out.push(`Run group \`${s.runGroup}\` · ${fmt.int(requests)} requests · ${s.traffic}${s.skippedRows ? ` · ${fmt.int(s.skippedRows)} bad trace rows skipped` : ''}`, '');
+  out.push(`Run group \`${s.runGroup}\` · ${fmt.int(requests)} ${nounFor(requests, 'request')} · ${s.traffic}${s.skippedRows ? ` · ${fmt.int(s.skippedRows)} ${nounFor(s.skippedRows, 'bad trace row')} skipped` : ''}`, '');
   if (s.interrupted) out.push('> **Interrupted**: only requests that finished before Ctrl-C are counted.', '');
   for (const w of lagWarnings(s.rows)) out.push(`> **Lag**: ${w}.`, '');
   for (const w of harnessWarnings(s.rows)) out.push(`> **Harness**: ${w}.`, '');

@@ -79,7 +79,7 @@ describe('the job summary step', () => {
     JSON.stringify({ scenario: 'shootout', strategies: [{ strategy: 'portkey', thresholds: [{ metric: 'success_rate', threshold: '> 0.95', actual: 0.9, passed: false, abortOnFail: false }] }] }),
   );
   execFileSync('ln', ['-s', 'g1', path.join(work, 'reports', 'shootout', 'latest')]);
-  writeFileSync(path.join(work, 'routebench-comment.md'), '## routebench: 1 scenario, 1 strategies\n\nNo base-branch results to compare with (the first run, or the base results expired).\n\n### The answer\n');
+  writeFileSync(path.join(work, 'routebench-comment.md'), '## routebench: 1 scenario, 1 strategy\n\nNo base-branch results to compare with (the first run, or the base results expired).\n\n### The answer\n');
 
   const github = (extra: Record<string, string>) => {
     const out = path.join(work, `out-${Math.random().toString(36).slice(2)}`);

@@ -4,7 +4,7 @@
  * The helper (src/plural.ts) against hand-written English, then two commands end to end.
  * Also the article: "is this really a azure trace?".
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -72,4 +72,19 @@ describe('one of each, said in the singular', () => {
     expect(await runCli(['import', scenario, '--format', 'azure', '-o', path.join(dir, 'az.jsonl')], io)).toBe(2);
     expect(io.stderr).toContain('hint: is this really an azure trace?');
   });
+
+  it('a run of one request, one strategy: its summary, page and PR comment say so in the singular', async () => {
+    const one = path.join(dir, 'single.yaml');
+    writeFileSync(one, 'name: single\ntraffic: { synthetic: { arrival: { process: constant, rate_per_s: 5 }, count: 1 } }\ntargets:\n  a: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }\nstrategies:\n  only: { use: single, options: { target: a } }\n');
+    const db = path.join(dir, 'single.duckdb');
+    const out = path.join(dir, 'single-reports');
+    expect(await runCli(['run', one, '--db', db, '--out', out, '--quiet'], memoryIo())).toBe(0);
+    const comment = path.join(dir, 'comment.md');
+    expect(await runCli(['report', '--db', db, '--out', out, '--pr-comment', comment], memoryIo())).toBe(0);
+    expect(readFileSync(comment, 'utf8').split('\n')[0]).toBe('## routebench: 1 scenario, 1 strategy');
+    const dirs = readdirSync(path.join(out, 'single')).filter((d) => d !== 'latest');
+    const page = path.join(out, 'single', dirs[0]!);
+    expect(readFileSync(path.join(page, 'summary.md'), 'utf8')).toMatch(/ · 1 request · /);
+    expect(readFileSync(path.join(page, 'index.html'), 'utf8')).toMatch(/ · 1 request · /);
+  }, 60_000);
 });
