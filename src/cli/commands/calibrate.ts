@@ -3,7 +3,7 @@
  * incidents it went through from traces with observed outcomes (recorded or imported). Writes the
  * calibration file a scenario includes with `calibration:`, and a fit report beside it.
  */
-import { closeSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, environmentFailure, HarnessError } from '../../errors.js';
@@ -84,12 +84,31 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
   if (clash !== undefined) throw inputError('BAD_OPTION', `calibrate would overwrite its input ${clash}`, [], 'write the calibration elsewhere, e.g. -o calibration.yaml');
   for (const f of [args.output, reportFile, reportFile.replace(/\.md$/, '.html')]) checkOutput(f);
   ensureWritableFileFolder(args.output, '-o');
-  const c = await calibrate(args.traces, { bucketMs });
-  writeAtomic(args.output, calibrationYaml(c, args.traces.map((t) => path.basename(t)).join(', ')));
-  writeAtomic(reportFile, fitReport(c));
-  const { calibrationPage } = await import('../../report/calibration-page.js');
+  // Ctrl-C: the three files are made first and written together, or not at all (a Ctrl-C while
+  // the page rendered left a new calibration beside the old fit report and page).
+  let interrupted = false;
+  const off = io.onInterrupt(() => {
+    interrupted = true;
+    io.err('\nCtrl-C: stopping; nothing will be written (press again to exit now)\n');
+  });
   const pageFile = reportFile.replace(/\.md$/, '.html');
-  writeAtomic(pageFile, await calibrationPage(c));
+  let c: Awaited<ReturnType<typeof calibrate>>;
+  try {
+    c = await calibrate(args.traces, { bucketMs });
+    const yaml = calibrationYaml(c, args.traces.map((t) => path.basename(t)).join(', '));
+    const md = fitReport(c);
+    const { calibrationPage } = await import('../../report/calibration-page.js');
+    const html = await calibrationPage(c);
+    if (interrupted) {
+      io.err(`interrupted: ${args.output} and its fit report ${existsSync(args.output) ? 'were left as they were' : 'were not written'}\n`);
+      return 130;
+    }
+    writeAtomic(args.output, yaml);
+    writeAtomic(reportFile, md);
+    writeAtomic(pageFile, html);
+  } finally {
+    off();
+  }
   if (args.json) {
     io.out(`${JSON.stringify({ ...c, output: args.output, report: reportFile, page: pageFile })}\n`);
     return ExitCode.ok;
