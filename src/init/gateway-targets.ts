@@ -1,15 +1,22 @@
 /**
  * The scenario targets a gateway config routes to, and the strategy options that replay the
- * config, for `routebench init`. Every upstream the config names becomes one mock target with the
- * provider and model it names; the strategy maps the config's upstreams onto those targets
- * explicitly, so the scaffolded scenario validates as written.
+ * config, for `routebench init`. Every upstream the config names becomes its own mock target (two
+ * Portkey virtual keys or two LiteLLM deployments of one model are two accounts or regions, with
+ * their own luck and limits, so they never share a target); the strategy maps the config's upstreams
+ * onto those targets explicitly, so the scaffolded scenario validates as written. One file per
+ * product: portkey-plan.ts, litellm-plan.ts, openrouter-plan.ts.
  */
 import type { GatewayKind } from './find-gateway-config.js';
+import { litellmPlan } from './litellm-plan.js';
+import { openrouterPlan } from './openrouter-plan.js';
+import { portkeyPlan } from './portkey-plan.js';
 
 export interface InitTarget {
   id: string;
   provider: string;
   model: string;
+  /** A price from routebench's table for a model it does not list by this name (USD per 1M tokens). */
+  price?: { input: number; output: number; as: string };
 }
 
 export interface GatewayPlan {
@@ -18,89 +25,91 @@ export interface GatewayPlan {
   options: Record<string, unknown>;
   /** What was derived, for the user (one line each). */
   notes: string[];
+  /** Targets the direct fallback leaves out (providers the config excludes). */
+  notDirect?: string[];
 }
+
+export type PriceTable = Readonly<Record<string, { input: number; output: number }>>;
 
 /** A model per provider for upstreams whose config names none. */
-const DEFAULT_MODEL: Record<string, string> = { openai: 'gpt-4o-mini', 'azure-openai': 'gpt-4o-mini', azure: 'gpt-4o-mini', anthropic: 'claude-3-5-haiku', google: 'gemini-2.0-flash', gemini: 'gemini-2.0-flash', 'vertex-ai': 'gemini-2.0-flash' };
+export const DEFAULT_MODEL: Record<string, string> = {
+  openai: 'gpt-4o-mini',
+  'azure-openai': 'gpt-4o-mini',
+  azure: 'gpt-4o-mini',
+  anthropic: 'claude-3-5-haiku',
+  google: 'gemini-2.0-flash',
+  gemini: 'gemini-2.0-flash',
+  'vertex-ai': 'gemini-2.0-flash',
+  vertex_ai: 'gemini-2.0-flash',
+  bedrock: 'claude-3-5-haiku',
+};
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'target';
+export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'target';
+export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+export const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
 
-class TargetSet {
+/** Provider names as they appear inside key, slug and deployment names, most specific first. */
+const PROVIDER_WORDS: [RegExp, string][] = [
+  [/azure/, 'azure-openai'],
+  [/anthropic|claude/, 'anthropic'],
+  [/bedrock|aws/, 'bedrock'],
+  [/vertex/, 'vertex-ai'],
+  [/google|gemini/, 'google'],
+  [/mistral/, 'mistral-ai'],
+  [/groq/, 'groq'],
+  [/together/, 'together-ai'],
+  [/fireworks/, 'fireworks-ai'],
+  [/deepseek/, 'deepseek'],
+  [/cohere/, 'cohere'],
+  [/openai|gpt/, 'openai'],
+];
+
+/** The provider a name like "azure-virtual-key" or "@anthropic-prod" stands for, if it says. */
+export function providerIn(name: string): string | undefined {
+  const n = name.toLowerCase();
+  return PROVIDER_WORDS.find(([re]) => re.test(n))?.[1];
+}
+
+/**
+ * A price for a model the table lacks under that name: the first candidate the table has, as
+ * written, without a date suffix (claude-3-5-sonnet-20241022), without a vendor prefix
+ * (anthropic/claude-3.5-sonnet), or with dots in version numbers as dashes (claude-3.5-sonnet).
+ */
+export function priceFor(model: string, candidates: readonly string[], table: PriceTable): InitTarget['price'] {
+  if (table[model]) return undefined;
+  for (const c of [model, ...candidates]) {
+    const base = c.slice(c.lastIndexOf('/') + 1).replace(/^@[^/]*\//, '');
+    const undated = base.replace(/-(\d{8}|\d{4}-\d{2}-\d{2})$/, '').replace(/-latest$/, '');
+    for (const form of [c, base, undated, undated.replace(/(\d)\.(\d)/g, '$1-$2')]) {
+      const p = table[form];
+      if (p) return { input: p.input, output: p.output, as: form };
+    }
+  }
+  return undefined;
+}
+
+export class TargetSet {
   readonly targets: InitTarget[] = [];
-  /** The target for a provider/model pair, created on first use. */
-  get(provider: string, model: string): string {
-    const same = this.targets.find((t) => t.provider === provider && t.model === model);
-    if (same) return same.id;
-    // gemini/gemini-2.5-flash → gemini-2-5-flash, not gemini-gemini-2-5-flash
-    const base = slug(model.toLowerCase().startsWith(provider.toLowerCase()) ? model : `${provider}-${model}`);
+  constructor(private readonly prices: PriceTable) {}
+
+  /** A new target (never shared), its id from `hint` (else provider-model), made unique. */
+  add(provider: string, model: string, hint?: string, priceCandidates: readonly string[] = []): string {
+    const base = slug(hint ?? (model.toLowerCase().startsWith(provider.toLowerCase()) ? model : `${provider}-${model}`));
     let id = base;
     for (let i = 2; this.targets.some((t) => t.id === id); i++) id = `${base}-${i}`;
-    this.targets.push({ id, provider, model });
+    const price = priceFor(model, priceCandidates, this.prices);
+    this.targets.push({ id, provider, model, ...(price && { price }) });
     return id;
   }
-}
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-const obj = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
-
-/** Portkey: each leaf of the target tree, keyed the way routebench's portkey strategy looks leaves up. */
-function portkeyPlan(config: Record<string, unknown>): GatewayPlan {
-  const set = new TargetSet();
-  const mapping: Record<string, string> = {};
-  const notes: string[] = [];
-  const walk = (node: Record<string, unknown>, inheritedModel: string | undefined) => {
-    const model = str(obj(node.override_params)?.model) ?? inheritedModel;
-    const children = Array.isArray(node.targets) ? node.targets.map(obj).filter((c): c is Record<string, unknown> => c !== undefined) : [];
-    if (children.length > 0) {
-      for (const c of children) walk(c, model);
-      return;
-    }
-    const provider = str(node.provider);
-    const key = str(node.name) ?? str(node.virtual_key) ?? (provider && model ? `${provider}/${model}` : provider);
-    if (key === undefined) return;
-    const p = provider ?? 'openai';
-    const m = model ?? DEFAULT_MODEL[p] ?? 'gpt-4o-mini';
-    if (!provider || !model) notes.push(`Portkey target "${key}" names no ${provider ? 'model' : 'provider'}: mocked as ${p}/${m}; change its target if that is wrong`);
-    mapping[key] ??= set.get(p, m);
-  };
-  walk(config, undefined);
-  return { targets: set.targets, options: { targets: mapping }, notes };
-}
-
-/** LiteLLM: one target per model_list deployment ("openai/gpt-4o-mini" → provider openai, model gpt-4o-mini). */
-function litellmPlan(config: Record<string, unknown>): GatewayPlan {
-  const set = new TargetSet();
-  const deployments: Record<string, string> = {};
-  const notes: string[] = [];
-  for (const entry of Array.isArray(config.model_list) ? config.model_list : []) {
-    const params = obj(obj(entry)?.litellm_params);
-    const full = str(params?.model);
-    if (!full) continue;
-    const cut = full.indexOf('/');
-    const provider = cut > 0 ? full.slice(0, cut) : 'openai';
-    const model = cut > 0 ? full.slice(cut + 1) : full;
-    const key = str(obj(obj(entry)?.model_info)?.id) ?? full;
-    deployments[key] ??= set.get(provider, model);
+  /** The target for a provider/model pair, created on first use. */
+  get(provider: string, model: string): string {
+    return this.targets.find((t) => t.provider === provider && t.model === model)?.id ?? this.add(provider, model);
   }
-  if (set.targets.length === 0) notes.push('the LiteLLM config has no model_list deployment with litellm_params.model');
-  return { targets: set.targets, options: { deployments }, notes };
 }
 
-/** OpenRouter: the providers its `order` / `only` lists name (else OpenAI and Azure), each serving `model`. */
-function openrouterPlan(config: Record<string, unknown>, model: string): GatewayPlan {
-  const provider = obj(config.provider) ?? config;
-  const listed = [...(Array.isArray(provider.order) ? provider.order : []), ...(Array.isArray(provider.only) ? provider.only : [])].filter((s): s is string => typeof s === 'string');
-  const ignored = new Set((Array.isArray(provider.ignore) ? provider.ignore : []).filter((s): s is string => typeof s === 'string').map((s) => s.toLowerCase()));
-  const slugs = [...new Set(listed.map((s) => s.toLowerCase()))].filter((s) => !ignored.has(s));
-  const notes = slugs.length === 0 ? [`the provider object names no providers (order/only): ${model} is mocked on openai and azure; add the providers you use as targets`] : [];
-  const set = new TargetSet();
-  const map: Record<string, string> = {};
-  for (const s of slugs.length > 0 ? slugs : ['openai', 'azure']) map[s] = set.get(s, model);
-  return { targets: set.targets, options: { model, slugs: map }, notes };
-}
-
-export function gatewayPlan(kind: GatewayKind, config: Record<string, unknown>, model: string): GatewayPlan {
-  if (kind === 'portkey') return portkeyPlan(config);
-  if (kind === 'litellm') return litellmPlan(config);
-  return openrouterPlan(config, model);
+export function gatewayPlan(kind: GatewayKind, config: Record<string, unknown>, model: string | undefined, prices: PriceTable = {}): GatewayPlan {
+  if (kind === 'portkey') return portkeyPlan(config, prices);
+  if (kind === 'litellm') return litellmPlan(config, prices);
+  return openrouterPlan(config, model, prices);
 }

@@ -35,16 +35,23 @@ const FALLBACK_TARGETS: InitTarget[] = [
 
 function targetLines(targets: readonly InitTarget[], priced: ReadonlySet<string>): string[] {
   return targets.flatMap((t, i) => {
-    const price = priced.has(t.model) ? '' : ', price: { input: 0, output: 0 }';
+    const known = priced.has(t.model);
+    const price = known ? '' : `, price: { input: ${t.price?.input ?? 0}, output: ${t.price?.output ?? 0} }`;
     const lines = [`  ${t.id}: { provider: ${flow(t.provider)}, model: ${flow(t.model)}, mock: { profile: ${i === 0 ? 'flaky' : 'typical'} }${price} }`];
-    if (price) lines.unshift(`  # ${t.model} is not in routebench's price table: set its price (USD per 1M tokens) for cost results`);
+    if (!known)
+      lines.unshift(
+        t.price
+          ? `  # ${t.model} is priced as ${t.price.as} from routebench's price table (USD per 1M tokens): check it against your bill`
+          : `  # ${t.model} is not in routebench's price table: set its price (USD per 1M tokens) for cost results`,
+      );
     return lines;
   });
 }
 
 function strategyLines(input: ScaffoldInput, targets: readonly InitTarget[]): string[] {
   const thresholds = ['    thresholds: # a floor to start from (CI fails below it); tighten to your SLO', "      success_rate: ['> 0.95']", "      p99_latency_ms: ['< 60000']"];
-  const direct = ['  direct-fallback:', '    description: no gateway, the app falls back over the same providers itself', '    use: fallback', `    options: { targets: ${flow(targets.map((t) => t.id))} }`];
+  const notDirect = new Set(input.gateway?.plan.notDirect ?? []);
+  const direct = ['  direct-fallback:', '    description: no gateway, the app falls back over the same providers itself', '    use: fallback', `    options: { targets: ${flow(targets.filter((t) => !notDirect.has(t.id)).map((t) => t.id))} }`];
   const g = input.gateway;
   if (!g) return ['  fallback:', '    description: the candidate; CI gates on its thresholds', '    use: fallback', `    options: { targets: ${flow(targets.map((t) => t.id))} }`, ...thresholds, '  single:', '    use: single', `    options: { target: ${targets[0]!.id} }`];
   const fileKey = g.kind === 'openrouter' ? 'provider_file' : 'config_file';

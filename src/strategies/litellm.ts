@@ -46,7 +46,7 @@ export const litellm = defineStrategy({
     deployments: z
       .record(z.string(), z.string())
       .optional()
-      .meta({ description: 'Deployment (model_info.id or litellm_params.model) → scenario target id. Default: model_info.id equal to a target id, else the provider/model of litellm_params.model.' }),
+      .meta({ description: 'Deployment (its place model_list[N], model_info.id or litellm_params.model) → scenario target id. Default: model_info.id equal to a target id, else the provider/model of litellm_params.model.' }),
     default_group: z.string().optional().meta({ description: 'Model group for requests whose route names no group (default: the first group in model_list).' }),
     allow_unsupported: z.boolean().default(false).meta({ description: 'Ignore config keys LiteLLM accepts but routebench does not reproduce (caching, tag routing, budgets) instead of refusing them.' }),
   }),

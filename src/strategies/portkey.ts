@@ -24,7 +24,7 @@ export const portkey = defineStrategy({
       targets: z
         .record(z.string(), z.string().min(1))
         .optional()
-        .meta({ description: 'Portkey target (its name, virtual_key, provider/model or provider) → scenario target id. Default: the scenario target with the same provider and model.' }),
+        .meta({ description: 'Portkey target (its place as config.targets[0].targets[1], name, virtual_key, provider/model or provider) → scenario target id. Default: the scenario target with the same provider and model.' }),
       allow_unsupported: z.boolean().default(false).meta({ description: 'Ignore hosted-only features (cb_config, sticky, semantic cache, ...) and guardrails instead of refusing the config.' }),
     })
     .refine((o) => (o.config === undefined) !== (o.config_file === undefined), { message: 'give exactly one of config (an object) or config_file (a path)' }),

@@ -40,7 +40,7 @@ describe('litellm: config validation (located problems)', () => {
       `${P}.config.model_list[0].litellm_params.model: deployment (openai/gpt-5) matches no scenario target (by model_info.id, or provider and model) (known: openai/gpt-4o-mini, azure/gpt-4o-mini, anthropic/claude-3-5-haiku, google/gemini-2.5-flash); map it with the strategy option deployments: { "openai/gpt-5": <target id> }`,
     ]);
     expectProblem({ config: { model_list: [dep('g', 'gpt-4o-mini', {}, 'x1')] } }, /model_list\[0\]\.litellm_params\.model: deployment "x1" \(gpt-4o-mini\) matches several scenario targets \(oa, az\)/);
-    expectProblem({ config: { model_list: baseList() }, deployments: { nope: 'oa' } }, /options\.deployments\.nope: "nope" is neither a model_info\.id nor a litellm_params\.model/);
+    expectProblem({ config: { model_list: baseList() }, deployments: { nope: 'oa' } }, /options\.deployments\.nope: "nope" is neither a deployment.s place \(model_list\[0\]\), model_info\.id nor litellm_params\.model/);
     expectProblem({ config: { model_list: baseList() }, deployments: { 'openai/gpt-4o-mini': 'oaa' } }, /options\.deployments\.openai\/gpt-4o-mini: unknown target "oaa"; did you mean "oa"\?/);
   });
 
@@ -49,6 +49,17 @@ describe('litellm: config validation (located problems)', () => {
     expectProblem({ config: { model_list: [{ ...dep('g', 'openai/gpt-4o-mini'), modelname: 'x' }] } }, /model_list\[0\]\.modelname: unknown deployment key "modelname"/);
     expectProblem({ config: { model_list: baseList(), routersettings: {} } }, /config\.routersettings: unknown config key "routersettings"; did you mean "router_settings"\?/);
     expectProblem(withRouter({ routing_strategy: 'latency-based-routing', routing_strategy_args: { buffer: 0.2 } }), /routing_strategy_args\.buffer: unknown routing_strategy_args key "buffer"/);
+  });
+
+  it('a feature LiteLLM accepts but routebench does not reproduce, switched off (false), is no problem', () => {
+    expect(problemsOf({ ...withRouter({ enable_tag_filtering: false }), config: { model_list: baseList(), router_settings: { enable_tag_filtering: false }, litellm_settings: { cache: false } } })).toEqual([]);
+    expectProblem(withRouter({ enable_tag_filtering: true }), /enable_tag_filtering: LiteLLM accepts router_settings\.enable_tag_filtering, but routebench does not reproduce tag routing/);
+  });
+
+  it('a router_settings key from a newer LiteLLM (no near known key) can be ignored with allow_unsupported; a likely typo cannot', () => {
+    expectProblem(withRouter({ enable_health_check_routing: true }), /router_settings\.enable_health_check_routing: unknown router_settings key "enable_health_check_routing": routebench does not know what it does \(a newer LiteLLM setting\?\); check it, or set the strategy option allow_unsupported: true to ignore it/);
+    expect(problemsOf({ ...withRouter({ enable_health_check_routing: true }), allow_unsupported: true })).toEqual([]);
+    expectProblem({ ...withRouter({ num_retires: 3 }), allow_unsupported: true }, /did you mean "num_retries"/);
   });
 
   it('litellm_settings and litellm_params accept module and provider settings, but flag likely typos', () => {

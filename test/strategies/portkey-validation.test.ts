@@ -92,7 +92,7 @@ describe('portkey config validation', () => {
       `${P}.targets.vk: unknown target "nope" (known: oa, an, gg)`,
       `${P}.config.targets[0]: the Portkey target with provider "azure-openai" matches no scenario target (targets: oa (openai/gpt-4o-mini), an (anthropic/claude-3-5-haiku), gg (google/gemini-2.0-flash)); map it with the option targets: { "azure-openai": <target id> }`,
       `${P}.config.targets[2]: this Portkey target has no provider or override_params.model to match a scenario target; map it with the option targets: { "n": <target id> }`,
-      `${P}.targets.unused: "unused" names no Portkey target (keys are a target's name, virtual_key, provider/model or provider)`,
+      `${P}.targets.unused: "unused" names no Portkey target (keys are a target's place, e.g. targets[0].targets[1], its name, virtual_key, provider/model or provider)`,
     ]);
   });
 

@@ -97,6 +97,17 @@ describe('portkey loadbalance', () => {
     within3Sigma(c[2]!, n, 4 / 8, 'gg');
   });
 
+  it('two leaves with the same provider and model (two API keys) map to two targets by their place in the config', () => {
+    // The loadbalance example of https://portkey.ai/docs/product/ai-gateway/load-balancing, with two OpenAI keys
+    const config = { strategy: { mode: 'loadbalance' }, targets: [{ provider: 'openai', api_key: 'key-a', weight: 0.75 }, { provider: 'openai', api_key: 'key-b', weight: 0.25 }] };
+    const n = 8_000;
+    const h = pk(config, { seed: 5, targets: { 'config.targets[0]': 'oa', 'targets[1]': 'gg' } });
+    const c = [0, 0, 0];
+    for (let i = 0; i < n; i++) c[targetOfDecision(h.first())]!++;
+    within3Sigma(c[0]!, n, 0.75, 'key-a');
+    within3Sigma(c[2]!, n, 0.25, 'key-b');
+  });
+
   it('weight 0 is never picked; blocked targets are left out and the rest renormalised', () => {
     const n = 10_000;
     const zero = counts({ strategy: { mode: 'loadbalance' }, targets: [{ ...OA, weight: 0 }, AN, GG] }, n, 7);

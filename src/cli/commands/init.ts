@@ -7,7 +7,9 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { environmentError, ExitCode, inputError } from '../../errors.js';
+import { environmentError, ExitCode, inputError, type Problem } from '../../errors.js';
+import { checkScenario } from '../check-scenario.js';
+import { displayPath } from '../../scenario/config-file.js';
 import { findGatewayConfigs, GATEWAY_KINDS, looksLike, readConfigObject, type GatewayKind, type PassedOver, A_KIND } from '../../init/find-gateway-config.js';
 import { gatewayPlan } from '../../init/gateway-targets.js';
 import { scaffoldFiles, type ScaffoldInput } from '../../init/scaffold.js';
@@ -21,7 +23,7 @@ export interface InitArgs {
   litellm?: string;
   openrouter?: string;
   name?: string;
-  model: string;
+  model?: string;
   dir: string;
   force: boolean;
 }
@@ -32,7 +34,7 @@ export function initBuilder(y: Argv): Argv<InitArgs> {
     .option('litellm', { type: 'string', describe: 'your LiteLLM proxy config (YAML), e.g. --litellm config.yaml' })
     .option('openrouter', { type: 'string', describe: 'your OpenRouter provider-routing object (JSON), e.g. --openrouter provider.json' })
     .option('name', { type: 'string', describe: "scenario name, scenarios/<name>.yaml (default: the config's kind, or fallback)" })
-    .option('model', { type: 'string', default: 'gpt-4o-mini', describe: 'OpenRouter: the model requested' })
+    .option('model', { type: 'string', describe: 'OpenRouter: the model requested, when the config file names none (default gpt-4o-mini)' })
     .option('dir', { type: 'string', default: '.', describe: 'the repository to scaffold in' })
     .option('force', { type: 'boolean', default: false, describe: 'overwrite files that already exist' }) as unknown as Argv<InitArgs>;
 }
@@ -67,7 +69,7 @@ function chosenConfig(args: InitArgs, root: string, io: Io): { kind: GatewayKind
   return found[0] ? { kind: found[0].kind, file: path.join(root, found[0].file) } : undefined;
 }
 
-export function initHandler(args: InitArgs, io: Io): number {
+export async function initHandler(args: InitArgs, io: Io): Promise<number> {
   const root = path.resolve(args.dir);
   if (args.name !== undefined && !/^[a-z0-9][a-z0-9-]*$/i.test(args.name)) throw inputError('INIT_NAME', `--name ${args.name}: use letters, digits and dashes`);
   const config = chosenConfig(args, root, io);
@@ -77,17 +79,18 @@ export function initHandler(args: InitArgs, io: Io): number {
   let gateway: ScaffoldInput['gateway'];
   if (config) {
     const raw = readConfigObject(config.file)!;
-    const wrapped = config.kind === 'openrouter' && typeof raw.provider === 'object' ? (raw.provider as Record<string, unknown>) : undefined;
-    gateway = { kind: config.kind, configRef: toScenarios(config.file), plan: gatewayPlan(config.kind, raw, args.model), inline: wrapped };
+    gateway = { kind: config.kind, configRef: toScenarios(config.file), plan: gatewayPlan(config.kind, raw, args.model, defaultPrices()) };
   }
-  const files = scaffoldFiles({
-    name,
-    gateway,
-    schemaRef: '../node_modules/routebench/scenarios/scenario.schema.json',
-    pricedModels: new Set(Object.keys(defaultPrices())),
-    actionInputs: actionInputs(),
-    actionRef: 'routebench/routebench@v1',
-  });
+  const scaffold = (g: ScaffoldInput['gateway']) =>
+    scaffoldFiles({
+      name,
+      gateway: g,
+      schemaRef: '../node_modules/routebench/scenarios/scenario.schema.json',
+      pricedModels: new Set(Object.keys(defaultPrices())),
+      actionInputs: actionInputs(),
+      actionRef: 'routebench/routebench@v1',
+    });
+  let files = scaffold(gateway);
   const existing = files.filter((f) => existsSync(path.join(root, f.path)));
   if (existing.length > 0 && !args.force) {
     throw inputError('INIT_EXISTS', `routebench init would overwrite ${existing.length === 1 ? 'a file that exists' : `${existing.length} files that exist`}: ${existing.map((f) => f.path).join(', ')}`, [], 'move them away, or run again with --force to overwrite them');
@@ -106,12 +109,35 @@ export function initHandler(args: InitArgs, io: Io): number {
     io.out(`${existing.includes(f) ? 'overwrote' : 'created'}  ${f.path}\n`);
   }
   const scenario = files[0]!.path;
+  let problems = gateway ? await problemsOf(path.join(root, scenario)) : [];
+  // Features of the team's config that routebench does not reproduce (response caching, hosted-only
+  // breakers, tag routing, ...): the deployed config cannot drop them to be measured, so the
+  // scenario ignores them, and init names each one.
+  const unsupported = problems.filter((p) => p.message.includes(UNSUPPORTED_HINT));
+  if (gateway && unsupported.length > 0) {
+    const ignored = unsupported.map((p) => `ignored (not reproduced): ${p.message.slice(0, p.message.indexOf(UNSUPPORTED_HINT)).replace(/[;,]?\s*(remove it, or )?(set )?(the strategy option )?$/, '')}`);
+    gateway = { ...gateway, plan: { ...gateway.plan, options: { ...gateway.plan.options, allow_unsupported: true }, notes: [...gateway.plan.notes, ...ignored] } };
+    files = scaffold(gateway);
+    writeFileSync(path.join(root, scenario), files[0]!.content);
+    problems = await problemsOf(path.join(root, scenario));
+  }
+  for (const p of problems) io.err(`${p.file ? `${displayPath(path.resolve(p.file))}${p.line !== undefined ? `:${p.line}:${p.col ?? 1}` : ''}  ` : ''}${p.path ? `${p.path}  ` : ''}${p.message}\n`);
+  if (problems.length > 0) io.err(`${scenario} does not validate yet (${problems.length === 1 ? '1 problem' : `${problems.length} problems`} above): fix the config or the scenario, then run npx routebench validate\n`);
   io.out(
     `${config ? `\nusing your ${config.kind} config ${path.relative(root, config.file) || config.file}` : '\nno gateway config found (looked for portkey*.json, litellm*.yaml, proxy_config.yaml, config.yaml with model_list, openrouter*.json); scaffolded a plain fallback'}\n` +
       `${(gateway?.plan.notes ?? []).map((n) => `note: ${n}\n`).join('')}` +
       `next:\n${path.resolve(root) === process.cwd() ? '' : `  cd ${path.relative(process.cwd(), root) || '.'}\n`}  npx routebench validate ${scenario}\n  npx routebench run ${scenario}\n  git add scenarios traces .github/workflows/routebench.yml\n`,
   );
   return ExitCode.ok;
+}
+
+/** The words every "not reproduced" problem of the product strategies ends its remedy with. */
+const UNSUPPORTED_HINT = 'allow_unsupported: true';
+
+/** The scaffolded scenario's problems, as `routebench validate` lists them. */
+async function problemsOf(file: string): Promise<Problem[]> {
+  const checked = await checkScenario(file);
+  return 'problems' in checked ? checked.problems : [];
 }
 
 /** What stands where `rel` (a '/'-separated path under root) goes: a file where a folder must be, or a folder where the file must be. */

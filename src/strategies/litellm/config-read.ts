@@ -80,13 +80,21 @@ export class ConfigReader {
     for (const k of Object.keys(o)) {
       if (known.includes(k) || inert.includes(k)) continue;
       const what = unsupported[k];
+      // `enable_tag_filtering: false`, `cache: false`: the feature is off, so there is nothing to reproduce
+      if (what !== undefined && (o[k] === false || o[k] === null)) continue;
       if (what !== undefined) {
         if (!this.allowUnsupported)
           this.report([...path, k], `LiteLLM accepts ${section}.${k}, but routebench does not reproduce ${what}; remove it, or set the strategy option allow_unsupported: true to ignore it`);
         continue;
       }
-      if (!lenient) this.report([...path, k], unknownNameMessage(`${section} key`, k, [...known, ...inert, ...Object.keys(unsupported)]));
-      else {
+      if (!lenient) {
+        const all = [...known, ...inert, ...Object.keys(unsupported)];
+        // A key with no near known one is likely from a newer LiteLLM release: it can be ignored on
+        // request, as unsupported keys are; a likely typo (did you mean) stays an error.
+        if (nearest(k, all) !== undefined) this.report([...path, k], unknownNameMessage(`${section} key`, k, all));
+        else if (!this.allowUnsupported)
+          this.report([...path, k], `unknown ${section} key "${k}": routebench does not know what it does (a newer LiteLLM setting?); check it, or set the strategy option allow_unsupported: true to ignore it`);
+      } else {
         const guess = nearest(k, known);
         if (guess !== undefined) this.report([...path, k], `unknown ${section} key "${k}"; did you mean "${guess}"?`);
       }

@@ -1,8 +1,9 @@
 /**
  * Deployments → scenario targets, and request routes → model groups.
  *
- * A deployment maps to a target by, in order: the strategy option `deployments` (keyed by
- * model_info.id or litellm_params.model), model_info.id equal to a target id, or the provider and
+ * A deployment maps to a target by, in order: the strategy option `deployments` (keyed by its
+ * place `model_list[2]`, model_info.id or litellm_params.model; the place tells apart deployments
+ * of the same model in two regions or accounts, which often have no model_info.id), model_info.id equal to a target id, or the provider and
  * model of litellm_params.model ("openai/gpt-4o-mini" → provider openai, model gpt-4o-mini; a model
  * without a provider prefix matches on the model alone). No match, or several, is a problem.
  *
@@ -26,7 +27,8 @@ export function mapDeployments(
   const targets = init.targets;
   const used = new Set<string>();
   const out = config.deployments.map((d) => {
-    const key = explicit && (d.id !== undefined && d.id in explicit ? d.id : d.model in explicit ? d.model : undefined);
+    const place = `model_list[${d.index}]`;
+    const key = explicit && (place in explicit ? place : d.id !== undefined && d.id in explicit ? d.id : d.model in explicit ? d.model : undefined);
     if (key !== undefined) {
       used.add(key);
       return init.resolveTarget(explicit![key]!, ['deployments', key]);
@@ -39,7 +41,7 @@ export function mapDeployments(
     return -1;
   });
   for (const key of Object.keys(explicit ?? {}))
-    if (!used.has(key)) init.problem(['deployments', key], `"${key}" is neither a model_info.id nor a litellm_params.model of any deployment in the config`);
+    if (!used.has(key)) init.problem(['deployments', key], `"${key}" is neither a deployment's place (model_list[0]), model_info.id nor litellm_params.model in the config`);
   const ids = new Map<string, number>();
   for (const d of config.deployments) {
     if (d.id === undefined) continue;

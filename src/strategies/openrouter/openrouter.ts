@@ -29,8 +29,8 @@ export const openrouter = defineStrategy({
   summary: 'OpenRouter provider routing from its provider object: 1/price² balancing, order, sort, filters, model fallbacks',
   options: openrouterOptionsSchema,
   create(options, init) {
-    const { provider, report } = loadProvider(options, init);
-    const { endpoints, emptyReason } = resolveEndpoints(options, provider, init, report);
+    const { provider, report, model, models } = loadProvider(options, init);
+    const { endpoints, emptyReason } = resolveEndpoints({ ...options, model: options.model ?? model, models: options.models ?? models }, provider, init, report);
     const sort = typeof provider.sort === 'string' ? { by: provider.sort, partition: 'model' } : provider.sort;
     const mode = (provider.order?.length ?? 0) > 0 ? 'order' : sort ? 'sort' : 'balance';
     const latencyCuts = cutoffs(provider.preferred_max_latency, 1000, false);

@@ -66,7 +66,7 @@ const id = z.string().min(1);
 
 export const openrouterOptionsSchema = z.strictObject({
   provider: providerSchema.optional().meta({ description: "OpenRouter's provider routing object, verbatim." }),
-  provider_file: z.string().min(1).optional().meta({ description: 'A JSON or YAML file holding the provider object (relative to the scenario); instead of provider.' }),
+  provider_file: z.string().min(1).optional().meta({ description: 'A JSON or YAML file holding the provider object, or the request body that carries it (model, models, provider), relative to the scenario; instead of provider.' }),
   model: id.optional().meta({ description: 'The requested model (a target `model`), tried first.' }),
   models: z.array(id).min(1).max(30).optional().meta({ description: 'Model fallbacks, tried in order after `model`.' }),
   slugs: z
@@ -91,17 +91,54 @@ export interface ProviderSource {
   provider: ProviderObject;
   /** Records a problem at a path inside the provider object. */
   report: Report;
+  /** The request's `model` and `models`, when provider_file holds a request body. */
+  model?: string;
+  models?: string[];
 }
+
+/**
+ * A provider_file may hold the request body the app sends (`model`, `models`, `provider`, and
+ * the rest of a chat request), as in https://openrouter.ai/docs/features/model-routing: routing
+ * is read from `model`, `models` and `provider`; these other request fields do not route and are
+ * accepted (`route: "fallback"` is the older spelling of a `models` list).
+ */
+const REQUEST_INERT = [
+  'route', 'messages', 'prompt', 'stream', 'stream_options', 'max_tokens', 'max_completion_tokens', 'temperature', 'top_p', 'top_k', 'top_a', 'min_p',
+  'stop', 'seed', 'frequency_penalty', 'presence_penalty', 'repetition_penalty', 'logit_bias', 'logprobs', 'top_logprobs', 'response_format',
+  'tools', 'tool_choice', 'parallel_tool_calls', 'reasoning', 'verbosity', 'prediction', 'transforms', 'usage', 'user', 'session_id', 'metadata', 'plugins',
+];
+const requestSchema = z.looseObject({ model: id.optional(), models: z.array(id).min(1).max(30).optional(), provider: z.unknown().optional() });
 
 export function loadProvider(options: OpenrouterOptions, init: StrategyInit): ProviderSource {
   const file = options.provider_file;
   if (file === undefined) return { provider: options.provider ?? {}, report: (p, m) => init.problem(['provider', ...p], m) };
-  const report: Report = (p, m) => init.problem(['provider_file'], `${init.configWhere(file, p)}: ${formatPath(['provider', ...p])}: ${m}`);
   if (options.provider !== undefined) init.problem(['provider_file'], 'give either provider or provider_file, not both');
   const raw = init.readConfigFile(file, ['provider_file']);
+  const body = typeof raw === 'object' && raw !== null && !Array.isArray(raw) && ['provider', 'model', 'models'].some((k) => k in raw) ? (raw as Record<string, unknown>) : undefined;
+  const inner: PathSegment[] = body ? ['provider'] : [];
+  const report: Report = (p, m) => init.problem(['provider_file'], `${init.configWhere(file, [...inner, ...p])}: ${formatPath(['provider', ...p])}: ${m}`);
   if (raw === undefined) return { provider: {}, report };
-  const parsed = providerSchema.safeParse(raw);
-  if (parsed.success) return { provider: parsed.data, report };
+  const out: ProviderSource = { provider: {}, report };
+  let object: unknown = raw;
+  if (body) {
+    const fileProblem = (p: PathSegment[], m: string) => init.problem(['provider_file'], `${init.configWhere(file, p)}: ${formatPath(p)}: ${m}`);
+    const request = requestSchema.safeParse(body);
+    if (!request.success) for (const issue of request.error.issues) fileProblem(issue.path.filter((q): q is PathSegment => typeof q !== 'symbol'), issue.message);
+    else {
+      out.model = request.data.model;
+      out.models = request.data.models;
+    }
+    for (const key of Object.keys(body))
+      if (!['provider', 'model', 'models', ...REQUEST_INERT].includes(key)) {
+        const guess = nearest(key, ['provider', 'model', 'models', ...REQUEST_INERT]);
+        fileProblem([key], `unknown key "${key}" in an OpenRouter request${guess ? `; did you mean "${guess}"?` : ''}`);
+      }
+    for (const [k, v] of [['model', options.model], ['models', options.models]] as const)
+      if (v !== undefined && body[k] !== undefined) init.problem([k], `${file} sets ${k} too: give it in one place`);
+    object = body.provider ?? {};
+  }
+  const parsed = providerSchema.safeParse(object);
+  if (parsed.success) return { ...out, provider: parsed.data };
   for (const issue of parsed.error.issues) {
     const path = issue.path.filter((p): p is PathSegment => typeof p !== 'symbol');
     if (issue.code !== 'unrecognized_keys') {
@@ -114,5 +151,5 @@ export function loadProvider(options: OpenrouterOptions, init: StrategyInit): Pr
       report([...path, key], `unknown key "${key}"${guess ? `; did you mean "${guess}"?` : ` (allowed: ${known.join(', ')})`}`);
     }
   }
-  return { provider: {}, report };
+  return out;
 }

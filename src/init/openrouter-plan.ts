@@ -1,0 +1,40 @@
+/**
+ * `routebench init` for OpenRouter: a provider-routing object (`order`, `only`, `sort`, ...) or a
+ * request body holding one (`model`, `models`, `provider`), as in
+ * https://openrouter.ai/docs/features/provider-routing and
+ * https://openrouter.ai/docs/features/model-routing. Each model (the request's `model`, then its
+ * `models` fallbacks) is mocked on each provider the object names; providers it `ignore`s are
+ * mocked too, so the ignore list has something to keep out, and left out of the direct fallback.
+ */
+import { obj, str, TargetSet, type GatewayPlan, type PriceTable } from './gateway-targets.js';
+
+const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s !== '') : []);
+
+/** Is this OpenRouter JSON a request body (model / models / provider) rather than a provider object? */
+export const isRequestBody = (o: Record<string, unknown>) => 'provider' in o || 'model' in o || 'models' in o;
+
+export function openrouterPlan(config: Record<string, unknown>, cliModel: string | undefined, prices: PriceTable): GatewayPlan {
+  const body = isRequestBody(config);
+  const provider = (body ? obj(config.provider) : config) ?? {};
+  const fileModels = body ? [...new Set([str(config.model), ...strings(config.models)].filter((m): m is string => m !== undefined))] : [];
+  const models = fileModels.length > 0 ? fileModels : [cliModel ?? 'gpt-4o-mini'];
+  const notes: string[] = [];
+  if (fileModels.length > 0 && cliModel !== undefined && cliModel !== fileModels[0]) notes.push(`--model ${cliModel} is not used: the file requests ${fileModels[0]}`);
+  const ignored = [...new Set(strings(provider.ignore).map((s) => s.toLowerCase()))];
+  const listed = [...new Set([...strings(provider.order), ...strings(provider.only)].map((s) => s.toLowerCase()))].filter((s) => !ignored.includes(s));
+  const slugs = listed.length > 0 ? listed : ['openai', 'azure'];
+  if (listed.length === 0) notes.push(`the provider object names no providers (order/only): ${models.join(', ')} ${models.length === 1 ? 'is' : 'are'} mocked on openai and azure; add the providers you use as targets`);
+  if (models.length > 1) notes.push(`each model is mocked on every provider the object names; remove the targets of providers that do not serve a model`);
+  if (ignored.length > 0) notes.push(`ignored provider${ignored.length === 1 ? '' : 's'} ${ignored.join(', ')} mocked too, so the ignore list has something to keep out (left out of direct-fallback)`);
+  const set = new TargetSet(prices);
+  const map: Record<string, string[]> = {};
+  const notDirect: string[] = [];
+  for (const s of [...slugs, ...ignored])
+    for (const m of models) {
+      const id = set.add(s, m, `${s}-${m.slice(m.lastIndexOf('/') + 1)}`);
+      (map[s] ??= []).push(id);
+      if (ignored.includes(s)) notDirect.push(id);
+    }
+  const slugMap = Object.fromEntries(Object.entries(map).map(([s, ids]) => [s, ids.length === 1 ? ids[0]! : ids]));
+  return { targets: set.targets, options: { ...(fileModels.length === 0 && { model: models[0] }), slugs: slugMap }, notes, notDirect };
+}
