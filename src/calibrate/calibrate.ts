@@ -18,6 +18,8 @@ export interface Calibration {
   unobserved: number;
   /** Calls a gateway answered from its cache, left out. */
   cacheHits: number;
+  /** Failed upstream attempts a gateway log listed before its answer, fitted as calls of their targets. */
+  upstream: number;
   spanMs: number;
   /** Width of the time buckets incidents are found in (their resolution, unless refined). */
   bucketMs: number;
@@ -35,7 +37,7 @@ const MAX_BUCKETS = 1_100_000;
 export async function calibrate(files: readonly string[], o: { bucketMs?: number } = {}): Promise<Calibration> {
   const store = await openStore(':memory:');
   try {
-    const load = await loadObserved(store, files, { oneTimeline: true });
+    const load = await loadObserved(store, files, { oneTimeline: true, upstreamAttempts: true });
     const [busiest] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM obs GROUP BY target ORDER BY 1 DESC LIMIT 1`);
     const bucketMs = o.bucketMs ?? bucketWidth(load.spanMs, busiest?.n);
     // Incidents are looked for in every bucket of the span: a span of years at 5-minute buckets (a
@@ -54,7 +56,7 @@ export async function calibrate(files: readonly string[], o: { bucketMs?: number
       const excluded = found.length === 0 ? 'false' : found.map((i) => `(t_ms >= ${i.startMs - i.resolutionMs} AND t_ms < ${i.startMs + i.durationMs + i.resolutionMs})`).join(' OR ');
       targets.push(await fitTarget(store, target, excluded, rateLimit));
     }
-    return { files: [...files], calls: load.rows, unobserved: load.unobserved, cacheHits: load.cacheHits, spanMs: load.spanMs, bucketMs, callsPerBucket: load.spanMs > 0 ? ((busiest?.n ?? 0) * bucketMs) / load.spanMs : (busiest?.n ?? 0), ids: Object.fromEntries(load.ids), targets, incidents: incidents.sort((a, b) => a.startMs - b.startMs || (a.target < b.target ? -1 : 1)) };
+    return { files: [...files], calls: load.rows, unobserved: load.unobserved, cacheHits: load.cacheHits, upstream: load.upstream, spanMs: load.spanMs, bucketMs, callsPerBucket: load.spanMs > 0 ? ((busiest?.n ?? 0) * bucketMs) / load.spanMs : (busiest?.n ?? 0), ids: Object.fromEntries(load.ids), targets, incidents: incidents.sort((a, b) => a.startMs - b.startMs || (a.target < b.target ? -1 : 1)) };
   } finally {
     store.close();
   }

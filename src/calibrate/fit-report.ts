@@ -36,7 +36,7 @@ export function fitReport(c: Calibration): string {
   const out = [
     '# Calibration fit report',
     '',
-    `${count(c.calls, 'observed call')} over ${formatDuration(Math.round(c.spanMs))} from ${c.files.join(', ')}${leftOut(c)}.`,
+    `${count(c.calls, 'observed call')} over ${formatDuration(Math.round(c.spanMs))} from ${c.files.join(', ')}${leftOut(c)}${c.upstream > 0 ? `, and ${count(c.upstream, 'failed upstream attempt')} a gateway logged before its answer, fitted as failed calls of their targets` : ''}.`,
     `Incidents were looked for in ${formatDuration(c.bucketMs)} buckets; outage edges are refined call by call.`,
     '',
   ];

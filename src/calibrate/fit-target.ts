@@ -161,7 +161,7 @@ export async function fitTarget(store: Store, target: string, excluded: string, 
   });
   const [ra] = await store.all<{ n: number; with_wait: number; min: number | null; max: number | null }>(
     `SELECT count(*)::INTEGER AS n, count(retry_after_ms)::INTEGER AS with_wait, min(retry_after_ms) AS min, max(retry_after_ms) AS max
-     FROM obs WHERE target = ${t} AND error_kind IN ('rate_limited', 'overloaded')`,
+     FROM obs WHERE target = ${t} AND error_kind IN ('rate_limited', 'overloaded') AND NOT upstream`, // a gateway's log of an upstream attempt has no retry-after
   );
   return {
     target,

@@ -18,6 +18,8 @@ export interface ObservedLoad {
   unobserved: number;
   /** Calls a gateway answered from its cache (left out: they say nothing about a provider). */
   cacheHits: number;
+  /** Failed upstream attempts added as calls of their targets (`upstreamAttempts`). */
+  upstream: number;
   targets: string[];
   /** Target name → its id in the calibration file and the backtest. */
   ids: Map<string, string>;
@@ -25,6 +27,9 @@ export interface ObservedLoad {
 }
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** The rows that say something about a provider: calls the app hung up on, and calls a gateway answered from its cache, do not. */
+const OBSERVED = `recorded IS NOT NULL AND recorded.ok IS NOT NULL AND isfinite(arrival_ms) AND NOT coalesce(recorded.client_closed, false) AND NOT coalesce(recorded.cache_hit, false)`;
+
 /** A finite, non-negative time, else NULL. */
 const time = (col: string) => `CASE WHEN isfinite(${col}) AND ${col} >= 0 THEN ${col} END`;
 
@@ -59,17 +64,19 @@ export function targetIds(names: readonly string[]): Map<string, string> {
  * `skipBadRows`: leave out the lines that cannot be read (the scenario's `on_bad_row: skip`) instead
  * of failing at the first. `shownAs`: the names messages give the files (a copy read in place of the trace).
  * `oneTimeline`: refuse files that are not one recording cut in pieces (oneTimeline below).
+ * `upstreamAttempts`: add the failed upstream attempts a gateway log lists before its answer as
+ * failed calls of their targets (calibrate; the backtest compares requests, so it does not).
  */
-export async function loadObserved(store: Store, files: readonly string[], o: { skipBadRows?: boolean; shownAs?: readonly string[]; oneTimeline?: boolean } = {}): Promise<ObservedLoad> {
+export async function loadObserved(store: Store, files: readonly string[], o: { skipBadRows?: boolean; shownAs?: readonly string[]; oneTimeline?: boolean; upstreamAttempts?: boolean } = {}): Promise<ObservedLoad> {
   const readable = await readableTraces(files);
   try {
-    return await load(store, o.shownAs ? [...o.shownAs] : readable.files, readable.paths, o.skipBadRows === true, o.oneTimeline === true);
+    return await load(store, o.shownAs ? [...o.shownAs] : readable.files, readable.paths, o.skipBadRows === true, o.oneTimeline === true, o.upstreamAttempts === true);
   } finally {
     readable.cleanup();
   }
 }
 
-async function load(store: Store, files: readonly string[], paths: readonly string[], skipBadRows: boolean, checkTimeline: boolean): Promise<ObservedLoad> {
+async function load(store: Store, files: readonly string[], paths: readonly string[], skipBadRows: boolean, checkTimeline: boolean, upstreamAttempts: boolean): Promise<ObservedLoad> {
   const list = `[${paths.map(quote).join(', ')}]`;
   const several = checkTimeline && (paths.length > 1 || paths.some((p) => /[*?[{]/.test(p)));
   try {
@@ -101,21 +108,21 @@ async function load(store: Store, files: readonly string[], paths: readonly stri
       -- a failover is an attempt on another target: retries on one target are not (as the simulated side counts it);
       -- a bare count cannot tell them apart, so more than one attempt counts
       CASE json_type(recorded.attempts) WHEN 'ARRAY' THEN len(list_distinct(json_extract_string(recorded.attempts, '$[*].target'))) > 1
-        WHEN 'UBIGINT' THEN recorded.attempts::INTEGER > 1 WHEN 'BIGINT' THEN recorded.attempts::INTEGER > 1 END AS failover
-    -- calls the app hung up on, and calls a gateway answered from its cache, say nothing about the provider
-    FROM obs_raw WHERE recorded IS NOT NULL AND recorded.ok IS NOT NULL AND isfinite(arrival_ms) AND NOT coalesce(recorded.client_closed, false)
-      AND NOT coalesce(recorded.cache_hit, false)`);
+        WHEN 'UBIGINT' THEN recorded.attempts::INTEGER > 1 WHEN 'BIGINT' THEN recorded.attempts::INTEGER > 1 END AS failover,
+      false AS upstream
+    FROM obs_raw WHERE ${OBSERVED}`);
   const [c] = await store.all<{ rows: number; all_rows: number; cache_hits: number; span: number | null }>(
     `SELECT (SELECT count(*) FROM obs)::INTEGER AS rows, (SELECT count(*) FROM obs_raw)::INTEGER AS all_rows,
        (SELECT count(*) FROM obs_raw WHERE coalesce(recorded.cache_hit, false) AND NOT coalesce(recorded.client_closed, false) AND recorded.ok IS NOT NULL)::INTEGER AS cache_hits,
        (SELECT max(t_ms) FROM obs) AS span`,
   );
   if (!c || c.rows === 0) throw inputError('NO_OUTCOMES', `${files.join(', ')} has no rows with an observed outcome ("recorded")`, [], 'record traffic with `routebench record`, or import logs that carry outcomes');
+  const upstream = upstreamAttempts ? await addUpstreamAttempts(store) : 0;
   const targets = (await store.all<{ target: string }>(`SELECT DISTINCT target FROM obs ORDER BY target`)).map((r) => r.target);
   const ids = targetIds(targets);
   const pairs = [...ids].map(([n, id]) => `(${quote(n)}, ${quote(id)})`).join(', ');
   await store.run(`CREATE OR REPLACE TEMP TABLE obs AS SELECT o.*, m.id AS target_id FROM obs o JOIN (VALUES ${pairs}) AS m(name, id) ON o.target = m.name`);
-  return { rows: c.rows, unobserved: c.all_rows - c.rows - c.cache_hits, cacheHits: c.cache_hits, targets, ids, spanMs: c.span ?? 0 };
+  return { rows: c.rows, unobserved: c.all_rows - c.rows - c.cache_hits, cacheHits: c.cache_hits, upstream, targets, ids, spanMs: c.span ?? 0 };
 }
 
 /**
@@ -147,4 +154,29 @@ async function oneTimeline(store: Store, files: readonly string[], paths: readon
       );
     }
   }
+}
+
+/**
+ * A gateway log that lists a request's upstream attempts (OpenRouter's provider_responses, a
+ * Portkey fallback chain) holds failed calls to other targets before its answer: the last attempt
+ * is the row's outcome, the ones before it failed (a 2xx among them is left out). Each becomes a
+ * failed call of its target at the request's time, with its status, error kind (from the status
+ * where the log gives none) and latency. Without them a target whose every failure the gateway
+ * rescued looked healthy: its outage went unseen, its error rate read 0. Returns how many.
+ */
+async function addUpstreamAttempts(store: Store): Promise<number> {
+  await store.run(`INSERT INTO obs BY NAME
+    WITH r AS (
+      SELECT arrival_ms - (SELECT min(arrival_ms) FROM obs_raw WHERE isfinite(arrival_ms)) AS t_ms, route, coalesce(dialect, 'openai') AS dialect,
+        coalesce(input_tokens, 0) AS input_tokens, least(coalesce(cached_tokens, 0), coalesce(input_tokens, 0)) AS cached_tokens, coalesce(stream, false) AS stream,
+        from_json(recorded.attempts, '[{"target": "VARCHAR", "status": "INTEGER", "latency_ms": "DOUBLE", "error_kind": "VARCHAR"}]') AS list
+      FROM obs_raw WHERE ${OBSERVED} AND json_type(recorded.attempts) = 'ARRAY' AND json_array_length(recorded.attempts) > 1),
+    a AS (SELECT t_ms, route, dialect, input_tokens, cached_tokens, stream, unnest(list[1:len(list) - 1]) AS u FROM r)
+    SELECT t_ms, route, dialect, input_tokens, cached_tokens, 0::BIGINT AS output_tokens, stream, false AS ok, coalesce(u.status, 0) AS status,
+      coalesce(u.error_kind, CASE WHEN u.status = 429 THEN 'rate_limited' WHEN u.status = 529 THEN 'overloaded' WHEN u.status IN (408, 504) THEN 'timeout' ELSE 'server_error' END) AS error_kind,
+      ${time('u.latency_ms')} AS latency_ms, NULL::DOUBLE AS ttft_ms, coalesce(u.target, 'unknown') AS target, NULL::DOUBLE AS retry_after_ms, false AS tokens_estimated,
+      NULL::INTEGER AS attempts, NULL::BOOLEAN AS failover, true AS upstream
+    FROM a WHERE NOT coalesce(u.status BETWEEN 200 AND 299, false)`);
+  const [n] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM obs WHERE upstream`);
+  return n?.n ?? 0;
 }
