@@ -15,6 +15,8 @@ import { calibrate } from '../../src/calibrate/calibrate.js';
 import { fitReport } from '../../src/calibrate/fit-report.js';
 import { loadObserved } from '../../src/calibrate/observed-table.js';
 import { openStore } from '../../src/store/open-store.js';
+import { memoryIo } from '../../src/cli/io.js';
+import { runCli } from '../../src/cli/main.js';
 import { wilsonOracle, Z_TWO_SIDED_99 } from './trace-oracle.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rb-upstream-attempts-'));
@@ -59,6 +61,9 @@ describe('upstream attempts of a gateway log', () => {
     // y only ever answered
     expect(cal.targets.find((t) => t.target === 'y')!.errors).toEqual([]);
     expect(fitReport(cal)).toContain('354 failed upstream attempts');
+    const io = memoryIo();
+    expect(await runCli(['calibrate', file, '-o', join(dir, 'gateway.yaml')], io)).toBe(0);
+    expect(io.stdout).toContain('calibrated 2 targets from 3,000 observed calls and 354 failed upstream attempts before them');
   });
 
   it('the backtest\'s recorded side still counts requests, not attempts', async () => {

@@ -113,7 +113,7 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
     io.out(`${JSON.stringify({ ...c, output: args.output, report: reportFile, page: pageFile })}\n`);
     return ExitCode.ok;
   }
-  io.out(`calibrated ${count(c.targets.length, 'target')} from ${count(c.calls, 'observed call')} → ${args.output} (fit report: ${reportFile}, with charts: ${pageFile})\n`);
+  io.out(`calibrated ${count(c.targets.length, 'target')} from ${count(c.calls, 'observed call')}${c.upstream > 0 ? ` and ${count(c.upstream, 'failed upstream attempt')} before them` : ''} → ${args.output} (fit report: ${reportFile}, with charts: ${pageFile})\n`);
   for (const t of c.targets) {
     const fits = [t.ttft && `TTFT ${t.ttft.model} (KS ${t.ttft.ks.toFixed(3)})`, t.tokensPerS && `tokens/s ${t.tokensPerS.model} (KS ${t.tokensPerS.ks.toFixed(3)})`].filter(Boolean).join(', ');
     const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%`).join(', ') || 'no errors';
