@@ -40,7 +40,10 @@ export function scenarioFiles(paths: readonly string[]): string[] {
       files.push(...found);
     } else files.push(p);
   }
-  return files;
+  // A file named twice (`run a.yaml a.yaml`, or `run scenarios/ scenarios/a.yaml`) runs once; it
+  // was refused as "two scenarios are named a: a.yaml and a.yaml".
+  const seen = new Set<string>();
+  return files.filter((f) => !seen.has(path.resolve(f)) && Boolean(seen.add(path.resolve(f))));
 }
 
 /**

@@ -2,6 +2,8 @@
  * `--example` is an array option, so a scenario path after it (`routebench validate --example
  * quickstart my.yaml`) was taken for a second example name: "no example scenario named
  * "my.yaml"", exit 2. A word with a slash or a scenario extension is now the file it names.
+ * A scenario file named twice (`run a.yaml a.yaml`, `run dir/ dir/a.yaml`) was refused as "two
+ * scenarios are named a: a.yaml and a.yaml"; it now runs once.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -28,4 +30,18 @@ describe('--example followed by a scenario path', () => {
     expect(await runCli(['validate', '--example', 'quickstart', 'nope'], io)).toBe(2);
     expect(io.stderr).toContain('no example scenario named "nope"');
   });
+});
+
+describe('a scenario file named twice', () => {
+  it.each([
+    ['the same path twice', () => [mine, mine]],
+    ['its folder and itself', () => [dir, mine]],
+  ])('%s: validated once, run once', async (_name, paths) => {
+    const io = memoryIo();
+    expect(await runCli(['validate', ...paths()], io)).toBe(0);
+    expect(io.stdout.split('\n').filter((l) => l.includes('mine.yaml'))).toHaveLength(1);
+    const run = memoryIo();
+    expect(await runCli(['run', ...paths(), '--db', path.join(dir, 'twice.duckdb'), '--out', path.join(dir, 'twice-reports'), '--json'], run)).toBe(0);
+    expect((JSON.parse(run.stdout) as { scenarios: unknown[] }).scenarios).toHaveLength(1);
+  }, 60_000);
 });
