@@ -9,6 +9,7 @@ import type { Calibration } from './calibrate.js';
 import { lowerQuantiles, upperQuantiles, type DistributionFit, type TargetFit } from './fit-target.js';
 import type { DetectedIncident } from './incidents.js';
 import { count } from '../plural.js';
+import { MOCK_ERROR_KINDS } from '../scenario/schema-target.js';
 
 const round = (v: number, digits = 3) => +v.toPrecision(digits);
 const ms = (v: number) => Math.max(1, Math.round(v));
@@ -18,6 +19,20 @@ export { targetId } from './observed-table.js';
 function quantilesOf(d: DistributionFit, upper: boolean): { p50: number; p99: number } {
   const q = upper ? upperQuantiles(d.fit) : lowerQuantiles(d.fit);
   return { p50: ms(q.p50), p99: upper ? Math.max(ms(q.p50), ms(q.p99)) : Math.min(ms(q.p50), Math.max(0.1, round(q.p99))) };
+}
+
+const MOCKABLE: ReadonlySet<string> = new Set(MOCK_ERROR_KINDS);
+
+/**
+ * The error kind a mock gives for an observed one: a gateway's own refusals and failures
+ * (gateway_blocked, gateway_error) are not the provider's, and are left out (a scenario simulates
+ * them with its gateway); a kind the mock does not know (an imported log's own name) is a
+ * server_error, as a failure without a kind is. Written as observed, either made the file one the
+ * scenario refused (`targets.x.mock.errors.gateway_error  unknown key`).
+ */
+export function mockKind(kind: string): string | undefined {
+  if (kind === 'gateway_blocked' || kind === 'gateway_error') return undefined;
+  return MOCKABLE.has(kind) ? kind : 'server_error';
 }
 
 export function mockBlock(t: TargetFit): Record<string, unknown> {
@@ -32,7 +47,13 @@ export function mockBlock(t: TargetFit): Record<string, unknown> {
   // too (left out, a recording with 5% timeouts was simulated at 100% success): the mock's timeout
   // never answers, and the attempt ends at the strategy's or the target's timeout.
   const limit = t.rateLimit?.loadDriven && t.rateLimit.rpm ? t.rateLimit.rpm : undefined;
-  const errors = Object.fromEntries(t.errors.filter((e) => e.count > 0 && !(limit && e.kind === 'rate_limited')).map((e) => [e.kind, round(e.rate, 4)]));
+  const shares: Record<string, number> = {};
+  for (const e of t.errors) {
+    if (e.count === 0 || (limit && e.kind === 'rate_limited')) continue;
+    const kind = mockKind(e.kind);
+    if (kind !== undefined) shares[kind] = (shares[kind] ?? 0) + e.rate;
+  }
+  const errors = Object.fromEntries(Object.entries(shares).map(([k, r]) => [k, round(r, 4)]));
   if (limit) mock.rate_limit = { rpm: limit };
   if (Object.keys(errors).length > 0) mock.errors = errors;
   if (t.errorLatency) mock.error_latency_ms = quantilesOf(t.errorLatency, true);
@@ -57,9 +78,14 @@ function incidentBlock(i: DetectedIncident, id: string, n: number, baseline = 0)
   if (i.kind === 'error_rate') out.rate = round(baseline < 1 ? Math.max(0, ((i.rate ?? 0) - baseline) / (1 - baseline)) : 0);
   if (i.kind !== 'latency' && i.errors) {
     // a provider that hung (timeouts) is simulated hanging, not failing at once as `unavailable`
-    const kinds = Object.keys(i.errors).filter((k) => k !== 'gateway_blocked' && k !== 'gateway_error');
+    const weights: Record<string, number> = {};
+    for (const [k, n] of Object.entries(i.errors)) {
+      const kind = mockKind(k);
+      if (kind !== undefined) weights[kind] = (weights[kind] ?? 0) + n;
+    }
+    const kinds = Object.keys(weights);
     if (kinds.length === 1) out.error = kinds[0];
-    else if (kinds.length > 1) out.errors = Object.fromEntries(kinds.map((k) => [k, i.errors![k]]));
+    else if (kinds.length > 1) out.errors = weights;
   }
   if (i.kind === 'latency') out.latency_multiplier = Math.max(1, i.latencyMultiplier ?? 1);
   return out;

@@ -10,6 +10,7 @@ import { wilson } from '../stats/wilson.js';
 import type { Calibration } from './calibrate.js';
 import { KS_TOLERANCE, LEVELS, type DistributionFit } from './fit-target.js';
 import { count } from '../plural.js';
+import { mockKind } from './calibration-yaml.js';
 
 const QQ_LEVELS = [0.05, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
 
@@ -51,6 +52,9 @@ export function fitReport(c: Calibration): string {
       out.push('| error kind | calls | rate | 99% interval |', '| --- | ---: | ---: | --- |');
       for (const e of t.errors) out.push(`| ${e.kind} | ${e.count} | ${(e.rate * 100).toFixed(3)}% | ${(e.lo * 100).toFixed(3)}–${(e.hi * 100).toFixed(3)}% |`);
       out.push('');
+      const renamed = t.errors.map((e) => e.kind).filter((k) => mockKind(k) !== k);
+      if (renamed.length > 0)
+        out.push(`In the mock: ${renamed.map((k) => (mockKind(k) === undefined ? `${k} is the gateway's, not the provider's, and is left out` : `${k} is not a kind the mock knows and counts as ${mockKind(k)}`)).join('; ')}.`, '');
     } else if (t.baselineCalls > 0) {
       // none seen is not a rate of 0: the 99% Wilson interval of 0 of n still reaches z²/(n + z²)
       const { hi } = wilson(0, t.baselineCalls, Z995);
