@@ -2,9 +2,10 @@
  * Finds a team's gateway config in their repository for `routebench init`: a Portkey config
  * (JSON with `targets` or `strategy`), a LiteLLM proxy config (YAML with `model_list`) or an
  * OpenRouter provider-routing object (JSON with keys such as `order`, `sort`, `only`), by common
- * file names in the repository root and in config/, configs/, gateway/ and deploy/.
+ * file names anywhere in the repository down to four folders deep (a monorepo's
+ * apps/api/gateway/), skipping dependencies, builds and hidden folders.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { readConfigFileAt } from '../scenario/config-file.js';
 
@@ -17,7 +18,11 @@ export interface FoundConfig {
   file: string;
 }
 
-const FOLDERS = ['.', 'config', 'configs', 'gateway', 'deploy'];
+/** How deep under the repository init looks (a monorepo's apps/api/gateway/ is depth 3), and how many folders at most. */
+const MAX_DEPTH = 4;
+const MAX_FOLDERS = 2000;
+/** Folders that hold no config of the team's own: dependencies, builds, caches (and every .hidden one). */
+const SKIP = new Set(['node_modules', 'dist', 'build', 'target', 'vendor', 'venv', '__pycache__', 'coverage', 'site-packages', 'results', 'reports']);
 
 /** File-name patterns per kind, most specific first. */
 const NAMES: Record<GatewayKind, RegExp> = {
@@ -61,41 +66,55 @@ export interface PassedOver {
   why: string;
 }
 
+/**
+ * Why an object is not a config of that kind. A hosted Portkey app names a saved config by its id
+ * (`x-portkey-config: pc-…`, https://portkey.ai/docs/product/ai-gateway/configs): the config
+ * itself lives in Portkey, and routebench needs its JSON.
+ */
+export function notOne(kind: GatewayKind, o: Record<string, unknown>): string {
+  const id = kind === 'portkey' ? Object.values(o).find((v): v is string => typeof v === 'string' && /^pc-[\w-]+$/.test(v)) : undefined;
+  if (id !== undefined) return `names a saved Portkey config by its id (${id}), not the config itself; copy the config's JSON from the Portkey app (Configs) into the repository`;
+  return `does not look like one (${SHAPE[kind]})`;
+}
+
 /** Does this object look like a config of that kind? */
 export function looksLike(kind: GatewayKind, o: Record<string, unknown>): boolean {
   if (kind === 'portkey') return Array.isArray(o.targets) || (typeof o.strategy === 'object' && o.strategy !== null) || typeof o.provider === 'string';
   if (kind === 'litellm') return Array.isArray(o.model_list);
   const inner = typeof o.provider === 'object' && o.provider !== null ? (o.provider as Record<string, unknown>) : o;
-  return OPENROUTER_KEYS.some((k) => k in inner);
+  return Array.isArray(o.models) || OPENROUTER_KEYS.some((k) => k in inner);
 }
 
 /**
- * Every gateway config found in the repository, in a stable order (kind, then path). Files named
+ * Every gateway config found in the repository, in a stable order (kind, then shallowest, then path). Files named
  * like one of a kind (portkey*.json, litellm*.yaml, openrouter*.json; not the generic config.yaml)
  * that are not usable go to `passedOver`, so init can say why it did not use them.
  */
 export function findGatewayConfigs(root: string, passedOver: PassedOver[] = []): FoundConfig[] {
-  const found: FoundConfig[] = [];
-  for (const folder of FOLDERS) {
-    const dir = path.join(root, folder);
-    if (!existsSync(dir)) continue;
-    let names: string[];
+  const found: (FoundConfig & { depth: number })[] = [];
+  let budget = MAX_FOLDERS;
+  const visit = (rel: string, depth: number) => {
+    if (budget-- <= 0) return;
+    let entries: Dirent[];
     try {
-      names = readdirSync(dir, { withFileTypes: true })
-        .filter((d) => d.isFile())
-        .map((d) => d.name)
-        .sort();
+      entries = readdirSync(path.join(root, rel), { withFileTypes: true }).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
     } catch {
-      continue;
+      return;
     }
-    for (const name of names) {
-      const rel = path.posix.join(folder === '.' ? '' : folder, name);
-      const kind = GATEWAY_KINDS.find((k) => NAMES[k].test(name)) ?? (/^config\.ya?ml$/i.test(name) ? 'litellm' : undefined);
+    for (const e of entries) {
+      if (!e.isFile()) continue;
+      const file = path.posix.join(rel, e.name);
+      const kind = GATEWAY_KINDS.find((k) => NAMES[k].test(e.name)) ?? (/^config\.ya?ml$/i.test(e.name) ? 'litellm' : undefined);
       if (!kind) continue;
-      const r = readConfig(path.join(dir, name));
-      if ('object' in r && looksLike(kind, r.object)) found.push({ kind, file: rel });
-      else if (NAMES[kind].test(name)) passedOver.push({ kind, file: rel, why: 'why' in r ? r.why : `does not look like one (${SHAPE[kind]})` });
+      const r = readConfig(path.join(root, file));
+      if ('object' in r && looksLike(kind, r.object)) found.push({ kind, file, depth });
+      else if (NAMES[kind].test(e.name)) passedOver.push({ kind, file, why: 'why' in r ? r.why : notOne(kind, r.object) });
     }
-  }
-  return found.sort((a, b) => GATEWAY_KINDS.indexOf(a.kind) - GATEWAY_KINDS.indexOf(b.kind) || a.file.localeCompare(b.file));
+    if (depth >= MAX_DEPTH) return;
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.') && !SKIP.has(e.name)) visit(path.posix.join(rel, e.name), depth + 1);
+  };
+  visit('', 0);
+  return found
+    .sort((a, b) => GATEWAY_KINDS.indexOf(a.kind) - GATEWAY_KINDS.indexOf(b.kind) || a.depth - b.depth || a.file.localeCompare(b.file))
+    .map(({ kind, file }) => ({ kind, file }));
 }

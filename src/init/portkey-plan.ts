@@ -29,6 +29,11 @@ export function portkeyPlan(config: Record<string, unknown>, prices: PriceTable)
   const notes: string[] = [];
   const walk = (node: Record<string, unknown>, path: PathSegment[], inheritedModel: string | undefined) => {
     const own = obj(node.override_params);
+    const at = leafKey(path);
+    const other = Object.keys(own ?? {}).filter((k) => k !== 'model');
+    if (other.length > 0) notes.push(`${at}.override_params ${other.join(', ')} not applied: output lengths and timing come from the traffic and the mock`);
+    const cache = obj(node.cache);
+    if (cache?.mode === 'simple') notes.push(`${at}.cache (simple) not replayed: a cache hit never reaches a provider, and synthetic requests never repeat`);
     const model = own && Object.hasOwn(own, 'model') ? str(own.model) : inheritedModel;
     const children = Array.isArray(node.targets) ? node.targets : [];
     // as the strategy compiles it: a node with strategy.mode is a group (even an empty one), else a leaf

@@ -145,6 +145,22 @@ describe('init from a team gateway config', () => {
     expect(Object.keys(attempts).filter((t) => t.startsWith('azure-'))).toEqual([]);
   }, 60_000);
 
+  it('a monorepo: configs four folders deep are found, node_modules is not searched, and init says which of several it used', async () => {
+    const dir = path.join(root, 'monorepo');
+    const put = (rel: string, from: string) => {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      copyFileSync(path.resolve(from), path.join(dir, rel));
+    };
+    put('services/llm-proxy/deploy/config.yaml', 'test/fixtures/gateway-configs/litellm-two-regions.yaml');
+    put('apps/web/node_modules/some-sdk/portkey.json', 'fixtures/configs/portkey-fallback-loadbalance.json');
+    put('infra/gateway/portkey-prod.json', 'fixtures/configs/portkey-fallback-loadbalance.json');
+    const r = await cli('init', '--dir', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err.split('\n')[0]).toBe('found 2 gateway configs (infra/gateway/portkey-prod.json, services/llm-proxy/deploy/config.yaml); using infra/gateway/portkey-prod.json (name another with --portkey, --litellm, --openrouter)');
+    expect(r.out).toContain('using your portkey config infra/gateway/portkey-prod.json');
+    expect(readFileSync(path.join(dir, 'scenarios', 'portkey.yaml'), 'utf8')).toContain('config_file: "../infra/gateway/portkey-prod.json"');
+  });
+
   it('a config with no usable target: init says the scenario does not validate yet, and why', async () => {
     const dir = path.join(root, 'empty');
     mkdirSync(dir);

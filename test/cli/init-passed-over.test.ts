@@ -48,6 +48,15 @@ describe('init and files named like a gateway config', () => {
     expect(r.out).toContain('scaffolded a plain fallback');
   });
 
+  it('a portkey.json naming a saved config by id (hosted x-portkey-config: pc-...) is named as such', async () => {
+    // https://portkey.ai/docs/product/ai-gateway/configs: apps send a saved config's id
+    const dir = path.join(root, 'by-id');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'portkey.json'), '{"config": "pc-prod-fa11ba"}\n');
+    const r = await init(dir);
+    expect(r.err).toBe("passed over portkey.json: named like a Portkey config, but it names a saved Portkey config by its id (pc-prod-fa11ba), not the config itself; copy the config's JSON from the Portkey app (Configs) into the repository; fix it, or name a config with --portkey <file>\n");
+  });
+
   it('a usable config is used; a broken one beside it is still named', async () => {
     const dir = path.join(root, 'mixed');
     mkdirSync(path.join(dir, 'deploy'), { recursive: true });

@@ -56,6 +56,12 @@ describe('litellm: config validation (located problems)', () => {
     expectProblem(withRouter({ enable_tag_filtering: true }), /enable_tag_filtering: LiteLLM accepts router_settings\.enable_tag_filtering, but routebench does not reproduce tag routing/);
   });
 
+  it('litellm_params.max_retries (SDK retries inside one call, common in deployed configs) is refused, and ignored with allow_unsupported', () => {
+    const config = { model_list: [dep('g', 'openai/gpt-4o-mini', { max_retries: 2 }), ...baseList().slice(1)] };
+    expectProblem({ config }, /litellm_params\.max_retries: max_retries > 0 retries inside one deployment call .*set the strategy option allow_unsupported: true to ignore it/);
+    expect(problemsOf({ config, allow_unsupported: true })).toEqual([]);
+  });
+
   it('a router_settings key from a newer LiteLLM (no near known key) can be ignored with allow_unsupported; a likely typo cannot', () => {
     expectProblem(withRouter({ enable_health_check_routing: true }), /router_settings\.enable_health_check_routing: unknown router_settings key "enable_health_check_routing": routebench does not know what it does \(a newer LiteLLM setting\?\); check it, or set the strategy option allow_unsupported: true to ignore it/);
     expect(problemsOf({ ...withRouter({ enable_health_check_routing: true }), allow_unsupported: true })).toEqual([]);

@@ -10,7 +10,7 @@ import type { Argv } from 'yargs';
 import { environmentError, ExitCode, inputError, type Problem } from '../../errors.js';
 import { checkScenario } from '../check-scenario.js';
 import { displayPath } from '../../scenario/config-file.js';
-import { findGatewayConfigs, GATEWAY_KINDS, looksLike, readConfigObject, type GatewayKind, type PassedOver, A_KIND } from '../../init/find-gateway-config.js';
+import { findGatewayConfigs, GATEWAY_KINDS, looksLike, notOne, readConfigObject, SHAPE, type GatewayKind, type PassedOver, A_KIND } from '../../init/find-gateway-config.js';
 import { gatewayPlan } from '../../init/gateway-targets.js';
 import { scaffoldFiles, type ScaffoldInput } from '../../init/scaffold.js';
 import { packageRoot } from '../../package-files.js';
@@ -59,7 +59,7 @@ function chosenConfig(args: InitArgs, root: string, io: Io): { kind: GatewayKind
     const file = path.resolve(args[kind]!);
     if (!existsSync(file)) throw inputError('INIT_CONFIG_MISSING', `--${kind} ${args[kind]}: no such file`);
     const o = readConfigObject(file);
-    if (!o || !looksLike(kind, o)) throw inputError('INIT_CONFIG_KIND', `--${kind} ${args[kind]}: does not look like a ${kind} config`, [{ file: args[kind]!, path: '', message: kind === 'litellm' ? 'expected a YAML object with model_list' : kind === 'portkey' ? 'expected a JSON object with targets or strategy' : 'expected an OpenRouter provider object (order, only, sort, ...)' }]);
+    if (!o || !looksLike(kind, o)) throw inputError('INIT_CONFIG_KIND', `--${kind} ${args[kind]}: does not look like a ${kind} config`, [{ file: args[kind]!, path: '', message: o ? notOne(kind, o).replace(/^does not look like one \((.*)\)$/, '$1') : SHAPE[kind] }]);
     return { kind, file };
   }
   const passedOver: PassedOver[] = [];
@@ -124,7 +124,7 @@ export async function initHandler(args: InitArgs, io: Io): Promise<number> {
   for (const p of problems) io.err(`${p.file ? `${displayPath(path.resolve(p.file))}${p.line !== undefined ? `:${p.line}:${p.col ?? 1}` : ''}  ` : ''}${p.path ? `${p.path}  ` : ''}${p.message}\n`);
   if (problems.length > 0) io.err(`${scenario} does not validate yet (${problems.length === 1 ? '1 problem' : `${problems.length} problems`} above): fix the config or the scenario, then run npx routebench validate\n`);
   io.out(
-    `${config ? `\nusing your ${config.kind} config ${path.relative(root, config.file) || config.file}` : '\nno gateway config found (looked for portkey*.json, litellm*.yaml, proxy_config.yaml, config.yaml with model_list, openrouter*.json); scaffolded a plain fallback'}\n` +
+    `${config ? `\nusing your ${config.kind} config ${path.relative(root, config.file) || config.file}` : '\nno gateway config found (looked for portkey*.json, litellm*.yaml, proxy_config.yaml, config.yaml with model_list, openrouter*.json, down to 4 folders deep); scaffolded a plain fallback'}\n` +
       `${(gateway?.plan.notes ?? []).map((n) => `note: ${n}\n`).join('')}` +
       `next:\n${path.resolve(root) === process.cwd() ? '' : `  cd ${path.relative(process.cwd(), root) || '.'}\n`}  npx routebench validate ${scenario}\n  npx routebench run ${scenario}\n  git add scenarios traces .github/workflows/routebench.yml\n`,
   );

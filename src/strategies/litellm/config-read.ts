@@ -66,6 +66,11 @@ export class ConfigReader {
     return this.bad(path, `${what} must be true or false`);
   }
 
+  /** A feature LiteLLM has and routebench does not reproduce: a problem, or ignored under allow_unsupported. */
+  unsupported(path: Path, message: string): void {
+    if (!this.allowUnsupported) this.report(path, `${message}; remove it, or set the strategy option allow_unsupported: true to ignore it`);
+  }
+
   private bad(path: Path, message: string): undefined {
     this.report(path, message);
     return undefined;

@@ -65,7 +65,7 @@ function readDeployment(r: ConfigReader, index: number, path: Path, group: strin
   }
   const maxRetries = r.num(lp.max_retries, at('max_retries'), 'max_retries', { min: 0, int: true });
   if (maxRetries !== undefined && maxRetries > 0)
-    r.report(at('max_retries'), 'max_retries > 0 retries inside one deployment call (the provider SDK); routebench does not reproduce it: use router_settings.num_retries');
+    r.unsupported(at('max_retries'), 'max_retries > 0 retries inside one deployment call (the provider SDK), which routebench does not reproduce (router_settings.num_retries is)');
   const explicitProvider = r.str(lp.custom_llm_provider, at('custom_llm_provider'), 'custom_llm_provider');
   const slash = model.indexOf('/');
   const id = r.str(mi.id, [...path, 'model_info', 'id'], 'model_info.id');
