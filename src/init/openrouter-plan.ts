@@ -29,12 +29,14 @@ export function openrouterPlan(config: Record<string, unknown>, cliModel: string
   const set = new TargetSet(prices);
   const map: Record<string, string[]> = {};
   const notDirect: string[] = [];
-  for (const s of [...slugs, ...ignored])
-    for (const m of models) {
-      const id = set.add(s, m, `${s}-${m.slice(m.lastIndexOf('/') + 1)}`);
-      (map[s] ??= []).push(id);
-      if (ignored.includes(s)) notDirect.push(id);
-    }
+  // model by model, as OpenRouter tries them (and the direct fallback follows): each model on every provider, then the next model
+  for (const [list, skip] of [[slugs, false], [ignored, true]] as const)
+    for (const m of models)
+      for (const s of list) {
+        const id = set.add(s, m, `${s}-${m.slice(m.lastIndexOf('/') + 1)}`);
+        (map[s] ??= []).push(id);
+        if (skip) notDirect.push(id);
+      }
   const slugMap = Object.fromEntries(Object.entries(map).map(([s, ids]) => [s, ids.length === 1 ? ids[0]! : ids]));
   return { targets: set.targets, options: { ...(fileModels.length === 0 && { model: models[0] }), slugs: slugMap }, notes, notDirect };
 }

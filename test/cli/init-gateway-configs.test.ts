@@ -137,7 +137,8 @@ describe('init from a team gateway config', () => {
         azure: ['azure-llama-3-1-70b-instruct', 'azure-claude-3-5-sonnet'],
       },
     });
-    expect(scenario.strategies['direct-fallback']!.options.targets).not.toContain('azure-llama-3-1-70b-instruct');
+    // the app's own fallback tries the models in the same order: each on every provider, then the next
+    expect(scenario.strategies['direct-fallback']!.options.targets).toEqual(['together-llama-3-1-70b-instruct', 'deepinfra-llama-3-1-70b-instruct', 'together-claude-3-5-sonnet', 'deepinfra-claude-3-5-sonnet']);
     expect(init.out).toContain('ignored provider azure mocked too');
     // order: together first for the requested model, every time
     expect(attempts['together-llama-3-1-70b-instruct']!.first).toBeGreaterThan(0);
