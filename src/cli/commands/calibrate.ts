@@ -77,7 +77,7 @@ function checkOutput(file: string): void {
 
 export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<number> {
   const bucketMs = args.bucket === undefined ? undefined : parseDuration(args.bucket);
-  if (args.bucket !== undefined && (bucketMs === undefined || bucketMs <= 0)) throw inputError('BAD_OPTION', `--bucket ${args.bucket} is not a duration`, [], 'e.g. --bucket 30s');
+  if (args.bucket !== undefined && (bucketMs === undefined || bucketMs <= 0)) throw inputError('BAD_OPTION', `--bucket ${args.bucket} ${bucketMs === undefined ? 'is not a duration' : 'must be longer than 0'}`, [], 'e.g. --bucket 30s');
   const reportFile = args.output.replace(/\.(ya?ml|json)$/i, '') + '.report.md';
   const inputs = new Set(args.traces.map((t) => path.resolve(t)));
   const clash = [args.output, reportFile].find((f) => inputs.has(path.resolve(f)));

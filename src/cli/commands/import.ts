@@ -93,6 +93,10 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   if (args.stream !== undefined && !(args.stream >= 0 && args.stream <= 1)) throw inputError('BAD_OPTION', `--stream must be between 0 and 1, got ${args.stream}`);
   if (args.speedup !== undefined && !(args.speedup > 0)) throw inputError('BAD_OPTION', `--speedup must be greater than 0, got ${args.speedup}`);
   if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit >= 1)) throw inputError('BAD_OPTION', `--limit must be a whole number ≥ 1, got ${args.limit}`);
+  // An empty window was "produced no requests" after reading the whole input.
+  const [startMs, endMs] = [duration('start', args.start), duration('end', args.end)];
+  if (startMs !== undefined && endMs !== undefined && endMs <= startMs)
+    throw inputError('BAD_OPTION', `--end ${args.end} is not after --start ${args.start}: the window holds no requests`, [], 'both are offsets from the start of the trace, e.g. --start 10m --end 40m');
   const tags: Record<string, string> = {};
   for (const t of args.tag ?? []) {
     const i = t.indexOf('=');
@@ -118,8 +122,8 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
         tags,
         limit: args.limit,
         speedup: args.speedup,
-        startMs: duration('start', args.start),
-        endMs: duration('end', args.end),
+        startMs,
+        endMs,
         seed: args.seed,
         onBadRow: args['on-bad-row'],
       },

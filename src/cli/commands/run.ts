@@ -2,7 +2,7 @@
 import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
+import { ExitCode, HarnessError, inputError, sortProblems, type Problem } from '../../errors.js';
 import type { LoadedScenario } from '../../scenario/load-scenario.js';
 import { checkScenario } from '../check-scenario.js';
 import type { RunScenarioOptions, ScenarioResult } from '../../runner/run-scenario.js';
@@ -89,6 +89,10 @@ export async function runHandler(args: RunArgs, io: Io): Promise<number> {
 
 export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, executeAll?: ExecuteAll, executeWorkers = 1): Promise<number> {
   checkPositiveInteger('limit', args.limit);
+  // It names report folders (<out>/<scenario>/<scenario>-<name>): "a/b" made nested ones, "../x" one outside --out.
+  const group = args['run-group'];
+  if (group !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(group))
+    throw inputError('BAD_OPTION', `--run-group ${JSON.stringify(group)}: use letters, digits, ".", "_" or "-" (starting with a letter or digit); it names run ids and report folders`, [], 'e.g. --run-group pr-123');
   const files = selectedScenarioFiles(args);
   const scenarios = selectRuns(await loadAll(files, args), { strategy: args.strategy, shard: args.shard });
   // With --json, stdout carries one JSON object ({ scenarios: [...] }) and nothing else.
