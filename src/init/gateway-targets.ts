@@ -27,6 +27,8 @@ export interface GatewayPlan {
   notes: string[];
   /** Targets the direct fallback leaves out (providers the config excludes). */
   notDirect?: string[];
+  /** What the synthetic requests carry so the config's routing rules are exercised: a route (model group), tag mixes. */
+  traffic?: { route?: string; tags?: Record<string, Record<string, number>> };
 }
 
 export type PriceTable = Readonly<Record<string, { input: number; output: number }>>;

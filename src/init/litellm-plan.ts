@@ -38,5 +38,8 @@ export function litellmPlan(config: Record<string, unknown>, prices: PriceTable)
     deployments[key] = target;
   });
   if (set.targets.length === 0) notes.push('the LiteLLM config has no model_list deployment with litellm_params.model');
-  return { targets: set.targets, options: { deployments }, notes };
+  const groups = [...new Set(list.map((e) => str(obj(e)?.model_name)).filter((g): g is string => g !== undefined && !g.includes('*')))];
+  if (groups.length > 1)
+    notes.push(`synthetic requests ask for model group "${groups[0]}" (traffic.synthetic.route); ${groups.slice(1).map((g) => `"${g}"`).join(', ')} ${groups.length === 2 ? 'is' : 'are'} reached through fallbacks only: change the route to measure another group`);
+  return { targets: set.targets, options: { deployments }, notes, ...(groups[0] !== undefined && { traffic: { route: groups[0] } }) };
 }

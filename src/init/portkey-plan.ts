@@ -61,6 +61,13 @@ export function portkeyPlan(config: Record<string, unknown>, prices: PriceTable)
     leaves.push({ place, key, identity, provider: p, model: m, hint: vk ?? (named && named !== provider ? named : undefined) });
   };
   walk(config, [], undefined);
+  const tags = conditionTags(config);
+  if (Object.keys(tags).length > 0)
+    notes.push(
+      `conditional routing: synthetic requests carry ${Object.entries(tags)
+        .map(([k, v]) => `${k} ${Object.keys(v).join('|')}`)
+        .join(', ')} evenly (traffic.synthetic.tags, the x-portkey-metadata of a replay), so every condition and the default are exercised; set the mix to your traffic's`,
+    );
 
   const set = new TargetSet(prices);
   const mapping: Record<string, string> = {};
@@ -74,5 +81,40 @@ export function portkeyPlan(config: Record<string, unknown>, prices: PriceTable)
     const sharedKey = leaf.key !== undefined && leaves.every((o) => o.key !== leaf.key || o.identity === leaf.identity);
     mapping[sharedKey ? leaf.key! : leaf.place] = id;
   }
-  return { targets: set.targets, options: { targets: mapping }, notes };
+  return { targets: set.targets, options: { targets: mapping }, notes, ...(Object.keys(tags).length > 0 && { traffic: { tags } }) };
+}
+
+/**
+ * The metadata values conditions test (`{"metadata.tier": "pro"}`, `$eq`, `$in`, inside `$and` /
+ * `$or`), each weighted 1, plus "other" for the default branch: the tag mix that reaches them all.
+ * Query syntax: https://portkey.ai/docs/product/ai-gateway/conditional-routing
+ */
+function conditionTags(config: Record<string, unknown>): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  const add = (key: string, v: unknown) => {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') (out[key] ??= {})[String(v)] = 1;
+  };
+  const query = (q: unknown) => {
+    const o = obj(q);
+    if (!o) return;
+    for (const [k, v] of Object.entries(o)) {
+      if ((k === '$and' || k === '$or') && Array.isArray(v)) v.forEach(query);
+      else if (k.startsWith('metadata.') && k.split('.').length === 2) {
+        const ops = obj(v);
+        if (!ops) add(k.slice(9), v);
+        else {
+          add(k.slice(9), ops.$eq);
+          if (Array.isArray(ops.$in)) ops.$in.forEach((x) => add(k.slice(9), x));
+        }
+      }
+    }
+  };
+  const walk = (node: Record<string, unknown>) => {
+    const conditions = obj(node.strategy)?.conditions;
+    if (Array.isArray(conditions)) conditions.forEach((c) => query(obj(c)?.query));
+    if (Array.isArray(node.targets)) node.targets.forEach((t) => obj(t) && walk(obj(t)!));
+  };
+  walk(config);
+  for (const values of Object.values(out)) values.other = 1;
+  return out;
 }

@@ -82,6 +82,8 @@ export function scenarioYaml(input: ScaffoldInput): string {
     '    input_tokens: { dist: lognormal, p50: 900, p99: 9000 }',
     '    output_tokens: { dist: lognormal, p50: 220, p99: 1600 }',
     '    stream: 0.5',
+    ...(input.gateway?.plan.traffic?.route !== undefined ? [`    route: ${flow(input.gateway.plan.traffic.route)}`] : []),
+    ...(input.gateway?.plan.traffic?.tags !== undefined ? [`    tags: ${flow(input.gateway.plan.traffic.tags)}`] : []),
     'targets:',
     '  # Mocked providers (profiles: `routebench list profiles`); add `live:` to replay against real APIs.',
     ...targetLines(targets, input.pricedModels),

@@ -110,6 +110,8 @@ describe('init from a team gateway config', () => {
     const ignored = init.out.split('\n').filter((l) => l.startsWith('note: ignored (not reproduced): '));
     expect(ignored.map((l) => /(litellm_settings\.\w+|router_settings\.\w+):/.exec(l)?.[1])).toEqual(['litellm_settings.cache', 'litellm_settings.cache_params']);
     expect(ignored[0]).toMatch(/litellm_config\.yaml:34:10: litellm_settings\.cache: .*response caching/);
+    expect(init.out).toContain('note: synthetic requests ask for model group "gpt-4o" (traffic.synthetic.route); "claude-3-5-sonnet" is reached through fallbacks only');
+    expect(readFileSync(path.join(dir, 'scenarios', 'litellm.yaml'), 'utf8')).toContain('    route: "gpt-4o"\n');
     // each region is its own deployment: both serve (simple-shuffle by rpm 900:300, with the flaky
     // first region cooled down 30 s after more than one failure, so its share is under 3/4)
     expect(attempts['azure-gpt-4o']!.first).toBeGreaterThan(40);
@@ -144,6 +146,34 @@ describe('init from a team gateway config', () => {
     expect(attempts['together-llama-3-1-70b-instruct']!.first).toBeGreaterThan(0);
     expect(Object.entries(attempts).filter(([t, a]) => t !== 'together-llama-3-1-70b-instruct' && a.first > 0)).toEqual([]);
     expect(Object.keys(attempts).filter((t) => t.startsWith('azure-'))).toEqual([]);
+  }, 60_000);
+
+  it('Portkey conditional routing: synthetic requests carry the metadata its conditions test, so each branch and the default are taken', async () => {
+    const dir = path.join(root, 'conditional');
+    mkdirSync(dir);
+    // The example of https://portkey.ai/docs/product/ai-gateway/conditional-routing
+    const config = {
+      strategy: {
+        mode: 'conditional',
+        conditions: [
+          { query: { 'metadata.user_plan': { $eq: 'paid' } }, then: 'finetuned-gpt4' },
+          { query: { 'metadata.user_plan': { $eq: 'free' } }, then: 'base-gpt4' },
+        ],
+        default: 'base-gpt4',
+      },
+      targets: [
+        { name: 'finetuned-gpt4', virtual_key: 'openai-xx', override_params: { model: 'gpt-4o' } },
+        { name: 'base-gpt4', virtual_key: 'openai-yy', override_params: { model: 'gpt-4o-mini' } },
+      ],
+    };
+    writeFileSync(path.join(dir, 'portkey.json'), JSON.stringify(config, null, 2));
+    const { scenario, init, attempts } = await initAndRun(dir, 'portkey');
+    expect((scenario as unknown as { traffic: { synthetic: { tags: unknown } } }).traffic.synthetic.tags).toEqual({ user_plan: { paid: 1, free: 1, other: 1 } });
+    expect(init.out).toContain('conditional routing: synthetic requests carry user_plan paid|free|other evenly');
+    // paid → finetuned (1/3 of requests); free and anything else → base (2/3)
+    const paid = attempts['openai-xx']!.first;
+    const base = attempts['openai-yy']!.first;
+    within3Sigma(paid, paid + base, 1 / 3, 'paid');
   }, 60_000);
 
   it('a monorepo: configs four folders deep are found, node_modules is not searched, and init says which of several it used', async () => {
