@@ -135,7 +135,7 @@ export function prCommentMarkdown(p: PrCommentInput): string {
     if (b.newScenarios.length) out.push(`New (no base results): ${b.newScenarios.join(', ')}.`, '');
   }
   out.push('### The answer', '', suiteAnswerMarkdown(rows), '');
-  out.push(total === 0 ? 'No thresholds declared.' : failed === 0 ? `All ${total} thresholds pass.` : `❌ ${failed} of ${total} thresholds fail.`, '');
+  out.push(total === 0 ? 'No thresholds declared.' : failed === 0 ? (total === 1 ? 'The one threshold passes.' : `All ${total} thresholds pass.`) : `❌ ${failed} of ${total} thresholds fail.`, '');
   if (p.reportUrl) out.push(`[Full report](${p.reportUrl}): every scenario's page, charts and confidence intervals.`);
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -82,7 +82,7 @@ export function suiteRow(e: SuiteEntry): SuiteRow {
 
 export function thresholdStatus(r: SuiteRow): string {
   if (r.thresholdsTotal === 0) return 'none declared';
-  if (r.thresholdsFailed.length === 0) return `all ${r.thresholdsTotal} pass`;
+  if (r.thresholdsFailed.length === 0) return r.thresholdsTotal === 1 ? 'the one passes' : `all ${r.thresholdsTotal} pass`;
   return `${r.thresholdsFailed.length} of ${r.thresholdsTotal} fail: ${r.thresholdsFailed.join(', ')}`;
 }
 

@@ -60,7 +60,7 @@ function banner(rows: readonly SuiteRow[]): string {
   const bad = failed.length > 0 || incomplete.length > 0;
   const parts: string[] = [];
   if (total === 0) parts.push('No scenario declares thresholds.');
-  else if (failed.length === 0) parts.push(`All ${total} thresholds pass.`);
+  else if (failed.length === 0) parts.push(total === 1 ? 'The one threshold passes.' : `All ${total} thresholds pass.`);
   else parts.push(`${failed.reduce((a, r) => a + r.thresholdsFailed.length, 0)} of ${total} thresholds fail, in ${failed.map((r) => r.scenario).join(', ')}.`);
   if (incomplete.length > 0) parts.push(`Incomplete runs in ${incomplete.map((r) => r.scenario).join(', ')}.`);
   return `<p class="banner ${bad ? 'bad' : 'ok'}" id="suite-status">${esc(parts.join(' '))}</p>`;

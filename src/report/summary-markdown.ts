@@ -103,7 +103,7 @@ export function summaryMarkdown(s: SummaryInput): string {
   const failed = s.rows.flatMap((r) => (s.thresholds.get(r.run_id) ?? []).filter((t) => !t.passed).map((t) => ({ r, t })));
   const total = s.rows.reduce((a, r) => a + (s.thresholds.get(r.run_id)?.length ?? 0), 0);
   if (total > 0) {
-    out.push(failed.length === 0 ? `All ${total} thresholds passed.` : `## Thresholds failed (${failed.length} of ${total})`, '');
+    out.push(failed.length === 0 ? (total === 1 ? 'The one threshold passed.' : `All ${total} thresholds passed.`) : `## Thresholds failed (${failed.length} of ${total})`, '');
     if (failed.length > 0) {
       out.push('| strategy | metric | threshold | actual |', '| --- | --- | --- | ---: |');
       for (const { r, t } of failed)

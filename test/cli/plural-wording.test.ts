@@ -75,7 +75,7 @@ describe('one of each, said in the singular', () => {
 
   it('a run of one request, one strategy: its summary, page and PR comment say so in the singular', async () => {
     const one = path.join(dir, 'single.yaml');
-    writeFileSync(one, 'name: single\ntraffic: { synthetic: { arrival: { process: constant, rate_per_s: 5 }, count: 1 } }\ntargets:\n  a: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }\nstrategies:\n  only: { use: single, options: { target: a } }\n');
+    writeFileSync(one, 'name: single\ntraffic: { synthetic: { arrival: { process: constant, rate_per_s: 5 }, count: 1 } }\ntargets:\n  a: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }\nstrategies:\n  only: { use: single, options: { target: a } }\nthresholds:\n  success_rate: [\'> 0.5\']\n');
     const db = path.join(dir, 'single.duckdb');
     const out = path.join(dir, 'single-reports');
     expect(await runCli(['run', one, '--db', db, '--out', out, '--quiet'], memoryIo())).toBe(0);
@@ -86,5 +86,9 @@ describe('one of each, said in the singular', () => {
     const page = path.join(out, 'single', dirs[0]!);
     expect(readFileSync(path.join(page, 'summary.md'), 'utf8')).toMatch(/ · 1 request · /);
     expect(readFileSync(path.join(page, 'index.html'), 'utf8')).toMatch(/ · 1 request · /);
+    // one threshold: not "All 1 thresholds pass"
+    expect(readFileSync(path.join(page, 'summary.md'), 'utf8')).toContain('The one threshold passed.');
+    expect(readFileSync(comment, 'utf8')).toContain('The one threshold passes.');
+    expect(readFileSync(path.join(out, 'index.md'), 'utf8')).not.toMatch(/all 1 pass/i);
   }, 60_000);
 });
