@@ -51,7 +51,8 @@ export async function markLeftOut(store: Store, file: string, onBadRow: 'fail' |
 }
 
 async function readRows(file: string, onBadRow: 'fail' | 'skip', counts: LeftOut, ids: number[], why: number[], out: WriteStream | undefined): Promise<void> {
-  for await (const batch of readTrace({ file, format: 'routebench', onBadRow }, newTrafficStats())) {
+  // The recorded side as recorded: a failed call's output is what it got, not a drawn size.
+  for await (const batch of readTrace({ file, format: 'routebench', onBadRow, imputeOutput: false }, newTrafficStats())) {
     if (out)
       await write(out, batch.map((r) => `${JSON.stringify({ arrival_ms: r.arrivalMs, route: r.route, input_tokens: r.inputTokens, output_tokens: r.outputTokens, cached_tokens: r.cachedTokens, stream: r.stream, dialect: r.dialect, recorded: r.recorded })}\n`).join(''));
     for (const r of batch) {

@@ -52,7 +52,8 @@ export async function importTrace(opts: TraceOptions, outFile: string, control: 
   }
   let done = false;
   try {
-    for await (const batch of readTrace(opts, stats)) {
+    // Written as the log has it: output sizes are drawn only when the trace is replayed.
+    for await (const batch of readTrace({ ...opts, imputeOutput: false }, stats)) {
       if (failure) break;
       // Ctrl-C: stop, and leave outFile as it was (the finally below removes the temporary file).
       control.signal?.throwIfAborted();

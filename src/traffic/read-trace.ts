@@ -1,7 +1,8 @@
 /**
  * Reads a trace file as arrival-ordered batches of TrafficRequest, in constant memory.
  * Applies the scenario's window (start/end), speed-up and limit; rows that fail to parse are a
- * located error (`on_bad_row: fail`) or skipped and counted (`skip`).
+ * located error (`on_bad_row: fail`) or skipped and counted (`skip`). Calls the trace recorded as
+ * failed get an output size drawn from its recorded answers (impute-output.ts).
  */
 import { inputError } from '../errors.js';
 import { combineSeeds, mix32 } from '../rng.js';
@@ -9,6 +10,7 @@ import { readLines, assertReadableFile } from './read-lines.js';
 import { traceFormats, type TraceRow } from './trace-formats.js';
 import { TRAFFIC_BATCH, type TrafficRequest, type TrafficStats, type Tags } from './traffic-request.js';
 import { splitCsvLine } from './csv.js';
+import { OutputImputer } from './impute-output.js';
 
 export interface TraceOptions {
   file: string;
@@ -24,6 +26,8 @@ export interface TraceOptions {
   streamFraction?: number;
   tags?: Tags;
   seed?: number;
+  /** Draw output sizes for calls recorded as failed (default true; false reads them as recorded). */
+  imputeOutput?: boolean;
 }
 
 const EMPTY_TAGS: Tags = Object.freeze({});
@@ -44,6 +48,9 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
   let previous = -Infinity;
   let index = 0;
   let batch: TrafficRequest[] = [];
+  // A batch waits while a failed call in it has no output size yet.
+  const imputer = new OutputImputer(combineSeeds(opts.seed ?? 1, 0x0a7c), stats);
+  const impute = opts.imputeOutput !== false;
 
   const bad = (lineNo: number, message: string) => {
     if (opts.onBadRow === 'skip') {
@@ -70,7 +77,7 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
     if (t < startMs) return true;
     if (t > endMs) return false;
     const streamed = row.stream ?? (streamThreshold > 0 && mix32(streamSeed ^ Math.imul(index + 1, 0x9e3779b1)) < streamThreshold);
-    batch.push({
+    const request: TrafficRequest = {
       index,
       id: row.id,
       arrivalMs: (t - startMs) / speedup,
@@ -83,7 +90,9 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
       dialect: row.dialect,
       recorded: row.recorded,
       promptDlp: row.promptDlp,
-    });
+    };
+    if (impute) imputer.take(request);
+    batch.push(request);
     index++;
     stats.rows++;
     return index < limit;
@@ -95,13 +104,14 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
     outer: for await (const rows of format.readRows(opts.file)) {
       for (const { row, lineNo } of rows) {
         const more = take(row, lineNo);
-        if (batch.length >= TRAFFIC_BATCH) {
+        if (batch.length >= TRAFFIC_BATCH && !imputer.waiting) {
           yield batch;
           batch = [];
         }
         if (!more) break outer;
       }
     }
+    imputer.end();
     if (batch.length > 0) yield batch;
     return;
   }
@@ -116,12 +126,13 @@ export async function* readTrace(opts: TraceOptions, stats: TrafficStats): Async
       }
       if (text.trim() === '') continue;
       const more = take(parse(text), lineNo);
-      if (batch.length >= TRAFFIC_BATCH) {
+      if (batch.length >= TRAFFIC_BATCH && !imputer.waiting) {
         yield batch;
         batch = [];
       }
       if (!more) break outer;
     }
   }
+  imputer.end();
   if (batch.length > 0) yield batch;
 }

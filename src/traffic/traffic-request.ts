@@ -88,10 +88,12 @@ export interface TrafficStats {
   skippedRows: number;
   /** The first few skipped rows, for the summary. */
   skippedSamples: string[];
+  /** Requests recorded as failed whose output size was drawn from the trace's answers (impute-output.ts). */
+  imputedOutput: number;
 }
 
 export function newTrafficStats(): TrafficStats {
-  return { rows: 0, skippedRows: 0, skippedSamples: [] };
+  return { rows: 0, skippedRows: 0, skippedSamples: [], imputedOutput: 0 };
 }
 
 /** A canonical string for a tag set (sorted keys), used to intern tag sets. */

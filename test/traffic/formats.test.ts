@@ -227,7 +227,8 @@ describe('burstgpt CSV', () => {
   it('reads the sample: route from Model, failures from 0 response tokens, log type tag', async () => {
     const rows = csvRows(sample);
     expect(rows).toHaveLength(40);
-    const { requests } = await collect({ file: sample, format: 'burstgpt', route: 'ignored-for-rows-with-a-model' });
+    // as the file has it (imputeOutput: false): replayed, a failure's output size is drawn (impute-output.test.ts)
+    const { requests } = await collect({ file: sample, format: 'burstgpt', route: 'ignored-for-rows-with-a-model', imputeOutput: false });
     expect(requests).toHaveLength(40);
     requests.forEach((r, i) => {
       const [ts, model, req, res, , logType] = rows[i]!;
@@ -264,7 +265,7 @@ describe('burstgpt CSV', () => {
 
   it('works without Log Type and Total tokens, and with fractional seconds', async () => {
     const file = tmp.write('min.csv', 'Model,Response tokens,Timestamp,Request tokens\nGPT-4,12,10.25,100\nChatGPT,0,11.5,50\n');
-    const { requests } = await collect({ file, format: 'burstgpt' });
+    const { requests } = await collect({ file, format: 'burstgpt', imputeOutput: false });
     expect(requests.map((r) => [r.arrivalMs, r.route, r.inputTokens, r.outputTokens, r.recorded?.ok, r.tags])).toEqual([
       [0, 'GPT-4', 100, 12, true, {}],
       [1250, 'ChatGPT', 50, 0, false, {}],

@@ -21,7 +21,7 @@ describe('routebench JSONL', () => {
     const { requests, batches, stats } = await collect({ file: fixture('example.jsonl'), format: 'routebench' });
     expect(requests).toHaveLength(30);
     expect(batches).toHaveLength(1);
-    expect(stats).toEqual({ rows: 30, skippedRows: 0, skippedSamples: [] });
+    expect(stats).toEqual({ rows: 30, skippedRows: 0, skippedSamples: [], imputedOutput: 0 });
     expect(requests[0]).toEqual({
       index: 0,
       id: 'ex-001',
@@ -430,7 +430,7 @@ describe('files', () => {
   ])('%s yields no batches', async (_name, name, format, content) => {
     const { batches, stats } = await collect({ file: tmp.write(name, content), format });
     expect(batches).toEqual([]);
-    expect(stats).toEqual({ rows: 0, skippedRows: 0, skippedSamples: [] });
+    expect(stats).toEqual({ rows: 0, skippedRows: 0, skippedSamples: [], imputedOutput: 0 });
   });
 });
 
