@@ -1,0 +1,69 @@
+/**
+ * The backtest in Markdown (backtest.md, the job summary, `backtest`'s output): the verdict, what
+ * was compared and left out, the fidelity table, the share each target served, each target's
+ * calls on both sides, and success over time; and the verdict in a few words for `run`.
+ */
+import type { TargetSide } from '../store/backtest-queries.js';
+import { count } from '../plural.js';
+import type { Backtest, FidelityRow } from './backtest.js';
+import { leftOutText } from './backtest-left-out.js';
+
+const num = (v: number | null, unit: FidelityRow['unit'], metric: string) =>
+  v === null ? '–' : metric.endsWith('rate') ? `${(v * 100).toFixed(2)}%` : metric.includes('USD') ? `$${v.toFixed(4)}` : Math.round(v).toLocaleString('en-US');
+
+/** The backtest's verdict in a few words, as `run` prints it: within tolerance, out of it, or not judged (and why). */
+export function backtestVerdict(b: Pick<Backtest, 'pass' | 'partial'>): string {
+  if (b.partial !== undefined) return `not judged: ${b.partial}`;
+  return b.pass ? 'within tolerance' : 'OUT OF TOLERANCE';
+}
+
+export function backtestMarkdown(b: Backtest, strategy: string): string {
+  const out = [
+    `## Backtest: ${strategy} against the recording`,
+    '',
+    `Within tolerance: **${b.partial !== undefined ? 'not judged' : b.pass ? 'yes' : 'no'}** (success within ${b.tolerance.successPp} pp, p50/p95 latency and TTFT within ${b.tolerance.latencyPct}%).`,
+    ...(b.partial ? ['', `**Not judged**: ${b.partial}, so it covers only part of the recording and the figures below set part of a simulation against the whole recording. Backtest a run that saw all of it (without abort_on_fail on the deployed strategy).`] : []),
+    '',
+    `Compared: ${b.requests.recorded.toLocaleString('en-US')} recorded calls and ${b.requests.simulated.toLocaleString('en-US')} simulated requests${leftOutText(b.leftOut) ? `; left out of both sides (they say nothing about a provider): ${leftOutText(b.leftOut)}` : ''}.`,
+    ...(b.rows.some((r) => r.noise) ? ['', 'A rate marked "within noise" differs by more than the tolerance, but its 95% interval (in brackets) reaches into it: the recording is too short to tell. A longer recording narrows the interval.'] : []),
+    ...(b.rows.some((r) => r.few) ? ['', 'A percentile marked "too few calls" has fewer successful calls on a side than it needs to have one beyond it (2 for p50, 20 for p95): its figure is interpolated among the largest few, so it is not judged. A longer recording gives it.'] : []),
+    '',
+    '| measure | recorded | simulated | difference | within |',
+    '| --- | ---: | ---: | ---: | :---: |',
+  ];
+  for (const r of b.rows)
+    out.push(
+      `| ${r.metric} | ${num(r.recorded, r.unit, r.metric)} | ${num(r.simulated, r.unit, r.metric)} | ${r.difference === null ? '–' : `${r.difference >= 0 ? '+' : ''}${r.difference.toFixed(2)} ${r.unit}`}${r.ci ? ` [${r.ci[0].toFixed(2)}, ${r.ci[1].toFixed(2)}]` : ''} | ${r.few ? 'too few calls' : r.within === undefined ? '' : r.noise ? 'within noise' : r.within ? 'yes' : '**no**'} |`,
+    );
+  out.push('', '| target | share recorded | share simulated |', '| --- | ---: | ---: |');
+  for (const s of b.shares) out.push(`| ${s.target} | ${(s.recorded * 100).toFixed(1)}% | ${(s.simulated * 100).toFixed(1)}% |`);
+  if (b.targets && b.targets.length > 0) {
+    const pair = (r: TargetSide | null, s: TargetSide | null, f: (v: TargetSide) => number | null, show: (v: number) => string) => {
+      const one = (v: TargetSide | null) => {
+        const x = v === null ? null : f(v);
+        return x === null ? '–' : show(x);
+      };
+      return `${one(r)} / ${one(s)}`;
+    };
+    const ms = (v: number) => Math.round(v).toLocaleString('en-US');
+    out.push('', 'Per target (recorded / simulated; a simulated call is an attempt, retries and failovers each count):', '', '| target | calls | success | p50 TTFT (ms) | p50 latency (ms) | cost (USD) |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const t of b.targets)
+      out.push(
+        `| ${t.target} | ${pair(t.recorded, t.simulated, (v) => v.calls, (v) => v.toLocaleString('en-US'))} | ${pair(t.recorded, t.simulated, (v) => v.success_rate, (v) => `${(v * 100).toFixed(2)}%`)} | ${pair(t.recorded, t.simulated, (v) => v.p50_ttft_ms, ms)} | ${pair(t.recorded, t.simulated, (v) => v.p50_latency_ms, ms)} | ${pair(t.recorded, t.simulated, (v) => v.cost_usd, (v) => `$${v.toFixed(4)}`)} |`,
+      );
+  }
+  if (b.unpriced && b.unpriced.length > 0) {
+    const list = b.unpriced.map((u) => `${u.target} (${count(u.calls, 'call')})`).join(', ');
+    out.push('', `The recording has calls to ${list}, which the scenario has no target for: the deployed strategy cannot send there, and without a price the recorded cost is not known (–). Calibrate this recording, or declare ${b.unpriced.length === 1 ? 'that target' : 'those targets'} in the scenario.`);
+  }
+  const compared = b.overTime.filter((t) => t.recorded !== null && t.simulated !== null && t.n >= 20);
+  const worst = compared.reduce((m, t) => Math.max(m, Math.abs(t.recorded! - t.simulated!)), 0);
+  out.push(
+    '',
+    compared.length === 0
+      ? `Success over time: no ${b.bucketMs / 1000} s bucket holds 20+ recorded calls, too few to compare (a longer or busier recording is needed).`
+      : `Success over time (${b.bucketMs / 1000} s buckets with 20+ calls): the largest gap is ${(worst * 100).toFixed(1)} pp.`,
+    '',
+  );
+  return out.join('\n');
+}
