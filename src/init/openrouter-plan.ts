@@ -8,6 +8,27 @@
  */
 import { obj, str, TargetSet, type GatewayPlan, type PriceTable } from './gateway-targets.js';
 
+/**
+ * Providers that serve only their own models (OpenRouter model ids are `author/model`): OpenAI's
+ * endpoint never serves anthropic/claude-3.5-sonnet. Other providers (together, deepinfra, bedrock,
+ * google-vertex, ...) host many authors' models and are mocked with every model.
+ */
+const ONLY_AUTHORS: Record<string, readonly string[]> = {
+  openai: ['openai'],
+  azure: ['openai'],
+  anthropic: ['anthropic'],
+  'google-ai-studio': ['google'],
+  mistral: ['mistralai'],
+  deepseek: ['deepseek'],
+  xai: ['x-ai'],
+  cohere: ['cohere'],
+};
+const serves = (slug: string, model: string) => {
+  const authors = ONLY_AUTHORS[slug];
+  const cut = model.indexOf('/');
+  return authors === undefined || cut < 0 || authors.includes(model.slice(0, cut).toLowerCase());
+};
+
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s !== '') : []);
 
 /** Is this OpenRouter JSON a request body (model / models / provider) rather than a provider object? */
@@ -24,7 +45,9 @@ export function openrouterPlan(config: Record<string, unknown>, cliModel: string
   const listed = [...new Set([...strings(provider.order), ...strings(provider.only)].map((s) => s.toLowerCase()))].filter((s) => !ignored.includes(s));
   const slugs = listed.length > 0 ? listed : ['openai', 'azure'];
   if (listed.length === 0) notes.push(`the provider object names no providers (order/only): ${models.join(', ')} ${models.length === 1 ? 'is' : 'are'} mocked on openai and azure; add the providers you use as targets`);
-  if (models.length > 1) notes.push(`each model is mocked on every provider the object names; remove the targets of providers that do not serve a model`);
+  const skipped = models.flatMap((m) => slugs.filter((sl) => !serves(sl, m)).map((sl) => `${m} on ${sl}`));
+  if (skipped.length > 0) notes.push(`not mocked (the provider serves only its own models): ${skipped.join(', ')}`);
+  if (models.length > 1 || slugs.length > 1) notes.push(`each model is mocked on every provider the object names that may serve it; remove the targets of providers that do not serve a model`);
   if (ignored.length > 0) notes.push(`ignored provider${ignored.length === 1 ? '' : 's'} ${ignored.join(', ')} mocked too, so the ignore list has something to keep out (left out of direct-fallback)`);
   const set = new TargetSet(prices);
   const map: Record<string, string[]> = {};
@@ -33,10 +56,20 @@ export function openrouterPlan(config: Record<string, unknown>, cliModel: string
   for (const [list, skip] of [[slugs, false], [ignored, true]] as const)
     for (const m of models)
       for (const s of list) {
+        if (!skip && !serves(s, m)) continue; // an ignored provider is mocked with every model: it never serves anyway
         const id = set.add(s, m, `${s}-${m.slice(m.lastIndexOf('/') + 1)}`);
         (map[s] ??= []).push(id);
         if (skip) notDirect.push(id);
       }
+  // A model none of the named providers may serve still needs an endpoint for the strategy to know
+  // it: its author's own (OpenRouter then skips it when only/order/allow_fallbacks exclude that).
+  for (const m of models) {
+    if (slugs.some((sl) => serves(sl, m))) continue;
+    const author = m.slice(0, Math.max(0, m.indexOf('/'))).toLowerCase();
+    const own = Object.entries(ONLY_AUTHORS).find(([, a]) => a.length === 1 && a[0] === author)?.[0] ?? slugs[0]!;
+    (map[own] ??= []).push(set.add(own, m, `${own}-${m.slice(m.lastIndexOf('/') + 1)}`));
+    notes.push(`no provider the object names serves ${m}: mocked on ${own}`);
+  }
   const slugMap = Object.fromEntries(Object.entries(map).map(([s, ids]) => [s, ids.length === 1 ? ids[0]! : ids]));
   return { targets: set.targets, options: { ...(fileModels.length === 0 && { model: models[0] }), slugs: slugMap }, notes, notDirect };
 }

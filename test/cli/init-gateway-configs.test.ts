@@ -192,6 +192,18 @@ describe('init from a team gateway config', () => {
     expect(readFileSync(path.join(dir, 'scenarios', 'portkey.yaml'), 'utf8')).toContain('config_file: "../infra/gateway/portkey-prod.json"');
   });
 
+  it('OpenRouter: a first-party provider is not mocked serving another author\'s model', async () => {
+    const dir = path.join(root, 'openrouter-authors');
+    mkdirSync(dir);
+    // `models` without `model`, `only`, and sort with partition none, from https://openrouter.ai/docs/features/provider-routing
+    const body = { models: ['openai/gpt-4o', 'anthropic/claude-3.5-sonnet'], provider: { only: ['openai', 'anthropic', 'azure'], sort: { by: 'throughput', partition: 'none' } } };
+    writeFileSync(path.join(dir, 'openrouter.json'), JSON.stringify(body));
+    const { scenario, init, attempts } = await initAndRun(dir, 'openrouter');
+    expect(Object.keys(scenario.targets)).toEqual(['openai-gpt-4o', 'azure-gpt-4o', 'anthropic-claude-3-5-sonnet']);
+    expect(init.out).toContain('not mocked (the provider serves only its own models): openai/gpt-4o on anthropic, anthropic/claude-3.5-sonnet on openai, anthropic/claude-3.5-sonnet on azure');
+    expect(Object.keys(attempts).every((t) => t in scenario.targets || t === 'null')).toBe(true);
+  }, 60_000);
+
   it('a config with no usable target: init says the scenario does not validate yet, and why', async () => {
     const dir = path.join(root, 'empty');
     mkdirSync(dir);
