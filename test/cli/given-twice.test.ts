@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
+import { openStore } from '../../src/store/open-store.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-twice-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,6 +41,16 @@ describe('calibrate: a trace given twice', () => {
     const r = await cli(['calibrate', at('traces'), '-o', at('cal.yaml')]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/from 30 observed calls/);
+  });
+});
+
+describe('compare: a results file with no runs', () => {
+  it('exit 2 "holds no runs" (it was "x and x have no scenario in common")', async () => {
+    const empty = at('empty.duckdb');
+    (await openStore(empty)).close();
+    const r = await cli(['compare', '--all', '--db', empty]);
+    expect(r.err).toBe(`error: ${empty} holds no runs\nhint: run a scenario first (routebench run), or point --db at a results file\n`);
+    expect(r.code).toBe(2);
   });
 });
 

@@ -20,6 +20,7 @@ import { commonWindow, partialSides, refusePartial } from '../../report/compare-
 import type { Store } from '../../store/open-store.js';
 import { olderFileNote, openForReading } from '../../store/read-older.js';
 import { openSource } from '../../store/transfer-runs.js';
+import { holdsNoRun } from '../fresh-results-file.js';
 import { ensureWritableFolder, type Io } from '../io.js';
 import { makeFolders } from '../../make-folders.js';
 
@@ -75,6 +76,11 @@ async function openSide(file: string, io: Io): Promise<Store> {
   if (statSync(file).isDirectory()) return openSource(file);
   const store = await openForReading(file);
   if (store.migrated) io.err(olderFileNote(file, store.migrated));
+  // An empty file was "X and X have no scenario in common" (--all) or "unknown baseline run".
+  if (await holdsNoRun(store)) {
+    store.close();
+    throw inputError('DB_EMPTY', `${file} holds no runs`, [], 'run a scenario first (routebench run), or point --db at a results file');
+  }
   return store;
 }
 
