@@ -1,7 +1,7 @@
 /**
- * `routebench init` for a LiteLLM proxy config: one mock target per model_list deployment (LiteLLM
- * balances, cools down and rate-limits each deployment on its own, so two deployments of one model
- * in two regions are two targets). A deployment is mapped by its model_info.id, else by its
+ * `routebench init` for a LiteLLM proxy config: one mock target per upstream (two deployments of one
+ * model in two regions, or with two keys, are two targets; the same model, key and endpoint listed
+ * under two model_names, an alias group, is one). A deployment is mapped by its model_info.id, else by its
  * litellm_params.model when no other deployment has the same, else by its place (model_list[2]).
  * Config shape: https://docs.litellm.ai/docs/proxy/configs
  */
@@ -12,6 +12,7 @@ export function litellmPlan(config: Record<string, unknown>, prices: PriceTable)
   const deployments: Record<string, string> = {};
   const notes: string[] = [];
   const list = Array.isArray(config.model_list) ? config.model_list : [];
+  const upstream = new Map<string, string>();
   const models = list.map((e) => str(obj(obj(e)?.litellm_params)?.model));
   list.forEach((entry, i) => {
     const e = obj(entry);
@@ -33,13 +34,16 @@ export function litellmPlan(config: Record<string, unknown>, prices: PriceTable)
     }
     // LiteLLM prices an Azure deployment (named by its deployment name) by model_info.base_model.
     const candidates = [str(info?.base_model), group].filter((c): c is string => c !== undefined);
-    const target = set.add(provider, model, undefined, candidates);
+    // Same model, key and endpoint under two model_names (an alias group) is one upstream: one target.
+    const identity = JSON.stringify([full, params?.api_base, params?.api_key, params?.api_version, explicit, params?.aws_region_name, params?.vertex_location]);
+    const target = upstream.get(identity) ?? set.add(provider, model, undefined, candidates);
+    upstream.set(identity, target);
     const key = id ?? (models.filter((m) => m === full).length === 1 ? full : place);
     deployments[key] = target;
   });
   if (set.targets.length === 0) notes.push('the LiteLLM config has no model_list deployment with litellm_params.model');
   const groups = [...new Set(list.map((e) => str(obj(e)?.model_name)).filter((g): g is string => g !== undefined && !g.includes('*')))];
   if (groups.length > 1)
-    notes.push(`synthetic requests ask for model group "${groups[0]}" (traffic.synthetic.route); ${groups.slice(1).map((g) => `"${g}"`).join(', ')} ${groups.length === 2 ? 'is' : 'are'} reached through fallbacks only: change the route to measure another group`);
+    notes.push(`synthetic requests ask for model group "${groups[0]}" (traffic.synthetic.route); ${groups.slice(1).map((g) => `"${g}"`).join(', ')} ${groups.length === 2 ? 'is' : 'are'} reached only through fallbacks, if any: change the route to measure another group`);
   return { targets: set.targets, options: { deployments }, notes, ...(groups[0] !== undefined && { traffic: { route: groups[0] } }) };
 }

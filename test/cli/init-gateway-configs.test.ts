@@ -110,12 +110,24 @@ describe('init from a team gateway config', () => {
     const ignored = init.out.split('\n').filter((l) => l.startsWith('note: ignored (not reproduced): '));
     expect(ignored.map((l) => /(litellm_settings\.\w+|router_settings\.\w+):/.exec(l)?.[1])).toEqual(['litellm_settings.cache', 'litellm_settings.cache_params']);
     expect(ignored[0]).toMatch(/litellm_config\.yaml:34:10: litellm_settings\.cache: .*response caching/);
-    expect(init.out).toContain('note: synthetic requests ask for model group "gpt-4o" (traffic.synthetic.route); "claude-3-5-sonnet" is reached through fallbacks only');
+    expect(init.out).toContain('note: synthetic requests ask for model group "gpt-4o" (traffic.synthetic.route); "claude-3-5-sonnet" is reached only through fallbacks, if any');
     expect(readFileSync(path.join(dir, 'scenarios', 'litellm.yaml'), 'utf8')).toContain('    route: "gpt-4o"\n');
     // each region is its own deployment: both serve (simple-shuffle by rpm 900:300, with the flaky
     // first region cooled down 30 s after more than one failure, so its share is under 3/4)
     expect(attempts['azure-gpt-4o']!.first).toBeGreaterThan(40);
     expect(attempts['azure-gpt-4o-2']!.first).toBeGreaterThan(40);
+  }, 60_000);
+
+  it('LiteLLM: the same model, key and endpoint under two model_names (an alias group) is one upstream; a second key is another', async () => {
+    const dir = path.join(root, 'litellm-alias');
+    mkdirSync(dir);
+    // model_list shapes from https://docs.litellm.ai/docs/proxy/configs
+    const deployment = (name: string, key: string) => `  - model_name: ${name}\n    litellm_params: { model: openai/gpt-4o, api_key: os.environ/${key} }\n`;
+    writeFileSync(path.join(dir, 'litellm.yaml'), `model_list:\n${deployment('gpt-4o', 'OPENAI_API_KEY')}${deployment('gpt-4o-2024-08-06', 'OPENAI_API_KEY')}${deployment('gpt-4o', 'OPENAI_API_KEY_2')}`);
+    const { scenario, attempts } = await initAndRun(dir, 'litellm');
+    expect(scenario.strategies.litellm!.options.deployments).toEqual({ 'model_list[0]': 'openai-gpt-4o', 'model_list[1]': 'openai-gpt-4o', 'model_list[2]': 'openai-gpt-4o-2' });
+    expect(attempts['openai-gpt-4o']!.first).toBeGreaterThan(100);
+    expect(attempts['openai-gpt-4o-2']!.first).toBeGreaterThan(100);
   }, 60_000);
 
   it('OpenRouter: a request body keeps its model and models fallbacks; ignored providers get nothing', async () => {
