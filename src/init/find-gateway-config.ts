@@ -50,7 +50,7 @@ export function readConfigObject(file: string): Record<string, unknown> | undefi
 }
 
 /** A config file as an object, or why it is not one (unreadable, not JSON/YAML, not an object). */
-function readConfig(file: string): { object: Record<string, unknown> } | { why: string } {
+export function readConfig(file: string): { object: Record<string, unknown> } | { why: string } {
   const read = readConfigFileAt(path.resolve(file));
   const bad = read.invalid;
   if (bad !== undefined) return { why: `cannot be read as ${bad.format} (${bad.line !== undefined ? `line ${bad.line}, column ${bad.col ?? 1}: ` : ''}${bad.message})` };
@@ -81,8 +81,8 @@ export function notOne(kind: GatewayKind, o: Record<string, unknown>): string {
 export function looksLike(kind: GatewayKind, o: Record<string, unknown>): boolean {
   if (kind === 'portkey') return Array.isArray(o.targets) || (typeof o.strategy === 'object' && o.strategy !== null) || typeof o.provider === 'string';
   if (kind === 'litellm') return Array.isArray(o.model_list);
-  const inner = typeof o.provider === 'object' && o.provider !== null ? (o.provider as Record<string, unknown>) : o;
-  return Array.isArray(o.models) || OPENROUTER_KEYS.some((k) => k in inner);
+  // a request body (model, models, provider: {...}) or a provider object (order, only, sort, ...)
+  return Array.isArray(o.models) || (typeof o.provider === 'object' && o.provider !== null && !Array.isArray(o.provider)) || OPENROUTER_KEYS.some((k) => k in o);
 }
 
 /**

@@ -48,6 +48,16 @@ describe('init and files named like a gateway config', () => {
     expect(r.out).toContain('scaffolded a plain fallback');
   });
 
+  it('--portkey naming a file that is not strict JSON: exit 2 with the line and column', async () => {
+    const dir = path.join(root, 'named-comma');
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'gw.json');
+    writeFileSync(file, '{\n  "strategy": { "mode": "fallback" },\n  "targets": [{ "provider": "openai" },]\n}\n');
+    const io = memoryIo();
+    expect(await runCli(['init', '--dir', dir, '--portkey', file], io)).toBe(2);
+    expect(io.stderr).toContain(`${file}  cannot be read as JSON (line 3, column 40: `);
+  });
+
   it('a portkey.json naming a saved config by id (hosted x-portkey-config: pc-...) is named as such', async () => {
     // https://portkey.ai/docs/product/ai-gateway/configs: apps send a saved config's id
     const dir = path.join(root, 'by-id');

@@ -10,7 +10,7 @@ import type { Argv } from 'yargs';
 import { environmentError, ExitCode, inputError, type Problem } from '../../errors.js';
 import { checkScenario } from '../check-scenario.js';
 import { displayPath } from '../../scenario/config-file.js';
-import { findGatewayConfigs, GATEWAY_KINDS, looksLike, notOne, readConfigObject, SHAPE, type GatewayKind, type PassedOver, A_KIND } from '../../init/find-gateway-config.js';
+import { findGatewayConfigs, GATEWAY_KINDS, looksLike, notOne, readConfig, readConfigObject, type GatewayKind, type PassedOver, A_KIND } from '../../init/find-gateway-config.js';
 import { gatewayPlan } from '../../init/gateway-targets.js';
 import { scaffoldFiles, type ScaffoldInput } from '../../init/scaffold.js';
 import { packageRoot } from '../../package-files.js';
@@ -58,8 +58,9 @@ function chosenConfig(args: InitArgs, root: string, io: Io): { kind: GatewayKind
     const kind = named[0]!;
     const file = path.resolve(args[kind]!);
     if (!existsSync(file)) throw inputError('INIT_CONFIG_MISSING', `--${kind} ${args[kind]}: no such file`);
-    const o = readConfigObject(file);
-    if (!o || !looksLike(kind, o)) throw inputError('INIT_CONFIG_KIND', `--${kind} ${args[kind]}: does not look like a ${kind} config`, [{ file: args[kind]!, path: '', message: o ? notOne(kind, o).replace(/^does not look like one \((.*)\)$/, '$1') : SHAPE[kind] }]);
+    const r = readConfig(file);
+    if (!('object' in r) || !looksLike(kind, r.object))
+      throw inputError('INIT_CONFIG_KIND', `--${kind} ${args[kind]}: ${'why' in r ? r.why : `does not look like a ${kind} config`}`, [{ file: args[kind]!, path: '', message: 'why' in r ? r.why : notOne(kind, r.object).replace(/^does not look like one \((.*)\)$/, '$1') }]);
     return { kind, file };
   }
   const passedOver: PassedOver[] = [];
