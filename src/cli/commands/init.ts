@@ -116,7 +116,8 @@ export async function initHandler(args: InitArgs, io: Io): Promise<number> {
   // scenario ignores them, and init names each one.
   const unsupported = problems.filter((p) => p.message.includes(UNSUPPORTED_HINT));
   if (gateway && unsupported.length > 0) {
-    const ignored = unsupported.map((p) => `ignored (not reproduced): ${p.message.slice(0, p.message.indexOf(UNSUPPORTED_HINT)).replace(/[;,]?\s*(remove it, or )?(set )?(the strategy option )?$/, '')}`);
+    // each message ends "...; <remedy> allow_unsupported: true to ignore it": keep what comes before the remedy
+    const ignored = unsupported.map((p) => `ignored (not reproduced): ${p.message.slice(0, Math.max(0, p.message.lastIndexOf(';', p.message.indexOf(UNSUPPORTED_HINT))))}`);
     gateway = { ...gateway, plan: { ...gateway.plan, options: { ...gateway.plan.options, allow_unsupported: true }, notes: [...gateway.plan.notes, ...ignored] } };
     files = scaffold(gateway);
     writeFileSync(path.join(root, scenario), files[0]!.content);
