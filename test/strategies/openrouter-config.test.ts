@@ -50,6 +50,22 @@ describe('openrouter: validation', () => {
     expect(problems({ provider: { order: null, sort: null, max_price: { prompt: null }, zdr: null } })).toEqual([]);
   });
 
+  it('a provider_file holding the request body: model, models and provider route; other chat fields pass; unknown keys are located', () => {
+    // request fields from https://openrouter.ai/docs/features/model-routing and https://openrouter.ai/docs/api-reference/overview
+    const dir = mkdtempSync(path.join(tmpdir(), 'openrouter-'));
+    const file = path.join(dir, 'body.json');
+    writeFileSync(file, JSON.stringify({ model: 'm', temperature: 0.2, messages: [], provider: { order: ['b', 'a'], allow_fallbacks: false } }, null, 1));
+    expect(problems({ provider_file: file })).toEqual([]);
+    expect(build({ provider_file: file }).first()).toMatchObject({ type: 'send', target: 1, reason: 'openrouter: B (provider.order)' });
+    writeFileSync(file, JSON.stringify({ model: 'm', modles: ['m'], provider: { ordr: ['a'] } }, null, 1));
+    expect(problems({ provider_file: file })).toEqual([
+      `strategies.s.options.provider_file  ${file}:3:12: modles: unknown key "modles" in an OpenRouter request; did you mean "model"?`,
+      `strategies.s.options.provider_file  ${file}:7:11: provider.ordr: unknown key "ordr"; did you mean "order"?`,
+    ]);
+    writeFileSync(file, JSON.stringify({ model: 'm', provider: {} }));
+    expect(problems({ provider_file: file, model: 'm' })).toEqual([`strategies.s.options.model  ${file} sets model too: give it in one place`]);
+  });
+
   it('a provider_file with problems: reported at provider_file with the path inside the object', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'openrouter-'));
     const file = path.join(dir, 'p.json');
