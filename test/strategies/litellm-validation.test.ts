@@ -62,6 +62,19 @@ describe('litellm: config validation (located problems)', () => {
     expect(problemsOf({ config, allow_unsupported: true })).toEqual([]);
   });
 
+  it('a number given as os.environ/NAME is read from the environment, as the proxy does; unset, it is a located problem', () => {
+    const name = 'ROUTEBENCH_TEST_LITELLM_RPM';
+    const config = { model_list: [dep('g', 'openai/gpt-4o-mini', { rpm: `os.environ/${name}` }), ...baseList().slice(1)] };
+    delete process.env[name];
+    expectProblem({ config }, new RegExp(`litellm_params\\.rpm: rpm is os\\.environ/${name}, and ${name} is not set here: set ${name} where routebench runs, as the proxy has it`));
+    process.env[name] = '600';
+    try {
+      expect(problemsOf({ config })).toEqual([]);
+    } finally {
+      delete process.env[name];
+    }
+  });
+
   it('a router_settings key from a newer LiteLLM (no near known key) can be ignored with allow_unsupported; a likely typo cannot', () => {
     expectProblem(withRouter({ enable_health_check_routing: true }), /router_settings\.enable_health_check_routing: unknown router_settings key "enable_health_check_routing": routebench does not know what it does \(a newer LiteLLM setting\?\); check it, or set the strategy option allow_unsupported: true to ignore it/);
     expect(problemsOf({ ...withRouter({ enable_health_check_routing: true }), allow_unsupported: true })).toEqual([]);

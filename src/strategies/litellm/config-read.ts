@@ -40,6 +40,15 @@ export class ConfigReader {
 
   num(v: unknown, path: Path, what: string, o: { min?: number; positive?: boolean; int?: boolean } = {}): number | undefined {
     if (v === undefined || v === null) return undefined;
+    // The proxy resolves `os.environ/NAME` values from its environment when it loads the config
+    // (https://docs.litellm.ai/docs/proxy/configs): so does the replay, from the one it runs in.
+    if (typeof v === 'string' && v.startsWith('os.environ/')) {
+      const name = v.slice('os.environ/'.length);
+      const value = process.env[name];
+      if (value === undefined || value.trim() === '' || !Number.isFinite(Number(value)))
+        return this.bad(path, `${what} is ${v}, and ${name} is ${value === undefined ? 'not set' : `"${value}", not a number`} here: set ${name} where routebench runs, as the proxy has it`);
+      v = Number(value);
+    }
     if (typeof v !== 'number' || !Number.isFinite(v)) return this.bad(path, `${what} must be a number`);
     if (o.int && !Number.isInteger(v)) return this.bad(path, `${what} must be a whole number`);
     if (o.positive && !(v > 0)) return this.bad(path, `${what} must be greater than 0`);
