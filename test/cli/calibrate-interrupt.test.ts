@@ -9,21 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
+import { pressedAtOnce } from '../helpers/interrupted-io.js';
 import { runCli } from '../../src/cli/main.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-cal-int-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const trace = path.join(dir, 't.jsonl');
 writeFileSync(trace, `${Array.from({ length: 50 }, (_, i) => JSON.stringify({ arrival_ms: i * 100, route: 'm', input_tokens: 10, output_tokens: 5, recorded: { ok: true, status: 200, latency_ms: 100 + i, ttft_ms: 40 + i, target: 'a' } })).join('\n')}\n`);
-
-function pressedAtOnce() {
-  const io = memoryIo();
-  io.onInterrupt = (handler: () => void) => {
-    handler();
-    return () => undefined;
-  };
-  return io;
-}
 
 describe('calibrate and Ctrl-C', () => {
   it('a new calibration: exit 130, none of the three files written', async () => {

@@ -8,21 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
+import { pressedAtOnce } from '../helpers/interrupted-io.js';
 import { runCli } from '../../src/cli/main.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-import-int-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const input = path.join(dir, 'in.jsonl');
 writeFileSync(input, `${Array.from({ length: 5000 }, (_, i) => JSON.stringify({ arrival_ms: i, input_tokens: 10, output_tokens: 5 })).join('\n')}\n`);
-
-function pressedAtOnce() {
-  const io = memoryIo();
-  io.onInterrupt = (handler: () => void) => {
-    handler();
-    return () => undefined;
-  };
-  return io;
-}
 
 describe('import and Ctrl-C', () => {
   it('a new output: exit 130, "was not written", no file (nor a temp file) left', async () => {
