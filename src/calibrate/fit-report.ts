@@ -9,7 +9,7 @@ import { ksCritical99, lognormalQuantile, normalQuantile, Z995 } from '../stats/
 import { wilson } from '../stats/wilson.js';
 import type { Calibration } from './calibrate.js';
 import { KS_TOLERANCE, LEVELS, type DistributionFit } from './fit-target.js';
-import { count } from '../plural.js';
+import { count, nounFor } from '../plural.js';
 import { mockKind } from './calibration-yaml.js';
 
 const QQ_LEVELS = [0.05, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99];
@@ -29,7 +29,7 @@ function qq(name: string, d: DistributionFit | undefined, unit: string): string[
 
 /** What the fit left out of the file's rows, e.g. " (12 rows without an outcome and 40 calls answered from a gateway's cache left out)". */
 function leftOut(c: Calibration): string {
-  const parts = [c.unobserved > 0 ? `${c.unobserved} row${c.unobserved === 1 ? '' : 's'} without an outcome` : '', c.cacheHits > 0 ? `${c.cacheHits} call${c.cacheHits === 1 ? '' : 's'} answered from a gateway's cache` : ''].filter((p) => p !== '');
+  const parts = [c.unobserved > 0 ? `${c.unobserved} ${nounFor(c.unobserved, 'row')} without an outcome` : '', c.cacheHits > 0 ? `${c.cacheHits} ${nounFor(c.cacheHits, 'call')} answered from a gateway's cache` : ''].filter((p) => p !== '');
   return parts.length === 0 ? '' : ` (${parts.join(' and ')} left out)`;
 }
 

@@ -16,6 +16,7 @@ import { defaultFormatFor } from '../traffic/default-format.js';
 import { buildRouter, type BuiltRouter } from './plan-strategies.js';
 import { loadStrategies, strategiesNamedIn } from '../strategies/registry.js';
 import type { StrategyDef } from '../strategies/strategy.js';
+import { nounFor } from '../plural.js';
 
 export interface StrategyPlan {
   readonly label: string;
@@ -108,7 +109,7 @@ export function planWith(loaded: LoadedScenario, opts: PlanOptions, strategies: 
 
   if (problems.length > 0) {
     const sorted = sortProblems(problems);
-    throw inputError('SCENARIO_INVALID', `${loaded.file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'}`, sorted);
+    throw inputError('SCENARIO_INVALID', `${loaded.file}: ${sorted.length} ${nounFor(sorted.length, 'problem')}`, sorted);
   }
   return { loaded, name: sc.name, seed, targets, gateways, strategies: strategyPlans, incidents, defaults, tracePath, traceFormat };
 }

@@ -7,6 +7,7 @@
  * mocked too, so the ignore list has something to keep out, and left out of the direct fallback.
  */
 import { obj, str, TargetSet, type GatewayPlan, type PriceTable } from './gateway-targets.js';
+import { nounFor } from '../plural.js';
 
 /**
  * Providers that serve only their own models (OpenRouter model ids are `author/model`): OpenAI's
@@ -48,7 +49,7 @@ export function openrouterPlan(config: Record<string, unknown>, cliModel: string
   const skipped = models.flatMap((m) => slugs.filter((sl) => !serves(sl, m)).map((sl) => `${m} on ${sl}`));
   if (skipped.length > 0) notes.push(`not mocked (the provider serves only its own models): ${skipped.join(', ')}`);
   if (models.length > 1 || slugs.length > 1) notes.push(`each model is mocked on every provider the object names that may serve it; remove the targets of providers that do not serve a model`);
-  if (ignored.length > 0) notes.push(`ignored provider${ignored.length === 1 ? '' : 's'} ${ignored.join(', ')} mocked too, so the ignore list has something to keep out (left out of direct-fallback)`);
+  if (ignored.length > 0) notes.push(`ignored ${nounFor(ignored.length, 'provider')} ${ignored.join(', ')} mocked too, so the ignore list has something to keep out (left out of direct-fallback)`);
   const set = new TargetSet(prices);
   const map: Record<string, string[]> = {};
   const notDirect: string[] = [];

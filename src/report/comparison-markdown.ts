@@ -8,6 +8,7 @@ import type { MetricUnit } from './comparison-metrics.js';
 import type { BudgetCheck } from './regression-budget.js';
 import type { RunInfo } from './run-identity.js';
 import { fmt } from './summary-markdown.js';
+import { nounFor } from '../plural.js';
 
 export interface ComparisonReport {
   baseline: RunInfo;
@@ -77,7 +78,7 @@ export function overallVerdict(all: readonly ComparisonRow[]): string {
   const wins = named('win');
   const losses = named('loss');
   const ties = rows.filter((r) => r.verdict === 'tie' || r.verdict === null).length;
-  const tail = ties > 0 ? `; ${ties} tie${ties === 1 ? '' : 's'} (95% CI includes 0 or too little data)` : '';
+  const tail = ties > 0 ? `; ${ties} ${nounFor(ties, 'tie')} (95% CI includes 0 or too little data)` : '';
   if (wins.length === 0 && losses.length === 0) {
     // Only a claim about the intervals there are: a metric without one (no value on a side, or too few for an interval) is named.
     const without = rows.filter((r) => r.verdict === null).map((r) => r.label);

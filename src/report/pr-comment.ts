@@ -114,7 +114,7 @@ export function prCommentMarkdown(p: PrCommentInput): string {
   const strategies = rows.reduce((a, r) => a + r.strategies, 0);
   const failed = rows.reduce((a, r) => a + r.thresholdsFailed.length, 0);
   const total = rows.reduce((a, r) => a + r.thresholdsTotal, 0);
-  const out: string[] = [`## routebench: ${rows.length} scenario${rows.length === 1 ? '' : 's'}, ${strategies} ${nounFor(strategies, 'strategy')}`, ''];
+  const out: string[] = [`## routebench: ${rows.length} ${nounFor(rows.length, 'scenario')}, ${strategies} ${nounFor(strategies, 'strategy')}`, ''];
   if (!p.base) out.push('No base-branch results to compare with (the first run, or the base results expired).', '');
   else {
     const b = p.base;
@@ -122,7 +122,7 @@ export function prCommentMarkdown(p: PrCommentInput): string {
     const wins = sig.filter((r) => r.verdict === 'win').length;
     const losses = sig.length - wins;
     const compared = b.changes.length * COMMENT_METRICS.length;
-    out.push(`**Against the base branch**${b.baseCommit ? ` (${b.baseCommit})` : ''}: ${wins} win${wins === 1 ? '' : 's'}, ${losses} loss${losses === 1 ? '' : 'es'}, ${compared - wins - losses} ties or no data, over ${b.changes.length} strategies × ${COMMENT_METRICS.length} metrics (95% intervals).`, '');
+    out.push(`**Against the base branch**${b.baseCommit ? ` (${b.baseCommit})` : ''}: ${wins} ${nounFor(wins, 'win')}, ${losses} ${nounFor(losses, 'loss')}, ${compared - wins - losses} ties or no data, over ${b.changes.length} strategies × ${COMMENT_METRICS.length} metrics (95% intervals).`, '');
     out.push(budgetLine(b), '');
     const moved = b.changes.filter((c) => c.rows.some(significant)).sort((x, y) => y.rows.filter((r) => r.verdict === 'loss' && significant(r)).length - x.rows.filter((r) => r.verdict === 'loss' && significant(r)).length);
     const max = p.maxChangeLines ?? 15;

@@ -8,6 +8,7 @@ import { fmt } from './summary-markdown.js';
 import { suiteRow, thresholdStatus, type SuiteEntry, type SuiteRow } from './suite-answer.js';
 import { delta, interval, value } from './comparison-markdown.js';
 import { COMMENT_METRICS, type BaseComparison } from './pr-comment.js';
+import { nounFor } from '../plural.js';
 
 const CSS = `
 body{font:14px/1.45 "DejaVu Sans",Helvetica,Arial,sans-serif;margin:0;color:#222;background:#fafafa}
@@ -47,7 +48,7 @@ function baseSection(b: BaseComparison): string {
     b.newScenarios.length ? `New (no base results): ${b.newScenarios.join(', ')}.` : '',
   ].filter(Boolean);
   return `<h2>Against the base branch${b.baseCommit ? ` (${esc(b.baseCommit)})` : ''}</h2>
-<p class="banner ${over > 0 ? 'bad' : 'ok'}" id="base-status">${rows.length} significant change${rows.length === 1 ? '' : 's'} over ${b.changes.length} strategies; ${esc(budget)}.</p>
+<p class="banner ${over > 0 ? 'bad' : 'ok'}" id="base-status">${rows.length} ${nounFor(rows.length, 'significant change')} over ${b.changes.length} strategies; ${esc(budget)}.</p>
 ${rows.length ? `<table id="changes"><thead><tr><th>scenario</th><th>strategy</th><th>metric</th><th>base</th><th>this run</th><th>difference [95% CI]</th><th>verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>` : ''}
 ${notes.map((n) => `<p class="note">${esc(n)}</p>`).join('')}
 <p class="note">Each strategy's newest run compared with the same strategy in the base branch's results; only differences whose 95% interval excludes 0 are listed. A budget is exceeded when a change is both significant and larger than the budget.</p>`;
@@ -89,7 +90,7 @@ export function suiteHtml(p: SuitePage): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>routebench suite</title><style>${CSS}</style></head><body><main>
 <h1>routebench suite</h1>
-<p class="meta">${rows.length} scenario${rows.length === 1 ? '' : 's'} · ${strategies} strategies · ${esc(when(p.entries))}</p>
+<p class="meta">${rows.length} ${nounFor(rows.length, 'scenario')} · ${strategies} strategies · ${esc(when(p.entries))}</p>
 ${banner(rows)}
 <table id="suite"><thead><tr><th>scenario</th><th>requests</th><th>strategies</th><th>most available</th><th>cheapest meeting every threshold</th><th>what the cheapest gives up</th><th>thresholds</th></tr></thead>
 <tbody>

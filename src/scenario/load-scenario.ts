@@ -12,6 +12,7 @@ import { issuesToProblems, formatPath } from './format-issues.js';
 import { scenarioSchema, type Scenario } from './schema.js';
 import { unknownNameMessage } from './suggest.js';
 import { parseYamlSource, type PathSegment, type YamlSource } from './yaml-source.js';
+import { nounFor } from '../plural.js';
 
 export interface LoadedScenario {
   /** The file as given (used in messages). */
@@ -49,7 +50,7 @@ export class ScenarioInvalidError extends HarnessError {
     private readonly removedNames: ReadonlySet<string> = new Set(),
   ) {
     const sorted = sortProblems(problems);
-    super('SCENARIO_INVALID', `${file}: ${sorted.length} problem${sorted.length === 1 ? '' : 's'}`, { problems: sorted, exitCode: ExitCode.usage });
+    super('SCENARIO_INVALID', `${file}: ${sorted.length} ${nounFor(sorted.length, 'problem')}`, { problems: sorted, exitCode: ExitCode.usage });
   }
 
   keep(p: Problem): boolean {

@@ -7,6 +7,7 @@ import type { Argv } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { mergeSources } from '../../store/transfer-runs.js';
 import { ensureWritableFileFolder, type Io } from '../io.js';
+import { nounFor } from '../../plural.js';
 
 export interface MergeArgs {
   sources: string[];
@@ -22,7 +23,7 @@ export function mergeBuilder(y: Argv): Argv<MergeArgs> {
 export async function mergeHandler(args: MergeArgs, io: Io): Promise<number> {
   ensureWritableFileFolder(args.db, '--db');
   const results = await mergeSources(args.db, args.sources);
-  const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+  const runs = (n: number) => `${n} ${nounFor(n, 'run')}`;
   for (const r of results) {
     io.out(`${r.source}: imported ${runs(r.imported)}`);
     io.out(r.skipped.length > 0 ? `, skipped ${runs(r.skipped.length)} already in ${args.db}\n` : '\n');
