@@ -14,7 +14,7 @@ import { createHmac } from 'node:crypto';
 import type { Detector } from '../dlp/detector.js';
 import { builtinDetectors } from '../dlp/detectors.js';
 import { applyPolicy, compilePolicy, type CompiledPolicy, type PolicyFinding } from '../dlp/policy.js';
-import { promptFindings } from '../dlp/prompt-findings.js';
+import { promptFindings, type PromptDlp } from '../dlp/prompt-findings.js';
 import type { PromptFacts } from './record-row.js';
 
 interface ChatBody {
@@ -139,11 +139,6 @@ export function withoutCredentials(value: string): string {
   return applyPolicy(value, CREDENTIALS_ONLY).text;
 }
 
-/**
- * `rules`: the policy whose custom rules run for `dlp` besides the built-in detectors (default: the storing policy).
- * `key` makes the hash an HMAC-SHA256: a plain SHA-256 of a prompt that is only a card number or
- * an SSN ("user: 4111 …") is found again by hashing every candidate, so it would store the value.
- */
 /** The detectors whose findings a recording keeps: every built-in one, and the storing policy's custom rules. */
 const factDetectors = new WeakMap<CompiledPolicy, readonly Detector[]>();
 function detectorsFor(policy: CompiledPolicy | undefined): readonly Detector[] {
@@ -157,12 +152,26 @@ function detectorsFor(policy: CompiledPolicy | undefined): readonly Detector[] {
   return ds;
 }
 
+/**
+ * Which detectors fire on a prompt (every built-in one and `rules`' custom ones, as `flag`; names
+ * only), on its text and across the seams between its parts: what `record` writes as prompt_dlp,
+ * and what `serve` scans a live call for.
+ */
+export function promptDlpOf(text: string, seams: readonly number[], rules?: CompiledPolicy): PromptDlp {
+  return promptFindings(text, detectorsFor(rules), seams.length === 0 ? [] : [joinSeams(text, seams)]);
+}
+
+/**
+ * `rules`: the policy whose custom rules run for `dlp` besides the built-in detectors (default: the storing policy).
+ * `key` makes the hash an HMAC-SHA256: a plain SHA-256 of a prompt that is only a card number or
+ * an SSN ("user: 4111 …") is found again by hashing every candidate, so it would store the value.
+ */
 export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefined, key: Buffer, rules: CompiledPolicy | undefined = storeText): PromptFacts {
   const { text, messages, seams } = promptText(body);
   const sha256 = createHmac('sha256', key).update(text).digest('hex');
   const facts: PromptFacts = { sha256, chars: text.length, messages };
   // every detector, as `flag`: which fired (names only), whatever the storing policy does with them
-  facts.dlp = promptFindings(text, detectorsFor(rules), seams.length === 0 ? [] : [joinSeams(text, seams)]);
+  facts.dlp = promptDlpOf(text, seams, rules);
   if (storeText) {
     const r = applyAcrossSeams(text, seams, storeText);
     facts.dlp = { ...facts.dlp, withheld: r.blocked };

@@ -8,8 +8,7 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { DialectName } from '../providers/canonical.js';
 import type { RequestState } from '../engine/engine-attempt.js';
-import { promptFindings } from '../dlp/prompt-findings.js';
-import { joinSeams, promptText } from '../record/prompt-facts.js';
+import { promptDlpOf, promptText } from '../record/prompt-facts.js';
 import type { PromptDlp, Tags, TrafficRequest } from '../traffic/traffic-request.js';
 import type { IncomingFields } from './incoming.js';
 import { headerSafe, serveError, type ServeError } from './serve-errors.js';
@@ -110,7 +109,7 @@ export class Exchange implements TrafficRequest {
   get promptDlp(): PromptDlp {
     if (this.dlp === undefined) {
       const { text, seams } = promptText(this.json);
-      this.dlp = promptFindings(text, undefined, seams.length === 0 ? [] : [joinSeams(text, seams)]);
+      this.dlp = promptDlpOf(text, seams);
     }
     return this.dlp;
   }
