@@ -9,6 +9,7 @@ import { inputError } from '../errors.js';
 import { formatDuration } from '../scenario/duration.js';
 import { bucketWidth, detectIncidents, type DetectedIncident } from './incidents.js';
 import { fitTarget, type TargetFit } from './fit-target.js';
+import { fitModels } from './fit-models.js';
 import { loadObserved } from './observed-table.js';
 import { fitRateLimit } from './rate-limits.js';
 
@@ -54,7 +55,9 @@ export async function calibrate(files: readonly string[], o: { bucketMs?: number
       // Calls within an incident, or within its resolution of its edges, are the incident's: they
       // are neither everyday errors nor everyday latency.
       const excluded = found.length === 0 ? 'false' : found.map((i) => `(t_ms >= ${i.startMs - i.resolutionMs} AND t_ms < ${i.startMs + i.durationMs + i.resolutionMs})`).join(' OR ');
-      targets.push(await fitTarget(store, target, excluded, rateLimit));
+      const fit = await fitTarget(store, target, excluded, rateLimit);
+      // A target that served several models: the ones with enough calls get fits of their own.
+      targets.push({ ...fit, ...(await fitModels(store, fit, excluded)) });
     }
     return { files: [...files], calls: load.rows, unobserved: load.unobserved, cacheHits: load.cacheHits, upstream: load.upstream, spanMs: load.spanMs, bucketMs, callsPerBucket: load.spanMs > 0 ? ((busiest?.n ?? 0) * bucketMs) / load.spanMs : (busiest?.n ?? 0), ids: Object.fromEntries(load.ids), targets, incidents: incidents.sort((a, b) => a.startMs - b.startMs || (a.target < b.target ? -1 : 1)) };
   } finally {

@@ -6,7 +6,8 @@
 import { stringify } from 'yaml';
 import { formatDuration } from '../scenario/duration.js';
 import type { Calibration } from './calibrate.js';
-import { lowerQuantiles, upperQuantiles, type DistributionFit, type TargetFit } from './fit-target.js';
+import { lowerQuantiles, MIN_BAND_CALLS, upperQuantiles, type DistributionFit, type TargetFit } from './fit-target.js';
+import type { ModelFit } from './fit-models.js';
 import type { DetectedIncident } from './incidents.js';
 import { count } from '../plural.js';
 import { MOCK_ERROR_KINDS } from '../scenario/schema-target.js';
@@ -47,13 +48,7 @@ export function mockBlock(t: TargetFit): Record<string, unknown> {
   // too (left out, a recording with 5% timeouts was simulated at 100% success): the mock's timeout
   // never answers, and the attempt ends at the strategy's or the target's timeout.
   const limit = t.rateLimit?.loadDriven && t.rateLimit.rpm ? t.rateLimit.rpm : undefined;
-  const shares: Record<string, number> = {};
-  for (const e of t.errors) {
-    if (e.count === 0 || (limit && e.kind === 'rate_limited')) continue;
-    const kind = mockKind(e.kind);
-    if (kind !== undefined) shares[kind] = (shares[kind] ?? 0) + e.rate;
-  }
-  const errors = Object.fromEntries(Object.entries(shares).map(([k, r]) => [k, round(r, 4)]));
+  const errors = errorShares(t.errors, limit !== undefined);
   if (limit) mock.rate_limit = { rpm: limit };
   if (Object.keys(errors).length > 0) mock.errors = errors;
   if (t.errorLatency) mock.error_latency_ms = quantilesOf(t.errorLatency, true);
@@ -61,7 +56,35 @@ export function mockBlock(t: TargetFit): Record<string, unknown> {
     mock.retry_after_ms = { min: Math.round(t.retryAfter.min), max: Math.round(t.retryAfter.max) };
     mock.retry_after_share = round(t.retryAfter.share);
   }
+  if (t.models !== undefined) mock.models = Object.fromEntries(t.models.map((m) => [m.model, modelBlock(m, limit !== undefined)]));
   return mock;
+}
+
+/** The mock's error shares per kind (see mockBlock). */
+function errorShares(observed: TargetFit['errors'], limited: boolean): Record<string, number> {
+  const shares: Record<string, number> = {};
+  for (const e of observed) {
+    if (e.count === 0 || (limited && e.kind === 'rate_limited')) continue;
+    const kind = mockKind(e.kind);
+    if (kind !== undefined) shares[kind] = (shares[kind] ?? 0) + e.rate;
+  }
+  return Object.fromEntries(Object.entries(shares).map(([k, r]) => [k, round(r, 4)]));
+}
+
+/**
+ * One model's `mock.models` entry: its TTFT (prefill as its own where it shows one, else the
+ * target's, which its TTFT was fitted net of) and tokens/s; its error shares only where they differ
+ * from the target's (`errors: {}` when it had none), else the target's hold.
+ */
+function modelBlock(m: ModelFit, limited: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (m.ttft) out.ttft_ms = quantilesOf(m.ttft, true);
+  if (m.ttft?.model === 'empirical') out.ttft_quantiles_ms = m.ttft.quantiles.map((v) => round(Math.max(v, 0.001), 4));
+  if (m.prefillTokensPerS !== undefined) out.prefill_tokens_per_s = round(m.prefillTokensPerS);
+  if (m.tokensPerS) out.tokens_per_s = quantilesOf(m.tokensPerS, false);
+  if (m.tokensPerS?.model === 'empirical') out.tokens_per_s_quantiles = m.tokensPerS.quantiles.map((v) => round(Math.max(v, 0.001), 4));
+  if (m.ownErrors) out.errors = errorShares(m.errors, limited);
+  return out;
 }
 
 /**
@@ -104,6 +127,8 @@ export function calibrationYaml(c: Calibration, generatedFrom: string): string {
     baseline.set(t.target, Object.values((mock.errors ?? {}) as Record<string, number>).reduce((a, r) => a + r, 0));
     targets[id] = { provider: t.dialect === 'anthropic' ? 'anthropic' : 'openai', model: t.model || id, dialect: t.dialect, mock };
     notes.push(`#   ${id} (${count(t.calls, 'call')}): ${fitNote('TTFT', t.ttft)}; ${fitNote('tokens/s', t.tokensPerS)}`);
+    for (const m of t.models ?? []) notes.push(`#     model ${m.model} (${count(m.calls, 'call')}): ${fitNote('TTFT', m.ttft)}; ${fitNote('tokens/s', m.tokensPerS)}`);
+    if (t.pooled?.length) notes.push(`#     pooled into ${id}'s own fit (under ${MIN_BAND_CALLS} calls to fit): ${t.pooled.map((p) => `${p.model} (${count(p.calls, 'call')})`).join(', ')}`);
   }
   const counts = new Map<string, number>();
   const incidents = c.incidents.map((i) => {

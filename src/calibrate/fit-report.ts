@@ -8,7 +8,7 @@ import { formatDuration } from '../scenario/duration.js';
 import { ksCritical99, lognormalQuantile, normalQuantile, Z995 } from '../stats/distributions.js';
 import { wilson } from '../stats/wilson.js';
 import type { Calibration } from './calibrate.js';
-import { KS_TOLERANCE, LEVELS, type DistributionFit } from './fit-target.js';
+import { KS_TOLERANCE, LEVELS, MIN_BAND_CALLS, type DistributionFit, type TargetFit } from './fit-target.js';
 import { count, nounFor } from '../plural.js';
 import { mockKind } from './calibration-yaml.js';
 
@@ -32,6 +32,30 @@ function leftOut(c: Calibration): string {
   const parts = [c.unobserved > 0 ? `${c.unobserved} ${nounFor(c.unobserved, 'row')} without an outcome` : '', c.cacheHits > 0 ? `${c.cacheHits} ${nounFor(c.cacheHits, 'call')} answered from a gateway's cache` : ''].filter((p) => p !== '');
   return parts.length === 0 ? '' : ` (${parts.join(' and ')} left out)`;
 }
+
+const p50 = (d: DistributionFit | undefined, digits: number) => (d === undefined ? '–' : `${Math.exp(d.fit.mu).toFixed(digits)} (${d.model}, KS ${d.ks.toFixed(3)})`);
+
+/** A target that served several models: a row per model fitted on its own, and the ones pooled. */
+function perModel(t: TargetFit): string[] {
+  if (t.models === undefined && t.pooled === undefined) return [];
+  const out: string[] = [];
+  if (t.models !== undefined) {
+    out.push(
+      `Per model (the simulation draws a request's TTFT and token rate from the model it asks for, and prices it at that model's price; error rates are a model's own where its share's 99% interval leaves out the target's ${everyday(t)}):`,
+      '',
+      '| model | calls | TTFT p50 (ms) | tokens/s p50 | prefill (tokens/s) | error rates |',
+      '| --- | ---: | ---: | ---: | ---: | --- |',
+    );
+    for (const m of t.models)
+      out.push(`| ${m.model} | ${m.calls.toLocaleString('en-US')} | ${p50(m.ttft, 1)} | ${p50(m.tokensPerS, 1)} | ${m.prefillTokensPerS === undefined ? 'target\'s' : Math.round(m.prefillTokensPerS).toLocaleString('en-US')} | ${m.ownErrors ? `own: ${everyday(m)}` : 'target\'s'} |`);
+    out.push('');
+  }
+  if (t.pooled !== undefined)
+    out.push(`Pooled into the target's fit above (fewer than ${MIN_BAND_CALLS} calls to fit TTFT on): ${t.pooled.map((p) => `${p.model} (${count(p.calls, 'call')}, ${p.fitted} to fit)`).join(', ')}.`, '');
+  return out;
+}
+
+const everyday = (f: { errors: { count: number }[]; baselineCalls: number }) => `${f.baselineCalls > 0 ? ((f.errors.reduce((a, e) => a + e.count, 0) / f.baselineCalls) * 100).toFixed(2) : '0.00'}%`;
 
 export function fitReport(c: Calibration): string {
   const out = [
@@ -68,6 +92,7 @@ export function fitReport(c: Calibration): string {
           : `429s do not follow load (${(rl.busyShare * 100).toFixed(1)}% in the busiest quarter of minutes, ${(rl.quietShare * 100).toFixed(1)}% in the quietest): a fixed share.`,
         '',
       );
+    out.push(...perModel(t));
     if (t.retryAfter) out.push(`retry-after on ${(t.retryAfter.share * 100).toFixed(0)}% of ${t.retryAfter.n} 429/529 answers, ${Math.round(t.retryAfter.min)}–${Math.round(t.retryAfter.max)} ms.`, '');
   }
   out.push('## Incidents', '');

@@ -28,6 +28,15 @@ export function costUsd(price: Price, tokensIn: number, tokensCached: number, to
   return ((tokensIn - tokensCached) * price.input + tokensCached * price.cached_input + tokensOut * price.output) / 1e6;
 }
 
+/**
+ * The price of one call: the model the request asked for, when its target lists that model in
+ * `mock.models` with a known price; otherwise the target's. Targets without per-model prices pay
+ * one property check, no lookup.
+ */
+export function priceFor(target: { readonly price: Price; readonly modelPrices?: ReadonlyMap<string, Price> }, route: string): Price {
+  return target.modelPrices === undefined ? target.price : (target.modelPrices.get(route) ?? target.price);
+}
+
 /** What the provider generates for one call, in scenario time (the mock model's draw). */
 export interface Generation {
   /** Ms after sending when the first output token is generated; NaN or Infinity when none will be. */

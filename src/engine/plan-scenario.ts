@@ -17,5 +17,5 @@ export function planScenario(loaded: LoadedScenario, opts: PlanOptions = {}): Sc
 /** Fresh mock targets for one run (rate-limit buckets are per run), with one shared layer per gateway. */
 export function createMocks(plan: ScenarioPlan): MockTarget[] {
   const layers = new Map(plan.gateways.map((g) => [g.name, new GatewayLayer({ name: g.name, addedLatencyMs: g.addedLatencyMs, rateLimit: g.rateLimit, incidents: g.incidents })]));
-  return plan.targets.map((t) => new MockTarget(t.behaviour, t.incidents, t.mockSeed, t.dialect, t.contextWindow, t.via === undefined ? undefined : layers.get(t.via)));
+  return plan.targets.map((t) => new MockTarget(t.behaviour, t.incidents, t.mockSeed, t.dialect, t.contextWindow, t.via === undefined ? undefined : layers.get(t.via), t.models));
 }

@@ -14,7 +14,7 @@ import { defaultPrices } from '../providers/prices.js';
 import { problemAt, type LoadedScenario } from '../scenario/load-scenario.js';
 import type { IncidentSpec } from '../scenario/schema-incident.js';
 import type { BillingSpec } from '../scenario/schema-gateway.js';
-import type { MockSpec } from '../scenario/schema-target.js';
+import type { MockSpec, ModelMockSpec } from '../scenario/schema-target.js';
 import { unknownNameMessage } from '../scenario/suggest.js';
 import type { TargetInfo } from '../strategies/strategy.js';
 
@@ -25,6 +25,11 @@ export interface TargetPlan extends TargetInfo {
   readonly mockSeed: number;
   /** Gateway this target is reached through. */
   readonly via?: string;
+  /**
+   * Per model the target serves (`mock.models`): the behaviour for requests that ask for it, the
+   * target's own fields with the model's over them. Absent when the target has none.
+   */
+  readonly models?: readonly { readonly model: string; readonly behaviour: MockBehaviour }[];
   /** The real API, for replay --transport live. */
   readonly live?: { readonly baseUrl: string; readonly apiKeyEnv: string; readonly model?: string };
 }
@@ -82,18 +87,18 @@ export function planTargets(loaded: LoadedScenario, seed: number, defaultTimeout
     const profile = profiles[mock.profile];
     if (!profile) problems.push(problemAt(loaded, ['targets', id, 'mock', 'profile'], unknownNameMessage('profile', mock.profile, Object.keys(profiles))));
     let price: Price = { input: 0, output: 0, cached_input: 0 };
-    if (typeof t.price === 'object') price = { ...t.price, cached_input: t.price.cached_input ?? t.price.input };
+    if (typeof t.price === 'object') price = inlinePrice(t.price);
     else {
       const key = t.price ?? t.model;
-      // A vendor-prefixed name, as OpenRouter and LiteLLM write models (openai/gpt-4o-mini), takes
-      // the price of the model after the last "/" when the table has no entry for the whole name.
-      const found = prices[key] ?? (key.includes('/') ? prices[key.slice(key.lastIndexOf('/') + 1)] : undefined);
+      const found = tablePrice(prices, key);
       if (found) price = found;
       else
         problems.push(
           problemAt(loaded, ['targets', id, t.price === undefined ? 'model' : 'price'], `no price for "${key}" in the price table; set targets.${id}.price to a known key or to {input, output, cached_input} in USD per 1M tokens`),
         );
     }
+    const behaviour = mergeBehaviour(profile?.behaviour ?? profiles.typical!.behaviour, mock);
+    const perModel = planModels(mock, behaviour, prices, (model, message) => problems.push(problemAt(loaded, ['targets', id, 'mock', 'models', model, 'price'], message)));
     return {
       index,
       id,
@@ -103,7 +108,8 @@ export function planTargets(loaded: LoadedScenario, seed: number, defaultTimeout
       price,
       contextWindow: t.context_window ?? Infinity,
       timeoutMs: t.timeout ?? defaultTimeoutMs,
-      behaviour: mergeBehaviour(profile?.behaviour ?? profiles.typical!.behaviour, mock),
+      behaviour,
+      ...perModel,
       incidents: sc.incidents.flatMap((inc, i) => (hits(inc, id) ? [compile(inc, i, 'provider')] : [])),
       mockSeed: combineSeeds(seed, hashString(`target:${twin ?? id}`)),
       via: t.via,
@@ -129,7 +135,7 @@ export function planTargets(loaded: LoadedScenario, seed: number, defaultTimeout
   return { targets, gateways, incidents };
 }
 
-function mergeBehaviour(base: MockBehaviour, o: MockSpec): MockBehaviour {
+function mergeBehaviour(base: MockBehaviour, o: MockSpec | ModelMockSpec): MockBehaviour {
   return {
     ttftMs: o.ttft_ms ?? base.ttftMs,
     tokensPerS: o.tokens_per_s ?? base.tokensPerS,
@@ -138,10 +144,41 @@ function mergeBehaviour(base: MockBehaviour, o: MockSpec): MockBehaviour {
     prefillTokensPerS: o.prefill_tokens_per_s ?? base.prefillTokensPerS,
     errors: (o.errors as MockBehaviour['errors'] | undefined) ?? base.errors,
     errorLatencyMs: o.error_latency_ms ?? base.errorLatencyMs,
-    retryAfterMs: o.retry_after_ms ?? base.retryAfterMs,
-    retryAfterShare: o.retry_after_share ?? base.retryAfterShare,
+    retryAfterMs: ('retry_after_ms' in o ? o.retry_after_ms : undefined) ?? base.retryAfterMs,
+    retryAfterShare: ('retry_after_share' in o ? o.retry_after_share : undefined) ?? base.retryAfterShare,
     inBandErrorShare: o.in_band_error_share ?? base.inBandErrorShare,
-    rateLimit: o.rate_limit ?? base.rateLimit,
-    maxInFlight: o.max_in_flight ?? base.maxInFlight,
+    rateLimit: ('rate_limit' in o ? o.rate_limit : undefined) ?? base.rateLimit,
+    maxInFlight: ('max_in_flight' in o ? o.max_in_flight : undefined) ?? base.maxInFlight,
   };
+}
+
+const inlinePrice = (p: Exclude<NonNullable<MockSpec['models']>[string]['price'], string | undefined>): Price => ({ ...p, cached_input: p.cached_input ?? p.input });
+
+/**
+ * A price table entry. A vendor-prefixed name, as OpenRouter and LiteLLM write models
+ * (openai/gpt-4o-mini), takes the price of the model after the last "/" when the table has no
+ * entry for the whole name.
+ */
+function tablePrice(prices: Record<string, Price>, key: string): Price | undefined {
+  return prices[key] ?? (key.includes('/') ? prices[key.slice(key.lastIndexOf('/') + 1)] : undefined);
+}
+
+/**
+ * `mock.models`: each model's behaviour (the target's, its own fields over it) and its price (its
+ * own, else the model's in the price table; a model the table does not know keeps the target's).
+ */
+function planModels(mock: MockSpec, behaviour: MockBehaviour, prices: Record<string, Price>, problem: (model: string, message: string) => void) {
+  if (mock.models === undefined || Object.keys(mock.models).length === 0) return {};
+  const models: { model: string; behaviour: MockBehaviour }[] = [];
+  const modelPrices = new Map<string, Price>();
+  for (const [model, m] of Object.entries(mock.models)) {
+    models.push({ model, behaviour: mergeBehaviour(behaviour, m) });
+    if (typeof m.price === 'object') modelPrices.set(model, inlinePrice(m.price));
+    else {
+      const found = tablePrice(prices, m.price ?? model);
+      if (found) modelPrices.set(model, found);
+      else if (m.price !== undefined) problem(model, `no price for "${m.price}" in the price table; give a known key or {input, output, cached_input} in USD per 1M tokens`);
+    }
+  }
+  return { models, ...(modelPrices.size > 0 ? { modelPrices } : {}) };
 }

@@ -10,7 +10,7 @@ import type { Router } from '../strategies/strategy.js';
 import type { CallResult, ProviderCall, Transport } from '../transport/transport.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import type { AttemptRows } from './attempt-rows.js';
-import { bill, billedOutput, costUsd, observedOutput, type Generation } from './billing.js';
+import { bill, billedOutput, costUsd, observedOutput, priceFor, type Generation } from './billing.js';
 import type { EngineAttempt, RequestState } from './engine-attempt.js';
 import type { TargetPlan } from './plan-targets.js';
 import { RequestMachine, type MachineDriver } from './request-machine.js';
@@ -94,7 +94,7 @@ export class ReplayRun implements MachineDriver {
     const target = this.parts.targets[att.target]!;
     const gate = this.parts.spendGate;
     if (gate) {
-      const worst = costUsd(target.price, att.request.inputTokens, att.request.cachedTokens, att.request.outputTokens);
+      const worst = costUsd(priceFor(target, att.request.route), att.request.inputTokens, att.request.cachedTokens, att.request.outputTokens);
       if (!gate.reserve(worst, 'attempt')) {
         // Not sent: blocked before reaching the provider, as a gateway's spend limit would.
         const at = this.parts.realNow();
@@ -153,7 +153,7 @@ export class ReplayRun implements MachineDriver {
       const limit = !(g.ttftMs <= att.firstTokenTimeoutMs) ? Math.min(att.timeoutMs, att.firstTokenTimeoutMs) : att.timeoutMs;
       output = timedOut ? billedOutput(false, g, limit) : billedOutput(res.outcome === 'ok', g);
     } else output = observedOutput(res.outcome === 'ok', timedOut, res.usage?.output ?? res.tokensReceived, res.firstByteAt !== undefined || res.firstTokenAt !== undefined);
-    bill(att, this.parts.targets[att.target]!.price, output);
+    bill(att, priceFor(this.parts.targets[att.target]!, att.request.route), output);
     this.settleSpend(att);
     this.machine.attemptEnded(att);
   }
@@ -176,7 +176,7 @@ export class ReplayRun implements MachineDriver {
     att.retryAfterMs = undefined;
     if (!(att.firstTokenAt <= now)) att.firstTokenAt = NaN;
     // Billed for what the mock generated until now; without it (a live provider), for its prompt once answering had begun.
-    bill(att, this.parts.targets[att.target]!.price, g ? billedOutput(false, g, now - att.sentMs) : observedOutput(false, true, 0, att.firstTokenAt === att.firstTokenAt));
+    bill(att, priceFor(this.parts.targets[att.target]!, att.request.route), g ? billedOutput(false, g, now - att.sentMs) : observedOutput(false, true, 0, att.firstTokenAt === att.firstTokenAt));
     this.settleSpend(att);
   }
 

@@ -9,7 +9,7 @@ import { newDraw, type MockTarget } from '../providers/mock/mock-model.js';
 import type { Router, TargetInfo } from '../strategies/strategy.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import type { AttemptRows } from './attempt-rows.js';
-import { bill, billedOutput, type Generation } from './billing.js';
+import { bill, billedOutput, priceFor, type Generation } from './billing.js';
 import type { EngineAttempt, RequestState } from './engine-attempt.js';
 import { EventQueue } from './event-queue.js';
 import { RequestMachine, type MachineDriver } from './request-machine.js';
@@ -131,7 +131,7 @@ export class SimulatedRun implements MachineDriver {
     att.endMs = att.dueAt;
     att.retryable = att.errorKind === undefined ? false : KIND_RETRYABLE[att.errorKind];
     const g = this.generation(att);
-    bill(att, this.parts.targets[att.target]!.price, att.outcome === 'timeout' ? billedOutput(false, g, att.endMs - att.sentMs) : billedOutput(att.outcome === 'ok', g));
+    bill(att, priceFor(this.parts.targets[att.target]!, att.request.route), att.outcome === 'timeout' ? billedOutput(false, g, att.endMs - att.sentMs) : billedOutput(att.outcome === 'ok', g));
   }
 
   cancelAttempt(att: EngineAttempt, outcome: 'hedge_lost' | 'aborted'): void {
@@ -144,7 +144,7 @@ export class SimulatedRun implements MachineDriver {
     att.retryAfterMs = undefined;
     att.incident = -1;
     if (!(att.firstTokenAt <= this.t)) att.firstTokenAt = NaN;
-    bill(att, this.parts.targets[att.target]!.price, billedOutput(false, this.generation(att), elapsed));
+    bill(att, priceFor(this.parts.targets[att.target]!, att.request.route), billedOutput(false, this.generation(att), elapsed));
   }
 
   setTimer(state: RequestState, at: number, gen: number): void {

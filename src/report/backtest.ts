@@ -125,7 +125,18 @@ export function fidelityRows(rec: SideAggregates, sim: SideAggregates, tolerance
   return rows;
 }
 
-export async function backtest(store: Store, runNo: number, traceFiles: readonly string[], prices: ReadonlyMap<string, Price>, tolerance: BacktestTolerance, o: { skipBadRows?: boolean } = {}): Promise<Backtest> {
+/**
+ * `modelPrices`: per target id, the prices of the models it lists in `mock.models` (the plan's
+ * `modelPrices`): a recorded call asking for one of them is priced at it, as the simulation bills it.
+ */
+export async function backtest(
+  store: Store,
+  runNo: number,
+  traceFiles: readonly string[],
+  prices: ReadonlyMap<string, Price>,
+  tolerance: BacktestTolerance,
+  o: { skipBadRows?: boolean; modelPrices?: ReadonlyMap<string, ReadonlyMap<string, Price>> } = {},
+): Promise<Backtest> {
   // The rows the recorded side leaves out leave the simulated side too (backtest-left-out.ts). With
   // on_bad_row: skip the recorded side is the rows the simulation's reader took, not the file.
   const readDir = o.skipBadRows && traceFiles.length === 1 ? mkdtempSync(join(tmpdir(), 'routebench-backtest-')) : undefined;
@@ -140,6 +151,9 @@ export async function backtest(store: Store, runNo: number, traceFiles: readonly
   }
   await store.run(`CREATE OR REPLACE TEMP TABLE bt_prices (target VARCHAR, input DOUBLE, output DOUBLE, cached_input DOUBLE)`);
   for (const [target, p] of prices) await store.run(`INSERT INTO bt_prices VALUES ($t, $i, $o, $c)`, { t: target, i: p.input, o: p.output, c: p.cached_input });
+  await store.run(`CREATE OR REPLACE TEMP TABLE bt_model_prices (target VARCHAR, model VARCHAR, input DOUBLE, output DOUBLE, cached_input DOUBLE)`);
+  for (const [target, byModel] of o.modelPrices ?? [])
+    for (const [model, p] of byModel) await store.run(`INSERT INTO bt_model_prices VALUES ($t, $m, $i, $o, $c)`, { t: target, m: model, i: p.input, o: p.output, c: p.cached_input });
   const rec = await recordedAggregates(store);
   const sim = await simulatedAggregates(store, runNo);
   const rows = fidelityRows(rec, sim, tolerance);
@@ -177,7 +191,7 @@ export { backtestMarkdown, backtestVerdict } from './backtest-markdown.js';
 export async function scenarioBacktest(
   store: Store,
   loaded: { scenario: { backtest?: { strategy: string; success_pp: number; latency_pct: number }; traffic: { trace?: { format?: string; on_bad_row?: string } } } },
-  plan: { tracePath?: string; targets: readonly { id: string; price: Price }[] },
+  plan: { tracePath?: string; targets: readonly { id: string; price: Price; modelPrices?: ReadonlyMap<string, Price> }[] },
   runs: readonly { strategy: string; runNo: number }[],
   override: Partial<BacktestTolerance> & { strategy?: string } = {},
 ): Promise<{ strategy: string; result: Backtest; markdown: string } | undefined> {
@@ -186,6 +200,9 @@ export async function scenarioBacktest(
   const run = runs.find((r) => r.strategy === strategy);
   if (strategy === undefined || !run || !plan.tracePath || (loaded.scenario.traffic.trace?.format ?? 'routebench') !== 'routebench') return undefined;
   const tolerance = { successPp: override.successPp ?? block?.success_pp ?? 1, latencyPct: override.latencyPct ?? block?.latency_pct ?? 10 };
-  const result = await backtest(store, run.runNo, [plan.tracePath], new Map(plan.targets.map((t) => [t.id, t.price])), tolerance, { skipBadRows: loaded.scenario.traffic.trace?.on_bad_row === 'skip' });
+  const result = await backtest(store, run.runNo, [plan.tracePath], new Map(plan.targets.map((t) => [t.id, t.price])), tolerance, {
+    skipBadRows: loaded.scenario.traffic.trace?.on_bad_row === 'skip',
+    modelPrices: new Map(plan.targets.flatMap((t) => (t.modelPrices ? [[t.id, t.modelPrices] as const] : []))),
+  });
   return { strategy, result, markdown: backtestMarkdown(result, strategy) };
 }

@@ -1,6 +1,6 @@
 /**
  * The calibration's fit report as an offline HTML page: per target, the observed CDF of TTFT and
- * of output tokens per second against the fitted lognormal (a log-scale x axis, so the tails show),
+ * of output tokens per second (and TTFT per model, where a target served several) against the fitted lognormal (a log-scale x axis, so the tails show),
  * beside the text of the Markdown fit report (KS distances, QQ tables, error rates, incidents).
  */
 import type { TopLevelSpec } from 'vega-lite';
@@ -39,6 +39,8 @@ export async function calibrationPage(c: Calibration): Promise<string> {
     const charts: string[] = [];
     if (t.ttft) charts.push(await chartSvg(cdfSpec('TTFT', 'ms (log scale)', t.ttft)));
     if (t.tokensPerS) charts.push(await chartSvg(cdfSpec('Output tokens per second', 'tokens/s (log scale)', t.tokensPerS)));
+    // A target that served several models: each model fitted on its own, beside the pooled fit.
+    for (const m of t.models ?? []) if (m.ttft) charts.push(await chartSvg(cdfSpec(`TTFT of ${m.model}`, 'ms (log scale)', m.ttft)));
     sections.push(`<h2>${esc(c.ids[t.target] ?? t.target)}</h2>\n<div class="charts">${charts.join('\n')}</div>`);
   }
   return `<!doctype html>

@@ -57,7 +57,7 @@ export function includeCalibration(scenario: YamlSource, file: string): Included
   for (const [id, t] of Object.entries(own)) {
     const base = targets[id];
     if (isObj(base) && isObj(t)) {
-      const mock = isObj(base.mock) && isObj(t.mock) ? { ...base.mock, ...t.mock } : (t.mock ?? base.mock);
+      const mock = isObj(base.mock) && isObj(t.mock) ? mergeMock(base.mock, t.mock) : (t.mock ?? base.mock);
       targets[id] = { ...base, ...t, ...(mock === undefined ? {} : { mock }) };
     } else targets[id] = t;
   }
@@ -65,6 +65,25 @@ export function includeCalibration(scenario: YamlSource, file: string): Included
   const incidents = [...ownIncidents, ...((cal.incidents as unknown[] | undefined) ?? [])];
   const merged = { ...value, targets, incidents };
   return { value: merged, text, problems: [], source: mergedSource(merged, scenario, { file: calFile, source: calSource }, ownIncidents.length) };
+}
+
+/**
+ * The scenario's `mock:` over the calibrated one. A field the scenario sets holds for every model
+ * of the target: the calibrated models' own values of it go (a what-if `errors:` on a target fitted
+ * per model changed only the models without their own otherwise). `models:` merges per model.
+ */
+function mergeMock(base: Obj, own: Obj): Obj {
+  const out: Obj = { ...base, ...own };
+  if (!isObj(base.models)) return out;
+  const models: Obj = {};
+  for (const [model, m] of Object.entries(base.models)) {
+    if (!isObj(m)) models[model] = m;
+    else models[model] = Object.fromEntries(Object.entries(m).filter(([k]) => !(k in own) && !(k.endsWith('_quantiles_ms') && k.replace('_quantiles_ms', '_ms') in own) && !(k === 'tokens_per_s_quantiles' && 'tokens_per_s' in own)));
+  }
+  if (isObj(own.models))
+    for (const [model, m] of Object.entries(own.models)) models[model] = isObj(m) && isObj(models[model]) ? { ...(models[model] as Obj), ...m } : m;
+  out.models = models;
+  return out;
 }
 
 /** How many segments of `at` exist in `v`. */

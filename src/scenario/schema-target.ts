@@ -16,6 +16,13 @@ const quantileTable = z
   .min(3)
   .refine((q) => q.every((v, i) => i === 0 || v >= q[i - 1]!), { message: 'quantiles must not decrease' });
 
+const tokensPerS = z
+  .strictObject({ p50: positive, p99: positive })
+  .refine((q) => q.p99 <= q.p50, {
+    message: 'p99 is the slow tail (99% of responses stream faster than it) and must not exceed p50',
+    path: ['p99'],
+  });
+
 /** Provider-side error kinds a mock can inject (gateway_* kinds come from strategies and gateway incidents). */
 export const MOCK_ERROR_KINDS = ERROR_KINDS.filter((k) => k !== 'gateway_blocked' && k !== 'gateway_error');
 
@@ -26,16 +33,39 @@ export const errorMixSchema = z
   })
   .meta({ description: 'Per-attempt probability of each error kind, e.g. { server_error: 0.01, rate_limited: 0.005 }.' });
 
+export const priceSchema = z.strictObject({
+  input: z.number().nonnegative().meta({ description: 'USD per 1M input tokens.' }),
+  output: z.number().nonnegative().meta({ description: 'USD per 1M output tokens.' }),
+  cached_input: z.number().nonnegative().optional().meta({ description: 'USD per 1M cached input tokens (default: input).' }),
+  source: z.string().optional(),
+  as_of: z.string().optional(),
+});
+
+/**
+ * One model's own behaviour on a target that serves several (`mock.models.<model>`): for requests
+ * that ask for that model, these fields replace the target's. Capacity (rate limits, concurrency)
+ * and retry-after stay the target's: its models share one upstream.
+ */
+const modelMockSchema = z.strictObject({
+  ttft_ms: latencyQuantiles.optional().meta({ description: "This model's TTFT (before prefill), lognormal p50/p99." }),
+  ttft_quantiles_ms: quantileTable.optional().meta({ description: "Instead of ttft_ms: this model's TTFT at evenly spaced levels." }),
+  tokens_per_s: tokensPerS.optional().meta({ description: "This model's output tokens per second; p99 is the slow tail." }),
+  tokens_per_s_quantiles: quantileTable.optional().meta({ description: "Instead of tokens_per_s: this model's rate at evenly spaced levels." }),
+  prefill_tokens_per_s: positive.optional().meta({ description: "This model's input tokens per second of prefill." }),
+  errors: errorMixSchema.optional(),
+  error_latency_ms: latencyQuantiles.optional().meta({ description: "How long this model's error responses take." }),
+  in_band_error_share: fraction.optional(),
+  price: z
+    .union([z.string().min(1), priceSchema])
+    .optional()
+    .meta({ description: "This model's price: a key of the price table or {input, output, cached_input} USD per 1M tokens (default: the model name in the price table; unknown there, the target's price)." }),
+});
+
 /** Mock behaviour: every field overrides the named profile's value. */
 export const mockSchema = z.strictObject({
   profile: z.string().default('typical').meta({ description: 'Named behaviour profile: see `routebench list profiles`.' }),
   ttft_ms: latencyQuantiles.optional().meta({ description: 'Time to first token (before prefill), lognormal p50/p99.' }),
-  tokens_per_s: z
-    .strictObject({ p50: positive, p99: positive })
-    .refine((q) => q.p99 <= q.p50, {
-      message: 'p99 is the slow tail (99% of responses stream faster than it) and must not exceed p50',
-      path: ['p99'],
-    })
+  tokens_per_s: tokensPerS
     .optional()
     .meta({ description: 'Output tokens per second; p99 is the slow tail and must be ≤ p50.' }),
   ttft_quantiles_ms: quantileTable
@@ -62,16 +92,13 @@ export const mockSchema = z.strictObject({
     .optional()
     .meta({ description: 'Token-bucket limits; excess requests get 429 with the wait as retry-after.' }),
   max_in_flight: z.number().int().positive().optional().meta({ description: 'Concurrent requests beyond this are refused as overloaded.' }),
+  models: z
+    .record(z.string().min(1), modelMockSchema)
+    .optional()
+    .meta({ description: 'Per model the target serves (the model a request asks for): fields that replace the ones above for those requests, as `routebench calibrate` fits them for a target that served several models.' }),
 });
+export type ModelMockSpec = z.output<typeof modelMockSchema>;
 export type MockSpec = z.output<typeof mockSchema>;
-
-export const priceSchema = z.strictObject({
-  input: z.number().nonnegative().meta({ description: 'USD per 1M input tokens.' }),
-  output: z.number().nonnegative().meta({ description: 'USD per 1M output tokens.' }),
-  cached_input: z.number().nonnegative().optional().meta({ description: 'USD per 1M cached input tokens (default: input).' }),
-  source: z.string().optional(),
-  as_of: z.string().optional(),
-});
 
 export const targetSchema = z.strictObject({
   provider: z.string().min(1).meta({ description: 'Provider name, e.g. openai, anthropic, azure, bedrock.' }),

@@ -31,6 +31,17 @@ export interface SideAggregates {
   cost_per_1k_ok_usd: number | null;
 }
 
+/**
+ * The recorded side's prices: the target's (bt_prices), or the model the call asked for where the
+ * scenario prices that model on that target (bt_model_prices: `mock.models`, as the simulation bills it).
+ */
+async function pricedObs(store: Store): Promise<string> {
+  const [t] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'bt_model_prices' AND temporary`);
+  if ((t?.n ?? 0) === 0) return `(SELECT obs.*, p.target AS priced, p.input, p.output, p.cached_input FROM obs LEFT JOIN bt_prices p ON p.target = obs.target_id)`;
+  return `(SELECT obs.*, p.target AS priced, coalesce(m.input, p.input) AS input, coalesce(m.output, p.output) AS output, coalesce(m.cached_input, p.cached_input) AS cached_input
+    FROM obs LEFT JOIN bt_prices p ON p.target = obs.target_id LEFT JOIN bt_model_prices m ON p.target IS NOT NULL AND m.target = obs.target_id AND m.model = obs.route)`;
+}
+
 export async function recordedAggregates(store: Store): Promise<SideAggregates> {
   const [r] = await store.all<SideAggregates>(`
     SELECT count(*)::INTEGER AS requests, count(*) FILTER (WHERE ok)::INTEGER AS successes, count(*) FILTER (WHERE ok AND stream)::INTEGER AS streamed_successes,
@@ -41,10 +52,10 @@ export async function recordedAggregates(store: Store): Promise<SideAggregates> 
       -- the billing rule of the simulated side (engine/billing.ts observedOutput): a call is billed
       -- when it was answered or produced output before it failed (a cut stream); an error with no output is free.
       -- A billed call to a target the scenario has no price for makes the cost unknown (summed without it, it read low)
-      CASE WHEN count(*) FILTER (WHERE (ok OR output_tokens > 0) AND p.target IS NULL) = 0 THEN
-        sum(CASE WHEN ok OR output_tokens > 0 THEN ((input_tokens - cached_tokens) * p.input + cached_tokens * p.cached_input + output_tokens * p.output) / 1e6 ELSE 0 END)
+      CASE WHEN count(*) FILTER (WHERE (ok OR output_tokens > 0) AND priced IS NULL) = 0 THEN
+        sum(CASE WHEN ok OR output_tokens > 0 THEN ((input_tokens - cached_tokens) * input + cached_tokens * cached_input + output_tokens * output) / 1e6 ELSE 0 END)
           / nullif(count(*) FILTER (WHERE ok), 0) * 1000 END AS cost_per_1k_ok_usd
-    FROM obs LEFT JOIN bt_prices p ON p.target = obs.target_id`);
+    FROM ${await pricedObs(store)}`);
   return r!;
 }
 
@@ -92,8 +103,8 @@ export async function perTarget(store: Store, runNo: number): Promise<{ target: 
   const rows = await store.all<{ target: string; side: 'recorded' | 'simulated' } & TargetSide>(`
     SELECT target_id AS target, 'recorded' AS side, count(*)::INTEGER AS calls, avg(ok::INTEGER) AS success_rate,
       quantile_cont(ttft_ms, 0.5) FILTER (WHERE ok AND stream) AS p50_ttft_ms, quantile_cont(latency_ms, 0.5) FILTER (WHERE ok) AS p50_latency_ms,
-      CASE WHEN count(p.target) > 0 THEN sum(CASE WHEN ok OR output_tokens > 0 THEN ((input_tokens - cached_tokens) * p.input + cached_tokens * p.cached_input + output_tokens * p.output) / 1e6 ELSE 0 END) END AS cost_usd
-    FROM obs LEFT JOIN bt_prices p ON p.target = obs.target_id GROUP BY 1
+      CASE WHEN count(priced) > 0 THEN sum(CASE WHEN ok OR output_tokens > 0 THEN ((input_tokens - cached_tokens) * input + cached_tokens * cached_input + output_tokens * output) / 1e6 ELSE 0 END) END AS cost_usd
+    FROM ${await pricedObs(store)} GROUP BY 1
     UNION ALL
     SELECT t.target_id, 'simulated', count(*)::INTEGER, avg((a.outcome = 'ok')::INTEGER),
       quantile_cont(a.first_token_ms - a.sent_ms, 0.5) FILTER (WHERE a.outcome = 'ok' AND a.stream), quantile_cont(a.end_ms - a.sent_ms, 0.5) FILTER (WHERE a.outcome = 'ok'),

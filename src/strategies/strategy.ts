@@ -31,6 +31,8 @@ export interface TargetInfo {
   readonly provider: string;
   readonly model: string;
   readonly price: Price;
+  /** Prices of the models the target lists in `mock.models`, where known: a request asking for one is billed at it. */
+  readonly modelPrices?: ReadonlyMap<string, Price>;
   readonly contextWindow: number;
   readonly timeoutMs: number;
 }

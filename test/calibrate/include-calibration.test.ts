@@ -55,6 +55,33 @@ describe('calibration: includes', () => {
     expect(v.targets.c).toEqual({ provider: 'anthropic', model: 'claude-3-5-haiku' });
     expect(v.incidents.map((i) => i.name)).toEqual(['own', 'observed-a-1']);
   });
+
+  it('a mock field the scenario sets holds for every calibrated model of the target; models merge model by model', () => {
+    const cal = `targets:
+  a:
+    provider: openai
+    model: gpt-4o
+    mock:
+      profile: perfect
+      errors: { server_error: 0.05 }
+      models:
+        gpt-4o: { ttft_ms: { p50: 800, p99: 1600 }, errors: { server_error: 0.1 } }
+        gpt-4o-mini: { ttft_quantiles_ms: [100, 200, 300], tokens_per_s_quantiles: [50, 60, 70], errors: {} }
+`;
+    const r = include(cal, { targets: { a: { mock: { errors: { server_error: 0.5 }, ttft_ms: { p50: 300, p99: 900 }, models: { 'gpt-4o': { price: { input: 1, output: 2 } } } } } } });
+    expect(r.problems).toEqual([]);
+    // the what-if's errors and TTFT replace the models' own (their quantile table too); the price joins gpt-4o's entry
+    expect((r.value as { targets: Record<string, unknown> }).targets.a).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o',
+      mock: {
+        profile: 'perfect',
+        errors: { server_error: 0.5 },
+        ttft_ms: { p50: 300, p99: 900 },
+        models: { 'gpt-4o': { price: { input: 1, output: 2 } }, 'gpt-4o-mini': { tokens_per_s_quantiles: [50, 60, 70] } },
+      },
+    });
+  });
 });
 
 describe('problems in a calibration file', () => {

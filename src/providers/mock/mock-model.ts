@@ -60,15 +60,34 @@ export function tableQuantile(table: readonly number[], u: number): number {
   return table[i]! + (h - i) * (table[i + 1]! - table[i]!);
 }
 
+/** A behaviour ready to draw from: lognormal parameters and the cumulative error shares. */
+class Shape {
+  readonly ttft: { mu: number; sigma: number };
+  readonly tps: { mu: number; sigma: number };
+  readonly errLat: { mu: number; sigma: number };
+  readonly errorKinds: number[];
+  readonly errorCumulative: number[];
+  readonly errorTotal: number;
+
+  constructor(readonly b: MockBehaviour) {
+    this.ttft = lognormalFromP50P99(b.ttftMs.p50, b.ttftMs.p99);
+    this.tps = lognormalFromP50P99(b.tokensPerS.p50, b.tokensPerS.p99);
+    this.errLat = lognormalFromP50P99(b.errorLatencyMs.p50, b.errorLatencyMs.p99);
+    const entries = Object.entries(b.errors).filter(([, p]) => (p ?? 0) > 0) as [keyof typeof K, number][];
+    let acc = 0;
+    this.errorKinds = entries.map(([k]) => K[k]);
+    this.errorCumulative = entries.map(([, p]) => (acc += p));
+    this.errorTotal = acc;
+  }
+}
+
 export class MockTarget {
   private readonly rng = new Rng(0);
   private readonly seed: number;
-  private readonly ttft: { mu: number; sigma: number };
-  private readonly tps: { mu: number; sigma: number };
-  private readonly errLat: { mu: number; sigma: number };
-  private readonly errorKinds: number[];
-  private readonly errorCumulative: number[];
-  private readonly errorTotal: number;
+  /** The target's own behaviour: requests for a model without its own. */
+  private readonly shape: Shape;
+  /** Per model (`mock.models`), by the model a request asks for; undefined when the target has none. */
+  private readonly byModel?: Map<string, Shape>;
   private readonly limiter?: RateLimiter;
   private readonly statusOf: (kind: number) => number;
   private readonly gatewayDraws: number[] = [];
@@ -82,16 +101,12 @@ export class MockTarget {
     private readonly contextWindow = Infinity,
     /** The gateway this target is reached through, shared with the gateway's other targets. */
     private readonly gateway?: GatewayLayer,
+    /** Per-model behaviour (the target's with the model's fields over it), resolved once here. */
+    models?: readonly { readonly model: string; readonly behaviour: MockBehaviour }[],
   ) {
     this.seed = seed;
-    this.ttft = lognormalFromP50P99(b.ttftMs.p50, b.ttftMs.p99);
-    this.tps = lognormalFromP50P99(b.tokensPerS.p50, b.tokensPerS.p99);
-    this.errLat = lognormalFromP50P99(b.errorLatencyMs.p50, b.errorLatencyMs.p99);
-    const entries = Object.entries(b.errors).filter(([, p]) => (p ?? 0) > 0) as [keyof typeof K, number][];
-    let acc = 0;
-    this.errorKinds = entries.map(([k]) => K[k]);
-    this.errorCumulative = entries.map(([, p]) => (acc += p));
-    this.errorTotal = acc;
+    this.shape = new Shape(b);
+    if (models !== undefined && models.length > 0) this.byModel = new Map(models.map((m) => [m.model, new Shape(m.behaviour)]));
     if (b.rateLimit && (b.rateLimit.rpm || b.rateLimit.tpm)) this.limiter = new RateLimiter(b.rateLimit);
     const statuses = Object.values(KIND_STATUS).map((s) => s[dialect]);
     this.statusOf = (kind) => statuses[kind]!;
@@ -100,6 +115,9 @@ export class MockTarget {
   /** Samples what happens to `req`'s `attemptOnTarget`-th attempt here, sent at `now` with `inFlight` others running. */
   draw(req: TrafficRequest, attemptOnTarget: number, now: number, inFlight: number, out: AttemptDraw): void {
     const r = this.rng;
+    // One map lookup only on a target that serves models of its own; the same draws either way.
+    const m = this.byModel === undefined ? this.shape : (this.byModel.get(req.route) ?? this.shape);
+    const b = m.b;
     r.reseed(combineSeeds(this.seed, req.index), attemptOnTarget);
     // Fixed draw order (common random numbers): every path consumes the same positions.
     const uBase = r.next();
@@ -140,7 +158,7 @@ export class MockTarget {
         if (inc.retryAfter) retryRange = inc.retryAfter;
       }
     }
-    const errLatency = Math.exp(this.errLat.mu + this.errLat.sigma * zErr) * mult + added;
+    const errLatency = Math.exp(m.errLat.mu + m.errLat.sigma * zErr) * mult + added;
     let retryAfter = NaN;
 
     // The gateway first: a request it refuses never reaches the provider (or its rate limits).
@@ -175,21 +193,21 @@ export class MockTarget {
         retryAfter = Math.ceil(wait / 1000) * 1000;
       }
     }
-    if (kind === -1 && uBase < this.errorTotal) {
-      const c = this.errorCumulative;
+    if (kind === -1 && uBase < m.errorTotal) {
+      const c = m.errorCumulative;
       let i = 0;
       while (i < c.length - 1 && uBase >= c[i]!) i++;
-      kind = this.errorKinds[i]!;
+      kind = m.errorKinds[i]!;
     }
     if ((kind === RATE_LIMITED || kind === OVERLOADED) && retryAfter !== retryAfter && uRetryShare < this.b.retryAfterShare)
       retryAfter = Math.round(retryRange.min + uRetry * (retryRange.max - retryRange.min));
 
-    const prefill = (req.inputTokens - req.cachedTokens) / this.b.prefillTokensPerS * 1000;
+    const prefill = (req.inputTokens - req.cachedTokens) / b.prefillTokensPerS * 1000;
     // The same normal draw either way (common random numbers): through the lognormal, or through
     // its probability into an empirical quantile table.
-    const base = this.b.ttftQuantilesMs ? tableQuantile(this.b.ttftQuantilesMs, normalCdf(zTtft)) : Math.exp(this.ttft.mu + this.ttft.sigma * zTtft);
+    const base = b.ttftQuantilesMs ? tableQuantile(b.ttftQuantilesMs, normalCdf(zTtft)) : Math.exp(m.ttft.mu + m.ttft.sigma * zTtft);
     const ttft = (base + prefill) * mult + added + gatewayMs;
-    const perMs = (this.b.tokensPerSQuantiles ? tableQuantile(this.b.tokensPerSQuantiles, normalCdf(-zTps)) : Math.exp(this.tps.mu - this.tps.sigma * zTps)) / 1000; // slow tail: 1% stream slower than p99
+    const perMs = (b.tokensPerSQuantiles ? tableQuantile(b.tokensPerSQuantiles, normalCdf(-zTps)) : Math.exp(m.tps.mu - m.tps.sigma * zTps)) / 1000; // slow tail: 1% stream slower than p99
     const generation = req.outputTokens / perMs;
 
     out.kind = kind;
@@ -215,9 +233,9 @@ export class MockTarget {
       out.firstTokenMs = cutAt > ttft ? ttft : NaN;
       out.durationMs = cutAt;
       out.tokensOut = delivered;
-    } else if (req.stream && (kind === OVERLOADED || kind === SERVER_ERROR) && incident < 0 && uCut < this.b.inBandErrorShare) {
+    } else if (req.stream && (kind === OVERLOADED || kind === SERVER_ERROR) && incident < 0 && uCut < b.inBandErrorShare) {
       // In-band: HTTP 200, the stream starts, then an error event somewhere in it (uCut, rescaled, places it).
-      const cutAt = (uCut / this.b.inBandErrorShare) * (ttft + generation);
+      const cutAt = (uCut / b.inBandErrorShare) * (ttft + generation);
       out.status = 200;
       out.firstTokenMs = cutAt > ttft ? ttft : NaN;
       out.durationMs = cutAt;
