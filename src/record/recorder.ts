@@ -81,6 +81,17 @@ const SKIPPED = Symbol('skipped') as unknown as RecordedCall;
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'te', 'trailer', 'upgrade', 'host', 'content-length', 'expect', 'accept-encoding']);
 const dialectOf = (path: string): DialectName | undefined => (/\/chat\/completions(\?|$)/.test(path) ? 'openai' : /\/v1\/messages(\?|$)/.test(path) ? 'anthropic' : undefined);
 
+/** A request body as JSON: an object, else `{}` (not JSON, an array: forwarded as sent, and the provider answers it). */
+function parsedBody(raw: Buffer): Record<string, unknown> {
+  try {
+    const parsed = JSON.parse(raw.toString('utf8')) as unknown;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // forwarded as sent: the provider answers it (and the call is recorded with what it said)
+  }
+  return {};
+}
+
 /**
  * A header value as its sender wrote it: Node reads header bytes as Latin-1, so a UTF-8 value
  * (`x-team: équipe`) arrives as `Ã©quipe`; bytes that are valid UTF-8 are read as UTF-8.
@@ -137,29 +148,38 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
     }
     const headers: string[] = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2) if (!HOP.has(req.rawHeaders[i]!.toLowerCase())) headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    let body: Record<string, unknown> = {};
-    if (dialect) {
-      try {
-        const parsed = JSON.parse(raw.toString('utf8')) as unknown;
-        if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
-      } catch {
-        // forwarded as sent: the provider answers it (and the call is recorded with what it said)
-      }
-    }
-    const stream = body.stream === true;
+    // The body is read (JSON.parse: a long prompt takes a while) once the call is on its way to the
+    // upstream, not before: the first time something asks for it, at the latest after the dispatch.
+    let body: Record<string, unknown> | undefined;
+    const bodyOf = (): Record<string, unknown> => (body ??= dialect ? parsedBody(raw) : {});
     open.add(res);
     const finished = (r: RelayResult) => {
       open.delete(res);
-      finishSeq(seq, dialect ? recordedCall(dialect, body, req, r, arrival, stream, up.name) : undefined);
+      // The row is built after the answer went out, with the rows of the other calls that ended in
+      // this turn of the event loop: the chunks they brought are relayed before any row is made.
+      later(() => finishSeq(seq, dialect ? recordedCall(dialect, bodyOf(), req, r, arrival, up.name) : undefined));
       if (open.size === 0) drained?.();
     };
-    const relay = new RelayCall(res, dialects[dialect ?? 'openai'], stream, o.now, finished);
+    const relay = new RelayCall(res, dialects[dialect ?? 'openai'], () => bodyOf().stream === true, o.now, finished);
     // an upstream given as the SDKs' base URL (https://api.openai.com/v1) and an app calling /v1/...: one /v1, not two
     const upstreamPath = up.base.endsWith('/v1') && path.startsWith('/v1/') ? `${up.base.slice(0, -3)}${path}` : `${up.base}${path}`;
     up.pool.dispatch({ path: upstreamPath, method: (req.method ?? 'GET') as 'POST', headers, body: raw.length > 0 ? raw : undefined }, relay);
+    bodyOf();
   };
 
-  const recordedCall = (dialect: DialectName, body: Record<string, unknown>, req: IncomingMessage, r: RelayResult, arrival: number, stream: boolean, upstream: string): RecordedCall => {
+  // Rows to build, in the order their calls ended; built in the event loop's check phase, after the
+  // I/O of this turn was handled (and at stop, before the files close).
+  const pendingRows: (() => void)[] = [];
+  const buildRows = () => {
+    for (let i = 0; i < pendingRows.length; i++) pendingRows[i]!();
+    pendingRows.length = 0;
+  };
+  const later = (row: () => void) => {
+    if (pendingRows.push(row) === 1) setImmediate(buildRows);
+  };
+
+  const recordedCall = (dialect: DialectName, body: Record<string, unknown>, req: IncomingMessage, r: RelayResult, arrival: number, upstream: string): RecordedCall => {
+    const stream = body.stream === true;
     const usage = r.outcome.usage;
     const tags: Record<string, string> = {};
     for (const { header, tag } of o.tagHeaders) {
@@ -260,6 +280,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       server.closeAllConnections();
       // Calls still waiting for an upstream connection end here, before the files close, so they are written too.
       await Promise.all(upstreams.map((u) => u.pool.destroy()));
+      buildRows();
       // Anything still held back waits for a call that never finished: write it in order anyway.
       for (const seq of [...done.keys()].sort((a, b) => a - b)) {
         const c = done.get(seq)!;
@@ -270,7 +291,7 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
       }
       done.clear();
       closed = true;
-      writer.close();
+      await writer.close();
       const summary = stats.summary(writer.files, (o.now() - t0) * k);
       if (writer.lostRows === 0 && writer.failure === undefined) return summary;
       return { ...summary, lostRows: writer.lostRows, writeError: writer.failure instanceof Error ? writer.failure.message : String(writer.failure) };

@@ -54,7 +54,8 @@ export class RelayCall implements Dispatcher.DispatchHandler {
   constructor(
     private readonly res: ServerResponse,
     private readonly dialect: Dialect,
-    private readonly stream: boolean,
+    /** Whether the app asked for a stream: asked when the answer starts, so the request body is read after it was sent on. */
+    private readonly isStream: () => boolean,
     private readonly now: () => number,
     private readonly done: (r: RelayResult) => void,
   ) {
@@ -75,7 +76,7 @@ export class RelayCall implements Dispatcher.DispatchHandler {
     this.status = status;
     this.headers = headers;
     const type = headers['content-type'];
-    if (status === 200 && this.stream && typeof type === 'string' && type.includes('text/event-stream')) {
+    if (status === 200 && typeof type === 'string' && type.includes('text/event-stream') && this.isStream()) {
       this.decoder = this.dialect.createStreamDecoder();
       this.utf8 = new TextDecoder();
       this.writeHead(); // a stream's head goes out at once: the app starts reading
@@ -86,7 +87,10 @@ export class RelayCall implements Dispatcher.DispatchHandler {
   private writeHead(): void {
     if (this.res.headersSent || this.res.destroyed) return;
     const out: Record<string, string | string[]> = {};
-    for (const [k, v] of Object.entries(this.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
+    for (const k in this.headers) {
+      const v = this.headers[k];
+      if (v !== undefined && !HOP.has(k)) out[k] = v;
+    }
     this.res.writeHead(this.status, out);
   }
 
@@ -97,9 +101,15 @@ export class RelayCall implements Dispatcher.DispatchHandler {
       this.body.push(chunk);
       return;
     }
-    if (!this.res.destroyed && !this.res.write(chunk) && !c.paused) {
-      c.pause();
-      this.res.once('drain', () => c.resume());
+    if (!this.res.destroyed) {
+      if (!this.res.write(chunk) && !c.paused) {
+        c.pause();
+        this.res.once('drain', () => c.resume());
+      }
+      // node:http corks the socket at a response's write until the next tick: the chunk would wait
+      // for all this tick still does (decoding it, the rest of the upstream's read, the end of the
+      // call and its row). It goes to the app now; everything below is bookkeeping.
+      this.res.socket?.uncork();
     }
     if (this.chunks > 0 && at - this.lastChunkAt > this.maxGapMs) this.maxGapMs = at - this.lastChunkAt;
     this.lastChunkAt = at;

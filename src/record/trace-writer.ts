@@ -5,7 +5,7 @@
  * call. File names carry the recording's start and a sequence number:
  * `record-20261206T153000Z-001.jsonl`.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { close as closeAsync, closeSync, fstatSync, fsync as fsyncAsync, fsyncSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFolders } from '../make-folders.js';
 
@@ -94,11 +94,15 @@ export class TraceWriter {
     }
   }
 
-  /** Flushes, fsyncs and closes the open file. */
-  close(): void {
+  /** Files rotated out whose fsync and close are still running (off the event loop). */
+  private readonly closing = new Set<Promise<void>>();
+
+  /** Flushes, fsyncs and closes the open file; resolves when the files rotated out are synced and closed too. */
+  async close(): Promise<void> {
     clearInterval(this.timer);
     this.flush();
     this.closeFile();
+    await Promise.all(this.closing);
   }
 
   private closeFile(): void {
@@ -112,6 +116,23 @@ export class TraceWriter {
     } finally {
       closeSync(fd);
     }
+  }
+
+  /**
+   * A rotated-out file is synced and closed in the thread pool: an fsync of a 64 MiB file takes a
+   * disk's while, and done here it would hold every call being relayed (close() waits for it).
+   */
+  private closeFileLater(): void {
+    const fd = this.fd;
+    this.fd = -1;
+    const done = new Promise<void>((resolve) =>
+      fsyncAsync(fd, (e) => {
+        if (e) this.fail(e, 0);
+        closeAsync(fd, () => resolve());
+      }),
+    );
+    this.closing.add(done);
+    void done.then(() => this.closing.delete(done));
   }
 
   /**
@@ -158,7 +179,7 @@ export class TraceWriter {
   private rotate(): void {
     if (this.fd >= 0) {
       this.flush();
-      this.closeFile();
+      this.closeFileLater();
     }
     makeFolders(this.o.dir); // removed while recording: made again
     // Another recorder started in the same second with the same folder (two apps, one default
