@@ -47,7 +47,7 @@ function perModel(t: TargetFit): string[] {
       '| --- | ---: | ---: | ---: | ---: | --- |',
     );
     for (const m of t.models)
-      out.push(`| ${m.model} | ${m.calls.toLocaleString('en-US')} | ${p50(m.ttft, 1)} | ${p50(m.tokensPerS, 1)} | ${m.prefillTokensPerS === undefined ? 'target\'s' : Math.round(m.prefillTokensPerS).toLocaleString('en-US')} | ${m.ownErrors ? `own: ${everyday(m)}` : 'target\'s'} |`);
+      out.push(`| ${m.model} | ${m.calls.toLocaleString('en-US')} | ${p50(m.ttft, 1)} | ${p50(m.tokensPerS, 1)} | ${m.prefillTokensPerS !== undefined ? Math.round(m.prefillTokensPerS).toLocaleString('en-US') : t.prefillTokensPerS === undefined ? 'none' : 'target\'s'} | ${m.ownErrors ? `own: ${everyday(m)}` : 'target\'s'} |`);
     out.push('');
   }
   if (t.pooled !== undefined)

@@ -118,6 +118,10 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
     const fits = [t.ttft && `TTFT ${t.ttft.model} (KS ${t.ttft.ks.toFixed(3)})`, t.tokensPerS && `tokens/s ${t.tokensPerS.model} (KS ${t.tokensPerS.ks.toFixed(3)})`].filter(Boolean).join(', ');
     const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%`).join(', ') || 'no errors';
     io.out(`  ${c.ids[t.target]}: ${count(t.calls, 'call')}; ${fits || 'no latency data'}; ${errs}\n`);
+    // a target that served several models: each fitted on its own, and those too few to fit
+    for (const m of t.models ?? [])
+      io.out(`    model ${m.model}: ${count(m.calls, 'call')}; ${m.ttft ? `TTFT p50 ${Math.round(Math.exp(m.ttft.fit.mu))} ms ${m.ttft.model} (KS ${m.ttft.ks.toFixed(3)})` : 'no TTFT'}${m.tokensPerS ? `, tokens/s p50 ${Math.round(Math.exp(m.tokensPerS.fit.mu))}` : ''}${m.ownErrors ? '; own error rates' : ''}\n`);
+    if (t.pooled?.length) io.out(`    pooled into ${c.ids[t.target]}'s fit (too few calls to fit on their own): ${t.pooled.map((p) => `${p.model} (${count(p.calls, 'call')})`).join(', ')}\n`);
   }
   if (c.cacheHits > 0) io.out(`  ${count(c.cacheHits, 'call')} answered from a gateway's cache left out (they say nothing about a provider)\n`);
   if (args.bucket !== undefined && c.callsPerBucket < 20)
