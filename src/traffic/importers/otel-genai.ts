@@ -13,7 +13,7 @@
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { RecordedAttempt, RecordedOutcome, Tags } from '../traffic-request.js';
-import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, someKey, str, unixNanoMs } from './fields.js';
+import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, str, unixNanoMs } from './fields.js';
 import { at, logFormat } from './log-format.js';
 import { promptDlpOf } from './prompt-dlp.js';
 
@@ -196,7 +196,7 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
   const a = attributes(span?.attributes, SPAN_ATTRS);
   const op = str(a[OP]);
   const rawProvider = str(a[PROVIDER]) ?? str(a[SYSTEM]);
-  const model = str(a[REQUEST_MODEL]) ?? str(a[RESPONSE_MODEL]);
+  const model = sameAsLast(str(a[REQUEST_MODEL]) ?? str(a[RESPONSE_MODEL]));
   if (op === undefined ? rawProvider === undefined && model === undefined : !MODEL_CALLS.has(op)) return undefined;
   if (op === undefined && a[LLM_REQUEST_TYPE] === 'embedding') return undefined;
   const start = unixNanoMs(span.startTimeUnixNano);
@@ -237,11 +237,7 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
   if (cost !== undefined) recorded.cost_usd = cost;
   if (inputRaw === undefined && outputRaw === undefined) recorded.tokens_estimated = true;
 
-  const tags: Record<string, string> = {};
-  const service = str(resource[SERVICE_NAME]);
-  if (service !== undefined) tags.service = service;
-  const user = str(a[USER_ID]) ?? str(a[GEN_AI_USER]);
-  if (user !== undefined) tags.user = user;
+  const tags = tagsOf(str(resource[SERVICE_NAME]), str(a[USER_ID]) ?? str(a[GEN_AI_USER]));
   const stream = boolOf(a[STREAM] ?? a[IS_STREAMING] ?? a[LLM_IS_STREAMING]);
   const eventPrompt = promptEvent(span);
   const promptDlp =
@@ -256,11 +252,39 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
     outputTokens: output,
     cachedTokens: clampCached(cached, input),
     stream,
-    tags: someKey(tags) ? (tags as Tags) : undefined,
+    tags,
     dialect: dialectOf(provider),
     recorded,
     promptDlp,
   };
+}
+
+/**
+ * Rows wait in the reorder window (reorder.ts), so what they hold is copied by each young-generation
+ * GC until it is old: consecutive spans of one service and user share one tags object (nothing
+ * changes a row's tags once read), and of one model one route string.
+ */
+let lastTags: Tags | undefined;
+let lastService: string | undefined;
+let lastUser: string | undefined;
+function tagsOf(service: string | undefined, user: string | undefined): Tags | undefined {
+  if (service === undefined && user === undefined) return undefined;
+  if (lastTags === undefined || service !== lastService || user !== lastUser) {
+    const tags: Record<string, string> = {};
+    if (service !== undefined) tags.service = service;
+    if (user !== undefined) tags.user = user;
+    lastTags = tags;
+    lastService = service;
+    lastUser = user;
+  }
+  return lastTags;
+}
+
+let lastModel: string | undefined;
+function sameAsLast(model: string | undefined): string | undefined {
+  if (model === undefined) return undefined;
+  if (model === lastModel) return lastModel;
+  return (lastModel = model);
 }
 
 /** The `gen_ai.prompt` attribute of a `gen_ai.content.prompt` span event (the older GenAI conventions), if any. */

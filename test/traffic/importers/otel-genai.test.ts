@@ -90,6 +90,32 @@ const span = (start: string, end: string, extra: object = {}) => ({
 const request = (...spans: object[]) => JSON.stringify({ resourceSpans: [{ resource: {}, scopeSpans: [{ spans }] }] });
 const S = 1772359200; // 2026-03-01T10:00:00Z in seconds
 
+describe('otel-genai rows that share tags or a model', () => {
+  it('gives each span its own service, user and model when consecutive spans share some of them and not others', async () => {
+    const attr = (key: string, v: string) => ({ key, value: { stringValue: v } });
+    const at = (s: number, attributes: object[]) => span(`${S + s}000000000`, `${S + s + 1}000000000`, { spanId: `s${s}`, attributes: [attr('gen_ai.operation.name', 'chat'), ...attributes] });
+    const resource = (service: string | undefined, spans: object[]) => ({ resource: { attributes: service === undefined ? [] : [attr('service.name', service)] }, scopeSpans: [{ spans }] });
+    const line = JSON.stringify({
+      resourceSpans: [
+        resource('svc-a', [at(0, [attr('gen_ai.request.model', 'm1'), attr('user.id', 'u1')]), at(1, [attr('gen_ai.request.model', 'm1')]), at(2, [attr('gen_ai.provider.name', 'openai'), attr('user.id', 'u1')])]),
+        resource('svc-b', [at(3, [attr('gen_ai.request.model', 'm1'), attr('user.id', 'u1')]), at(4, [attr('gen_ai.response.model', 'm2'), attr('gen_ai.user', 'u2')])]),
+        resource(undefined, [at(5, [attr('gen_ai.request.model', 'm2')]), at(6, [attr('gen_ai.request.model', 'm2'), attr('user.id', 'u2')])]),
+      ],
+    });
+    const file = tmp.write('shared.jsonl', `${line}\n`);
+    const { rows } = await importRows(file, 'otel-genai', tmp.path('out.jsonl'));
+    expect(rows.map((r) => [r.id, r.route, r.tags ?? null])).toEqual([
+      ['s0', 'm1', { service: 'svc-a', user: 'u1' }],
+      ['s1', 'm1', { service: 'svc-a' }],
+      ['s2', 'default', { service: 'svc-a', user: 'u1' }],
+      ['s3', 'm1', { service: 'svc-b', user: 'u1' }],
+      ['s4', 'm2', { service: 'svc-b', user: 'u2' }],
+      ['s5', 'm2', null],
+      ['s6', 'm2', { user: 'u2' }],
+    ]);
+  });
+});
+
 describe('otel-genai nested model calls', () => {
   it('makes model-call spans under a model-call span (same export request) its attempts, not rows', async () => {
     const attr = (key: string, v: string | number) => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } });
