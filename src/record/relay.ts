@@ -79,7 +79,7 @@ export class RelayCall implements Dispatcher.DispatchHandler {
     if (status === 200 && typeof type === 'string' && type.includes('text/event-stream') && this.isStream()) {
       this.decoder = this.dialect.createStreamDecoder();
       this.utf8 = new TextDecoder();
-      this.writeHead(); // a stream's head goes out at once: the app starts reading
+      this.writeHead(); // set now; node:http sends it with the first chunk, in the same write (no flushHeaders: one packet, not two, before the first token)
     }
   }
 
