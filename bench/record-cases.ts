@@ -3,7 +3,8 @@
  * (child, cpu 0) against the mock server directly (the ceiling) and through the recorder (both
  * `routebench mock-server` and `routebench record` as installed, the built CLI, in children on cpu 1
  * when taskset exists), JSON replies, 50 connections. Added TTFT: streamed calls one at a time
- * (2,000 each) from a client process of their own, direct and through the recorder interleaved,
+ * (2,000 each) from a client process of their own, direct, through the recorder and through a bare
+ * node:http + undici proxy on the recorder's cpu (what any Node proxy adds here) interleaved,
  * time to the first body chunk; the added p50/p99 is the difference of the two sides' percentiles (how far the
  * recorder moves each quantile, the target's meaning: not a quantile of per-pair differences, which
  * would add the direct side's noise to the recorder's), with a 95% interval from a seeded paired
@@ -13,8 +14,11 @@
  *
  * `calibrate-1m`: calibrate() over a generated trace of 1,000,000 observed calls. Target ≤ 10 s.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { calibrate } from '../src/calibrate/calibrate.js';
 import { pairedDiff } from '../src/report/stats/paired-bootstrap.js';
 import { Rng } from '../src/rng.js';
@@ -22,19 +26,19 @@ import type { CaseContext } from './case-registry.js';
 import { writeObservedTrace } from './observed-trace.js';
 import { hasTaskset, MOCK_BENCH_SCENARIO, startCliProcess, startMockServerProcess } from './mock-server-process.js';
 import { autocannonPoint } from './mock-server-case.js';
-import { median, nodeJson, round, scriptFile, stat } from './util.js';
+import { median, nodeCommand, nodeJson, round, scriptFile, stat } from './util.js';
 
 /**
  * The TTFT client, in its own plain `node` process (pinned to cpu 0 with the load generator when
  * pinning): node:http with one keep-alive connection per server, streamed calls one at a time,
- * direct and through the recorder alternated after a warm-up of 50 each; the time from sending to
- * the first body chunk, ms. A fresh process, not the bench's own (whose heap holds what earlier
- * cases left), so its garbage collector does not show up as the recorder's tail.
- * argv: direct URL, recorder URL, calls per side. Prints { d, t }.
+ * direct, through the recorder and through the bare proxy in turn after a warm-up of 50 each; the
+ * time from sending to the first body chunk, ms. A fresh process, not the bench's own (whose heap
+ * holds what earlier cases left), so its garbage collector does not show up as the recorder's tail.
+ * argv: direct URL, recorder URL, calls per side, bare proxy URL. Prints { d, t, b }.
  */
 const TTFT_CLIENT = `
 import http from 'node:http';
-const [, , directUrl, throughUrl, count] = process.argv;
+const [, , directUrl, throughUrl, count, bareUrl] = process.argv;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const body = JSON.stringify({ model: 'gpt-4o-mini', max_tokens: 8, stream: true, messages: [{ role: 'user', content: 'hi' }] });
 const ttft = (url) => new Promise((resolve, reject) => {
@@ -48,16 +52,41 @@ const ttft = (url) => new Promise((resolve, reject) => {
   req.on('error', reject);
   req.end(body);
 });
-for (let i = 0; i < 50; i++) { await ttft(directUrl); await ttft(throughUrl); }
+for (let i = 0; i < 50; i++) { await ttft(directUrl); await ttft(throughUrl); await ttft(bareUrl); }
 const d = [];
 const t = [];
-for (let i = 0; i < Number(count); i++) { d.push(await ttft(directUrl)); t.push(await ttft(throughUrl)); }
-process.stdout.write(JSON.stringify({ d, t }) + '\\n');
+const b = [];
+for (let i = 0; i < Number(count); i++) { d.push(await ttft(directUrl)); t.push(await ttft(throughUrl)); b.push(await ttft(bareUrl)); }
+process.stdout.write(JSON.stringify({ d, t, b }) + '\\n');
 agent.destroy();
 `;
 
-function ttftPairs(ctx: CaseContext, cpu: number | undefined, directUrl: string, throughUrl: string, n: number): { d: number[]; t: number[] } {
-  return nodeJson([scriptFile(ctx.tmp, 'ttft-client', TTFT_CLIENT), directUrl, throughUrl, String(n)], { cwd: ctx.root, cpu, timeoutMs: 300_000, what: 'TTFT client' });
+function ttftPairs(ctx: CaseContext, cpu: number | undefined, directUrl: string, throughUrl: string, n: number, bareUrl: string): { d: number[]; t: number[]; b: number[] } {
+  return nodeJson([scriptFile(ctx.tmp, 'ttft-client', TTFT_CLIENT), directUrl, throughUrl, String(n), bareUrl], { cwd: ctx.root, cpu, timeoutMs: 300_000, what: 'TTFT client' });
+}
+
+/**
+ * bench/bare-proxy-child.ts (node:http + an undici Pool, no logic: the floor any Node proxy stands
+ * on) in front of `upstream`, on `cpu` beside the recorder; resolves with its URL and a stop.
+ */
+function startBareProxy(upstream: string, prefix: string, cpu: number | undefined): Promise<{ url: string; stop: () => void }> {
+  const [cmd, a] = nodeCommand(['--import', 'tsx', fileURLToPath(new URL('./bare-proxy-child.ts', import.meta.url)), upstream, prefix], cpu);
+  const proc = spawn(cmd, a, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const stop = () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error('bench/bare-proxy-child.ts did not start in 30 s'));
+    }, 30_000);
+    proc.once('exit', (code) => reject(new Error(`bench/bare-proxy-child.ts exited (${code}) before listening`)));
+    createInterface({ input: proc.stdout! }).once('line', (line) => {
+      clearTimeout(timer);
+      proc.stdout!.resume();
+      resolve({ url: (JSON.parse(line) as { url: string }).url, stop });
+    });
+  });
 }
 
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
@@ -81,7 +110,14 @@ export async function recordThroughput(ctx: CaseContext): Promise<Record<string,
         through.push(autocannonPoint(`${recUrl}/v1/chat/completions`, 50, point).rps);
       }
       const n = ctx.tiny ? 20 : 2000; // p99 is then the 20th largest of 2,000: one stall of the shared VM does not move it
-      const { d, t } = ttftPairs(ctx, pinned ? 0 : undefined, `${mockUrl}/t/o/v1/chat/completions`, `${recUrl}/v1/chat/completions`, n);
+      const bare = await startBareProxy(mockUrl, '/t/o', pinned ? 1 : undefined);
+      let ttft: { d: number[]; t: number[]; b: number[] };
+      try {
+        ttft = ttftPairs(ctx, pinned ? 0 : undefined, `${mockUrl}/t/o/v1/chat/completions`, `${recUrl}/v1/chat/completions`, n, `${bare.url}/v1/chat/completions`);
+      } finally {
+        bare.stop();
+      }
+      const { d, t, b } = ttft;
       const p99 = pairedDiff(Float64Array.from(d), Float64Array.from(t), 0.99, 1000, new Rng(5));
       return {
         pinned,
@@ -91,6 +127,8 @@ export async function recordThroughput(ctx: CaseContext): Promise<Record<string,
         ttft_direct_ms: { p50: round(q(d, 0.5), 3), p99: round(q(d, 0.99), 3) },
         ttft_recorder_ms: { p50: round(q(t, 0.5), 3), p99: round(q(t, 0.99), 3) },
         added_ttft_ms: { p50: round(q(t, 0.5) - q(d, 0.5), 3), p99: round(q(t, 0.99) - q(d, 0.99), 3), p99_ci95: p99?.lo == null || p99.hi == null ? null : [round(p99.lo, 3), round(p99.hi, 3)] },
+        // The same calls through a bare node:http + undici proxy on the recorder's cpu: what any Node proxy adds here.
+        bare_proxy_added_ttft_ms: { p50: round(q(b, 0.5) - q(d, 0.5), 3), p99: round(q(b, 0.99) - q(d, 0.99), 3) },
         meets_target: median(through) >= 5000 && q(t, 0.99) - q(d, 0.99) <= 1,
       };
     } finally {
