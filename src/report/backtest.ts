@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Price } from '../providers/canonical.js';
 import { formatDuration } from '../scenario/duration.js';
 import type { Store } from '../store/open-store.js';
-import { perTarget, recordedAggregates, simulatedAggregates, successOverTime, targetShares, unpricedTargets, type SideAggregates, type TargetSide } from '../store/backtest-queries.js';
+import { perModel, perTarget, recordedAggregates, simulatedAggregates, successOverTime, targetShares, unpricedTargets, type SideAggregates, type TargetSide } from '../store/backtest-queries.js';
 import { loadObserved } from '../calibrate/observed-table.js';
 import { newcombeDiff } from '../stats/wilson.js';
 import { markLeftOut, type LeftOut } from './backtest-left-out.js';
@@ -59,6 +59,8 @@ export interface Backtest {
   leftOut: LeftOut;
   /** Per target, both sides (not judged): calls, success rate, p50 TTFT and latency, cost. */
   targets?: { target: string; recorded: TargetSide | null; simulated: TargetSide | null }[];
+  /** Per model on each target whose recording asked it for several (as `targets`; absent when none did). */
+  models?: { target: string; model: string; recorded: TargetSide | null; simulated: TargetSide | null }[];
   /** Recorded targets the scenario has no target for: no price, so the recorded cost is not known. */
   unpriced?: { target: string; calls: number }[];
   /**
@@ -166,10 +168,12 @@ export async function backtest(
       : run && run.status !== 'ok' && run.status !== 'thresholds_failed'
         ? `the simulation did not finish (status ${run.status})`
         : undefined;
+  const models = await perModel(store, runNo);
   return {
     rows,
     shares: await targetShares(store, runNo),
     targets: await perTarget(store, runNo),
+    ...(models.length > 0 ? { models } : {}),
     overTime: await successOverTime(store, runNo, bucketMs),
     bucketMs,
     tolerance,

@@ -100,24 +100,41 @@ export interface TargetSide {
  * rule (recordedAggregates).
  */
 export async function perTarget(store: Store, runNo: number): Promise<{ target: string; recorded: TargetSide | null; simulated: TargetSide | null }[]> {
-  const rows = await store.all<{ target: string; side: 'recorded' | 'simulated' } & TargetSide>(`
-    SELECT target_id AS target, 'recorded' AS side, count(*)::INTEGER AS calls, avg(ok::INTEGER) AS success_rate,
+  return sides(store, runNo, false);
+}
+
+/**
+ * The same per model (the route a call asked for) on each target whose recorded calls asked for
+ * several: what the per-model fits of `mock.models` are to reproduce. Empty when no target did.
+ */
+export async function perModel(store: Store, runNo: number): Promise<{ target: string; model: string; recorded: TargetSide | null; simulated: TargetSide | null }[]> {
+  const multi = await store.all<{ target: string }>(`SELECT target_id AS target FROM obs WHERE route IS NOT NULL GROUP BY 1 HAVING count(DISTINCT route) > 1`);
+  if (multi.length === 0) return [];
+  const keep = new Set(multi.map((m) => m.target));
+  return (await sides(store, runNo, true)).filter((r) => keep.has(r.target)) as { target: string; model: string; recorded: TargetSide | null; simulated: TargetSide | null }[];
+}
+
+async function sides(store: Store, runNo: number, byModel: boolean): Promise<{ target: string; model?: string; recorded: TargetSide | null; simulated: TargetSide | null }[]> {
+  const rows = await store.all<{ target: string; model: string | null; side: 'recorded' | 'simulated' } & TargetSide>(`
+    SELECT target_id AS target, ${byModel ? 'route' : 'NULL::VARCHAR'} AS model, 'recorded' AS side, count(*)::INTEGER AS calls, avg(ok::INTEGER) AS success_rate,
       quantile_cont(ttft_ms, 0.5) FILTER (WHERE ok AND stream) AS p50_ttft_ms, quantile_cont(latency_ms, 0.5) FILTER (WHERE ok) AS p50_latency_ms,
       CASE WHEN count(priced) > 0 THEN sum(CASE WHEN ok OR output_tokens > 0 THEN ((input_tokens - cached_tokens) * input + cached_tokens * cached_input + output_tokens * output) / 1e6 ELSE 0 END) END AS cost_usd
-    FROM ${await pricedObs(store)} GROUP BY 1
+    FROM ${await pricedObs(store)} GROUP BY 1, 2
     UNION ALL
-    SELECT t.target_id, 'simulated', count(*)::INTEGER, avg((a.outcome = 'ok')::INTEGER),
+    SELECT t.target_id, ${byModel ? 'ro.route' : 'NULL::VARCHAR'}, 'simulated', count(*)::INTEGER, avg((a.outcome = 'ok')::INTEGER),
       quantile_cont(a.first_token_ms - a.sent_ms, 0.5) FILTER (WHERE a.outcome = 'ok' AND a.stream), quantile_cont(a.end_ms - a.sent_ms, 0.5) FILTER (WHERE a.outcome = 'ok'),
       exact_sum(a.cost_usd)::DOUBLE
     FROM attempts a JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
+      ${byModel ? 'LEFT JOIN routes ro ON ro.run_no = a.run_no AND ro.route_no = a.route_no' : ''}
     WHERE a.run_no = ${Math.trunc(runNo)} AND a.outcome <> 'gave_up' AND a.request_no IN (SELECT request_no FROM ${await simulated(store, runNo)})
-    GROUP BY 1
-    ORDER BY 1, 2`);
-  const by = new Map<string, { target: string; recorded: TargetSide | null; simulated: TargetSide | null }>();
-  for (const { target, side, ...v } of rows) {
-    const entry = by.get(target) ?? { target, recorded: null, simulated: null };
+    GROUP BY 1, 2
+    ORDER BY 1, 2, 3`);
+  const by = new Map<string, { target: string; model?: string; recorded: TargetSide | null; simulated: TargetSide | null }>();
+  for (const { target, model, side, ...v } of rows) {
+    const key = `${target}\u0000${model ?? ''}`;
+    const entry = by.get(key) ?? { target, ...(model === null ? {} : { model }), recorded: null, simulated: null };
     entry[side] = v;
-    by.set(target, entry);
+    by.set(key, entry);
   }
   return [...by.values()];
 }

@@ -19,7 +19,7 @@ import { calibrationYaml } from '../../src/calibrate/calibration-yaml.js';
 import { fitReport } from '../../src/calibrate/fit-report.js';
 import { planScenario } from '../../src/engine/plan-scenario.js';
 import { formatProblem, HarnessError } from '../../src/errors.js';
-import { backtest } from '../../src/report/backtest.js';
+import { backtest, backtestMarkdown } from '../../src/report/backtest.js';
 import { Rng } from '../../src/rng.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { runYaml } from '../helpers/run-yaml.js';
@@ -39,9 +39,10 @@ const modelOf = (i: number) => (i % 301 === 150 ? 'rare-x' : i % 2 === 0 ? 'gpt-
 const seSpan = (n: number) => (4 * Math.sqrt(Math.PI / 2) * SIGMA) / Math.sqrt(n);
 
 /** The recorded trace: every call to target `up`, 100 input and 100 output tokens, streamed. */
-function writeTrace(): { file: string; okByModel: Map<string, number> } {
+function writeTrace(): { file: string; okByModel: Map<string, number>; ttftsByModel: Map<string, number[]> } {
   const rng = new Rng(20261207, 3);
   const okByModel = new Map<string, number>();
+  const ttftsByModel = new Map<string, number[]>();
   const lines: string[] = [];
   for (let i = 0; i < ROWS; i++) {
     const model = modelOf(i);
@@ -53,15 +54,24 @@ function writeTrace(): { file: string; okByModel: Map<string, number> } {
     const recorded = ok
       ? { ok: true, status: 200, ttft_ms: +ttft.toFixed(3), latency_ms: +(ttft + (100 / tps) * 1000).toFixed(3), target: 'up' }
       : { ok: false, status: 500, error_kind: 'server_error', latency_ms: 300, target: 'up' };
-    if (ok) okByModel.set(model, (okByModel.get(model) ?? 0) + 1);
+    if (ok) {
+      okByModel.set(model, (okByModel.get(model) ?? 0) + 1);
+      ttftsByModel.set(model, [...(ttftsByModel.get(model) ?? []), +ttft.toFixed(3)]);
+    }
     lines.push(JSON.stringify({ arrival_ms: i * 50, route: model, input_tokens: 100, output_tokens: ok ? 100 : 0, stream: true, recorded }));
   }
   const file = join(dir, 'two-models.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);
-  return { file, okByModel };
+  return { file, okByModel, ttftsByModel };
 }
 
-const { file: trace, okByModel } = writeTrace();
+const { file: trace, okByModel, ttftsByModel } = writeTrace();
+/** The median as quantile_cont takes it (type 7), computed here from the generated values. */
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const h = (s.length - 1) / 2;
+  return s[Math.floor(h)]! + (h - Math.floor(h)) * (s[Math.ceil(h)]! - s[Math.floor(h)]!);
+};
 let cal: Calibration;
 beforeAll(async () => {
   cal = await calibrate([trace]);
@@ -150,6 +160,13 @@ strategies:
       });
       const recordedCost = [...okByModel].reduce((a, [m, n]) => a + (n * (100 * prices[m]![0] + 100 * prices[m]![1])) / 1e6, 0);
       expect(bt.targets!.find((t) => t.target === 'up')!.recorded!.cost_usd).toBeCloseTo(recordedCost, 12);
+      // per model, both sides: the recorded median from the generated values, the simulated one as above
+      const rows4o = bt.models!.find((m) => m.model === 'gpt-4o')!;
+      expect(bt.models!.map((m) => m.model)).toEqual(['gpt-4o', 'gpt-4o-mini', 'rare-x']);
+      expect(rows4o.recorded!.p50_ttft_ms).toBeCloseTo(median(ttftsByModel.get('gpt-4o')!), 9);
+      expect(rows4o.simulated!.p50_ttft_ms).toBeCloseTo(by['gpt-4o']!.p50, 9);
+      expect(rows4o.recorded!.cost_usd).toBeCloseTo((okByModel.get('gpt-4o')! * (100 * 5 + 100 * 20)) / 1e6, 12);
+      expect(backtestMarkdown(bt, 'deployed')).toMatch(/\| up \| gpt-4o-mini \| [\d,]+ \/ [\d,]+ \| 100\.00% \/ 100\.00% \| (19\d|20\d) \/ (19\d|20\d) \|/);
     } finally {
       ran.store.close();
     }
