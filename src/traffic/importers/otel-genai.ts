@@ -116,9 +116,10 @@ const isPromptPart = (key: string) => key.startsWith('gen_ai.prompt.') && key.en
 
 /** Decodes the wanted attributes of `list` into `out` (cleared first); NO_ATTRS when there are none. */
 function attributes(list: unknown, out: Attrs): Attrs {
-  if (out === SPAN_ATTRS) PROMPT_PARTS.length = 0;
+  // (a loop, and no length set when already 0: fill() and the length setter are calls into the runtime, a tenth of this function)
+  if (out === SPAN_ATTRS && PROMPT_PARTS.length !== 0) PROMPT_PARTS.length = 0;
   if (!Array.isArray(list) || list.length === 0) return NO_ATTRS;
-  out.fill(undefined);
+  for (let i = 0; i < out.length; i++) out[i] = undefined;
   for (let i = 0; i < list.length; i++) {
     const kv = list[i] as { key?: unknown; value?: unknown } | null;
     if (kv === null || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
