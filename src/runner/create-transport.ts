@@ -27,6 +27,8 @@ export interface TransportOptions {
 }
 
 const MSW_BASE = 'http://mock.routebench.test';
+/** Keep-alive connections to the mock server opened before a run's clock starts (about the calls in flight at 5,000 streamed calls a second). */
+export const PRECONNECT = 64;
 
 export async function createTransport(plan: ScenarioPlan, o: TransportOptions): Promise<Transport> {
   const service = () => new MockService(plan.targets, () => createMocks(plan), o.realNow, { defaultScale: o.timeScale });
@@ -59,7 +61,10 @@ export async function createTransport(plan: ScenarioPlan, o: TransportOptions): 
     }
     const lookupGeneration = generation ? undefined : remoteGeneration(base);
     // undici's dispatcher, not fetch: the client's CPU per call bounds the rate a replay can offer.
-    const http = httpTransport({ name: 'mock-server', baseUrl: (t) => `${base}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale, lookupGeneration, client: 'undici' });
+    // Connections opened before each run's clock starts (GET /_routebench/health: no provider
+    // call, not in the mock's counts), so the first arrivals do not open them while others are due.
+    const preconnect = { url: `${base}/_routebench/health`, connections: PRECONNECT };
+    const http = httpTransport({ name: 'mock-server', baseUrl: (t) => `${base}/t/${t.id}`, realNow: o.realNow, timeScale: o.timeScale, lookupGeneration, client: 'undici', preconnect });
     return { ...http, mockUrl: base, generation, startRun, close: async () => (await http.close(), await stop?.()) };
   }
   return liveTransport(plan, o);

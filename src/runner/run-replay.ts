@@ -105,6 +105,8 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
         run = new ReplayRun({ router: built.router, slotCount: built.slotCount, targets: plan.targets, maxAttempts: plan.defaults.maxAttempts, rows, transport, runKey, timeScale: opts.timeScale, realNow: opts.realNow, spendGate: cap, onFailure: () => stop.abort() });
         const replay = run;
         await transport.startRun?.(runKey, opts.timeScale);
+        // Connections to the mock server opened now, not by the first arrivals (no provider call).
+        await transport.prepare?.();
         const onAbort = () => stop.abort();
         opts.signal?.addEventListener('abort', onAbort);
         // A Ctrl-C while the run was being set up (its record, the transport's run start) came

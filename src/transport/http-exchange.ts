@@ -25,6 +25,12 @@ export interface ExchangeReply {
 
 export interface Exchange {
   post(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<ExchangeReply>;
+  /**
+   * Opens `connections` keep-alive connections to the origin of `url` by sending that many GETs
+   * to it at once (each answered by a connection of its own), bodies read and discarded; resolves
+   * when all have ended, failed or not. Only undici's pool keeps connections for later calls.
+   */
+  preconnect?(url: string, connections: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -173,6 +179,15 @@ export function undiciExchange(): Exchange {
         const u = split(url);
         agent.dispatch({ origin: u.origin, path: u.path, method: 'POST', headers, body }, new UndiciCall(signal, resolveHead, rejectHead));
       });
+    },
+    preconnect(url, connections) {
+      const u = split(url);
+      const one = () =>
+        new Promise<void>((resolve) => {
+          const done = () => resolve();
+          agent.dispatch({ origin: u.origin, path: u.path, method: 'GET', headers: {} }, { onRequestStart() {}, onResponseStart() {}, onResponseData() {}, onResponseEnd: done, onResponseError: done });
+        });
+      return Promise.all(Array.from({ length: connections }, one)).then(() => undefined);
     },
     // Nothing is waited for at close: a call still open (a stalled stream) is cut.
     close: () => agent.destroy(),

@@ -40,14 +40,21 @@ export interface HttpTransportOptions {
    * callbacks: a fraction of fetch's CPU per call, for the loopback mock server). http-exchange.ts.
    */
   client?: 'fetch' | 'undici';
+  /**
+   * undici: before a run's clock starts (Transport.prepare), open this many keep-alive
+   * connections with GETs to `url`, an endpoint that is no provider call.
+   */
+  preconnect?: { url: string; connections: number };
 }
 
 export function httpTransport(o: HttpTransportOptions): Transport {
   const scrub = (s: string) => redact(s, o.secrets ?? []);
   const http = o.client === 'undici' ? undiciExchange() : fetchExchange();
+  const pre = o.preconnect;
   return {
     name: o.name,
     close: () => http.close(),
+    prepare: pre && http.preconnect ? () => http.preconnect!(pre.url, pre.connections) : undefined,
     async send(call: ProviderCall, signal: AbortSignal): Promise<CallResult> {
       const { target, request } = call;
       const dialect = dialects[target.dialect];

@@ -63,5 +63,10 @@ export interface Transport {
   generation?(call: ProviderCall): Generation | undefined;
   /** Tells mocks a run starts now (fresh mock state, its clock and time scale). */
   startRun?(runKey: string, timeScale: number): Promise<void>;
+  /**
+   * Readies the client before a run's clock starts (mock-server: opens keep-alive connections),
+   * so the first arrivals do not pay for it. Sends no provider call.
+   */
+  prepare?(): Promise<void>;
   close(): Promise<void>;
 }
