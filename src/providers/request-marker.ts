@@ -3,6 +3,9 @@
  * attempt and run a call belongs to (and how many tokens to answer with) even behind a gateway
  * that drops unknown headers: the same fields travel as `x-routebench-*` headers and as a marker
  * at the start of the first user message, e.g. `⟦rb r=123 a=0 run=ab12 in=812 c=256 out=120⟧`.
+ * When the target mocks models of its own (`mock.models`), the marker also names the model the
+ * request asked for (`m=`, URI-encoded; header `x-routebench-model`): the wire body keeps the
+ * target's model, and the mock draws from the asked model's behaviour as simulate does.
  */
 
 export interface MarkerFields {
@@ -16,6 +19,8 @@ export interface MarkerFields {
   /** Input tokens that should be reported as prompt-cache reads. */
   cachedTokens: number;
   outputTokens: number;
+  /** The model the request asked for (its route), when the mock should know it. */
+  model?: string;
 }
 
 /** Node's IncomingHttpHeaders, a plain record, or a fetch `Headers`. */
@@ -26,10 +31,24 @@ export const MARKER_HEADERS = {
   attempt: 'x-routebench-attempt',
   run: 'x-routebench-run',
   tokens: 'x-routebench-tokens',
+  model: 'x-routebench-model',
 } as const;
 
 const RUN_KEY = /^[A-Za-z0-9_.-]+$/;
-const MARKER = /⟦rb r=(\d+) a=(\d+) run=([A-Za-z0-9_.-]+) in=(\d+) c=(\d+) out=(\d+)⟧/u;
+const MARKER = /⟦rb r=(\d+) a=(\d+) run=([A-Za-z0-9_.-]+) in=(\d+) c=(\d+) out=(\d+)(?: m=([A-Za-z0-9%._~!*'()-]+))?⟧/u;
+
+/** A model name as the marker carries it (header-safe, no spaces or brackets). */
+const encodeModel = (model: string) => encodeURIComponent(model);
+
+/** The model an `m=` field or header names; undefined when it is not valid URI encoding. */
+function decodeModel(s: string | undefined): string | undefined {
+  if (s === undefined || s === '') return undefined;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}
 
 function check(f: MarkerFields): void {
   for (const k of ['request', 'attempt', 'inputTokens', 'cachedTokens', 'outputTokens'] as const) {
@@ -40,17 +59,20 @@ function check(f: MarkerFields): void {
 
 export function formatMarker(f: MarkerFields): string {
   check(f);
-  return `⟦rb r=${f.request} a=${f.attempt} run=${f.run} in=${f.inputTokens} c=${f.cachedTokens} out=${f.outputTokens}⟧`;
+  const m = f.model === undefined || f.model === '' ? '' : ` m=${encodeModel(f.model)}`;
+  return `⟦rb r=${f.request} a=${f.attempt} run=${f.run} in=${f.inputTokens} c=${f.cachedTokens} out=${f.outputTokens}${m}⟧`;
 }
 
 export function markerHeaders(f: MarkerFields): Record<string, string> {
   check(f);
-  return {
+  const h: Record<string, string> = {
     [MARKER_HEADERS.request]: String(f.request),
     [MARKER_HEADERS.attempt]: String(f.attempt),
     [MARKER_HEADERS.run]: f.run,
     [MARKER_HEADERS.tokens]: `${f.inputTokens},${f.cachedTokens},${f.outputTokens}`,
   };
+  if (f.model !== undefined && f.model !== '') h[MARKER_HEADERS.model] = encodeModel(f.model);
+  return h;
 }
 
 /** The first marker in `text` (normally at its start), or undefined. */
@@ -58,7 +80,9 @@ export function parseMarker(text: string): MarkerFields | undefined {
   const m = MARKER.exec(text);
   if (!m) return undefined;
   const n = (i: number) => Number(m[i]);
-  const f = { request: n(1), attempt: n(2), run: m[3]!, inputTokens: n(4), cachedTokens: n(5), outputTokens: n(6) };
+  const f: MarkerFields = { request: n(1), attempt: n(2), run: m[3]!, inputTokens: n(4), cachedTokens: n(5), outputTokens: n(6) };
+  const model = decodeModel(m[7]);
+  if (model !== undefined) f.model = model;
   return [f.request, f.attempt, f.inputTokens, f.cachedTokens, f.outputTokens].every(Number.isSafeInteger) ? f : undefined;
 }
 
@@ -83,7 +107,10 @@ function fromHeaders(h: HeaderSource): MarkerFields | undefined {
   if (!request || !attempt || !run || !tokens || tokens.length !== 3) return undefined;
   if (![request, attempt, ...tokens].every((s) => UINT.test(s)) || !RUN_KEY.test(run)) return undefined;
   const [inputTokens, cachedTokens, outputTokens] = tokens.map(Number) as [number, number, number];
-  return { request: Number(request), attempt: Number(attempt), run, inputTokens, cachedTokens, outputTokens };
+  const f: MarkerFields = { request: Number(request), attempt: Number(attempt), run, inputTokens, cachedTokens, outputTokens };
+  const model = decodeModel(headerValue(h, MARKER_HEADERS.model)?.trim());
+  if (model !== undefined) f.model = model;
+  return f;
 }
 
 /** Text of a message `content`: a string, or (both dialects) an array of `{type:'text', text}` parts. */

@@ -58,7 +58,9 @@ export function httpTransport(o: HttpTransportOptions): Transport {
     async send(call: ProviderCall, signal: AbortSignal): Promise<CallResult> {
       const { target, request } = call;
       const dialect = dialects[target.dialect];
-      const fields = { request: request.index, attempt: call.attemptOnTarget, run: call.runKey, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, outputTokens: request.outputTokens };
+      // A mock with models of its own (mock.models) is told the model asked for; a live API's body is not.
+      const model = target.models === undefined || o.name === 'live' ? undefined : request.route;
+      const fields = { request: request.index, attempt: call.attemptOnTarget, run: call.runKey, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, outputTokens: request.outputTokens, model };
       const enc = dialect.encodeRequest({ model: o.name === 'live' ? (target.live?.model ?? target.model) : target.model, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, maxOutputTokens: Math.max(1, request.outputTokens), outputTokens: request.outputTokens, stream: request.stream, marker: formatMarker(fields) });
       // One signal for the caller's abort, the attempt timeout and a stream's first-token deadline
       // (whole ms: a scaled timeout such as 60 s / 7 is not), its timers released when the call ends.

@@ -131,7 +131,7 @@ export class MockService {
     const runKey = marker?.run ?? 'unmarked';
     if (!this.runs.has(runKey)) this.startRun(runKey);
     const run = this.runs.get(runKey)!;
-    const body = (req.body ?? {}) as { stream?: boolean; max_tokens?: number; max_completion_tokens?: number };
+    const body = (req.body ?? {}) as { model?: unknown; stream?: boolean; max_tokens?: number; max_completion_tokens?: number };
     const stream = body.stream === true;
     const index = marker?.request ?? this.seq;
     // Unmarked requests are each a fresh draw (index = seq): nothing to count, and no key to keep per request.
@@ -152,7 +152,10 @@ export class MockService {
     const request: TrafficRequest = {
       index,
       arrivalMs: 0,
-      route: '',
+      // The model the request asked for picks the target's per-model behaviour (mock.models) in the
+      // mock's own draw, as in simulate: routebench's marker names it (the wire carries the target's
+      // model); another sender's body names what it asked for.
+      route: marker?.model ?? (typeof body.model === 'string' ? body.model : ''),
       inputTokens: marker?.inputTokens ?? estimatePromptTokens(req.body),
       cachedTokens: marker?.cachedTokens ?? 0,
       outputTokens: marker?.outputTokens ?? body.max_completion_tokens ?? body.max_tokens ?? 16,
