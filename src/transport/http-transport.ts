@@ -58,8 +58,9 @@ export function httpTransport(o: HttpTransportOptions): Transport {
     async send(call: ProviderCall, signal: AbortSignal): Promise<CallResult> {
       const { target, request } = call;
       const dialect = dialects[target.dialect];
-      // A mock with models of its own (mock.models) is told the model asked for; a live API's body is not.
-      const model = target.models === undefined || o.name === 'live' ? undefined : request.route;
+      // A mock with models of its own (mock.models) is told the model asked for, and so are an external
+      // gateway's mock upstreams (it forwards the marker); a live API's body is not.
+      const model = o.name === 'live' || (target.models === undefined && o.name !== 'gateway') ? undefined : request.route;
       const fields = { request: request.index, attempt: call.attemptOnTarget, run: call.runKey, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, outputTokens: request.outputTokens, model };
       const enc = dialect.encodeRequest({ model: o.name === 'live' ? (target.live?.model ?? target.model) : target.model, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, maxOutputTokens: Math.max(1, request.outputTokens), outputTokens: request.outputTokens, stream: request.stream, marker: formatMarker(fields) });
       // One signal for the caller's abort, the attempt timeout and a stream's first-token deadline

@@ -49,6 +49,22 @@ describe('request marker', () => {
     expect(readMarker({}, parts)).toEqual(F);
   });
 
+  it('carries the model asked for, URI-encoded, in the text and a fifth header; absent when not given', () => {
+    const m: MarkerFields = { ...F, model: 'meta-llama/Llama 3:70b ⟧' };
+    const text = '⟦rb r=123 a=0 run=ab12 in=812 c=256 out=120 m=meta-llama%2FLlama%203%3A70b%20%E2%9F%A7⟧';
+    expect(formatMarker(m)).toBe(text);
+    expect(parseMarker(`${text} words`)).toEqual(m);
+    expect(markerHeaders(m)['x-routebench-model']).toBe('meta-llama%2FLlama%203%3A70b%20%E2%9F%A7');
+    expect(readMarker(markerHeaders(m), undefined)).toEqual(m);
+    expect(readMarker({}, { messages: [{ role: 'user', content: text }] })).toEqual(m);
+    // no model (or an empty one): the four-field marker and headers, read back without a model
+    expect(formatMarker({ ...F, model: '' })).toBe(TEXT);
+    expect(Object.keys(markerHeaders({ ...F, model: undefined }))).toHaveLength(4);
+    expect(parseMarker(TEXT)).not.toHaveProperty('model');
+    // a malformed encoding is no model, not a broken marker
+    expect(readMarker({ ...markerHeaders(F), 'x-routebench-model': '%E2%9F' }, undefined)).toEqual(F);
+  });
+
   it('is undefined when neither headers nor body carry one', () => {
     expect(readMarker({}, { messages: [{ role: 'user', content: 'hello' }] })).toBeUndefined();
     expect(readMarker({}, { messages: 'not an array' })).toBeUndefined();
