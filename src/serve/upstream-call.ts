@@ -86,6 +86,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
     // undici takes a flat [name, value, ...] list: no object to build per attempt, one array literal.
     const n = this.att.attemptOnTarget;
     const headers = ['x-routebench-request', ex.markerRequest, 'x-routebench-attempt', ATTEMPT_NUMBERS[n] ?? String(n), 'x-routebench-run', ex.runKey, 'x-routebench-tokens', ex.markerTokens];
+    // A mock with models of its own (mock.models) draws from the model the client asked for (the body carries the target's).
+    if (!up.live && up.target.models !== undefined) headers.push('x-routebench-model', encodeURIComponent(ex.route));
     const fixed = up.headerList;
     for (let i = 0; i < fixed.length; i++) headers.push(fixed[i]!);
     if (ex.passed !== undefined) for (let i = 0; i < ex.passed.length; i += 2) setHeader(headers, ex.passed[i]!, ex.passed[i + 1]!);
