@@ -16,6 +16,7 @@ import { runScenario } from '../../src/runner/run-scenario.js';
 import { replayScenario } from '../../src/runner/run-replay.js';
 import type { TransportKind } from '../../src/runner/create-transport.js';
 import { testEnv } from '../helpers/run-yaml.js';
+import { serveScenario } from '../helpers/mock-servers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rb-per-model-fidelity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +31,7 @@ writeFileSync(
 const yaml = `
 name: per-model-fidelity
 seed: 11
-traffic: { trace: { path: t.jsonl } }
+traffic: { trace: { path: ${JSON.stringify(join(dir, 't.jsonl'))} } }
 targets:
   up:
     provider: openai
@@ -65,12 +66,12 @@ const attempts = (store: Store, run: number) =>
 /** Scenario ms a replayed TTFT may run late (timer lateness × the time scale on a busy machine); never early. */
 const LATE_MS = 400;
 
-async function compare(transport: TransportKind) {
+async function compare(transport: TransportKind, timeScale = 2, mockUrl?: string) {
   const loaded = parseScenario(yaml, join(dir, 'per-model-fidelity.yaml'));
   const store = await openStore(':memory:');
   try {
     const sim = await runScenario(loaded, { store, env: testEnv });
-    const rep = await replayScenario(loaded, { store, env: testEnv, transport, timeScale: 2, realNow: () => performance.now(), processEnv: {} });
+    const rep = await replayScenario(loaded, { store, env: testEnv, transport, mockUrl, timeScale, realNow: () => performance.now(), processEnv: {} });
     const [a, b] = [await attempts(store, sim.runs[0]!.runNo), await attempts(store, rep.runs[0]!.runNo)];
     // the simulation itself drew per model: the oracle is the scenario's own numbers
     const okTtft = (rows: Row[], route: string) => rows.filter((r) => r.route === route && r.outcome === 'ok' && r.ttft !== null).map((r) => r.ttft!);
@@ -102,5 +103,14 @@ describe('simulate vs replay with per-model mocks, attempt by attempt', () => {
 
   it('over the loopback mock server (2×): the same', async () => {
     await compare('mock-server');
+  }, 120_000);
+
+  it('over a mock server of its own (--mock-url, 1×): the same', async () => {
+    const mock = await serveScenario(yaml, { scale: 1 });
+    try {
+      await compare('mock-server', 1, mock.url);
+    } finally {
+      await mock.close();
+    }
   }, 120_000);
 });
