@@ -54,7 +54,8 @@ export function readIncoming(headers: IncomingHttpHeaders, body: Record<string, 
   return {
     index: marker?.request,
     runKey: marker?.run,
-    route: typeof b.model === 'string' ? b.model : '',
+    // routebench's marker names the model a replay's request asked for when the body names another (external gateway runs).
+    route: marker?.model ?? (typeof b.model === 'string' ? b.model : ''),
     inputTokens: marker?.inputTokens ?? estimatePromptTokens(b),
     cachedTokens: marker?.cachedTokens ?? 0,
     outputTokens: marker?.outputTokens ?? whole(b.max_completion_tokens) ?? whole(b.max_tokens) ?? DEFAULT_OUTPUT_TOKENS,

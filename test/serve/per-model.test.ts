@@ -6,6 +6,7 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { markerHeaders } from '../../src/providers/request-marker.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { startServe, type ServeHandle } from '../../src/serve/start-serve.js';
 import { within } from '../helpers/mock-servers.js';
@@ -30,10 +31,10 @@ afterAll(async () => {
 });
 
 const client = () => new OpenAI({ apiKey: 'sk-not-used', baseURL: `${serve.url}/v1`, maxRetries: 0, timeout: 5000 });
-const ask = (model: string) =>
+const ask = (model: string, headers?: Record<string, string>) =>
   within(
     client()
-      .chat.completions.create({ model, messages: [{ role: 'user', content: 'hello' }], max_completion_tokens: 5 })
+      .chat.completions.create({ model, messages: [{ role: 'user', content: 'hello' }], max_completion_tokens: 5 }, { headers })
       .then(() => 200, (e: unknown) => (e as InstanceType<typeof OpenAI.APIError>).status),
     10_000,
     model,
@@ -49,5 +50,10 @@ describe('serve to a mock with mock.models', () => {
       ['other', 200],
       ['flaky', 500],
     ]);
+  });
+
+  it("a routebench marker's model is the route (a replay through serve as an external gateway), whatever the body names", async () => {
+    const mark = (request: number, model: string) => markerHeaders({ request, attempt: 0, run: 'marked', inputTokens: 20, cachedTokens: 0, outputTokens: 5, model });
+    expect([await ask('gpt-4o-mini', mark(1, 'flaky')), await ask('flaky', mark(2, 'gpt-4o-mini'))]).toEqual([500, 200]);
   });
 });
