@@ -79,6 +79,10 @@ async function compare(transport: TransportKind, timeScale = 2, mockUrl?: string
     expect(Math.min(...okTtft(a, 'slow'))).toBeGreaterThan(1500);
     expect(a.some((r) => r.route === 'slow' && r.outcome === 'error')).toBe(true);
     expect(a.some((r) => r.route === 'fast' && r.outcome === 'error')).toBe(false);
+    // an answered call costs its model's price (hand-computed: 200 input and 20 output tokens; fast
+    // has a price of its own, slow takes the target's)
+    const price: Record<string, number> = { fast: (200 * 10 + 20 * 40) / 1e6, slow: (200 * 1 + 20 * 2) / 1e6 };
+    for (const r of b.filter((x) => x.outcome === 'ok')) expect(r.cost, `${transport} request ${r.request_no}`).toBeCloseTo(price[r.route]!, 12);
     // replay: the same attempts, outcomes and cost (the fast model's price), TTFT late by at most LATE_MS
     expect(b.map((r) => [r.request_no, r.attempt_no, r.route, r.outcome])).toEqual(a.map((r) => [r.request_no, r.attempt_no, r.route, r.outcome]));
     for (const [i, x] of a.entries()) {
