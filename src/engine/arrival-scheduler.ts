@@ -2,7 +2,7 @@
  * Open-loop arrivals on the real clock: each request is started at its scheduled time whether or
  * not earlier ones finished (wrk2's rule). Waits on a helper thread's precise sleep
  * (precise-sleep.ts: fractional ms, the event loop free meanwhile; one thread per process) until
- * just before the due time, then yields with setImmediate for the last 0.03 ms. A plain setTimeout
+ * just before the due time, then yields with setImmediate for the last 0.1 ms. A plain setTimeout
  * counts whole loop milliseconds and lands up to ~2 ms late, so waiting with it meant yielding
  * for the last 2–3 ms before every arrival: a whole core at a thousand requests per second. Until
  * the helper thread runs (or where threads are not available), that is still the fallback. Long
@@ -27,14 +27,8 @@ export interface ArrivalTarget {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * Yield (setImmediate) when the due time is this close: the helper thread's wake-up lands within
- * ~0.01-0.03 ms of its deadline (later on a busy machine), so a margin of 0.1 ms spun the event
- * loop for most of it on every arrival. With the scheduler alone at 5,000 Poisson arrivals a
- * second (one core, load average ~9): 42-52 µs of CPU per arrival with 0.1, 27-32 with 0.03;
- * median lag ~0.06 ms instead of ~0.002, p99 unchanged (set by the machine's load).
- */
-const SPIN_MS = 0.03;
+/** Yield (setImmediate) when the due time is this close. */
+const SPIN_MS = 0.1;
 /** Without the precise sleep: a timer when further ahead than this, waking this much early. */
 const COARSE_MS = 3;
 const COARSE_MARGIN_MS = 2;
