@@ -27,8 +27,13 @@ import path from 'node:path';
 /** The buffer pool's cap while rows are appended: a few row groups and the appender's buffer. */
 export const WRITE_MEMORY_LIMIT = '64MB';
 
-/** The soft cap of a file database when ROUTEBENCH_DUCKDB_MEMORY names none. */
-export const SOFT_MEMORY_LIMIT = '128MB';
+/**
+ * The soft cap of a file database when ROUTEBENCH_DUCKDB_MEMORY names none. 80 MB: the default
+ * suite's peak RSS fell ~465 -> ~400-428 MB from 128 MB, and `routebench report` of 1.19M attempt
+ * rows ~360-390 -> ~320 MB in the same CPU time, with no statement over the cap; at 64 MB one
+ * statement of the suite needs a 32 MB allocation and lifts the cap.
+ */
+export const SOFT_MEMORY_LIMIT = '80MB';
 
 /**
  * The buffer pool's limit as DuckDB reports it (e.g. `19.1 GiB`), from pragma_database_size():
@@ -102,8 +107,10 @@ export async function capForWriting(store: Runner, env: Record<string, string | 
   if (store.file === ':memory:' || env.ROUTEBENCH_DUCKDB_MEMORY) return undefined;
   const prev = await bufferPoolLimit(store.con);
   if (prev === undefined) return undefined;
-  const restore = await store.con.prepare(`SET memory_limit = '${prev}'`);
   const cap = store.softCap;
+  // Under the soft cap, back to its own size: the reported limit is rounded to 0.1 MiB, and
+  // setting it back from that text could leave the cap a little below where it was.
+  const restore = await store.con.prepare(`SET memory_limit = '${cap && !cap.lifted ? SOFT_MEMORY_LIMIT : prev}'`);
   const lifted = cap && !cap.lifted ? await store.con.prepare(`SET memory_limit = '${cap.uncapped}'`) : undefined;
   await store.run(`SET memory_limit = '${WRITE_MEMORY_LIMIT}'`);
   return () => {
