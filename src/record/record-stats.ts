@@ -1,6 +1,7 @@
 /** Running counts of what `routebench record` saw, and the summary it prints when it stops. */
 import type { RecordedCall } from './record-row.js';
 import type { WrittenFile } from './trace-writer.js';
+import { MsHistogram } from '../stats/ms-histogram.js';
 
 export interface RecordSummary {
   calls: number;
@@ -29,15 +30,6 @@ const bump = (m: Record<string, number>, k: string) => {
   m[k] = (m[k] ?? 0) + 1;
 };
 
-/** Type-7 quantile of an unsorted sample (sorted in place). */
-function quantile(xs: number[], q: number): number | null {
-  if (xs.length === 0) return null;
-  xs.sort((a, b) => a - b);
-  const h = (xs.length - 1) * q;
-  const lo = Math.floor(h);
-  return xs[lo]! + (h - lo) * ((xs[Math.min(lo + 1, xs.length - 1)] ?? xs[lo]!) - xs[lo]!);
-}
-
 export class RecordStats {
   calls = 0;
   private ok = 0;
@@ -49,16 +41,17 @@ export class RecordStats {
   private readonly byErrorKind: Record<string, number> = {};
   private readonly byTag: Record<string, Record<string, number>> = {};
   private readonly byDetector: Record<string, number> = {};
-  private readonly latencies: number[] = [];
-  private readonly ttfts: number[] = [];
+  /** Histograms, not every value: a recorder may run for days (ms-histogram.ts: exact to the ms below a minute). */
+  private readonly latencies = new MsHistogram();
+  private readonly ttfts = new MsHistogram();
 
   add(c: RecordedCall): void {
     this.calls++;
     const o = c.observed;
     if (o.ok) {
       this.ok++;
-      this.latencies.push(o.latencyMs);
-      if (o.ttftMs !== undefined) this.ttfts.push(o.ttftMs);
+      this.latencies.add(o.latencyMs);
+      if (o.ttftMs !== undefined) this.ttfts.add(o.ttftMs);
     } else bump(this.byErrorKind, o.errorKind ?? (o.clientClosed ? 'client_closed' : 'error'));
     if (c.stream) this.streamed++;
     bump(this.byDialect, c.dialect);
@@ -81,9 +74,9 @@ export class RecordStats {
       textWithheld: this.withheld,
       textRedacted: this.redacted,
       byDetector: this.byDetector,
-      p50LatencyMs: quantile([...this.latencies], 0.5),
-      p95LatencyMs: quantile([...this.latencies], 0.95),
-      p50TtftMs: quantile([...this.ttfts], 0.5),
+      p50LatencyMs: this.latencies.quantile(0.5),
+      p95LatencyMs: this.latencies.quantile(0.95),
+      p50TtftMs: this.ttfts.quantile(0.5),
       durationMs,
       files: files.map((f) => ({ ...f })),
     };
