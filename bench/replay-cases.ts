@@ -5,6 +5,7 @@
  * [min, max] ranges, its `target` and whether it was `met`, plus the load average before and after
  * (the machine is shared: read the numbers with it).
  */
+import { builtReplay } from './replay-child.js';
 import path from 'node:path';
 import { rmSync } from 'node:fs';
 import type { RunEnvironment } from '../src/runner/run-environment.js';
@@ -108,7 +109,8 @@ const CEILING_CONNECTIONS = 50;
 /**
  * replayScenario over the loopback mock server, every request streamed, open loop, as a user runs
  * it: `routebench mock-server` in its own process (mock-server-process.ts: the built CLI; on cpu 1 under taskset
- * when it exists) and the replay with `--mock-url` in this one. Besides the rates and the lag, the
+ * when it exists) and the replay with `--mock-url` in another, the built package on cpu 0
+ * (replay-child.ts; `--tiny`: in this process from the sources). Besides the rates and the lag, the
  * CPU-seconds each process spent per 1,000 requests (the client's from process.cpuUsage, every
  * thread; the server's from its `/_routebench/stats` cpu_ms before and after), so a figure taken on
  * a busy machine can be judged: at 5,000 req/s each process has one core, 1 s per 1,000 requests.
@@ -128,14 +130,16 @@ export async function mockServerStreamCase(runs: number, tmp: string, env: RunEn
   const server = await startMockServerProcess({ scenario: mswReplayScenario(size.targets, 1, 1, 1), timeScale: 1, cpu: 1, tiny });
   try {
     const serverCpuMs = async () => (await server.stats()).cpu_ms;
-    await benchMswReplay(fresh(), env, { ...size, seconds: Math.min(size.seconds, 1) }, 'mock-server', server.url); // warm-up: discarded
+    // The full run replays in a child process running the built package, pinned to cpu 0 (replay-child.ts), as a user runs it; --tiny in this process from the sources.
+    const replay = (sz: typeof size) => (tiny ? benchMswReplay(fresh(), env, sz, 'mock-server', server.url) : Promise.resolve(builtReplay(root, tmp, fresh(), sz, server.url)));
+    await replay({ ...size, seconds: Math.min(size.seconds, 1) }); // warm-up: discarded
     const rs: (MswReplayResult & { serverCpuMs: number })[] = [];
     const bare: StreamCeiling[] = [];
     // Run by run: routebench's replay, then the bare client against the same server (stream-ceiling.ts).
     for (let i = 0; i < runs; i++) {
       gc();
       const before = await serverCpuMs();
-      const r = await benchMswReplay(fresh(), env, size, 'mock-server', server.url);
+      const r = await replay(size);
       rs.push({ ...r, serverCpuMs: (await serverCpuMs()) - before });
       bare.push(bareStreamCeiling({ root, tmp, mockUrl: server.url, targets: size.targets, connections: CEILING_CONNECTIONS, seconds: size.seconds }));
     }
@@ -143,7 +147,7 @@ export async function mockServerStreamCase(runs: number, tmp: string, env: RunEn
     const lag = stat(rs.map((r) => r.p99LagMs), 2);
     const ceiling = stat(bare.map((b) => b.rps));
     return {
-      processes: `mock server in a child process (${server.pinned ? 'taskset cpu 1' : 'not pinned'}), replay with --mock-url in the bench process`,
+      processes: `mock server in a child process (${server.pinned ? 'taskset cpu 1' : 'not pinned'}), replay with --mock-url ${tiny ? 'in the bench process (sources)' : `in a child process running the built package (${server.pinned ? 'taskset cpu 0' : 'not pinned'})`}`,
       targets: size.targets,
       offeredPerS: size.rate,
       requests: rs[0]!.requests,
