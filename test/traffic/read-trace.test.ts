@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../../src/errors.js';
-import { readLines } from '../../src/traffic/read-lines.js';
+import { READ_BYTES, readLines } from '../../src/traffic/read-lines.js';
 import { readTrace } from '../../src/traffic/read-trace.js';
 import { newTrafficStats, TRAFFIC_BATCH, type TrafficRequest } from '../../src/traffic/traffic-request.js';
 import { collect, fixture, harnessError, makeTempDir, rbLine } from './helpers.js';
@@ -311,7 +311,7 @@ describe('encoding and line handling', () => {
     expect(e.problems[0]).toMatchObject({ file, line: 1 });
   });
 
-  // BUG (src/traffic/read-lines.ts:38-41): the decoder fails for a whole 1 MiB chunk and the
+  // BUG (src/traffic/read-lines.ts, fixed): the decoder fails for a whole read chunk and the
   // reported line is the first line of that chunk (line 1 for any small file), not the line with
   // the bad byte.
   it('refuses invalid UTF-8 with the line number of the bad byte', async () => {
@@ -324,7 +324,7 @@ describe('encoding and line handling', () => {
   });
 
   it('refuses invalid UTF-8 beyond the first read chunk with the line number of the bad byte', async () => {
-    // ~1.7 MiB of good rows, so the bad byte sits in the second 1 MiB chunk, well inside it.
+    // ~1.7 MiB of good rows, so the bad byte sits several read chunks in (READ_BYTES each).
     const rows: string[] = [];
     for (let i = 0; i < 30_000; i++) rows.push(rbLine({ arrival_ms: i }));
     const badLine = rows.length + 1;
@@ -339,8 +339,9 @@ describe('encoding and line handling', () => {
 
   it('decodes multi-byte characters split across read chunks', async () => {
     // Rows full of 3- and 4-byte characters (~2 MiB); the first row is padded so that the first
-    // 1 MiB read-chunk boundary falls inside a multi-byte character.
+    // 1 MiB (a multiple of the read size) falls inside a multi-byte character.
     const CHUNK = 1 << 20;
+    expect(CHUNK % READ_BYTES).toBe(0);
     const rows: string[] = [];
     for (let i = 1; i < 12_000; i++) rows.push(rbLine({ arrival_ms: i, tags: { user: `用户-${i}-🚀-${'界'.repeat(20)}` } }));
     const body = Buffer.from(lines(...rows));
