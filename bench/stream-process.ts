@@ -1,6 +1,7 @@
 /**
  * The child process of `stream-10m-rss`: simulate streams a trace into a fresh DuckDB file and the
- * child reports its peak RSS. The full bench runs it as users run routebench, the built package
+ * child reports its peak RSS; the simulation runs as `routebench run` runs it by default, in a
+ * worker thread (rows appended on the main thread). The full bench runs it as users run routebench, the built package
  * (dist/) in a fresh plain `node` process, from a .mjs file written to the bench's temporary
  * folder: from the sources, tsx's loader thread and source maps add ~30 MB of their own (2M
  * requests here: 388 MB from the sources, 359 MB built). `--tiny` (npm test's smoke run) runs the
@@ -19,12 +20,17 @@ const [, , root, file, db] = process.argv;
 const dist = (rel) => import(new URL('dist/' + rel, root).href);
 const { parseScenario } = await dist('scenario/load-scenario.js');
 const { openStore } = await dist('store/open-store.js');
-const { runScenario } = await dist('runner/run-scenario.js');
+const { runSuiteParallel } = await dist('runner/workers/run-parallel.js');
+const os = await import('node:os');
 const store = await openStore(db);
 const t0 = performance.now();
-const result = await runScenario(parseScenario(readFileSync(file, 'utf8'), file), {
+const text = readFileSync(file, 'utf8');
+// As \`routebench run\` does by default: the simulation in a worker thread, rows appended on this one.
+const [result] = await runSuiteParallel([{ loaded: parseScenario(text, file), labels: ['fallback'] }], {
   store,
   env: { wallClock: () => new Date(), monotonicMs: () => performance.now(), harnessVersion: 'bench', gitCommit: null, host: {} },
+  workers: os.availableParallelism(),
+  texts: new Map([[file, text]]),
 });
 const ms = performance.now() - t0;
 store.close();
