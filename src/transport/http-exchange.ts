@@ -12,6 +12,7 @@
  * Both reject with the abort reason once `signal` fires, and with the network error otherwise.
  */
 import { Agent } from 'undici';
+import type { CancelSignal } from './cancel-signal.js';
 
 export interface ExchangeReply {
   status: number;
@@ -24,7 +25,8 @@ export interface ExchangeReply {
 }
 
 export interface Exchange {
-  post(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<ExchangeReply>;
+  /** `signal`: an AbortSignal, or a lighter CancelSignal (fetch then makes an AbortSignal of it). */
+  post(url: string, headers: Record<string, string>, body: string, signal: CancelSignal): Promise<ExchangeReply>;
   /**
    * Opens `connections` keep-alive connections to the origin of `url` by sending that many GETs
    * to it at once (each answered by a connection of its own), bodies read and discarded; resolves
@@ -36,7 +38,8 @@ export interface Exchange {
 
 export function fetchExchange(): Exchange {
   return {
-    async post(url, headers, body, signal) {
+    async post(url, headers, body, cancel) {
+      const signal = cancel instanceof AbortSignal ? cancel : abortSignalOf(cancel);
       const res = await fetch(url, { method: 'POST', headers, body, signal });
       return {
         status: res.status,
@@ -64,6 +67,14 @@ export function fetchExchange(): Exchange {
   };
 }
 
+/** An AbortSignal that follows `s`. */
+function abortSignalOf(s: CancelSignal): AbortSignal {
+  const c = new AbortController();
+  if (s.aborted) c.abort(s.reason);
+  else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  return c.signal;
+}
+
 type Controller = { abort(reason: unknown): void };
 
 const ONCE = { once: true } as const;
@@ -87,7 +98,7 @@ class UndiciCall implements ExchangeReply {
   private readonly onAbort = () => this.controller?.abort(this.signal.reason);
 
   constructor(
-    private readonly signal: AbortSignal,
+    private readonly signal: CancelSignal,
     private readonly resolveHead: (r: ExchangeReply) => void,
     private readonly rejectHead: (e: unknown) => void,
   ) {

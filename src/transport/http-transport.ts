@@ -14,6 +14,7 @@ import type { CallResult, ProviderCall, Transport } from './transport.js';
 import { redact } from './redact.js';
 import { environmentError } from '../errors.js';
 import { callGuard } from './call-guard.js';
+import type { CancelSignal } from './cancel-signal.js';
 import { FIRST_BYTE_HEADER, GENERATION_HEADER } from '../providers/mock/mock-service.js';
 import type { Generation } from '../engine/billing.js';
 import { fetchExchange, undiciExchange, type ExchangeReply } from './http-exchange.js';
@@ -55,7 +56,7 @@ export function httpTransport(o: HttpTransportOptions): Transport {
     name: o.name,
     close: () => http.close(),
     prepare: pre && http.preconnect ? () => http.preconnect!(pre.url, pre.connections) : undefined,
-    async send(call: ProviderCall, signal: AbortSignal): Promise<CallResult> {
+    async send(call: ProviderCall, signal: CancelSignal): Promise<CallResult> {
       const { target, request } = call;
       const dialect = dialects[target.dialect];
       // A mock with models of its own (mock.models) is told the model asked for, and so are an external
@@ -66,7 +67,8 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       // One signal for the caller's abort, the attempt timeout and a stream's first-token deadline
       // (whole ms: a scaled timeout such as 60 s / 7 is not), its timers released when the call ends.
       const guard = callGuard(signal, call.timeoutMs, request.stream ? call.firstTokenTimeoutMs : undefined);
-      const both = guard.signal;
+      // undici's client takes the guard itself; fetch an AbortSignal made from it.
+      const both = o.client === 'undici' ? guard : guard.signal;
       const sentAt = o.realNow();
       // What the mock said it generates (its billing) and when it planned the first byte, once read.
       let generation: Generation | undefined;

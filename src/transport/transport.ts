@@ -7,6 +7,7 @@ import type { ErrorKind } from '../providers/canonical.js';
 import type { Generation } from '../engine/billing.js';
 import type { TargetPlan } from '../engine/plan-targets.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
+import type { CancelSignal } from './cancel-signal.js';
 
 export interface ProviderCall {
   target: TargetPlan;
@@ -53,7 +54,8 @@ export interface CallResult {
 
 export interface Transport {
   readonly name: 'msw' | 'mock-server' | 'live' | 'gateway';
-  send(call: ProviderCall, signal: AbortSignal): Promise<CallResult>;
+  /** `signal` aborts the call: an AbortSignal, or the lighter CancelSignal a replay gives (cancel-signal.ts). */
+  send(call: ProviderCall, signal: CancelSignal): Promise<CallResult>;
   /** The routebench mock server this transport talks to (mock-server transport): its hit log attributes an external gateway's calls. */
   readonly mockUrl?: string;
   /**

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchExchange, undiciExchange, type Exchange } from '../../src/transport/http-exchange.js';
+import { CallCancel } from '../../src/transport/cancel-signal.js';
 
 let server: http.Server;
 let base = '';
@@ -99,6 +100,23 @@ describe.each([
     pre.abort(new Error('already'));
     await expect(x.post(`${base}/echo`, {}, '', pre.signal)).rejects.toThrow('already');
     await expect(x.post(`${base}/drop`, {}, '', live())).rejects.toThrow();
+    await x.close();
+  });
+
+  it('a CallCancel (no AbortSignal) aborts the call alike, before a reply and during the body', async () => {
+    const x = make();
+    const c = new CallCancel();
+    const call = x.post(`${base}/hang`, {}, '', c);
+    setTimeout(() => c.abort(new Error('cancelled')), 20);
+    await expect(call).rejects.toThrow('cancelled');
+    const mid = new CallCancel();
+    const r = await x.post(`${base}/later`, {}, '', mid);
+    let n = 0;
+    const read = r.each(() => {
+      if (++n === 2) mid.abort(new Error('hedge lost'));
+    });
+    await expect(read).rejects.toThrow('hedge lost');
+    expect(n).toBeGreaterThanOrEqual(2);
     await x.close();
   });
 });
