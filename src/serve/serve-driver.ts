@@ -15,6 +15,7 @@ import type { Router } from '../strategies/strategy.js';
 import { recordCall, recordCancel } from './attempt-result.js';
 import type { Captured, Exchange, OwnAnswer } from './exchange.js';
 import { serveError, type ServeError } from './serve-errors.js';
+import { Deadlines } from './deadlines.js';
 import { UpstreamCall, type CallOwner } from './upstream-call.js';
 import type { UpstreamSet } from './upstreams.js';
 
@@ -55,11 +56,13 @@ export class ServeDriver implements MachineDriver, CallOwner, OwnAnswer {
   private closing = false;
   private readonly t0: number;
   readonly realNow: () => number;
+  readonly deadlines: Deadlines;
 
   constructor(private readonly p: ServeDriverParts) {
     const targets = p.upstreams.byTarget.map((u) => u.target);
     this.machine = new RequestMachine(p.router, targets, p.slotCount, p.maxAttempts, this);
     this.realNow = p.realNow;
+    this.deadlines = new Deadlines(p.realNow);
     this.t0 = p.realNow();
   }
 

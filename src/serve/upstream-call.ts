@@ -12,6 +12,7 @@ import type { Dispatcher } from 'undici';
 import type { CallOutcome, Dialect, StreamDecoder, StreamEvent, Usage } from '../providers/dialects/dialect.js';
 import { withUsage } from '../providers/dialects/outcome.js';
 import type { EngineAttempt } from '../engine/engine-attempt.js';
+import { disarm, type DeadlineEntry, type DeadlineQueue, type Deadlines } from './deadlines.js';
 import type { Captured, Exchange } from './exchange.js';
 import type { Upstream } from './upstreams.js';
 
@@ -20,12 +21,24 @@ export type CallEnd = 'ok' | 'error' | 'timeout' | 'lost' | 'aborted';
 
 export interface CallOwner {
   realNow(): number;
+  /** Where attempts arm their timeouts (no Node timer per attempt). */
+  readonly deadlines: Deadlines;
   /** The first content token of a streamed attempt arrived (the owner may commit it). */
   firstToken(call: UpstreamCall): void;
   ended(call: UpstreamCall): void;
 }
 
-const fireTimeout = (call: UpstreamCall) => call.stop('timeout');
+/** A streamed attempt's first-token deadline (its attempt deadline is the call itself). */
+class FirstTokenDeadline implements DeadlineEntry {
+  dueAt = NaN;
+  prev: DeadlineEntry | undefined = undefined;
+  next: DeadlineEntry | undefined = undefined;
+  queue: DeadlineQueue | undefined = undefined;
+  constructor(private readonly call: UpstreamCall) {}
+  expired(): void {
+    this.call.stop('timeout');
+  }
+}
 
 /** Sets `name` in a flat header list, replacing an earlier value (a client's `anthropic-version` over the default). */
 function setHeader(list: string[], name: string, value: string): void {
@@ -41,7 +54,7 @@ function setHeader(list: string[], name: string, value: string): void {
 /** Attempt numbers as header values, made once. */
 const ATTEMPT_NUMBERS = Array.from({ length: 16 }, (_, i) => String(i));
 
-export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
+export class UpstreamCall implements Dispatcher.DispatchHandler, Captured, DeadlineEntry {
   readonly targetId: string;
   status = 0;
   headers: IncomingHttpHeaders | undefined;
@@ -65,8 +78,12 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
   private streamOutcome: CallOutcome | undefined;
   private controller: Dispatcher.DispatchController | undefined;
   private stopping: 'timeout' | 'lost' | 'aborted' | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private firstTokenTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The attempt timeout's place in its deadline queue. */
+  dueAt = NaN;
+  prev: DeadlineEntry | undefined = undefined;
+  next: DeadlineEntry | undefined = undefined;
+  queue: DeadlineQueue | undefined = undefined;
+  private firstTokenDeadline: FirstTokenDeadline | undefined;
   private settled = false;
 
   constructor(
@@ -92,10 +109,16 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
     for (let i = 0; i < fixed.length; i++) headers.push(fixed[i]!);
     if (ex.passed !== undefined) for (let i = 0; i < ex.passed.length; i += 2) setHeader(headers, ex.passed[i]!, ex.passed[i + 1]!);
     this.sentAt = this.owner.realNow();
-    // unref: a pending attempt timeout alone never keeps the process alive (the server does while it listens).
-    if (timeoutMs < 2_147_483_647) this.timer = setTimeout(fireTimeout, Math.max(1, Math.ceil(timeoutMs)), this).unref();
-    if (ex.stream && firstTokenTimeoutMs < 2_147_483_647) this.firstTokenTimer = setTimeout(fireTimeout, Math.max(1, Math.ceil(firstTokenTimeoutMs)), this).unref();
+    // Whole ms, at least 1, as setTimeout counts them; a pending deadline alone never keeps the process alive.
+    const deadlines = this.owner.deadlines;
+    if (timeoutMs < 2_147_483_647) deadlines.arm(this, this.sentAt, Math.max(1, Math.ceil(timeoutMs)));
+    if (ex.stream && firstTokenTimeoutMs < 2_147_483_647) deadlines.arm((this.firstTokenDeadline = new FirstTokenDeadline(this)), this.sentAt, Math.max(1, Math.ceil(firstTokenTimeoutMs)));
     up.pool.dispatch({ path: up.path, method: 'POST', headers, body: ex.bodyFor(up.model) }, this);
+  }
+
+  /** The attempt timeout passed. */
+  expired(): void {
+    this.stop('timeout');
   }
 
   /** Ends the attempt early: its timeout, a committed rival (lost), or the machine cancelled it (aborted). */
@@ -191,7 +214,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
       if (e.type === 'first-token') {
         if (this.firstTokenAt === this.firstTokenAt) continue;
         this.firstTokenAt = this.owner.realNow();
-        clearTimeout(this.firstTokenTimer);
+        if (this.firstTokenDeadline !== undefined) disarm(this.firstTokenDeadline);
         this.owner.firstToken(this);
         if (this.settled) return;
       } else if (e.type === 'tokens') this.tokens += e.count;
@@ -204,8 +227,8 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured {
   private settle(): void {
     this.settled = true;
     this.endAt = this.owner.realNow();
-    clearTimeout(this.timer);
-    clearTimeout(this.firstTokenTimer);
+    disarm(this);
+    if (this.firstTokenDeadline !== undefined) disarm(this.firstTokenDeadline);
     this.owner.ended(this);
   }
 }
