@@ -7,7 +7,7 @@
  * latency and p99 generator lag (`lag_ms`: sent − scheduled). Target ≥ 2,000 req/s sustained.
  */
 import { parseScenario } from '../src/scenario/load-scenario.js';
-import { openStore } from '../src/store/open-store.js';
+import { openStore, type Store } from '../src/store/open-store.js';
 import { replayScenario } from '../src/runner/run-replay.js';
 import type { RunEnvironment } from '../src/runner/run-environment.js';
 
@@ -78,15 +78,19 @@ export async function benchMswReplay(
     const result = await replayScenario(loaded, { store, env, transport, mockUrl, timeScale: 1, realNow: () => performance.now(), processEnv: {} });
     const cpu = process.cpuUsage(cpu0);
     const wallMs = performance.now() - t0;
-    const runNo = result.runs[0]!.runNo;
-    const [r] = await store.all<{ n: number; ok: number; window_ms: number; p50: number; p99: number; lag99: number; lagmax: number }>(`
-      SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE success)::INTEGER AS ok,
-             (max(scheduled_ms + duration_ms) - min(scheduled_ms))::DOUBLE AS window_ms,
-             quantile_cont(latency_ms, 0.5)::DOUBLE AS p50, quantile_cont(latency_ms, 0.99)::DOUBLE AS p99,
-             quantile_cont(lag_ms, 0.99)::DOUBLE AS lag99, max(lag_ms)::DOUBLE AS lagmax
-      FROM requests WHERE run_no = ${runNo}`);
-    return { requests: r!.n, completedPerS: (r!.ok / r!.window_ms) * 1000, success: r!.ok / r!.n, p50LatencyMs: r!.p50, p99LatencyMs: r!.p99, p99LagMs: r!.lag99, maxLagMs: r!.lagmax, wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+    return { ...(await replayFigures(store, result.runs[0]!.runNo)), wallMs, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     store.close();
   }
+}
+
+/** A replayed run's completed rate, success, latency and generator-lag figures, from its requests. */
+export async function replayFigures(store: Store, runNo: number): Promise<Omit<MswReplayResult, 'wallMs' | 'cpuMs'>> {
+  const [r] = await store.all<{ n: number; ok: number; window_ms: number; p50: number; p99: number; lag99: number; lagmax: number }>(`
+    SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE success)::INTEGER AS ok,
+           (max(scheduled_ms + duration_ms) - min(scheduled_ms))::DOUBLE AS window_ms,
+           quantile_cont(latency_ms, 0.5)::DOUBLE AS p50, quantile_cont(latency_ms, 0.99)::DOUBLE AS p99,
+           quantile_cont(lag_ms, 0.99)::DOUBLE AS lag99, max(lag_ms)::DOUBLE AS lagmax
+    FROM requests WHERE run_no = ${runNo}`);
+  return { requests: r!.n, completedPerS: (r!.ok / r!.window_ms) * 1000, success: r!.ok / r!.n, p50LatencyMs: r!.p50, p99LatencyMs: r!.p99, p99LagMs: r!.lag99, maxLagMs: r!.lagmax };
 }

@@ -131,7 +131,7 @@ export async function mockServerStreamCase(runs: number, tmp: string, env: RunEn
   try {
     const serverCpuMs = async () => (await server.stats()).cpu_ms;
     // The full run replays in a child process running the built package, pinned to cpu 0 (replay-child.ts), as a user runs it; --tiny in this process from the sources.
-    const replay = (sz: typeof size) => (tiny ? benchMswReplay(fresh(), env, sz, 'mock-server', server.url) : Promise.resolve(builtReplay(root, tmp, fresh(), sz, server.url)));
+    const replay = (sz: typeof size) => (tiny ? benchMswReplay(fresh(), env, sz, 'mock-server', server.url) : builtReplay(root, tmp, fresh(), sz, server.url));
     await replay({ ...size, seconds: Math.min(size.seconds, 1) }); // warm-up: discarded
     const rs: (MswReplayResult & { serverCpuMs: number })[] = [];
     const bare: StreamCeiling[] = [];
