@@ -8,6 +8,7 @@
 import { KIND_RETRYABLE } from '../providers/canonical.js';
 import type { Router } from '../strategies/strategy.js';
 import type { CallResult, ProviderCall, Transport } from '../transport/transport.js';
+import { CallCancel } from '../transport/cancel-signal.js';
 import type { TrafficRequest } from '../traffic/traffic-request.js';
 import type { AttemptRows } from './attempt-rows.js';
 import { bill, billedOutput, costUsd, observedOutput, priceFor, type Generation } from './billing.js';
@@ -43,7 +44,7 @@ export interface SpendGate {
 export class ReplayRun implements MachineDriver {
   readonly machine: RequestMachine;
   private readonly frame: TimeFrame;
-  private readonly calls = new Map<EngineAttempt, { controller: AbortController; call: ProviderCall }>();
+  private readonly calls = new Map<EngineAttempt, { controller: CallCancel; call: ProviderCall }>();
   /** A harness fault from the transport, rethrown by the runner. */
   failure: unknown;
   /** Requests that arrived and have not finished (for an interrupt). */
@@ -52,6 +53,8 @@ export class ReplayRun implements MachineDriver {
   private readonly reserved = new Map<EngineAttempt, number>();
   /** Interrupted: nothing new is sent, late transport results are dropped. */
   private stopped = false;
+  /** The arrival scheduler's wake for the next activity of a call in flight (arrival-scheduler.ts). */
+  private waker: (() => void) | undefined = undefined;
 
   constructor(private readonly parts: ReplayParts) {
     this.machine = new RequestMachine(parts.router, parts.targets, parts.slotCount, parts.maxAttempts, this);
@@ -84,6 +87,23 @@ export class ReplayRun implements MachineDriver {
     if (!state.done && state.request === req) this.openStates.add(state);
   }
 
+  /** Calls in flight. */
+  inFlight(): number {
+    return this.calls.size;
+  }
+
+  /** `wake` is called once, at the next first token or end of a call in flight. */
+  nextActivity(wake: () => void): void {
+    this.waker = wake;
+  }
+
+  private activity(): void {
+    const w = this.waker;
+    if (w === undefined) return;
+    this.waker = undefined;
+    w();
+  }
+
   /** Resolves when every request that arrived has finished. */
   drained(): Promise<void> {
     return this.frame.drained();
@@ -103,7 +123,8 @@ export class ReplayRun implements MachineDriver {
       }
       this.reserved.set(att, worst);
     }
-    const controller = new AbortController();
+    // A CallCancel, not an AbortController: the HTTP transport listens to it without an EventTarget.
+    const controller = new CallCancel();
     const call: ProviderCall = {
       target,
       request: att.request,
@@ -113,10 +134,11 @@ export class ReplayRun implements MachineDriver {
       firstTokenTimeoutMs: att.firstTokenTimeoutMs / this.parts.timeScale,
       onFirstToken: (realAt: number) => {
         if (!att.cancelled && att.request.stream) att.firstTokenAt = this.toScenario(realAt);
+        this.activity();
       },
     };
     this.calls.set(att, { controller, call });
-    this.parts.transport.send(call, controller.signal).then(
+    this.parts.transport.send(call, controller).then(
       (res) => this.settled(att, res),
       (e: unknown) => {
         if (this.failure === undefined) {
@@ -131,6 +153,7 @@ export class ReplayRun implements MachineDriver {
   private settled(att: EngineAttempt, res: CallResult): void {
     const call = this.calls.get(att)?.call;
     this.calls.delete(att);
+    this.activity();
     att.queued = false;
     if (att.releaseOnPop) return this.machine.pool.releaseAttempt(att);
     if (att.cancelled || this.stopped) return;

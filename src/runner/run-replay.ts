@@ -121,6 +121,8 @@ export async function replayScenario(loaded: LoadedScenario, opts: ReplayOptions
           traffic.batches,
           {
             realAt: (ms) => replay.realAt(ms),
+            inFlight: () => replay.inFlight(),
+            nextActivity: (wake) => replay.nextActivity(wake),
             arrive: (req) => {
               // The cap stops admitting requests once anything was refused, or when this one's worst case does not fit.
               if (cap && (cap.reachedBy !== undefined || !cap.fits(maxPrice(req)))) {
