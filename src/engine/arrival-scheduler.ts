@@ -48,7 +48,7 @@ const COARSE_MARGIN_MS = 2;
 /** The longest single wait, so an abort is seen within it. */
 const MAX_NAP_MS = 250;
 /** Wait for the target's next activity instead of the helper thread: with this many calls in flight, … */
-const BUSY_CALLS = 4;
+const BUSY_CALLS = 8;
 /** … and the due time this close (the fallback timer's 1 ms). */
 const BUSY_WAIT_MS = 1;
 

@@ -108,7 +108,7 @@ describe('scheduleArrivals', () => {
   // At 5,000 streamed calls a second, arming the helper thread for each arrival cost ~12% of the
   // client's CPU while replies woke the loop anyway: with calls in flight, a near arrival waits for
   // the target's next activity instead. The clock is virtual: 0.05 ms passes at every reading.
-  it('with 4+ calls in flight, a near arrival waits for the next activity of a call, not the helper thread', async () => {
+  it('with 8+ calls in flight, a near arrival waits for the next activity of a call, not the helper thread', async () => {
     const run = async (inFlight: number) => {
       let now = 0;
       const log: string[] = [];
@@ -127,12 +127,12 @@ describe('scheduleArrivals', () => {
       );
       return { r, log };
     };
-    const busy = await run(4);
+    const busy = await run(8);
     expect(busy.r).toEqual({ requests: 3, interrupted: false });
     expect(busy.log.filter((l) => l.startsWith('arrive'))).toEqual(['arrive 0 at due', 'arrive 1 at due', 'arrive 2 at due']);
     expect(busy.log[0]).toBe('wait');
     expect(busy.log.filter((l) => l === 'wait').length).toBeGreaterThanOrEqual(3);
-    const quiet = await run(3);
+    const quiet = await run(7);
     expect(quiet.log).toEqual(['arrive 0 at due', 'arrive 1 at due', 'arrive 2 at due']);
   });
 
