@@ -8,7 +8,7 @@
  * bookkeeping, alive for the whole timeout, a minute by default, so at a few thousand attempts per
  * second a hundred thousand of them piled up and the garbage collector took a quarter of the CPU.)
  */
-import { CallCancel, type CancelSignal } from './cancel-signal.js';
+import { abortSignalOf, CallCancel, type CancelSignal } from './cancel-signal.js';
 
 /** setTimeout's longest delay (longer ones fire at once, with a warning). */
 const MAX_DELAY_MS = 2 ** 31 - 1;
@@ -57,7 +57,7 @@ class Guard extends CallCancel implements CallGuard {
   }
 
   get signal(): AbortSignal {
-    return (this.abortSignal ??= this.toAbortSignal());
+    return (this.abortSignal ??= abortSignalOf(this));
   }
 
   fire(why: GuardCause, reason: unknown): void {

@@ -53,12 +53,13 @@ export class CallCancel implements CancelSignal {
     first?.();
     if (more) for (const l of more) l();
   }
+}
 
-  /** A real AbortSignal that follows this one (for `fetch`). */
-  toAbortSignal(): AbortSignal {
-    const c = new AbortController();
-    if (this.aborted) c.abort(this.reason);
-    else this.addEventListener('abort', () => c.abort(this.reason));
-    return c.signal;
-  }
+/** A real AbortSignal that follows `s` (for `fetch`): `s` itself when it is one. */
+export function abortSignalOf(s: CancelSignal): AbortSignal {
+  if (s instanceof AbortSignal) return s;
+  const c = new AbortController();
+  if (s.aborted) c.abort(s.reason);
+  else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  return c.signal;
 }

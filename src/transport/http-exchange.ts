@@ -12,7 +12,7 @@
  * Both reject with the abort reason once `signal` fires, and with the network error otherwise.
  */
 import { Agent } from 'undici';
-import type { CancelSignal } from './cancel-signal.js';
+import { abortSignalOf, type CancelSignal } from './cancel-signal.js';
 
 export interface ExchangeReply {
   status: number;
@@ -39,7 +39,7 @@ export interface Exchange {
 export function fetchExchange(): Exchange {
   return {
     async post(url, headers, body, cancel) {
-      const signal = cancel instanceof AbortSignal ? cancel : abortSignalOf(cancel);
+      const signal = abortSignalOf(cancel);
       const res = await fetch(url, { method: 'POST', headers, body, signal });
       return {
         status: res.status,
@@ -65,14 +65,6 @@ export function fetchExchange(): Exchange {
     },
     async close() {},
   };
-}
-
-/** An AbortSignal that follows `s`. */
-function abortSignalOf(s: CancelSignal): AbortSignal {
-  const c = new AbortController();
-  if (s.aborted) c.abort(s.reason);
-  else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
-  return c.signal;
 }
 
 type Controller = { abort(reason: unknown): void };

@@ -4,7 +4,7 @@
  * default reason, and the call guard follows it as it follows an AbortSignal.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CallCancel } from '../../src/transport/cancel-signal.js';
+import { abortSignalOf, CallCancel } from '../../src/transport/cancel-signal.js';
 import { callGuard } from '../../src/transport/call-guard.js';
 
 describe('CallCancel', () => {
@@ -27,13 +27,14 @@ describe('CallCancel', () => {
     expect([heard, c.aborted, c.reason]).toEqual([['a', 'd'], true, 'why']);
   });
 
-  it("without a reason gives an AbortError, as AbortController does; toAbortSignal follows it", () => {
+  it("without a reason gives an AbortError, as AbortController does; abortSignalOf follows it", () => {
     const c = new CallCancel();
-    const s = c.toAbortSignal();
+    const s = abortSignalOf(c);
     c.abort();
     const ac = new AbortController();
     ac.abort();
     expect([(c.reason as DOMException).name, s.aborted, s.reason]).toEqual([(ac.signal.reason as DOMException).name, true, c.reason]);
+    expect(abortSignalOf(ac.signal)).toBe(ac.signal);
   });
 
   it('the call guard follows a CallCancel caller, and its own signal fires with it; clear() stops listening', () => {
