@@ -12,6 +12,7 @@
  * model's few calls otherwise turned the target's 1% into 0% or 3% by chance).
  */
 import type { Store } from '../store/open-store.js';
+import { sqlString } from '../store/select-runs.js';
 import { Z995 } from '../stats/distributions.js';
 import { wilson } from '../stats/wilson.js';
 import { fitShape, MIN_BAND_CALLS, type ShapeFit, type TargetFit } from './fit-target.js';
@@ -23,7 +24,6 @@ export interface ModelFit extends ShapeFit {
   ownErrors: boolean;
 }
 
-const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** Error kinds a mock draws as a share (a gateway's own are left out; 429s of a load-driven limit come from the limit). */
 function everydayErrors(errors: ShapeFit['errors'], t: TargetFit): number {
@@ -36,7 +36,7 @@ export async function fitModels(store: Store, t: TargetFit, excluded: string): P
   const counts = await store.all<{ model: string; calls: number; fitted: number }>(`
     SELECT route AS model, count(*)::INTEGER AS calls,
       count(*) FILTER (WHERE ok AND ${ttftCol} > 0 ${t.latencyOnly ? '' : 'AND stream'} AND NOT (${excluded}))::INTEGER AS fitted
-    FROM obs WHERE target = ${q(t.target)} AND route IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1`);
+    FROM obs WHERE target = ${sqlString(t.target)} AND route IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1`);
   if (counts.length < 2) return {};
   const targetShare = t.baselineCalls > 0 ? everydayErrors(t.errors, t) / t.baselineCalls : 0;
   const models: ModelFit[] = [];
@@ -46,7 +46,7 @@ export async function fitModels(store: Store, t: TargetFit, excluded: string): P
       pooled.push(c);
       continue;
     }
-    const shape = await fitShape(store, `target = ${q(t.target)} AND route = ${q(c.model)}`, excluded, t.latencyOnly, t.prefillTokensPerS);
+    const shape = await fitShape(store, `target = ${sqlString(t.target)} AND route = ${sqlString(c.model)}`, excluded, t.latencyOnly, t.prefillTokensPerS);
     const { lo, hi } = wilson(everydayErrors(shape.errors, t), shape.baselineCalls, Z995);
     models.push({ model: c.model, calls: c.calls, ...shape, ownErrors: shape.baselineCalls > 0 && (targetShare < lo || targetShare > hi) });
   }

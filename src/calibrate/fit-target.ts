@@ -7,6 +7,7 @@
  * (fit-distribution.ts) and keeps the empirical quantiles.
  */
 import type { Store } from '../store/open-store.js';
+import { sqlString } from '../store/select-runs.js';
 import type { RateLimitFit } from './rate-limits.js';
 import { Z995 } from '../stats/distributions.js';
 import { wilson } from '../stats/wilson.js';
@@ -47,7 +48,6 @@ export interface TargetFit extends ShapeFit {
   latencyOnly: boolean;
 }
 
-const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** What is fitted over one set of calls (a target's, or one model's on it). */
 export interface ShapeFit {
@@ -111,7 +111,7 @@ export const MIN_BAND_CALLS = 30;
 
 /** `excluded`: SQL predicate over obs marking calls inside detected incidents. */
 export async function fitTarget(store: Store, target: string, excluded: string, rateLimit?: RateLimitFit): Promise<TargetFit> {
-  const t = q(target);
+  const t = sqlString(target);
   const [head] = await store.all<{ calls: number; streams: number; model: string | null; dialect: string | null }>(
     `SELECT count(*)::INTEGER AS calls, count(*) FILTER (WHERE stream AND ok AND ttft_ms IS NOT NULL)::INTEGER AS streams, mode(route) AS model, mode(dialect) AS dialect FROM obs WHERE target = ${t}`,
   );
