@@ -1,7 +1,8 @@
 /**
  * The one request an arm is loaded with, encoded once in the arm's dialect: a chat completion
- * carrying the routebench marker (so the mock answers with the asked number of tokens even behind a
- * gateway that drops unknown headers), plain or streamed. Every request of a sweep is this same
+ * carrying the routebench marker (so the mock answers with the asked number of tokens, and draws
+ * from the asked model's behaviour, even behind a gateway that drops unknown headers or renames the
+ * model), plain or streamed. Every request of a sweep is this same
  * request: the mock answers it in about a millisecond, so what varies is the path to it.
  */
 import { dialects } from '../providers/dialects/index.js';
@@ -26,10 +27,12 @@ export interface RequestShape {
   streamOutputTokens: number;
 }
 
-export function armRequest(arm: Pick<ArmPlan, 'baseUrl' | 'dialect' | 'model' | 'headers'>, shape: RequestShape, stream: boolean, runKey: string): ArmRequest {
+export function armRequest(arm: Pick<ArmPlan, 'baseUrl' | 'dialect' | 'model' | 'markerModel' | 'headers'>, shape: RequestShape, stream: boolean, runKey: string): ArmRequest {
   if (!arm.baseUrl) throw new Error('arm has no URL yet');
   const out = stream ? shape.streamOutputTokens : shape.outputTokens;
-  const marker = formatMarker({ request: 0, attempt: 0, run: runKey, inputTokens: shape.inputTokens, cachedTokens: 0, outputTokens: out });
+  // The marker names the arm's model where replay's would (plan-arms.ts): a mock with per-model
+  // behaviour then draws that model's timing and price even when a gateway rewrote the body's model.
+  const marker = formatMarker({ request: 0, attempt: 0, run: runKey, inputTokens: shape.inputTokens, cachedTokens: 0, outputTokens: out, model: arm.markerModel });
   const enc = dialects[arm.dialect].encodeRequest({ model: arm.model, inputTokens: shape.inputTokens, cachedTokens: 0, maxOutputTokens: out, outputTokens: out, stream, marker });
   // A base URL with or without its /v1: the dialect's path (/v1/chat/completions, /v1/messages) is added.
   const base = new URL(arm.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, ''));

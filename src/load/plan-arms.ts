@@ -19,6 +19,13 @@ export interface ArmPlan {
   kind: ArmKind;
   dialect: 'openai' | 'anthropic';
   model: string;
+  /**
+   * The model the routebench marker names (`m=`, header `x-routebench-model`), as replay does: on
+   * gateway arms (serve, external: a gateway may send its upstream another model name, and the mock
+   * behind it draws from the asked model's behaviour) and on a direct arm whose target mocks models
+   * of its own (`mock.models`); undefined otherwise (the mock draws from the target's own behaviour).
+   */
+  markerModel?: string;
   headers: Record<string, string>;
   /** Header values from the environment: never written anywhere. */
   secrets: string[];
@@ -64,10 +71,13 @@ export function planArms(plan: ScenarioPlan, spec: LoadSpec, o: ArmOptions): Pla
     if (a.target !== undefined) {
       const t = targets.get(a.target);
       if (!t) at(name, 'target', `unknown target "${a.target}" (targets: ${[...targets.keys()].join(', ')})`);
-      else arms.push({ ...base, kind: 'direct', dialect: a.dialect ?? t.dialect, model: a.model ?? t.model, target: a.target });
+      else {
+        const model = a.model ?? t.model;
+        arms.push({ ...base, kind: 'direct', dialect: a.dialect ?? t.dialect, model, markerModel: t.models === undefined ? undefined : model, target: a.target });
+      }
     } else if (a.strategy !== undefined) {
       if (!plan.loaded.scenario.strategies[a.strategy]) at(name, 'strategy', `unknown strategy "${a.strategy}" (strategies: ${Object.keys(plan.loaded.scenario.strategies).join(', ')})`);
-      else arms.push({ ...base, kind: 'serve', dialect: a.dialect ?? 'openai', strategy: a.strategy });
+      else arms.push({ ...base, kind: 'serve', dialect: a.dialect ?? 'openai', markerModel: base.model, strategy: a.strategy });
     } else {
       const endpoint = resolveGatewayEndpoint({ url: a.url, url_env: a.url_env, dialect: a.dialect ?? 'openai', headers: a.headers }, loaded.dir, o.env);
       if (!endpoint) {
@@ -75,7 +85,7 @@ export function planArms(plan: ScenarioPlan, spec: LoadSpec, o: ArmOptions): Pla
         continue;
       }
       assertLoopback(name, endpoint.baseUrl, o.allowRemote);
-      arms.push({ ...base, kind: 'external', dialect: endpoint.dialect, headers: endpoint.headers, secrets: endpoint.secrets, baseUrl: endpoint.baseUrl, pid: pids.get(name) });
+      arms.push({ ...base, kind: 'external', dialect: endpoint.dialect, markerModel: base.model, headers: endpoint.headers, secrets: endpoint.secrets, baseUrl: endpoint.baseUrl, pid: pids.get(name) });
     }
   }
   if (arms.some((a) => a.kind !== 'direct') && !arms.some((a) => a.kind === 'direct'))
