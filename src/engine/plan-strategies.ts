@@ -86,6 +86,7 @@ export function buildRouter(spec: { use: string; options?: unknown }, path: read
         return undefined;
       },
       configWhere: (file, at) => configs.get(file)?.where(at) ?? file,
+      configPath: (file) => nodePath.resolve(env.loaded.dir ?? process.cwd(), file),
     };
     return def.create(parsed.data, init);
   };

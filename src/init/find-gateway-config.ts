@@ -3,11 +3,13 @@
  * (JSON with `targets` or `strategy`), a LiteLLM proxy config (YAML with `model_list`) or an
  * OpenRouter provider-routing object (JSON with keys such as `order`, `sort`, `only`), by common
  * file names anywhere in the repository down to four folders deep (a monorepo's
- * apps/api/gateway/), skipping dependencies, builds and hidden folders.
+ * apps/api/gateway/), skipping dependencies, builds and hidden folders. A LiteLLM config split with
+ * `include` is read merged, and the files it includes are not offered as configs of their own.
  */
-import { readdirSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { readConfigFileAt } from '../scenario/config-file.js';
+import { displayPath, readConfigFileAt } from '../scenario/config-file.js';
+import { mergeIncludes } from '../strategies/litellm/includes.js';
 
 export const GATEWAY_KINDS = ['portkey', 'litellm', 'openrouter'] as const;
 export type GatewayKind = (typeof GATEWAY_KINDS)[number];
@@ -44,19 +46,38 @@ export const SHAPE: Record<GatewayKind, string> = {
 const OPENROUTER_KEYS = ['order', 'only', 'ignore', 'sort', 'allow_fallbacks', 'max_price', 'preferred_max_latency', 'preferred_min_throughput', 'data_collection', 'require_parameters', 'quantizations'];
 
 /** Reads a config file as an object, or undefined when it is not one. */
-export function readConfigObject(file: string): Record<string, unknown> | undefined {
-  const r = readConfig(file);
+export function readConfigObject(file: string, kind?: GatewayKind): Record<string, unknown> | undefined {
+  const r = readConfig(file, kind);
   return 'object' in r ? r.object : undefined;
 }
 
-/** A config file as an object, or why it is not one (unreadable, not JSON/YAML, not an object). */
-export function readConfig(file: string): { object: Record<string, unknown> } | { why: string } {
-  const read = readConfigFileAt(path.resolve(file));
+/**
+ * A config file as an object, or why it is not one (unreadable, not JSON/YAML, not an object). A
+ * LiteLLM config's `include` files are merged in, as the proxy merges them (`included`: their
+ * absolute paths).
+ */
+export function readConfig(file: string, kind?: GatewayKind): { object: Record<string, unknown>; included?: readonly string[] } | { why: string } {
+  const full = path.resolve(file);
+  const read = readConfigFileAt(full);
   const bad = read.invalid;
   if (bad !== undefined) return { why: `cannot be read as ${bad.format} (${bad.line !== undefined ? `line ${bad.line}, column ${bad.col ?? 1}: ` : ''}${bad.message})` };
   if (read.error !== undefined) return { why: 'cannot be read' };
   const v = read.value;
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? { object: v as Record<string, unknown> } : { why: 'is not an object' };
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return { why: 'is not an object' };
+  const o = v as Record<string, unknown>;
+  if (kind !== 'litellm' || o.include === undefined) return { object: o };
+  const why: string[] = [];
+  const io = {
+    exists: existsSync,
+    read: (f: string) => {
+      const r = readConfigFileAt(f);
+      if (r.error !== undefined) why.push(r.error);
+      return r.value;
+    },
+    show: displayPath,
+  };
+  const merged = mergeIncludes(o, full, full, path.dirname(full), io, (at, m) => why.push(`${at.key === undefined ? '' : `${displayPath(at.key)}: `}${m}`));
+  return merged ? { object: merged.config, included: merged.files } : { why: `has an include that cannot be merged: ${why[0] ?? 'unknown'}` };
 }
 
 /** A file named like a gateway config that init did not use, and why. */
@@ -92,6 +113,8 @@ export function looksLike(kind: GatewayKind, o: Record<string, unknown>): boolea
  */
 export function findGatewayConfigs(root: string, passedOver: PassedOver[] = []): FoundConfig[] {
   const found: (FoundConfig & { depth: number })[] = [];
+  /** Files a LiteLLM config found here includes: parts of that config, not configs of their own. */
+  const included = new Set<string>();
   let budget = MAX_FOLDERS;
   const visit = (rel: string, depth: number) => {
     if (budget-- <= 0) return;
@@ -106,7 +129,8 @@ export function findGatewayConfigs(root: string, passedOver: PassedOver[] = []):
       const file = path.posix.join(rel, e.name);
       const kind = GATEWAY_KINDS.find((k) => NAMES[k].test(e.name)) ?? (/^config\.ya?ml$/i.test(e.name) ? 'litellm' : undefined);
       if (!kind) continue;
-      const r = readConfig(path.join(root, file));
+      const r = readConfig(path.join(root, file), kind);
+      if ('object' in r) for (const f of r.included ?? []) included.add(path.relative(root, f).split(path.sep).join('/'));
       if ('object' in r && looksLike(kind, r.object)) found.push({ kind, file, depth });
       else if (NAMES[kind].test(e.name)) passedOver.push({ kind, file, why: 'why' in r ? r.why : notOne(kind, r.object) });
     }
@@ -114,7 +138,9 @@ export function findGatewayConfigs(root: string, passedOver: PassedOver[] = []):
     for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.') && !SKIP.has(e.name)) visit(path.posix.join(rel, e.name), depth + 1);
   };
   visit('', 0);
+  for (let i = passedOver.length - 1; i >= 0; i--) if (included.has(passedOver[i]!.file)) passedOver.splice(i, 1);
   return found
+    .filter((f) => !included.has(f.file))
     .sort((a, b) => GATEWAY_KINDS.indexOf(a.kind) - GATEWAY_KINDS.indexOf(b.kind) || a.depth - b.depth || a.file.localeCompare(b.file))
     .map(({ kind, file }) => ({ kind, file }));
 }

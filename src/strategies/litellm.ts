@@ -1,6 +1,7 @@
 /**
  * `litellm`: the LiteLLM Router / Proxy, driven by its own config (model_list + router_settings +
- * litellm_settings, inline as `config` or the deployed YAML as `config_file`). Semantics follow
+ * litellm_settings, inline as `config` or the deployed YAML as `config_file`, with the files its
+ * `include` list names merged in: litellm/includes.ts). Semantics follow
  * LiteLLM's routing docs (https://docs.litellm.ai/docs/routing) and its Router code; the parts
  * live in src/strategies/litellm/:
  * config*.ts + model-list.ts (reading and validation), deployments.ts (deployment → target,
@@ -20,10 +21,13 @@
  *   `stream_timeout` (else `timeout`): LiteLLM passes them to the SDK as httpx read timeouts;
  * - max_parallel_requests waiters poll every 25 ms and give up after 3 minutes.
  */
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { displayPath } from '../scenario/config-file.js';
 import { formatPath } from '../scenario/format-issues.js';
 import { unknownNameMessage } from '../scenario/suggest.js';
-import type { Path } from './litellm/config-read.js';
+import { isObj, type Path } from './litellm/config-read.js';
+import { mergeIncludes, type ConfigSource } from './litellm/includes.js';
 import { parseConfig } from './litellm/config.js';
 import { GroupResolver, mapDeployments } from './litellm/deployments.js';
 import { fallbackLists, RetryRules } from './litellm/rules.js';
@@ -42,7 +46,7 @@ export const litellm = defineStrategy({
       .record(z.string(), z.unknown())
       .optional()
       .meta({ description: 'The LiteLLM config inline: model_list, router_settings, litellm_settings (as in the proxy YAML).' }),
-    config_file: z.string().min(1).optional().meta({ description: 'A LiteLLM config file (YAML or JSON), relative to the scenario file.' }),
+    config_file: z.string().min(1).optional().meta({ description: 'A LiteLLM config file (YAML or JSON), relative to the scenario file; its `include` files are merged as the proxy merges them.' }),
     deployments: z
       .record(z.string(), z.string())
       .optional()
@@ -52,22 +56,31 @@ export const litellm = defineStrategy({
   }),
   create(options, init) {
     let problems = 0;
-    let report: (path: Path, message: string) => void;
-    let raw: unknown;
     if ((options.config === undefined) === (options.config_file === undefined)) {
       init.problem(options.config === undefined ? [] : ['config_file'], 'give exactly one of config (inline) or config_file');
       return inert;
     }
-    if (options.config !== undefined) {
-      raw = options.config;
-      report = (p, m) => (problems++, init.problem(['config', ...p], m));
-    } else {
-      const file = options.config_file!;
-      raw = init.readConfigFile(file, ['config_file']);
-      if (raw === undefined) return inert;
-      report = (p, m) => (problems++, init.problem(['config_file'], `${init.configWhere(file, p)}: ${formatPath(p) || '(top level)'}: ${m}`));
+    const file = options.config_file;
+    const option = file === undefined ? 'config' : 'config_file';
+    // A problem at a place in a config file (the root's name as given, or an included file's absolute path).
+    const at = (src: ConfigSource, m: string) => {
+      problems++;
+      if (src.key === undefined) init.problem(['config', ...src.path], m);
+      else init.problem([option], `${init.configWhere(src.key, src.path)}: ${formatPath(src.path) || '(top level)'}: ${m}`);
+    };
+    const raw = file === undefined ? options.config : init.readConfigFile(file, ['config_file']);
+    if (raw === undefined) return inert;
+    let report: (path: Path, message: string) => void = (p, m) => at({ key: file, path: p }, m);
+    let config = raw;
+    if (isObj(raw) && raw.include !== undefined) {
+      // `include`: relative to the config file, or for an inline config to the scenario file
+      const io = { exists: existsSync, read: (full: string) => init.readConfigFile(full, [option]), show: displayPath };
+      const merged = mergeIncludes(raw, file, file === undefined ? undefined : init.configPath(file), init.configPath('.'), io, at);
+      if (merged === undefined) return inert;
+      config = merged.config;
+      report = (p, m) => at(merged.sourceOf(p), m);
     }
-    const cfg = parseConfig(raw, report, options.allow_unsupported);
+    const cfg = parseConfig(config, report, options.allow_unsupported);
     if (cfg === undefined) return inert;
     const targetOf = Int32Array.from(mapDeployments(cfg, options.deployments, init, report));
     let defaultGroup = 0;

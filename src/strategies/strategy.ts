@@ -138,6 +138,8 @@ export interface StrategyInit {
   readConfigFile(file: string, path: readonly PathSegment[]): unknown;
   /** `file:line:col` of the node at `at` inside a config file read with readConfigFile (the file name alone when unknown). */
   configWhere(file: string, at: readonly PathSegment[]): string;
+  /** The absolute path of a config file named relative to the scenario file (`.`: the scenario's folder). */
+  configPath(file: string): string;
 }
 
 export interface StrategyDef<S extends z.ZodType = z.ZodType> {

@@ -58,7 +58,7 @@ function chosenConfig(args: InitArgs, root: string, io: Io): { kind: GatewayKind
     const kind = named[0]!;
     const file = path.resolve(args[kind]!);
     if (!existsSync(file)) throw inputError('INIT_CONFIG_MISSING', `--${kind} ${args[kind]}: no such file`);
-    const r = readConfig(file);
+    const r = readConfig(file, kind);
     if (!('object' in r) || !looksLike(kind, r.object))
       throw inputError('INIT_CONFIG_KIND', `--${kind} ${args[kind]}: ${'why' in r ? r.why : `does not look like a ${kind} config`}`, [{ file: args[kind]!, path: '', message: 'why' in r ? r.why : notOne(kind, r.object).replace(/^does not look like one \((.*)\)$/, '$1') }]);
     return { kind, file };
@@ -79,7 +79,7 @@ export async function initHandler(args: InitArgs, io: Io): Promise<number> {
   const toScenarios = (file: string) => path.relative(scenarios, file).split(path.sep).join('/');
   let gateway: ScaffoldInput['gateway'];
   if (config) {
-    const raw = readConfigObject(config.file)!;
+    const raw = readConfigObject(config.file, config.kind)!;
     gateway = { kind: config.kind, configRef: toScenarios(config.file), plan: gatewayPlan(config.kind, raw, args.model, defaultPrices()) };
   }
   const scaffold = (g: ScaffoldInput['gateway']) =>

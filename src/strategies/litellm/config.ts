@@ -48,7 +48,7 @@ export function parseConfig(raw: unknown, report: Report, allowUnsupported: bool
     report([], 'a LiteLLM config must be a mapping with model_list (and optionally router_settings, litellm_settings)');
     return undefined;
   }
-  r.keys(raw, [], 'config', K.TOP_KEYS, K.TOP_INERT, { include: 'config includes' });
+  r.keys(raw, [], 'config', K.TOP_KEYS, K.TOP_INERT, {});
   const deployments = readModelList(r, raw.model_list);
   const groups = [...new Set(deployments.map((d) => d.group))];
   const rs = r.obj(raw.router_settings, ['router_settings'], 'router_settings') ?? {};
