@@ -11,13 +11,18 @@ import { Reorder } from './reorder.js';
 /** What one record gives: rows, or messages for what is wrong (prefixed with the record's path). */
 export type Expand = (value: unknown, emit: (row: TraceRow | string) => void) => void;
 
-export interface LogFormatSpec {
+interface LogFormatBase {
   name: string;
   description: string;
   /** The format may also be CSV with a header line. */
   csv?: boolean;
-  expand: Expand;
 }
+
+/**
+ * An importer's `expand`; or `createExpand`, called once per import for an `expand` with state
+ * that must live no longer than that import nor be seen by another (imports may run interleaved).
+ */
+export type LogFormatSpec = LogFormatBase & ({ expand: Expand } | { createExpand: () => Expand });
 
 export function logFormat(spec: LogFormatSpec): TraceFormat {
   return {
@@ -31,6 +36,7 @@ export function logFormat(spec: LogFormatSpec): TraceFormat {
 
 async function* readLogRows(file: string, spec: LogFormatSpec): AsyncGenerator<SourcedRow[]> {
   const reorder = new Reorder();
+  const expand = 'createExpand' in spec ? spec.createExpand() : spec.expand;
   let out: SourcedRow[] = [];
   let lineNo = 0;
   let path = '';
@@ -42,7 +48,7 @@ async function* readLogRows(file: string, spec: LogFormatSpec): AsyncGenerator<S
     record(value, line, where) {
       lineNo = line;
       path = where;
-      spec.expand(value, emit);
+      expand(value, emit);
     },
     bad(line, error) {
       out.push({ lineNo: line, row: error });

@@ -107,7 +107,10 @@ function value(v: unknown): unknown {
   return undefined;
 }
 
-/** Scratch slots, reused: a span's are read before the next span's are decoded, a resource's while its spans are. */
+/**
+ * Scratch slots, reused: a span's are read before the next span's are decoded, a resource's while its
+ * spans are. Module-wide, yet never seen by two imports: `expand` runs through a record without yielding.
+ */
 const SPAN_ATTRS: Attrs = new Array<unknown>(WANTED.length).fill(undefined);
 const RESOURCE_ATTRS: Attrs = new Array<unknown>(WANTED.length).fill(undefined);
 /** A span's OpenLLMetry prompt attributes (`gen_ai.prompt.<i>.content`), reused as SPAN_ATTRS is. */
@@ -143,7 +146,7 @@ interface Call {
 const pathOf = (c: Call) => `resourceSpans[${c.i}].scopeSpans[${c.j}].spans[${c.k}]`;
 const idOf = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
 
-function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
+function expand(doc: unknown, emit: (row: TraceRow | string) => void, shared: Shared): void {
   const resourceSpans = (doc as { resourceSpans?: unknown } | null)?.resourceSpans;
   if (!Array.isArray(resourceSpans)) return emit('not an OTLP ExportTraceServiceRequest: no "resourceSpans" array');
   const calls: Call[] = [];
@@ -158,7 +161,7 @@ function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
       if (!Array.isArray(spans)) continue;
       for (let k = 0; k < spans.length; k++) {
         const span = spans[k] as OtlpSpan;
-        const row = spanRow(span, resource);
+        const row = spanRow(span, resource, shared);
         if (row === undefined) continue;
         const parentSpanId = idOf(span.parentSpanId);
         if (parentSpanId !== undefined) parented = true;
@@ -210,11 +213,11 @@ function expand(doc: unknown, emit: (row: TraceRow | string) => void): void {
 const YEAR_2000_MS = 946_684_800_000;
 
 /** The row of one span; undefined for spans that are not model calls. */
-function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined {
+function spanRow(span: OtlpSpan, resource: Attrs, shared: Shared): TraceRow | string | undefined {
   const a = attributes(span?.attributes, SPAN_ATTRS);
   const op = str(a[OP]);
   const rawProvider = str(a[PROVIDER]) ?? str(a[SYSTEM]);
-  const model = sameAsLast(str(a[REQUEST_MODEL]) ?? str(a[RESPONSE_MODEL]));
+  const model = sameAsLast(shared, str(a[REQUEST_MODEL]) ?? str(a[RESPONSE_MODEL]));
   if (op === undefined ? rawProvider === undefined && model === undefined : !MODEL_CALLS.has(op)) return undefined;
   if (op === undefined && a[LLM_REQUEST_TYPE] === 'embedding') return undefined;
   const start = unixNanoMs(span.startTimeUnixNano);
@@ -255,7 +258,7 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
   if (cost !== undefined) recorded.cost_usd = cost;
   if (inputRaw === undefined && outputRaw === undefined) recorded.tokens_estimated = true;
 
-  const tags = tagsOf(str(resource[SERVICE_NAME]), str(a[USER_ID]) ?? str(a[GEN_AI_USER]));
+  const tags = tagsOf(shared, str(resource[SERVICE_NAME]), str(a[USER_ID]) ?? str(a[GEN_AI_USER]));
   const stream = boolOf(a[STREAM] ?? a[IS_STREAMING] ?? a[LLM_IS_STREAMING]);
   const eventPrompt = promptEvent(span);
   const promptDlp =
@@ -280,29 +283,34 @@ function spanRow(span: OtlpSpan, resource: Attrs): TraceRow | string | undefined
 /**
  * Rows wait in the reorder window (reorder.ts), so what they hold is copied by each young-generation
  * GC until it is old: consecutive spans of one service and user share one tags object (nothing
- * changes a row's tags once read), and of one model one route string.
+ * changes a row's tags once read), and of one model one route string. What was last made lives in
+ * one of these per import (`createExpand`): never shared with the rows of another import, even one
+ * read interleaved with it in the same process.
  */
-let lastTags: Tags | undefined;
-let lastService: string | undefined;
-let lastUser: string | undefined;
-function tagsOf(service: string | undefined, user: string | undefined): Tags | undefined {
+interface Shared {
+  tags: Tags | undefined;
+  service: string | undefined;
+  user: string | undefined;
+  model: string | undefined;
+}
+
+function tagsOf(last: Shared, service: string | undefined, user: string | undefined): Tags | undefined {
   if (service === undefined && user === undefined) return undefined;
-  if (lastTags === undefined || service !== lastService || user !== lastUser) {
+  if (last.tags === undefined || service !== last.service || user !== last.user) {
     const tags: Record<string, string> = {};
     if (service !== undefined) tags.service = service;
     if (user !== undefined) tags.user = user;
-    lastTags = tags;
-    lastService = service;
-    lastUser = user;
+    last.tags = tags;
+    last.service = service;
+    last.user = user;
   }
-  return lastTags;
+  return last.tags;
 }
 
-let lastModel: string | undefined;
-function sameAsLast(model: string | undefined): string | undefined {
+function sameAsLast(last: Shared, model: string | undefined): string | undefined {
   if (model === undefined) return undefined;
-  if (model === lastModel) return lastModel;
-  return (lastModel = model);
+  if (model === last.model) return last.model;
+  return (last.model = model);
 }
 
 /** The `gen_ai.prompt` attribute of a `gen_ai.content.prompt` span event (the older GenAI conventions), if any. */
@@ -339,5 +347,8 @@ function ttftMs(a: Attrs, span: OtlpSpan, start: number): number | undefined {
 export const otelGenai = logFormat({
   name: 'otel-genai',
   description: 'OpenTelemetry GenAI spans, OTLP JSON: one ExportTraceServiceRequest per line, or one document up to 64 MiB (gen_ai.* attributes, old and new names)',
-  expand,
+  createExpand: () => {
+    const shared: Shared = { tags: undefined, service: undefined, user: undefined, model: undefined };
+    return (doc, emit) => expand(doc, emit, shared);
+  },
 });
