@@ -12,6 +12,11 @@ import type { TrafficRequest } from '../traffic/traffic-request.js';
 
 export class EngineAttempt implements AttemptView {
   request!: TrafficRequest;
+  /**
+   * The request as this attempt sends it: `request` itself, or a copy whose outputTokens the
+   * strategy capped (Decision maxOutputTokens). Simulate draws and replay sends this one.
+   */
+  asSent!: TrafficRequest;
   owner!: RequestState;
   target = 0;
   attempt = 0;
@@ -53,8 +58,10 @@ export class EngineAttempt implements AttemptView {
   /** Replay against routebench mocks: send → first byte beyond the mock's schedule, scenario ms (NaN: not measured). */
   harnessMs = NaN;
 
-  init(owner: RequestState, target: number, attempt: number, attemptOnTarget: number, sentMs: number, timeoutMs: number, reason: string, firstTokenTimeoutMs = Infinity): this {
-    this.request = owner.request;
+  init(owner: RequestState, target: number, attempt: number, attemptOnTarget: number, sentMs: number, timeoutMs: number, reason: string, firstTokenTimeoutMs = Infinity, maxOutputTokens = Infinity): this {
+    const request = owner.request;
+    this.request = request;
+    this.asSent = maxOutputTokens < request.outputTokens ? { ...request, outputTokens: Math.max(0, Math.floor(maxOutputTokens)) } : request;
     this.owner = owner;
     this.target = target;
     this.attempt = attempt;

@@ -114,7 +114,7 @@ export class ReplayRun implements MachineDriver {
     const target = this.parts.targets[att.target]!;
     const gate = this.parts.spendGate;
     if (gate) {
-      const worst = costUsd(priceFor(target, att.request.route), att.request.inputTokens, att.request.cachedTokens, att.request.outputTokens);
+      const worst = costUsd(priceFor(target, att.request.route), att.request.inputTokens, att.request.cachedTokens, att.asSent.outputTokens);
       if (!gate.reserve(worst, 'attempt')) {
         // Not sent: blocked before reaching the provider, as a gateway's spend limit would.
         const at = this.parts.realNow();
@@ -127,7 +127,7 @@ export class ReplayRun implements MachineDriver {
     const controller = new CallCancel();
     const call: ProviderCall = {
       target,
-      request: att.request,
+      request: att.asSent,
       attemptOnTarget: att.attemptOnTarget,
       runKey: this.parts.runKey,
       timeoutMs: att.timeoutMs / this.parts.timeScale,

@@ -139,7 +139,7 @@ export class RequestMachine {
         let onTarget = 0;
         for (const a of state.sent) if (a.target === d.target) onTarget++;
         const timeout = d.timeoutMs ?? this.targets[d.target]!.timeoutMs;
-        const att = this.pool.attempt().init(state, d.target, state.sent.length, onTarget, now, timeout, d.reason, d.firstTokenTimeoutMs);
+        const att = this.pool.attempt().init(state, d.target, state.sent.length, onTarget, now, timeout, d.reason, d.firstTokenTimeoutMs, d.maxOutputTokens);
         state.sent.push(att);
         state.pending.push(att);
         this.inFlight[d.target]!++;

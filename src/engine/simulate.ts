@@ -91,7 +91,7 @@ export class SimulatedRun implements MachineDriver {
   startAttempt(att: EngineAttempt): void {
     const d = this.draw;
     const target = att.target;
-    this.parts.mocks[target]!.draw(att.request, att.attemptOnTarget, this.t, this.machine.inFlight[target]! - 1, d);
+    this.parts.mocks[target]!.draw(att.asSent, att.attemptOnTarget, this.t, this.machine.inFlight[target]! - 1, d);
     att.incident = d.incident;
     att.retryAfterMs = d.retryAfterMs === d.retryAfterMs ? d.retryAfterMs : undefined;
     att.tokensPerMs = d.tokensPerMs;

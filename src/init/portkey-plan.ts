@@ -30,8 +30,10 @@ export function portkeyPlan(config: Record<string, unknown>, prices: PriceTable)
   const walk = (node: Record<string, unknown>, path: PathSegment[], inheritedModel: string | undefined) => {
     const own = obj(node.override_params);
     const at = leafKey(path);
-    const other = Object.keys(own ?? {}).filter((k) => k !== 'model');
-    if (other.length > 0) notes.push(`${at}.override_params ${other.join(', ')} not applied: output lengths and timing come from the traffic and the mock`);
+    // model picks the target and max_tokens / max_completion_tokens cap the output (the strategy
+    // applies them); n and stream the strategy names itself; the rest change only the text
+    const other = Object.keys(own ?? {}).filter((k) => !['model', 'max_tokens', 'max_completion_tokens', 'n', 'stream'].includes(k));
+    if (other.length > 0) notes.push(`${at}.override_params ${other.join(', ')} not modelled: they change the answer's text, not its token counts or timing`);
     const cache = obj(node.cache);
     if (cache?.mode === 'simple') notes.push(`${at}.cache (simple) not replayed: a cache hit never reaches a provider, and synthetic requests never repeat`);
     const model = own && Object.hasOwn(own, 'model') ? str(own.model) : inheritedModel;

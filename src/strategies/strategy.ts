@@ -87,11 +87,16 @@ export interface DecideContext {
   readonly state: unknown[];
 }
 
+/**
+ * `maxOutputTokens` (send, hedge): the gateway caps the attempt's output, as a `max_tokens` it sets
+ * on the request (Portkey `override_params.max_tokens`): the provider generates
+ * min(the request's output tokens, cap), which the attempt is timed and billed on.
+ */
 export type Decision =
   /** Start an attempt now. */
-  | { readonly type: 'send'; readonly target: number; readonly timeoutMs?: number; readonly firstTokenTimeoutMs?: number; readonly reason: string }
+  | { readonly type: 'send'; readonly target: number; readonly timeoutMs?: number; readonly firstTokenTimeoutMs?: number; readonly maxOutputTokens?: number; readonly reason: string }
   /** Start an attempt now, and decide again after `afterMs` if the request is still open. */
-  | { readonly type: 'hedge'; readonly target: number; readonly afterMs: number; readonly timeoutMs?: number; readonly firstTokenTimeoutMs?: number; readonly reason: string }
+  | { readonly type: 'hedge'; readonly target: number; readonly afterMs: number; readonly timeoutMs?: number; readonly firstTokenTimeoutMs?: number; readonly maxOutputTokens?: number; readonly reason: string }
   /** Decide again after `ms`; without `ms`, when the next pending attempt ends. */
   | { readonly type: 'wait'; readonly ms?: number; readonly reason: string }
   /**

@@ -4,8 +4,13 @@
  * each leaf stands for. Inheritance follows gateways.md §2.2 ("Inheritance down the tree"):
  * `override_params` merge (child wins per key), `retry` is replaced wholesale when a child sets
  * it, `request_timeout` inherits unless set (0 counts as unset, as in handlerUtils).
- * `override_params.model` picks the scenario target (target-map.ts); the other override params
- * (temperature, max_tokens, ...) are accepted and not modelled: output lengths come from the traffic.
+ * `override_params` replace the request's own params (handlerUtils spreads them over the body):
+ * `model` picks the scenario target (target-map.ts); `max_tokens` and `max_completion_tokens` cap
+ * the output the provider generates (the smaller of the two when both are set), so an attempt
+ * through that target generates min(the request's output tokens, cap), timed and billed so. `n`
+ * other than 1 (several choices) and `stream` change what is generated or how it is delivered and
+ * are not reproduced (refused unless allow_unsupported). The rest (temperature, top_p, seed,
+ * penalties, tools, ...) change the text, not the token counts or timing a replay measures: accepted.
  */
 import { formatPath } from '../../scenario/format-issues.js';
 import { nearest } from '../../scenario/suggest.js';
@@ -26,13 +31,14 @@ export interface CompileEnv {
 }
 
 interface Inherited {
-  model: unknown;
+  /** override_params merged down the tree (a child's key wins). */
+  params: Readonly<Record<string, unknown>>;
   retry: PortkeyRetry | undefined;
   timeoutMs: number | undefined;
 }
 
 export function compileConfig(config: PortkeyTarget, env: CompileEnv): PlanNode {
-  return compileNode(config, [], { model: undefined, retry: undefined, timeoutMs: undefined }, env);
+  return compileNode(config, [], { params: {}, retry: undefined, timeoutMs: undefined }, env);
 }
 
 const labelOf = (path: readonly PathSegment[]) => (path.length === 0 ? 'config' : formatPath(path));
@@ -41,8 +47,9 @@ const num = (x: number) => String(Number(x.toPrecision(12)));
 
 function compileNode(t: PortkeyTarget, path: readonly PathSegment[], parent: Inherited, env: CompileEnv): PlanNode {
   if (!env.allowUnsupported) reportUnsupported(t, path, env.report);
+  if (t.override_params) checkOverrides(t.override_params, [...path, 'override_params'], env);
   const inh: Inherited = {
-    model: t.override_params && Object.hasOwn(t.override_params, 'model') ? t.override_params.model : parent.model,
+    params: t.override_params ? { ...parent.params, ...t.override_params } : parent.params,
     retry: t.retry ?? parent.retry,
     timeoutMs: t.request_timeout ? t.request_timeout : parent.timeoutMs,
   };
@@ -61,15 +68,30 @@ function compileNode(t: PortkeyTarget, path: readonly PathSegment[], parent: Inh
   return compileGroup(STRATEGY_MODES.includes(mode as StrategyMode) ? (mode as StrategyMode) : 'fallback', t, children, path, env);
 }
 
+/** The output caps a node sets: whole numbers ≥ 1 (the providers refuse anything else). */
+const CAP_KEYS = ['max_tokens', 'max_completion_tokens'] as const;
+const isCap = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+
+function checkOverrides(own: Readonly<Record<string, unknown>>, at: readonly PathSegment[], env: CompileEnv): void {
+  for (const k of CAP_KEYS)
+    if (own[k] !== undefined && own[k] !== null && !isCap(own[k])) env.report([...at, k], `override_params.${k} must be a whole number ≥ 1 (the provider refuses anything else)`);
+  if (env.allowUnsupported) return;
+  const ignore = '; set allow_unsupported: true to ignore it';
+  if (own.n !== undefined && own.n !== 1) env.report([...at, 'n'], `override_params.n asks for several choices, which multiplies output tokens and cost; not reproduced${ignore}`);
+  if (own.stream !== undefined) env.report([...at, 'stream'], `override_params.stream changes how the answer is delivered, which the request's own stream flag decides in a replay; not reproduced${ignore}`);
+}
+
 function compileLeaf(t: PortkeyTarget, path: readonly PathSegment[], inh: Inherited, env: CompileEnv): LeafNode {
-  const model = typeof inh.model === 'string' ? inh.model : undefined;
+  const model = typeof inh.params.model === 'string' ? inh.params.model : undefined;
+  const caps = CAP_KEYS.map((k) => inh.params[k]).filter(isCap);
+  const maxOutputTokens = caps.length > 0 ? Math.min(...caps) : undefined;
   const target = env.resolveLeaf({ name: t.name, virtualKey: t.virtual_key, provider: t.provider, model }, path);
   const attempts = inh.retry?.attempts ?? 0;
   // requestContext.normalizeRetryConfig: codes only when attempts > 0; given codes replace the defaults
   const retry: RetryPlan = { attempts, codes: attempts > 0 ? (inh.retry?.on_status_codes ?? DEFAULT_RETRY_CODES) : [], useRetryAfter: inh.retry?.use_retry_after_header === true };
   const label = labelOf(path);
   const retrySend = Array.from({ length: attempts + 1 }, (_, k) => `portkey: retry ${k}/${attempts} of ${label}`);
-  return { kind: 'leaf', label, target: Math.max(0, target), timeoutMs: inh.timeoutMs, retry, retrySend, reasons: new Map() };
+  return { kind: 'leaf', label, target: Math.max(0, target), timeoutMs: inh.timeoutMs, maxOutputTokens, retry, retrySend, reasons: new Map() };
 }
 
 function compileGroup(mode: StrategyMode, t: PortkeyTarget, children: PlanNode[], path: readonly PathSegment[], env: CompileEnv): GroupNode {

@@ -39,7 +39,9 @@ export interface LeafState {
  * only the wait for it to start, taken here as the wait for its first token.
  */
 export function sendLeaf(leaf: LeafNode, reason: string, ctx: DecideContext): Decision {
-  return ctx.request.stream ? send(leaf.target, reason, undefined, leaf.timeoutMs) : send(leaf.target, reason, leaf.timeoutMs);
+  const d = ctx.request.stream ? send(leaf.target, reason, undefined, leaf.timeoutMs) : send(leaf.target, reason, leaf.timeoutMs);
+  // override_params.max_tokens: the gateway sets the request's max_tokens, the provider stops there
+  return leaf.maxOutputTokens === undefined ? d : { ...d, type: 'send', target: leaf.target, maxOutputTokens: leaf.maxOutputTokens };
 }
 
 export function resetLeaf(st: LeafState): void {

@@ -17,6 +17,8 @@ export interface LeafNode {
   readonly target: number;
   /** `request_timeout` (inherited), in ms. */
   readonly timeoutMs: number | undefined;
+  /** `override_params.max_tokens` / `max_completion_tokens` (inherited, the smaller): the output cap. */
+  readonly maxOutputTokens: number | undefined;
   readonly retry: RetryPlan;
   /** Send reasons for retry k (index k), e.g. "portkey: retry 2/3 of targets[1]". */
   readonly retrySend: readonly string[];
