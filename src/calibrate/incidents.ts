@@ -8,6 +8,7 @@
  * its p-value as its confidence.
  */
 import type { Store } from '../store/open-store.js';
+import { sqlString } from '../store/select-runs.js';
 import { log10UpperTail } from '../stats/distributions.js';
 
 export interface DetectedIncident {
@@ -66,8 +67,8 @@ function segments(flags: boolean[]): [number, number][] {
 
 /** `ignoreKinds`: error kinds that are not incidents for this target (429s of a rate limit that follows load). */
 export async function detectIncidents(store: Store, target: string, spanMs: number, widthMs = bucketWidth(spanMs), ignoreKinds: readonly string[] = []): Promise<DetectedIncident[]> {
-  const t = `'${target.replace(/'/g, "''")}'`;
-  const failed = ignoreKinds.length === 0 ? 'NOT ok' : `(NOT ok AND error_kind NOT IN (${ignoreKinds.map((k) => `'${k.replace(/'/g, "''")}'`).join(', ')}))`;
+  const t = sqlString(target);
+  const failed = ignoreKinds.length === 0 ? 'NOT ok' : `(NOT ok AND error_kind NOT IN (${ignoreKinds.map(sqlString).join(', ')}))`;
   const [streams] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM obs WHERE target = ${t} AND stream AND ttft_ms IS NOT NULL`);
   const lat = (streams?.n ?? 0) > 0 ? 'ttft_ms' : 'latency_ms';
   const rows = await store.all<Bucket>(`

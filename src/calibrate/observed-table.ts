@@ -10,6 +10,7 @@
  */
 import { inputError, isDuckdbOutOfMemory } from '../errors.js';
 import type { Store } from '../store/open-store.js';
+import { sqlString } from '../store/select-runs.js';
 import { firstBadLine, readableTraces } from './trace-files.js';
 
 export interface ObservedLoad {
@@ -26,7 +27,6 @@ export interface ObservedLoad {
   spanMs: number;
 }
 
-const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 /** The rows that say something about a provider: calls the app hung up on, and calls a gateway answered from its cache, do not. */
 const OBSERVED = `recorded IS NOT NULL AND recorded.ok IS NOT NULL AND isfinite(arrival_ms) AND NOT coalesce(recorded.client_closed, false) AND NOT coalesce(recorded.cache_hit, false)`;
 
@@ -77,7 +77,7 @@ export async function loadObserved(store: Store, files: readonly string[], o: { 
 }
 
 async function load(store: Store, files: readonly string[], paths: readonly string[], skipBadRows: boolean, checkTimeline: boolean, upstreamAttempts: boolean): Promise<ObservedLoad> {
-  const list = `[${paths.map(quote).join(', ')}]`;
+  const list = `[${paths.map(sqlString).join(', ')}]`;
   const several = checkTimeline && (paths.length > 1 || paths.some((p) => /[*?[{]/.test(p)));
   try {
     await store.run(`CREATE OR REPLACE TEMP TABLE obs_raw AS SELECT * FROM read_json(${list}, format = 'newline_delimited',${skipBadRows ? ' ignore_errors = true,' : ''}${several ? ' filename = true,' : ''} columns = {
@@ -120,7 +120,7 @@ async function load(store: Store, files: readonly string[], paths: readonly stri
   const upstream = upstreamAttempts ? await addUpstreamAttempts(store) : 0;
   const targets = (await store.all<{ target: string }>(`SELECT DISTINCT target FROM obs ORDER BY target`)).map((r) => r.target);
   const ids = targetIds(targets);
-  const pairs = [...ids].map(([n, id]) => `(${quote(n)}, ${quote(id)})`).join(', ');
+  const pairs = [...ids].map(([n, id]) => `(${sqlString(n)}, ${sqlString(id)})`).join(', ');
   await store.run(`CREATE OR REPLACE TEMP TABLE obs AS SELECT o.*, m.id AS target_id FROM obs o JOIN (VALUES ${pairs}) AS m(name, id) ON o.target = m.name`);
   return { rows: c.rows, unobserved: c.all_rows - c.rows - c.cache_hits, cacheHits: c.cache_hits, upstream, targets, ids, spanMs: c.span ?? 0 };
 }

@@ -7,6 +7,7 @@
  * a fixed rate_limited share. Otherwise the 429s stay a constant share of calls.
  */
 import type { Store } from '../store/open-store.js';
+import { sqlString } from '../store/select-runs.js';
 import { log10UpperTail } from '../stats/distributions.js';
 
 export interface RateLimitFit {
@@ -22,7 +23,7 @@ export interface RateLimitFit {
 }
 
 export async function fitRateLimit(store: Store, target: string, excluded: string): Promise<RateLimitFit | undefined> {
-  const t = `'${target.replace(/'/g, "''")}'`;
+  const t = sqlString(target);
   // minutes by load, ties in time order: ordered by load alone, which of two equally busy minutes
   // counted as busy changed from one run to the next (DuckDB's parallel GROUP BY), and so did the fit
   const minutes = await store.all<{ n: number; r: number }>(`
