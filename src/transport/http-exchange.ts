@@ -25,8 +25,8 @@ export interface ExchangeReply {
 }
 
 export interface Exchange {
-  /** `signal`: an AbortSignal, or a lighter CancelSignal (fetch then makes an AbortSignal of it). */
-  post(url: string, headers: Record<string, string>, body: string, signal: CancelSignal): Promise<ExchangeReply>;
+  /** `body`: text, or its UTF-8 bytes. `signal`: an AbortSignal, or a lighter CancelSignal (fetch then makes an AbortSignal of it). */
+  post(url: string, headers: Record<string, string>, body: string | Uint8Array, signal: CancelSignal): Promise<ExchangeReply>;
   /**
    * Opens `connections` keep-alive connections to the origin of `url` by sending that many GETs
    * to it at once (each answered by a connection of its own), bodies read and discarded; resolves

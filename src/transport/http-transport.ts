@@ -8,7 +8,6 @@
 import { dialects } from '../providers/dialects/index.js';
 import type { CallOutcome } from '../providers/dialects/dialect.js';
 import { withUsage } from '../providers/dialects/outcome.js';
-import { formatMarker } from '../providers/request-marker.js';
 import type { TargetPlan } from '../engine/plan-targets.js';
 import type { CallResult, ProviderCall, Transport } from './transport.js';
 import { redact } from './redact.js';
@@ -19,6 +18,7 @@ import { FIRST_BYTE_HEADER, GENERATION_HEADER } from '../providers/mock/mock-ser
 import type { Generation } from '../engine/billing.js';
 import { fetchExchange, undiciExchange, type ExchangeReply } from './http-exchange.js';
 import { utf8Chunks } from './utf8-chunks.js';
+import { RequestEncoder } from './request-bytes.js';
 
 export interface HttpTransportOptions {
   name: Transport['name'];
@@ -52,6 +52,8 @@ export function httpTransport(o: HttpTransportOptions): Transport {
   const scrub = (s: string) => redact(s, o.secrets ?? []);
   const http = o.client === 'undici' ? undiciExchange() : fetchExchange();
   const pre = o.preconnect;
+  // Bodies as bytes from a template per request shape (request-bytes.ts): the same bytes as the dialect's encodeRequest + JSON.stringify.
+  const encoder = new RequestEncoder();
   return {
     name: o.name,
     close: () => http.close(),
@@ -63,7 +65,7 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       // gateway's mock upstreams (it forwards the marker); a live API's body is not.
       const model = o.name === 'live' || (target.models === undefined && o.name !== 'gateway') ? undefined : request.route;
       const fields = { request: request.index, attempt: call.attemptOnTarget, run: call.runKey, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, outputTokens: request.outputTokens, model };
-      const enc = dialect.encodeRequest({ model: o.name === 'live' ? (target.live?.model ?? target.model) : target.model, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, maxOutputTokens: Math.max(1, request.outputTokens), outputTokens: request.outputTokens, stream: request.stream, marker: formatMarker(fields) });
+      const enc = encoder.encode(dialect, { model: o.name === 'live' ? (target.live?.model ?? target.model) : target.model, inputTokens: request.inputTokens, cachedTokens: request.cachedTokens, maxOutputTokens: Math.max(1, request.outputTokens), outputTokens: request.outputTokens, stream: request.stream }, fields);
       // One signal for the caller's abort, the attempt timeout and a stream's first-token deadline
       // (whole ms: a scaled timeout such as 60 s / 7 is not), its timers released when the call ends.
       const guard = callGuard(signal, call.timeoutMs, request.stream ? call.firstTokenTimeoutMs : undefined);
@@ -88,7 +90,7 @@ export function httpTransport(o: HttpTransportOptions): Transport {
       try {
         // The dialect's headers carry the content type and the marker headers already.
         const headers = o.auth === undefined ? enc.headers : { ...enc.headers, ...o.auth(target) };
-        res = await http.post(`${o.baseUrl(target)}${enc.path}`, headers, JSON.stringify(enc.body), both);
+        res = await http.post(`${o.baseUrl(target)}${enc.path}`, headers, enc.body, both);
       } catch (e) {
         // The loopback mock server is the harness, not a provider: nothing listening there means it stopped.
         if (o.name === 'mock-server' && !signal.aborted && refused(e)) throw mockGone(o.baseUrl(target), e);
