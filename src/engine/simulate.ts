@@ -93,7 +93,7 @@ export class SimulatedRun implements MachineDriver {
     const target = att.target;
     this.parts.mocks[target]!.draw(att.asSent, att.attemptOnTarget, this.t, this.machine.inFlight[target]! - 1, d);
     att.incident = d.incident;
-    att.retryAfterMs = d.retryAfterMs === d.retryAfterMs ? d.retryAfterMs : undefined;
+    att.retryAfterMs = d.retryAfterMs >= 0 ? d.retryAfterMs : undefined;
     att.tokensPerMs = d.tokensPerMs;
     att.ttftAfter = d.kind === -1 || d.firstTokenMs === d.firstTokenMs ? d.firstTokenMs : Infinity;
     // A stream with no first token by the first-token timeout is abandoned then (errors that answer sooner are not).

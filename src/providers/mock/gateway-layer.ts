@@ -21,6 +21,7 @@ export interface GatewayEffect {
   kind: number;
   incident: number;
   addedMs: number;
+  /** retry-after of the gateway's own refusal, whole ms; -1 when absent (see AttemptDraw.retryAfterMs). */
   retryAfterMs: number;
 }
 
@@ -47,7 +48,7 @@ export class GatewayLayer {
     let limitFactor = 1;
     out.kind = -1;
     out.incident = -1;
-    out.retryAfterMs = NaN;
+    out.retryAfterMs = -1;
     const incidents = this.spec.incidents;
     for (let i = 0; i < incidents.length; i++) {
       const inc = incidents[i]!;

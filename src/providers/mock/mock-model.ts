@@ -30,14 +30,19 @@ export interface AttemptDraw {
   tokensOut: number;
   /** Output tokens per ms after the first token (to prorate a cancelled attempt). */
   tokensPerMs: number;
-  /** retry-after sent with the error, ms; NaN when absent. */
+  /**
+   * retry-after sent with the error, whole ms; -1 when absent. Not NaN: a field that holds NaN (a
+   * heap number) on most draws and a small integer on the few with a retry-after made V8 throw away
+   * the engine's optimised startAttempt at every such draw and compile it again (a deopt loop;
+   * test/engine/no-deopt-loop.test.ts).
+   */
   retryAfterMs: number;
   /** Index of the incident that caused the failure or slowed the attempt, or -1. */
   incident: number;
 }
 
 export function newDraw(): AttemptDraw {
-  return { kind: -1, status: 200, firstTokenMs: NaN, durationMs: 0, tokensOut: 0, tokensPerMs: 0, retryAfterMs: NaN, incident: -1 };
+  return { kind: -1, status: 200, firstTokenMs: NaN, durationMs: 0, tokensOut: 0, tokensPerMs: 0, retryAfterMs: -1, incident: -1 };
 }
 
 const K = ErrorKindCode;
@@ -91,7 +96,7 @@ export class MockTarget {
   private readonly limiter?: RateLimiter;
   private readonly statusOf: (kind: number) => number;
   private readonly gatewayDraws: number[] = [];
-  private readonly gatewayEffect: GatewayEffect = { kind: -1, incident: -1, addedMs: 0, retryAfterMs: NaN };
+  private readonly gatewayEffect: GatewayEffect = { kind: -1, incident: -1, addedMs: 0, retryAfterMs: -1 };
 
   constructor(
     private readonly b: MockBehaviour,
@@ -159,7 +164,7 @@ export class MockTarget {
       }
     }
     const errLatency = Math.exp(m.errLat.mu + m.errLat.sigma * zErr) * mult + added;
-    let retryAfter = NaN;
+    let retryAfter = -1;
 
     // The gateway first: a request it refuses never reaches the provider (or its rate limits).
     let gatewayMs = 0;
@@ -199,7 +204,7 @@ export class MockTarget {
       while (i < c.length - 1 && uBase >= c[i]!) i++;
       kind = m.errorKinds[i]!;
     }
-    if ((kind === RATE_LIMITED || kind === OVERLOADED) && retryAfter !== retryAfter && uRetryShare < this.b.retryAfterShare)
+    if ((kind === RATE_LIMITED || kind === OVERLOADED) && retryAfter < 0 && uRetryShare < this.b.retryAfterShare)
       retryAfter = Math.round(retryRange.min + uRetry * (retryRange.max - retryRange.min));
 
     const prefill = (req.inputTokens - req.cachedTokens) / b.prefillTokensPerS * 1000;
@@ -240,7 +245,7 @@ export class MockTarget {
       out.firstTokenMs = cutAt > ttft ? ttft : NaN;
       out.durationMs = cutAt;
       out.tokensOut = cutAt > ttft ? Math.floor((cutAt - ttft) * perMs) : 0;
-      out.retryAfterMs = NaN;
+      out.retryAfterMs = -1;
     } else {
       out.status = this.statusOf(kind);
       out.firstTokenMs = NaN;

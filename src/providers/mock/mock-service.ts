@@ -264,10 +264,10 @@ export class MockService {
       return { type: 'stream', stream: dialect.encodeStream(reply, { minGapMs, error: { afterTokens: d.tokensOut, atMs: real(d.durationMs), kind } }), resetAtEnd: false };
     }
     const wireKind = STATUS_OF[kind] ?? kind;
-    const retry = d.retryAfterMs === d.retryAfterMs ? real(d.retryAfterMs) : undefined;
+    const retry = d.retryAfterMs >= 0 ? real(d.retryAfterMs) : undefined;
     const response = dialect.encodeError(wireKind, { requestId: `req_${id}`, model: target.model, retryAfterMs: retry, retryAfterShare: retry !== undefined, inputTokens: req.inputTokens, contextWindow: Number.isFinite(target.contextWindow) ? target.contextWindow : undefined });
     // Exact wait in scenario time for routebench's own transport (Anthropic's header has whole seconds).
-    if (d.retryAfterMs === d.retryAfterMs) response.headers['x-routebench-retry-after-ms'] = String(d.retryAfterMs);
+    if (d.retryAfterMs >= 0) response.headers['x-routebench-retry-after-ms'] = String(d.retryAfterMs);
     return { type: 'json', afterMs: real(d.durationMs), response };
   }
 }
