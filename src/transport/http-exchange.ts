@@ -4,15 +4,17 @@
  *
  * - `fetchExchange`: the global `fetch` (msw intercepts it; live providers).
  * - `undiciExchange`: undici's dispatcher API with callbacks (keep-alive pool per origin, no WHATWG
- *   streams, no Request/Response objects, no promise per chunk), for the loopback mock server, where
+ *   streams, no Request/Response objects, no promise per chunk; free connections found in constant
+ *   time, client-pool.ts), for the loopback mock server, where
  *   the client's own cost per call decides how many calls per second a replay can offer. `fetch`
  *   spends most of a streamed call's client CPU on its stream and abort machinery
  *   (https://undici.nodejs.org/#/docs/api/Dispatcher?id=dispatcherdispatchoptions-handler).
  *
  * Both reject with the abort reason once `signal` fires, and with the network error otherwise.
  */
-import { Agent } from 'undici';
+import type { Client } from 'undici';
 import { abortSignalOf, type CancelSignal } from './cancel-signal.js';
+import { ClientPool } from './client-pool.js';
 
 export interface ExchangeReply {
   status: number;
@@ -93,6 +95,9 @@ class UndiciCall implements ExchangeReply {
     private readonly signal: CancelSignal,
     private readonly resolveHead: (r: ExchangeReply) => void,
     private readonly rejectHead: (e: unknown) => void,
+    /** The connection the call is on, handed back to its pool when the call ends. */
+    private readonly pool: ClientPool,
+    private readonly client: Client,
   ) {
     signal.addEventListener('abort', this.onAbort, ONCE);
   }
@@ -121,11 +126,13 @@ class UndiciCall implements ExchangeReply {
   }
 
   onResponseEnd(): void {
+    this.pool.release(this.client);
     this.ended = true;
     this.finish();
   }
 
   onResponseError(_c: unknown, error: Error): void {
+    this.pool.release(this.client);
     const e = this.signal.aborted ? this.signal.reason : error;
     if (!this.replied) {
       this.signal.removeEventListener('abort', this.onAbort);
@@ -160,16 +167,18 @@ class UndiciCall implements ExchangeReply {
   }
 }
 
-/** A keep-alive undici Agent of its own (connections opened as calls overlap, reused after). */
+/** Keep-alive connections of its own, per origin (opened as calls overlap, reused after: client-pool.ts). */
 export function undiciExchange(): Exchange {
-  const agent = new Agent({ keepAliveTimeout: 60_000, pipelining: 1 });
+  const pools = new Map<string, ClientPool>();
   // A replay posts to a handful of URLs (one per target and dialect path): each is parsed once.
-  const parsed = new Map<string, { origin: string; path: string }>();
+  const parsed = new Map<string, { pool: ClientPool; path: string }>();
   const split = (url: string) => {
     let u = parsed.get(url);
     if (u === undefined) {
       const p = new URL(url);
-      u = { origin: p.origin, path: p.pathname + p.search };
+      let pool = pools.get(p.origin);
+      if (pool === undefined) pools.set(p.origin, (pool = new ClientPool(p.origin)));
+      u = { pool, path: p.pathname + p.search };
       if (parsed.size >= 1024) parsed.clear();
       parsed.set(url, u);
     }
@@ -180,19 +189,30 @@ export function undiciExchange(): Exchange {
       return new Promise<ExchangeReply>((resolveHead, rejectHead) => {
         if (signal.aborted) return rejectHead(signal.reason);
         const u = split(url);
-        agent.dispatch({ origin: u.origin, path: u.path, method: 'POST', headers, body }, new UndiciCall(signal, resolveHead, rejectHead));
+        const client = u.pool.take();
+        client.dispatch({ path: u.path, method: 'POST', headers, body }, new UndiciCall(signal, resolveHead, rejectHead, u.pool, client));
       });
     },
     preconnect(url, connections) {
       const u = split(url);
       const one = () =>
         new Promise<void>((resolve) => {
-          const done = () => resolve();
-          agent.dispatch({ origin: u.origin, path: u.path, method: 'GET', headers: {} }, { onRequestStart() {}, onResponseStart() {}, onResponseData() {}, onResponseEnd: done, onResponseError: done });
+          const client = u.pool.take();
+          const done = () => {
+            u.pool.release(client);
+            resolve();
+          };
+          client.dispatch({ path: u.path, method: 'GET', headers: {} }, { onRequestStart() {}, onResponseStart() {}, onResponseData() {}, onResponseEnd: done, onResponseError: done });
         });
+      // All taken before any is released: one connection each.
       return Promise.all(Array.from({ length: connections }, one)).then(() => undefined);
     },
     // Nothing is waited for at close: a call still open (a stalled stream) is cut.
-    close: () => agent.destroy(),
+    close: async () => {
+      const all = [...pools.values()];
+      pools.clear();
+      parsed.clear();
+      await Promise.all(all.map((p) => p.close()));
+    },
   };
 }

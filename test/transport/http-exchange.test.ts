@@ -133,4 +133,37 @@ describe('undici exchange', () => {
     expect(connections - before).toBeLessThanOrEqual(2);
     await x.close();
   });
+
+  /** `n` calls in flight at once, each read to its end. */
+  const together = async (x: Exchange, n: number) => {
+    const rs = await Promise.all(Array.from({ length: n }, () => x.post(`${base}/chunks`, {}, '', live())));
+    await Promise.all(rs.map((r) => r.each(() => undefined)));
+  };
+
+  it('one connection per call in flight at once; the calls after reuse them (none opened), also after one was dropped', async () => {
+    const x = undiciExchange();
+    const before = connections;
+    await together(x, 6);
+    expect(connections - before).toBe(6);
+    await together(x, 6);
+    await together(x, 3);
+    expect(connections - before).toBe(6);
+    // A connection the server drops fails its call; the next call on it reconnects.
+    await expect(x.post(`${base}/drop`, {}, '', live())).rejects.toThrow();
+    const r = await x.post(`${base}/echo`, { 'x-k': 'v' }, Buffer.from('bytes'), live());
+    expect([r.status, await r.text()]).toEqual([201, 'v:bytes']);
+    await together(x, 6);
+    expect(connections - before).toBe(7);
+    await x.close();
+  });
+
+  it('preconnect opens that many connections, and calls in flight up to that many open none', async () => {
+    const x = undiciExchange();
+    const before = connections;
+    await x.preconnect!(`${base}/echo`, 5);
+    expect(connections - before).toBe(5);
+    await together(x, 5);
+    expect(connections - before).toBe(5);
+    await x.close();
+  });
 });
