@@ -38,12 +38,22 @@ interface Template {
 }
 
 const MARKER_NAMES = new Set<string>(Object.values(MARKER_HEADERS));
-/** Shapes kept per encoder: a replay has a handful (a trace with many prompt sizes, more). */
-const MAX_TEMPLATES = 4096;
+/**
+ * Template bytes kept per encoder: a synthetic replay has a handful of shapes; a trace may have a
+ * prompt size per request, each template as large as its body, so the templates are dropped (and
+ * made again as calls come) once they hold this much.
+ */
+export const MAX_TEMPLATE_BYTES = 16 * 1024 * 1024;
 
 /** Encodes the calls of one transport; templates kept per dialect and shape. */
 export class RequestEncoder {
   private readonly templates = new Map<string, Template | null>();
+  private bytes = 0;
+
+  /** Bytes the templates hold now (at most MAX_TEMPLATE_BYTES). */
+  get heldBytes(): number {
+    return this.bytes;
+  }
 
   encode(dialect: Dialect, shape: RequestShape, fields: MarkerFields): RequestBytes {
     const marker = formatMarker(fields);
@@ -51,8 +61,13 @@ export class RequestEncoder {
     let t = this.templates.get(key);
     if (t === undefined) {
       t = template(dialect, shape, marker);
-      if (this.templates.size >= MAX_TEMPLATES) this.templates.clear();
+      const size = t === null ? 0 : t.prefix.length + t.suffix.length;
+      if (this.bytes + size > MAX_TEMPLATE_BYTES) {
+        this.templates.clear();
+        this.bytes = 0;
+      }
       this.templates.set(key, t);
+      this.bytes += size;
     }
     if (t === null) {
       // A body the marker does not appear in exactly once: encoded whole, every call.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dialects } from '../../src/providers/dialects/index.js';
 import type { Dialect } from '../../src/providers/dialects/dialect.js';
 import { formatMarker, type MarkerFields } from '../../src/providers/request-marker.js';
-import { RequestEncoder, type RequestShape } from '../../src/transport/request-bytes.js';
+import { MAX_TEMPLATE_BYTES, RequestEncoder, type RequestShape } from '../../src/transport/request-bytes.js';
 
 /** The oracle: the dialect's own encoding, serialised as the transport did before request-bytes.ts. */
 function viaStrings(d: Dialect, shape: RequestShape, f: MarkerFields) {
@@ -68,6 +68,24 @@ describe('RequestEncoder', () => {
       expect(got.body.toString('utf8')).toBe(JSON.stringify({ a: m, b: m }));
       expect(got.path).toBe('/x');
     }
+  });
+
+  it('a trace with a prompt size per request: the templates never hold more than their bound, and every body is still right', () => {
+    const d = dialects.anthropic;
+    const encoder = new RequestEncoder();
+    let most = 0;
+    let dropped = false;
+    // 60 shapes of 50k-110k tokens (~0.3-0.6 MB of body each, ~27 MB in all): more than the bound holds.
+    for (let i = 0; i < 60; i++) {
+      const shape = { ...SHAPES[0]!, inputTokens: 50_000 + i * 1000 };
+      const f = { ...FIELDS[0]!, request: i, inputTokens: shape.inputTokens };
+      expect(encoder.encode(d, shape, f).body.toString('utf8')).toBe(JSON.stringify(d.encodeRequest({ ...shape, marker: formatMarker(f) }).body));
+      if (encoder.heldBytes < most) dropped = true;
+      most = Math.max(most, encoder.heldBytes);
+    }
+    expect(dropped).toBe(true);
+    expect(most).toBeGreaterThan(MAX_TEMPLATE_BYTES / 2);
+    expect(most).toBeLessThanOrEqual(MAX_TEMPLATE_BYTES);
   });
 
   it('refuses fields a marker cannot carry, as formatMarker does', () => {
