@@ -68,7 +68,7 @@ export class Exchange implements TrafficRequest {
   /** Neighbours in the driver's list of open requests (for a shutdown). */
   prevOpen: Exchange | undefined = undefined;
   nextOpen: Exchange | undefined = undefined;
-  private altModel: string | undefined;
+  private altKey: string | undefined;
   private altBody: string | undefined;
   private dlp: PromptDlp | undefined;
 
@@ -114,12 +114,26 @@ export class Exchange implements TrafficRequest {
     return this.dlp;
   }
 
-  /** The request body for a target serving `model`: the client's bytes when the model is the same. */
-  bodyFor(model: string): Buffer | string {
-    if (this.json.model === model) return this.raw;
-    if (this.altModel !== model) {
-      this.altModel = model;
-      this.altBody = JSON.stringify({ ...this.json, model });
+  /**
+   * The request body for a target serving `model`: the client's bytes when the model is the same
+   * and the output is not capped. `maxTokens`: the strategy caps the attempt's output (Portkey
+   * `override_params.max_tokens`, which the gateway spreads over the body, replacing the client's
+   * value: https://portkey.ai/docs/product/ai-gateway/configs): the body's `max_tokens` /
+   * `max_completion_tokens` become the cap (the ones it has; with neither, the dialect's own:
+   * Anthropic `max_tokens`, OpenAI `max_completion_tokens`).
+   */
+  bodyFor(model: string, maxTokens?: number): Buffer | string {
+    if (maxTokens === undefined && this.json.model === model) return this.raw;
+    const key = maxTokens === undefined ? model : `${model}\n${maxTokens}`;
+    if (this.altKey !== key) {
+      this.altKey = key;
+      const body: Record<string, unknown> = { ...this.json, model };
+      if (maxTokens !== undefined) {
+        const keys = ['max_tokens', 'max_completion_tokens'].filter((k) => body[k] !== undefined);
+        if (keys.length === 0) keys.push(this.dialect === 'anthropic' ? 'max_tokens' : 'max_completion_tokens');
+        for (const k of keys) body[k] = maxTokens;
+      }
+      this.altBody = JSON.stringify(body);
     }
     return this.altBody!;
   }

@@ -102,7 +102,13 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured, Deadl
     const up = this.upstream;
     // undici takes a flat [name, value, ...] list: no object to build per attempt, one array literal.
     const n = this.att.attemptOnTarget;
-    const headers = ['x-routebench-request', ex.markerRequest, 'x-routebench-attempt', ATTEMPT_NUMBERS[n] ?? String(n), 'x-routebench-run', ex.runKey, 'x-routebench-tokens', ex.markerTokens];
+    // The strategy caps this attempt's output (Portkey override_params.max_tokens): the body says so
+    // to the upstream, and the marker (the smaller of its count and the cap) to a routebench mock.
+    const max = this.att.maxOutputTokens;
+    const cap = max < Infinity ? Math.max(0, Math.floor(max)) : undefined;
+    const sent = this.att.asSent;
+    const tokens = sent === ex ? ex.markerTokens : `${ex.inputTokens},${ex.cachedTokens},${sent.outputTokens}`;
+    const headers = ['x-routebench-request', ex.markerRequest, 'x-routebench-attempt', ATTEMPT_NUMBERS[n] ?? String(n), 'x-routebench-run', ex.runKey, 'x-routebench-tokens', tokens];
     // A mock with models of its own (mock.models) draws from the model the client asked for (the body carries the target's).
     if (!up.live && up.target.models !== undefined) headers.push('x-routebench-model', encodeURIComponent(ex.route));
     const fixed = up.headerList;
@@ -113,7 +119,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured, Deadl
     const deadlines = this.owner.deadlines;
     if (timeoutMs < 2_147_483_647) deadlines.arm(this, this.sentAt, Math.max(1, Math.ceil(timeoutMs)));
     if (ex.stream && firstTokenTimeoutMs < 2_147_483_647) deadlines.arm((this.firstTokenDeadline = new FirstTokenDeadline(this)), this.sentAt, Math.max(1, Math.ceil(firstTokenTimeoutMs)));
-    up.pool.dispatch({ path: up.path, method: 'POST', headers, body: ex.bodyFor(up.model) }, this);
+    up.pool.dispatch({ path: up.path, method: 'POST', headers, body: ex.bodyFor(up.model, cap) }, this);
   }
 
   /** The attempt timeout passed. */
