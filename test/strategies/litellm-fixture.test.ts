@@ -4,6 +4,7 @@ import { runScenario } from '../../src/runner/run-scenario.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { openStore } from '../../src/store/open-store.js';
 import { testEnv } from '../helpers/run-yaml.js';
+import { fixtureScenario } from './litellm-helpers.js';
 
 interface Row {
   request_no: number;
@@ -17,27 +18,7 @@ interface Row {
   reason: string;
 }
 
-const yaml = `
-name: litellm-fixture
-seed: 4
-traffic:
-  synthetic:
-    arrival: { process: constant, rate_per_s: 2 }
-    count: 1200
-    input_tokens: { dist: lognormal, p50: 4000, p99: 150000 }
-    output_tokens: { dist: constant, value: 100 }
-    stream: 0
-targets:
-  openai: { provider: openai, model: gpt-4o-mini, context_window: 128000, mock: { profile: perfect } }
-  azure: { provider: azure, model: gpt-4o-mini, context_window: 128000, mock: { profile: perfect, ttft_ms: { p50: 600, p99: 600 } } }
-  anthropic: { provider: anthropic, model: claude-3-5-haiku, mock: { profile: perfect } }
-  gemini: { provider: gemini, model: gemini-2.5-flash, context_window: 1048576, mock: { profile: perfect } }
-incidents:
-  - { name: openai-down, kind: outage, targets: [openai], start: 200s, duration: 100s }
-  - { name: gpt-down, kind: outage, targets: [openai, azure], start: 400s, duration: 60s }
-strategies:
-  litellm: { use: litellm, options: { config_file: ../fixtures/configs/litellm-router.yaml } }
-`;
+const yaml = fixtureScenario('../fixtures/configs/litellm-router.yaml', 'litellm-fixture');
 
 async function run(): Promise<Map<number, Row[]>> {
   const store = await openStore(':memory:');

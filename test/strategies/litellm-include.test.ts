@@ -11,7 +11,7 @@ import { runScenario } from '../../src/runner/run-scenario.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { openStore } from '../../src/store/open-store.js';
 import { testEnv } from '../helpers/run-yaml.js';
-import { expectProblem, problemsOf } from './litellm-helpers.js';
+import { expectProblem, fixtureScenario as scenario, problemsOf } from './litellm-helpers.js';
 
 const P = 'strategies.s.options';
 const fixture = readFileSync(new URL('../../fixtures/configs/litellm-router.yaml', import.meta.url), 'utf8');
@@ -41,27 +41,6 @@ const split = {
   'settings.yaml': `${between('router_settings:', undefined)}`,
 };
 
-const scenario = (configFile: string) => `
-name: litellm-include
-seed: 4
-traffic:
-  synthetic:
-    arrival: { process: constant, rate_per_s: 2 }
-    count: 1200
-    input_tokens: { dist: lognormal, p50: 4000, p99: 150000 }
-    output_tokens: { dist: constant, value: 100 }
-    stream: 0
-targets:
-  openai: { provider: openai, model: gpt-4o-mini, context_window: 128000, mock: { profile: perfect } }
-  azure: { provider: azure, model: gpt-4o-mini, context_window: 128000, mock: { profile: perfect, ttft_ms: { p50: 600, p99: 600 } } }
-  anthropic: { provider: anthropic, model: claude-3-5-haiku, mock: { profile: perfect } }
-  gemini: { provider: gemini, model: gemini-2.5-flash, context_window: 1048576, mock: { profile: perfect } }
-incidents:
-  - { name: openai-down, kind: outage, targets: [openai], start: 200s, duration: 100s }
-  - { name: gpt-down, kind: outage, targets: [openai, azure], start: 400s, duration: 60s }
-strategies:
-  litellm: { use: litellm, options: { config_file: ${configFile} } }
-`;
 
 async function attempts(dir: string, configFile: string): Promise<unknown[]> {
   const store = await openStore(':memory:');
