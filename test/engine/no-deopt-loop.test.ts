@@ -16,22 +16,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { deoptCounts } from '../helpers/deopt-trace.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rb-deopt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** How often each (function, bytecode offset) was deoptimised, from V8's --trace-deopt lines. */
-function deoptCounts(trace: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const line of trace.split('\n')) {
-    if (!line.includes('[bailout') || !line.includes('deoptimizing')) continue;
-    const fn = /<JSFunction ([^ >]*)/.exec(line)?.[1] ?? '?';
-    const at = /bytecode offset (\d+)/.exec(line)?.[1] ?? '?';
-    const key = `${fn}@${at}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
-}
 
 it('reads V8 deopt trace lines', () => {
   const line = '[bailout (kind: deopt-eager, reason: Smi): begin. deoptimizing 0x24c7d38ecda1 <JSFunction startAttempt (sfi = 0x3ca000a21a21)>, 0x09ad38833921 <Code TURBOFAN>, opt id 18, bytecode offset 81, deopt exit 45]';

@@ -92,40 +92,65 @@ const num = (x: number) => (Number.isFinite(x) ? String(x) : 'NULL');
  */
 export async function bootstrapQuantiles(sample: QuantileSample, targets: readonly QuantileTarget[], opts: { resamples: number; rng: Rng }): Promise<QuantileBootstrap[]> {
   if (targets.length === 0) return [];
-  const groups = [...new Set(targets.map((t) => `${t.column}\u0000${t.filter}`))];
-  const groupOf = targets.map((t) => groups.indexOf(`${t.column}\u0000${t.filter}`));
+  // Arrays read in the loops below are typed arrays or filled by push, never made by .map() or a
+  // spread: those give a packed array when this function runs in the interpreter and a holey one
+  // once TurboFan has optimised it (it inlines them), and code optimised for one kind was thrown
+  // away ("wrong map") and compiled again each time this function changed tier. The order
+  // statistics sit in a Float64Array, not as a Map's values: those are small integers (Smi) or
+  // heap numbers by value (and by which tier of DuckDB's reader made them), and the replicate loop,
+  // optimised while it saw integers, bailed out ("not a Smi") at every later call.
+  // Targets by (column, filter): group g, and slot (the target's place in its group's list of ps).
+  const groups: string[] = [];
+  const ps: string[][] = [];
+  const groupOf = new Int32Array(targets.length);
+  const slot = new Int32Array(targets.length);
+  for (let i = 0; i < targets.length; i++) {
+    const t = targets[i]!;
+    const key = `${t.column}\u0000${t.filter}`;
+    let g = groups.indexOf(key);
+    if (g < 0) {
+      g = groups.push(key) - 1;
+      ps.push([]);
+    }
+    groupOf[i] = g;
+    slot[i] = ps[g]!.length;
+    ps[g]!.push(`${num(t.p)}::DOUBLE`);
+  }
   const agg = (g: number, fn: string) => {
     const [column, filter] = groups[g]!.split('\u0000') as [string, string];
     return `${fn.replace('$col', column)} FILTER (WHERE ${filter})`;
   };
   // One quantile_cont per (column, filter) with the list of its quantiles: one sort instead of one
   // per quantile, the same values (quantile_cont's list form interpolates exactly as the scalar one).
-  const ps = groups.map((_, g) => targets.filter((_, i) => groupOf[i] === g).map((t) => `${num(t.p)}::DOUBLE`));
-  const first = groups.map((_, g) => `${agg(g, 'count($col)')} AS n${g}, ${agg(g, `quantile_cont($col, [${ps[g]!.join(', ')}])`)}::DOUBLE[] AS e${g}`);
+  const first: string[] = [];
+  for (let g = 0; g < groups.length; g++) first.push(`${agg(g, 'count($col)')} AS n${g}, ${agg(g, `quantile_cont($col, [${ps[g]!.join(', ')}])`)}::DOUBLE[] AS e${g}`);
   const [row] = await sample.store.all<Record<string, number | (number | null)[] | null>>(`SELECT ${first.join(', ')} FROM ${sample.from} WHERE ${sample.where}`);
-  const counts = groups.map((_, g) => Number(row?.[`n${g}`] ?? 0));
-  const slot = targets.map((_, i) => targets.slice(0, i).filter((_, j) => groupOf[j] === groupOf[i]).length);
+  const counts = new Float64Array(groups.length);
+  for (let g = 0; g < groups.length; g++) counts[g] = Number(row?.[`n${g}`] ?? 0);
   const estimateOf = (i: number): number | null => (row?.[`e${groupOf[i]!}`] as (number | null)[] | null | undefined)?.[slot[i]!] ?? null;
 
   // Each replicate needs the order statistic x₍⌈n·u⌉₎ for its positions u. Many draws share a rank,
   // so each (column, filter) asks DuckDB once per distinct rank k, at position (k − ½)/n.
-  const ranks: Set<number>[] = groups.map(() => new Set());
-  const plan = targets.map((t, i) => {
+  // Per (column, filter) also: rank -> position in `values`, and the order statistics themselves.
+  // (Arrays filled by push: packed whichever tier runs this.)
+  const ranks: Set<number>[] = [];
+  const indexOf: Map<number, number>[] = [];
+  const values: Float64Array[] = [];
+  for (let g = 0; g < groups.length; g++) {
+    ranks.push(new Set());
+    indexOf.push(new Map());
+    values.push(NO_VALUES);
+  }
+  const plan: (Step | null)[] = [];
+  for (let i = 0; i < targets.length; i++) {
     const g = groupOf[i]!;
     const n = counts[g]!;
-    if (n < 1 || n * t.p < MIN_TAIL || n * (1 - t.p) < MIN_TAIL) return null;
-    const pos = resamplePositions(n, t.p, opts.resamples, opts.rng);
-    const rank = (u: number) => Math.min(n, Math.max(1, Math.ceil(n * u)));
-    const lo = Int32Array.from(pos.lo, rank);
-    const hi = pos.hi ? Int32Array.from(pos.hi, rank) : null;
-    for (const k of lo) ranks[g]!.add(k);
-    if (hi) for (const k of hi) ranks[g]!.add(k);
-    return { lo, hi, frac: pos.frac };
-  });
+    const p = targets[i]!.p;
+    plan.push(n < 1 || n * p < MIN_TAIL || n * (1 - p) < MIN_TAIL ? null : stepFor(n, p, opts.resamples, opts.rng, ranks[g]!));
+  }
 
-  const used = groups.map((_, g) => g).filter((g) => ranks[g]!.size > 0);
-  const valueAt = groups.map(() => new Map<number, number>());
-  for (const g of used) {
+  for (let g = 0; g < groups.length; g++) {
+    if (ranks[g]!.size === 0) continue;
     // One sort per (column, filter): number the values in order and keep the ranks the replicates
     // need. (A quantile_disc with a list of positions re-selects per position: far slower.)
     const [column, filter] = groups[g]!.split('\u0000') as [string, string];
@@ -136,22 +161,53 @@ export async function bootstrapQuantiles(sample: QuantileSample, targets: readon
       { ranks: listValue(Array.from(ranks[g]!)) },
       { ranks: LIST(INTEGER) },
     );
-    for (const r of reader.getRowObjectsJS() as { k: number; v: number }[]) valueAt[g]!.set(r.k, r.v);
+    const rows = reader.getRowObjectsJS() as { k: number; v: number }[];
+    const vals = new Float64Array(rows.length);
+    for (let j = 0; j < rows.length; j++) {
+      indexOf[g]!.set(rows[j]!.k, j);
+      vals[j] = rows[j]!.v;
+    }
+    values[g] = vals;
   }
 
-  return targets.map((t, i) => {
-    const n = counts[groupOf[i]!]!;
-    const estimate = n > 0 ? estimateOf(i) : null;
-    const step = plan[i];
-    if (!step) return { p: t.p, n, estimate, replicates: null };
-    const at = valueAt[groupOf[i]!]!;
-    const reps = new Float64Array(opts.resamples);
-    for (let b = 0; b < opts.resamples; b++) {
-      const lo = at.get(step.lo[b]!)!;
-      reps[b] = step.hi ? lo + step.frac * (at.get(step.hi[b]!)! - lo) : lo;
-    }
-    return { p: t.p, n, estimate, replicates: reps };
-  });
+  const out: QuantileBootstrap[] = [];
+  for (let i = 0; i < targets.length; i++) {
+    const g = groupOf[i]!;
+    const n = counts[g]!;
+    const step = plan[i]!;
+    out.push({ p: targets[i]!.p, n, estimate: n > 0 ? estimateOf(i) : null, replicates: step ? replicatesOf(step, indexOf[g]!, values[g]!, opts.resamples) : null });
+  }
+  return out;
+}
+
+const NO_VALUES = new Float64Array(0);
+
+/** One quantile's resample positions as ranks ⌈n·u⌉ (hi: of the next order statistic; null when frac = 0). */
+interface Step {
+  lo: Int32Array;
+  hi: Int32Array | null;
+  frac: number;
+}
+
+/** The ranks of one quantile's B resamples (see the header); adds them to `ranks`. */
+function stepFor(n: number, p: number, resamples: number, rng: Rng, ranks: Set<number>): Step {
+  const pos = resamplePositions(n, p, resamples, rng);
+  const rank = (u: number) => Math.min(n, Math.max(1, Math.ceil(n * u)));
+  const lo = Int32Array.from(pos.lo, rank);
+  const hi = pos.hi ? Int32Array.from(pos.hi, rank) : null;
+  for (const k of lo) ranks.add(k);
+  if (hi) for (const k of hi) ranks.add(k);
+  return { lo, hi, frac: pos.frac };
+}
+
+/** The B replicates x₍lo₎ + frac·(x₍hi₎ − x₍lo₎) of one quantile, from the order statistics at their ranks. */
+function replicatesOf(step: Step, indexOf: Map<number, number>, values: Float64Array, resamples: number): Float64Array {
+  const reps = new Float64Array(resamples);
+  for (let b = 0; b < resamples; b++) {
+    const lo = values[indexOf.get(step.lo[b]!)!]!;
+    reps[b] = step.hi ? lo + step.frac * (values[indexOf.get(step.hi[b]!)!]! - lo) : lo;
+  }
+  return reps;
 }
 
 /** Percentile interval of one quantile's replicates (for a single run). */
