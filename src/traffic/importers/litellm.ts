@@ -12,19 +12,58 @@
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { Tags } from '../traffic-request.js';
-import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, someKey, str } from './fields.js';
+import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, str } from './fields.js';
 import { at, logFormat } from './log-format.js';
 import { promptDlpOf } from './prompt-dlp.js';
 
 type Row = Record<string, unknown>;
 
-function expand(v: unknown, emit: (row: TraceRow | string) => void): void {
+function expand(v: unknown, emit: (row: TraceRow | string) => void, last: Last): void {
   const data = (v as { data?: unknown } | null)?.data;
-  if (Array.isArray(data)) data.forEach((r, i) => emit(((x) => (typeof x === 'string' ? at(`data[${i}]`, x) : x))(spendRow(r))));
-  else emit(spendRow(v));
+  if (Array.isArray(data))
+    for (let i = 0; i < data.length; i++) {
+      const row = spendRow(data[i], last);
+      emit(typeof row === 'string' ? at(`data[${i}]`, row) : row);
+    }
+  else emit(spendRow(v, last));
 }
 
-function spendRow(v: unknown): TraceRow | string {
+/**
+ * What the rows just read gave, kept per import (`createExpand`, so never seen by another import):
+ * rows wait in the reorder window (reorder.ts), and the young-generation GC copies what they hold
+ * until it is old, so consecutive rows of one team, user and request tags share one tags object
+ * (nothing changes a row's tags once read). Also the last `request_tags` text (a CSV cell) and its
+ * list, and the last `api_base` and its host: the same values come row after row.
+ */
+interface Last {
+  tags: Tags | undefined;
+  team: string | undefined;
+  user: string | undefined;
+  requestTags: string;
+  tagsText: string | undefined;
+  tagsOfText: string;
+  apiBase: string | undefined;
+  host: string | undefined;
+}
+
+const newLast = (): Last => ({ tags: undefined, team: undefined, user: undefined, requestTags: '', tagsText: undefined, tagsOfText: '', apiBase: undefined, host: undefined });
+
+function tagsOf(last: Last, team: string | undefined, user: string | undefined, requestTags: string): Tags | undefined {
+  if (team === undefined && user === undefined && requestTags === '') return undefined;
+  if (last.tags === undefined || team !== last.team || user !== last.user || requestTags !== last.requestTags) {
+    const tags: Record<string, string> = {};
+    if (team !== undefined) tags.team = team;
+    if (user !== undefined) tags.user = user;
+    if (requestTags !== '') tags.request_tags = requestTags;
+    last.tags = tags;
+    last.team = team;
+    last.user = user;
+    last.requestTags = requestTags;
+  }
+  return last.tags;
+}
+
+function spendRow(v: unknown, last: Last): TraceRow | string {
   const o = objectOf(v);
   if (o === undefined) return 'each record must be a SpendLogs row (a JSON object)';
   const start = isoMs(o.startTime);
@@ -50,7 +89,7 @@ function spendRow(v: unknown): TraceRow | string {
   const cacheHit = boolOf(o.cache_hit) === true;
   const provider = str(o.custom_llm_provider);
   const model = str(o.model);
-  const target = cacheHit ? 'cache' : (str(o.model_id) ?? host(str(o.api_base)) ?? (provider && model ? `${provider}/${model}` : model) ?? 'unknown');
+  const target = cacheHit ? 'cache' : (str(o.model_id) ?? hostOf(last, str(o.api_base)) ?? (provider && model ? `${provider}/${model}` : model) ?? 'unknown');
   let recorded;
   if (ok) recorded = outcome(true, 200, latency, ttft, undefined, target);
   else {
@@ -70,13 +109,7 @@ function spendRow(v: unknown): TraceRow | string {
   if (cacheHit) recorded.cache_hit = true;
   if (input === 0 && output === 0) recorded.tokens_estimated = true;
 
-  const tags: Record<string, string> = {};
-  const team = str(o.team_id);
-  if (team !== undefined) tags.team = team;
-  const user = str(o.user);
-  if (user !== undefined) tags.user = user;
-  const requestTags = tagList(o.request_tags);
-  if (requestTags !== '') tags.request_tags = requestTags;
+  const tags = tagsOf(last, str(o.team_id), str(o.user), tagList(o.request_tags, last));
   return {
     timeMs: start,
     id: requestId,
@@ -85,7 +118,7 @@ function spendRow(v: unknown): TraceRow | string {
     outputTokens: output,
     cachedTokens: clampCached(cachedTokens(meta), input),
     stream: streamed,
-    tags: someKey(tags) ? (tags as Tags) : undefined,
+    tags,
     dialect: dialectOf(provider),
     recorded,
     // the prompt, where the proxy stored it (`store_prompts_in_spend_logs`; else `{}`): scanned, not kept
@@ -106,30 +139,58 @@ function cachedTokens(meta: Row): number | undefined {
   return undefined;
 }
 
-/** `request_tags`: a JSON array (or its text, in CSV) of strings, joined with commas. */
-function tagList(v: unknown): string {
-  if (typeof v === 'string' && v.startsWith('[')) {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return '';
-    }
+/** `request_tags`: a JSON array (or its text, in CSV: parsed once for a run of equal cells) of strings, joined with commas. */
+function tagList(v: unknown, last: Last): string {
+  if (typeof v === 'string') {
+    if (v === last.tagsText) return last.tagsOfText;
+    const list = joined(parsedList(v));
+    last.tagsText = v;
+    last.tagsOfText = list;
+    return list;
   }
-  return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string').join(',') : '';
+  return joined(v);
 }
 
-function host(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
+function parsedList(text: string): unknown {
+  if (!text.startsWith('[')) return undefined;
   try {
-    return new URL(url).host || undefined;
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
+}
+
+/** The strings of a list joined with commas (as `filter(string).join(',')`, without the filtered copy; one tag is itself). */
+function joined(v: unknown): string {
+  if (!Array.isArray(v)) return '';
+  let out: string | undefined;
+  for (let i = 0; i < v.length; i++) {
+    const t: unknown = v[i];
+    if (typeof t === 'string') out = out === undefined ? t : `${out},${t}`;
+  }
+  return out ?? '';
+}
+
+function hostOf(last: Last, url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  if (url === last.apiBase) return last.host;
+  let host: string | undefined;
+  try {
+    host = new URL(url).host || undefined;
+  } catch {
+    host = undefined;
+  }
+  last.apiBase = url;
+  last.host = host;
+  return host;
 }
 
 export const litellm = logFormat({
   name: 'litellm',
   description: 'LiteLLM proxy SpendLogs rows: JSON (array, {data: [...]}, or one row per line) or CSV with the table\'s columns (startTime, endTime, completionStartTime, model_id, …)',
   csv: true,
-  expand,
+  createExpand: () => {
+    const last = newLast();
+    return (v, emit) => expand(v, emit, last);
+  },
 });

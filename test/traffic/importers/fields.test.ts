@@ -22,6 +22,46 @@ describe('ISO times', () => {
     }
   });
 
+  it('the fast path gives Date.parse\'s ms on 30,000 times in runs that share a minute, a day, or nothing (its minute cache)', () => {
+    let seed = 777;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const pad = (v: number, w: number) => String(v).padStart(w, '0');
+    let checked = 0;
+    let base = Date.UTC(2026, 1, 28, 23, 58);
+    while (checked < 30_000) {
+      // the next run: the same minute, a later minute (also across midnight, months, years), or anywhere
+      const jump = rnd(4);
+      base = jump === 0 ? base : jump === 1 ? base + 60_000 * (1 + rnd(3)) : jump === 2 ? base + 86_400_000 * (1 + rnd(400)) : Date.UTC(1990 + rnd(60), rnd(12), 1 + rnd(28), rnd(24), rnd(60));
+      for (let k = 0; k < 1 + rnd(8); k++, checked++) {
+        // one instant, written in a zone: local wall clock = UTC + offset
+        const offsetMin = [0, 0, 60, -330, 570, -480, 345][rnd(7)]!;
+        const utcMs = base + rnd(60) * 1000 - offsetMin * 60_000 * (rnd(3) === 0 ? 0 : 1) + rnd(1000);
+        const wall = new Date(utcMs + offsetMin * 60_000);
+        const fracDigits = rnd(10);
+        const fracText = fracDigits === 0 ? '' : `.${(pad(wall.getUTCMilliseconds(), 3) + pad(rnd(1_000_000), 6)).slice(0, fracDigits)}`;
+        const sign = offsetMin < 0 ? '-' : '+';
+        const hh = pad(Math.floor(Math.abs(offsetMin) / 60), 2);
+        const mm = pad(Math.abs(offsetMin) % 60, 2);
+        const day = `${pad(wall.getUTCFullYear(), 4)}-${pad(wall.getUTCMonth() + 1, 2)}-${pad(wall.getUTCDate(), 2)}`;
+        const clock = `${pad(wall.getUTCHours(), 2)}:${pad(wall.getUTCMinutes(), 2)}:${pad(wall.getUTCSeconds(), 2)}${fracText}`;
+        // the form a log writes, and the same instant in the ISO form Date.parse reads ('T', colon offset)
+        const form = rnd(5);
+        const zone = form === 0 ? (offsetMin === 0 ? 'Z' : `${sign}${hh}:${mm}`) : form === 1 ? `${sign}${hh}:${mm}` : form === 2 ? `${sign}${hh}${mm}` : form === 3 && mm === '00' ? `${sign}${hh}` : offsetMin === 0 ? '' : `${sign}${hh}:${mm}`;
+        const text = `${day}${rnd(2) ? 'T' : ' '}${clock}${zone}`;
+        const iso = `${day}T${clock}${zone === '' ? 'Z' : zone.length === 3 ? `${zone}:00` : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`;
+        const parsed = Date.parse(iso);
+        expect(Number.isNaN(parsed), iso).toBe(false);
+        const fast = fastIso(text);
+        // Date.parse keeps whole ms; the fast path also the digits past them (to the double's precision, ~0.25 µs at 2e12 ms)
+        if (fracDigits <= 3) expect(fast, text).toBe(parsed);
+        else expect(Math.abs(fast! - parsed - Number(`0.${fracText.slice(4)}`)), text).toBeLessThan(0.001);
+      }
+    }
+  });
+
   it('hands what it does not read to the general parser, which refuses non-times', () => {
     for (const bad of ['2026-02-30T10:00:00Z', '2026-13-01 10:00:00', '2026-03-01T24:00:00', '2026-03-01T10:00:00.', '2026-03-01T10:00:00.1234567890Z', '2026-03-01T10:00:00+24:00', '2026-03-01T10:00:00Zx', 'yesterday', '']) {
       expect(fastIso(bad), bad).toBeUndefined();
