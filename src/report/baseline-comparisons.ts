@@ -7,6 +7,7 @@ import type { Store } from '../store/open-store.js';
 import { HarnessError } from '../errors.js';
 import { compareRuns, DEFAULT_COMPARE_SEED, type ComparisonRow } from './compare-runs.js';
 import type { QuantileBootstrap } from './stats/bootstrap-quantile.js';
+import type { RunAggregates } from '../store/comparison-queries.js';
 import { commonWindow, partialSides } from './compare-partial.js';
 import { runInfo } from './run-identity.js';
 import { delta, interval, overallVerdict } from './comparison-markdown.js';
@@ -31,8 +32,9 @@ export async function compareToBaseline(store: Store, runs: readonly { runNo: nu
   const [base, ...others] = runs;
   if (!base) return [];
   const out: BaselineComparison[] = [];
-  // The baseline's bootstrap replicates are the same in every pair: drawn once.
+  // The baseline's bootstrap replicates and aggregates are the same in every pair: computed once.
   const baselineCache = new Map<string, QuantileBootstrap[]>();
+  const aggregatesCache = new Map<string, RunAggregates>();
   for (const r of others) {
     // A run that did not finish is compared over the common traffic window only (compare-partial.ts).
     const [bi, ci] = [await runInfo(store, base.runNo, 'baseline'), await runInfo(store, r.runNo, 'candidate')];
@@ -46,7 +48,7 @@ export async function compareToBaseline(store: Store, runs: readonly { runNo: nu
         throw e;
       }
     }
-    const rows = await compareRuns({ store, runNo: base.runNo }, { store, runNo: r.runNo }, { resamples, seed, relation, untilMs, baselineCache });
+    const rows = await compareRuns({ store, runNo: base.runNo }, { store, runNo: r.runNo }, { resamples, seed, relation, untilMs, baselineCache, aggregatesCache });
     out.push(untilMs === undefined ? { strategy: r.strategy, rows } : { strategy: r.strategy, rows, untilMs });
   }
   return out;

@@ -48,6 +48,8 @@ export interface CompareOptions {
    * change between the calls.
    */
   baselineCache?: Map<string, QuantileBootstrap[]>;
+  /** The baseline's per-run aggregates, kept across calls like `baselineCache` (same key rules). */
+  aggregatesCache?: Map<string, RunAggregates>;
 }
 
 export interface ComparisonRow {
@@ -144,7 +146,9 @@ export async function compareRuns(base: CompareSide, cand: CompareSide, opts: Co
   const relation = opts.relation ?? 'requests';
   const window = opts.untilMs === undefined ? 'true' : `scheduled_ms < ${Number(opts.untilMs)}`;
   if (opts.untilMs !== undefined && !Number.isFinite(opts.untilMs)) throw new RangeError(`untilMs must be finite (got ${opts.untilMs})`);
-  const b = await runAggregates(base.store, base.runNo, relation, window);
+  const aggregatesKey = `${relation}\u0000${base.runNo}\u0000${window}`;
+  const b = opts.aggregatesCache?.get(aggregatesKey) ?? (await runAggregates(base.store, base.runNo, relation, window));
+  opts.aggregatesCache?.set(aggregatesKey, b);
   checkNotEmpty(bInfo, b.requests, 'baseline');
   const c = await runAggregates(cand.store, cand.runNo, relation, window);
   checkNotEmpty(cInfo, c.requests, 'candidate');

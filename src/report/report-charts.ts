@@ -91,7 +91,7 @@ export async function buildCharts(store: Store, strategies: ReadonlyMap<number, 
   );
   const baseline = labels[0] ?? '';
   const shift = await latencyShift(store, runNos.map((n) => ({ runNo: n, strategy: strategies.get(n)! })), { resamples: inputs.resamples, seed: inputs.seed, relation: 'rq' });
-  const front = label(await costLatencyFront(store)).sort((a, b) => labels.indexOf(String(a.strategy)) - labels.indexOf(String(b.strategy)));
+  const front = label(await costLatencyFront(store, inputs.rows)).sort((a, b) => labels.indexOf(String(a.strategy)) - labels.indexOf(String(b.strategy)));
   const charts: ChartSpec[] = [];
   if (shift.length > 0) charts.push({ id: 'latency-shift', title: `Latency vs ${baseline} by quantile`, spec: latencyShiftChart(shift, baseline, labels, SHIFT_QUANTILES.map(quantileName)) });
   charts.push(
@@ -110,5 +110,5 @@ export async function buildCharts(store: Store, strategies: ReadonlyMap<number, 
   const tagKey = await spendTagKey(store, runNos);
   if (tagKey) charts.push({ id: 'spend-per-tag', title: `Spend per ${tagKey}`, spec: spendPerTagChart(label(await spendPerTag(store, tagKey, bucketMs)), tagKey, labels, spanMs) });
   const eligibility = eligibleForBest(inputs.rows, inputs.thresholds);
-  return { charts, winners: await winners(store, eligibility.runNos), eligibility, incidents };
+  return { charts, winners: await winners(store, eligibility.runNos, inputs.rows), eligibility, incidents };
 }

@@ -51,7 +51,9 @@ export async function allRunIds(store: Store): Promise<string[]> {
  *
  * Every sum is exact and so independent of the order a parallel aggregation meets the rows in:
  * attempts are integers, and costs are summed as whole picodollars (the `requests` view already
- * rounds each request's cost to 1e-12 USD) in HUGEINT. Variances come from those exact sums,
+ * rounds each request's cost to 1e-12 USD) in HUGEINT. Only costs need HUGEINT before the sum (their
+ * squares pass 2^63); attempts, their squares and the 0/1 flags are BIGINT or INTEGER, whose sum
+ * DuckDB already accumulates in HUGEINT, so the sums are the same integers for less work. Variances come from those exact sums,
  * n·Σx² − (Σx)² in BigInt, so the same rows give bit-identical intervals on every invocation, and
  * a metric without variance (every request costs the same) gets exactly 0, not rounding noise.
  */
@@ -95,11 +97,11 @@ function covariance(n: bigint, sx: bigint, sy: bigint, sxy: bigint, scale: numbe
 export async function runAggregates(store: Store, runNo: number, relation = 'requests', where = 'true'): Promise<RunAggregates> {
   const [row] = await store.all<Record<keyof ExactSums, string>>(`
     WITH r AS (
-      SELECT attempts::HUGEINT AS a, round(coalesce(cost_usd, 0) * ${PICO})::HUGEINT AS c, success::INTEGER::HUGEINT AS s, failover::INTEGER::HUGEINT AS f
+      SELECT attempts::BIGINT AS a, round(coalesce(cost_usd, 0) * ${PICO})::HUGEINT AS c, success::INTEGER AS s, failover::INTEGER AS f, success
       FROM ${relation} WHERE run_no = ${Math.trunc(runNo)} AND (${where}))
     SELECT count(*)::VARCHAR AS n, coalesce(sum(s), 0)::VARCHAR AS s, coalesce(sum(f), 0)::VARCHAR AS f,
       coalesce(sum(a), 0)::VARCHAR AS a, coalesce(sum(a * a), 0)::VARCHAR AS aa,
-      coalesce(sum(c), 0)::VARCHAR AS c, coalesce(sum(c * c), 0)::VARCHAR AS cc, coalesce(sum(c * s), 0)::VARCHAR AS cs
+      coalesce(sum(c), 0)::VARCHAR AS c, coalesce(sum(c * c), 0)::VARCHAR AS cc, coalesce(sum(c) FILTER (WHERE success), 0)::VARCHAR AS cs
     FROM r`);
   const x = Object.fromEntries(Object.entries(row!).map(([k, v]) => [k, BigInt(v)])) as unknown as ExactSums;
   const n = Number(x.n);

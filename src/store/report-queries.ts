@@ -4,6 +4,7 @@
  * one per chart); every chart's data is then a small aggregate computed here, in SQL.
  */
 import type { Store } from './open-store.js';
+import type { SummaryRow } from './queries.js';
 
 const list = (runNos: readonly number[]) => (runNos.length ? runNos.map((n) => Math.trunc(n)).join(', ') : 'NULL');
 
@@ -35,17 +36,39 @@ export interface FrontRow {
   pareto: boolean;
 }
 
+/** The summary's per-run figures that the cost front and the "best in column" marks read. */
+export type RunFigures = Pick<
+  SummaryRow,
+  'run_no' | 'requests' | 'successes' | 'success_rate' | 'p50_latency_ms' | 'p95_latency_ms' | 'p99_latency_ms' | 'p50_ttft_ms' | 'mean_attempts' | 'total_cost_usd' | 'cost_per_1k_usd'
+>;
+
+const dbl = (x: number | null) => (x === null || !Number.isFinite(x) ? 'NULL::DOUBLE' : `'${x}'::DOUBLE`);
+
+/**
+ * The summary's figures of the runs with requests, as a table: the quantiles, rates and costs the
+ * summary already computed over `rq`, not sorted and summed again per chart (a JS number printed
+ * as text and read back as DOUBLE is the same double). Null when no run has requests.
+ */
+function figuresTable(rows: readonly RunFigures[]): string | null {
+  const some = rows.filter((r) => r.requests > 0);
+  if (some.length === 0) return null;
+  const values = some.map(
+    (r) =>
+      `(${Math.trunc(r.run_no)}, ${Math.trunc(r.successes)}, ${dbl(r.success_rate)}, ${dbl(r.p50_latency_ms)}, ${dbl(r.p95_latency_ms)}, ${dbl(r.p99_latency_ms)}, ${dbl(r.p50_ttft_ms)}, ${dbl(r.mean_attempts)}, ${dbl(r.total_cost_usd)}, ${dbl(r.cost_per_1k_usd)})`,
+  );
+  return `(SELECT * FROM (VALUES ${values.join(', ')}) f(run_no, successes, sr, p50, p95, p99, ttft, att, total_cost, cost_per_1k))`;
+}
+
 /**
  * Cost per 1k successful requests vs p95 latency; `pareto` marks runs that no other run matches or
  * beats on cost, p95 and success rate at once (success counts: a strategy that fails fast is
- * cheap and quick per success, and must not look best for it).
+ * cheap and quick per success, and must not look best for it). `rows`: the report's summary rows.
  */
-export async function costLatencyFront(store: Store): Promise<FrontRow[]> {
+export async function costLatencyFront(store: Store, rows: readonly RunFigures[]): Promise<FrontRow[]> {
+  const figures = figuresTable(rows);
+  if (!figures) return [];
   return store.all(`
-    WITH s AS (
-      SELECT run_no, quantile_cont(latency_ms, 0.95) FILTER (WHERE success) AS p95_latency_ms,
-        exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) * 1000 AS cost_per_1k_usd, avg(success::INTEGER) AS success_rate
-      FROM rq GROUP BY run_no)
+    WITH s AS (SELECT run_no, p95 AS p95_latency_ms, cost_per_1k AS cost_per_1k_usd, sr AS success_rate FROM ${figures})
     SELECT s.*, NOT EXISTS (
       SELECT 1 FROM s o WHERE o.run_no <> s.run_no AND o.cost_per_1k_usd <= s.cost_per_1k_usd AND o.p95_latency_ms <= s.p95_latency_ms
         AND o.success_rate >= s.success_rate
@@ -160,17 +183,20 @@ export async function incidentWindows(store: Store, runNos: readonly number[]): 
 
 /**
  * Per summary column, whether each run is the best among the `eligible` runs (ties all win; runs
- * outside `eligible` never win: see report/best-in-column.ts).
+ * outside `eligible` never win: see report/best-in-column.ts). `rows`: the report's summary rows
+ * (runs without requests take no part).
  */
-export async function winners(store: Store, eligible: readonly number[]): Promise<{ run_no: number; success_rate: boolean; p50: boolean; p95: boolean; p99: boolean; ttft: boolean; attempts: boolean; cost: boolean }[]> {
+export async function winners(
+  store: Store,
+  eligible: readonly number[],
+  rows: readonly RunFigures[],
+): Promise<{ run_no: number; success_rate: boolean; p50: boolean; p95: boolean; p99: boolean; ttft: boolean; attempts: boolean; cost: boolean }[]> {
+  const figures = figuresTable(rows);
+  if (!figures) return [];
   const best = (col: string, fn: 'min' | 'max') => `coalesce(e AND ${col} = ${fn}(${col}) FILTER (WHERE e) OVER (), false)`;
   return store.all(`
-    WITH sq AS (
-      SELECT run_no, run_no IN (${list(eligible)}) AS e, avg(success::INTEGER) AS sr,
-        quantile_cont(latency_ms, [0.5, 0.95, 0.99]) FILTER (WHERE success) AS q, quantile_cont(ttft_ms, 0.5) FILTER (WHERE success AND stream) AS ttft,
-        avg(attempts) AS att, exact_sum(cost_usd) / nullif(count(*) FILTER (WHERE success), 0) AS cost
-      FROM rq GROUP BY run_no),
-    s AS (SELECT * EXCLUDE (q), q[1] AS p50, q[2] AS p95, q[3] AS p99 FROM sq)
+    WITH s AS (
+      SELECT run_no, run_no IN (${list(eligible)}) AS e, sr, p50, p95, p99, ttft, att, total_cost / nullif(successes, 0) AS cost FROM ${figures})
     SELECT run_no, ${best('sr', 'max')} AS success_rate, ${best('p50', 'min')} AS p50, ${best('p95', 'min')} AS p95,
       ${best('p99', 'min')} AS p99, ${best('ttft', 'min')} AS ttft, ${best('att', 'min')} AS attempts, ${best('cost', 'min')} AS cost
     FROM s ORDER BY run_no`);

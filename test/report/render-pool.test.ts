@@ -54,9 +54,14 @@ describe('reports rendered in parallel', () => {
     for (const req of requests) seq.push(await writeReport(store, req, seqDir, { resamples: 200, png: true }));
 
     const parDir = path.join(dir, 'parallel');
+    const threads = async () => (await store.all<{ t: string }>(`SELECT current_setting('threads')::VARCHAR AS t`))[0]!.t;
+    const before = await threads();
     const pool = reportPool(store, parDir, 2);
     const par = await Promise.all(requests.map((req) => pool.submit(req, { resamples: 200, png: true })));
+    // reports side by side run one DuckDB thread per query; the database's setting is restored on close
+    expect(await threads()).toBe('1');
     await pool.close();
+    expect(await threads()).toBe(before);
 
     // the same files, in the same order per report
     expect(par.map((w) => w.files)).toEqual(seq.map((w) => w.files));
