@@ -12,15 +12,51 @@ import type { RecordedAttempt, Tags } from '../traffic-request.js';
 import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, round3, str } from './fields.js';
 import { logFormat } from './log-format.js';
 
-function expand(v: unknown, emit: (row: TraceRow | string) => void): void {
+function expand(v: unknown, emit: (row: TraceRow | string) => void, last: Last): void {
   const o = v as { data?: unknown } | null;
   const data = o !== null && typeof o === 'object' && o.data !== null && typeof o.data === 'object' && !Array.isArray(o.data) ? o.data : v;
-  emit(generationRow(data));
+  emit(generationRow(data, last));
+}
+
+/**
+ * Rows wait in the reorder window (reorder.ts), and the young-generation GC copies what they hold
+ * until it is old: consecutive generations of one user share one tags object (nothing changes a
+ * row's tags once read), kept per import (`createExpand`) so never seen by another import.
+ */
+interface Last {
+  tags: Tags | undefined;
+  user: string | undefined;
+}
+
+function tagsOf(last: Last, user: string | undefined): Tags | undefined {
+  if (user === undefined) return undefined;
+  if (last.tags === undefined || user !== last.user) {
+    last.tags = { user } as Tags;
+    last.user = user;
+  }
+  return last.tags;
+}
+
+/**
+ * An upstream attempt, made with `new` (not a literal `{ target, status }`): V8 then keeps room
+ * inside the object for latency_ms and error_kind, where a literal's object holds them in a second
+ * array of its own (see Outcome in fields.ts).
+ */
+class Attempt implements RecordedAttempt {
+  target: string;
+  status: number;
+  // added where given (declared only: no own property until set)
+  declare latency_ms?: number;
+  declare error_kind?: string;
+  constructor(target: string, status: number) {
+    this.target = target;
+    this.status = status;
+  }
 }
 
 const is2xx = (s: number) => s >= 200 && s < 300;
 
-function generationRow(v: unknown): TraceRow | string {
+function generationRow(v: unknown, last: Last): TraceRow | string {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return 'each record must be a generation (a JSON object, or {"data": {…}})';
   const g = v as Record<string, unknown>;
   const created = isoMs(g.created_at);
@@ -41,18 +77,19 @@ function generationRow(v: unknown): TraceRow | string {
   const errored = g.finish_reason === 'error';
   const lastStatus = list.length > 0 ? countOf((list[list.length - 1] as { status?: unknown } | null)?.status) : undefined;
   const ok = !cancelled && !errored && (lastStatus === undefined || lastStatus === 0 || is2xx(lastStatus));
-  const attempts: RecordedAttempt[] = [];
+  // as long as the list (an array grown by push keeps room for 17)
+  const attempts: RecordedAttempt[] = new Array<RecordedAttempt>(list.length);
   for (let i = 0; i < list.length; i++) {
     const r = list[i] as Record<string, unknown> | null;
     if (r === null || typeof r !== 'object') return `provider_responses[${i}] must be an object, got ${JSON.stringify(r)}`;
     const status = r.status === null || r.status === undefined ? 0 : countOf(r.status);
     if (status === undefined) return `provider_responses[${i}].status must be an HTTP status, got ${JSON.stringify(r.status)}`;
-    const attempt: RecordedAttempt = { target: str(r.provider_name) ?? 'unknown', status };
+    const attempt = new Attempt(str(r.provider_name) ?? 'unknown', status);
     const ms = numberOf(r.latency);
     if (ms !== undefined) attempt.latency_ms = round3(ms);
     // Status 0 (none given) counts as a failure unless it is the answer of a successful generation.
     if (status >= 300 || (status === 0 && !(ok && i === list.length - 1))) attempt.error_kind = classifyError(status).kind;
-    attempts.push(attempt);
+    attempts[i] = attempt;
   }
 
   const target = str(g.provider_name) ?? attempts[attempts.length - 1]?.target ?? 'unknown';
@@ -83,7 +120,7 @@ function generationRow(v: unknown): TraceRow | string {
     outputTokens: output,
     cachedTokens: clampCached(countOf(g.native_tokens_cached), input),
     stream: streamed,
-    tags: user !== undefined ? ({ user } as Tags) : undefined,
+    tags: tagsOf(last, user),
     dialect: dialectOf(str(g.provider_name)),
     recorded,
   };
@@ -92,5 +129,8 @@ function generationRow(v: unknown): TraceRow | string {
 export const openrouter = logFormat({
   name: 'openrouter',
   description: 'OpenRouter generation records (GET /api/v1/generation data: created_at, model, provider_name, latency, tokens, provider_responses as attempts), one per line or a JSON array',
-  expand,
+  createExpand: () => {
+    const last: Last = { tags: undefined, user: undefined };
+    return (v, emit) => expand(v, emit, last);
+  },
 });

@@ -11,6 +11,9 @@ export interface GoldenCase {
   write: (file: string, bench: BenchWriter) => void;
 }
 
+/** A JSON.stringify replacer that keeps own keys whose value is undefined (as "(undefined)"). */
+export const keepUndefined = (_key: string, value: unknown) => (value === undefined ? '(undefined)' : value);
+
 const lines = (rows: object[]) => `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
 
 export const goldenCases: GoldenCase[] = [
