@@ -126,17 +126,15 @@ function spendRow(v: unknown, last: Last): TraceRow | string {
   };
 }
 
-const USAGE_KEYS = ['additional_usage_values', 'usage_object'];
-
-/** Cached prompt tokens: only inside `metadata` (`additional_usage_values` or `usage_object`), in OpenAI's or Anthropic's form. */
+/** Cached prompt tokens: only inside `metadata` (`additional_usage_values`, else `usage_object`), in OpenAI's or Anthropic's form. */
 function cachedTokens(meta: Row): number | undefined {
-  for (const key of USAGE_KEYS) {
-    const u = objectOf(meta[key]);
-    if (u === undefined) continue;
-    const n = countOf(objectOf(u.prompt_tokens_details)?.cached_tokens) ?? countOf(u.cache_read_input_tokens);
-    if (n !== undefined) return n;
-  }
-  return undefined;
+  return cachedIn(meta.additional_usage_values) ?? cachedIn(meta.usage_object);
+}
+
+function cachedIn(v: unknown): number | undefined {
+  const u = objectOf(v);
+  if (u === undefined) return undefined;
+  return countOf(objectOf(u.prompt_tokens_details)?.cached_tokens) ?? countOf(u.cache_read_input_tokens);
 }
 
 /** `request_tags`: a JSON array (or its text, in CSV: parsed once for a run of equal cells) of strings, joined with commas. */

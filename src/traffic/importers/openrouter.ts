@@ -38,20 +38,13 @@ function tagsOf(last: Last, user: string | undefined): Tags | undefined {
 }
 
 /**
- * An upstream attempt, made with `new` (not a literal `{ target, status }`): V8 then keeps room
- * inside the object for latency_ms and error_kind, where a literal's object holds them in a second
- * array of its own (see Outcome in fields.ts).
+ * An upstream attempt: an object literal with exactly its keys (all inside the object), one literal
+ * per set of keys, so V8 can allocate each kind directly in the old generation once it sees that
+ * they outlive the young one (rows wait in the reorder window).
  */
-class Attempt implements RecordedAttempt {
-  target: string;
-  status: number;
-  // added where given (declared only: no own property until set)
-  declare latency_ms?: number;
-  declare error_kind?: string;
-  constructor(target: string, status: number) {
-    this.target = target;
-    this.status = status;
-  }
+function attemptOf(target: string, status: number, latency: number | undefined, kind: string | undefined): RecordedAttempt {
+  if (latency !== undefined) return kind === undefined ? { target, status, latency_ms: latency } : { target, status, latency_ms: latency, error_kind: kind };
+  return kind === undefined ? { target, status } : { target, status, error_kind: kind };
 }
 
 const is2xx = (s: number) => s >= 200 && s < 300;
@@ -84,12 +77,11 @@ function generationRow(v: unknown, last: Last): TraceRow | string {
     if (r === null || typeof r !== 'object') return `provider_responses[${i}] must be an object, got ${JSON.stringify(r)}`;
     const status = r.status === null || r.status === undefined ? 0 : countOf(r.status);
     if (status === undefined) return `provider_responses[${i}].status must be an HTTP status, got ${JSON.stringify(r.status)}`;
-    const attempt = new Attempt(str(r.provider_name) ?? 'unknown', status);
+    const target = str(r.provider_name) ?? 'unknown';
     const ms = numberOf(r.latency);
-    if (ms !== undefined) attempt.latency_ms = round3(ms);
     // Status 0 (none given) counts as a failure unless it is the answer of a successful generation.
-    if (status >= 300 || (status === 0 && !(ok && i === list.length - 1))) attempt.error_kind = classifyError(status).kind;
-    attempts[i] = attempt;
+    const kind = status >= 300 || (status === 0 && !(ok && i === list.length - 1)) ? classifyError(status).kind : undefined;
+    attempts[i] = attemptOf(target, status, ms === undefined ? undefined : round3(ms), kind);
   }
 
   const target = str(g.provider_name) ?? attempts[attempts.length - 1]?.target ?? 'unknown';

@@ -23,11 +23,23 @@ const NONE: Row = Object.freeze({});
 /** A field's value, unless absent, null or '' (so `given(o.a) ?? given(o.b)` takes the first one given). */
 const given = (v: unknown): unknown => (v === undefined || v === null || v === '' ? undefined : v);
 
-function expand(v: unknown, emit: (row: TraceRow | string) => void): void {
-  emit(logRow(v));
+function expand(v: unknown, emit: (row: TraceRow | string) => void, last: Last): void {
+  emit(logRow(v, last));
 }
 
-function logRow(v: unknown): TraceRow | string {
+/**
+ * Rows wait in the reorder window (reorder.ts), and the young-generation GC copies what they hold
+ * until it is old: consecutive logs without metadata and of one mode and option share one tags
+ * object (nothing changes a row's tags once read: a fallback chain's merge makes new ones), kept
+ * per import (`createExpand`) so never seen by another import.
+ */
+interface Last {
+  tags: Tags | undefined;
+  mode: string | undefined;
+  option: string | undefined;
+}
+
+function logRow(v: unknown, last: Last): TraceRow | string {
   const o = objectOf(v);
   if (o === undefined) return 'each line must be a Portkey log (a JSON object)';
   const metrics = objectOf(o.metrics) ?? NONE;
@@ -76,11 +88,10 @@ function logRow(v: unknown): TraceRow | string {
   if (cacheHit) recorded.cache_hit = true;
   if (inputRaw === undefined && outputRaw === undefined) recorded.tokens_estimated = true;
 
-  const tags: Record<string, string> = metadataTags(o);
   const mode = str(o.mode);
-  if (mode !== undefined) tags.portkey_mode = mode;
-  const option = given(o.last_used_option_index) ?? metrics.last_used_option_index;
-  if (typeof option === 'string' || typeof option === 'number') tags.portkey_option = String(option);
+  const optionRaw = given(o.last_used_option_index) ?? metrics.last_used_option_index;
+  const option = typeof optionRaw === 'string' || typeof optionRaw === 'number' ? String(optionRaw) : undefined;
+  const tags = hasMetadata(o) ? withMode(metadataTags(o), mode, option) : plainTags(last, mode, option);
   const stream = boolOf(given(o.stream_mode) ?? metrics.stream_mode) ?? boolOf(body.stream);
   return {
     timeMs: created,
@@ -90,13 +101,33 @@ function logRow(v: unknown): TraceRow | string {
     outputTokens: output,
     cachedTokens: clampCached(undefined, input),
     stream,
-    tags: someKey(tags) ? (tags as Tags) : undefined,
+    tags,
     dialect: dialectOf(provider),
     recorded,
     // the prompt, where the export holds the request body (`request` asked for): scanned, not kept
     promptDlp: body.messages === undefined && body.system === undefined && body.prompt === undefined ? undefined : promptDlpOf(body.system, body.messages, body.prompt),
   };
 }
+
+function withMode(tags: Record<string, string>, mode: string | undefined, option: string | undefined): Tags | undefined {
+  if (mode !== undefined) tags.portkey_mode = mode;
+  if (option !== undefined) tags.portkey_option = option;
+  return someKey(tags) ? (tags as Tags) : undefined;
+}
+
+/** The tags of a log without metadata: its mode and option only, shared with the log before when the same. */
+function plainTags(last: Last, mode: string | undefined, option: string | undefined): Tags | undefined {
+  if (mode === undefined && option === undefined) return undefined;
+  if (last.tags === undefined || mode !== last.mode || option !== last.option) {
+    last.tags = withMode({}, mode, option);
+    last.mode = mode;
+    last.option = option;
+  }
+  return last.tags;
+}
+
+/** Whether the log has custom metadata (as metadataTags reads it). */
+const hasMetadata = (o: Row) => o.metadata !== undefined || o['metadata.key'] !== undefined || o['metadata.value'] !== undefined;
 
 /** The log's custom metadata as tags: an object, or the export's parallel `metadata.key` / `metadata.value` lists. */
 function metadataTags(o: Row): Record<string, string> {
@@ -115,7 +146,10 @@ function metadataTags(o: Row): Record<string, string> {
 const logs = logFormat({
   name: 'portkey',
   description: 'Portkey log export JSONL (created_at, ai_org/ai_provider, ai_model, response_status_code, response_time, req_units/res_units, cost in cents, trace_id, retry_success_count); a fallback chain\'s logs (one trace_id) as one request with its attempts',
-  expand,
+  createExpand: () => {
+    const last: Last = { tags: undefined, mode: undefined, option: undefined };
+    return (v, emit) => expand(v, emit, last);
+  },
 });
 
 /** The logs in arrival order, with each fallback chain folded into one request. */
