@@ -4,19 +4,6 @@
  * same place over and over (and compiling it again).
  */
 
-/** How often each (function, bytecode offset) was deoptimised, from V8's --trace-deopt `bailout` lines. */
-export function deoptCounts(trace: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const line of trace.split('\n')) {
-    if (!line.includes('[bailout') || !line.includes('deoptimizing')) continue;
-    const fn = /<JSFunction ([^ >]*)/.exec(line)?.[1] ?? '?';
-    const at = /bytecode offset (\d+)/.exec(line)?.[1] ?? '?';
-    const key = `${fn}@${at}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return counts;
-}
-
 /**
  * With --trace-deopt-verbose: how often V8 threw away the optimised code of each function at a
  * check in `file` (a path suffix, e.g. `src/report/stats/bootstrap-quantile.ts`; for code inlined
@@ -42,6 +29,34 @@ export function deoptsIn(trace: string, file: string): Map<string, { count: numb
       e.count++;
       e.places.push(`${at} ${reason}`);
       out.set(fn, e);
+    }
+    fn = undefined;
+  }
+  return out;
+}
+
+/**
+ * With --trace-deopt-verbose: how often V8 threw away optimised code at each place under `dir`
+ * (an absolute folder path ending in a separator, as the trace's file:// URLs spell it), keyed
+ * `<function> at <path from dir's parent>:<line>:<column> (<reason>)`. The place is the innermost
+ * one the trace names (for inlined code, the inlined function's).
+ */
+export function deoptPlaces(trace: string, dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const parent = dir.replace(/[^/\\]+[/\\]$/, '');
+  let fn: string | undefined;
+  let reason = '';
+  for (const line of trace.split('\n')) {
+    if (line.includes('[bailout') && line.includes('deoptimizing')) {
+      fn = /<JSFunction ([^ >(]*)/.exec(line)?.[1] || '(anonymous)';
+      reason = /reason: ([^)]*)\)/.exec(line)?.[1] ?? '?';
+      continue;
+    }
+    if (fn === undefined || !line.includes('deoptimize at')) continue;
+    const place = /deoptimize at <file:\/\/([^>]*)>/.exec(line)?.[1];
+    if (place?.startsWith(dir)) {
+      const key = `${fn} at ${place.slice(parent.length)} (${reason})`;
+      out.set(key, (out.get(key) ?? 0) + 1);
     }
     fn = undefined;
   }
