@@ -4,30 +4,36 @@
  * real clock. One handler with a map lookup, so matching cost does not grow with the number of
  * targets (msw scans handlers linearly: one handler per target would).
  */
+import { STATUS_CODES } from 'node:http';
 import { http, HttpResponse } from 'msw';
 import type { MockService } from './mock-service.js';
 import { playReply } from './reply-timeline.js';
 import { RequestGate } from './request-gate.js';
 import type { WireResponse } from '../dialects/dialect.js';
 
-const ROUTE = /^https?:\/\/[^/]+\/t\/([^/]+)\/v1\/(chat\/completions|messages)$/;
+// Groups: the path (the URL has no query when it matches), the target, the dialect's route.
+const ROUTE = /^https?:\/\/[^/]+(\/t\/([^/]+)\/v1\/(chat\/completions|messages))$/;
 
-const reply = (r: WireResponse) => new HttpResponse(r.body, { status: r.status, headers: r.headers });
+// msw takes the fetch API's own Response as a mocked response (https://mswjs.io/docs/api/http-response/):
+// HttpResponse adds cookie and content-type helpers these replies do not use, at the cost of a
+// second Headers copy per reply. The reason phrase is the one HttpResponse (and node:http) sets.
+const init = (status: number, headers: Record<string, string>): ResponseInit => ({ status, statusText: STATUS_CODES[status] ?? '', headers });
+const reply = (r: WireResponse) => new Response(r.body, init(r.status, r.headers));
 
 /** `gate` checks each request as the real API would before the mock model sees it (request-gate.ts). */
 export function mockHandlers(service: MockService, gate = new RequestGate()) {
   return [
     http.post(ROUTE, async ({ request }) => {
       const m = ROUTE.exec(request.url)!;
-      const target = service.target(m[1]!);
-      if (!target) return HttpResponse.json({ error: { type: 'not_found_error', message: `unknown target ${m[1]}` } }, { status: 404 });
-      const wrong = gate.wrongRoute(target, request.method, m[2]!, new URL(request.url).pathname);
+      const target = service.target(m[2]!);
+      if (!target) return HttpResponse.json({ error: { type: 'not_found_error', message: `unknown target ${m[2]}` } }, { status: 404 });
+      const wrong = gate.wrongRoute(target, request.method, m[3]!, m[1]!);
       if (wrong) return reply(wrong);
       const text = await request.text();
       if (Buffer.byteLength(text) > gate.maxBodyBytes) return reply(gate.tooLarge(target));
       const checked = gate.check(target, text, request.headers);
       if (!checked.ok) return reply(checked.response);
-      const handled = service.handle({ targetId: m[1]!, headers: request.headers, body: checked.body });
+      const handled = service.handle({ targetId: m[2]!, headers: request.headers, body: checked.body });
       return new Promise<Response>((resolve) => {
         // A stream's body is a ReadableStream made at head(); a JSON reply is one string body (whole()).
         let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
@@ -46,7 +52,7 @@ export function mockHandlers(service: MockService, gate = new RequestGate()) {
                 },
               });
               answered = true;
-              resolve(new HttpResponse(stream, { status, headers }));
+              resolve(new Response(stream, init(status, headers)));
             },
             write: (chunk) => controller?.enqueue(encoder.encode(chunk)),
             end: () => controller?.close(),
@@ -54,12 +60,12 @@ export function mockHandlers(service: MockService, gate = new RequestGate()) {
               if (answered) controller?.error(new TypeError('connection reset by the mock'));
               else {
                 answered = true;
-                resolve(HttpResponse.error());
+                resolve(Response.error());
               }
             },
             whole: (status, headers, text) => {
               answered = true;
-              resolve(new HttpResponse(text, { status, headers }));
+              resolve(new Response(text, init(status, headers)));
             },
           },
           handled.done,
@@ -69,7 +75,7 @@ export function mockHandlers(service: MockService, gate = new RequestGate()) {
           handled.done(true); // a no-op when the reply already finished
           if (!answered) {
             answered = true;
-            resolve(HttpResponse.error());
+            resolve(Response.error());
           } else {
             // msw does not error a mocked body when the fetch is aborted: end it, as a socket would.
             try {
