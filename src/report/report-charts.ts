@@ -12,6 +12,7 @@ import {
   spendPerTag,
   spendTagKey,
   targetShare,
+  throughGateway,
   winners,
 } from '../store/report-queries.js';
 import { attemptsChart } from './charts/attempts.js';
@@ -101,8 +102,8 @@ export async function buildCharts(store: Store, strategies: ReadonlyMap<number, 
     { id: 'attempts', title: 'Attempts per request', spec: attemptsChart(label(await attemptsHistogram(store)), labels) },
     { id: 'error-kinds', title: 'Faults by kind', spec: errorKindsChart(label(await errorKinds(store, runNos)), labels) },
   );
-  const viaGateway = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM targets WHERE via IS NOT NULL AND run_no IN (${runNos.join(', ')})`);
-  if ((viaGateway[0]?.n ?? 0) > 0)
+  // rq holds last_error only then (report-queries.ts)
+  if (await throughGateway(store, runNos))
     charts.push({ id: 'failure-layers', title: 'Failed requests by layer', spec: failureLayersChart(label(await failureLayers(store, bucketMs)), labels, spanMs, bucketMs) });
   const budgets = await budgetUse(store, runNos, bucketMs);
   if (budgets.length > 0)
