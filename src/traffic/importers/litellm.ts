@@ -68,7 +68,8 @@ function spendRow(v: unknown, last: Last): TraceRow | string {
   if (o === undefined) return 'each record must be a SpendLogs row (a JSON object)';
   const start = isoMs(o.startTime);
   if (start === undefined) return `startTime must be an ISO time such as "2026-03-01T10:00:00.123+00:00", got ${JSON.stringify(o.startTime)}`;
-  const end = isoMs(o.endTime);
+  // a failure row's endTime is its startTime, and a non-streamed row's completionStartTime its endTime: read once
+  const end = o.endTime === o.startTime ? start : isoMs(o.endTime);
   if (end === undefined || end < start) return `endTime must be an ISO time not before startTime, got ${JSON.stringify(o.endTime)}`;
   const status = str(o.status) ?? 'success';
   if (status !== 'success' && status !== 'failure') return `status must be "success" or "failure", got ${JSON.stringify(o.status)}`;
@@ -82,7 +83,7 @@ function spendRow(v: unknown, last: Last): TraceRow | string {
   const duration = numberOf(o.request_duration_ms);
   if (duration !== undefined && duration < 0) return `request_duration_ms must be a number of ms ≥ 0, got ${JSON.stringify(o.request_duration_ms)}`;
   const latency = duration ?? (ok || end > start ? end - start : undefined);
-  const firstChunk = isoMs(o.completionStartTime);
+  const firstChunk = o.completionStartTime === o.endTime ? end : isoMs(o.completionStartTime);
   const streamed = firstChunk === undefined || !ok ? undefined : firstChunk < end;
   const ttft = streamed && firstChunk! >= start ? firstChunk! - start : undefined;
 
