@@ -151,11 +151,11 @@ describe('routebench mock server routes', () => {
 });
 
 describe('msw handler and node:http server give the same bytes', () => {
-  /** Status, headers (minus the transport's own) and body of one marked call. */
+  /** Status and reason phrase, headers (minus the transport's own) and body of one marked call. */
   async function capture(base: string, target: string, m: MarkerFields, stream = false) {
     const res = await post(base, target, m, { stream });
     const headers = Object.fromEntries([...res.headers.entries()].filter(([k]) => !['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(k)));
-    return { status: res.status, headers, body: await res.text() };
+    return { status: res.status, statusText: res.statusText, headers, body: await res.text() };
   }
 
   it('for answers, streams, a 429, an HTML 502 and a cut stream', async () => {
@@ -181,6 +181,7 @@ describe('msw handler and node:http server give the same bytes', () => {
     for (const [t, m, s] of cases) viaHttp.push(await within(capture(mock.url, t, { ...m, run: 'parity' }, s), 3000, `http ${t}`));
     expect(viaMsw).toEqual(viaHttp);
     expect(viaHttp.map((r) => r.status)).toEqual([200, 200, 200, 429, 502, 200]);
+    expect(viaMsw.map((r) => r.statusText)).toEqual(['OK', 'OK', 'OK', 'Too Many Requests', 'Bad Gateway', 'OK']);
     expect(viaHttp[3]!.headers).toMatchObject({ 'retry-after-ms': '60', 'retry-after': '1', 'x-routebench-retry-after-ms': '3000' });
     expect(viaHttp[4]!.body).toMatch(/<title>api\.anthropic\.com \| 502: Bad gateway<\/title>/);
     expect(viaHttp[1]!.body.endsWith('data: [DONE]\n\n')).toBe(true);
