@@ -33,12 +33,15 @@ export async function prepareReport(store: Store, runNos: readonly number[], buc
   const columns = rqColumns(await throughGateway(store, runNos));
   await store.run(`CREATE OR REPLACE TEMP TABLE rq AS SELECT ${columns} FROM requests WHERE false`);
   for (const batch of await runBatches(store, runNos)) await store.run(`INSERT INTO rq SELECT ${columns} FROM requests WHERE run_no IN (${list(batch)})`);
-  const [row] = await store.all<{ span: number | null }>(`SELECT max(scheduled_ms) AS span FROM rq`);
+  const [row] = await store.all<{ span: number | null; reach: number | null }>(`SELECT max(scheduled_ms) AS span, max(scheduled_ms + duration_ms) AS reach FROM rq`);
   const spanMs = Math.max(1, row?.span ?? 1);
-  const raw = spanMs / buckets;
-  // a round bucket width: 1, 2, 5 × 10^k ms
+  // The buckets cover the attempts too (charts by send time run past the last arrival by its
+  // retries): a trace whose arrivals all fall within a millisecond made buckets of 0.02 ms over
+  // the seconds its attempts took, millions of chart points.
+  const raw = Math.max(spanMs, row?.reach ?? 0) / buckets;
+  // a round bucket width: 1, 2, 5 × 10^k ms, at least 1 ms
   const pow = 10 ** Math.floor(Math.log10(raw));
-  const bucketMs = [1, 2, 5, 10].map((m) => m * pow).find((w) => w >= raw)!;
+  const bucketMs = Math.max(1, [1, 2, 5, 10].map((m) => m * pow).find((w) => w >= raw)!);
   return { bucketMs, spanMs };
 }
 
