@@ -10,11 +10,15 @@ import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Holds a DuckDB file open in another process until killed; resolves once the lock is held. */
+/**
+ * Holds a DuckDB file open in another process until killed; resolves once the lock is held. The
+ * instance is kept referenced: on Node 22 an unreferenced one was collected (closing the file and
+ * releasing the lock) before the test opened it, in about one run of four.
+ */
 function holdLock(file: string): Promise<{ stop: () => void }> {
   const script = `
     const { DuckDBInstance } = require('@duckdb/node-api');
-    DuckDBInstance.create(${JSON.stringify(file)}).then(() => { process.stdout.write('locked\\n'); setTimeout(() => {}, 30000); });`;
+    DuckDBInstance.create(${JSON.stringify(file)}).then((db) => { globalThis.held = db; process.stdout.write('locked\\n'); setTimeout(() => {}, 30000); });`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => d.toString().includes('locked') && resolve({ stop: () => child.kill('SIGKILL') }));
