@@ -12,9 +12,9 @@ import {
   spendPerTag,
   spendTagKey,
   targetShare,
-  throughGateway,
   winners,
 } from '../store/report-queries.js';
+import { throughGateway } from '../store/report-rq.js';
 import { attemptsChart } from './charts/attempts.js';
 import type { Incident, Row, Spec } from './charts/chart-common.js';
 import { costVsLatencyChart, type TieBands } from './charts/cost-vs-latency.js';
@@ -102,7 +102,7 @@ export async function buildCharts(store: Store, strategies: ReadonlyMap<number, 
     { id: 'attempts', title: 'Attempts per request', spec: attemptsChart(label(await attemptsHistogram(store)), labels) },
     { id: 'error-kinds', title: 'Faults by kind', spec: errorKindsChart(label(await errorKinds(store, runNos)), labels) },
   );
-  // rq holds last_error only then (report-queries.ts)
+  // rq holds last_error only then (report-rq.ts)
   if (await throughGateway(store, runNos))
     charts.push({ id: 'failure-layers', title: 'Failed requests by layer', spec: failureLayersChart(label(await failureLayers(store, bucketMs)), labels, spanMs, bucketMs) });
   const budgets = await budgetUse(store, runNos, bucketMs);

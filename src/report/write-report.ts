@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Store } from '../store/open-store.js';
 import { buildSummary, type SummaryRequest, type SummaryJson } from './write-summary.js';
 import { buildCharts } from './report-charts.js';
-import { prepareReport } from '../store/report-queries.js';
+import { prepareReport } from '../store/report-rq.js';
 import { esc, reportHtml, type ChartEntry } from './html-page.js';
 import { costsHtml } from './costs-section.js';
 import { verdictHtml } from './verdict.js';

@@ -7,6 +7,7 @@
  * (`found=…; from=trace`) has no planted labels: its scores are NULL.
  */
 import type { Store } from './open-store.js';
+import { sqlRunNos } from './select-runs.js';
 
 export interface DlpVerdictRow {
   run_no: number;
@@ -32,7 +33,6 @@ export interface DlpDetectorRow {
   precision: number | null;
 }
 
-const list = (runNos: readonly number[]) => (runNos.length ? runNos.map((n) => Math.trunc(n)).join(', ') : 'NULL');
 
 /** One row per request of a dlp run: its verdict and the detector lists. */
 const TAGGED = (runNos: readonly number[]) => `
@@ -48,7 +48,7 @@ const TAGGED = (runNos: readonly number[]) => `
     -- row matched on a large table)
     SELECT a.run_no, a.request_no, arg_min(r.reason, a.attempt_no) AS reason
     FROM attempts a JOIN reasons r USING (run_no, reason_no)
-    WHERE a.run_no IN (${list(runNos)}) AND r.reason LIKE 'dlp %'
+    WHERE a.run_no IN (${sqlRunNos(runNos)}) AND r.reason LIKE 'dlp %'
     GROUP BY a.run_no, a.request_no)`;
 
 export async function dlpVerdicts(store: Store, runNos: readonly number[]): Promise<DlpVerdictRow[]> {

@@ -3,6 +3,7 @@
  * the CLI never aggregate rows in JavaScript.
  */
 import type { Aggregate, ThresholdExpr } from '../scenario/threshold-expr.js';
+import { sqlRunNos } from './select-runs.js';
 import type { Store } from './open-store.js';
 
 export interface SummaryRow {
@@ -51,7 +52,6 @@ export interface SummaryRow {
   min_target_gap_ms: number | null;
 }
 
-const listOf = (runNos: readonly number[]) => (runNos.length === 0 ? 'NULL' : runNos.map((n) => Math.trunc(n)).join(', '));
 
 /** The comparison summary: one row per run, in the order given. `relation`: the requests view or a materialised copy. */
 export async function summary(store: Store, runNos: readonly number[], relation = 'requests'): Promise<SummaryRow[]> {
@@ -72,13 +72,13 @@ export async function summary(store: Store, runNos: readonly number[], relation 
         quantile_cont(lag_ms, 0.99) AS p99_lag_ms,
         quantile_cont(gateway_overhead_ms, [0.50, 0.99]) FILTER (WHERE success) AS overhead_q,
         quantile_cont(gateway_wait_ms, [0.50, 0.99]) FILTER (WHERE success) AS wait_q
-      FROM ${relation} WHERE run_no IN (${listOf(runNos)}) GROUP BY run_no),
+      FROM ${relation} WHERE run_no IN (${sqlRunNos(runNos)}) GROUP BY run_no),
     s AS (
       SELECT * EXCLUDE (latency_q, overhead_q, wait_q),
         latency_q[1] AS p50_latency_ms, latency_q[2] AS p95_latency_ms, latency_q[3] AS p99_latency_ms,
         overhead_q[1] AS p50_overhead_ms, overhead_q[2] AS p99_overhead_ms, wait_q[1] AS p50_wait_ms, wait_q[2] AS p99_wait_ms
       FROM sq),
-    replayed AS (SELECT run_no FROM runs WHERE run_no IN (${listOf(runNos)}) AND mode = 'replay'),
+    replayed AS (SELECT run_no FROM runs WHERE run_no IN (${sqlRunNos(runNos)}) AND mode = 'replay'),
     h AS (
       SELECT run_no, q[1] AS p50_harness_ms, q[2] AS p99_harness_ms FROM (
         SELECT run_no, quantile_cont(harness_ms, [0.50, 0.99]) AS q
@@ -96,8 +96,8 @@ export async function summary(store: Store, runNos: readonly number[], relation 
       r.traffic_ms, r.skipped_rows, r.mode, s.p99_lag_ms, r.time_scale, r.error AS note, s.p50_overhead_ms, s.p99_overhead_ms, s.p50_wait_ms, s.p99_wait_ms,
       h.p50_harness_ms, h.p99_harness_ms, g.min_target_gap_ms
     FROM runs r LEFT JOIN s USING (run_no) LEFT JOIN h USING (run_no) LEFT JOIN g USING (run_no)
-    WHERE r.run_no IN (${listOf(runNos)})
-    ORDER BY list_position([${listOf(runNos)}], r.run_no)`);
+    WHERE r.run_no IN (${sqlRunNos(runNos)})
+    ORDER BY list_position([${sqlRunNos(runNos)}], r.run_no)`);
 }
 
 /** Error kinds per run, runs in the order given: which faults each strategy met (attempt level) and which it could not absorb (request level). */
@@ -106,8 +106,8 @@ export async function errorBreakdown(store: Store, runNos: readonly number[]): P
     SELECT run_no, error_kind::VARCHAR AS error_kind,
       count(*) FILTER (WHERE outcome IN ('error', 'timeout'))::INTEGER AS attempts,
       count(*) FILTER (WHERE outcome = 'gave_up')::INTEGER AS failed_requests
-    FROM attempts WHERE run_no IN (${listOf(runNos)}) AND error_kind IS NOT NULL
-    GROUP BY run_no, error_kind ORDER BY list_position([${listOf(runNos)}], run_no), attempts DESC, error_kind`);
+    FROM attempts WHERE run_no IN (${sqlRunNos(runNos)}) AND error_kind IS NOT NULL
+    GROUP BY run_no, error_kind ORDER BY list_position([${sqlRunNos(runNos)}], run_no), attempts DESC, error_kind`);
 }
 
 /** The most frequent decision reasons per run, runs in the order given. */
@@ -117,8 +117,8 @@ export async function topReasons(store: Store, runNos: readonly number[], limit 
       SELECT a.run_no, rs.reason, count(*)::INTEGER AS n,
         row_number() OVER (PARTITION BY a.run_no ORDER BY count(*) DESC, rs.reason) AS rank
       FROM attempts a JOIN reasons rs ON rs.run_no = a.run_no AND rs.reason_no = a.reason_no
-      WHERE a.run_no IN (${listOf(runNos)}) GROUP BY a.run_no, rs.reason)
-    WHERE rank <= ${Math.trunc(limit)} ORDER BY list_position([${listOf(runNos)}], run_no), n DESC, reason`);
+      WHERE a.run_no IN (${sqlRunNos(runNos)}) GROUP BY a.run_no, rs.reason)
+    WHERE rank <= ${Math.trunc(limit)} ORDER BY list_position([${sqlRunNos(runNos)}], run_no), n DESC, reason`);
 }
 
 const TREND_COLUMN: Record<string, string> = {
@@ -206,11 +206,11 @@ export async function gatewayUsage(store: Store, runNos: readonly number[]): Pro
   return store.all(`
     SELECT a.run_no, t.via AS gateway, coalesce(exact_sum(a.cost_usd), 0) AS spend_usd, count(*)::INTEGER AS attempts
     FROM attempts a JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
-    WHERE a.run_no IN (${listOf(runNos)}) AND t.via IS NOT NULL AND a.outcome <> 'gave_up'
+    WHERE a.run_no IN (${sqlRunNos(runNos)}) AND t.via IS NOT NULL AND a.outcome <> 'gave_up'
     GROUP BY ALL ORDER BY a.run_no, gateway`);
 }
 
 /** The gateways (with billing) each run was made with. */
 export async function runGateways(store: Store, runNos: readonly number[]): Promise<{ run_no: number; gateways: string | null }[]> {
-  return store.all(`SELECT run_no, gateways::VARCHAR AS gateways FROM runs WHERE run_no IN (${listOf(runNos)})`);
+  return store.all(`SELECT run_no, gateways::VARCHAR AS gateways FROM runs WHERE run_no IN (${sqlRunNos(runNos)})`);
 }

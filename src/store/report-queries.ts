@@ -1,74 +1,13 @@
 /**
  * The named queries behind the HTML report's charts. A report first materialises the
- * `requests` view for its runs into a temporary table (one GROUP BY over the attempts instead of
- * one per chart); every chart's data is then a small aggregate computed here, in SQL.
+ * `requests` view for its runs into a temporary table `rq` (report-rq.ts: one GROUP BY over the
+ * attempts instead of one per chart); every chart's data is then a small aggregate computed here,
+ * in SQL.
  */
 import type { Store } from './open-store.js';
+import { sqlRunNos } from './select-runs.js';
 import type { SummaryRow } from './queries.js';
 
-const list = (runNos: readonly number[]) => (runNos.length ? runNos.map((n) => Math.trunc(n)).join(', ') : 'NULL');
-
-/**
- * The `requests` columns a report reads (summary, comparisons, shift plot, charts). `last_error`
- * is only read by the failed-requests-by-layer chart, drawn when a target of the runs is reached
- * through a gateway (throughGateway): without one rq holds NULL there and DuckDB skips the view's
- * arg_max per request (~15% of the materialisation's CPU).
- */
-const rqColumns = (lastError: boolean) =>
-  `run_no, request_no, scheduled_ms, tagset_no, stream, success, attempts, failover, latency_ms, duration_ms, ttft_ms, lag_ms, ${lastError ? 'last_error' : 'NULL::error_kind_t AS last_error'}, cost_usd, wasted_cost_usd, gateway_overhead_ms, gateway_wait_ms`;
-
-/** Whether any target of these runs is reached through a gateway (`via`): the report then draws failures by layer. */
-export async function throughGateway(store: Store, runNos: readonly number[]): Promise<boolean> {
-  const [row] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM targets WHERE via IS NOT NULL AND run_no IN (${list(runNos)})`);
-  return (row?.n ?? 0) > 0;
-}
-
-/** Materialises the requests of these runs as temp table `rq`; returns the time bucket width in ms. */
-export async function prepareReport(store: Store, runNos: readonly number[], buckets = 60): Promise<{ bucketMs: number; spanMs: number }> {
-  // One run (or a few small ones) at a time: the requests GROUP BY holds every request of what it aggregates in a hash
-  // table; per run, the peak is one run's (a 5-run group over 1M attempts: ~725 -> ~450 MB RSS).
-  // Only the columns the report reads: DuckDB then skips the view's other aggregates (~30% less CPU).
-  // Small runs share a statement (each costs ~10 ms to plan through the view), up to BATCH_ROWS
-  // attempts: the peak stays that of the largest run or of BATCH_ROWS.
-  const columns = rqColumns(await throughGateway(store, runNos));
-  await store.run(`CREATE OR REPLACE TEMP TABLE rq AS SELECT ${columns} FROM requests WHERE false`);
-  for (const batch of await runBatches(store, runNos)) await store.run(`INSERT INTO rq SELECT ${columns} FROM requests WHERE run_no IN (${list(batch)})`);
-  const [row] = await store.all<{ span: number | null; reach: number | null }>(`SELECT max(scheduled_ms) AS span, max(scheduled_ms + duration_ms) AS reach FROM rq`);
-  const spanMs = Math.max(1, row?.span ?? 1);
-  // The buckets cover the attempts too (charts by send time run past the last arrival by its
-  // retries): a trace whose arrivals all fall within a millisecond made buckets of 0.02 ms over
-  // the seconds its attempts took, millions of chart points.
-  const raw = Math.max(spanMs, row?.reach ?? 0) / buckets;
-  // a round bucket width: 1, 2, 5 × 10^k ms, at least 1 ms
-  const pow = 10 ** Math.floor(Math.log10(raw));
-  const bucketMs = Math.max(1, [1, 2, 5, 10].map((m) => m * pow).find((w) => w >= raw)!);
-  return { bucketMs, spanMs };
-}
-
-/**
- * The runs in consecutive batches of at most BATCH_ROWS attempt rows, in the order given; a larger
- * run, or one whose size is not recorded, goes alone.
- */
-export async function runBatches(store: Store, runNos: readonly number[]): Promise<number[][]> {
-  const rows = await store.all<{ run_no: number; n: number | null }>(`SELECT run_no, attempt_rows AS n FROM runs WHERE run_no IN (${list(runNos)})`);
-  const size = new Map(rows.map((r) => [r.run_no, r.n]));
-  const out: number[][] = [];
-  let used = Infinity;
-  for (const runNo of runNos) {
-    const n = size.get(runNo) ?? null;
-    if (n === null || used + n > BATCH_ROWS) {
-      out.push([runNo]);
-      used = n ?? Infinity;
-    } else {
-      out.at(-1)!.push(runNo);
-      used += n;
-    }
-  }
-  return out;
-}
-
-/** Attempt rows that may share one INSERT into rq (under one row group: a run's rows stay together). */
-const BATCH_ROWS = 100_000;
 
 export interface FrontRow {
   run_no: number;
@@ -149,7 +88,7 @@ export async function targetShare(store: Store, runNos: readonly number[], bucke
     WITH c AS (
       SELECT a.run_no, floor(a.sent_ms / ${bucketMs})::BIGINT AS k, t.target_id AS target, count(*) AS n
       FROM attempts a JOIN targets t ON t.run_no = a.run_no AND t.target_no = a.target_no
-      WHERE a.run_no IN (${list(runNos)}) AND a.outcome <> 'gave_up'
+      WHERE a.run_no IN (${sqlRunNos(runNos)}) AND a.outcome <> 'gave_up'
       GROUP BY ALL),
     s AS (SELECT run_no, k, target, n / sum(n) OVER (PARTITION BY run_no, k) AS share FROM c),
     busy AS (SELECT DISTINCT run_no, k FROM c),
@@ -176,7 +115,7 @@ export async function errorKinds(store: Store, runNos: readonly number[]): Promi
     SELECT a.run_no, a.error_kind::VARCHAR AS error_kind, CASE WHEN r.success THEN 'absorbed' ELSE 'reached the caller' END AS fate,
       count(*)::INTEGER AS attempts
     FROM attempts a JOIN rq r USING (run_no, request_no)
-    WHERE a.run_no IN (${list(runNos)}) AND a.outcome IN ('error', 'timeout')
+    WHERE a.run_no IN (${sqlRunNos(runNos)}) AND a.outcome IN ('error', 'timeout')
     GROUP BY ALL ORDER BY a.run_no, attempts DESC, error_kind, fate`);
 }
 
@@ -184,7 +123,7 @@ export async function errorKinds(store: Store, runNos: readonly number[]): Promi
 export async function spendTagKey(store: Store, runNos: readonly number[]): Promise<string | null> {
   const rows = await store.all<{ k: string; n: number }>(`
     SELECT k, count(DISTINCT tags->>k)::INTEGER AS n FROM (
-      SELECT tags, unnest(json_keys(tags)) AS k FROM tagsets WHERE run_no IN (${list(runNos)}))
+      SELECT tags, unnest(json_keys(tags)) AS k FROM tagsets WHERE run_no IN (${sqlRunNos(runNos)}))
     GROUP BY k HAVING n <= 12 ORDER BY n DESC, k LIMIT 1`);
   return rows[0]?.k ?? null;
 }
@@ -220,7 +159,7 @@ export async function spendPerTag(store: Store, key: string, bucketMs: number): 
 export async function incidentWindows(store: Store, runNos: readonly number[]): Promise<{ name: string; kind: string; targets: string; start_ms: number; end_ms: number }[]> {
   return store.all(`
     SELECT DISTINCT name, kind, array_to_string(targets, ', ') AS targets, start_ms, end_ms
-    FROM incidents WHERE run_no IN (${list(runNos)}) ORDER BY start_ms, name`);
+    FROM incidents WHERE run_no IN (${sqlRunNos(runNos)}) ORDER BY start_ms, name`);
 }
 
 /**
@@ -238,7 +177,7 @@ export async function winners(
   const best = (col: string, fn: 'min' | 'max') => `coalesce(e AND ${col} = ${fn}(${col}) FILTER (WHERE e) OVER (), false)`;
   return store.all(`
     WITH s AS (
-      SELECT run_no, run_no IN (${list(eligible)}) AS e, sr, p50, p95, p99, ttft, att, total_cost / nullif(successes, 0) AS cost FROM ${figures})
+      SELECT run_no, run_no IN (${sqlRunNos(eligible)}) AS e, sr, p50, p95, p99, ttft, att, total_cost / nullif(successes, 0) AS cost FROM ${figures})
     SELECT run_no, ${best('sr', 'max')} AS success_rate, ${best('p50', 'min')} AS p50, ${best('p95', 'min')} AS p95,
       ${best('p99', 'min')} AS p99, ${best('ttft', 'min')} AS ttft, ${best('att', 'min')} AS attempts, ${best('cost', 'min')} AS cost
     FROM s ORDER BY run_no`);
@@ -284,7 +223,7 @@ export async function budgetUse(store: Store, runNos: readonly number[], bucketM
     WITH b AS (
       SELECT run_no, unnest(from_json(strategy_options->'budgets', '["JSON"]')) AS j,
         coalesce(strategy_options->>'calendar_start', '2026-11-02T00:00:00Z')::TIMESTAMP AS cal
-      FROM runs WHERE run_no IN (${list(runNos)}) AND strategy_use = 'budget'),
+      FROM runs WHERE run_no IN (${sqlRunNos(runNos)}) AND strategy_use = 'budget'),
     bud AS (
       SELECT run_no, j->>'name' AS budget, (j->>'limit_usd')::DOUBLE AS limit_usd,
         CASE coalesce(j->>'period', 'monthly') WHEN 'daily' THEN 'day' WHEN 'weekly' THEN 'week' WHEN 'monthly' THEN 'month' ELSE 'total' END AS unit,
@@ -313,7 +252,7 @@ export async function budgetEvents(store: Store, runNos: readonly number[]): Pro
     SELECT a.run_no, count(*) FILTER (WHERE a.outcome = 'gave_up' AND rs.reason LIKE 'budget: % at its limit (%); blocked')::INTEGER AS blocked,
       count(*) FILTER (WHERE a.outcome <> 'gave_up' AND rs.reason LIKE 'budget:%downgraded%')::INTEGER AS downgraded
     FROM attempts a JOIN reasons rs ON rs.run_no = a.run_no AND rs.reason_no = a.reason_no
-    WHERE a.run_no IN (${list(runNos)}) GROUP BY a.run_no HAVING blocked + downgraded > 0 ORDER BY a.run_no`);
+    WHERE a.run_no IN (${sqlRunNos(runNos)}) GROUP BY a.run_no HAVING blocked + downgraded > 0 ORDER BY a.run_no`);
 }
 
 /** When a run group started (ISO, UTC) and the git commit(s) its runs were made at. */

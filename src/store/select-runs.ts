@@ -28,6 +28,9 @@ export function sqlString(s: string): string {
 
 export const sqlList = (values: readonly string[]) => (values.length === 0 ? 'NULL' : values.map(sqlString).join(', '));
 
+/** Run numbers for `run_no IN (...)`, as whole numbers; `NULL` (matching nothing) for none. */
+export const sqlRunNos = (runNos: readonly number[]) => (runNos.length === 0 ? 'NULL' : runNos.map((n) => Math.trunc(n)).join(', '));
+
 /** The selected runs in run_no order; throws an input error (exit 2) when a criterion matches nothing. */
 export async function selectRuns(store: Store, selection: RunSelection): Promise<SelectedRun[]> {
   const select = selection.runIds?.length === 0 ? { ...selection, runIds: undefined } : selection;

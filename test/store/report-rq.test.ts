@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/open-store.js';
-import { attemptsHistogram, prepareReport, runBatches } from '../../src/store/report-queries.js';
+import { attemptsHistogram } from '../../src/store/report-queries.js';
+import { prepareReport, runBatches } from '../../src/store/report-rq.js';
 
 let store: Store;
 beforeAll(async () => {
