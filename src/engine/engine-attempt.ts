@@ -57,14 +57,15 @@ export class EngineAttempt implements AttemptView {
   maxGapMs = NaN;
   /** Replay against routebench mocks: send → first byte beyond the mock's schedule, scenario ms (NaN: not measured). */
   harnessMs = NaN;
-  /** The strategy's cap on the attempt's output (Decision maxOutputTokens); Infinity: none. */
+  /** The strategy's cap on the attempt's output (Decision maxOutputTokens), whole tokens; Infinity: none. */
   maxOutputTokens = Infinity;
 
   init(owner: RequestState, target: number, attempt: number, attemptOnTarget: number, sentMs: number, timeoutMs: number, reason: string, firstTokenTimeoutMs = Infinity, maxOutputTokens = Infinity): this {
     const request = owner.request;
     this.request = request;
-    this.asSent = maxOutputTokens < request.outputTokens ? { ...request, outputTokens: Math.max(0, Math.floor(maxOutputTokens)) } : request;
-    this.maxOutputTokens = maxOutputTokens;
+    const cap = maxOutputTokens < Infinity ? Math.max(0, Math.floor(maxOutputTokens)) : Infinity;
+    this.asSent = cap < request.outputTokens ? { ...request, outputTokens: cap } : request;
+    this.maxOutputTokens = cap;
     this.owner = owner;
     this.target = target;
     this.attempt = attempt;

@@ -104,8 +104,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, Captured, Deadl
     const n = this.att.attemptOnTarget;
     // The strategy caps this attempt's output (Portkey override_params.max_tokens): the body says so
     // to the upstream, and the marker (the smaller of its count and the cap) to a routebench mock.
-    const max = this.att.maxOutputTokens;
-    const cap = max < Infinity ? Math.max(0, Math.floor(max)) : undefined;
+    const cap = this.att.maxOutputTokens < Infinity ? this.att.maxOutputTokens : undefined;
     const sent = this.att.asSent;
     const tokens = sent === ex ? ex.markerTokens : `${ex.inputTokens},${ex.cachedTokens},${sent.outputTokens}`;
     const headers = ['x-routebench-request', ex.markerRequest, 'x-routebench-attempt', ATTEMPT_NUMBERS[n] ?? String(n), 'x-routebench-run', ex.runKey, 'x-routebench-tokens', tokens];
