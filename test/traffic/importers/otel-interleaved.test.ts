@@ -6,9 +6,9 @@
  * tag naming the import) labels only its own.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readTrace } from '../../../src/traffic/read-trace.js';
-import { newTrafficStats, TRAFFIC_BATCH, type TrafficRequest } from '../../../src/traffic/traffic-request.js';
+import { TRAFFIC_BATCH, type TrafficRequest } from '../../../src/traffic/traffic-request.js';
 import { makeTempDir } from '../helpers.js';
+import { readAlone, readInterleaved } from './interleaved-reads.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {
@@ -49,20 +49,7 @@ function write(name: string, model: string, users: (k: number) => string): strin
   return tmp.write(`${name}.jsonl`, text);
 }
 
-type Reader = AsyncGenerator<TrafficRequest[]>;
-const open = (file: string): Reader => readTrace({ file, format: 'otel-genai' }, newTrafficStats());
-
-/** What a consumer does with each batch as it arrives: labels every row's tags with its import. */
-function label(batch: TrafficRequest[], name: string): TrafficRequest[] {
-  for (const r of batch) (r.tags as Record<string, string>).import = name;
-  return batch;
-}
-
-async function alone(file: string, name: string): Promise<TrafficRequest[][]> {
-  const batches: TrafficRequest[][] = [];
-  for await (const b of open(file)) batches.push(label(b, name));
-  return batches;
-}
+const alone = (file: string, name: string) => readAlone(file, 'otel-genai', name);
 
 describe('otel-genai imports read interleaved', () => {
   it('give each import the rows it gives alone, and share no tags object between them', async () => {
@@ -75,21 +62,7 @@ describe('otel-genai imports read interleaved', () => {
     expect(aloneB.length).toBeGreaterThanOrEqual(3);
     expect(aloneA.flat().length).toBe(LINES * SPANS_PER_LINE);
 
-    const readers: [Reader, string, TrafficRequest[][]][] = [
-      [open(a), 'A', []],
-      [open(b), 'B', []],
-    ];
-    for (let live = readers.length; live > 0; ) {
-      live = 0;
-      for (const [reader, name, batches] of readers) {
-        const next = await reader.next();
-        if (next.done) continue;
-        live++;
-        batches.push(label(next.value, name));
-      }
-    }
-    const [, , bothA] = readers[0]!;
-    const [, , bothB] = readers[1]!;
+    const [bothA, bothB] = (await readInterleaved([{ file: a, name: 'A' }, { file: b, name: 'B' }], 'otel-genai')) as [TrafficRequest[][], TrafficRequest[][]];
     expect(bothA.flat()).toEqual(aloneA.flat());
     expect(bothB.flat()).toEqual(aloneB.flat());
     expect(bothA.flat().every((r) => r.tags.import === 'A')).toBe(true);

@@ -7,9 +7,9 @@
  * tags in the other, and a consumer that labels its rows (a tag naming the import) labels only its own.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readTrace } from '../../../src/traffic/read-trace.js';
-import { newTrafficStats, TRAFFIC_BATCH, type TrafficRequest } from '../../../src/traffic/traffic-request.js';
+import { TRAFFIC_BATCH, type TrafficRequest } from '../../../src/traffic/traffic-request.js';
 import { makeTempDir } from '../helpers.js';
+import { readAlone, readInterleaved } from './interleaved-reads.js';
 
 let tmp: ReturnType<typeof makeTempDir>;
 beforeEach(() => {
@@ -31,14 +31,6 @@ const rowOf: Record<string, (i: number, user: string) => object> = {
   openrouter: (i, user) => ({ data: { id: `g${i}`, created_at: iso(T0 + i * 60_000), model: 'm', provider_name: 'OpenAI', latency: 900, native_tokens_prompt: 3, native_tokens_completion: 4, external_user: user } }),
 };
 
-type Reader = AsyncGenerator<TrafficRequest[]>;
-
-/** What a consumer does with each batch as it arrives: labels every row's tags with its import. */
-function label(batch: TrafficRequest[], name: string): TrafficRequest[] {
-  for (const r of batch) (r.tags as Record<string, string>).import = name;
-  return batch;
-}
-
 describe.each(['litellm', 'openrouter', 'portkey'])('%s imports read interleaved', (format) => {
   it('give each import the rows it gives alone, and share no tags object between them', async () => {
     // A's rows end each run of 8 with user `common`, B's begin with it: where a read of A stops and
@@ -47,32 +39,13 @@ describe.each(['litellm', 'openrouter', 'portkey'])('%s imports read interleaved
       tmp.write(`${name}.jsonl`, Array.from({ length: ROWS }, (_, i) => JSON.stringify(rowOf[format]!(i, user(i % 8)))).join('\n'));
     const a = write('a', (k) => (k === 7 ? 'common' : 'u-a'));
     const b = write('b', (k) => (k === 0 ? 'common' : 'u-b'));
-    const open = (file: string): Reader => readTrace({ file, format }, newTrafficStats());
-    const alone = async (file: string, name: string) => {
-      const batches: TrafficRequest[][] = [];
-      for await (const batch of open(file)) batches.push(label(batch, name));
-      return batches;
-    };
+    const alone = (file: string, name: string) => readAlone(file, format, name);
     const aloneA = await alone(a, 'A');
     const aloneB = await alone(b, 'B');
     expect(aloneA.length).toBeGreaterThanOrEqual(3);
     expect(aloneA.flat().length).toBe(ROWS);
 
-    const readers: [Reader, string, TrafficRequest[][]][] = [
-      [open(a), 'A', []],
-      [open(b), 'B', []],
-    ];
-    for (let live = readers.length; live > 0; ) {
-      live = 0;
-      for (const [reader, name, batches] of readers) {
-        const next = await reader.next();
-        if (next.done) continue;
-        live++;
-        batches.push(label(next.value, name));
-      }
-    }
-    const bothA = readers[0]![2].flat();
-    const bothB = readers[1]![2].flat();
+    const [bothA, bothB] = (await readInterleaved([{ file: a, name: 'A' }, { file: b, name: 'B' }], format)).map((batches) => batches.flat()) as [TrafficRequest[], TrafficRequest[]];
     expect(bothA).toEqual(aloneA.flat());
     expect(bothB).toEqual(aloneB.flat());
     expect(bothA.every((r) => r.tags.import === 'A')).toBe(true);
