@@ -10,7 +10,13 @@
 import type { AttemptBatch } from '../../engine/attempt-rows.js';
 import type { JobResult, JobSpec } from './simulate-job.js';
 
-export const MAX_IN_FLIGHT = 8;
+/**
+ * Two: the writer appends one batch while the worker fills the next, and a third waits. With 8,
+ * up to 8 batches (~2 MB each) per worker sat in the main thread whenever DuckDB's append was the
+ * slower side, which it is on the default suite: peak RSS 426-437 -> 409-413 MB and user CPU
+ * 20.1-21.1 -> 18.0-18.6 s (`routebench run scenarios/`, 2 workers, 3 runs each).
+ */
+export const MAX_IN_FLIGHT = 2;
 
 export interface JobMessage {
   type: 'job';
