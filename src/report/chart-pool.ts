@@ -15,7 +15,6 @@
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { ownWorker } from '../own-worker.js';
 import type { TopLevelSpec } from 'vega-lite';
-import { chartPngAsync, chartSvg } from './render-chart.js';
 import type { ChartAnswer, ChartJob } from './chart-worker.js';
 
 export interface ChartImages {
@@ -31,6 +30,8 @@ export interface ChartRenderer {
 
 export const inlineCharts: ChartRenderer = {
   async render(spec, fonts) {
+    // Loaded on first use: a run whose charts go to chart workers never loads vega on this thread.
+    const { chartPngAsync, chartSvg } = await import('./render-chart.js');
     const svg = await chartSvg(spec);
     return { svg, png: fonts ? await chartPngAsync(svg, fonts) : null };
   },

@@ -1,9 +1,8 @@
 /**
  * Static images of a chart: vega-lite → vega → SVG with vega's headless renderer (no canvas),
  * and PNG from that SVG with resvg, when a font is available (resvg draws no text without one,
- * silently, so a missing font skips the PNG instead).
+ * silently, so a missing font skips the PNG instead: png-fonts.ts).
  */
-import { existsSync } from 'node:fs';
 import { Resvg, renderAsync } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
@@ -15,18 +14,6 @@ export async function chartSvg(spec: TopLevelSpec): Promise<string> {
   } finally {
     view.finalize();
   }
-}
-
-const FONT_FILES = [
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
-  '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
-  '/System/Library/Fonts/Supplemental/Arial.ttf',
-];
-
-/** Font files resvg can use, or none (then PNGs are skipped). */
-export function pngFonts(): string[] {
-  return FONT_FILES.filter((f) => existsSync(f));
 }
 
 const pngOptions = (fonts: readonly string[]) => ({

@@ -10,7 +10,8 @@ import { frontierChart } from './charts/frontier.js';
 import { loadMarkdown } from './load-markdown.js';
 import { loadPageHtml } from './load-page.js';
 import type { LoadSummaryJson } from './load-summary.js';
-import { chartPng, chartSvg, pngFonts } from './render-chart.js';
+import { chartPng, chartSvg } from './render-chart.js';
+import { pngFonts } from './png-fonts.js';
 
 export interface WrittenLoadReport {
   dir: string;

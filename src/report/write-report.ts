@@ -12,7 +12,7 @@ import { prepareReport } from '../store/report-rq.js';
 import { esc, reportHtml, type ChartEntry } from './html-page.js';
 import { costsHtml } from './costs-section.js';
 import { verdictHtml } from './verdict.js';
-import { pngFonts } from './render-chart.js';
+import { pngFonts } from './png-fonts.js';
 import { inlineCharts, type ChartRenderer } from './chart-pool.js';
 import { historyRows } from '../store/history-queries.js';
 import { historyTrendChart } from './charts/history-trend.js';

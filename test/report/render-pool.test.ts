@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { writeReport, type ReportRequest } from '../../src/report/write-report.js';
 import { reportPool } from '../../src/report/render-pool.js';
-import { pngFonts } from '../../src/report/render-chart.js';
+import { pngFonts } from '../../src/report/png-fonts.js';
 import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-render-pool-'));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport, type WrittenReport } from '../../src/report/write-report.js';
-import { pngFonts } from '../../src/report/render-chart.js';
+import { pngFonts } from '../../src/report/png-fonts.js';
 import { SHIFT_QUANTILES, quantileName } from '../../src/report/latency-shift.js';
 import { runYaml, twoTargetYaml } from '../helpers/run-yaml.js';
 
