@@ -14,15 +14,21 @@ import { processIo, type Io } from './io.js';
 import { reportError } from './report-error.js';
 import { suggestCommand, suggestOptions } from './did-you-mean.js';
 import { refuseEmptyPaths } from './empty-paths.js';
+import { refuseRepeatedOptions, type DeclaredOptions } from './repeated-options.js';
 
 const EPILOGUE = `Exit codes: 0 ok · 1 internal bug · 2 invalid input (every problem listed) · 3 thresholds failed or regression budget exceeded · 4 environment (locked DB, missing file system access) · 130 interrupted.
 Docs: README.md and docs/ (shipped in the package too: node_modules/routebench/docs/)`;
 
 const USAGE = '$0 <command> [options]\n\nReplay LLM traffic through routing strategies against mocked providers; compare latency, failover and cost.';
 
+/** The options a parser declared (names, which repeat, aliases). */
+function declaredOptions(y: Argv | undefined): DeclaredOptions | undefined {
+  return (y as unknown as { getOptions?: () => DeclaredOptions } | undefined)?.getOptions?.();
+}
+
 /** Option names (and aliases) a parser knows. */
 function knownOptions(y: Argv | undefined): string[] {
-  const opts = (y as unknown as { getOptions?: () => { key?: Record<string, unknown>; alias?: Record<string, string[]> } } | undefined)?.getOptions?.();
+  const opts = declaredOptions(y);
   if (!opts) return [];
   return [...Object.keys(opts.key ?? {}), ...Object.values(opts.alias ?? {}).flat()];
 }
@@ -35,6 +41,7 @@ export async function runCli(given: readonly string[], io: Io = processIo()): Pr
   // The options of the command being run, read as soon as its builder ran (yargs resets the
   // parser when parsing fails), for "did you mean --seed?".
   let built: string[] | undefined;
+  let declared: DeclaredOptions | undefined;
   const c = paint(io);
   // The command's work: the yargs handler starts it and returns nothing; it is awaited after parsing.
   let running: Promise<void> | undefined;
@@ -48,11 +55,13 @@ export async function runCli(given: readonly string[], io: Io = processIo()): Pr
       async (y) => {
         const inner = (await load()).builder(y);
         built = knownOptions(inner);
+        declared = declaredOptions(inner);
         return inner;
       },
       (args) => {
         running = (async () => {
           try {
+            refuseRepeatedOptions(args, declared);
             refuseEmptyPaths(args, commandName(spec));
             code = await (loaded ?? (await load())).handler(args, io);
           } catch (e) {
