@@ -46,6 +46,25 @@ export function refuseForeignSuite(out: string, flag = '--out'): void {
   }
 }
 
+/** The backtest report `backtest` writes into <out>/<scenario>/, and how each file of it is recognised. */
+const BACKTEST_FILES: readonly [string, RegExp][] = [
+  ['backtest.md', /^# .*\n\n## Backtest: /],
+  ['backtest.json', /^\{\s*"scenario"\s*:/],
+];
+
+/**
+ * `backtest` replaces `backtest.md` and `backtest.json` in <out>/<scenario>/: such a file that
+ * routebench did not write (a team's notes named backtest.md) is refused before the simulation
+ * (exit 2) and left untouched; it was overwritten at the end.
+ */
+export function refuseForeignBacktest(dir: string, flag = '--out'): void {
+  for (const [name, ours] of BACKTEST_FILES) {
+    const file = path.join(dir, name);
+    if (someoneElses(file, (text) => ours.test(text)))
+      throw inputError('NOT_OURS', `${file} exists and is not a backtest report routebench wrote; it was left untouched`, [], `give ${flag} another folder, or remove that file first`);
+  }
+}
+
 function statOrUndefined(file: string) {
   try {
     return statSync(file);

@@ -16,6 +16,7 @@ import { discardResultsFile, freshResultsFile, holdsNoRun } from '../fresh-resul
 import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.js';
 import { checkPositiveNumber } from '../option-checks.js';
 import { makeFolders } from '../../make-folders.js';
+import { refuseForeignBacktest } from '../own-output.js';
 
 export interface BacktestArgs {
   scenario: string;
@@ -52,6 +53,10 @@ export async function backtestHandler(args: BacktestArgs, io: Io): Promise<numbe
   if (label === undefined) throw inputError('NO_BACKTEST_STRATEGY', `${args.scenario}: which strategy was deployed?`, [], 'add backtest: { strategy: <label> } to the scenario, or pass --strategy <label>');
   if (!(label in sc.strategies)) throw inputError('UNKNOWN_STRATEGY', `${args.scenario}: no strategy "${label}" (have ${Object.keys(sc.strategies).join(', ')})`);
   const plan = planScenario(loaded, { only: [label] });
+  // Where the report goes, checked before the simulation: a file there that is not ours is refused.
+  const dir = path.join(args.out, sc.name);
+  ensureWritableFolder(dir, '--out');
+  refuseForeignBacktest(dir);
   const [{ openStore }, { runScenario }, { scenarioBacktest }] = await Promise.all([import('../../store/open-store.js'), import('../../runner/run-scenario.js'), import('../../report/backtest.js')]);
   const { endUnfinishedRuns, failureNote } = await import('../../runner/run-bookkeeping.js');
   const fresh = freshResultsFile(args.db);
@@ -81,7 +86,6 @@ export async function backtestHandler(args: BacktestArgs, io: Io): Promise<numbe
     if (!done) throw inputError('NO_BACKTEST_RUN', `${args.scenario}: strategy "${label}" did not run`, [], 'check the strategy label');
     const bt = done.result;
     const md = done.markdown;
-    const dir = path.join(args.out, sc.name);
     makeFolders(dir);
     writeFileSync(path.join(dir, 'backtest.md'), `# ${sc.name}\n\n${md}`);
     writeFileSync(path.join(dir, 'backtest.json'), `${JSON.stringify({ scenario: sc.name, strategy: label, run_group: result.runGroup, ...bt }, null, 2)}\n`);
