@@ -11,6 +11,7 @@ import { otelGenai } from './importers/otel-genai.js';
 import { litellm } from './importers/litellm.js';
 import { openrouter } from './importers/openrouter.js';
 import { portkey } from './importers/portkey.js';
+import { countProblem } from './importers/fields.js';
 
 export interface TraceRow {
   /** Time in the trace's own clock, ms (made relative to the first row by the reader). */
@@ -50,10 +51,10 @@ export interface TraceFormat {
   readRows?: (file: string) => AsyncIterable<SourcedRow[]>;
 }
 
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 /** A CSV cell as a number; a blank cell is NaN (not 0, as Number('') would say). */
 const num = (cell: string | undefined): number => (cell === undefined || cell.trim() === '' ? NaN : Number(cell));
-const countError = (field: string, v: unknown) => `${field} must be a whole number ≥ 0, got ${JSON.stringify(v)}`;
+const countError = countProblem;
 
 const routebench: TraceFormat = {
   name: 'routebench',

@@ -119,10 +119,21 @@ export function numberOf(v: unknown): number | undefined {
   return undefined;
 }
 
-/** A whole number ≥ 0 (a token count), from a number or a numeric string. */
+/**
+ * A whole number ≥ 0 (a token count), from a number or a numeric string, up to 2^53 - 1: past
+ * that a count is not exact as a JavaScript number, and the rest of routebench (calibrate's
+ * reader, the replay's request marker) refuses it, so a row holding one is malformed here too.
+ */
 export function countOf(v: unknown): number | undefined {
   const n = numberOf(v);
-  return n !== undefined && Number.isInteger(n) && n >= 0 ? n : undefined;
+  return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** Why `v` is not a count (countOf gave undefined): too large, or not a whole number ≥ 0. */
+export function countProblem(field: string, v: unknown): string {
+  const n = numberOf(v);
+  if (n !== undefined && Number.isInteger(n) && n > Number.MAX_SAFE_INTEGER) return `${field} ${JSON.stringify(v)} is too large for a token count (at most ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')})`;
+  return `${field} must be a whole number ≥ 0, got ${JSON.stringify(v)}`;
 }
 
 /** true/false from a boolean, 1/0, or "true"/"TRUE"/"True"/"1"/"false"/…; undefined otherwise. */

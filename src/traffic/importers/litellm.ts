@@ -12,7 +12,7 @@
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { Tags } from '../traffic-request.js';
-import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, str } from './fields.js';
+import { boolOf, clampCached, classifyError, countOf, countProblem, dialectOf, isoMs, numberOf, objectOf, outcome, str } from './fields.js';
 import { at, logFormat } from './log-format.js';
 import { promptDlpOf } from './prompt-dlp.js';
 
@@ -76,8 +76,8 @@ function spendRow(v: unknown, last: Last): TraceRow | string {
   const ok = status === 'success';
   const input = o.prompt_tokens === undefined || o.prompt_tokens === '' ? 0 : countOf(o.prompt_tokens);
   const output = o.completion_tokens === undefined || o.completion_tokens === '' ? 0 : countOf(o.completion_tokens);
-  if (input === undefined) return `prompt_tokens must be a whole number ≥ 0, got ${JSON.stringify(o.prompt_tokens)}`;
-  if (output === undefined) return `completion_tokens must be a whole number ≥ 0, got ${JSON.stringify(o.completion_tokens)}`;
+  if (input === undefined) return countProblem('prompt_tokens', o.prompt_tokens);
+  if (output === undefined) return countProblem('completion_tokens', o.completion_tokens);
   const meta = objectOf(o.metadata) ?? {};
 
   const duration = numberOf(o.request_duration_ms);

@@ -9,7 +9,7 @@
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { RecordedAttempt, Tags } from '../traffic-request.js';
-import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, round3, str } from './fields.js';
+import { boolOf, clampCached, classifyError, countOf, countProblem, dialectOf, isoMs, numberOf, outcome, round3, str } from './fields.js';
 import { logFormat } from './log-format.js';
 
 function expand(v: unknown, emit: (row: TraceRow | string) => void, last: Last): void {
@@ -60,8 +60,8 @@ function generationRow(v: unknown, last: Last): TraceRow | string {
   const outputRaw = g.native_tokens_completion ?? g.tokens_completion;
   const input = inputRaw === null || inputRaw === undefined ? 0 : countOf(inputRaw);
   const output = outputRaw === null || outputRaw === undefined ? 0 : countOf(outputRaw);
-  if (input === undefined) return `native_tokens_prompt / tokens_prompt must be a whole number ≥ 0, got ${JSON.stringify(inputRaw)}`;
-  if (output === undefined) return `native_tokens_completion / tokens_completion must be a whole number ≥ 0, got ${JSON.stringify(outputRaw)}`;
+  if (input === undefined) return countProblem('native_tokens_prompt / tokens_prompt', inputRaw);
+  if (output === undefined) return countProblem('native_tokens_completion / tokens_completion', outputRaw);
 
   const responses = g.provider_responses;
   if (responses !== null && responses !== undefined && !Array.isArray(responses)) return `provider_responses must be a list, got ${JSON.stringify(responses)}`;

@@ -13,7 +13,7 @@
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { RecordedAttempt, RecordedOutcome, Tags } from '../traffic-request.js';
-import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, outcome, str, unixNanoMs } from './fields.js';
+import { boolOf, clampCached, classifyError, countOf, countProblem, dialectOf, isoMs, numberOf, outcome, str, unixNanoMs } from './fields.js';
 import { at, logFormat } from './log-format.js';
 import { promptDlpOf } from './prompt-dlp.js';
 
@@ -233,8 +233,8 @@ function spanRow(span: OtlpSpan, resource: Attrs, shared: Shared): TraceRow | st
   const outputRaw = a[OUTPUT_TOKENS] ?? a[COMPLETION_TOKENS];
   const input = inputRaw === undefined ? 0 : countOf(inputRaw);
   const output = outputRaw === undefined ? 0 : countOf(outputRaw);
-  if (input === undefined) return `gen_ai.usage.input_tokens must be a whole number ≥ 0, got ${JSON.stringify(inputRaw)}`;
-  if (output === undefined) return `gen_ai.usage.output_tokens must be a whole number ≥ 0, got ${JSON.stringify(outputRaw)}`;
+  if (input === undefined) return countProblem('gen_ai.usage.input_tokens', inputRaw);
+  if (output === undefined) return countProblem('gen_ai.usage.output_tokens', outputRaw);
   const cached = countOf(a[CACHE_READ] ?? a[CACHE_READ_OLD]);
 
   const provider = rawProvider === undefined ? undefined : (RENAMED[rawProvider] ?? rawProvider);

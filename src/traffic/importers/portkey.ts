@@ -11,7 +11,7 @@
  */
 import type { SourcedRow, TraceFormat, TraceRow } from '../trace-formats.js';
 import type { Tags } from '../traffic-request.js';
-import { boolOf, clampCached, classifyError, countOf, dialectOf, isoMs, numberOf, objectOf, outcome, someKey, str } from './fields.js';
+import { boolOf, clampCached, classifyError, countOf, countProblem, dialectOf, isoMs, numberOf, objectOf, outcome, someKey, str } from './fields.js';
 import { logFormat } from './log-format.js';
 import { promptDlpOf } from './prompt-dlp.js';
 import { ChainMerger } from './portkey-chains.js';
@@ -52,8 +52,8 @@ function logRow(v: unknown, last: Last): TraceRow | string {
   const outputRaw = given(o.res_units) ?? given(o.response_tokens) ?? given(o.completion_tokens);
   const input = inputRaw === undefined ? 0 : countOf(inputRaw);
   const output = outputRaw === undefined ? 0 : countOf(outputRaw);
-  if (input === undefined) return `req_units must be a whole number ≥ 0, got ${JSON.stringify(inputRaw)}`;
-  if (output === undefined) return `res_units must be a whole number ≥ 0, got ${JSON.stringify(outputRaw)}`;
+  if (input === undefined) return countProblem('req_units', inputRaw);
+  if (output === undefined) return countProblem('res_units', outputRaw);
   const latencyRaw = given(o.response_time);
   const latency = latencyRaw === undefined ? undefined : numberOf(latencyRaw);
   if ((latency === undefined && latencyRaw !== undefined) || (latency !== undefined && latency < 0)) return `response_time must be a number of ms ≥ 0, got ${JSON.stringify(latencyRaw)}`;
