@@ -93,6 +93,8 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   if (args.stream !== undefined && !(args.stream >= 0 && args.stream <= 1)) throw inputError('BAD_OPTION', `--stream must be between 0 and 1, got ${args.stream}`);
   if (args.speedup !== undefined && !(args.speedup > 0)) throw inputError('BAD_OPTION', `--speedup must be greater than 0, got ${args.speedup}`);
   if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit >= 1)) throw inputError('BAD_OPTION', `--limit must be a whole number ≥ 1, got ${args.limit}`);
+  // An empty route was written into every row without one, and the trace reader refuses such a row.
+  if (args.route !== undefined && args.route.trim() === '') throw inputError('BAD_OPTION', `--route must name a route (model), got ${JSON.stringify(args.route)}`, [], 'e.g. --route gpt-4o-mini, or leave --route out (rows without a route read as "default")');
   // An empty window was "produced no requests" after reading the whole input.
   const [startMs, endMs] = [duration('start', args.start), duration('end', args.end)];
   if (startMs !== undefined && endMs !== undefined && endMs <= startMs)
