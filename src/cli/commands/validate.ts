@@ -42,13 +42,18 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
         // The trace readers and log importers load only when there is a trace to read.
         const { openTraffic } = await import('../../traffic/open-traffic.js');
         const traffic = openTraffic(loaded.scenario.traffic, plan.seed, { path: plan.tracePath, format: plan.traceFormat }, { onBadRow: 'skip' });
-        for await (const batch of traffic.batches) void batch;
+        // A backtest compares the trace's observed outcomes with the simulation: a trace with none
+        // (a synthetic or public trace) would only fail at the end of `run` or `backtest`.
+        let observed = 0;
+        for await (const batch of traffic.batches) for (const r of batch) if (r.recorded !== undefined) observed++;
         if (traffic.stats.skippedRows > 0) {
           for (const sample of traffic.stats.skippedSamples) problems.push({ file: plan.tracePath, path: '', message: sample.slice(plan.tracePath.length + 1) });
           if (loaded.scenario.traffic.trace?.on_bad_row !== 'skip')
             problems.push({ file, path: 'traffic.trace', message: `${count(traffic.stats.skippedRows, 'bad row')} in the trace (first ones above); fix them or set on_bad_row: skip` });
         }
         if (traffic.stats.rows === 0) problems.push({ file, path: 'traffic.trace', message: 'the trace has no requests (after window and limit)' });
+        else if (loaded.scenario.backtest && observed === 0)
+          problems.push({ file, path: 'backtest', message: `the trace ${plan.tracePath} has no rows with an observed outcome ("recorded"), so there is nothing to backtest against: record traffic with routebench record, or import logs that carry outcomes` });
         requests = `, ${traffic.stats.rows.toLocaleString('en-US')} ${traffic.stats.rows === 1 ? 'request' : 'requests'}`;
       }
       const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
