@@ -69,6 +69,8 @@ export interface Recorder {
   stop(graceMs: number): Promise<RecordSummary>;
   /** Ends the grace period of a stop in progress now (a second Ctrl-C): open calls are cut, and recorded as cut. */
   hurry(): void;
+  /** Calls relayed and not yet answered in full (what a stop waits for). */
+  readonly openCalls: number;
 }
 
 /** A call that is not recorded (not a dialect path, refused): only its place in the order. */
@@ -259,6 +261,9 @@ export async function startRecorder(o: RecorderOptions): Promise<Recorder> {
   return {
     url: `http://${host}:${addr.port}`,
     stats,
+    get openCalls() {
+      return open.size;
+    },
     hurry() {
       drained?.();
     },

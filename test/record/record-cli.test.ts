@@ -91,6 +91,8 @@ describe('routebench record stopped by a second Ctrl-C', () => {
       child.kill('SIGINT');
       expect(await within(exited, 8_000, 'record to exit well before its 60 s grace')).toBe(130);
       await open;
+      // the first Ctrl-C says what it waits for (it was silent for up to --grace seconds)
+      expect(io.err).toContain('\nCtrl-C: no new calls; waiting up to 60 s for the open call to finish (Ctrl-C again cuts it now)\n');
       expect(io.err).toContain('second Ctrl-C: exiting now; open calls are cut and recorded as cut');
       expect(io.out).toMatch(/recorded 1 call in [\d.]+ s: 0 ok, 1 streamed/);
       const rows = readdirSync(out).flatMap((f) => readFileSync(join(out, f), 'utf8').trim().split('\n')).map((l) => JSON.parse(l) as { recorded: { ok: boolean; client_closed?: boolean } });

@@ -192,7 +192,13 @@ export async function recordHandler(args: RecordArgs, io: Io): Promise<number> {
   let off = () => {};
   await new Promise<void>((resolve) => {
     off = io.onInterrupt(
-      () => resolve(),
+      () => {
+        // Said at once: with calls open the stop waits up to --grace seconds, silent, and a second
+        // Ctrl-C pressed because nothing seemed to happen cuts the calls it was waiting for.
+        const n = rec.openCalls;
+        if (n > 0) io.err(`\nCtrl-C: no new calls; waiting up to ${args.grace} s for ${n === 1 ? 'the open call' : `${n.toLocaleString('en-US')} open calls`} to finish (Ctrl-C again cuts ${n === 1 ? 'it' : 'them'} now)\n`);
+        resolve();
+      },
       async () => {
         rec.hurry();
         if (stopped) print(await stopped);
