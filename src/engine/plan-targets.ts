@@ -92,10 +92,13 @@ export function planTargets(loaded: LoadedScenario, seed: number, defaultTimeout
       const key = t.price ?? t.model;
       const found = tablePrice(prices, key);
       if (found) price = found;
-      else
-        problems.push(
-          problemAt(loaded, ['targets', id, t.price === undefined ? 'model' : 'price'], `no price for "${key}" in the price table; set targets.${id}.price to a known key or to {input, output, cached_input} in USD per 1M tokens`),
-        );
+      else {
+        const p = problemAt(loaded, ['targets', id, t.price === undefined ? 'model' : 'price'], `no price for "${key}" in the price table; set targets.${id}.price to a known key or to {input, output, cached_input} in USD per 1M tokens`);
+        // The model came from an included calibration file, which calibrate rewrites: the price goes in the scenario.
+        if (p.file !== loaded.file)
+          p.message = `no price for "${key}" in the price table; set it in the scenario ${loaded.file}, not in this file (calibrate rewrites it): targets: { ${id}: { price: {input, output, cached_input} } } in USD per 1M tokens, or a known key`;
+        problems.push(p);
+      }
     }
     const behaviour = mergeBehaviour(profile?.behaviour ?? profiles.typical!.behaviour, mock);
     const perModel = planModels(mock, behaviour, prices, (model, message) => problems.push(problemAt(loaded, ['targets', id, 'mock', 'models', model, 'price'], message)));
