@@ -116,7 +116,9 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
   io.out(`calibrated ${count(c.targets.length, 'target')} from ${count(c.calls, 'observed call')}${c.upstream > 0 ? ` and ${count(c.upstream, 'failed upstream attempt')} before them` : ''} → ${args.output} (fit report: ${reportFile}, with charts: ${pageFile})\n`);
   for (const t of c.targets) {
     const fits = [t.ttft && `TTFT ${t.ttft.model} (KS ${t.ttft.ks.toFixed(3)})`, t.tokensPerS && `tokens/s ${t.tokensPerS.model} (KS ${t.tokensPerS.ks.toFixed(3)})`].filter(Boolean).join(', ');
-    const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%`).join(', ') || 'no errors';
+    // 429s that follow load are written as a limit, not a share (calibration-yaml.ts): say which the mock gets
+    const limit = t.rateLimit?.loadDriven && t.rateLimit.rpm ? t.rateLimit.rpm : undefined;
+    const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%${e.kind === 'rate_limited' && limit !== undefined ? ` (following load: mocked as a limit of ${limit.toLocaleString('en-US')} requests per minute)` : ''}`).join(', ') || 'no errors';
     io.out(`  ${c.ids[t.target]}: ${count(t.calls, 'call')}; ${fits || 'no latency data'}; ${errs}\n`);
     // a target that served several models: each fitted on its own, and those too few to fit
     for (const m of t.models ?? [])
