@@ -20,6 +20,8 @@ const { parseScenario } = await dist('scenario/load-scenario.js');
 const { openStore } = await dist('store/open-store.js');
 const { runScenario } = await dist('runner/run-scenario.js');
 const { runSuiteParallel } = await dist('runner/workers/run-parallel.js');
+// as \`routebench run\` does before it simulates
+(await dist('runner/heap-growth.js')).boundHeapGrowth();
 const threadCpuS = () => { try { const t = readFileSync('/proc/thread-self/stat', 'utf8'); const f = t.slice(t.lastIndexOf(')') + 2).split(' '); return (Number(f[11]) + Number(f[12])) / 100; } catch { return NaN; } };
 const text = readFileSync(file, 'utf8');
 const loaded = parseScenario(text, file);

@@ -4,7 +4,10 @@ import { openStore } from '../src/store/open-store.js';
 import os from 'node:os';
 import { runSuiteParallel } from '../src/runner/workers/run-parallel.js';
 import { traceScenario } from './cases.js';
+import { boundHeapGrowth } from '../src/runner/heap-growth.js';
 
+// as `routebench run` does before it simulates
+boundHeapGrowth();
 const [trace, db] = process.argv.slice(2) as [string, string];
 const store = await openStore(db);
 const t0 = performance.now();

@@ -22,6 +22,8 @@ const { parseScenario } = await dist('scenario/load-scenario.js');
 const { openStore } = await dist('store/open-store.js');
 const { runSuiteParallel } = await dist('runner/workers/run-parallel.js');
 const os = await import('node:os');
+// as \`routebench run\` does before it simulates
+(await dist('runner/heap-growth.js')).boundHeapGrowth();
 const store = await openStore(db);
 const t0 = performance.now();
 const text = readFileSync(file, 'utf8');

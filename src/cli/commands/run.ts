@@ -84,6 +84,7 @@ export async function runHandler(args: RunArgs, io: Io): Promise<number> {
   const { runScenario } = await import('../../runner/run-scenario.js');
   const { runSuiteParallel, defaultWorkers } = await import('../../runner/workers/run-parallel.js');
   const workers = args.workers ?? defaultWorkers();
+  (await import('../../runner/heap-growth.js')).boundHeapGrowth();
   return executeScenarios(args, io, runScenario, workers > 1 ? (items, o) => runSuiteParallel(items, { ...o, workers }) : undefined, workers);
 }
 
