@@ -2,7 +2,9 @@
  * 429s that follow load are written to the calibration as `rate_limit: {rpm}`, not as a fixed
  * `rate_limited` share. calibrate's summary line still read `rate_limited 32.93%`, as if the mock
  * would fail a third of all calls at random; it now says the mock gets the limit. 429s that do not
- * follow load keep the plain share.
+ * follow load keep the plain share. Likewise a kind the mock does not know (an imported log's own
+ * name) was listed as it is, though the file holds it as server_error, and a gateway's own
+ * `gateway_blocked`, which the file leaves out: the line says so now, as the fit report does.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -52,5 +54,23 @@ describe('calibrate summary of 429s', () => {
     const { out, yaml, share } = await calibrate('flat', false);
     expect(yaml).not.toMatch(/rate_limit:/);
     expect(out).toContain(`; rate_limited ${share}%\n`);
+  });
+});
+
+describe('calibrate summary of error kinds the mock does not have', () => {
+  it('says what the mock gets instead', async () => {
+    const lines = Array.from({ length: 200 }, (_, i) => {
+      const recorded =
+        i % 20 === 0 ? { ok: false, status: 403, error_kind: 'quota_exceeded', latency_ms: 20, target: 'a' }
+        : i % 50 === 1 ? { ok: false, status: 400, error_kind: 'gateway_blocked', latency_ms: 20, target: 'a' }
+        : { ok: true, status: 200, latency_ms: 300, target: 'a' };
+      return JSON.stringify({ arrival_ms: i * 100, route: 'gpt-4o-mini', input_tokens: 10, output_tokens: 5, recorded });
+    });
+    writeFileSync(at('kinds.jsonl'), `${lines.join('\n')}\n`);
+    const io = memoryIo();
+    expect(await runCli(['calibrate', at('kinds.jsonl'), '-o', at('kinds.yaml')], io)).toBe(0);
+    // 10 of 200 (i = 0, 20, …, 180) and 4 of 200 (i = 1, 51, 101, 151)
+    expect(io.stdout).toContain("; quota_exceeded 5.00% (mocked as server_error), gateway_blocked 2.00% (the gateway's own: left out)\n");
+    expect(readFileSync(at('kinds.yaml'), 'utf8')).toMatch(/errors:\n\s+server_error: 0\.05\n/);
   });
 });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Argv } from 'yargs';
 import { ExitCode, environmentFailure, HarnessError } from '../../errors.js';
 import { calibrate } from '../../calibrate/calibrate.js';
-import { calibrationYaml } from '../../calibrate/calibration-yaml.js';
+import { calibrationYaml, mockKind } from '../../calibrate/calibration-yaml.js';
 import { fitReport } from '../../calibrate/fit-report.js';
 import { parseDuration } from '../../scenario/duration.js';
 import { inputError } from '../../errors.js';
@@ -118,7 +118,13 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
     const fits = [t.ttft && `TTFT ${t.ttft.model} (KS ${t.ttft.ks.toFixed(3)})`, t.tokensPerS && `tokens/s ${t.tokensPerS.model} (KS ${t.tokensPerS.ks.toFixed(3)})`].filter(Boolean).join(', ');
     // 429s that follow load are written as a limit, not a share (calibration-yaml.ts): say which the mock gets
     const limit = t.rateLimit?.loadDriven && t.rateLimit.rpm ? t.rateLimit.rpm : undefined;
-    const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%${e.kind === 'rate_limited' && limit !== undefined ? ` (following load: mocked as a limit of ${limit.toLocaleString('en-US')} requests per minute)` : ''}`).join(', ') || 'no errors';
+    // and a kind the mock does not know is mocked as another, or left out (the fit report says so too)
+    const as = (kind: string) => {
+      if (kind === 'rate_limited' && limit !== undefined) return ` (following load: mocked as a limit of ${limit.toLocaleString('en-US')} requests per minute)`;
+      const mocked = mockKind(kind);
+      return mocked === kind ? '' : mocked === undefined ? " (the gateway's own: left out)" : ` (mocked as ${mocked})`;
+    };
+    const errs = t.errors.map((e) => `${e.kind} ${(e.rate * 100).toFixed(2)}%${as(e.kind)}`).join(', ') || 'no errors';
     io.out(`  ${c.ids[t.target]}: ${count(t.calls, 'call')}; ${fits || 'no latency data'}; ${errs}\n`);
     // a target that served several models: each fitted on its own, and those too few to fit
     for (const m of t.models ?? [])
