@@ -1,6 +1,7 @@
 /** The inputs of golden-rows.test.ts (also used to write its golden files). Not a test file itself. */
 import { writeFileSync } from 'node:fs';
 import { litellmCsv, litellmRows, openrouterRows, portkeyRows } from './golden-inputs.js';
+import { otelLines } from './golden-otel.js';
 
 type BenchWriter = (file: string, format: string, rows: number) => void;
 
@@ -24,5 +25,7 @@ export const goldenCases: GoldenCase[] = [
   { name: 'openrouter-jsonl', format: 'openrouter', ext: 'jsonl', write: (f) => writeFileSync(f, lines(openrouterRows(100))) },
   { name: 'openrouter-bench', format: 'openrouter', ext: 'jsonl', write: (f, bench) => bench(f, 'openrouter', 40) },
   { name: 'portkey-jsonl', format: 'portkey', ext: 'jsonl', write: (f) => writeFileSync(f, lines(portkeyRows(100))) },
+  { name: 'otel-genai-jsonl', format: 'otel-genai', ext: 'jsonl', write: (f) => writeFileSync(f, `${otelLines(120).join('\n')}\n`) },
+  { name: 'otel-genai-bench', format: 'otel-genai', ext: 'jsonl', write: (f, bench) => bench(f, 'otel-genai', 60) },
   { name: 'portkey-bench', format: 'portkey', ext: 'jsonl', write: (f, bench) => bench(f, 'portkey', 40) },
 ];

@@ -1,8 +1,8 @@
 /**
- * The LiteLLM, OpenRouter and Portkey importers give, byte for byte, the rows (and the messages of
- * malformed rows, with their lines) that the importers gave before they were made faster: golden
- * files written by that earlier code (golden/*.jsonl) from deterministic inputs (golden-inputs.ts)
- * and from the importer bench's own generated rows. Each line is one row as the importer passes it
+ * The four importers (OTel GenAI, LiteLLM, OpenRouter, Portkey) give, byte for byte, the rows (and
+ * the messages of malformed rows, with their lines) that the importers gave before they were made
+ * faster: golden files written by that earlier code (golden/*.jsonl) from deterministic inputs
+ * (golden-inputs.ts, golden-otel.ts) and from the importer bench's own generated rows. Each line is one row as the importer passes it
  * to the trace reader, JSON-serialised (keys in the importer's order, own keys set to undefined
  * written as "(undefined)": the same keys, not only the same values).
  */
