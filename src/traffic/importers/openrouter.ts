@@ -78,7 +78,10 @@ function generationRow(v: unknown, last: Last): TraceRow | string {
     const status = r.status === null || r.status === undefined ? 0 : countOf(r.status);
     if (status === undefined) return `provider_responses[${i}].status must be an HTTP status, got ${JSON.stringify(r.status)}`;
     const target = str(r.provider_name) ?? 'unknown';
-    const ms = numberOf(r.latency);
+    const ms = r.latency === null || r.latency === undefined ? undefined : numberOf(r.latency);
+    // as the generation's own latency: a time that is not one is a malformed row, not a lost field
+    if ((ms === undefined && r.latency !== null && r.latency !== undefined) || (ms !== undefined && ms < 0))
+      return `provider_responses[${i}].latency must be a number of ms ≥ 0, got ${JSON.stringify(r.latency)}`;
     // Status 0 (none given) counts as a failure unless it is the answer of a successful generation.
     const kind = status >= 300 || (status === 0 && !(ok && i === list.length - 1)) ? classifyError(status).kind : undefined;
     attempts[i] = attemptOf(target, status, ms === undefined ? undefined : round3(ms), kind);
