@@ -66,7 +66,7 @@ export function parseScenario(text: string, file: string): LoadedScenario {
     if (bytes > MAX_SCENARIO_BYTES) throw tooLarge(file, bytes);
   }
   const parsedSource = parseYamlSource(text, file);
-  if (parsedSource.value === undefined) throw new ScenarioInvalidError(file, parsedSource.problems);
+  if (parsedSource.value === undefined) throw new ScenarioInvalidError(file, jsonLines(text, file) ?? parsedSource.problems);
   const included = includeCalibration(parsedSource, file);
   // With a calibration included, problems and later lookups see the merged value, located in the file each node came from.
   const source = included.source ?? parsedSource;
@@ -91,6 +91,34 @@ export function parseScenario(text: string, file: string): LoadedScenario {
   };
   if (problems.length > 0) throw new ScenarioInvalidError(file, problems, loaded, removedNames);
   return loaded!;
+}
+
+/**
+ * A file of one JSON object per line given where a scenario belongs (`backtest trace.jsonl`,
+ * `run spend-logs.jsonl`): YAML cannot read it, and said so at every token, hundreds of problems
+ * for a short trace. One problem instead, at its second line, saying what it is.
+ */
+function jsonLines(text: string, file: string): Problem[] | undefined {
+  const lines: number[] = [];
+  let start = 0;
+  for (let n = 1; start <= text.length && lines.length < 2; n++) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end).trim();
+    if (line !== '') {
+      try {
+        const v = JSON.parse(line) as unknown;
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+      } catch {
+        return undefined;
+      }
+      lines.push(n);
+    }
+    if (end === -1) break;
+    start = end + 1;
+  }
+  if (lines.length < 2) return undefined;
+  const message = 'one JSON object per line: a trace or a log, not a scenario; give the scenario that reads it (traffic.trace.path), e.g. one made with routebench init';
+  return [{ file, line: lines[1]!, col: 1, path: '', message }];
 }
 
 export async function loadScenario(file: string): Promise<LoadedScenario> {
