@@ -9,6 +9,7 @@ import { importTrace } from '../../traffic/import-trace.js';
 import { traceFormats } from '../../traffic/trace-formats.js';
 import { ensureWritableFileFolder, type Io } from '../io.js';
 import { count } from '../../plural.js';
+import { makeFolders } from '../../make-folders.js';
 
 export interface ImportArgs {
   input: string;
@@ -110,6 +111,8 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
     throw inputError('TRACE_MISSING', `${args.input} does not exist`, [{ file: args.input, path: '', message: 'trace not found' }], path.isAbsolute(args.input) ? 'check the path' : `the path is relative to the current folder, ${process.cwd()}`);
   checkOutput(args.input, args.output);
   ensureWritableFileFolder(args.output, '-o');
+  // -o traces/otel.jsonl in a project without traces/ yet (the docs' examples): made, as calibrate and record make theirs
+  makeFolders(path.dirname(path.resolve(args.output)), '-o');
   const existed = existsSync(args.output);
   const controller = new AbortController();
   const off = io.onInterrupt(() => controller.abort());
