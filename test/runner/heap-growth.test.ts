@@ -4,9 +4,11 @@
  * young generation and died soon after, and V8's own factor (up to 4×) let it reach twice its
  * live size and more (a 2M-request stream: 319-331 -> 281-290 MB of RSS with the bound).
  *
- * The same workload in two child processes after `routebench run` has run (and set the flag,
- * process-wide); in one of them the flag is put back to V8's default first. With the bound the old
- * space stays well below the other's.
+ * The same workload, in a worker thread with a simulate worker's heap limits, in two child
+ * processes after `routebench run` has run (and set the flag, process-wide); in one of them the
+ * flag is put back to V8's default first. With the bound the worker's old space stays well below
+ * the other's. (The main thread is not the measure: on Node 24 the flag also lets its young
+ * generation grow; a simulate worker's young generation is capped.)
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -20,11 +22,11 @@ function child(mode: 'run' | 'reset'): { peakMb: number; liveMb: number; kept: n
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
 }
 
-it('keeps the old generation near its live size once routebench run has started', () => {
+it("keeps a simulate worker's old generation near its live size once routebench run has started", () => {
   const bounded = child('run');
   const free = child('reset');
   expect(bounded.kept).toBe(16 * 1024);
   expect(free.kept).toBe(16 * 1024);
-  // measured here: 120 MB against 226-228 MB
+  // measured here, Node 20, 22 and 24: 41-46 MB against 82-87 MB
   expect(bounded.peakMb).toBeLessThan(0.8 * free.peakMb);
 }, 360_000);
