@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -253,7 +254,8 @@ describe('routebench import: errors', () => {
   // the process with a raw stack trace; runCli never returns an exit code. Run in a child process
   // so the crash cannot take the test runner down.
   it('an unwritable output path is a reported error, not a crash', () => {
-    const out = tmp.path('missing-dir/out.jsonl');
+    // under a regular file: no folder can be made there (a missing folder is made, as calibrate's and record's are)
+    const out = path.join(tmp.write('a-file', 'not a folder\n'), 'out.jsonl');
     const script = tmp.write(
       'run-import.mjs',
       `import { runCli } from ${JSON.stringify(pathToFileURL(fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))).href)};
