@@ -65,7 +65,8 @@ export function targetIds(names: readonly string[]): Map<string, string> {
  * of failing at the first. `shownAs`: the names messages give the files (a copy read in place of the trace).
  * `oneTimeline`: refuse files that are not one recording cut in pieces (oneTimeline below).
  * `upstreamAttempts`: add the failed upstream attempts a gateway log lists before its answer as
- * failed calls of their targets (calibrate; the backtest compares requests, so it does not).
+ * failed calls of their targets, marked `upstream` (calibrate's fits; the backtest's per-target
+ * table, whose simulated side counts attempts: its per-request figures leave them out).
  */
 export async function loadObserved(store: Store, files: readonly string[], o: { skipBadRows?: boolean; shownAs?: readonly string[]; oneTimeline?: boolean; upstreamAttempts?: boolean } = {}): Promise<ObservedLoad> {
   const readable = await readableTraces(files);

@@ -48,7 +48,7 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
     const ms = (v: number) => Math.round(v).toLocaleString('en-US');
     const sides = (t: { recorded: TargetSide | null; simulated: TargetSide | null }) =>
       `${pair(t.recorded, t.simulated, (v) => v.calls, (v) => v.toLocaleString('en-US'))} | ${pair(t.recorded, t.simulated, (v) => v.success_rate, (v) => `${(v * 100).toFixed(2)}%`)} | ${pair(t.recorded, t.simulated, (v) => v.p50_ttft_ms, ms)} | ${pair(t.recorded, t.simulated, (v) => v.p50_latency_ms, ms)} | ${pair(t.recorded, t.simulated, (v) => v.cost_usd, (v) => `$${v.toFixed(4)}`)}`;
-    out.push('', 'Per target (recorded / simulated; a simulated call is an attempt, retries and failovers each count):', '', '| target | calls | success | p50 TTFT (ms) | p50 latency (ms) | cost (USD) |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    out.push('', 'Per target (recorded / simulated; a call is an attempt, retries and failovers each count; recorded, where the log lists the upstream attempts):', '', '| target | calls | success | p50 TTFT (ms) | p50 latency (ms) | cost (USD) |', '| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const t of b.targets) out.push(`| ${t.target} | ${sides(t)} |`);
     if (b.models && b.models.length > 0) {
       out.push('', 'Per model, on targets the recording asked for several models (recorded / simulated, as above):', '', '| target | model | calls | success | p50 TTFT (ms) | p50 latency (ms) | cost (USD) |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |');

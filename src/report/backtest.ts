@@ -147,7 +147,8 @@ export async function backtest(
   try {
     const readRows = readDir === undefined ? undefined : join(readDir, 'read.jsonl');
     leftOut = traceFiles.length === 1 ? await markLeftOut(store, traceFiles[0]!, o.skipBadRows ? 'skip' : 'fail', { readRows }) : { cacheHits: 0, clientClosed: 0, unobserved: 0 };
-    load = await loadObserved(store, readRows === undefined ? traceFiles : [readRows], { shownAs: traceFiles });
+    // with the failed upstream attempts a gateway log lists: the per-target table counts attempts on both sides
+    load = await loadObserved(store, readRows === undefined ? traceFiles : [readRows], { shownAs: traceFiles, upstreamAttempts: true });
   } finally {
     if (readDir !== undefined) rmSync(readDir, { recursive: true, force: true });
   }

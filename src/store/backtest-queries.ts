@@ -6,6 +6,11 @@
  * requests (every billed call over the successful ones, on both sides), the share each target
  * served, and success per time bucket.
  *
+ * Per target, a call is an attempt on both sides: the recorded side adds the failed upstream
+ * attempts a gateway log lists before its answer (observed-table.ts, `upstream` rows), as the
+ * simulated side counts every attempt it sent; every per-request figure reads the recorded
+ * requests only (CALLS).
+ *
  * Both sides count the same calls. The recorded side leaves out rows that say nothing about a
  * provider (no recorded outcome, a call the app hung up on, one a gateway answered from its cache:
  * observed-table.ts), but the simulation replays every row of the trace; table `bt_left_out`
@@ -13,6 +18,9 @@
  * simulated side.
  */
 import type { Store } from './open-store.js';
+
+/** The recorded requests: obs without the failed upstream attempts added beside them. */
+const CALLS = '(SELECT * FROM obs WHERE NOT upstream)';
 
 export interface SideAggregates {
   requests: number;
@@ -35,11 +43,11 @@ export interface SideAggregates {
  * The recorded side's prices: the target's (bt_prices), or the model the call asked for where the
  * scenario prices that model on that target (bt_model_prices: `mock.models`, as the simulation bills it).
  */
-async function pricedObs(store: Store): Promise<string> {
+async function pricedObs(store: Store, from: string = CALLS): Promise<string> {
   const [t] = await store.all<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = 'bt_model_prices' AND temporary`);
-  if ((t?.n ?? 0) === 0) return `(SELECT obs.*, p.target AS priced, p.input, p.output, p.cached_input FROM obs LEFT JOIN bt_prices p ON p.target = obs.target_id)`;
-  return `(SELECT obs.*, p.target AS priced, coalesce(m.input, p.input) AS input, coalesce(m.output, p.output) AS output, coalesce(m.cached_input, p.cached_input) AS cached_input
-    FROM obs LEFT JOIN bt_prices p ON p.target = obs.target_id LEFT JOIN bt_model_prices m ON p.target IS NOT NULL AND m.target = obs.target_id AND m.model = obs.route)`;
+  if ((t?.n ?? 0) === 0) return `(SELECT o.*, p.target AS priced, p.input, p.output, p.cached_input FROM ${from} o LEFT JOIN bt_prices p ON p.target = o.target_id)`;
+  return `(SELECT o.*, p.target AS priced, coalesce(m.input, p.input) AS input, coalesce(m.output, p.output) AS output, coalesce(m.cached_input, p.cached_input) AS cached_input
+    FROM ${from} o LEFT JOIN bt_prices p ON p.target = o.target_id LEFT JOIN bt_model_prices m ON p.target IS NOT NULL AND m.target = o.target_id AND m.model = o.route)`;
 }
 
 export async function recordedAggregates(store: Store): Promise<SideAggregates> {
@@ -61,7 +69,7 @@ export async function recordedAggregates(store: Store): Promise<SideAggregates> 
 
 /** Recorded targets the scenario has no target (so no price) for, with their calls. */
 export async function unpricedTargets(store: Store): Promise<{ target: string; calls: number }[]> {
-  return store.all(`SELECT target_id AS target, count(*)::INTEGER AS calls FROM obs WHERE target_id NOT IN (SELECT target FROM bt_prices) GROUP BY 1 ORDER BY 1`);
+  return store.all(`SELECT target_id AS target, count(*)::INTEGER AS calls FROM ${CALLS} WHERE target_id NOT IN (SELECT target FROM bt_prices) GROUP BY 1 ORDER BY 1`);
 }
 
 /** The simulated requests the recorded side also counts: the run's, less those in bt_left_out (when it exists). */
@@ -82,7 +90,7 @@ export async function simulatedAggregates(store: Store, runNo: number): Promise<
   return r!;
 }
 
-/** One target's calls on one side of the backtest (a simulated call is an attempt on that target). */
+/** One target's calls on one side of the backtest (a call is an attempt on that target; recorded, where the log lists them). */
 export interface TargetSide {
   calls: number;
   success_rate: number;
@@ -95,7 +103,8 @@ export interface TargetSide {
 /**
  * Per target, both sides: calls, success rate, p50 TTFT (streamed successes) and latency
  * (successes) from the call's start, and cost. The recorded calls are the trace's rows with that
- * target; the simulated ones the attempts the deployed strategy sent it (retries and failovers
+ * target and, where a gateway log lists the upstream attempts before its answer, the failed ones
+ * on it; the simulated ones the attempts the deployed strategy sent it (retries and failovers
  * each count), except given-up placeholders. Recorded cost follows the simulated side's billing
  * rule (recordedAggregates).
  */
@@ -108,7 +117,7 @@ export async function perTarget(store: Store, runNo: number): Promise<{ target: 
  * several: what the per-model fits of `mock.models` are to reproduce. Empty when no target did.
  */
 export async function perModel(store: Store, runNo: number): Promise<{ target: string; model: string; recorded: TargetSide | null; simulated: TargetSide | null }[]> {
-  const multi = await store.all<{ target: string }>(`SELECT target_id AS target FROM obs WHERE route IS NOT NULL GROUP BY 1 HAVING count(DISTINCT route) > 1`);
+  const multi = await store.all<{ target: string }>(`SELECT target_id AS target FROM ${CALLS} WHERE route IS NOT NULL GROUP BY 1 HAVING count(DISTINCT route) > 1`);
   if (multi.length === 0) return [];
   const keep = new Set(multi.map((m) => m.target));
   return (await sides(store, runNo, true)).filter((r) => keep.has(r.target)) as { target: string; model: string; recorded: TargetSide | null; simulated: TargetSide | null }[];
@@ -119,7 +128,7 @@ async function sides(store: Store, runNo: number, byModel: boolean): Promise<{ t
     SELECT target_id AS target, ${byModel ? 'route' : 'NULL::VARCHAR'} AS model, 'recorded' AS side, count(*)::INTEGER AS calls, avg(ok::INTEGER) AS success_rate,
       quantile_cont(ttft_ms, 0.5) FILTER (WHERE ok AND stream) AS p50_ttft_ms, quantile_cont(latency_ms, 0.5) FILTER (WHERE ok) AS p50_latency_ms,
       CASE WHEN count(priced) > 0 THEN sum(CASE WHEN ok OR output_tokens > 0 THEN ((input_tokens - cached_tokens) * input + cached_tokens * cached_input + output_tokens * output) / 1e6 ELSE 0 END) END AS cost_usd
-    FROM ${await pricedObs(store)} GROUP BY 1, 2
+    FROM ${await pricedObs(store, 'obs')} GROUP BY 1, 2
     UNION ALL
     SELECT t.target_id, ${byModel ? 'ro.route' : 'NULL::VARCHAR'}, 'simulated', count(*)::INTEGER, avg((a.outcome = 'ok')::INTEGER),
       quantile_cont(a.first_token_ms - a.sent_ms, 0.5) FILTER (WHERE a.outcome = 'ok' AND a.stream), quantile_cont(a.end_ms - a.sent_ms, 0.5) FILTER (WHERE a.outcome = 'ok'),
@@ -142,7 +151,7 @@ async function sides(store: Store, runNo: number, byModel: boolean): Promise<{ t
 /** Share of successful requests each target served, on both sides. */
 export async function targetShares(store: Store, runNo: number): Promise<{ target: string; recorded: number; simulated: number }[]> {
   return store.all(`
-    WITH rec AS (SELECT target_id AS target, count(*) / sum(count(*)) OVER () AS share FROM obs WHERE ok GROUP BY 1),
+    WITH rec AS (SELECT target_id AS target, count(*) / sum(count(*)) OVER () AS share FROM ${CALLS} WHERE ok GROUP BY 1),
     sim AS (SELECT t.target_id AS target, count(*) / sum(count(*)) OVER () AS share
       FROM ${await simulated(store, runNo)} q JOIN targets t ON t.run_no = q.run_no AND t.target_no = q.served_by WHERE q.success GROUP BY 1)
     SELECT coalesce(rec.target, sim.target) AS target, coalesce(rec.share, 0) AS recorded, coalesce(sim.share, 0) AS simulated
@@ -157,7 +166,7 @@ export async function targetShares(store: Store, runNo: number): Promise<{ targe
 export async function successOverTime(store: Store, runNo: number, bucketMs: number): Promise<{ t_ms: number; recorded: number | null; simulated: number | null; n: number }[]> {
   const run = Math.trunc(runNo);
   return store.all(`
-    WITH rec AS (SELECT floor(t_ms / ${bucketMs}) * ${bucketMs} AS t_ms, avg(ok::INTEGER) AS rate, count(*) AS n FROM obs GROUP BY 1),
+    WITH rec AS (SELECT floor(t_ms / ${bucketMs}) * ${bucketMs} AS t_ms, avg(ok::INTEGER) AS rate, count(*) AS n FROM ${CALLS} GROUP BY 1),
     sim AS (SELECT floor((scheduled_ms - (SELECT min(scheduled_ms) FROM attempts WHERE run_no = ${run})) / ${bucketMs}) * ${bucketMs} AS t_ms, success FROM ${await simulated(store, runNo)}),
     simb AS (SELECT t_ms, avg(success::INTEGER) AS rate FROM sim GROUP BY 1)
     SELECT coalesce(rec.t_ms, simb.t_ms) AS t_ms, rec.rate AS recorded, simb.rate AS simulated, coalesce(rec.n, 0)::INTEGER AS n
