@@ -10,8 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli-memory.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-unpriced-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,12 +18,6 @@ const at = (f: string) => path.join(dir, f);
 const rows = Array.from({ length: 10 }, (_, i) => JSON.stringify({ arrival_ms: i * 100, route: 'my-finetune', input_tokens: 10, output_tokens: 5, recorded: { ok: true, status: 200, latency_ms: 100 + i, target: 'a' } }));
 writeFileSync(at('t.jsonl'), `${rows.join('\n')}\n`);
 const scenario = (extra = '') => `name: s\ntraffic:\n  trace: { path: t.jsonl }\ncalibration: cal.yaml\nstrategies:\n  deployed: { use: single, options: { target: a } }\n${extra}`;
-
-async function cli(args: string[]) {
-  const io = memoryIo();
-  const code = await runCli(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe('a calibrated target with no price', () => {
   it('is reported at the calibration file, saying to set the price in the scenario', async () => {

@@ -8,8 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli-memory.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-backtest-foreign-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,12 +17,6 @@ const rows = Array.from({ length: 20 }, (_, i) => JSON.stringify({ arrival_ms: i
 writeFileSync(at('t.jsonl'), `${rows.join('\n')}\n`);
 writeFileSync(at('bt.yaml'), 'name: bt\ntraffic:\n  trace: { path: t.jsonl }\ntargets:\n  a: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }\nbacktest: { strategy: deployed, latency_pct: 100000 }\nstrategies:\n  deployed: { use: single, options: { target: a } }\n');
 const NOTES = 'my notes about the backtest: do not lose\n';
-
-async function cli(args: string[]) {
-  const io = memoryIo();
-  const code = await runCli(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe('backtest: a report file in the way that routebench did not write', () => {
   it.each(['backtest.md', 'backtest.json'])('%s: exit 2 before the simulation, the file left as it was', async (name) => {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli-memory.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-foreign-out-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,12 +23,6 @@ beforeAll(async () => {
   writeFileSync(at('s.yaml'), `name: s\ntraffic: { synthetic: { arrival: { process: constant, rate_per_s: 5 }, count: 3 } }\ntargets:\n  a: { provider: openai, model: gpt-4o-mini, mock: { profile: perfect } }\nstrategies:\n  one: { use: single, options: { target: a } }\n`);
   expect(await runCli(['run', at('s.yaml'), '--db', at('r.duckdb'), '--out', at('reports'), '--quiet'], memoryIo())).toBe(0);
 }, 60_000);
-
-async function cli(args: string[]) {
-  const io = memoryIo();
-  const code = await runCli(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe('a file in the way that routebench did not write', () => {
   const cases: [string, (file: string) => string[], string][] = [

@@ -8,8 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli-memory.js';
 import { openStore } from '../../src/store/open-store.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-twice-'));
@@ -18,12 +17,6 @@ const at = (f: string) => path.join(dir, f);
 mkdirSync(at('traces'));
 const rows = Array.from({ length: 30 }, (_, i) => JSON.stringify({ arrival_ms: i * 100, route: 'm', input_tokens: 10, output_tokens: 5, recorded: { ok: true, status: 200, latency_ms: 100 + i, ttft_ms: 50 + i, target: 'a' } }));
 writeFileSync(at('traces/a.jsonl'), `${rows.join('\n')}\n`);
-
-async function cli(args: string[]) {
-  const io = memoryIo();
-  const code = await runCli(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe('calibrate: a trace given twice', () => {
   it.each([

@@ -8,19 +8,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli-memory.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-import-route-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (f: string) => path.join(dir, f);
 writeFileSync(at('t.jsonl'), '{"arrival_ms":0,"input_tokens":1,"output_tokens":1}\n');
-
-async function cli(args: string[]) {
-  const io = memoryIo();
-  const code = await runCli(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe('import --route', () => {
   it.each(['', '  '])('%j: exit 2 before reading, nothing written', async (route) => {

@@ -8,19 +8,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli-memory.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-import-folder-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (f: string) => path.join(dir, f);
 writeFileSync(at('t.jsonl'), '{"arrival_ms":0,"route":"m","input_tokens":1,"output_tokens":1}\n');
-
-async function cli(args: string[]) {
-  const io = memoryIo();
-  const code = await runCli(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe('import -o into a folder that does not exist yet', () => {
   it('makes the folder and writes the trace', async () => {

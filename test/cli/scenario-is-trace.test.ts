@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli-memory.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-scenario-trace-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,12 +16,6 @@ const at = (f: string) => path.join(dir, f);
 const rows = Array.from({ length: 10 }, (_, i) => JSON.stringify({ arrival_ms: i * 100, route: 'm', input_tokens: 10, output_tokens: 5, recorded: { ok: true, status: 200, latency_ms: 100, target: 'a' } }));
 writeFileSync(at('t.jsonl'), `\n${rows.join('\n')}\n`);
 const MESSAGE = 'one JSON object per line: a trace or a log, not a scenario; give the scenario that reads it (traffic.trace.path), e.g. one made with routebench init';
-
-async function cli(args: string[]) {
-  const io = memoryIo();
-  const code = await runCli(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe('a trace given as the scenario', () => {
   it.each([['backtest'], ['validate'], ['run']])('%s: one problem at its second row (exit 2)', async (command) => {

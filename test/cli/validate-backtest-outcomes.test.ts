@@ -8,8 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../src/cli/io.js';
-import { runCli } from '../../src/cli/main.js';
+import { cli } from '../helpers/cli-memory.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-validate-backtest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,12 +21,6 @@ const scenario = (trace: string) =>
   `name: bt\ntraffic:\n  trace: { path: ${trace} }\ntargets:\n  a: { provider: openai, model: gpt-4o-mini }\nbacktest: { strategy: deployed }\nstrategies:\n  deployed: { use: single, options: { target: a } }\n`;
 writeFileSync(at('plain.yaml'), scenario('plain.jsonl'));
 writeFileSync(at('recording.yaml'), scenario('recording.jsonl'));
-
-async function cli(args: string[]) {
-  const io = memoryIo();
-  const code = await runCli(args, io);
-  return { code, out: io.stdout, err: io.stderr };
-}
 
 describe('validate: a backtest over a trace without observed outcomes', () => {
   it('is a problem at backtest (exit 2)', async () => {
