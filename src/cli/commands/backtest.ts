@@ -17,6 +17,7 @@ import { ensureWritableFileFolder, ensureWritableFolder, type Io } from '../io.j
 import { checkPositiveNumber } from '../option-checks.js';
 import { makeFolders } from '../../make-folders.js';
 import { refuseForeignBacktest } from '../own-output.js';
+import { requireObservedOutcome } from '../backtest-outcomes.js';
 
 export interface BacktestArgs {
   scenario: string;
@@ -53,6 +54,8 @@ export async function backtestHandler(args: BacktestArgs, io: Io): Promise<numbe
   if (label === undefined) throw inputError('NO_BACKTEST_STRATEGY', `${args.scenario}: which strategy was deployed?`, [], 'add backtest: { strategy: <label> } to the scenario, or pass --strategy <label>');
   if (!(label in sc.strategies)) throw inputError('UNKNOWN_STRATEGY', `${args.scenario}: no strategy "${label}" (have ${Object.keys(sc.strategies).join(', ')})`);
   const plan = planScenario(loaded, { only: [label] });
+  // A trace without an observed outcome has nothing to compare: said before anything is simulated.
+  await requireObservedOutcome(args.scenario, sc.traffic, plan);
   // Where the report goes, checked before the simulation: a file there that is not ours is refused.
   const dir = path.join(args.out, sc.name);
   ensureWritableFolder(dir, '--out');

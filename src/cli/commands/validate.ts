@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import { ExitCode, HarnessError, sortProblems, type Problem } from '../../errors.js';
 import { combinedThresholdLines } from '../../scenario/threshold-expr.js';
+import { observedOutcome, noOutcomesProblem } from '../backtest-outcomes.js';
 import { checkScenario } from '../check-scenario.js';
 import { paint } from '../colour.js';
 import type { Io } from '../io.js';
@@ -45,7 +46,7 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
         // A backtest compares the trace's observed outcomes with the simulation: a trace with none
         // (a synthetic or public trace) would only fail at the end of `run` or `backtest`.
         let observed = 0;
-        for await (const batch of traffic.batches) for (const r of batch) if (r.recorded !== undefined) observed++;
+        for await (const batch of traffic.batches) for (const r of batch) if (observedOutcome(r)) observed++;
         if (traffic.stats.skippedRows > 0) {
           for (const sample of traffic.stats.skippedSamples) problems.push({ file: plan.tracePath, path: '', message: sample.slice(plan.tracePath.length + 1) });
           if (loaded.scenario.traffic.trace?.on_bad_row !== 'skip')
@@ -53,7 +54,7 @@ export async function validateHandler(args: ValidateArgs, io: Io): Promise<numbe
         }
         if (traffic.stats.rows === 0) problems.push({ file, path: 'traffic.trace', message: 'the trace has no requests (after window and limit)' });
         else if (loaded.scenario.backtest && observed === 0)
-          problems.push({ file, path: 'backtest', message: `the trace ${plan.tracePath} has no rows with an observed outcome ("recorded"), so there is nothing to backtest against: record traffic with routebench record, or import logs that carry outcomes` });
+          problems.push(noOutcomesProblem(file, plan.tracePath));
         requests = `, ${traffic.stats.rows.toLocaleString('en-US')} ${traffic.stats.rows === 1 ? 'request' : 'requests'}`;
       }
       const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
