@@ -13,10 +13,12 @@ import { paint } from './colour.js';
 import { processIo, type Io } from './io.js';
 import { reportError } from './report-error.js';
 import { suggestCommand, suggestOptions } from './did-you-mean.js';
+import { joinDashValues, refuseDashPaths } from './dash-paths.js';
 import { refuseEmptyPaths } from './empty-paths.js';
 import { refuseRepeatedOptions, type DeclaredOptions } from './repeated-options.js';
 
 const EPILOGUE = `Exit codes: 0 ok · 1 internal bug · 2 invalid input (every problem listed) · 3 thresholds failed or regression budget exceeded · 4 environment (locked DB, missing file system access) · 130 interrupted.
+Output paths: - is stdout for import -o, report --pr-comment and ci summary --out (their notes go to stderr); every other output needs a path (./- names a file called -).
 Docs: README.md and docs/ (shipped in the package too: node_modules/routebench/docs/)`;
 
 const USAGE = '$0 <command> [options]\n\nReplay LLM traffic through routing strategies against mocked providers; compare latency, failover and cost.';
@@ -35,7 +37,7 @@ function knownOptions(y: Argv | undefined): string[] {
 
 export async function runCli(given: readonly string[], io: Io = processIo()): Promise<number> {
   // `routebench help [command]` is `routebench [command] --help`, as in git and npm.
-  const argv = given[0] === 'help' ? [...given.slice(1), '--help'] : given;
+  const argv = joinDashValues(given[0] === 'help' ? [...given.slice(1), '--help'] : given);
   let code: number = ExitCode.ok;
   let failed: unknown;
   // The options of the command being run, read as soon as its builder ran (yargs resets the
@@ -63,6 +65,7 @@ export async function runCli(given: readonly string[], io: Io = processIo()): Pr
           try {
             refuseRepeatedOptions(args, declared);
             refuseEmptyPaths(args, commandName(spec));
+            refuseDashPaths(args, commandName(spec));
             code = await (loaded ?? (await load())).handler(args, io);
           } catch (e) {
             failed = e;

@@ -33,7 +33,8 @@ export function toTraceLine(r: TrafficRequest): string {
  * no request at all) leaves an existing `outFile` as it was and no partial file behind (rename within one folder is atomic on POSIX:
  * https://pubs.opengroup.org/onlinepubs/9799919799/functions/rename.html).
  */
-export async function importTrace(opts: TraceOptions, outFile: string, control: { signal?: AbortSignal } = {}): Promise<TrafficStats> {
+export async function importTrace(opts: TraceOptions, outFile: string | TextSink, control: { signal?: AbortSignal } = {}): Promise<TrafficStats> {
+  if (typeof outFile !== 'string') return streamTrace(opts, outFile, control);
   const stats = newTrafficStats();
   const tmp = path.join(path.dirname(outFile), `.${path.basename(outFile)}.${process.pid}.tmp`);
   const out = createWriteStream(tmp);
@@ -78,6 +79,24 @@ export async function importTrace(opts: TraceOptions, outFile: string, control: 
       }
       rmSync(tmp, { force: true });
     }
+  }
+  return stats;
+}
+
+/** Takes the converted rows as text (`import -o -`: the CLI's stdout). */
+export type TextSink = (text: string) => void;
+
+/**
+ * The trace as a stream of text, a batch of rows at a time, for a sink that cannot be replaced
+ * afterwards (stdout): rows converted before a bad row, a write failure or Ctrl-C are already out.
+ */
+async function streamTrace(opts: TraceOptions, sink: TextSink, control: { signal?: AbortSignal }): Promise<TrafficStats> {
+  const stats = newTrafficStats();
+  for await (const batch of readTrace({ ...opts, imputeOutput: false }, stats)) {
+    control.signal?.throwIfAborted();
+    let text = '';
+    for (const r of batch) text += `${toTraceLine(r)}\n`;
+    sink(text);
   }
   return stats;
 }

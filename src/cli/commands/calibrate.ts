@@ -26,7 +26,7 @@ export interface CalibrateArgs {
 export function calibrateBuilder(y: Argv): Argv<CalibrateArgs> {
   return y
     .positional('traces', { type: 'string', array: true, demandOption: true, describe: 'routebench JSONL traces with observed outcomes (from record or import); a folder reads the .jsonl files in it' })
-    .option('output', { alias: 'o', type: 'string', default: 'calibration.yaml', describe: 'calibration file to write (the fit report goes beside it, .md)' })
+    .option('output', { alias: 'o', type: 'string', default: 'calibration.yaml', describe: 'calibration file to write (the fit report goes beside it, .md); a path, not - (--json prints the fit)' })
     .option('bucket', { type: 'string', describe: 'time bucket for incident detection, e.g. 30s (default: about 1/240 of the span, 1 s to 5 min)' })
     .option('json', { type: 'boolean', default: false, describe: 'print the fit as JSON' }) as unknown as Argv<CalibrateArgs>;
 }

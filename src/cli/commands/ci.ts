@@ -47,7 +47,7 @@ export function ciBuilder(y: Argv): Argv<CiArgs> {
     .option('baseline-missing', { type: 'string', describe: 'summary: there were no base branch results; why' })
     .option('compare-failed', { type: 'string', describe: 'summary: there were base branch results, but comparing with them failed; why' })
     .option('comment', { choices: ['on', 'no-token', 'fork', 'not-a-pr'] as const, default: 'on' as const, describe: 'summary: whether a PR comment will carry it (else say why not)' })
-    .option('out', { type: 'string', describe: 'summary: write the markdown to this file (default: print it)' })
+    .option('out', { type: 'string', describe: 'summary: write the markdown to this file (none or -: print it)' })
     .option('append', { type: 'string', describe: 'summary: also append it to this file (e.g. $GITHUB_STEP_SUMMARY); comment: where to say it could not post' })
     .option('repo', { type: 'string', describe: 'comment, baseline: owner/name (default $GITHUB_REPOSITORY)' })
     .option('pr', { type: 'number', describe: 'comment: pull request number (default: from $GITHUB_EVENT_PATH)' })
@@ -56,7 +56,9 @@ export function ciBuilder(y: Argv): Argv<CiArgs> {
     .option('github-output', { type: 'string', describe: 'append results to this file (e.g. $GITHUB_OUTPUT); summary: scenarios=, failed-thresholds=; baseline: found=, run-id=, reason=' }) as unknown as Argv<CiArgs>;
 }
 
-export async function ciHandler(args: CiArgs, io: Io): Promise<number> {
+export async function ciHandler(given: CiArgs, io: Io): Promise<number> {
+  // summary --out -: stdout, as without --out
+  const args = given.out === '-' ? { ...given, out: undefined } : given;
   // Every file this step writes: a folder that takes no new entries is said before anything is written.
   for (const [flag, file] of [['--out', args.out], ['--append', args.append], ['--github-output', args['github-output']]] as const) if (file !== undefined) ensureWritableFileFolder(file, flag);
   // --out replaces its file (--append and --github-output add to theirs): someone else's is refused, untouched.

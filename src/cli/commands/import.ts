@@ -1,4 +1,7 @@
-/** `routebench import <input> --format <format> -o trace.jsonl`: convert a public trace or a gateway's logs. */
+/**
+ * `routebench import <input> --format <format> -o trace.jsonl`: convert a public trace or a gateway's
+ * logs. `-o -` writes the trace to stdout (and nothing else there: the notes go to stderr).
+ */
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
@@ -30,7 +33,7 @@ export function importBuilder(y: Argv): Argv<ImportArgs> {
   return y
     .positional('input', { type: 'string', demandOption: true, describe: 'trace file to convert' })
     .option('format', { choices: Object.keys(traceFormats), demandOption: true, describe: 'format of the input' })
-    .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'routebench JSONL file to write' })
+    .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'routebench JSONL file to write (- for stdout: only the trace; notes go to stderr)' })
     .option('route', { type: 'string', describe: 'route (model) key for rows without one' })
     .option('stream', { type: 'number', describe: 'share of requests to mark stream: true (0..1), for formats without the flag' })
     .option('tag', { type: 'string', array: true, describe: 'tag added to every request, key=value (repeatable)' })
@@ -109,11 +112,16 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   // Said here, for the command line: the trace reader's own hint is about paths inside a scenario.
   if (!existsSync(args.input))
     throw inputError('TRACE_MISSING', `${args.input} does not exist`, [{ file: args.input, path: '', message: 'trace not found' }], path.isAbsolute(args.input) ? 'check the path' : `the path is relative to the current folder, ${process.cwd()}`);
-  checkOutput(args.input, args.output);
-  ensureWritableFileFolder(args.output, '-o');
-  // -o traces/otel.jsonl in a project without traces/ yet (the docs' examples): made, as calibrate and record make theirs
-  makeFolders(path.dirname(path.resolve(args.output)), '-o');
-  const existed = existsSync(args.output);
+  // -o -: the trace on stdout, row batches as they are converted; the notes on stderr.
+  const toStdout = args.output === '-';
+  const note = toStdout ? io.err : io.out;
+  if (!toStdout) {
+    checkOutput(args.input, args.output);
+    ensureWritableFileFolder(args.output, '-o');
+    // -o traces/otel.jsonl in a project without traces/ yet (the docs' examples): made, as calibrate and record make theirs
+    makeFolders(path.dirname(path.resolve(args.output)), '-o');
+  }
+  const existed = !toStdout && existsSync(args.output);
   const controller = new AbortController();
   const off = io.onInterrupt(() => controller.abort());
   let stats;
@@ -132,20 +140,20 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
         seed: args.seed,
         onBadRow: args['on-bad-row'],
       },
-      args.output,
+      toStdout ? (text) => io.out(text) : args.output,
       { signal: controller.signal },
     );
   } catch (e) {
     if (!controller.signal.aborted) throw e;
-    io.err(`\ninterrupted: ${args.output} ${existed ? 'was left as it was' : 'was not written'}\n`);
+    io.err(`\ninterrupted: ${toStdout ? 'stdout has the rows converted before it' : `${args.output} ${existed ? 'was left as it was' : 'was not written'}`}\n`);
     return 130;
   } finally {
     off();
   }
   if (stats.rows === 0) {
-    io.err(`error: ${args.input} produced no requests${stats.skippedRows ? ` (${count(stats.skippedRows, 'bad row')} skipped)` : ''}; ${args.output} was not written\n`);
+    io.err(`error: ${args.input} produced no requests${stats.skippedRows ? ` (${count(stats.skippedRows, 'bad row')} skipped)` : ''}; ${toStdout ? 'nothing was written to stdout' : `${args.output} was not written`}\n`);
     return ExitCode.usage;
   }
-  io.out(`wrote ${count(stats.rows, 'request')} to ${args.output}${stats.skippedRows ? ` (${count(stats.skippedRows, 'bad row')} skipped)` : ''}\n`);
+  note(`wrote ${count(stats.rows, 'request')} to ${toStdout ? 'stdout' : args.output}${stats.skippedRows ? ` (${count(stats.skippedRows, 'bad row')} skipped)` : ''}\n`);
   return ExitCode.ok;
 }

@@ -54,7 +54,7 @@ export function reportBuilder(y: Argv): Argv<ReportArgs> {
     .option('png', { type: 'boolean', default: false, describe: 'also write a PNG per chart (resvg at 2×; needs a TrueType font such as DejaVu Sans)' })
     .option('history', { type: 'number', default: 0, describe: "add a trend chart of each scenario's last N run groups (success, p95, cost per 1k ok; N >= 2)" })
     .option('max-regression', { type: 'string', array: true, describe: 'regression budget, metric=number[%|pp]: drawn on the history chart; with --base, exit 3 when exceeded' })
-    .option('pr-comment', { type: 'string', describe: 'write the pull-request comment (Markdown: changes vs --base, the answer, a link) to this file (--pr-comment=- for stdout)' })
+    .option('pr-comment', { type: 'string', describe: 'write the pull-request comment (Markdown: changes vs --base, the answer, a link) to this file (- for stdout)' })
     .option('base', { type: 'string', describe: "the base branch's results (DuckDB file or exported folder): what changed, on the suite page and in --pr-comment" })
     .option('report-url', { type: 'string', describe: 'link to the full report, for --pr-comment' })
     .option('resamples', { type: 'number', default: DEFAULT_RESAMPLES, describe: 'bootstrap resamples for intervals' })
