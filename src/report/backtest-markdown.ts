@@ -11,6 +11,29 @@ import { leftOutText } from './backtest-left-out.js';
 const num = (v: number | null, unit: FidelityRow['unit'], metric: string) =>
   v === null ? '–' : metric.endsWith('rate') ? `${(v * 100).toFixed(2)}%` : metric.includes('USD') ? `$${v.toFixed(4)}` : Math.round(v).toLocaleString('en-US');
 
+/**
+ * The difference (and its interval) as printed: two decimals, or more where two would round a
+ * figure onto or across the tolerance against the verdict. 10.001% against 10% is "+10.001 %",
+ * not "+10.00 % | no"; an interval that stays clear of the tolerance (not "within noise") prints
+ * its near end beyond it, and one that reaches into it (within noise) inside it. A difference
+ * within the tolerance never prints beyond it (equal is within).
+ */
+export function differenceText(r: Pick<FidelityRow, 'difference' | 'unit' | 'ci' | 'within' | 'noise' | 'few'>, tolerance: number): string {
+  const d = r.difference;
+  if (d === null) return '–';
+  const s = d < 0 ? -1 : 1;
+  // the end of the interval nearer zero, on the difference's side
+  const near = r.ci === undefined ? undefined : s > 0 ? r.ci[0] : r.ci[1];
+  const judged = r.within !== undefined && !r.few;
+  const outside = judged && (r.within === false || r.noise === true);
+  const away = (v: number, p: number) => s * Number(v.toFixed(p));
+  const fits = (p: number) =>
+    !judged || ((outside ? away(d, p) > tolerance : Math.abs(Number(d.toFixed(p))) <= tolerance) && (near === undefined || !outside || (r.noise ? away(near, p) <= tolerance : away(near, p) > tolerance)));
+  let p = 2;
+  while (p < 10 && !fits(p)) p++;
+  return `${d >= 0 ? '+' : ''}${d.toFixed(p)} ${r.unit}${r.ci ? ` [${r.ci[0].toFixed(p)}, ${r.ci[1].toFixed(p)}]` : ''}`;
+}
+
 /** The backtest's verdict in a few words, as `run` prints it: within tolerance, out of it, or not judged (and why). */
 export function backtestVerdict(b: Pick<Backtest, 'pass' | 'partial'>): string {
   if (b.partial !== undefined) return `not judged: ${b.partial}`;
@@ -33,7 +56,7 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
   ];
   for (const r of b.rows)
     out.push(
-      `| ${r.metric} | ${num(r.recorded, r.unit, r.metric)} | ${num(r.simulated, r.unit, r.metric)} | ${r.difference === null ? '–' : `${r.difference >= 0 ? '+' : ''}${r.difference.toFixed(2)} ${r.unit}`}${r.ci ? ` [${r.ci[0].toFixed(2)}, ${r.ci[1].toFixed(2)}]` : ''} | ${r.few ? 'too few calls' : r.within === undefined ? '' : r.noise ? 'within noise' : r.within ? 'yes' : '**no**'} |`,
+      `| ${r.metric} | ${num(r.recorded, r.unit, r.metric)} | ${num(r.simulated, r.unit, r.metric)} | ${differenceText(r, r.unit === 'pp' ? b.tolerance.successPp : b.tolerance.latencyPct)} | ${r.few ? 'too few calls' : r.within === undefined ? '' : r.noise ? 'within noise' : r.within ? 'yes' : '**no**'} |`,
     );
   out.push('', '| target | share recorded | share simulated |', '| --- | ---: | ---: |');
   for (const s of b.shares) out.push(`| ${s.target} | ${(s.recorded * 100).toFixed(1)}% | ${(s.simulated * 100).toFixed(1)}% |`);
