@@ -8,7 +8,10 @@
  * `completionStartTime` is the first chunk of a stream and equals `endTime` otherwise, so TTFT and
  * the stream flag are read from it. Where the row holds the prompt (`messages`, stored only with
  * `store_prompts_in_spend_logs`), it is scanned by the DLP detectors and only the names of those
- * that fired are kept (`prompt_dlp`).
+ * that fired are kept (`prompt_dlp`). `spend` is the call's cost; a negative one has no meaning
+ * in LiteLLM's docs and comes from a bug in its cost calculation (see spendRow), so such a row is
+ * imported with its cost unknown (no `cost_usd`), not reported as malformed: its outcome, timing and
+ * tokens are sound.
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { Tags } from '../traffic-request.js';
@@ -101,8 +104,12 @@ function spendRow(v: unknown, last: Last): TraceRow | string {
   }
   const requestId = str(o.request_id);
   if (requestId !== undefined) recorded.request_id = requestId;
+  // A negative spend is not a cost (nor a credit): LiteLLM prices each call from its token counts,
+  // and a cache-token count subtracted past zero bills a negative amount, a bug it tracks
+  // (https://github.com/BerriAI/litellm/issues/25846, https://github.com/BerriAI/litellm/issues/16051).
+  // The call itself was logged as it happened: kept, its cost unknown.
   const spend = numberOf(o.spend);
-  if (spend !== undefined) recorded.cost_usd = spend;
+  if (spend !== undefined && spend >= 0) recorded.cost_usd = spend;
   const retries = countOf(meta.attempted_retries);
   if (retries) recorded.retries = retries;
   const fallbacks = countOf(meta.attempted_fallbacks);

@@ -101,3 +101,22 @@ describe('litellm malformed rows', () => {
     expect(e2.message).toBe(`${cut}:3: the JSON array is not closed with "]" (a truncated file?)`);
   });
 });
+
+describe('litellm spend', () => {
+  // A negative spend comes from LiteLLM's cost calculation (a cache-token count subtracted past
+  // zero), not from the call: the row is kept with its cost unknown. It was written as cost_usd: -1.
+  it('a negative spend is no cost: the row is kept, cost_usd left out; 0 and positive spends are kept', async () => {
+    const rows = [row({ request_id: 'neg', spend: -1 }), row({ request_id: 'tiny', spend: '-0.000001' }), row({ request_id: 'zero', spend: 0 }), row({ request_id: 'pos', spend: 0.25 }), row({ request_id: 'none' })];
+    const file = tmp.write('spend.jsonl', rows.map((r) => JSON.stringify(r)).join('\n'));
+    const { stats, rows: out } = await importRows(file, 'litellm', tmp.path('out.jsonl'));
+    expect(stats.skippedRows).toBe(0);
+    const base = { ok: true, status: 200, latency_ms: 1000, target: 'm' };
+    expect(out.map((r) => r.recorded)).toEqual([
+      { ...base, request_id: 'neg' },
+      { ...base, request_id: 'tiny' },
+      { ...base, request_id: 'zero', cost_usd: 0 },
+      { ...base, request_id: 'pos', cost_usd: 0.25 },
+      { ...base, request_id: 'none' },
+    ]);
+  });
+});
