@@ -5,6 +5,8 @@ import type { Argv } from 'yargs';
 import { ExitCode, HarnessError, inputError, sortProblems, type Problem } from '../../errors.js';
 import type { LoadedScenario } from '../../scenario/load-scenario.js';
 import { checkScenario } from '../check-scenario.js';
+import { backtestsWithoutOutcomes } from '../backtest-outcomes.js';
+import type { ScenarioPlan } from '../../engine/plan-core.js';
 import type { RunScenarioOptions, ScenarioResult } from '../../runner/run-scenario.js';
 import { systemEnvironment } from '../../runner/run-environment.js';
 import { junitXml, type JunitScenario } from '../../report/junit.js';
@@ -51,18 +53,26 @@ export function runBuilder(y: Argv): Argv<RunArgs> {
     .option('run-group', { type: 'string', describe: 'name the run groups <scenario>-<name> (give shards the same name to merge them)' }) as unknown as Argv<RunArgs>;
 }
 
-/** Loads and plans every scenario; throws one error listing every problem of every file. */
-export async function loadAll(files: readonly string[], args: { seed?: number; strategy?: string[] }): Promise<LoadedScenario[]> {
-  const loaded: LoadedScenario[] = [];
+/** Loads and plans every scenario: the plans of those that load, and every problem of the others. */
+async function planAll(files: readonly string[], args: { seed?: number; strategy?: string[] }): Promise<{ plans: ScenarioPlan[]; problems: Problem[] }> {
+  const plans: ScenarioPlan[] = [];
   const problems: Problem[] = [];
   for (const file of files) {
     // Every problem at once: schema problems do not hide the plan's (check-scenario.ts).
     const checked = await checkScenario(file, { seed: args.seed, only: args.strategy });
     if ('problems' in checked) problems.push(...checked.problems);
-    else loaded.push(checked.loaded);
+    else plans.push(checked.plan);
   }
-  if (problems.length > 0) throw new HarnessError('SCENARIO_INVALID', 'invalid scenarios', { problems: sortProblems(problems) });
-  return loaded;
+  return { plans, problems };
+}
+
+const invalid = (problems: Problem[]) => new HarnessError('SCENARIO_INVALID', 'invalid scenarios', { problems: sortProblems(problems) });
+
+/** Loads and plans every scenario; throws one error listing every problem of every file. */
+export async function loadAll(files: readonly string[], args: { seed?: number; strategy?: string[] }): Promise<LoadedScenario[]> {
+  const { plans, problems } = await planAll(files, args);
+  if (problems.length > 0) throw invalid(problems);
+  return plans.map((p) => p.loaded);
 }
 
 /** --junit names a file to write at the end: a folder there, or a folder that cannot be written, is said before anything runs. */
@@ -95,7 +105,12 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
   if (group !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(group))
     throw inputError('BAD_OPTION', `--run-group ${JSON.stringify(group)}: use letters, digits, ".", "_" or "-" (starting with a letter or digit); it names run ids and report folders`, [], 'e.g. --run-group pr-123');
   const files = selectedScenarioFiles(args);
-  const scenarios = selectRuns(await loadAll(files, args), { strategy: args.strategy, shard: args.shard });
+  const { plans, problems } = await planAll(files, args);
+  const selected = problems.length === 0 ? selectRuns(plans.map((p) => p.loaded), { strategy: args.strategy, shard: args.shard }) : undefined;
+  // A backtest whose trace has no observed outcome would fail after the simulation: said with the rest.
+  problems.push(...(await backtestsWithoutOutcomes(plans, selected, args)));
+  if (problems.length > 0 || !selected) throw invalid(problems);
+  const scenarios = selected;
   // With --json, stdout carries one JSON object ({ scenarios: [...] }) and nothing else.
   const note = args.json ? io.err : io.out;
   if (scenarios.length === 0) {
