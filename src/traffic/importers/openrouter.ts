@@ -6,6 +6,11 @@
  * `provider_responses` are the upstream attempts, fallbacks included, each with its HTTP status
  * and latency: they become `recorded.attempts`, the last one being the request's outcome. The
  * record has no final HTTP status and no TTFT; `latency` (ms) is the whole request.
+ * `total_cost` is "the total cost of the generation in USD"; OpenRouter documents no meaning for a
+ * negative one (the only negative figure it describes is `cache_discount`, negative on a cache
+ * write: a discount applied to the cost, not the cost; https://openrouter.ai/docs/features/prompt-caching),
+ * so such a generation is imported with its cost unknown (no `cost_usd`), not reported as
+ * malformed: its outcome, timing, attempts and tokens are sound.
  */
 import type { TraceRow } from '../trace-formats.js';
 import type { RecordedAttempt, Tags } from '../traffic-request.js';
@@ -99,8 +104,9 @@ function generationRow(v: unknown, last: Last): TraceRow | string {
   if (upstreamId !== undefined) recorded.request_id = upstreamId;
   const requestId = str(g.request_id);
   if (requestId !== undefined) recorded.trace_id = requestId;
+  // A negative total is not a charge (nor a credit) OpenRouter documents: cost unknown, the call kept.
   const cost = numberOf(g.total_cost);
-  if (cost !== undefined) recorded.cost_usd = cost;
+  if (cost !== undefined && cost >= 0) recorded.cost_usd = cost;
   if (cancelled) recorded.client_closed = true;
   if ((inputRaw === null || inputRaw === undefined) && (outputRaw === null || outputRaw === undefined)) recorded.tokens_estimated = true;
   if (attempts.length > 0) recorded.attempts = attempts;

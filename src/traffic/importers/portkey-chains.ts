@@ -18,6 +18,12 @@ import type { SourcedRow, TraceRow } from '../trace-formats.js';
 import type { RecordedAttempt, RecordedOutcome, Tags } from '../traffic-request.js';
 import { REORDER_CAPACITY, REORDER_WINDOW_MS } from './reorder.js';
 
+/**
+ * The outcomes of logs that gave a cost routebench cannot use (a negative one, portkey.ts): a
+ * chain with one of them has no known cost, where the sum of its other logs would understate it.
+ */
+export const costUnknown = new WeakSet<RecordedOutcome>();
+
 /** Logs of one trace waiting for the next target of their fallback. */
 class Chain {
   open = true;
@@ -165,7 +171,8 @@ function attemptOf(rec: RecordedOutcome): RecordedAttempt {
  * One request from the logs of a chain: arrival, id and stream flag of the first log; the
  * outcome, target, model (route), dialect and tokens of the last, which answered (its input count,
  * else the largest another log gives), so that a calibration sees each target with its own
- * model; latency, cost and retries summed; tags merged in order; the attempts in order.
+ * model; latency, cost and retries summed (the cost unknown when a log's is: costUnknown); tags
+ * merged in order; the attempts in order.
  */
 export function merged(rows: TraceRow[]): TraceRow {
   if (rows.length === 1) return rows[0]!;
@@ -174,6 +181,7 @@ export function merged(rows: TraceRow[]): TraceRow {
   const attempts: RecordedAttempt[] = [];
   let latency: number | undefined = 0;
   let cost: number | undefined;
+  let unknownCost = false;
   let retries = 0;
   let input = 0;
   let tags: Record<string, string> | undefined;
@@ -183,6 +191,7 @@ export function merged(rows: TraceRow[]): TraceRow {
     else if (rec.attempts !== 0) attempts.push(attemptOf(rec));
     latency = latency === undefined || rec.latency_ms === undefined ? undefined : latency + rec.latency_ms;
     if (rec.cost_usd !== undefined) cost = (cost ?? 0) + rec.cost_usd;
+    else if (costUnknown.has(rec)) unknownCost = true;
     retries += rec.retries ?? 0;
     if (r.inputTokens > input) input = r.inputTokens;
     if (r.tags !== undefined) tags = { ...tags, ...r.tags };
@@ -191,7 +200,7 @@ export function merged(rows: TraceRow[]): TraceRow {
   const recorded: RecordedOutcome = { ...last.recorded!, attempts };
   if (latency === undefined) delete recorded.latency_ms;
   else recorded.latency_ms = Math.round(latency * 1000) / 1000;
-  if (cost === undefined) delete recorded.cost_usd;
+  if (cost === undefined || unknownCost) delete recorded.cost_usd;
   else recorded.cost_usd = Math.round(cost * 1e9) / 1e9;
   if (retries > 0) recorded.retries = retries;
   if (rows.some((r) => r.recorded!.tokens_estimated !== true)) delete recorded.tokens_estimated;

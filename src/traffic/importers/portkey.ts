@@ -7,14 +7,18 @@
  * Each log is one upstream attempt (retries on one target fold into one log, with their count);
  * the logs of one fallback chain, which share `trace_id`, are folded into one request with its
  * attempts in order (portkey-chains.ts).
- * `cost` is in cents (the export docs), written as `recorded.cost_usd` in dollars.
+ * `cost` is in cents (the export docs), written as `recorded.cost_usd` in dollars. The docs give
+ * no meaning to a negative `cost` ("Cost of the request in cents"), so such a log is imported with
+ * its cost unknown (no `cost_usd`), not reported as malformed: its outcome, timing and tokens are
+ * sound. A fallback chain with such a log has its cost unknown too (portkey-chains.ts), not the sum
+ * of its other logs.
  */
 import type { SourcedRow, TraceFormat, TraceRow } from '../trace-formats.js';
 import type { Tags } from '../traffic-request.js';
 import { boolOf, clampCached, classifyError, countOf, countProblem, dialectOf, isoMs, numberOf, objectOf, outcome, someKey, str } from './fields.js';
 import { logFormat } from './log-format.js';
 import { promptDlpOf } from './prompt-dlp.js';
-import { ChainMerger } from './portkey-chains.js';
+import { ChainMerger, costUnknown } from './portkey-chains.js';
 
 type Row = Record<string, unknown>;
 /** Stands in for an absent object (read only), so a log without one allocates nothing for it. */
@@ -82,7 +86,8 @@ function logRow(v: unknown, last: Last): TraceRow | string {
   recorded.attempts = cacheHit ? 0 : 1;
   const cents = numberOf(o.cost);
   const currency = str(o.cost_currency);
-  if (cents !== undefined && (currency === undefined || currency.toUpperCase() === 'USD')) recorded.cost_usd = cents / 100;
+  if (cents !== undefined && cents < 0) costUnknown.add(recorded);
+  else if (cents !== undefined && (currency === undefined || currency.toUpperCase() === 'USD')) recorded.cost_usd = cents / 100;
   const retries = countOf(given(o.retry_success_count) ?? metrics.retry_success_count);
   if (retries) recorded.retries = retries;
   if (cacheHit) recorded.cache_hit = true;

@@ -195,3 +195,52 @@ describe('a negative duration in a log', () => {
     expect(rows).toHaveLength(1);
   });
 });
+
+describe('a negative cost', () => {
+  // Neither OpenRouter (total_cost, USD) nor Portkey (cost, cents) documents a meaning for a
+  // negative cost: the call is kept with its cost unknown. It was kept as a cost (-1 -> cost_usd -1).
+  const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
+
+  it('openrouter: total_cost -1 and -0.000001 leave cost_usd out; 0 and 0.25 are kept', async () => {
+    const gen = (id: string, i: number, total_cost?: unknown) => ({
+      id, created_at: `2026-03-01T10:00:0${i}+00:00`, model: 'openai/gpt-4o-mini', provider_name: 'OpenAI', latency: 1000, tokens_prompt: 10, tokens_completion: 5, ...(total_cost === undefined ? {} : { total_cost }),
+    });
+    const file = tmp.write('gen.jsonl', jsonl([gen('neg', 0, -1), gen('tiny', 1, '-0.000001'), gen('zero', 2, 0), gen('pos', 3, 0.25), gen('none', 4)]));
+    const { rows, stats } = await importRows(file, 'openrouter', tmp.path('out.jsonl'));
+    expect(stats.skippedRows).toBe(0);
+    const base = { ok: true, status: 200, latency_ms: 1000, target: 'OpenAI' };
+    expect(rows.map((r) => [r.id, r.recorded])).toEqual([
+      ['neg', base],
+      ['tiny', base],
+      ['zero', { ...base, cost_usd: 0 }],
+      ['pos', { ...base, cost_usd: 0.25 }],
+      ['none', base],
+    ]);
+  });
+
+  it('portkey: cost -5 (cents) leaves cost_usd out; of a fallback chain, the whole cost is unknown, not the other logs\' sum', async () => {
+    const log = (id: string, i: number, cost: unknown, more: object = {}) => ({
+      id, trace_id: `t-${id}`, created_at: `2026-03-01T12:00:0${i}.000Z`, is_success: 1, ai_org: 'openai', ai_model: 'gpt-4o-mini', req_units: 10, res_units: 5, cost, response_status_code: 200, response_time: 500, mode: 'SINGLE', ...more,
+    });
+    const failed = { is_success: 0, response_status_code: 503, mode: 'FALLBACK', trace_id: 't-chain' };
+    const file = tmp.write('logs.jsonl', jsonl([
+      log('neg', 0, -5), log('tiny', 1, '-0.0001'), log('zero', 2, 0), log('pos', 3, 25),
+      // a chain: a failed log with a negative cost, then the fallback that answered (cost 3 cents)
+      log('c1', 4, -2, { ...failed, last_used_option_index: 0 }), log('c2', 5, 3, { mode: 'FALLBACK', trace_id: 't-chain', last_used_option_index: 1 }),
+      // a chain whose costs are all known: summed, as before
+      log('k1', 6, 1, { ...failed, trace_id: 't-known', last_used_option_index: 0 }), log('k2', 7, 3, { mode: 'FALLBACK', trace_id: 't-known', last_used_option_index: 1 }),
+    ]));
+    const { rows, stats } = await importRows(file, 'portkey', tmp.path('out.jsonl'));
+    expect(stats.skippedRows).toBe(0);
+    const cost = (r: Record<string, unknown>) => (r.recorded as { cost_usd?: number }).cost_usd;
+    expect(rows.map((r) => [r.id, cost(r)])).toEqual([
+      ['neg', undefined],
+      ['tiny', undefined],
+      ['zero', 0],
+      ['pos', 0.25],
+      ['c1', undefined], // was -0.02 + 0.03 = 0.01
+      ['k1', 0.04], // 1 + 3 cents
+    ]);
+    expect(rows.map((r) => (r.recorded as { ok: boolean }).ok)).toEqual([true, true, true, true, true, true]);
+  });
+});
