@@ -13,6 +13,11 @@ export interface Io {
   colour?: boolean;
   env: Readonly<Record<string, string | undefined>>;
   /**
+   * Aborted once stdout's reader has gone away (EPIPE: `routebench import … -o - | head -1`): a
+   * command streaming its result to stdout stops there, as nothing it writes can be read.
+   */
+  outClosed?: AbortSignal;
+  /**
    * Ctrl-C: the run command subscribes to stop gracefully. A second Ctrl-C exits at once, after
    * `onForce` (if given) had up to FORCE_GRACE_MS to record what it can (runs marked interrupted;
    * `forceNote` says what it does instead, for commands without runs).
@@ -26,29 +31,35 @@ export const FORCE_GRACE_MS = 3000;
 /**
  * A reader that goes away (`routebench list … | head -1`) is a normal end, not a crash: once a
  * stream reports EPIPE (or any other write error), further output to it is dropped and the command
- * finishes with its own exit code.
+ * finishes with its own exit code; `onClosed` is told (once), so that a command streaming there
+ * can stop converting what no one will read (Io.outClosed).
  */
-function guardedWriter(stream: NodeJS.WriteStream): (text: string) => void {
+function guardedWriter(stream: NodeJS.WriteStream, onClosed: () => void = () => undefined): (text: string) => void {
   let closed = false;
-  stream.on('error', () => {
+  const close = () => {
+    if (!closed) onClosed();
     closed = true;
-  });
+  };
+  stream.on('error', close);
   return (text) => {
-    if (closed || stream.destroyed) return;
+    if (closed) return;
+    if (stream.destroyed) return close();
     try {
       stream.write(text);
     } catch {
-      closed = true;
+      close();
     }
   };
 }
 
 export function processIo(): Io {
-  const out = guardedWriter(process.stdout);
+  const outClosed = new AbortController();
+  const out = guardedWriter(process.stdout, () => outClosed.abort());
   const err = guardedWriter(process.stderr);
   return {
     out,
     err,
+    outClosed: outClosed.signal,
     interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
     colour: colourWanted(Boolean(process.stdout.isTTY) && Boolean(process.stderr.isTTY), process.env),
     env: process.env,

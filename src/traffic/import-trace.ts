@@ -83,12 +83,14 @@ export async function importTrace(opts: TraceOptions, outFile: string | TextSink
   return stats;
 }
 
-/** Takes the converted rows as text (`import -o -`: the CLI's stdout). */
-export type TextSink = (text: string) => void;
+/** Takes the converted rows as text (`import -o -`: the CLI's stdout), and how many rows it holds. */
+export type TextSink = (text: string, rows: number) => void;
 
 /**
  * The trace as a stream of text, a batch of rows at a time, for a sink that cannot be replaced
  * afterwards (stdout): rows converted before a bad row, a write failure or Ctrl-C are already out.
+ * The signal is checked before each batch is converted: a reader that went away (the CLI aborts
+ * it on EPIPE) stops the import within one batch.
  */
 async function streamTrace(opts: TraceOptions, sink: TextSink, control: { signal?: AbortSignal }): Promise<TrafficStats> {
   const stats = newTrafficStats();
@@ -96,7 +98,7 @@ async function streamTrace(opts: TraceOptions, sink: TextSink, control: { signal
     control.signal?.throwIfAborted();
     let text = '';
     for (const r of batch) text += `${toTraceLine(r)}\n`;
-    sink(text);
+    sink(text, batch.length);
   }
   return stats;
 }

@@ -33,7 +33,7 @@ export function importBuilder(y: Argv): Argv<ImportArgs> {
   return y
     .positional('input', { type: 'string', demandOption: true, describe: 'trace file to convert' })
     .option('format', { choices: Object.keys(traceFormats), demandOption: true, describe: 'format of the input' })
-    .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'routebench JSONL file to write (- for stdout: only the trace; notes go to stderr)' })
+    .option('output', { alias: 'o', type: 'string', demandOption: true, describe: 'routebench JSONL file to write (- for stdout: only the trace; notes go to stderr; a reader that closes early, as head does, stops the import with exit 0)' })
     .option('route', { type: 'string', describe: 'route (model) key for rows without one' })
     .option('stream', { type: 'number', describe: 'share of requests to mark stream: true (0..1), for formats without the flag' })
     .option('tag', { type: 'string', array: true, describe: 'tag added to every request, key=value (repeatable)' })
@@ -87,6 +87,9 @@ function checkOutput(input: string, output: string): void {
     throw inputError('BAD_OPTION', `${output} exists and is not a routebench trace; it was left untouched`, [], 'write the trace elsewhere with -o, or remove that file first');
 }
 
+/** The abort reason when stdout's reader went away (not Ctrl-C). */
+const CLOSED = Symbol('stdout closed');
+
 export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   const duration = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
@@ -124,6 +127,14 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   const existed = !toStdout && existsSync(args.output);
   const controller = new AbortController();
   const off = io.onInterrupt(() => controller.abort());
+  // -o - and a reader that went away (`… -o - | head -1`): stop converting what no one reads. The
+  // rows it took are its own; a closed pipe is the reader's choice, so this ends with exit 0, as
+  // for every other command whose stdout is closed early (io.ts), and a note on stderr.
+  const closed = toStdout ? io.outClosed : undefined;
+  const stopOnClose = () => controller.abort(CLOSED);
+  if (closed?.aborted) stopOnClose();
+  closed?.addEventListener('abort', stopOnClose, { once: true });
+  let handed = 0;
   let stats;
   try {
     stats = await importTrace(
@@ -140,15 +151,25 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
         seed: args.seed,
         onBadRow: args['on-bad-row'],
       },
-      toStdout ? (text) => io.out(text) : args.output,
+      toStdout
+        ? (text, rows) => {
+            io.out(text);
+            handed += rows;
+          }
+        : args.output,
       { signal: controller.signal },
     );
   } catch (e) {
     if (!controller.signal.aborted) throw e;
+    if (controller.signal.reason === CLOSED) {
+      io.err(`stopped: stdout was closed by its reader after ${count(handed, 'request')}; the rest of ${args.input} was not converted\n`);
+      return ExitCode.ok;
+    }
     io.err(`\ninterrupted: ${toStdout ? 'stdout has the rows converted before it' : `${args.output} ${existed ? 'was left as it was' : 'was not written'}`}\n`);
     return 130;
   } finally {
     off();
+    closed?.removeEventListener('abort', stopOnClose);
   }
   if (stats.rows === 0) {
     io.err(`error: ${args.input} produced no requests${stats.skippedRows ? ` (${count(stats.skippedRows, 'bad row')} skipped)` : ''}; ${toStdout ? 'nothing was written to stdout' : `${args.output} was not written`}\n`);
