@@ -13,8 +13,9 @@ export interface Io {
   colour?: boolean;
   env: Readonly<Record<string, string | undefined>>;
   /**
-   * Aborted once stdout's reader has gone away (EPIPE: `routebench import … -o - | head -1`): a
-   * command streaming its result to stdout stops there, as nothing it writes can be read.
+   * Aborted, with the write error as its reason, once stdout takes no more output: its reader went
+   * away (EPIPE: `routebench import … -o - | head -1`), or a write failed (a full disk). A command
+   * streaming its result to stdout stops there, as nothing more it writes arrives.
    */
   outClosed?: AbortSignal;
   /**
@@ -31,30 +32,30 @@ export const FORCE_GRACE_MS = 3000;
 /**
  * A reader that goes away (`routebench list … | head -1`) is a normal end, not a crash: once a
  * stream reports EPIPE (or any other write error), further output to it is dropped and the command
- * finishes with its own exit code; `onClosed` is told (once), so that a command streaming there
- * can stop converting what no one will read (Io.outClosed).
+ * finishes with its own exit code; `onClosed` is told (once, with the error), so that a command
+ * streaming there can stop converting what no one will read (Io.outClosed).
  */
-function guardedWriter(stream: NodeJS.WriteStream, onClosed: () => void = () => undefined): (text: string) => void {
+function guardedWriter(stream: NodeJS.WriteStream, onClosed: (e: Error) => void = () => undefined): (text: string) => void {
   let closed = false;
-  const close = () => {
-    if (!closed) onClosed();
+  const close = (e: unknown) => {
+    if (!closed) onClosed(e instanceof Error ? e : new Error(`${stream === process.stdout ? 'stdout' : 'stderr'} was closed`));
     closed = true;
   };
   stream.on('error', close);
   return (text) => {
     if (closed) return;
-    if (stream.destroyed) return close();
+    if (stream.destroyed) return close(undefined);
     try {
       stream.write(text);
-    } catch {
-      close();
+    } catch (e) {
+      close(e);
     }
   };
 }
 
 export function processIo(): Io {
   const outClosed = new AbortController();
-  const out = guardedWriter(process.stdout, () => outClosed.abort());
+  const out = guardedWriter(process.stdout, (e) => outClosed.abort(e));
   const err = guardedWriter(process.stderr);
   return {
     out,

@@ -4,9 +4,11 @@
  * stdout"). It now stops at the first batch after the close: exit 0 (the rows the reader took are
  * its own, as for any command whose stdout is closed early), and a note on stderr with the
  * requests handed to stdout, far fewer than the input holds. No wall-clock bound: the count says it.
+ * Any other write error on stdout (a full disk: `-o - > /dev/full`) lost rows: it said "wrote
+ * 200,000 requests to stdout" with exit 0; it is now exit 4, said on stderr.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,5 +51,23 @@ describe('import -o - and a reader that goes away', () => {
     expect(handed).toBeGreaterThanOrEqual(1);
     expect(handed).toBeLessThan(ROWS / 4);
     expect(r.code).toBe(0);
+  }, 60_000);
+});
+
+describe.skipIf(!existsSync('/dev/full'))('import -o - into a full disk', () => {
+  it('exit 4 and the write error, not "wrote 200,000 requests"', async () => {
+    const full = openSync('/dev/full', 'w');
+    const r = await new Promise<{ code: number | null; err: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', tsx, entry, 'import', input, '--format', 'routebench', '-o', '-'], { stdio: ['ignore', full, 'pipe'], env: { ...process.env, CI: '1', NO_COLOR: '1' } });
+      let err = '';
+      child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, err }));
+    });
+    closeSync(full);
+    const m = /^error: stdout could not be written \(ENOSPC\) after ([\d,]+) requests?; the import stopped\nhint: check where stdout goes: a full disk, a quota, a closed file\n$/.exec(r.err);
+    expect(m, r.err).not.toBeNull();
+    expect(Number(m![1]!.replaceAll(',', ''))).toBeLessThan(ROWS / 4);
+    expect(r.code).toBe(4);
   }, 60_000);
 });

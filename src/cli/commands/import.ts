@@ -6,7 +6,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Argv } from 'yargs';
 import { seedOption } from './common-options.js';
-import { ExitCode, inputError } from '../../errors.js';
+import { environmentError, ExitCode, inputError } from '../../errors.js';
 import { parseDuration } from '../../scenario/duration.js';
 import { importTrace } from '../../traffic/import-trace.js';
 import { traceFormats } from '../../traffic/trace-formats.js';
@@ -162,6 +162,10 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   } catch (e) {
     if (!controller.signal.aborted) throw e;
     if (controller.signal.reason === CLOSED) {
+      const why = closed?.reason as NodeJS.ErrnoException | undefined;
+      // Any other write error (a full disk under `-o - > file`) lost rows: a failure, not the reader's choice.
+      if (why?.code !== 'EPIPE')
+        throw environmentError('STDOUT_UNWRITABLE', `stdout could not be written (${why?.code ?? why?.message ?? 'closed'}) after ${count(handed, 'request')}; the import stopped`, 'check where stdout goes: a full disk, a quota, a closed file', why);
       io.err(`stopped: stdout was closed by its reader after ${count(handed, 'request')}; the rest of ${args.input} was not converted\n`);
       return ExitCode.ok;
     }
