@@ -6,6 +6,7 @@
  * `validate` and `backtest` print, exit 2, nothing simulated, no results file. Only where the
  * backtest would run: `--strategy` or a `--shard` slice without the deployed strategy runs as
  * before; `--limit` does not hide or invent the problem (the backtest reads the whole trace).
+ * `replay` shares the check.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -46,6 +47,15 @@ describe('run: a backtest over a trace without an observed outcome', () => {
     expect(r.db).toBe(false);
     expect(r.reports).toBe(false);
     expect((await cli(['validate', at('plain.yaml')])).err).toBe(`${noOutcomes}1 problem found.\n`);
+  }, 60_000);
+
+  it('replay (on the mocks) too: refused before anything is sent', async () => {
+    const db = at('replay.duckdb');
+    const r = await cli(['replay', at('plain.yaml'), '--db', db, '--out', at('replay-reports'), '--quiet']);
+    expect(r.err).toBe(`${noOutcomes}1 problem found.\n`);
+    expect(r.out).toBe('');
+    expect(r.code).toBe(2);
+    expect(existsSync(db)).toBe(false);
   }, 60_000);
 
   it('listed with the other scenarios\' problems', async () => {
