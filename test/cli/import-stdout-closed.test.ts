@@ -54,20 +54,36 @@ describe('import -o - and a reader that goes away', () => {
   }, 60_000);
 });
 
-describe.skipIf(!existsSync('/dev/full'))('import -o - into a full disk', () => {
-  it('exit 4 and the write error, not "wrote 200,000 requests"', async () => {
-    const full = openSync('/dev/full', 'w');
-    const r = await new Promise<{ code: number | null; err: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', tsx, entry, 'import', input, '--format', 'routebench', '-o', '-'], { stdio: ['ignore', full, 'pipe'], env: { ...process.env, CI: '1', NO_COLOR: '1' } });
+/** The import with stdout on /dev/full (every write fails with ENOSPC). */
+async function intoFullDisk(...more: string[]): Promise<{ code: number | null; err: string }> {
+  const full = openSync('/dev/full', 'w');
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', tsx, entry, 'import', input, '--format', 'routebench', '-o', '-', ...more], { stdio: ['ignore', full, 'pipe'], env: { ...process.env, CI: '1', NO_COLOR: '1' } });
       let err = '';
       child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, err }));
     });
+  } finally {
     closeSync(full);
-    const m = /^error: stdout could not be written \(ENOSPC\) after ([\d,]+) requests?; the import stopped\nhint: check where stdout goes: a full disk, a quota, a closed file\n$/.exec(r.err);
+  }
+}
+
+describe.skipIf(!existsSync('/dev/full'))('import -o - into a full disk', () => {
+  const failed = /^error: stdout could not be written \(ENOSPC\) after ([\d,]+) requests?; the import stopped\nhint: check where stdout goes: a full disk, a quota, a closed file\n$/;
+
+  it('exit 4 and the write error, not "wrote 200,000 requests"', async () => {
+    const r = await intoFullDisk();
+    const m = failed.exec(r.err);
     expect(m, r.err).not.toBeNull();
     expect(Number(m![1]!.replaceAll(',', ''))).toBeLessThan(ROWS / 4);
+    expect(r.code).toBe(4);
+  }, 60_000);
+
+  it('the failed write the last batch (--limit 10): exit 4, not "wrote 10 requests"', async () => {
+    const r = await intoFullDisk('--limit', '10');
+    expect(r.err).toBe('error: stdout could not be written (ENOSPC) after 10 requests; the import stopped\nhint: check where stdout goes: a full disk, a quota, a closed file\n');
     expect(r.code).toBe(4);
   }, 60_000);
 });

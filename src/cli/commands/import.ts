@@ -90,6 +90,16 @@ function checkOutput(input: string, output: string): void {
 /** The abort reason when stdout's reader went away (not Ctrl-C). */
 const CLOSED = Symbol('stdout closed');
 
+/**
+ * A stdout write error other than EPIPE (a full disk under `-o - > file`) lost rows: a failure
+ * (exit 4), not a reader that took what it wanted.
+ */
+function refuseLostRows(reason: unknown, handed: number): void {
+  const why = reason as NodeJS.ErrnoException | undefined;
+  if (why?.code === 'EPIPE') return;
+  throw environmentError('STDOUT_UNWRITABLE', `stdout could not be written (${why?.code ?? why?.message ?? 'closed'}) after ${count(handed, 'request')}; the import stopped`, 'check where stdout goes: a full disk, a quota, a closed file', why);
+}
+
 export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   const duration = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
@@ -162,10 +172,7 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   } catch (e) {
     if (!controller.signal.aborted) throw e;
     if (controller.signal.reason === CLOSED) {
-      const why = closed?.reason as NodeJS.ErrnoException | undefined;
-      // Any other write error (a full disk under `-o - > file`) lost rows: a failure, not the reader's choice.
-      if (why?.code !== 'EPIPE')
-        throw environmentError('STDOUT_UNWRITABLE', `stdout could not be written (${why?.code ?? why?.message ?? 'closed'}) after ${count(handed, 'request')}; the import stopped`, 'check where stdout goes: a full disk, a quota, a closed file', why);
+      refuseLostRows(closed?.reason, handed);
       io.err(`stopped: stdout was closed by its reader after ${count(handed, 'request')}; the rest of ${args.input} was not converted\n`);
       return ExitCode.ok;
     }
@@ -175,6 +182,9 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
     off();
     closed?.removeEventListener('abort', stopOnClose);
   }
+  // The last batch's write failed after it was handed over: its error is emitted on a later tick.
+  if (closed) await new Promise((resolve) => setImmediate(resolve));
+  if (closed?.aborted) refuseLostRows(closed.reason, handed);
   if (stats.rows === 0) {
     io.err(`error: ${args.input} produced no requests${stats.skippedRows ? ` (${count(stats.skippedRows, 'bad row')} skipped)` : ''}; ${toStdout ? 'nothing was written to stdout' : `${args.output} was not written`}\n`);
     return ExitCode.usage;
