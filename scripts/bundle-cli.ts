@@ -52,6 +52,27 @@ const englishOnlyZod = {
   },
 };
 
+/**
+ * Every `string-width` import in the bundle goes through withAsciiFastPath (ascii-string-width.ts):
+ * printable ASCII is measured by its length, the rest by the package itself (`--help`: ~60 of
+ * ~220 ms were string-width's per-grapheme work). The wrapper's own import resolves as usual.
+ */
+const asciiStringWidth = {
+  name: 'ascii-string-width',
+  setup(b: import('esbuild').PluginBuild) {
+    b.onResolve({ filter: /^string-width$/ }, (args) =>
+      (args.pluginData as { inner?: boolean } | undefined)?.inner ? undefined : { path: args.resolveDir, namespace: 'ascii-string-width' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'ascii-string-width' }, (args) => ({
+      contents: `import stringWidth from 'string-width';\nimport { withAsciiFastPath } from ${JSON.stringify(path.join(root, 'scripts/ascii-string-width.ts'))};\nexport default withAsciiFastPath(stringWidth);\n`,
+      loader: 'js',
+      // the importer's folder: its own string-width (cliui and wrap-ansi may pin different versions)
+      resolveDir: args.path,
+      pluginData: { inner: true },
+    }));
+  },
+};
+
 const banner = { js: "import { createRequire as __routebenchRequire } from 'node:module'; const require = __routebenchRequire(import.meta.url);" };
 
 const result = await build({
@@ -69,7 +90,7 @@ const result = await build({
   logLevel: 'warning',
   // Bundled CommonJS code (parts of yargs' dependencies) may call require().
   banner,
-  plugins: [englishOnlyZod],
+  plugins: [englishOnlyZod, asciiStringWidth],
 });
 
 for (const rel of WORKERS) {
