@@ -53,13 +53,10 @@ export async function importTrace(opts: TraceOptions, outFile: string | TextSink
   }
   let done = false;
   try {
-    // Written as the log has it: output sizes are drawn only when the trace is replayed.
-    for await (const batch of readTrace({ ...opts, imputeOutput: false }, stats)) {
+    for await (const { text } of convertedBatches(opts, stats)) {
       if (failure) break;
       // Ctrl-C: stop, and leave outFile as it was (the finally below removes the temporary file).
       control.signal?.throwIfAborted();
-      let text = '';
-      for (const r of batch) text += `${toTraceLine(r)}\n`;
       if (!out.write(text)) await drainOrClose(out);
     }
     if (!out.closed) {
@@ -89,18 +86,28 @@ export type TextSink = (text: string, rows: number) => void;
 /**
  * The trace as a stream of text, a batch of rows at a time, for a sink that cannot be replaced
  * afterwards (stdout): rows converted before a bad row, a write failure or Ctrl-C are already out.
- * The signal is checked before each batch is converted: a reader that went away (the CLI aborts
- * it on EPIPE) stops the import within one batch.
+ * The signal is checked before each batch is handed over: a reader that went away (the CLI
+ * aborts it on EPIPE) stops the import within one batch.
  */
 async function streamTrace(opts: TraceOptions, sink: TextSink, control: { signal?: AbortSignal }): Promise<TrafficStats> {
   const stats = newTrafficStats();
-  for await (const batch of readTrace({ ...opts, imputeOutput: false }, stats)) {
+  for await (const { text, rows } of convertedBatches(opts, stats)) {
     control.signal?.throwIfAborted();
-    let text = '';
-    for (const r of batch) text += `${toTraceLine(r)}\n`;
-    sink(text, batch.length);
+    sink(text, rows);
   }
   return stats;
+}
+
+/**
+ * The trace's batches as routebench JSONL text, both outputs' one reader: written as the log has
+ * it (output sizes are drawn only when the trace is replayed).
+ */
+async function* convertedBatches(opts: TraceOptions, stats: TrafficStats): AsyncGenerator<{ text: string; rows: number }> {
+  for await (const batch of readTrace({ ...opts, imputeOutput: false }, stats)) {
+    let text = '';
+    for (const r of batch) text += `${toTraceLine(r)}\n`;
+    yield { text, rows: batch.length };
+  }
 }
 
 /**
