@@ -16,6 +16,8 @@ import { loadScenario } from '../../src/scenario/load-scenario.js';
 import { openStore, type Store } from '../../src/store/open-store.js';
 import { runScenario } from '../../src/runner/run-scenario.js';
 import { runSuiteParallel } from '../../src/runner/workers/run-parallel.js';
+import { inFlightLimit, IN_FLIGHT_BUDGET } from '../../src/runner/workers/messages.js';
+import { ROW_BATCH } from '../../src/engine/attempt-rows.js';
 import { testEnv, twoTargetYaml } from '../helpers/run-yaml.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'routebench-parallel-'));
@@ -95,10 +97,10 @@ describe('parallel runs', async () => {
   });
 
   it('runs of several row batches (buffers sent back to the worker and refilled): identical attempts', async () => {
-    // 40,000 requests: more than two 16,384-row batches per run, so appended batches come back
-    // to their worker and carry later rows.
+    // 100,000 requests: more 16,384-row batches per run than a worker of two may have in flight
+    // (inFlightLimit(2) + 1), so appended batches come back to their worker and carry later rows.
     const f = path.join(dir, 'long.yaml');
-    writeFileSync(f, twoTargetYaml({ seed: 5, count: 40_000, a: '{ profile: flaky }', strategies: `  fallback: { use: fallback, options: { targets: [a, b] } }\n  hedge: { use: hedge, options: { targets: [a, b] } }` }).replace('name: t', 'name: long'));
+    writeFileSync(f, twoTargetYaml({ seed: 5, count: 100_000, a: '{ profile: flaky }', strategies: `  fallback: { use: fallback, options: { targets: [a, b] } }\n  hedge: { use: hedge, options: { targets: [a, b] } }` }).replace('name: t', 'name: long'));
     const long = selectRuns([await loadScenario(f)], {});
     const digest = async (store: Store) =>
       store.all(`SELECT run_no, count(*)::INTEGER AS n, md5(string_agg(a::VARCHAR, '|' ORDER BY request_no, attempt_no)) AS h FROM attempts a GROUP BY run_no ORDER BY run_no`);
@@ -107,9 +109,16 @@ describe('parallel runs', async () => {
     const par = await openStore(':memory:');
     await runSuiteParallel(long, { store: par, env: testEnv, workers: 2 });
     const want = await digest(seq);
-    expect((want as { n: number }[]).every((r) => r.n > 2 * 16_384)).toBe(true);
+    expect((want as { n: number }[]).every((r) => r.n > (inFlightLimit(2) + 1) * ROW_BATCH)).toBe(true);
     expect(await digest(par)).toEqual(want);
     seq.close();
     par.close();
+  });
+
+  it('in-flight batches: a lone worker may run the whole budget ahead, several share it, none has fewer than two', () => {
+    expect(inFlightLimit(1)).toBe(IN_FLIGHT_BUDGET);
+    expect(inFlightLimit(2)).toBe(IN_FLIGHT_BUDGET / 2);
+    expect(inFlightLimit(3) * 3).toBeLessThanOrEqual(IN_FLIGHT_BUDGET);
+    for (const n of [4, 8, 64]) expect(inFlightLimit(n)).toBe(2);
   });
 });

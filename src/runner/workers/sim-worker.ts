@@ -9,11 +9,14 @@ import { HarnessError } from '../../errors.js';
 import { loadScenario, parseScenario } from '../../scenario/load-scenario.js';
 import { simulateJob } from './simulate-job.js';
 import type { AttemptBatch } from '../../engine/attempt-rows.js';
-import { batchBuffers, MAX_IN_FLIGHT, type FromWorker, type JobMessage, type ToWorker, type WorkerErrorInfo } from './messages.js';
+import { batchBuffers, type FromWorker, type JobMessage, type ToWorker, type WorkerErrorInfo } from './messages.js';
 
 const port = parentPort!;
+const data = workerData as { inFlight: SharedArrayBuffer; limit: number };
 /** [0]: batches posted and not yet appended by the main thread. */
-const inFlight = new Int32Array((workerData as { inFlight: SharedArrayBuffer }).inFlight);
+const inFlight = new Int32Array(data.inFlight);
+/** Batches this worker may have in flight (inFlightLimit). */
+const limit = data.limit;
 let stopped = false;
 /** Batches the writer has appended and sent back, ready to refill. */
 const spares: AttemptBatch[] = [];
@@ -30,8 +33,8 @@ async function run(job: JobMessage): Promise<void> {
   if (loaded.hash !== job.hash) throw new HarnessError('SCENARIO_CHANGED', `${job.file} changed while the run was starting`, { hint: 'run again once the file is saved' });
   const result = await simulateJob(loaded, job.spec, {
     sink: () => (batch) => {
-      // Block while the writer is MAX_IN_FLIGHT batches behind (it notifies after each append).
-      for (let n = Atomics.load(inFlight, 0); n >= MAX_IN_FLIGHT; n = Atomics.load(inFlight, 0)) Atomics.wait(inFlight, 0, n, 1000);
+      // Block while the writer is `limit` batches behind (it notifies after each append).
+      for (let n = Atomics.load(inFlight, 0); n >= limit; n = Atomics.load(inFlight, 0)) Atomics.wait(inFlight, 0, n, 1000);
       Atomics.add(inFlight, 0, 1);
       post({ type: 'batch', id: job.id, batch }, batchBuffers(batch));
       return spares.pop();

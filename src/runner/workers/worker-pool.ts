@@ -2,14 +2,14 @@
  * A pool of simulate workers (worker threads) fed a list of jobs in order: each free worker
  * takes the next job. Row batches come back as messages and go, in the order each worker sent
  * them, to `onBatch` on the main thread (the one DuckDB writer); the worker is told after each
- * append so it never runs more than MAX_IN_FLIGHT batches ahead. Results are returned by job
+ * append so it never runs more than its in-flight limit (inFlightLimit) of batches ahead. Results are returned by job
  * index, so nothing downstream depends on which worker finished first.
  */
 import { HarnessError, type ExitCodeValue, type Problem } from '../../errors.js';
 import type { AttemptBatch } from '../../engine/attempt-rows.js';
 import { ownWorker } from '../../own-worker.js';
 import type { JobResult } from './simulate-job.js';
-import { batchBuffers, type FromWorker, type JobMessage, type ToWorker, type WorkerErrorInfo } from './messages.js';
+import { batchBuffers, inFlightLimit, type FromWorker, type JobMessage, type ToWorker, type WorkerErrorInfo } from './messages.js';
 
 export type PoolJob = Omit<JobMessage, 'type' | 'id'>;
 
@@ -54,6 +54,7 @@ export async function runPool(jobs: readonly PoolJob[], o: PoolOptions): Promise
   let next = 0;
   let failure: PoolOutcome['failure'];
   const count = Math.max(1, Math.min(o.workers, jobs.length));
+  const limit = inFlightLimit(count);
   const stopAll: (() => void)[] = [];
   const onAbort = () => stopAll.forEach((f) => f());
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -62,7 +63,7 @@ export async function runPool(jobs: readonly PoolJob[], o: PoolOptions): Promise
     new Promise<void>((resolve) => {
       const inFlightBuf = new SharedArrayBuffer(4);
       const inFlight = new Int32Array(inFlightBuf);
-      const worker = ownWorker('runner/workers/sim-worker', { workerData: { inFlight: inFlightBuf }, resourceLimits: SIM_WORKER_HEAP });
+      const worker = ownWorker('runner/workers/sim-worker', { workerData: { inFlight: inFlightBuf, limit }, resourceLimits: SIM_WORKER_HEAP });
       let current = -1;
       let ended = false;
       const finish = () => {
