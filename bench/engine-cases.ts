@@ -3,67 +3,32 @@
  *   simulate-fallback-1m  end to end (engine → DuckDB file) as `routebench run` does it by default
  *                         (the engine in a worker thread, rows appended on the main thread) and on
  *                         the main thread alone (--workers 1), vs the engine alone with a null sink
- *                         (same scenario, rows built and dropped); ratio e2e ÷ engine-alone.
+ *                         (same scenario, rows built and dropped); ratio e2e ÷ engine-alone. Its
+ *                         arms run in one process on the built package (fallback-arms.ts).
  *   duckdb-write-path     AttemptWriter (typed arrays → data chunks) vs the raw appender: prebuilt
  *                         chunks appended (the native ceiling) and values appended row by row; plus
  *                         a Parquet round trip of the same rows (the per-worker Parquet alternative).
  * Arms alternate within each run, so machine load hits both alike.
  */
 import path from 'node:path';
-import { parseScenario } from '../src/scenario/load-scenario.js';
 import { openStore } from '../src/store/open-store.js';
-import { runScenario } from '../src/runner/run-scenario.js';
-import { simulateJob } from '../src/runner/workers/simulate-job.js';
-import { defaultWorkers, runSuiteParallel } from '../src/runner/workers/run-parallel.js';
 import { AttemptWriter } from '../src/store/write-attempts.js';
 import { newBatch, type AttemptBatch } from '../src/engine/attempt-rows.js';
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { fallbackScenario } from './cases.js';
 import { rowAppender } from './row-appender.js';
+import { fallbackArms } from './fallback-arms.js';
 import type { CaseContext } from './case-registry.js';
 import { freshDb, gc, median, round, stat } from './util.js';
 
 export const E2E_OVER_ENGINE_TARGET = 0.6;
 
-/** The engine alone: the same runs as runScenario, rows built into batches and dropped. */
-export async function engineAlone(yaml: string, file: string): Promise<{ ms: number; rows: number }> {
-  const loaded = parseScenario(yaml, file);
-  const runs = Object.keys(loaded.scenario.strategies).map((label, i) => ({ label, runNo: i + 1 }));
-  const t0 = performance.now();
-  const r = await simulateJob(loaded, { runs }, { sink: () => (batch) => batch });
-  return { ms: performance.now() - t0, rows: r.runs.reduce((a, x) => a + x.rows, 0) };
-}
-
 export async function simulateFallback(ctx: CaseContext): Promise<Record<string, unknown>> {
   const n = ctx.tiny ? 2000 : 1_000_000;
-  const file = 'bench/fallback.yaml';
-  const yaml = fallbackScenario(n);
-  const loaded = parseScenario(yaml, file);
-  const workers = defaultWorkers();
-  const rate: Record<'alone' | 'main' | 'workers', number[]> = { alone: [], main: [], workers: [] };
-  let rows = 0;
-  // One discarded pass of the worker arm: the worker thread's module load (and tsx's compile cache).
-  if (!ctx.tiny) await runSuiteParallel([{ loaded, labels: ['fallback'] }], { store: await openStore(':memory:'), env: ctx.env, workers, limit: 1000, texts: new Map([[file, yaml]]) });
-  for (let i = 0; i < ctx.runs; i++) {
-    const order: ('alone' | 'main' | 'workers')[] = i % 2 === 0 ? ['alone', 'main', 'workers'] : ['workers', 'main', 'alone'];
-    for (const arm of order) {
-      gc();
-      if (arm === 'alone') {
-        const r = await engineAlone(yaml, file);
-        rate.alone.push((n / r.ms) * 1000);
-        continue;
-      }
-      const store = await openStore(freshDb(ctx.tmp, 'fallback'));
-      const t0 = performance.now();
-      // main: what --workers 1 does; workers: the default (the engine in a worker thread, rows appended here)
-      if (arm === 'main') rows = (await runScenario(loaded, { store, env: ctx.env })).runs[0]!.attemptRows;
-      else await runSuiteParallel([{ loaded, labels: ['fallback'] }], { store, env: ctx.env, workers, texts: new Map([[file, yaml]]) });
-      rate[arm].push((n / (performance.now() - t0)) * 1000);
-      store.close();
-    }
-  }
+  const { rate, rows, workers } = fallbackArms(ctx, fallbackScenario(n), n);
   const ratios = rate.workers.map((x, i) => x / rate.alone[i]!);
   return {
+    code: ctx.tiny ? 'sources (tsx), one node process' : 'built package (dist/), one node process',
     requests: n,
     attemptRows: rows,
     workers,
