@@ -37,6 +37,9 @@ export async function simulateFallback(ctx: CaseContext): Promise<Record<string,
     engineAloneRequestsPerS: stat(rate.alone),
     e2eOverEngineAlone: stat(ratios, 3),
     mainThreadOverEngineAlone: stat(rate.main.map((x, i) => x / rate.alone[i]!), 3),
+    // the default arm without DuckDB: a fresh simulate worker, batches dropped on arrival
+    engineInWorkerRequestsPerS: stat(rate.thread),
+    e2eOverEngineInWorker: stat(rate.workers.map((x, i) => x / rate.thread[i]!), 3),
     target: E2E_OVER_ENGINE_TARGET,
     met: median(ratios) >= E2E_OVER_ENGINE_TARGET,
   };

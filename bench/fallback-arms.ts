@@ -7,7 +7,10 @@
  *   alone    the engine alone, rows built into batches and dropped (the ceiling)
  *   main     runScenario on the main thread, rows appended in turn (--workers 1)
  *   workers  the default: the engine in a worker thread, rows appended on the main thread
- * All three run in the same process, alternating (alone, main, workers; then the reverse), after
+ *   thread   the engine alone in a fresh simulate worker, its batches dropped on arrival: the
+ *            default arm without DuckDB, so workers ÷ thread is what persisting costs there and
+ *            thread ÷ alone what a fresh thread (its boot, code not yet optimised) costs
+ * All four run in the same process, alternating (alone, main, workers, thread; then the reverse), after
  * one discarded pass of each, so the machine's load hits them alike. `--tiny` (npm test's smoke
  * run) runs the same script on the sources under tsx.
  */
@@ -19,7 +22,7 @@ import { ensureBuilt, nodeJson, rootUrl, scriptFile } from './util.js';
 
 /**
  * argv: base URL of the modules (dist/ or src/), their extension, scenario file, scratch folder,
- * requests, runs. Prints { rate: { alone, main, workers } (req/s, one per run), rows, workers }.
+ * requests, runs. Prints { rate: { alone, main, workers, thread } (req/s, one per run), rows, workers }.
  */
 const ARMS = `
 import { readFileSync, rmSync } from 'node:fs';
@@ -33,6 +36,7 @@ const { openStore } = await mod('store/open-store');
 const { runScenario } = await mod('runner/run-scenario');
 const { simulateJob } = await mod('runner/workers/simulate-job');
 const { runSuiteParallel, defaultWorkers } = await mod('runner/workers/run-parallel');
+const { runPool } = await mod('runner/workers/worker-pool');
 // as \`routebench run\` does before it simulates
 (await mod('runner/heap-growth')).boundHeapGrowth();
 const text = readFileSync(file, 'utf8');
@@ -58,13 +62,18 @@ const arms = {
   workers: async (store) => {
     await runSuiteParallel([{ loaded, labels }], { store, env, workers, texts });
   },
+  thread: async () => {
+    const job = { file, text, hash: loaded.hash, spec: { runs: labels.map((label, i) => ({ label, runNo: i + 1 })) } };
+    const out = await runPool([job], { workers, onBatch: () => undefined });
+    if (out.failure) throw out.failure.error;
+  },
 };
-const rate = { alone: [], main: [], workers: [] };
+const rate = { alone: [], main: [], workers: [], thread: [] };
 for (let i = -1; i < Number(r); i++) {
-  const order = i % 2 === 0 ? ['alone', 'main', 'workers'] : ['workers', 'main', 'alone'];
+  const order = i % 2 === 0 ? ['alone', 'main', 'workers', 'thread'] : ['thread', 'workers', 'main', 'alone'];
   for (const arm of order) {
     globalThis.gc?.();
-    const store = arm === 'alone' ? undefined : await openStore(freshDb());
+    const store = arm === 'main' || arm === 'workers' ? await openStore(freshDb()) : undefined;
     const t0 = performance.now();
     await arms[arm](store);
     const ms = performance.now() - t0;
@@ -78,7 +87,7 @@ process.stdout.write(JSON.stringify({ rate, rows, workers }) + '\\n');
 
 export interface FallbackArms {
   /** Requests per second, one figure per run, by arm. */
-  rate: { alone: number[]; main: number[]; workers: number[] };
+  rate: { alone: number[]; main: number[]; workers: number[]; thread: number[] };
   /** Attempt rows of one run. */
   rows: number;
   /** Worker threads of the default arm. */

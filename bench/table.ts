@@ -28,6 +28,9 @@ const LINES: Record<string, (r: R) => Line[]> = {
   'simulate-fallback-1m': (r) => [
     { figure: `end to end, 1 strategy, ${n(r.requests)} requests → DuckDB, default (${r.workers} workers) (req/s)`, value: fig(r.requestsPerS), ceiling: `engine alone, null sink: ${fig(r.engineAloneRequestsPerS)}`, ratio: fig(r.e2eOverEngineAlone, '', 3), target: `≥ ${r.target} of engine alone`, met: r.met },
     ...(r.mainThreadRequestsPerS ? [{ figure: 'the same on the main thread (--workers 1) (req/s)', value: fig(r.mainThreadRequestsPerS), ratio: fig(r.mainThreadOverEngineAlone, '', 3), target: '—' }] : []),
+    ...(r.engineInWorkerRequestsPerS
+      ? [{ figure: 'the engine alone in a fresh simulate worker, batches dropped: the default without DuckDB (req/s)', value: fig(r.engineInWorkerRequestsPerS), ratio: `end to end = ${fig(r.e2eOverEngineInWorker, '', 3)} of it`, target: '—' }]
+      : []),
   ],
   'duckdb-write-path': (r) => [
     { figure: `AttemptWriter, ${n(r.rows)} rows (rows/s)`, value: fig(r.writerRowsPerS), ceiling: `prebuilt chunks appended: ${fig(r.rawChunkAppendRowsPerS)}`, ratio: n(r.writerOverRawChunks, 2), target: '—' },
