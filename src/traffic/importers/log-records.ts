@@ -85,6 +85,10 @@ async function sniff(file: string, csv: boolean): Promise<{ kind: 'empty' | 'arr
     const buf = Buffer.alloc(SNIFF_BYTES);
     const { bytesRead } = await fh.read(buf, 0, SNIFF_BYTES, 0);
     whole = bytesRead < SNIFF_BYTES;
+    // A UTF-16 export (NULs between ASCII characters, with or without a BOM) would read as a bad row of garbled text.
+    const nul = buf.subarray(0, bytesRead).indexOf(0);
+    const nl = buf.subarray(0, bytesRead).indexOf(10);
+    if (nul >= 0 && (nl < 0 || nul < nl)) throw nulOnFirstLine(file);
     head = new TextDecoder('utf-8').decode(buf.subarray(0, bytesRead));
   } finally {
     await fh.close();
@@ -119,7 +123,18 @@ async function* documentRecords(file: string, firstLine: number, sink: RecordSin
     throw inputError('LOG_DOCUMENT_TOO_LARGE', `${file}: one JSON document of ${(size / 1048576).toFixed(0)} MiB`, [
       { file, line: firstLine, col: 1, path: '', message: `a single JSON document is read whole, up to ${MAX_DOCUMENT_BYTES / 1048576} MiB` },
     ], 'write the export as JSON Lines (one record per line; e.g. `jq -c \'.data[]\'` or `jq -c .` per request), which streams in constant memory');
-  const text = new TextDecoder('utf-8').decode(await readFile(file));
+  const bytes = await readFile(file);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Decoded without `fatal`, a Latin-1 byte became U+FFFD in the rows written.
+    const loose = new TextDecoder('utf-8').decode(bytes);
+    const line = lineAt(loose, loose.indexOf('\uFFFD'));
+    throw inputError('TRACE_ENCODING', `${file}:${line}: the trace is not valid UTF-8`, [
+      { file, line, col: 1, path: '', message: 'not valid UTF-8 (Latin-1 or UTF-16 export?); convert it with e.g. `iconv -f latin1 -t utf-8`' },
+    ]);
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -131,6 +146,13 @@ async function* documentRecords(file: string, firstLine: number, sink: RecordSin
   }
   sink.record(value, firstLine, '');
   yield;
+}
+
+/** The NUL error of lines.ts, raised before the shape is read (the shape of UTF-16 text is no shape). */
+function nulOnFirstLine(file: string) {
+  return inputError('TRACE_NUL', `${file}:1: the trace contains NUL bytes`, [
+    { file, line: 1, col: 1, path: '', message: 'NUL byte in text; is this a UTF-16 or binary file? Convert it to UTF-8 text' },
+  ], `routebench reads UTF-8: convert a UTF-16 export first, e.g. iconv -f UTF-16 -t UTF-8 ${file} > ${file}.utf8`);
 }
 
 function lineAt(text: string, pos: number): number {
