@@ -45,7 +45,7 @@ export function backtestMarkdown(b: Backtest, strategy: string): string {
     `## Backtest: ${strategy} against the recording`,
     '',
     `Within tolerance: **${b.partial !== undefined ? 'not judged' : b.pass ? 'yes' : 'no'}** (success within ${b.tolerance.successPp} pp, p50/p95 latency and TTFT within ${b.tolerance.latencyPct}%).`,
-    ...(b.partial ? ['', `**Not judged**: ${b.partial}, so it covers only part of the recording and the figures below set part of a simulation against the whole recording. Backtest a run that saw all of it (without abort_on_fail on the deployed strategy).`] : []),
+    ...(b.partial ? ['', `**Not judged**: ${b.partial}, so it covers only part of the recording and the figures below set part of a simulation against the whole recording. Backtest a run that saw all of it (without abort_on_fail on the deployed strategy, and without --limit).`] : []),
     '',
     `Compared: ${b.requests.recorded.toLocaleString('en-US')} recorded calls and ${b.requests.simulated.toLocaleString('en-US')} simulated requests${leftOutText(b.leftOut) ? `; left out of both sides (they say nothing about a provider): ${leftOutText(b.leftOut)}` : ''}.`,
     ...(b.rows.some((r) => r.noise) ? ['', 'A rate marked "within noise" differs by more than the tolerance, but its 95% interval (in brackets) reaches into it: the recording is too short to tell. A longer recording narrows the interval.'] : []),

@@ -137,7 +137,7 @@ export async function backtest(
   traceFiles: readonly string[],
   prices: ReadonlyMap<string, Price>,
   tolerance: BacktestTolerance,
-  o: { skipBadRows?: boolean; modelPrices?: ReadonlyMap<string, ReadonlyMap<string, Price>> } = {},
+  o: { skipBadRows?: boolean; modelPrices?: ReadonlyMap<string, ReadonlyMap<string, Price>>; limit?: number } = {},
 ): Promise<Backtest> {
   // The rows the recorded side leaves out leave the simulated side too (backtest-left-out.ts). With
   // on_bad_row: skip the recorded side is the rows the simulation's reader took, not the file.
@@ -163,12 +163,15 @@ export async function backtest(
   const bucketMs = Math.max(1000, Math.ceil(load.spanMs / 24 / 1000) * 1000);
   // A simulation that stopped early covers part of the recording: its figures are not the recording's.
   const [run] = await store.all<{ status: string; stopped_at_ms: number | null }>(`SELECT status, stopped_at_ms FROM runs WHERE run_no = ${Math.trunc(runNo)}`);
+  // So does one `run --limit` cut short: fewer requests simulated than the recording holds.
   const partial =
     run?.stopped_at_ms !== null && run?.stopped_at_ms !== undefined
       ? `an abort_on_fail threshold stopped the simulation at ${formatDuration(Math.round(run.stopped_at_ms / 1000) * 1000)} of the recording`
       : run && run.status !== 'ok' && run.status !== 'thresholds_failed'
         ? `the simulation did not finish (status ${run.status})`
-        : undefined;
+        : o.limit !== undefined && sim.requests < rec.requests
+          ? `--limit ${o.limit} simulated only the first ${o.limit.toLocaleString('en-US')} requests of the recording`
+          : undefined;
   const models = await perModel(store, runNo);
   return {
     rows,
@@ -198,7 +201,7 @@ export async function scenarioBacktest(
   loaded: { scenario: { backtest?: { strategy: string; success_pp: number; latency_pct: number }; traffic: { trace?: { format?: string; on_bad_row?: string } } } },
   plan: { tracePath?: string; targets: readonly { id: string; price: Price; modelPrices?: ReadonlyMap<string, Price> }[] },
   runs: readonly { strategy: string; runNo: number }[],
-  override: Partial<BacktestTolerance> & { strategy?: string } = {},
+  override: Partial<BacktestTolerance> & { strategy?: string; limit?: number } = {},
 ): Promise<{ strategy: string; result: Backtest; markdown: string } | undefined> {
   const block = loaded.scenario.backtest;
   const strategy = override.strategy ?? block?.strategy;
@@ -208,6 +211,7 @@ export async function scenarioBacktest(
   const result = await backtest(store, run.runNo, [plan.tracePath], new Map(plan.targets.map((t) => [t.id, t.price])), tolerance, {
     skipBadRows: loaded.scenario.traffic.trace?.on_bad_row === 'skip',
     modelPrices: new Map(plan.targets.flatMap((t) => (t.modelPrices ? [[t.id, t.modelPrices] as const] : []))),
+    limit: override.limit,
   });
   return { strategy, result, markdown: backtestMarkdown(result, strategy) };
 }

@@ -212,15 +212,16 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
       if (result.interrupted) code = 130;
       else if (code === ExitCode.ok && result.runs.some((r) => r.status === 'thresholds_failed')) code = ExitCode.thresholds;
       // A scenario over a recording with a `backtest:` block: the deployed strategy against what was
-      // recorded. Out of tolerance fails like a threshold (exit 3).
+      // recorded. Out of tolerance fails like a threshold (exit 3); not judged (--limit cut the
+      // recording short) does not fail by itself (an abort_on_fail stop already failed its threshold).
       if (loaded.scenario.backtest && !result.interrupted) {
         const [{ scenarioBacktest, backtestVerdict }, { planScenario }] = await Promise.all([import('../../report/backtest.js'), import('../../engine/plan-scenario.js')]);
-        const bt = await scenarioBacktest(store, loaded, planScenario(loaded, { only: labels }), result.runs);
+        const bt = await scenarioBacktest(store, loaded, planScenario(loaded, { only: labels }), result.runs, { limit: args.limit });
         if (bt) {
           writeFileSync(path.join(written.dir, 'backtest.md'), `# ${result.scenario}\n\n${bt.markdown}`);
           if (stepSummary) appendFileSync(stepSummary, `${bt.markdown}\n`);
           if (!args.json && !args.quiet) io.out(`backtest of ${bt.strategy} against the recording: ${backtestVerdict(bt.result)} (${path.join(written.dir, 'backtest.md')})\n`);
-          if (!bt.result.pass && code === ExitCode.ok) code = ExitCode.thresholds;
+          if (!bt.result.pass && bt.result.partial === undefined && code === ExitCode.ok) code = ExitCode.thresholds;
         }
       }
     }
