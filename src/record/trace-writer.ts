@@ -5,7 +5,7 @@
  * call. File names carry the recording's start and a sequence number:
  * `record-20261206T153000Z-001.jsonl`.
  */
-import { close as closeAsync, closeSync, fstatSync, fsync as fsyncAsync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { close as closeAsync, closeSync, fstatSync, fsync as fsyncAsync, fsyncSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFolders } from '../make-folders.js';
 
@@ -85,13 +85,39 @@ export class TraceWriter {
     const bytes = this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
+    // A full disk (or a file size limit) takes part of a write without an error and fails the
+    // next: the rest is written, and what a failure leaves of the batch is cut back to whole rows.
+    let done = 0;
     try {
-      writeSync(this.fd, text);
+      done = writeSync(this.fd, text);
+      if (done < bytes) {
+        const rest = Buffer.from(text);
+        while (done < bytes) {
+          const n = writeSync(this.fd, rest, done);
+          if (n === 0) throw new Error(`${this.current!.path}: the disk took no more bytes`);
+          done += n;
+        }
+      }
     } catch (e) {
-      this.current!.rows -= rows;
-      this.current!.bytes -= bytes;
-      this.fail(e, rows);
+      const kept = done === 0 ? { rows: 0, bytes: 0 } : this.keepWholeRows(text, done);
+      this.current!.rows -= rows - kept.rows;
+      this.current!.bytes -= bytes - kept.bytes;
+      this.fail(e, rows - kept.rows);
     }
+  }
+
+  /** Truncates the file to the whole rows of the `done` bytes written of `text`; returns how many rows and bytes stay. */
+  private keepWholeRows(text: string, done: number): { rows: number; bytes: number } {
+    const b = Buffer.from(text).subarray(0, done);
+    const keep = b.lastIndexOf(10) + 1;
+    try {
+      ftruncateSync(this.fd, fstatSync(this.fd).size - (done - keep)); // the file is opened to append: the next row follows
+    } catch {
+      return { rows: 0, bytes: 0 }; // nothing known of the file's end: the batch counts as lost
+    }
+    let rows = 0;
+    for (let i = b.indexOf(10); i !== -1 && i < keep; i = b.indexOf(10, i + 1)) rows++;
+    return { rows, bytes: keep };
   }
 
   /** Files rotated out whose fsync and close are still running (off the event loop). */
@@ -188,7 +214,7 @@ export class TraceWriter {
     for (;;) {
       path = join(this.o.dir, `record-${this.stamp}-${String(++this.seq).padStart(3, '0')}.jsonl`);
       try {
-        this.fd = openSync(path, 'wx');
+        this.fd = openSync(path, 'ax');
         break;
       } catch (e) {
         if ((e as { code?: string }).code !== 'EEXIST') throw e;
