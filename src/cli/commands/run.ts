@@ -222,6 +222,7 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
           if (stepSummary) appendFileSync(stepSummary, `${bt.markdown}\n`);
           if (!args.json && !args.quiet) io.out(`backtest of ${bt.strategy} against the recording: ${backtestVerdict(bt.result)} (${path.join(written.dir, 'backtest.md')})\n`);
           if (!bt.result.pass && bt.result.partial === undefined && code === ExitCode.ok) code = ExitCode.thresholds;
+          junit[junit.length - 1]!.backtest = { strategy: bt.strategy, pass: bt.result.pass, judged: bt.result.partial === undefined, verdict: backtestVerdict(bt.result) };
         }
       }
     }
