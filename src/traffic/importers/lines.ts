@@ -110,6 +110,6 @@ function countLines(bytes: Buffer): number {
 
 function lineTooLong(file: string, lineNo: number, max: number) {
   return inputError('TRACE_LINE_TOO_LONG', `${file}:${lineNo}: line longer than ${max} bytes`, [
-    { file, line: lineNo, col: 1, path: '', message: `line longer than ${max} bytes; traces carry token counts, not prompt text` },
+    { file, line: lineNo, col: 1, path: '', message: `line longer than ${max} bytes: a line is one record, read whole, up to ${max / 1048576} MiB` },
   ]);
 }

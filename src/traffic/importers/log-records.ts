@@ -39,7 +39,8 @@ export async function* logRecords(file: string, o: { csv?: boolean }, sink: Reco
     sink.bad(shape.lineNo, `expected JSON (a JSON object per line, or a JSON array)${o.csv ? ' or CSV with a header line' : ''}, found ${JSON.stringify(shape.start)}`);
     return yield;
   }
-  if (shape.kind === 'jsonl') return yield* eachLine(file, (text, lineNo) => jsonLine(text, lineNo, sink));
+  // A line holds one record (a span export request, a spend log with its prompt), read whole as a document is.
+  if (shape.kind === 'jsonl') return yield* eachLine(file, (text, lineNo) => jsonLine(text, lineNo, sink), MAX_DOCUMENT_BYTES);
   let header: string[] | undefined;
   yield* eachLine(file, (text, lineNo) => {
     if (text.trim() === '') return;
@@ -101,7 +102,10 @@ async function sniff(file: string, csv: boolean): Promise<{ kind: 'empty' | 'arr
   if (c === '[') return { kind: 'array', lineNo };
   if (c === '{') {
     const nl = head.indexOf('\n', at);
-    if (nl < 0) return { kind: whole && wholeJson(head.slice(at)) ? 'jsonl' : 'document', lineNo };
+    // No line end in the head: a first line of 2 MiB or more, one record per line as any other
+    // (an OTLP export request per line, as the Collector's file exporter writes them), or the
+    // only one: both are read as JSON Lines (a document read whole stopped at the second line).
+    if (nl < 0) return { kind: !whole || wholeJson(head.slice(at)) ? 'jsonl' : 'document', lineNo };
     return { kind: wholeJson(head.slice(at, nl)) ? 'jsonl' : 'document', lineNo };
   }
   return { kind: csv ? 'csv' : 'other', lineNo, start: head.slice(at, at + 20) };
