@@ -220,8 +220,11 @@ export async function executeScenarios(args: RunArgs, io: Io, execute: Execute, 
         if (bt) {
           writeFileSync(path.join(written.dir, 'backtest.md'), `# ${result.scenario}\n\n${bt.markdown}`);
           if (stepSummary) appendFileSync(stepSummary, `${bt.markdown}\n`);
-          if (!args.json && !args.quiet) io.out(`backtest of ${bt.strategy} against the recording: ${backtestVerdict(bt.result)} (${path.join(written.dir, 'backtest.md')})\n`);
-          if (!bt.result.pass && bt.result.partial === undefined && code === ExitCode.ok) code = ExitCode.thresholds;
+          // --quiet prints it when it fails the run; --json carries it with the scenario's summary
+          const judgedOut = !bt.result.pass && bt.result.partial === undefined;
+          if (!args.json && (!args.quiet || judgedOut)) io.out(`backtest of ${bt.strategy} against the recording: ${backtestVerdict(bt.result)} (${path.join(written.dir, 'backtest.md')})\n`);
+          if (args.json) jsonOut[jsonOut.length - 1] = { ...(jsonOut[jsonOut.length - 1] as object), backtest: { strategy: bt.strategy, within_tolerance: bt.result.partial === undefined ? bt.result.pass : null, verdict: backtestVerdict(bt.result), file: path.join(written.dir, 'backtest.md') } };
+          if (judgedOut && code === ExitCode.ok) code = ExitCode.thresholds;
           junit[junit.length - 1]!.backtest = { strategy: bt.strategy, pass: bt.result.pass, judged: bt.result.partial === undefined, verdict: backtestVerdict(bt.result) };
         }
       }
