@@ -224,6 +224,15 @@ describe('secrets never written', () => {
     expect(io.stdout + io.stderr).not.toContain(SECRET);
   });
 
+  it('a query string in the upstream URL (sent with no call) is refused without printing it; it was dropped and the key printed in the banner', async () => {
+    for (const q of [`?api-key=${SECRET}`, `?key=${SECRET}&api-version=2024-06-01`, `#${SECRET}`]) {
+      const io = memoryIo();
+      expect(await runCli(['record', '--openai', `${upstreamUrl}/v1${q}`, '--port', '0', '--out', join(dir, 'never')], io)).toBe(2);
+      expect(io.stderr).toMatch(/without (a query string|a #fragment) \(http:\/\/127\.0\.0\.1:\d+\/v1\)/);
+      expect(io.stdout + io.stderr).not.toContain('QuerySecret');
+    }
+  });
+
   it('keys in headers and query strings reach the upstream and no trace, stdout or stderr', async () => {
     const io = memoryIo();
     const out = join(dir, 'cli');

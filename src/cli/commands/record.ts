@@ -73,6 +73,10 @@ function upstream(flag: string, value: string | undefined): RecordUpstream | und
   // user:password@ would be printed in the banner (and is not sent: calls go to the URL's origin)
   if (u.username !== '' || u.password !== '')
     throw inputError('BAD_OPTION', `--${flag}: give the upstream URL without user:password@ (${u.protocol}//${u.host}${u.pathname})`, [], 'the app sends its own credentials in its headers; the recorder relays them');
+  // A query string (?api-key=…, ?api-version=…) was dropped from every call (each goes to the
+  // URL's path plus the app's own path and query) and printed in the banner, a key with it.
+  if (u.search !== '' || u.hash !== '')
+    throw inputError('BAD_OPTION', `--${flag}: give the upstream URL without ${u.search !== '' ? 'a query string' : 'a #fragment'} (${u.protocol}//${u.host}${u.pathname}): it is not sent with the calls`, [], "the app's own query string (Azure's ?api-version=) is relayed with each call, and its key goes in its headers");
   return { name: named ? value.slice(0, eq) : u.host, url };
 }
 
