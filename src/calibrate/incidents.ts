@@ -2,7 +2,8 @@
  * Incident windows found in observed calls as change points, per target: time buckets whose
  * error share is far above the target's baseline (a binomial tail below 1e-4 and at least 10
  * points higher), or whose median TTFT (latency for unstreamed traffic) is 1.5× the usual with a
- * sign test below 1e-4. Neighbouring flagged buckets form one incident. An outage (90%+ failed)
+ * sign test below 1e-4; a run of buckets each 10+ points over the baseline is flagged when its
+ * calls pooled pass the same test. Neighbouring flagged buckets form one incident. An outage (90%+ failed)
  * has its edges refined call by call (between the last success and the first failure, and back);
  * other incidents are as precise as the bucket width. Each incident carries log10 of the bound on
  * its p-value as its confidence.
@@ -65,6 +66,24 @@ function segments(flags: boolean[]): [number, number][] {
   return out;
 }
 
+/**
+ * A run of neighbouring buckets each 10+ points over the baseline, none flagged on its own, is
+ * flagged when its pooled calls are: a moderate error rate over many buckets (40% for 30 s over a
+ * 5% baseline, 8 of 20 calls a bucket) is not significant in any one bucket, but is over the run.
+ */
+function flagPooledRuns(buckets: readonly Bucket[], flags: boolean[], p0: number): void {
+  const raised = (i: number) => !flags[i] && buckets[i]!.n > 0 && buckets[i]!.e / buckets[i]!.n >= p0 + 0.1;
+  for (let i = 0; i < buckets.length; i++) {
+    if (!raised(i)) continue;
+    let j = i;
+    while (j + 1 < buckets.length && raised(j + 1)) j++;
+    const run = buckets.slice(i, j + 1);
+    const [e, n] = [run.reduce((a, k) => a + k.e, 0), run.reduce((a, k) => a + k.n, 0)];
+    if (j > i && e / n >= p0 + 0.1 && log10UpperTail(e, n, p0) < SIGNIFICANT) for (let k = i; k <= j; k++) flags[k] = true;
+    i = j;
+  }
+}
+
 /** `ignoreKinds`: error kinds that are not incidents for this target (429s of a rate limit that follows load). */
 export async function detectIncidents(store: Store, target: string, spanMs: number, widthMs = bucketWidth(spanMs), ignoreKinds: readonly string[] = []): Promise<DetectedIncident[]> {
   const t = sqlString(target);
@@ -85,6 +104,7 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
   let flags: boolean[] = [];
   for (let pass = 0; pass < 2; pass++) {
     flags = buckets.map((k) => k.n > 0 && k.e / k.n >= p0 + 0.1 && log10UpperTail(k.e, k.n, p0) < SIGNIFICANT);
+    flagPooledRuns(buckets, flags, p0);
     const clean = buckets.filter((k, i) => !flags[i]);
     p0 = clean.reduce((a, k) => a + k.e, 0) / Math.max(1, clean.reduce((a, k) => a + k.n, 0));
   }
