@@ -128,4 +128,22 @@ describe('calibrate --bucket', () => {
     expect(await runCli(['calibrate', file, '-o', join(dir, 'plain.yaml')], plain)).toBe(0);
     expect(plain.stderr).toBe('');
   });
+
+  it('a bucket wider than the recording is said too: one bucket holds every call, and an outage in it goes unseen', async () => {
+    const { runCli } = await import('../../src/cli/main.js');
+    const { memoryIo } = await import('../../src/cli/io.js');
+    // 400 calls, one every 250 ms over 99.75 s; the first 40 (10 s) all fail. In 5 s buckets it is an outage;
+    // in one 10-minute bucket the 40 failures are 10% everyday server errors, without a word.
+    const file = trace('wide.jsonl', Array.from({ length: 400 }, (_, i) => row(i * 250, 'x', { ok: i >= 40, latency_ms: 100, ...(i < 40 ? { status: 500, error_kind: 'server_error' } : {}) })));
+    const wide = memoryIo();
+    expect(await runCli(['calibrate', file, '-o', join(dir, 'wide.yaml'), '--bucket', '10m'], wide)).toBe(0);
+    expect(wide.stdout).not.toMatch(/incident:/);
+    expect(wide.stderr).toBe(
+      'note: --bucket 10m is longer than the recording (1m39s750ms): one bucket holds every call, so no incident can stand out from the everyday rate and every failure counts as an everyday error (leave --bucket out for about 240 buckets over the span)\n',
+    );
+    const plain = memoryIo();
+    expect(await runCli(['calibrate', file, '-o', join(dir, 'wide-plain.yaml')], plain)).toBe(0);
+    expect(plain.stdout).toMatch(/incident: x outage from 0 s for 10 s/);
+    expect(plain.stderr).toBe('');
+  });
 });

@@ -10,7 +10,7 @@ import { ExitCode, environmentFailure, HarnessError } from '../../errors.js';
 import { calibrate } from '../../calibrate/calibrate.js';
 import { calibrationYaml, mockKind } from '../../calibrate/calibration-yaml.js';
 import { fitReport } from '../../calibrate/fit-report.js';
-import { parseDuration } from '../../scenario/duration.js';
+import { formatDuration, parseDuration } from '../../scenario/duration.js';
 import { inputError } from '../../errors.js';
 import { ensureWritableFileFolder, type Io } from '../io.js';
 import { makeFolders } from '../../make-folders.js';
@@ -132,7 +132,10 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
     if (t.pooled?.length) io.out(`    pooled into ${c.ids[t.target]}'s fit (too few calls to fit on their own): ${t.pooled.map((p) => `${p.model} (${count(p.calls, 'call')})`).join(', ')}\n`);
   }
   if (c.cacheHits > 0) io.out(`  ${count(c.cacheHits, 'call')} answered from a gateway's cache left out (they say nothing about a provider)\n`);
-  if (args.bucket !== undefined && c.callsPerBucket < 20)
+  // one bucket over the whole recording: its own share is the baseline, nothing can stand out from it
+  if (args.bucket !== undefined && c.bucketMs > c.spanMs)
+    io.err(`note: --bucket ${args.bucket} is longer than the recording (${formatDuration(c.spanMs)}): one bucket holds every call, so no incident can stand out from the everyday rate and every failure counts as an everyday error (leave --bucket out for about 240 buckets over the span)\n`);
+  else if (args.bucket !== undefined && c.callsPerBucket < 20)
     io.err(`note: --bucket ${args.bucket} holds about ${c.callsPerBucket.toFixed(1)} calls of the busiest target: too few to tell an incident from bad luck, so incidents may be missed and counted as everyday errors (leave --bucket out for a width with ~20)\n`);
   for (const i of c.incidents) io.out(`  incident: ${c.ids[i.target]} ${i.kind} from ${Math.round(i.startMs / 1000)} s for ${Math.round(i.durationMs / 1000)} s (±${Math.max(1, Math.round(i.resolutionMs / 1000))} s, log10 p ${i.log10P.toFixed(0)})\n`);
   return ExitCode.ok;
