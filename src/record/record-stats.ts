@@ -30,17 +30,25 @@ const bump = (m: Record<string, number>, k: string) => {
   m[k] = (m[k] ?? 0) + 1;
 };
 
+/**
+ * Counts keyed by what the app and the upstream sent (a tag header's value, the target an answer
+ * names): without a prototype, so "constructor" counts from 0 (on a plain object it read
+ * Object.prototype.constructor and was counted as "function Object() { [native code] }1") and
+ * "__proto__" is a key like any other (it was dropped).
+ */
+const counts = <T = number>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 export class RecordStats {
   calls = 0;
   private ok = 0;
   private streamed = 0;
   private withheld = 0;
   private redacted = 0;
-  private readonly byDialect: Record<string, number> = {};
-  private readonly byTarget: Record<string, number> = {};
-  private readonly byErrorKind: Record<string, number> = {};
-  private readonly byTag: Record<string, Record<string, number>> = {};
-  private readonly byDetector: Record<string, number> = {};
+  private readonly byDialect: Record<string, number> = counts();
+  private readonly byTarget: Record<string, number> = counts();
+  private readonly byErrorKind: Record<string, number> = counts();
+  private readonly byTag: Record<string, Record<string, number>> = counts<Record<string, number>>();
+  private readonly byDetector: Record<string, number> = counts();
   /** Histograms, not every value: a recorder may run for days (ms-histogram.ts: exact to the ms below a minute). */
   private readonly latencies = new MsHistogram();
   private readonly ttfts = new MsHistogram();
@@ -56,7 +64,7 @@ export class RecordStats {
     if (c.stream) this.streamed++;
     bump(this.byDialect, c.dialect);
     bump(this.byTarget, o.target);
-    for (const [k, v] of Object.entries(c.tags)) bump((this.byTag[k] ??= {}), v);
+    for (const [k, v] of Object.entries(c.tags)) bump((this.byTag[k] ??= counts()), v);
     for (const d of c.prompt.dlp?.found ?? []) bump(this.byDetector, d);
     if (c.prompt.dlp?.withheld) this.withheld++;
     else if (c.prompt.redacted) this.redacted++; // not the text's look: a prompt may quote "[REDACTED:…]" itself
