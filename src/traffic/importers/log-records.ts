@@ -39,7 +39,7 @@ export async function* logRecords(file: string, o: { csv?: boolean }, sink: Reco
     sink.bad(shape.lineNo, `expected JSON (a JSON object per line, or a JSON array)${o.csv ? ' or CSV with a header line' : ''}, found ${JSON.stringify(shape.start)}`);
     return yield;
   }
-  // A line holds one record (a span export request, a spend log with its prompt), read whole as a document is.
+  // A line holds one record (a span export request, a spend log with its prompt; JSON or CSV), read whole as a document is.
   if (shape.kind === 'jsonl') return yield* eachLine(file, (text, lineNo) => jsonLine(text, lineNo, sink), MAX_DOCUMENT_BYTES);
   let header: string[] | undefined;
   yield* eachLine(file, (text, lineNo) => {
@@ -53,7 +53,7 @@ export async function* logRecords(file: string, o: { csv?: boolean }, sink: Reco
     const row: Record<string, string> = {};
     for (let i = 0; i < cells.length; i++) row[header[i]!] = cells[i]!;
     sink.record(row, lineNo, '');
-  });
+  }, MAX_DOCUMENT_BYTES);
 }
 
 /** One JSON Lines line: one JSON.parse; blank lines are passed over. */

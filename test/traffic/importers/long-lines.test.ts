@@ -54,6 +54,18 @@ describe('import of JSON Lines with lines over 2 MiB', () => {
     expect(stats.rows).toBe(3 + BIG);
   });
 
+  it('a LiteLLM CSV whose row holds a 2.2 MB prompt (store_prompts_in_spend_logs) is read, the prompts scanned (a row over 2 MiB was refused)', async () => {
+    const [head, ...rows] = readFileSync(logFixture('litellm/spend-logs.csv'), 'utf8').trim().split('\n');
+    // row 2 holds a 2.2 MB prompt with an email at its end, the others a short one
+    const prompt = (i: number) => `"${JSON.stringify([{ role: 'user', content: i === 1 ? `${'lorem ipsum '.repeat(190_000)} mail a.b@example.com` : 'hello' }]).replaceAll('"', '""')}"`;
+    const file = tmp.write('spend-logs.csv', `${[`${head!},messages`, ...rows.map((r, i) => `${r},${prompt(i)}`)].join('\n')}\n`);
+    expect(Buffer.byteLength(prompt(1))).toBeGreaterThan(2 * 1024 * 1024);
+    const stats = await importTrace({ file, format: 'litellm' }, tmp.path('out.jsonl'));
+    expect(stats.rows).toBe(rows.length);
+    const found = readFileSync(tmp.path('out.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { prompt_dlp?: { found: string[] } }).prompt_dlp?.found);
+    expect(found.filter((f) => f?.includes('email')).length).toBe(1);
+  });
+
   it('a malformed line after long ones is reported at its own line number', async () => {
     const bad = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ ...span, startTimeUnixNano: '10:00' }] }] }] });
     const file = tmp.write('spans.jsonl', [line(0, BIG), line(BIG, BIG), bad].join('\n'));
