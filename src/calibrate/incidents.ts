@@ -2,8 +2,8 @@
  * Incident windows found in observed calls as change points, per target: time buckets whose
  * error share is far above the target's baseline (a binomial tail below 1e-4 and at least 10
  * points higher), or whose median TTFT (latency for unstreamed traffic) is 1.5× the usual with a
- * sign test below 1e-4; a run of buckets each 10+ points over the baseline is flagged when its
- * calls pooled pass the same test. Neighbouring flagged buckets form one incident. An outage (90%+ failed)
+ * sign test below 1e-4; a run of buckets each 10+ points over the baseline (or each with a median
+ * 1.5× the usual) is flagged when its calls pooled pass the same test. Neighbouring flagged buckets form one incident. An outage (90%+ failed)
  * has its edges refined call by call (between the last success and the first failure, and back);
  * other incidents are as precise as the bucket width. Each incident carries log10 of the bound on
  * its p-value as its confidence.
@@ -67,22 +67,29 @@ function segments(flags: boolean[]): [number, number][] {
 }
 
 /**
- * A run of neighbouring buckets each 10+ points over the baseline, none flagged on its own, is
- * flagged when its pooled calls are: a moderate error rate over many buckets (40% for 30 s over a
- * 5% baseline, 8 of 20 calls a bucket) is not significant in any one bucket, but is over the run.
+ * A run of neighbouring raised buckets (one bucket between two that is not raised counted in) is
+ * flagged when its pooled calls are significant: a moderate error rate over many buckets (40% for
+ * 30 s over a 5% baseline, 8 of 20 calls a bucket) or a latency shift (1.8× for a minute, 16 to 18
+ * of 20 calls a bucket above the usual median) is not significant in most single buckets, but is
+ * over the run. `joinFlagged`: buckets flagged on their own are part of a run (latency); else a run
+ * stops at them (errors, whose flagged runs have their edges refined call by call).
  */
-function flagPooledRuns(buckets: readonly Bucket[], flags: boolean[], p0: number): void {
-  const raised = (i: number) => !flags[i] && buckets[i]!.n > 0 && buckets[i]!.e / buckets[i]!.n >= p0 + 0.1;
-  for (let i = 0; i < buckets.length; i++) {
-    if (!raised(i)) continue;
+function flagPooledRuns(flags: boolean[], raised: (i: number) => boolean, significant: (from: number, to: number) => boolean, joinFlagged = false): void {
+  const up = (i: number) => (joinFlagged && flags[i]) || (!flags[i] && raised(i));
+  for (let i = 0; i < flags.length; i++) {
+    if (!up(i)) continue;
     let j = i;
-    while (j + 1 < buckets.length && raised(j + 1)) j++;
-    const run = buckets.slice(i, j + 1);
-    const [e, n] = [run.reduce((a, k) => a + k.e, 0), run.reduce((a, k) => a + k.n, 0)];
-    if (j > i && e / n >= p0 + 0.1 && log10UpperTail(e, n, p0) < SIGNIFICANT) for (let k = i; k <= j; k++) flags[k] = true;
+    for (;;) {
+      if (j + 1 < flags.length && up(j + 1)) j++;
+      else if (j + 2 < flags.length && !flags[j + 1] && up(j + 2)) j += 2;
+      else break;
+    }
+    if (j > i && significant(i, j)) for (let x = i; x <= j; x++) flags[x] = true;
     i = j;
   }
 }
+
+const sum = <T>(xs: readonly T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
 
 /** `ignoreKinds`: error kinds that are not incidents for this target (429s of a rate limit that follows load). */
 export async function detectIncidents(store: Store, target: string, spanMs: number, widthMs = bucketWidth(spanMs), ignoreKinds: readonly string[] = []): Promise<DetectedIncident[]> {
@@ -104,7 +111,11 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
   let flags: boolean[] = [];
   for (let pass = 0; pass < 2; pass++) {
     flags = buckets.map((k) => k.n > 0 && k.e / k.n >= p0 + 0.1 && log10UpperTail(k.e, k.n, p0) < SIGNIFICANT);
-    flagPooledRuns(buckets, flags, p0);
+    flagPooledRuns(flags, (i) => buckets[i]!.n > 0 && buckets[i]!.e / buckets[i]!.n >= p0 + 0.1, (i, j) => {
+      const run = buckets.slice(i, j + 1);
+      const [e, n] = [sum(run, (k) => k.e), sum(run, (k) => k.n)];
+      return e / n >= p0 + 0.1 && log10UpperTail(e, n, p0) < SIGNIFICANT;
+    });
     const clean = buckets.filter((k, i) => !flags[i]);
     p0 = clean.reduce((a, k) => a + k.e, 0) / Math.max(1, clean.reduce((a, k) => a + k.n, 0));
   }
@@ -159,6 +170,10 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
     );
     const k = new Map(above.map((r) => [r.b, r.k]));
     const lflags = buckets.map((x) => x.med !== null && x.lok >= 5 && x.med >= 1.5 * m0 && log10UpperTail(k.get(x.b) ?? 0, x.lok, 0.5) < SIGNIFICANT);
+    flagPooledRuns(lflags, (i) => buckets[i]!.med !== null && buckets[i]!.lok >= 5 && buckets[i]!.med! >= 1.5 * m0, (i, j) => {
+      const run = buckets.slice(i, j + 1);
+      return log10UpperTail(sum(run, (x) => k.get(x.b) ?? 0), sum(run, (x) => x.lok), 0.5) < SIGNIFICANT;
+    }, true);
     for (const [i, j] of segments(lflags)) {
       const span = buckets.slice(i, j + 1);
       const ok = span.reduce((a, x) => a + x.lok, 0);
