@@ -66,7 +66,9 @@ export function fitReport(c: Calibration): string {
     '',
   ];
   for (const t of c.targets) {
-    out.push(`## ${c.ids[t.target]}`, '', `${count(t.calls, 'call')} (${t.baselineCalls.toLocaleString('en-US')} outside incidents), model ${t.model}, ${t.dialect} dialect.`, '');
+    // the error rates leave out each incident's window widened by its resolution: said, so 704 - 112 ≠ 585 is no puzzle
+    const outside = c.incidents.some((i) => i.target === t.target) ? 'for the everyday error rates: outside incidents and their resolution either side' : 'outside incidents';
+    out.push(`## ${c.ids[t.target]}`, '', `${count(t.calls, 'call')} (${t.baselineCalls.toLocaleString('en-US')} ${outside}), model ${t.model}, ${t.dialect} dialect.`, '');
     if (t.latencyOnly) out.push('No streamed calls: TTFT and generation cannot be told apart, so the whole latency is fitted as TTFT.', '');
     out.push(...qq('TTFT (prefill removed)', t.ttft, 'ms'));
     out.push(t.prefillTokensPerS === undefined ? 'TTFT does not grow measurably with the prompt (no prefill rate fitted).' : `TTFT grows with the prompt: ${Math.round(t.prefillTokensPerS).toLocaleString('en-US')} input tokens/s of prefill.`, '');

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/calibrate/calibrate.js';
 import { calibrationYaml } from '../../src/calibrate/calibration-yaml.js';
+import { fitReport } from '../../src/calibrate/fit-report.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rb-moderate-incident-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,6 +59,8 @@ describe('a moderate error rate over many buckets', () => {
     expect(a.baselineCalls).toBe(860);
     expect(a.errors).toMatchObject([{ kind: 'server_error', count: 43 }]);
     expect(a.errors[0]!.rate).toBeCloseTo(43 / 860, 12);
+    // the fit report says which calls the everyday rates are over: 1,200 - 300 in the incident would read 900
+    expect(fitReport(c)).toContain('1,200 calls (860 for the everyday error rates: outside incidents and their resolution either side), model gpt-4o-mini');
     // the file: the incident's rate net of the everyday errors the mock still draws, (0.4 - p) / (1 - p)
     const yaml = calibrationYaml(c, 'moderate.jsonl');
     expect(yaml).toContain('    kind: error_rate\n    targets:\n      - a\n    start: 40s\n    duration: 30s\n');
