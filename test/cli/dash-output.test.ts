@@ -37,7 +37,7 @@ describe('import -o -: the trace on stdout', () => {
   it('no request: nothing on stdout, exit 2', async () => {
     const r = await cli(['import', 'rec.jsonl', '--format', 'routebench', '--start', '1h', '-o', '-']);
     expect(r.out).toBe('');
-    expect(r.err).toBe('error: rec.jsonl produced no requests; nothing was written to stdout\n');
+    expect(r.err).toBe("error: rec.jsonl produced no requests; nothing was written to stdout\nhint: no request fell in the --start/--end window, or the file holds none: check the window against the trace's length\n");
     expect(r.code).toBe(2);
     onlyInputs();
   });

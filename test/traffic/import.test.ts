@@ -200,6 +200,20 @@ describe('routebench import: errors', () => {
     expect(r.stderr).toContain('trace not found');
   });
 
+  it('no requests: the hint says what to check, a file of another format (every row bad) or of no model calls (there was none)', async () => {
+    const litellm = fileURLToPath(new URL('../../fixtures/logs/litellm/spend-logs.json', import.meta.url));
+    const wrong = await cli('import', litellm, '--format', 'openrouter', '--on-bad-row', 'skip', '-o', tmp.path('w.jsonl'));
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe(
+      `error: ${litellm} produced no requests (5 bad rows skipped); ${tmp.path('w.jsonl')} was not written\n` +
+        `hint: every row was malformed (the first: ${litellm}:2: [0]: created_at must be an ISO time such as "2026-03-01T10:00:00.123456+00:00", got undefined): is the file in the openrouter format? \`routebench import --help\` lists the formats\n`,
+    );
+    const spans = tmp.write('http-spans.jsonl', `${JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 'a', spanId: 'b', name: 'GET /', startTimeUnixNano: '1772359200000000000', endTimeUnixNano: '1772359201000000000', attributes: [{ key: 'http.method', value: { stringValue: 'GET' } }] }] }] }] })}\n`);
+    const none = await cli('import', spans, '--format', 'otel-genai', '-o', tmp.path('n.jsonl'));
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('hint: the file holds no model-call span (gen_ai.operation.name chat, text_completion or generate_content');
+  });
+
   it('no requests produced → exit 2, and an earlier output is left as it was (it was replaced by an empty file)', async () => {
     const out = tmp.path('x.jsonl');
     expect((await cli('import', azureSlice, '--format', 'azure', '-o', out, '--limit', '2')).code).toBe(0);
@@ -207,7 +221,7 @@ describe('routebench import: errors', () => {
     const r = await cli('import', azureSlice, '--format', 'azure', '-o', out, '--start', '2h');
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`error: ${azureSlice} produced no requests; ${out} was not written\n`);
+    expect(r.stderr).toBe(`error: ${azureSlice} produced no requests; ${out} was not written\nhint: no request fell in the --start/--end window, or the file holds none: check the window against the trace's length\n`);
     expect(readFileSync(out, 'utf8')).toBe(before);
     expect(readdirSync(tmp.path('.')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

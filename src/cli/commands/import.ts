@@ -187,6 +187,13 @@ export async function importHandler(args: ImportArgs, io: Io): Promise<number> {
   if (closed?.aborted) refuseLostRows(closed.reason, handed);
   if (stats.rows === 0) {
     io.err(`error: ${args.input} produced no requests${stats.skippedRows ? ` (${count(stats.skippedRows, 'bad row')} skipped)` : ''}; ${toStdout ? 'nothing was written to stdout' : `${args.output} was not written`}\n`);
+    // What to do: the usual cause is a file of another format (every row bad) or of no calls.
+    const why = stats.skippedRows > 0
+      ? `every row was malformed (the first: ${stats.skippedSamples[0] ?? '?'}): is the file in the ${args.format} format? \`routebench import --help\` lists the formats`
+      : startMs !== undefined || endMs !== undefined
+        ? `no request fell in the --start/--end window, or the file holds none: check the window against the trace's length`
+        : `the file holds no ${args.format === 'otel-genai' ? 'model-call span (gen_ai.operation.name chat, text_completion or generate_content, or a gen_ai.* model or provider; tool, agent and embeddings spans are passed over)' : 'record'}: is it the ${args.format} export you meant?`;
+    io.err(`hint: ${why}\n`);
     return ExitCode.usage;
   }
   note(`wrote ${count(stats.rows, 'request')} to ${toStdout ? 'stdout' : args.output}${stats.skippedRows ? ` (${count(stats.skippedRows, 'bad row')} skipped)` : ''}\n`);
