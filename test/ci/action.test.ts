@@ -134,4 +134,16 @@ describe('the verdict step', () => {
     expect(verdict({ RUN_CODE: '0', REPORT_CODE: '4' })).toBe(4);
     expect(verdict({ RUN_CODE: '0', REPORT_CODE: '3', BUDGET_STATE: 'exceeded' })).toBe(3);
   });
+
+  it('names the cause of exit 3: failed thresholds, or a backtest out of tolerance when every threshold was met', () => {
+    const said = (env: Record<string, string>) => runStep('verdict', { FAIL_ON_THRESHOLDS: 'true', ...env }, dir);
+    const backtest = said({ RUN_CODE: '3', FAILED_THRESHOLDS: '0', BUDGET_STATE: 'within' });
+    expect(backtest.code).toBe(3);
+    expect(backtest.stdout).toBe('::error::routebench: a backtest was out of tolerance (routebench run exited 3 with every threshold met; see backtest.md beside the scenario\'s report)\n');
+    for (const env of [{ RUN_CODE: '3', FAILED_THRESHOLDS: '1' }, { RUN_CODE: '3' }, { FAILED_THRESHOLDS: '2' }]) {
+      const r = said(env);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toBe('::error::routebench: thresholds failed\n');
+    }
+  });
 });
