@@ -243,6 +243,19 @@ describe('routebench import: errors', () => {
     expect(readdirSync(tmp.path('.')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('-o may replace a routebench trace whose first row is longer than 64 KiB (a prompt kept by record --store-text); it was refused as "not a routebench trace"', async () => {
+    const out = tmp.path('recorded.jsonl');
+    const row = { arrival_ms: 0, route: 'gpt-4o-mini', input_tokens: 30_000, output_tokens: 5, stream: false, prompt: `user: ${'hello '.repeat(20_000)}` };
+    tmp.write('recorded.jsonl', `${JSON.stringify(row)}\n`);
+    const r = await cli('import', azureSlice, '--format', 'azure', '-o', out, '--limit', '2');
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2);
+    // a long first line that does not start as a trace row is still the user's
+    const notes = tmp.write('notes.txt', `${'x'.repeat(70_000)}\n`);
+    expect((await cli('import', azureSlice, '--format', 'azure', '-o', notes, '--limit', '2')).code).toBe(2);
+    expect(readFileSync(notes, 'utf8')).toBe(`${'x'.repeat(70_000)}\n`);
+  });
+
   // BUG (src/traffic/read-trace.ts:100 with src/cli/commands/import.ts:32,61: no validation): the limit is checked
   // only after a request has been pushed, and the CLI does not validate --limit, so `--limit 0`
   // (or any negative limit) writes one request and exits 0.
