@@ -140,7 +140,7 @@ describe('the verdict step', () => {
     const backtest = said({ RUN_CODE: '3', FAILED_THRESHOLDS: '0', BUDGET_STATE: 'within' });
     expect(backtest.code).toBe(3);
     expect(backtest.stdout).toBe('::error::routebench: a backtest was out of tolerance (routebench run exited 3 with every threshold met; see backtest.md beside the scenario\'s report)\n');
-    for (const env of [{ RUN_CODE: '3', FAILED_THRESHOLDS: '1' }, { RUN_CODE: '3' }, { FAILED_THRESHOLDS: '2' }]) {
+    for (const env of [{ RUN_CODE: '3', FAILED_THRESHOLDS: '1' }, { RUN_CODE: '3' }, { FAILED_THRESHOLDS: '2' }] as Record<string, string>[]) {
       const r = said(env);
       expect(r.code).toBe(3);
       expect(r.stdout).toBe('::error::routebench: thresholds failed\n');
