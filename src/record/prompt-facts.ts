@@ -161,6 +161,23 @@ export function promptDlpOf(text: string, seams: readonly number[], rules?: Comp
   return promptFindings(text, detectorsFor(rules), seams.length === 0 ? [] : [joinSeams(text, seams)]);
 }
 
+/** Bytes of JSON a stored prompt may take: the row stays within the 2 MiB a trace line may have (read-lines.ts). */
+export const MAX_STORED_PROMPT_BYTES = 1024 * 1024;
+
+/** The stored text, cut (after the policy ran on all of it) when its JSON would take more than MAX_STORED_PROMPT_BYTES. */
+export function storable(text: string): string {
+  let bytes = Buffer.byteLength(JSON.stringify(text));
+  if (bytes <= MAX_STORED_PROMPT_BYTES) return text;
+  let keep = text.length;
+  const note = (k: number) => `\n[… ${(text.length - k).toLocaleString('en-US')} more characters not stored]`;
+  while (bytes > MAX_STORED_PROMPT_BYTES) {
+    keep = Math.floor((keep * (MAX_STORED_PROMPT_BYTES - 100)) / bytes);
+    if (keep > 0 && text.charCodeAt(keep - 1) >= 0xd800 && text.charCodeAt(keep - 1) <= 0xdbff) keep--; // not half a surrogate pair
+    bytes = Buffer.byteLength(JSON.stringify(text.slice(0, keep) + note(keep)));
+  }
+  return text.slice(0, keep) + note(keep);
+}
+
 /**
  * `rules`: the policy whose custom rules run for `dlp` besides the built-in detectors (default: the storing policy).
  * `key` makes the hash an HMAC-SHA256: a plain SHA-256 of a prompt that is only a card number or
@@ -175,7 +192,7 @@ export function promptFacts(body: ChatBody, storeText: CompiledPolicy | undefine
   if (storeText) {
     const r = applyAcrossSeams(text, seams, storeText);
     facts.dlp = { ...facts.dlp, withheld: r.blocked };
-    if (!r.blocked) facts.text = r.text;
+    if (!r.blocked) facts.text = storable(r.text);
     if (!r.blocked && r.findings.some((f) => f.action === 'redact')) facts.redacted = true;
   }
   return facts;

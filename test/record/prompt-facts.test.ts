@@ -7,7 +7,8 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../src/dlp/policy.js';
 import { promptFacts, promptText } from '../../src/record/prompt-facts.js';
-import type { RecordedCall } from '../../src/record/record-row.js';
+import { traceLine, type RecordedCall } from '../../src/record/record-row.js';
+import { MAX_LINE_BYTES } from '../../src/traffic/read-lines.js';
 import { RecordStats } from '../../src/record/record-stats.js';
 
 const KEY = `sk-proj-${'Zq8'.repeat(16)}`;
@@ -73,3 +74,35 @@ describe('--store-text across message parts', () => {
   });
 });
 
+
+describe('--store-text of a prompt longer than a trace row may be', () => {
+  const json = (s: string) => Buffer.byteLength(JSON.stringify(s));
+  it.each([
+    ['3 MB of prose', 'lorem ipsum '.repeat(250_000)],
+    ['control characters (6 bytes each in JSON)', '\u0001'.repeat(400_000)],
+    ['emoji (surrogate pairs, 4 bytes each)', '🙂'.repeat(300_000)],
+  ])('%s: stored as its first ~1 MiB and a note of how much was left out; hash, length and findings of the whole (the row was over the 2 MiB the trace reader takes)', (_what, content) => {
+    const body = { messages: [{ role: 'user', content: `${content} mail ops@example.com` }] };
+    const whole = promptText(body).text;
+    const f = promptFacts(body, policy, KEY_BYTES);
+    expect(f.chars).toBe(whole.length);
+    expect(f.sha256).toBe(createHmac('sha256', KEY_BYTES).update(whole).digest('hex'));
+    expect(f.dlp).toEqual({ found: ['email'], withheld: false }); // the email at the very end, past the cut, still found
+    const m = /\n\[… ([\d,]+) more characters not stored\]$/.exec(f.text!);
+    expect(m).not.toBeNull();
+    const kept = f.text!.slice(0, m!.index);
+    const stored = whole.replace('ops@example.com', '[REDACTED:email]'); // what the policy made of it, before the cut
+    expect(stored.startsWith(kept)).toBe(true);
+    expect(Number(m![1]!.replaceAll(',', ''))).toBe(stored.length - kept.length);
+    expect(json(f.text!)).toBeLessThanOrEqual(1024 * 1024);
+    expect(json(f.text!)).toBeGreaterThan(900 * 1024); // not cut far more than needed
+    expect(f.text!.isWellFormed()).toBe(true);
+    const row = traceLine({ arrivalMs: 0, dialect: 'openai', route: 'gpt-4o-mini', stream: false, tags: {}, inputTokens: 1, cachedTokens: 0, outputTokens: 1, usageReported: true, prompt: f, observed: { status: 200, ok: true, latencyMs: 1, target: 't' } });
+    expect(Buffer.byteLength(row)).toBeLessThan(MAX_LINE_BYTES);
+  });
+
+  it('a prompt that fits is stored whole', () => {
+    const f = promptFacts({ messages: [{ role: 'user', content: 'hello '.repeat(100_000) }] }, policy, KEY_BYTES);
+    expect(f.text).toBe(`user: ${'hello '.repeat(100_000)}`);
+  });
+});
