@@ -17,7 +17,9 @@ export const MAX_LINE_BYTES = 2 * 1024 * 1024;
 export async function assertReadableFile(file: string, what: string): Promise<void> {
   try {
     const s = await stat(file);
-    if (!s.isFile()) throw inputError('TRACE_NOT_FILE', `${what} ${file} is not a file`, [{ file, path: '', message: 'not a regular file' }]);
+    // A trace is read more than once (its shape, then its rows): a pipe or a device cannot be.
+    if (!s.isFile())
+      throw inputError('TRACE_NOT_FILE', `${what} ${file} is not a file`, [{ file, path: '', message: s.isDirectory() ? 'a folder, not a file' : 'not a regular file (a pipe or a device)' }], s.isDirectory() ? `give one file of the folder; for several, join them first, e.g. cat ${file}/*.jsonl > all.jsonl` : `save the stream to a file first, e.g. zcat logs.jsonl.gz > logs.jsonl`);
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT')
       throw inputError('TRACE_MISSING', `${what} ${file} does not exist`, [{ file, path: '', message: `${what} not found` }], 'paths in a scenario are relative to the scenario file');

@@ -414,6 +414,16 @@ describe('files', () => {
     const e = await harnessError(collect({ file: d, format: 'routebench' }));
     expect(e.code).toBe('TRACE_NOT_FILE');
     expect(e.exitCode).toBe(2);
+    // what to do, not only what is wrong (it said "not a regular file", no hint)
+    expect(e.problems).toEqual([{ file: d, path: '', message: 'a folder, not a file' }]);
+    expect(e.hint).toBe(`give one file of the folder; for several, join them first, e.g. cat ${d}/*.jsonl > all.jsonl`);
+  });
+
+  it('a pipe is refused with what to do (a trace is read twice: its shape, then its rows)', async () => {
+    const e = await harnessError(collect({ file: '/dev/null', format: 'routebench' }));
+    expect(e.code).toBe('TRACE_NOT_FILE');
+    expect(e.problems).toEqual([{ file: '/dev/null', path: '', message: 'not a regular file (a pipe or a device)' }]);
+    expect(e.hint).toBe('save the stream to a file first, e.g. zcat logs.jsonl.gz > logs.jsonl');
   });
 
   it('an unknown format is refused before the file is opened', async () => {
