@@ -70,6 +70,8 @@ export function fitReport(c: Calibration): string {
     const outside = c.incidents.some((i) => i.target === t.target) ? 'for the everyday error rates: outside incidents and their resolution either side' : 'outside incidents';
     out.push(`## ${c.ids[t.target]}`, '', `${count(t.calls, 'call')} (${t.baselineCalls.toLocaleString('en-US')} ${outside}), model ${t.model}, ${t.dialect} dialect.`, '');
     if (t.latencyOnly) out.push('No streamed calls: TTFT and generation cannot be told apart, so the whole latency is fitted as TTFT.', '');
+    const gaps = t.streamsWithoutTtft;
+    if (gaps) out.push(`${count(gaps.without, 'successful streamed call')} ${gaps.without === 1 ? 'has' : 'have'} no ttft_ms: left out of the TTFT and tokens/s fits, which describe the other ${gaps.with.toLocaleString('en-US')}.`, '');
     out.push(...qq('TTFT (prefill removed)', t.ttft, 'ms'));
     out.push(t.prefillTokensPerS === undefined ? 'TTFT does not grow measurably with the prompt (no prefill rate fitted).' : `TTFT grows with the prompt: ${Math.round(t.prefillTokensPerS).toLocaleString('en-US')} input tokens/s of prefill.`, '');
     out.push(...qq('Output tokens per second', t.tokensPerS, 'tok/s'));

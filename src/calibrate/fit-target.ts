@@ -46,6 +46,8 @@ export interface TargetFit extends ShapeFit {
   rateLimit?: RateLimitFit;
   /** TTFT could only be read from whole latencies (no streamed calls). */
   latencyOnly: boolean;
+  /** Successful streamed calls with no ttft_ms (left out of TTFT and tokens/s), and those with one. */
+  streamsWithoutTtft?: { without: number; with: number };
 }
 
 
@@ -112,8 +114,9 @@ export const MIN_BAND_CALLS = 30;
 /** `excluded`: SQL predicate over obs marking calls inside detected incidents. */
 export async function fitTarget(store: Store, target: string, excluded: string, rateLimit?: RateLimitFit): Promise<TargetFit> {
   const t = sqlString(target);
-  const [head] = await store.all<{ calls: number; streams: number; model: string | null; dialect: string | null }>(
-    `SELECT count(*)::INTEGER AS calls, count(*) FILTER (WHERE stream AND ok AND ttft_ms IS NOT NULL)::INTEGER AS streams, mode(route) AS model, mode(dialect) AS dialect FROM obs WHERE target = ${t}`,
+  const [head] = await store.all<{ calls: number; streams: number; no_ttft: number; model: string | null; dialect: string | null }>(
+    `SELECT count(*)::INTEGER AS calls, count(*) FILTER (WHERE stream AND ok AND ttft_ms IS NOT NULL)::INTEGER AS streams,
+       count(*) FILTER (WHERE stream AND ok AND ttft_ms IS NULL)::INTEGER AS no_ttft, mode(route) AS model, mode(dialect) AS dialect FROM obs WHERE target = ${t}`,
   );
   const latencyOnly = (head?.streams ?? 0) === 0;
   const shape = await fitShape(store, `target = ${t}`, excluded, latencyOnly);
@@ -130,5 +133,6 @@ export async function fitTarget(store: Store, target: string, excluded: string, 
     rateLimit,
     retryAfter: ra && ra.n > 0 && ra.min !== null && ra.max !== null ? { min: ra.min, max: ra.max, share: ra.with_wait / ra.n, n: ra.n } : undefined,
     latencyOnly,
+    ...(!latencyOnly && (head?.no_ttft ?? 0) > 0 ? { streamsWithoutTtft: { without: head!.no_ttft, with: head!.streams } } : {}),
   };
 }

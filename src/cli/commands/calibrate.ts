@@ -131,6 +131,10 @@ export async function calibrateHandler(args: CalibrateArgs, io: Io): Promise<num
       io.out(`    model ${m.model}: ${count(m.calls, 'call')}; ${m.ttft ? `TTFT p50 ${Math.round(Math.exp(m.ttft.fit.mu))} ms ${m.ttft.model} (KS ${m.ttft.ks.toFixed(3)})` : 'no TTFT'}${m.tokensPerS ? `, tokens/s p50 ${Math.round(Math.exp(m.tokensPerS.fit.mu))}` : ''}${m.ownErrors ? '; own error rates' : ''}\n`);
     if (t.pooled?.length) io.out(`    pooled into ${c.ids[t.target]}'s fit (too few calls to fit on their own): ${t.pooled.map((p) => `${p.model} (${count(p.calls, 'call')})`).join(', ')}\n`);
   }
+  // most of a target's streamed calls without a TTFT: its TTFT and pace come from the few that have one
+  for (const t of c.targets)
+    if (t.streamsWithoutTtft && t.streamsWithoutTtft.without > t.streamsWithoutTtft.with)
+      io.err(`note: ${c.ids[t.target]}: ${t.streamsWithoutTtft.without.toLocaleString('en-US')} of ${(t.streamsWithoutTtft.without + t.streamsWithoutTtft.with).toLocaleString('en-US')} successful streamed calls have no ttft_ms; TTFT and tokens/s are fitted on the other ${t.streamsWithoutTtft.with.toLocaleString('en-US')} (see the fit report)\n`);
   if (c.cacheHits > 0) io.out(`  ${count(c.cacheHits, 'call')} answered from a gateway's cache left out (they say nothing about a provider)\n`);
   // one bucket over the whole recording: its own share is the baseline, nothing can stand out from it
   if (args.bucket !== undefined && c.bucketMs > c.spanMs)
