@@ -40,14 +40,16 @@ async function* readLogRows(file: string, spec: LogFormatSpec): AsyncGenerator<S
   let out: SourcedRow[] = [];
   let lineNo = 0;
   let path = '';
+  let lineOf: ((fieldPath: string) => number | undefined) | undefined;
   const emit = (row: TraceRow | string) => {
     if (typeof row !== 'string') reorder.push(row, lineNo, out);
-    else out.push({ lineNo, row: at(path, row) });
+    else out.push({ lineNo: (lineOf && problemLine(row, lineOf)) ?? lineNo, row: at(path, row) });
   };
   const sink: RecordSink = {
-    record(value, line, where) {
+    record(value, line, where, of) {
       lineNo = line;
       path = where;
+      lineOf = of;
       expand(value, emit);
     },
     bad(line, error) {
@@ -65,3 +67,9 @@ async function* readLogRows(file: string, spec: LogFormatSpec): AsyncGenerator<S
 
 /** Prefixes a message with a field path inside the record (`data`, `resourceSpans[0].scopeSpans[1].spans[2]`). */
 export const at = (path: string, message: string) => (path === '' ? message : `${path}: ${message}`);
+
+/** The line of the field a problem names first (`data[3]: …`, `resourceSpans[0]…spans[2]: …`), where the record can tell. */
+function problemLine(message: string, lineOf: (fieldPath: string) => number | undefined): number | undefined {
+  const m = /^((?:\[\d+\]|[A-Za-z_][\w]*)(?:\.[A-Za-z_]\w*|\[\d+\])*): /.exec(message);
+  return m ? lineOf(m[1]!) : undefined;
+}

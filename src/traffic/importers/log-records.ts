@@ -14,12 +14,16 @@ import { inputError } from '../../errors.js';
 import { splitCsvLine } from '../csv.js';
 import { MAX_LINE_BYTES } from '../read-lines.js';
 import { arrayRecords } from './json-array.js';
+import { locateJson, pathSegments } from './json-locate.js';
 import { eachLine } from './lines.js';
 
 /** Where the records go, as they are read: each record, or why one could not be read. */
 export interface RecordSink {
-  /** `path`: where in the line or document the record is: '' for a whole line, `[3]` for an array element. */
-  record(value: unknown, lineNo: number, path: string): void;
+  /**
+   * `path`: where in the line or document the record is: '' for a whole line, `[3]` for an array
+   * element. `lineOf` (a document read whole): the line of a field path inside the record, for its problems.
+   */
+  record(value: unknown, lineNo: number, path: string, lineOf?: (fieldPath: string) => number | undefined): void;
   bad(lineNo: number, error: string): void;
 }
 
@@ -148,7 +152,10 @@ async function* documentRecords(file: string, firstLine: number, sink: RecordSin
     sink.bad(pos ? lineAt(text, Number(pos[1])) : firstLine, `not valid JSON (${msg})`);
     return yield;
   }
-  sink.record(value, firstLine, '');
+  sink.record(value, firstLine, '', (fieldPath) => {
+    const at = locateJson(text, pathSegments(fieldPath));
+    return at === undefined ? undefined : lineAt(text, at);
+  });
   yield;
 }
 
