@@ -51,3 +51,15 @@ describe('record summary counts', () => {
     expect(json.byTarget).toEqual(JSON.parse('{"hasOwnProperty":2,"openai":2,"__proto__":1}'));
   });
 });
+
+describe('record summary text', () => {
+  it('lists the 10 most frequent values of a tag and how many more (a tag of 5,000 user ids printed 5,000 on one line); --json keeps all', () => {
+    const s = new RecordStats();
+    for (let u = 0; u < 5000; u++) for (let k = 0; k < (u < 12 ? 12 - u : 1); k++) s.add(call(`u-${u}`, 'openai'));
+    const sum = s.summary([], 1000);
+    expect(Object.keys(sum.byTag.team!)).toHaveLength(5000);
+    // u-0 12 calls, u-1 11, …, u-9 3; then 4,990 values of 2 or 1 calls
+    expect(summaryText(sum)).toContain(`  tag team: ${Array.from({ length: 10 }, (_, u) => `u-${u} ${12 - u}`).join(', ')}, and 4,990 more\n`);
+    expect(summaryText(sum)).toContain('  by target: openai 5,066\n');
+  });
+});

@@ -113,7 +113,12 @@ function policyFrom(file: string | undefined, storing: boolean): CompiledPolicy 
 
 export function summaryText(s: RecordSummary): string {
   const ms = (v: number | null) => (v === null ? '–' : `${Math.round(v).toLocaleString('en-US')} ms`);
-  const list = (m: Record<string, number>) => Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ') || 'none';
+  // The 10 most frequent, then how many more: a tag of user ids has one value per user (--json has them all).
+  const list = (m: Record<string, number>) => {
+    const all = Object.entries(m).sort((a, b) => b[1] - a[1]);
+    const shown = all.slice(0, 10).map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`).join(', ') || 'none';
+    return all.length > 10 ? `${shown}, and ${(all.length - 10).toLocaleString('en-US')} more` : shown;
+  };
   const lines = [
     `recorded ${count(s.calls, 'call')} in ${(s.durationMs / 1000).toFixed(1)} s: ${s.ok.toLocaleString('en-US')} ok, ${s.streamed.toLocaleString('en-US')} streamed`,
     `  by dialect: ${list(s.byDialect)}`,
