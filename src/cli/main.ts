@@ -16,6 +16,7 @@ import { suggestCommand, suggestOptions } from './did-you-mean.js';
 import { joinDashValues, refuseDashPaths } from './dash-paths.js';
 import { refuseEmptyPaths } from './empty-paths.js';
 import { refuseRepeatedOptions, type DeclaredOptions } from './repeated-options.js';
+import { requireValues } from './require-values.js';
 
 const EPILOGUE = `Exit codes: 0 ok · 1 internal bug · 2 invalid input (every problem listed) · 3 thresholds failed or regression budget exceeded · 4 environment (locked DB, missing file system access) · 130 interrupted.
 Output paths: - is stdout for import -o, report --pr-comment and ci summary --out (their notes go to stderr); every other output needs a path (./- names a file called -).
@@ -55,7 +56,7 @@ export async function runCli(given: readonly string[], io: Io = processIo()): Pr
       spec.usage,
       spec.describe,
       async (y) => {
-        const inner = (await load()).builder(y);
+        const inner = requireValues((await load()).builder(y), spec.usage);
         built = knownOptions(inner);
         declared = declaredOptions(inner);
         return inner;
