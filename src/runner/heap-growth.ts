@@ -2,7 +2,7 @@
  * How far V8 lets a heap's old generation grow past what survived its last full collection
  * before collecting again, while `routebench run` simulates. V8 picks the factor itself (up to 4×
  * on a small heap that it sees collecting fast), and a simulate worker's old generation is mostly
- * garbage: objects that outlive its capped young generation (simWorkerHeap) die soon after.
+ * garbage: objects that outlive its small young generation (SIM_WORKER_HEAP) die soon after.
  * Measured streaming 2M requests of a JSONL trace through fallback (the stream-10m-rss bench's
  * scenario, the built package): the worker's old generation grew to 65 MB with ~30 MB live,
  * and the process peaked at 320-331 MB of RSS; at 2× it peaked at 280-290 MB, for the same CPU

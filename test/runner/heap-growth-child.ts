@@ -1,6 +1,6 @@
 /**
  * Child of heap-growth.test.ts: `routebench run` of a few requests, as a user starts it, then a
- * workload in a worker thread with a lone simulate worker's heap limits (simWorkerHeap(1)); with argv[2]
+ * workload in a worker thread with a simulate worker's heap limits (SIM_WORKER_HEAP); with argv[2]
  * `reset`, V8's own growth factor is put back first. The workload keeps a steady ~16 MB of live
  * objects in a ring and replaces them one by one, doing some arithmetic per object as a
  * simulation does, so every object outlives the small young generation and dies in the old one.
@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { runCli } from '../../src/cli/main.js';
 import { processIo } from '../../src/cli/io.js';
-import { simWorkerHeap } from '../../src/runner/workers/worker-pool.js';
+import { SIM_WORKER_HEAP } from '../../src/runner/workers/worker-pool.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'rb-heap-growth-'));
 const root = path.resolve(import.meta.dirname, '../..');
@@ -40,7 +40,7 @@ for (let i = 0; i < 30 * RING; i++) {
 globalThis.gc();
 parentPort.postMessage({ peakMb: peak / 1048576, liveMb: oldSpace().space_used_size / 1048576, kept: ring.filter(Boolean).length, acc: acc > 0 });
 `;
-const worker = new Worker(WORKLOAD, { eval: true, resourceLimits: simWorkerHeap(1) });
+const worker = new Worker(WORKLOAD, { eval: true, resourceLimits: SIM_WORKER_HEAP });
 const [answer] = (await once(worker, 'message')) as [unknown];
 await worker.terminate();
 process.stdout.write(`${JSON.stringify(answer)}\n`);

@@ -40,18 +40,16 @@ export function rebuildError(e: WorkerErrorInfo): Error {
 }
 
 /**
- * A simulate worker's young generation is capped: the engine's live set is small (in-flight
+ * A simulate worker's young generation is kept small: the engine's live set is small (in-flight
  * requests, the batch being filled; ~15 MB), and V8 otherwise grew each worker's new space to
- * tens of MB of mostly dead objects. At 3 MB each, outage-failover.yaml (5 strategies, 2 workers)
- * kept each worker's heap at 28-36 MB instead of 50-57 MB, user CPU unchanged within noise
- * (10.2 -> 9.0-9.5 s). The cap is a budget over the workers of a run, as the batches in flight
- * are: a lone worker (a one-strategy scenario) scavenged ~500 times in 1M requests at 3 MB,
- * 450-490 ms of pauses, and ~70 times at 16 MB, 200-230 ms (3 runs each), for ~10 MB more RSS
- * in the 10M-request stream (278 -> 288 MB, target 300).
+ * tens of MB of mostly dead objects. Measured on outage-failover.yaml (5 strategies, 2 workers):
+ * each worker's heap 50-57 MB -> 28-36 MB, user CPU unchanged within noise (10.2 -> 9.0-9.5 s).
+ * A lone worker (a one-strategy scenario) with 16 MB scavenged ~70 times in 1M requests instead
+ * of ~500 (200-230 ms of pauses instead of 450-490), but a full bench put the 10M-request stream
+ * at 301 MB (target 300; 278-280 MB at 3 MB), so the cap stayed at 3 MB for every worker.
  * (https://nodejs.org/api/worker_threads.html: resourceLimits.maxYoungGenerationSizeMb.)
  */
-export const YOUNG_GENERATION_BUDGET_MB = 16;
-export const simWorkerHeap = (workers: number) => ({ maxYoungGenerationSizeMb: Math.max(3, Math.floor(YOUNG_GENERATION_BUDGET_MB / Math.max(1, workers))) });
+export const SIM_WORKER_HEAP = { maxYoungGenerationSizeMb: 3 } as const;
 
 export async function runPool(jobs: readonly PoolJob[], o: PoolOptions): Promise<PoolOutcome> {
   const results: (JobResult | undefined)[] = jobs.map(() => undefined);
@@ -68,7 +66,7 @@ export async function runPool(jobs: readonly PoolJob[], o: PoolOptions): Promise
     new Promise<void>((resolve) => {
       const inFlightBuf = new SharedArrayBuffer(4);
       const inFlight = new Int32Array(inFlightBuf);
-      const worker = ownWorker('runner/workers/sim-worker', { workerData: { inFlight: inFlightBuf, limit }, resourceLimits: simWorkerHeap(count) });
+      const worker = ownWorker('runner/workers/sim-worker', { workerData: { inFlight: inFlightBuf, limit }, resourceLimits: SIM_WORKER_HEAP });
       let current = -1;
       let ended = false;
       const finish = () => {
