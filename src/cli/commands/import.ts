@@ -41,8 +41,8 @@ export function importBuilder(y: Argv): Argv<ImportArgs> {
     .option('speedup', { type: 'number', describe: 'divide inter-arrival times by this factor' })
     .option('start', { type: 'string', describe: 'skip requests before this offset, e.g. 10m' })
     .option('end', { type: 'string', describe: 'stop at requests after this offset, e.g. 1h' })
-    .option('seed', { requiresArg: true, type: 'number', coerce: seedOption, default: 1, describe: 'seed for the stream flag draw' })
-    .option('on-bad-row', { requiresArg: true, choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'what a malformed row does' }) as unknown as Argv<ImportArgs>;
+    .option('seed', { type: 'number', coerce: seedOption, default: 1, describe: 'seed for the stream flag draw' })
+    .option('on-bad-row', { choices: ['fail', 'skip'] as const, default: 'fail' as const, describe: 'what a malformed row does' }) as unknown as Argv<ImportArgs>;
 }
 
 /** The first line of a file (up to 64 KiB; `cut` when it is longer), or undefined when it cannot be read. */

@@ -43,18 +43,18 @@ export function recordBuilder(y: Argv): Argv<RecordArgs> {
   return y
     .option('openai', { type: 'string', describe: 'upstream for /v1/chat/completions: [name=]URL, e.g. https://api.openai.com or your gateway' })
     .option('anthropic', { type: 'string', describe: 'upstream for /v1/messages: [name=]URL, e.g. https://api.anthropic.com' })
-    .option('port', { requiresArg: true, type: 'number', coerce: portOption('port'), default: 8090, describe: 'port (0: any free port)' })
-    .option('host', { requiresArg: true, type: 'string', default: '127.0.0.1', describe: 'interface; loopback only unless --allow-remote' })
+    .option('port', { type: 'number', coerce: portOption('port'), default: 8090, describe: 'port (0: any free port)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface; loopback only unless --allow-remote' })
     .option('allow-remote', { type: 'boolean', default: false, describe: 'allow a non-loopback --host' })
-    .option('out', { requiresArg: true, type: 'string', default: 'traces/recorded', describe: 'folder for the trace files' })
+    .option('out', { type: 'string', default: 'traces/recorded', describe: 'folder for the trace files' })
     .option('tag-header', { type: 'string', array: true, default: [], describe: 'request header to keep as a tag: header[=tag], e.g. x-project=project (repeatable)' })
     .option('store-text', { type: 'boolean', default: false, describe: 'store prompt text, after the redaction policy (default: only a SHA-256 and lengths)' })
     .option('dlp', { type: 'string', describe: 'DLP policy file (YAML/JSON: detectors, custom): what --store-text redacts or withholds; its custom rules are also recorded in prompt_dlp' })
-    .option('rotate-mb', { requiresArg: true, type: 'number', default: 64, describe: 'start a new file past this size' })
+    .option('rotate-mb', { type: 'number', default: 64, describe: 'start a new file past this size' })
     .option('rotate-minutes', { type: 'number', describe: 'start a new file after this many minutes' })
-    .option('max-body-mb', { requiresArg: true, type: 'number', default: 32, describe: 'largest request body relayed (413 above)' })
-    .option('grace', { requiresArg: true, type: 'number', default: 30, describe: 'seconds open calls may take to finish after Ctrl-C' })
-    .option('time-scale', { requiresArg: true, type: 'number', default: 1, describe: 'recording a replay that runs N× faster than its scenario (mock-server --time-scale N): write times ×N' })
+    .option('max-body-mb', { type: 'number', default: 32, describe: 'largest request body relayed (413 above)' })
+    .option('grace', { type: 'number', default: 30, describe: 'seconds open calls may take to finish after Ctrl-C' })
+    .option('time-scale', { type: 'number', default: 1, describe: 'recording a replay that runs N× faster than its scenario (mock-server --time-scale N): write times ×N' })
     .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON' }) as unknown as Argv<RecordArgs>;
 }
 
