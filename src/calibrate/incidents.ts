@@ -107,7 +107,7 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
   const out: DetectedIncident[] = [];
 
   // Error incidents: baseline from the buckets not flagged (two passes).
-  let p0 = rows.reduce((a, r) => a + r.e, 0) / Math.max(1, rows.reduce((a, r) => a + r.n, 0));
+  let p0 = sum(rows, (r) => r.e) / Math.max(1, sum(rows, (r) => r.n));
   let flags: boolean[] = [];
   for (let pass = 0; pass < 2; pass++) {
     flags = buckets.map((k) => k.n > 0 && k.e / k.n >= p0 + 0.1 && log10UpperTail(k.e, k.n, p0) < SIGNIFICANT);
@@ -117,7 +117,7 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
       return e / n >= p0 + 0.1 && log10UpperTail(e, n, p0) < SIGNIFICANT;
     });
     const clean = buckets.filter((k, i) => !flags[i]);
-    p0 = clean.reduce((a, k) => a + k.e, 0) / Math.max(1, clean.reduce((a, k) => a + k.n, 0));
+    p0 = sum(clean, (k) => k.e) / Math.max(1, sum(clean, (k) => k.n));
   }
   for (const [i, j] of segments(flags)) {
     let startMs = i * widthMs;
@@ -125,7 +125,7 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
     const within = (from: number, to: number) =>
       store.all<{ kind: string | null; n: number }>(`SELECT error_kind AS kind, count(*)::INTEGER AS n FROM obs WHERE target = ${t} AND t_ms >= ${from} AND t_ms < ${to} GROUP BY 1`);
     let inside = await within(startMs, endMs);
-    const rate = inside.filter((r) => r.kind !== null).reduce((a, r) => a + r.n, 0) / Math.max(1, inside.reduce((a, r) => a + r.n, 0));
+    const rate = sum(inside.filter((r) => r.kind !== null), (r) => r.n) / Math.max(1, sum(inside, (r) => r.n));
     let resolutionMs = widthMs;
     // Outage: edges between the last success and the first failure (and the last failure and the next success).
     // The run of failures is followed past the flagged buckets: a failure in a neighbouring bucket, before the
@@ -145,7 +145,7 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
       const e = edge.after != null ? (edge.last + edge.after) / 2 : edge.last + 1;
       // the calls the refined window holds (a failure in a neighbouring bucket too sparse to flag is the outage's)
       const refined = await within(s, e);
-      const share = refined.filter((r) => r.kind !== null).reduce((a, r) => a + r.n, 0) / Math.max(1, refined.reduce((a, r) => a + r.n, 0));
+      const share = sum(refined.filter((r) => r.kind !== null), (r) => r.n) / Math.max(1, sum(refined, (r) => r.n));
       if (outage || share >= 0.9) {
         outage = true;
         resolutionMs = Math.max(edge.before != null ? edge.first - edge.before : 0, edge.after != null ? edge.after - edge.last : 0);
@@ -154,8 +154,8 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
         inside = refined;
       }
     }
-    const calls = inside.reduce((a, r) => a + r.n, 0);
-    const failed = inside.filter((r) => r.kind !== null).reduce((a, r) => a + r.n, 0);
+    const calls = sum(inside, (r) => r.n);
+    const failed = sum(inside.filter((r) => r.kind !== null), (r) => r.n);
     const errors: Record<string, number> = {};
     for (const r of inside) if (r.kind !== null) errors[r.kind] = r.n;
     out.push({ target, kind: outage ? 'outage' : 'error_rate', startMs, durationMs: endMs - startMs, rate: failed / Math.max(1, calls), errors, calls, failed, log10P: log10UpperTail(failed, calls, p0), resolutionMs });
@@ -176,12 +176,12 @@ export async function detectIncidents(store: Store, target: string, spanMs: numb
     }, true);
     for (const [i, j] of segments(lflags)) {
       const span = buckets.slice(i, j + 1);
-      const ok = span.reduce((a, x) => a + x.lok, 0);
-      const hits = span.reduce((a, x) => a + (k.get(x.b) ?? 0), 0);
+      const ok = sum(span, (x) => x.lok);
+      const hits = sum(span, (x) => k.get(x.b) ?? 0);
       const [m] = await store.all<{ med: number }>(`SELECT median(${lat}) AS med FROM obs WHERE target = ${t} AND ok AND t_ms >= ${i * widthMs} AND t_ms < ${(j + 1) * widthMs}`);
       out.push({
         target, kind: 'latency', startMs: i * widthMs, durationMs: (j - i + 1) * widthMs, latencyMultiplier: Math.round(((m?.med ?? m0) / m0) * 10) / 10,
-        calls: span.reduce((a, x) => a + x.n, 0), failed: span.reduce((a, x) => a + x.e, 0), log10P: log10UpperTail(hits, ok, 0.5), resolutionMs: widthMs,
+        calls: sum(span, (x) => x.n), failed: sum(span, (x) => x.e), log10P: log10UpperTail(hits, ok, 0.5), resolutionMs: widthMs,
       });
     }
   }
